@@ -1,0 +1,110 @@
+import { hasRole, normaliseMember, type Member, type Role } from '../domain/people/member';
+import { normaliseOrganisation, type Organisation } from '../domain/people/organisation';
+import type { Clock } from '../domain/shared/clock';
+import { CtacError } from '../domain/shared/errors';
+import type { MemberRepository, OrganisationRepository } from './ports';
+
+/** The person behind an activity, as Teams tells us. */
+export interface Caller {
+  aadObjectId?: string;
+  name: string;
+  upn?: string;
+  teamsUserId?: string;
+}
+
+/** Organisations, members and roles: who may do what. */
+export class Directory {
+  constructor(
+    private readonly orgs: OrganisationRepository,
+    private readonly members: MemberRepository,
+    private readonly clock: Clock,
+    /** UPNs from CTAC_ADMINS: these people are admins from their first message. */
+    private readonly bootstrapAdmins: readonly string[],
+  ) {}
+
+  /**
+   * Finds the caller's member record. A person listed in CTAC_ADMINS, or the person who installed the app
+   * while no admin exists yet, becomes an admin on first contact.
+   */
+  async identify(caller: Caller, opts: { installer?: boolean } = {}): Promise<Member | undefined> {
+    const id = caller.aadObjectId?.toLowerCase();
+    if (!id) return undefined;
+    const existing = await this.members.get(id);
+    if (existing) {
+      if (caller.teamsUserId && existing.teamsUserId !== caller.teamsUserId) {
+        const updated = { ...existing, teamsUserId: caller.teamsUserId };
+        await this.members.put(updated);
+        return updated;
+      }
+      return existing;
+    }
+    const upn = caller.upn?.toLowerCase() ?? '';
+    const listed = upn !== '' && this.bootstrapAdmins.includes(upn);
+    const firstInstaller = opts.installer === true && !(await this.hasAnyAdmin());
+    if (!listed && !firstInstaller) return undefined;
+    const admin: Member = {
+      aadObjectId: id,
+      name: caller.name || upn,
+      upn,
+      orgCode: '',
+      role: 'admin',
+      teamsUserId: caller.teamsUserId,
+      addedAt: this.clock.now().toISOString(),
+      addedBy: listed ? 'CTAC_ADMINS' : 'installed the app',
+    };
+    await this.members.put(admin);
+    return admin;
+  }
+
+  /** Throws a friendly `forbidden` error unless the member has the role. */
+  require(member: Member | undefined, role: Role, doing: string): Member {
+    if (!member) throw new CtacError('not_a_member', `Only CTAC members can ${doing}. Ask an admin to add you.`);
+    if (!hasRole(member, role)) throw new CtacError('forbidden', `Only ${role}s can ${doing}.`);
+    return member;
+  }
+
+  async addOrganisation(actor: Member | undefined, input: Record<string, unknown>): Promise<Organisation> {
+    const admin = this.require(actor, 'admin', 'add organisations');
+    const fields = normaliseOrganisation(input);
+    const org: Organisation = { ...fields, createdAt: this.clock.now().toISOString(), createdBy: admin.name };
+    const result = await this.orgs.create(org);
+    if (!result.ok) throw new CtacError('conflict', `An organisation with the code ${org.code} already exists.`);
+    return result.value;
+  }
+
+  listOrganisations(): Promise<Organisation[]> {
+    return this.orgs.list().then((all) => all.sort((a, b) => a.name.localeCompare(b.name, 'en-GB')));
+  }
+
+  /** Adds a person or changes their organisation and role. */
+  async addMember(actor: Member | undefined, input: Record<string, unknown>): Promise<{ member: Member; isNew: boolean }> {
+    const admin = this.require(actor, 'admin', 'add members');
+    const fields = normaliseMember(input);
+    if (!(await this.orgs.get(fields.orgCode)))
+      throw new CtacError('validation', 'Please check the member details.', [
+        `There is no organisation with the code ${fields.orgCode}. Add it first with "org add".`,
+      ]);
+    const existing = await this.members.get(fields.aadObjectId);
+    if (existing && existing.aadObjectId === admin.aadObjectId && existing.role === 'admin' && fields.role !== 'admin')
+      throw new CtacError('forbidden', 'You cannot remove your own admin role. Ask another admin to do it.');
+    const member: Member = {
+      ...fields,
+      upn: fields.upn || existing?.upn || '',
+      teamsUserId: existing?.teamsUserId,
+      addedAt: existing?.addedAt ?? this.clock.now().toISOString(),
+      addedBy: existing?.addedBy ?? admin.name,
+    };
+    await this.members.put(member);
+    return { member, isNew: !existing };
+  }
+
+  async listMembers(actor: Member | undefined): Promise<Member[]> {
+    this.require(actor, 'member', 'see the member list');
+    const all = await this.members.list();
+    return all.sort((a, b) => a.orgCode.localeCompare(b.orgCode) || a.name.localeCompare(b.name, 'en-GB'));
+  }
+
+  private async hasAnyAdmin(): Promise<boolean> {
+    return (await this.members.list()).some((m) => m.role === 'admin');
+  }
+}

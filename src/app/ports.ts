@@ -1,0 +1,41 @@
+import type { Member } from '../domain/people/member';
+import type { Organisation } from '../domain/people/organisation';
+
+/** Result of a conditional write: a lost race is an expected outcome, not an exception. */
+export type Conditional<T> = { ok: true; value: T } | { ok: false; reason: 'conflict' | 'exists' };
+
+export interface OrganisationRepository {
+  get(code: string): Promise<Organisation | undefined>;
+  list(): Promise<Organisation[]>;
+  /** Creates only when the code is new. */
+  create(org: Organisation): Promise<Conditional<Organisation>>;
+}
+
+export interface MemberRepository {
+  get(aadObjectId: string): Promise<Member | undefined>;
+  list(): Promise<Member[]>;
+  /** Creates or replaces the member record. */
+  put(member: Member): Promise<void>;
+}
+
+/** An opaque Teams conversation reference, saved for proactive posts. */
+export interface SavedConversation {
+  kind: 'team' | 'channel' | 'personal' | 'groupChat';
+  id: string;
+  teamId?: string;
+  name?: string;
+  reference: unknown;
+  updatedAt: string;
+}
+
+export interface ConversationRepository {
+  save(conversation: SavedConversation): Promise<void>;
+  get(kind: SavedConversation['kind'], id: string): Promise<SavedConversation | undefined>;
+  list(kind: SavedConversation['kind']): Promise<SavedConversation[]>;
+  /** Records that something happened once (e.g. the welcome card for a team); false if it already had. */
+  markOnce(key: string, at: string): Promise<boolean>;
+}
+
+export interface StoreHealth {
+  ping(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+/** Where a change came from: recorded on every event. */
+export type EventSource = 'teams' | 'tab' | 'api' | 'job';
+
+/** Who did something. For people this is their Entra object id; for jobs and the API a fixed id. */
+export interface Actor {
+  id: string;
+  name: string;
+  source: EventSource;
+}
+
+export const jobActor = (name: string): Actor => ({ id: `job:${name}`, name, source: 'job' });

@@ -1,0 +1,136 @@
+import type { Member, Role } from '../domain/people/member';
+import type { Organisation } from '../domain/people/organisation';
+import type {
+  Conditional,
+  ConversationRepository,
+  MemberRepository,
+  OrganisationRepository,
+  SavedConversation,
+} from '../app/ports';
+import { insertIfAbsent } from './conditional';
+import { encodeKey } from './keys';
+import { getOrUndefined, listPartition, TABLES, type TableStore } from './tables';
+
+/*
+ * Key layout
+ *   Organisations  PK 'org'           RK encodeKey(code)
+ *   Members        PK 'member'        RK aadObjectId (a GUID, lower case)
+ *   Conversations  PK kind            RK encodeKey(conversation id)      reference kept as JSON
+ *                  PK 'once'          RK encodeKey(key)                  "this happened" markers
+ * Organisations and members are small (tens to hundreds), so one partition each is right.
+ */
+const ORG_PARTITION = 'org';
+const MEMBER_PARTITION = 'member';
+const ONCE_PARTITION = 'once';
+
+type OrgRow = Omit<Organisation, never>;
+
+export class TableOrganisationRepository implements OrganisationRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client() {
+    return this.store.table(TABLES.organisations);
+  }
+  async get(code: string): Promise<Organisation | undefined> {
+    const row = await getOrUndefined<OrgRow>(this.client, ORG_PARTITION, encodeKey(code));
+    return row && toOrg(row);
+  }
+  async list(): Promise<Organisation[]> {
+    return (await listPartition<OrgRow>(this.client, ORG_PARTITION)).map(toOrg);
+  }
+  async create(org: Organisation): Promise<Conditional<Organisation>> {
+    const res = await insertIfAbsent(this.client, { partitionKey: ORG_PARTITION, rowKey: encodeKey(org.code), ...org });
+    return res.ok ? { ok: true, value: org } : res;
+  }
+}
+
+const toOrg = (row: OrgRow): Organisation => ({
+  code: row.code,
+  name: row.name,
+  isOes: !!row.isOes,
+  createdAt: row.createdAt,
+  createdBy: row.createdBy,
+});
+
+type MemberRow = Omit<Member, 'teamsUserId'> & { teamsUserId?: string };
+
+export class TableMemberRepository implements MemberRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client() {
+    return this.store.table(TABLES.members);
+  }
+  async get(aadObjectId: string): Promise<Member | undefined> {
+    const row = await getOrUndefined<MemberRow>(this.client, MEMBER_PARTITION, encodeKey(aadObjectId.toLowerCase()));
+    return row && toMember(row);
+  }
+  async list(): Promise<Member[]> {
+    return (await listPartition<MemberRow>(this.client, MEMBER_PARTITION)).map(toMember);
+  }
+  async put(member: Member): Promise<void> {
+    const { teamsUserId, ...rest } = member;
+    await this.client.upsertEntity(
+      { partitionKey: MEMBER_PARTITION, rowKey: encodeKey(member.aadObjectId.toLowerCase()), ...rest, teamsUserId: teamsUserId ?? '' },
+      'Replace',
+    );
+  }
+}
+
+const toMember = (row: MemberRow): Member => ({
+  aadObjectId: row.aadObjectId,
+  name: row.name,
+  upn: row.upn ?? '',
+  orgCode: row.orgCode ?? '',
+  role: row.role as Role,
+  teamsUserId: row.teamsUserId || undefined,
+  addedAt: row.addedAt,
+  addedBy: row.addedBy,
+});
+
+interface ConversationRow {
+  kind: SavedConversation['kind'];
+  id: string;
+  teamId: string;
+  name: string;
+  reference: string;
+  updatedAt: string;
+}
+
+export class TableConversationRepository implements ConversationRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client() {
+    return this.store.table(TABLES.conversations);
+  }
+  async save(c: SavedConversation): Promise<void> {
+    await this.client.upsertEntity(
+      {
+        partitionKey: c.kind,
+        rowKey: encodeKey(c.id),
+        kind: c.kind,
+        id: c.id,
+        teamId: c.teamId ?? '',
+        name: c.name ?? '',
+        reference: JSON.stringify(c.reference),
+        updatedAt: c.updatedAt,
+      },
+      'Replace',
+    );
+  }
+  async get(kind: SavedConversation['kind'], id: string): Promise<SavedConversation | undefined> {
+    const row = await getOrUndefined<ConversationRow>(this.client, kind, encodeKey(id));
+    return row && toConversation(row);
+  }
+  async list(kind: SavedConversation['kind']): Promise<SavedConversation[]> {
+    return (await listPartition<ConversationRow>(this.client, kind)).map(toConversation);
+  }
+  async markOnce(key: string, at: string): Promise<boolean> {
+    return (await insertIfAbsent(this.client, { partitionKey: ONCE_PARTITION, rowKey: encodeKey(key), key, at })).ok;
+  }
+}
+
+const toConversation = (row: ConversationRow): SavedConversation => ({
+  kind: row.kind,
+  id: row.id,
+  teamId: row.teamId || undefined,
+  name: row.name || undefined,
+  reference: JSON.parse(row.reference),
+  updatedAt: row.updatedAt,
+});

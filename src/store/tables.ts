@@ -1,0 +1,93 @@
+import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+
+export type StorageSettings =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'endpoint'; endpoint: string };
+
+/** Every table the app uses; created at start. One table per aggregate (DESIGN.md). */
+export const TABLES = {
+  organisations: 'Organisations',
+  members: 'Members',
+  conversations: 'Conversations',
+} as const;
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/**
+ * Opens table clients. Local runs and tests use a connection string (Azurite); in Azure a table endpoint and
+ * the app's managed identity, so no account key is ever in settings. The credential is only created for an
+ * endpoint: elsewhere it would probe the cloud metadata address.
+ */
+export class TableStore {
+  private readonly clients = new Map<string, TableClient>();
+  private readonly service: TableServiceClient;
+
+  constructor(
+    private readonly settings: StorageSettings,
+    private readonly prefix = '',
+  ) {
+    this.service =
+      settings.kind === 'connectionString'
+        ? TableServiceClient.fromConnectionString(settings.connectionString, { allowInsecureConnection: isHttp(settings.connectionString) })
+        : new TableServiceClient(settings.endpoint, new DefaultAzureCredential());
+  }
+
+  table(name: TableName | string): TableClient {
+    const full = `${this.prefix}${name}`;
+    let client = this.clients.get(full);
+    if (!client) {
+      client =
+        this.settings.kind === 'connectionString'
+          ? TableClient.fromConnectionString(this.settings.connectionString, full, {
+              allowInsecureConnection: isHttp(this.settings.connectionString),
+            })
+          : new TableClient(this.settings.endpoint, full, new DefaultAzureCredential());
+      this.clients.set(full, client);
+    }
+    return client;
+  }
+
+  async createTables(names: readonly string[] = Object.values(TABLES)): Promise<void> {
+    for (const name of names) await this.table(name).createTable();
+  }
+
+  /** Answers when the Table service answers; throws otherwise (fast, for the health check). */
+  async ping(timeoutMs = 2000): Promise<void> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const pages = this.service.listTables().byPage({ maxPageSize: 1 });
+    await Promise.race([
+      pages.next(),
+      new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('Table Storage did not answer in time')))),
+    ]);
+  }
+}
+
+const isHttp = (connectionString: string) => /Endpoint=http:/i.test(connectionString);
+
+/** A 412 from a conditional write: somebody else changed the entity first. */
+export const isConditionFailed = (e: unknown): boolean => statusOf(e) === 412;
+export const isConflict = (e: unknown): boolean => statusOf(e) === 409;
+export const isNotFound = (e: unknown): boolean => statusOf(e) === 404;
+const statusOf = (e: unknown) => (e as { statusCode?: number })?.statusCode;
+
+/** Point read that answers undefined for a missing row. */
+export async function getOrUndefined<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await client.getEntity<T>(partitionKey, rowKey);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Reads a whole partition (callers keep partitions small or page them). */
+export async function listPartition<T extends object>(client: TableClient, partitionKey: string): Promise<TableEntityResult<T>[]> {
+  const rows: TableEntityResult<T>[] = [];
+  const filter = `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`;
+  for await (const row of client.listEntities<T>({ queryOptions: { filter } })) rows.push(row);
+  return rows;
+}
