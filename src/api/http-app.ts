@@ -1,0 +1,92 @@
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { isCtacError, type ErrorCode } from '../domain/shared/errors';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  /** Hands a Bot Framework request to the adapter. */
+  handleBotRequest: (req: Request, res: Response) => Promise<void>;
+  checkStore: () => Promise<void>;
+  tabDir?: string;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 400,
+  bad_request: 400,
+  not_found: 404,
+  forbidden: 403,
+  not_a_member: 403,
+  conflict: 409,
+  unavailable: 503,
+};
+
+/** The HTTP surface: routes stay thin; one error handler maps CtacError codes to statuses. */
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(securityHeaders);
+
+  app.get('/api/health', async (_req, res) => {
+    try {
+      await deps.checkStore();
+      res.json({ status: 'ok', store: 'ok' });
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'health check: Table Storage did not answer');
+      res.status(503).json({ status: 'unavailable', store: 'unreachable', message: 'Table Storage is not answering.' });
+    }
+  });
+
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    await deps.handleBotRequest(req, res);
+  });
+
+  if (deps.tabDir) {
+    app.use('/tab', express.static(deps.tabDir, { index: 'index.html', maxAge: 0 }));
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Headers for every response. The tab is framed by Teams, so frame-ancestors lists the Teams hosts. */
+function securityHeaders(req: Request, res: Response, next: () => void): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  if (req.path.startsWith('/tab')) {
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self' http://127.0.0.1:* http://localhost:* https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com",
+    );
+  } else {
+    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  next();
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (isCtacError(err)) {
+      res.status(STATUS[err.code]).json({ error: { code: err.code, message: err.message, problems: err.problems } });
+      return;
+    }
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 413) {
+      res.status(413).json({ error: { code: 'too_large', message: 'The request body is too large.' } });
+      return;
+    }
+    if (status === 400 && err?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+      return;
+    }
+    if (status >= 500) logger.error({ err }, 'unhandled error in a request');
+    res.status(status).json({
+      error: { code: status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'Something went wrong on our side.' : 'The request could not be read.' },
+    });
+  };
+}

@@ -1,0 +1,32 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+
+/**
+ * The Bot Framework adapter. In production the bot authenticates single tenant with its app id and secret;
+ * anonymous access (no app id) exists only outside production, where config refuses to start without them.
+ */
+export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.bot.appId
+    ? {
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.password,
+        MicrosoftAppTenantId: config.bot.tenantId,
+        MicrosoftAppType: 'SingleTenant',
+      }
+    : {};
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, activityType: context.activity?.type }, 'unhandled error in a bot turn');
+    if (context.activity?.type === 'message')
+      await context
+        .sendActivity('Sorry, something went wrong on our side. Nothing was changed; please try again.')
+        .catch(() => undefined);
+  };
+  return adapter;
+}

@@ -1,0 +1,102 @@
+import type { HelpView } from '../cards/views';
+
+/** A chat command: its words, how to use it and what it does (shown on the help card). */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  description: string;
+  group: 'Getting started' | 'People and organisations';
+}
+
+/** Every command the bot answers today; the help card and the "did you mean" suggestion read this list. */
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'help', usage: 'help', description: 'Show this list of commands.', group: 'Getting started' },
+  { name: 'org add', usage: 'org add', description: 'Add an ICS organisation (admins).', group: 'People and organisations' },
+  { name: 'orgs', usage: 'orgs', description: 'List the ICS organisations.', group: 'People and organisations' },
+  { name: 'member add', usage: 'member add', description: 'Add a person or change their role (admins).', group: 'People and organisations' },
+  { name: 'members', usage: 'members', description: 'List CTAC members, their organisations and roles.', group: 'People and organisations' },
+];
+
+/** Words people type that mean a command. */
+const ALIASES: Record<string, string> = {
+  '?': 'help',
+  commands: 'help',
+  organisations: 'orgs',
+  organizations: 'orgs',
+  'add org': 'org add',
+  'add member': 'member add',
+  'member list': 'members',
+};
+
+export interface ParsedCommand {
+  command: CommandSpec;
+  args: string;
+}
+
+/** Tidies what Teams delivers: no mention markup, no non-breaking spaces, one space between words. */
+export function normaliseCommandText(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/[\u00a0\s]+/g, ' ')
+    .trim();
+}
+
+/** Finds the longest command whose words start the text. */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const lower = text.toLowerCase();
+  const candidates = [...COMMANDS.map((c) => [c.name, c.name] as const), ...Object.entries(ALIASES)].sort(
+    (a, b) => b[0].length - a[0].length,
+  );
+  for (const [words, name] of candidates) {
+    if (lower === words || lower.startsWith(`${words} `)) {
+      const command = COMMANDS.find((c) => c.name === name)!;
+      return { command, args: text.slice(words.length).trim() };
+    }
+  }
+  return undefined;
+}
+
+/** The closest known command to what was typed, if it is close enough to be a plausible typo. */
+export function suggestCommand(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  const words = lower.split(' ');
+  let best: { name: string; distance: number } | undefined;
+  for (const spec of COMMANDS) {
+    const wordCount = spec.name.split(' ').length;
+    const typed = words.slice(0, wordCount).join(' ');
+    const distance = levenshtein(typed, spec.name);
+    if (!best || distance < best.distance) best = { name: spec.name, distance };
+  }
+  if (!best) return undefined;
+  const allowed = Math.max(1, Math.floor(best.name.length / 3));
+  return best.distance <= allowed ? best.name : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function helpView(): HelpView {
+  const groups = new Map<string, CommandSpec[]>();
+  for (const c of COMMANDS) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  return {
+    intro: 'Type a command in a chat with me, or mention me in the channel first (for example "@CTAC help").',
+    groups: [...groups].map(([title, commands]) => ({
+      title,
+      commands: commands.map((c) => ({ usage: c.usage, description: c.description })),
+    })),
+    footer: 'Commands are not case sensitive. Cards update in place, so everyone sees who did what and when.',
+  };
+}

@@ -1,0 +1,267 @@
+import {
+  TeamsActivityHandler,
+  TeamsInfo,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type Attachment,
+  CardFactory,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Caller, Directory } from '../app/directory';
+import type { ConversationRepository } from '../app/ports';
+import type { AdaptiveCard } from '../cards/render';
+import {
+  helpCard,
+  memberFormCard,
+  memberListCard,
+  noticeCard,
+  organisationFormCard,
+  organisationListCard,
+  unknownCommandCard,
+  welcomeCard,
+  type PersonChoice,
+} from '../cards/views';
+import type { Member } from '../domain/people/member';
+import type { Clock } from '../domain/shared/clock';
+import { CtacError, isCtacError } from '../domain/shared/errors';
+import { helpView, normaliseCommandText, parseCommand, suggestCommand } from './commands';
+
+export interface CtacBotDeps {
+  directory: Directory;
+  conversations: ConversationRepository;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Longest command text we read; anything longer is not a command anyone typed by hand. */
+const MAX_COMMAND_CHARS = 2000;
+
+/**
+ * The Teams adapter: translates activities and card actions into use cases and renders one card back.
+ * No business rules live here.
+ */
+export class CtacBot extends TeamsActivityHandler {
+  constructor(private readonly deps: CtacBotDeps) {
+    super();
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.saveConversation(context);
+      const text = normaliseCommandText(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text);
+      if (text) await this.reply(context, await this.safely(() => this.runCommand(context, text)));
+      await next();
+    });
+  }
+
+  /** Teams sends conversationUpdate with the bot among the members added when it joins a team or chat. */
+  protected override async onTeamsMembersAdded(context: TurnContext): Promise<void> {
+    const botId = context.activity.recipient?.id;
+    if (context.activity.membersAdded?.some((m) => m.id === botId)) await this.welcome(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const action = invokeValue?.action;
+    const data = (action?.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
+    const verb = typeof action?.verb === 'string' ? action.verb : String(data['verb'] ?? '');
+    const card = await this.safely(() => this.runCardAction(context, verb, data));
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as never };
+  }
+
+  private async runCommand(context: TurnContext, text: string): Promise<AdaptiveCard> {
+    if (text.length > MAX_COMMAND_CHARS)
+      return noticeCard('That message is too long for a command', `Commands are short, for example "help".`, 'attention');
+    const parsed = parseCommand(text);
+    if (!parsed) return unknownCommandCard(text, suggestCommand(text));
+    switch (parsed.command.name) {
+      case 'help':
+        return helpCard(helpView());
+      case 'orgs':
+        return organisationListCard('ICS organisations', await this.deps.directory.listOrganisations());
+      case 'org add':
+        this.deps.directory.require(await this.caller(context), 'admin', 'add organisations');
+        return organisationFormCard();
+      case 'members': {
+        const members = await this.deps.directory.listMembers(await this.caller(context));
+        return memberListCard(members, await this.deps.directory.listOrganisations());
+      }
+      case 'member add':
+        this.deps.directory.require(await this.caller(context), 'admin', 'add members');
+        return this.memberForm(context);
+      default:
+        return unknownCommandCard(text, undefined);
+    }
+  }
+
+  private async runCardAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<AdaptiveCard> {
+    switch (verb) {
+      case 'help.show':
+        return helpCard(helpView());
+      case 'command.run':
+        return this.runCommand(context, normaliseCommandText(String(data['command'] ?? '')));
+      case 'org.add': {
+        const caller = await this.caller(context);
+        try {
+          const org = await this.deps.directory.addOrganisation(caller, data);
+          return noticeCard(
+            `Added ${org.name} (${org.code})`,
+            `${org.isOes ? 'Marked as an operator of essential services. ' : ''}Added by ${caller?.name ?? 'an admin'}. Next, add its people with "member add".`,
+            'good',
+          );
+        } catch (e) {
+          if (isCtacError(e) && (e.code === 'validation' || e.code === 'conflict'))
+            return organisationFormCard({
+              name: asText(data['name']),
+              code: asText(data['code']),
+              isOes: data['isOes'] === 'true',
+              problems: e.problems.length ? e.problems : [e.message],
+            });
+          throw e;
+        }
+      }
+      case 'member.add': {
+        const caller = this.deps.directory.require(await this.caller(context), 'admin', 'add members');
+        const people = await this.roster(context);
+        const person = people.find((p) => p.aadObjectId.toLowerCase() === asText(data['aadObjectId']).toLowerCase());
+        try {
+          if (!person) throw new CtacError('validation', 'Please check the member details.', ['Choose a person from the team.']);
+          const { member, isNew } = await this.deps.directory.addMember(caller, {
+            aadObjectId: person.aadObjectId,
+            name: person.name,
+            upn: person.upn,
+            orgCode: data['orgCode'],
+            role: data['role'],
+          });
+          return noticeCard(
+            isNew ? `Added ${member.name}` : `Updated ${member.name}`,
+            `${member.name} is now a ${member.role} for ${member.orgCode}. Changed by ${caller.name}.`,
+            'good',
+          );
+        } catch (e) {
+          if (isCtacError(e) && e.code === 'validation')
+            return memberFormCard({
+              people,
+              organisations: await this.deps.directory.listOrganisations(),
+              values: { aadObjectId: asText(data['aadObjectId']), orgCode: asText(data['orgCode']), role: asText(data['role']) },
+              problems: e.problems,
+            });
+          throw e;
+        }
+      }
+      default:
+        return noticeCard(
+          'That button is out of date',
+          'This card no longer matches anything I can do. Type "help" to start again.',
+          'warning',
+        );
+    }
+  }
+
+  private async memberForm(context: TurnContext): Promise<AdaptiveCard> {
+    const [people, organisations] = await Promise.all([this.roster(context), this.deps.directory.listOrganisations()]);
+    if (organisations.length === 0)
+      return noticeCard('Add an organisation first', 'Every member belongs to an ICS organisation. Type "org add" to add one.', 'warning');
+    return memberFormCard({ people, organisations });
+  }
+
+  /** The people of the team (or of this chat when no team is known yet), as Teams tells us. */
+  private async roster(context: TurnContext): Promise<PersonChoice[]> {
+    const teamId = context.activity.channelData?.team?.id ?? (await this.deps.conversations.list('team'))[0]?.id;
+    const people: PersonChoice[] = [];
+    let token: string | undefined;
+    do {
+      const page = teamId
+        ? await TeamsInfo.getPagedTeamMembers(context, teamId, 100, token)
+        : await TeamsInfo.getPagedMembers(context, 100, token);
+      for (const m of page.members)
+        if (m.aadObjectId) people.push({ aadObjectId: m.aadObjectId, name: m.name, upn: m.userPrincipalName ?? m.email });
+      token = page.continuationToken || undefined;
+    } while (token);
+    return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  }
+
+  /** The member behind this activity; their sign-in name is only fetched for someone not yet known. */
+  private async caller(context: TurnContext, opts: { installer?: boolean } = {}): Promise<Member | undefined> {
+    const from = context.activity.from;
+    const caller: Caller = { aadObjectId: from?.aadObjectId, name: from?.name ?? '', teamsUserId: from?.id };
+    const known = from?.aadObjectId ? await this.deps.directory.identify(caller) : undefined;
+    if (known) return known;
+    try {
+      const account = await TeamsInfo.getMember(context, from.id);
+      caller.upn = account.userPrincipalName ?? account.email;
+      caller.aadObjectId ??= account.aadObjectId;
+      caller.name ||= account.name;
+    } catch (e) {
+      this.deps.logger.debug({ err: e }, 'could not look up the caller in Teams');
+    }
+    return this.deps.directory.identify(caller, opts);
+  }
+
+  /** Saves where the app lives and says hello once per team (safe if Teams sends the event twice). */
+  private async welcome(context: TurnContext): Promise<void> {
+    await this.saveConversation(context);
+    const installer = await this.caller(context, { installer: true });
+    const team = context.activity.channelData?.team;
+    if (!team?.id) {
+      if (context.activity.conversation?.conversationType === 'personal')
+        await this.reply(context, helpCard(helpView()));
+      return;
+    }
+    const first = await this.deps.conversations.markOnce(`welcome:${team.id}`, this.deps.clock.now().toISOString());
+    if (!first) return;
+    let teamName = team.name as string | undefined;
+    if (!teamName) teamName = await TeamsInfo.getTeamDetails(context, team.id).then((d) => d.name, () => undefined);
+    await this.reply(
+      context,
+      welcomeCard({ teamName: teamName ?? 'this team', installedBy: installer?.name ?? context.activity.from?.name ?? 'an admin', installedAt: this.deps.clock.now() }),
+    );
+  }
+
+  private async saveConversation(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
+    const now = this.deps.clock.now().toISOString();
+    const team = activity.channelData?.team;
+    const type = activity.conversation?.conversationType;
+    if (team?.id) {
+      await this.deps.conversations.save({ kind: 'team', id: team.id, name: team.name, reference, updatedAt: now });
+      const channelId = activity.channelData?.channel?.id ?? team.id;
+      const channelRef = { ...reference, conversation: { ...reference.conversation, id: channelId } };
+      await this.deps.conversations.save({ kind: 'channel', id: channelId, teamId: team.id, reference: channelRef, updatedAt: now });
+    } else if (type === 'personal' && activity.from?.aadObjectId) {
+      await this.deps.conversations.save({ kind: 'personal', id: activity.from.aadObjectId.toLowerCase(), reference, updatedAt: now });
+    } else if (activity.conversation?.id) {
+      await this.deps.conversations.save({ kind: 'groupChat', id: activity.conversation.id, reference, updatedAt: now });
+    }
+  }
+
+  /** Runs a command or action; expected refusals become a friendly card, anything else is logged. */
+  private async safely(run: () => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
+    try {
+      return await run();
+    } catch (e) {
+      if (isCtacError(e)) return noticeCard(e.message, '', e.code === 'validation' ? 'attention' : 'warning', e.problems);
+      this.deps.logger.error({ err: e }, 'a command failed');
+      return noticeCard(
+        'Sorry, something went wrong on our side',
+        'Nothing was changed. Please try again in a minute; if it keeps happening, tell your CTAC admin.',
+        'attention',
+      );
+    }
+  }
+
+  private async reply(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    await context.sendActivity({ attachments: [asAttachment(card)] });
+  }
+}
+
+export const asAttachment = (card: AdaptiveCard): Attachment => CardFactory.adaptiveCard(card);
+const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
