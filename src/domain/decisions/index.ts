@@ -1,0 +1,3 @@
+/** The decision log: decisions are logged, never edited, and corrected by superseding. */
+export * from './decision';
+export * from './supersede';
