@@ -2,7 +2,7 @@ import type { Actor } from '../shared/actor';
 import { CtacError } from '../shared/errors';
 import type { Risk } from './risk';
 import type { RiskEvent } from './risk-events';
-import { RISK_STATUS_LABELS, type RiskStatus } from './risk-status';
+import type { RiskStatus } from './risk-status';
 
 /** Who is making a change, and when (time is passed in, never read here). */
 export interface ChangeContext {
@@ -36,6 +36,15 @@ export function without<K extends 'escalation' | 'infoRequest' | 'closure'>(
   return copy;
 }
 
+const STANDING: Readonly<Record<RiskStatus, string>> = {
+  open: 'open',
+  escalated: 'waiting for a decision from the ICS cyber group',
+  accepted: 'accepted',
+  treating: 'being treated',
+  transferred: 'transferred',
+  closed: 'closed',
+};
+
 /** Refuses a change the risk's status does not allow, saying where the risk stands. */
 export function requireStatus(risk: Risk, allowed: readonly RiskStatus[], doing: string): void {
   if (allowed.includes(risk.status)) return;
@@ -43,7 +52,7 @@ export function requireStatus(risk: Risk, allowed: readonly RiskStatus[], doing:
     throw new CtacError('conflict', `This risk is closed, so you cannot ${doing}.`);
   throw new CtacError(
     'conflict',
-    `You cannot ${doing} while the risk is ${RISK_STATUS_LABELS[risk.status].toLowerCase()}.`,
+    `You cannot ${doing} while the risk is ${STANDING[risk.status]}.`,
   );
 }
 
