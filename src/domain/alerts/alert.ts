@@ -1,0 +1,223 @@
+import type { Actor } from '../shared/actor';
+import { CtacError } from '../shared/errors';
+import {
+  cleanLine,
+  cleanParagraphs,
+  MAX_REMEDIATION,
+  MAX_SUMMARY,
+  MAX_TITLE,
+  truncate,
+} from './alert-text';
+import {
+  ALERT_SOURCES,
+  HSA_SEVERITIES,
+  INCIDENT_SEVERITIES,
+  isSeverityOf,
+  severityRank,
+  type AlertSeverity,
+  type AlertSource,
+  type SeverityRank,
+} from './severity';
+import type { AlertEvent, RaisedEvent } from './timeline';
+
+/** triggered -> acknowledged -> resolved, or snoozed until a time (then triggered again). */
+export type AlertState = 'triggered' | 'acknowledged' | 'resolved' | 'snoozed';
+export const ALERT_STATES: readonly AlertState[] = [
+  'triggered',
+  'acknowledged',
+  'resolved',
+  'snoozed',
+];
+
+/**
+ * How far escalation has gone. The step index in the policy is `stepsFired % steps.length`, the
+ * round (repeat) is `Math.floor(stepsFired / steps.length)`.
+ */
+export interface EscalationProgress {
+  /** Steps fired since the alert was raised or last woke from a snooze, counted across repeats. */
+  stepsFired: number;
+  /** When the next step's delay starts counting: raising, the last step fired, or waking. */
+  clockFrom: string;
+}
+
+/** Where the alert's card lives in the channel, so actions update it in place. */
+export interface ChannelPost {
+  conversationId: string;
+  activityId: string;
+}
+
+/** An HSA or incident alert, its state and its timeline. All instants are ISO 8601 strings. */
+export interface Alert {
+  /** CTAC's own id. */
+  id: string;
+  source: AlertSource;
+  /** The sender's id (HSA id such as CC-4719): the same source and key never make a second alert. */
+  dedupKey: string;
+  title: string;
+  severity: AlertSeverity;
+  /** Derived from `severity`: one scale for colour and escalation policy. */
+  severityRank: SeverityRank;
+  summary: string;
+  url?: string;
+  /** Upper-case CVE ids, no duplicates. */
+  cves: string[];
+  affectedProducts: string[];
+  /** Short codes of the ICS organisations affected. */
+  organisations: string[];
+  /** Plain-text remediation (HSAs). */
+  remediation?: string;
+  raisedBy: Actor;
+  /** When CTAC received the alert. */
+  raisedAt: string;
+  /** When the sender published it (the raising time when the sender did not say). */
+  publishedAt: string;
+  state: AlertState;
+  /** Set only while `state` is snoozed. */
+  snoozedUntil?: string;
+  /** The current acknowledgement: set while acknowledged, kept once resolved, cleared otherwise. */
+  acknowledgedBy?: Actor;
+  acknowledgedAt?: string;
+  resolvedBy?: Actor;
+  resolvedAt?: string;
+  resolutionNote?: string;
+  escalation: EscalationProgress;
+  channelPost?: ChannelPost;
+  /** Oldest first; `timeline[i].seq === i`. */
+  timeline: AlertEvent[];
+}
+
+/**
+ * An alert as a sender describes it (webhook, NHS poller, chat form). Optional fields that are
+ * undefined mean "not said", so an update that leaves them out keeps what the alert has.
+ */
+export interface IncomingAlert {
+  source: AlertSource;
+  dedupKey: string;
+  title: string;
+  severity: AlertSeverity;
+  summary?: string;
+  url?: string;
+  cves?: string[];
+  affectedProducts?: string[];
+  organisations?: string[];
+  remediation?: string;
+  /** ISO 8601 instant. */
+  publishedAt?: string;
+}
+
+export const MAX_DEDUP_KEY = 128;
+const CVE = /^CVE-\d{4}-\d{4,}$/;
+const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/;
+
+const unique = (items: string[]): string[] => [...new Set(items)];
+
+/**
+ * Tidies an incoming alert (trims text, upper-cases CVEs and organisation codes, drops duplicates,
+ * cuts over-long text) and throws a `validation` CtacError listing every problem left.
+ */
+export function normaliseIncomingAlert(input: IncomingAlert): IncomingAlert {
+  const problems: string[] = [];
+  const dedupKey = cleanLine(input.dedupKey ?? '');
+  const title = truncate(cleanLine(input.title ?? ''), MAX_TITLE);
+  if (!ALERT_SOURCES.includes(input.source)) problems.push('source: must be "hsa" or "incident".');
+  if (!dedupKey) problems.push('id: the sender’s id is missing.');
+  else if (dedupKey.length > MAX_DEDUP_KEY)
+    problems.push(`id: must be at most ${MAX_DEDUP_KEY} characters.`);
+  if (!title) problems.push('title: the alert needs a title.');
+  if (!isSeverityOf(input.source, input.severity)) {
+    const allowed = input.source === 'hsa' ? HSA_SEVERITIES : INCIDENT_SEVERITIES;
+    problems.push(
+      `severity: "${String(input.severity)}" is not a severity for ${input.source} alerts (${allowed.join(', ')}).`,
+    );
+  }
+  const url = input.url === undefined ? undefined : input.url.trim();
+  if (url !== undefined && !isHttpsUrl(url)) problems.push('url: must be an https:// link.');
+  const cves = input.cves && unique(input.cves.map((c) => c.trim().toUpperCase()));
+  for (const cve of cves ?? [])
+    if (!CVE.test(cve))
+      problems.push(`cves: "${truncate(cve, 40)}" is not a CVE id like CVE-2026-1234.`);
+  const organisations =
+    input.organisations && unique(input.organisations.map((o) => o.trim().toUpperCase()));
+  for (const org of organisations ?? [])
+    if (!ORG_CODE.test(org))
+      problems.push(
+        `organisations: "${truncate(org, 40)}" is not an organisation short code like RXH.`,
+      );
+  let publishedAt: string | undefined;
+  if (input.publishedAt !== undefined) {
+    const ms = Date.parse(input.publishedAt);
+    if (Number.isNaN(ms)) problems.push('publishedAt: is not a date and time.');
+    else publishedAt = new Date(ms).toISOString();
+  }
+  if (problems.length) throw new CtacError('validation', 'Please check the alert.', problems);
+  return {
+    source: input.source,
+    dedupKey,
+    title,
+    severity: input.severity,
+    summary:
+      input.summary === undefined
+        ? undefined
+        : truncate(cleanParagraphs(input.summary), MAX_SUMMARY),
+    url,
+    cves,
+    affectedProducts:
+      input.affectedProducts && unique(input.affectedProducts.map(cleanLine).filter(Boolean)),
+    organisations,
+    remediation:
+      input.remediation === undefined
+        ? undefined
+        : truncate(cleanParagraphs(input.remediation), MAX_REMEDIATION),
+    publishedAt,
+  };
+}
+
+/** True for an absolute https:// URL. */
+export function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates a triggered alert from what a sender sent; throws a `validation` CtacError if it is not valid. */
+export function raiseAlert(
+  incoming: IncomingAlert,
+  ctx: { id: string; actor: Actor; at: Date },
+): { alert: Alert; event: RaisedEvent } {
+  const clean = normaliseIncomingAlert(incoming);
+  const at = ctx.at.toISOString();
+  const event: RaisedEvent = {
+    kind: 'raised',
+    seq: 0,
+    actor: ctx.actor,
+    source: ctx.actor.source,
+    at,
+  };
+  const alert: Alert = {
+    id: ctx.id,
+    source: clean.source,
+    dedupKey: clean.dedupKey,
+    title: clean.title,
+    severity: clean.severity,
+    severityRank: severityRank(clean.severity),
+    summary: clean.summary ?? '',
+    url: clean.url || undefined,
+    cves: clean.cves ?? [],
+    affectedProducts: clean.affectedProducts ?? [],
+    organisations: clean.organisations ?? [],
+    remediation: clean.remediation || undefined,
+    raisedBy: ctx.actor,
+    raisedAt: at,
+    publishedAt: clean.publishedAt ?? at,
+    state: 'triggered',
+    escalation: { stepsFired: 0, clockFrom: at },
+    timeline: [event],
+  };
+  return { alert, event };
+}
+
+/** True while someone still has to deal with the alert. */
+export const isOpen = (alert: Pick<Alert, 'state'>): boolean => alert.state !== 'resolved';
