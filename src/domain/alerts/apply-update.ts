@@ -1,0 +1,78 @@
+import type { Actor } from '../shared/actor';
+import { CtacError } from '../shared/errors';
+import { normaliseIncomingAlert, type Alert, type IncomingAlert } from './alert';
+import { appendEvent, type AlertChange } from './alert-outcome';
+import { severityRank } from './severity';
+import type { AlertContentField } from './timeline';
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((item) => right.has(item));
+};
+
+/**
+ * Compares what the sender sent again with the alert. Returns 'unchanged' when nothing it said
+ * differs (fields it left out, order of lists and white space do not count), else the alert with
+ * the new content and an `updated` event naming the fields that changed. The state is kept, and so
+ * is `publishedAt`: response deadlines run from the first publication.
+ * Throws a `validation` CtacError for invalid content and a `conflict` CtacError if the incoming
+ * alert is a different one (source or id differ): that is a caller's mistake, not a user's.
+ */
+export function applyUpdate(
+  alert: Alert,
+  incoming: IncomingAlert,
+  actor: Actor,
+  at: Date,
+): 'unchanged' | AlertChange {
+  const next = normaliseIncomingAlert(incoming);
+  if (next.source !== alert.source || next.dedupKey.toUpperCase() !== alert.dedupKey.toUpperCase())
+    throw new CtacError(
+      'conflict',
+      `An update for ${next.source} ${next.dedupKey} cannot change alert ${alert.id} (${alert.source} ${alert.dedupKey}).`,
+    );
+
+  const changes: AlertContentField[] = [];
+  const patch: Partial<Alert> = {};
+  if (next.title !== alert.title) {
+    changes.push('title');
+    patch.title = next.title;
+  }
+  if (next.severity !== alert.severity) {
+    changes.push('severity');
+    patch.severity = next.severity;
+    patch.severityRank = severityRank(next.severity);
+  }
+  if (next.summary !== undefined && next.summary !== alert.summary) {
+    changes.push('summary');
+    patch.summary = next.summary;
+  }
+  if (next.url !== undefined && next.url !== (alert.url ?? '')) {
+    changes.push('url');
+    patch.url = next.url;
+  }
+  const lists = [
+    ['cves', next.cves, alert.cves],
+    ['affectedProducts', next.affectedProducts, alert.affectedProducts],
+    ['organisations', next.organisations, alert.organisations],
+  ] as const;
+  for (const [field, incomingList, current] of lists)
+    if (incomingList !== undefined && !sameSet(incomingList, current)) {
+      changes.push(field);
+      patch[field] = incomingList;
+    }
+  if (next.remediation !== undefined && next.remediation !== (alert.remediation ?? '')) {
+    changes.push('remediation');
+    patch.remediation = next.remediation || undefined;
+  }
+  if (changes.length === 0) return 'unchanged';
+  return appendEvent(
+    alert,
+    patch,
+    changes.includes('severity')
+      ? { kind: 'updated', changes, severityBefore: alert.severity }
+      : { kind: 'updated', changes },
+    actor,
+    at,
+  );
+}

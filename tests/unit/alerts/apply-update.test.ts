@@ -1,0 +1,111 @@
+import { applyUpdate } from '../../../src/domain/alerts/apply-update';
+import type { Alert, IncomingAlert } from '../../../src/domain/alerts/alert';
+import { acknowledge } from '../../../src/domain/alerts/acknowledge';
+import { CtacError } from '../../../src/domain/shared/errors';
+import { after, alex, changed, incidentIn, minutes, raised, webhook } from './builders';
+
+const AT = after(minutes(10));
+
+function update(alert: Alert, overrides: Partial<IncomingAlert>) {
+  return applyUpdate(alert, incidentIn(overrides), webhook, AT);
+}
+
+describe('applying an update from the sender', () => {
+  test.each<[string, Partial<IncomingAlert>]>([
+    ['the same content', {}],
+    [
+      'the same content with extra white space',
+      { title: '  Ransomware   detected on a file server ' },
+    ],
+    ['the CVEs in another order and case', { cves: ['cve-2026-1234', 'CVE-2026-1234'] }],
+    ['the organisations in lower case', { organisations: ['rxh'] }],
+    [
+      'no summary, url, CVEs or organisations (not said)',
+      {
+        summary: undefined,
+        url: undefined,
+        cves: undefined,
+        organisations: undefined,
+      },
+    ],
+  ])('when the sender sends %s, then it is unchanged', (_label, overrides) => {
+    expect(update(raised(), overrides)).toBe('unchanged');
+  });
+
+  test.each<[string, Partial<IncomingAlert>, string[]]>([
+    ['a new title', { title: 'Ransomware contained' }, ['title']],
+    ['a new severity', { severity: 'critical' }, ['severity']],
+    ['a new summary', { summary: 'Two more hosts isolated.' }, ['summary']],
+    ['an empty summary', { summary: '' }, ['summary']],
+    ['a new link', { url: 'https://msp.example.com/incidents/1001?v=2' }, ['url']],
+    ['another CVE', { cves: ['CVE-2026-1234', 'CVE-2026-99999'] }, ['cves']],
+    ['no CVEs any more', { cves: [] }, ['cves']],
+    ['another organisation', { organisations: ['RXH', 'ESCC'] }, ['organisations']],
+    ['affected products', { affectedProducts: ['Example VPN Gateway'] }, ['affectedProducts']],
+    ['remediation', { remediation: 'Patch to 24.3.2.' }, ['remediation']],
+    [
+      'a new title, severity and CVEs at once',
+      { title: 'Worse', severity: 'critical', cves: [] },
+      ['title', 'severity', 'cves'],
+    ],
+  ])(
+    'when the sender sends %s, then the alert is updated and the event names the changed fields',
+    (_label, overrides, fields) => {
+      const before = raised();
+      const outcome = update(before, overrides);
+      expect(outcome).not.toBe('unchanged');
+      if (outcome === 'unchanged') return;
+      expect(outcome.event).toMatchObject({
+        kind: 'updated',
+        changes: fields,
+        actor: webhook,
+        at: AT.toISOString(),
+      });
+      expect(outcome.event.seq).toBe(before.timeline.length);
+      expect(outcome.alert.timeline).toHaveLength(before.timeline.length + 1);
+    },
+  );
+
+  test('when the severity rises, then the rank follows and the event keeps the old severity', () => {
+    const outcome = update(raised(), { severity: 'critical' });
+    expect(outcome !== 'unchanged' && outcome.alert).toMatchObject({
+      severity: 'critical',
+      severityRank: 'critical',
+    });
+    expect(outcome !== 'unchanged' && outcome.event).toMatchObject({ severityBefore: 'high' });
+  });
+
+  test('when an acknowledged alert is updated, then it stays acknowledged and keeps its publication time', () => {
+    const acked = changed(acknowledge(raised(), alex, after(minutes(1))));
+    const outcome = update(acked, { title: 'New title', publishedAt: '2026-12-01T00:00:00Z' });
+    expect(outcome !== 'unchanged' && outcome.alert).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: alex,
+      title: 'New title',
+      publishedAt: acked.publishedAt,
+    });
+  });
+
+  test.each<[string, Partial<IncomingAlert>]>([
+    ['another id', { dedupKey: 'MSP-2002' }],
+    ['another source', { source: 'hsa', severity: 'High' }],
+  ])(
+    'when the update has %s, then it is a conflict and the alert is untouched',
+    (_label, overrides) => {
+      const before = raised();
+      let error: unknown;
+      try {
+        update(before, overrides);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CtacError);
+      expect((error as CtacError).code).toBe('conflict');
+      expect(before.timeline).toHaveLength(1);
+    },
+  );
+
+  test('when the update has a different case of the same id, then it is the same alert', () => {
+    expect(update(raised(), { dedupKey: 'msp-1001' })).toBe('unchanged');
+  });
+});
