@@ -33,7 +33,7 @@ describe('risk appetite', () => {
     ['ESCC', 12, false, 'ics-wide'],
     ['ESCC', 15, true, 'ics-wide'],
   ])(
-    'when a %s risk scores %i, then exceeding is %p (%s threshold)',
+    'when a risk of %s scores %i, then exceeding its appetite is %p (%s threshold)',
     (orgCode, score, exceeds, scope) => {
       expect(exceedsAppetite({ orgCode, score }, appetite)).toBe(exceeds);
       expect(appetiteFor(orgCode, appetite).scope).toBe(scope);
