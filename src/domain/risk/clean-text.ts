@@ -63,3 +63,17 @@ export const lineFrom = (value: unknown): string =>
 /** A multi-line text field from a form: cleaned when it is a string, empty otherwise. */
 export const paragraphsFrom = (value: unknown): string =>
   typeof value === 'string' ? cleanParagraphs(value) : '';
+
+/**
+ * Shortens text to at most `max` characters, ending with "…" when cut, without splitting a character. For
+ * prefilling a form from a long chat message, so the form starts within its limits.
+ */
+export function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, Math.max(0, max - 1))
+        .join('')
+        .trimEnd()}…`;
+}

@@ -13,7 +13,7 @@ export * from './rescore-risk';
 export * from './risk';
 export * from './risk-appetite';
 export * from './risk-bands';
-export * from './risk-change';
+export type { ChangeContext } from './risk-change';
 export * from './risk-events';
 export * from './risk-policy';
 export * from './risk-scale';

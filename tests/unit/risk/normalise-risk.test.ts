@@ -5,6 +5,7 @@ import {
   CAF_PRINCIPLE_CODES,
   parseCafPrinciple,
 } from '../../../src/domain/risk/caf-principle';
+import { clipText } from '../../../src/domain/risk/clean-text';
 import { normaliseRisk, RISK_LIMITS } from '../../../src/domain/risk/risk';
 import { caught, validRiskInput } from './fixtures';
 
@@ -127,6 +128,18 @@ describe('normaliseRisk', () => {
         keepReviewDate: '2026-10-01',
       }).reviewDate,
     ).toBe('2026-10-01');
+  });
+});
+
+describe('clipping prefilled text', () => {
+  test.each([
+    ['Short enough', 20, 'Short enough'],
+    ['Gwasanaeth Iechyd Gwladol', 12, 'Gwasanaeth…'],
+    ['Zoë 🙂🙂🙂', 5, 'Zoë…'],
+    ['🙂🙂🙂', 2, '🙂…'],
+  ])('when %p is clipped to %i characters, then it reads %p', (text, max, clipped) => {
+    expect(clipText(text, max)).toBe(clipped);
+    expect([...clipText(text, max)].length).toBeLessThanOrEqual(max);
   });
 });
 
