@@ -60,16 +60,28 @@ export function onCallInLayer(
   leave: readonly Leave[],
   at: Date,
 ): { onCall: OnCallAssignment[]; unavailable: Unavailable[] } {
-  const t = at.getTime();
-  const active = overrides.filter((o) => o.start.getTime() <= t && t < o.end.getTime());
-
-  const candidates: OnCallAssignment[] = [];
+  const scheduled: OnCallAssignment[] = [];
   for (const rotation of rotations) {
     if (rotation.layer !== layer) continue;
     const shift = shiftAt(rotation, at);
     if (shift)
-      candidates.push({ memberId: shift.memberId, via: 'rotation', rotationId: rotation.id });
+      scheduled.push({ memberId: shift.memberId, via: 'rotation', rotationId: rotation.id });
   }
+  return applyChanges(layer, scheduled, overrides, leave, at);
+}
+
+/** Steps 1 (adds) to 3 of `onCallInLayer`, given who the rotations schedule. */
+function applyChanges(
+  layer: RotaLayer,
+  scheduled: OnCallAssignment[],
+  overrides: readonly RotaOverride[],
+  leave: readonly Leave[],
+  at: Date,
+): { onCall: OnCallAssignment[]; unavailable: Unavailable[] } {
+  const t = at.getTime();
+  const active = overrides.filter((o) => o.start.getTime() <= t && t < o.end.getTime());
+
+  const candidates = [...scheduled];
   for (const o of active)
     if (o.kind === 'add' && o.layer === layer)
       candidates.push({ memberId: o.memberId, via: 'add', overrideId: o.id });
@@ -90,20 +102,28 @@ export function onCallInLayer(
   const unavailable: Unavailable[] = [];
   for (const assignment of covered) {
     const { memberId } = assignment;
-    const reason = leave.some(
-      (l) => l.memberId === memberId && l.start.getTime() <= t && t < l.end.getTime(),
-    )
-      ? 'leave'
-      : active.some(
-            (o) => o.kind === 'remove' && o.memberId === memberId && appliesToLayer(o, layer),
-          )
-        ? 'removed'
-        : undefined;
+    const reason = unavailableReason(layer, memberId, active, leave, t);
     if (reason) {
       if (!unavailable.some((u) => u.memberId === memberId)) unavailable.push({ memberId, reason });
     } else if (!onCall.some((a) => a.memberId === memberId)) onCall.push(assignment);
   }
   return { onCall, unavailable };
+}
+
+function unavailableReason(
+  layer: RotaLayer,
+  memberId: string,
+  active: readonly RotaOverride[],
+  leave: readonly Leave[],
+  t: number,
+): Unavailable['reason'] | undefined {
+  if (leave.some((l) => l.memberId === memberId && l.start.getTime() <= t && t < l.end.getTime()))
+    return 'leave';
+  if (
+    active.some((o) => o.kind === 'remove' && o.memberId === memberId && appliesToLayer(o, layer))
+  )
+    return 'removed';
+  return undefined;
 }
 
 function latestCover(
@@ -137,10 +157,12 @@ export function scheduleBetween(
   const relevantLeave = leave.filter((l) => l.start < to && from < l.end);
 
   for (const layer of ROTA_LAYERS) {
-    const layerRotations = rotations.filter((r) => r.layer === layer);
+    const shifts = rotations
+      .filter((r) => r.layer === layer)
+      .map((rotation) => ({ rotation, shifts: shiftsBetween(rotation, from, to), next: 0 }));
     const cuts = new Set<number>([from.getTime(), to.getTime()]);
-    for (const rotation of layerRotations)
-      for (const shift of shiftsBetween(rotation, from, to)) cuts.add(shift.start.getTime());
+    for (const { shifts: list } of shifts)
+      for (const shift of list) cuts.add(shift.start.getTime());
     for (const item of [...relevantOverrides, ...relevantLeave]) {
       cuts.add(item.start.getTime());
       cuts.add(item.end.getTime());
@@ -154,9 +176,21 @@ export function scheduleBetween(
     for (let i = 0; i < times.length - 1; i += 1) {
       const start = new Date(times[i]!);
       const end = new Date(times[i + 1]!);
-      const { onCall, unavailable } = onCallInLayer(
+      // Cut times only grow, so each rotation's shift list is walked once.
+      const scheduled: OnCallAssignment[] = [];
+      for (const entry of shifts) {
+        while (entry.shifts[entry.next] && entry.shifts[entry.next]!.end <= start) entry.next += 1;
+        const shift = entry.shifts[entry.next];
+        if (shift && shift.start <= start)
+          scheduled.push({
+            memberId: shift.memberId,
+            via: 'rotation',
+            rotationId: entry.rotation.id,
+          });
+      }
+      const { onCall, unavailable } = applyChanges(
         layer,
-        layerRotations,
+        scheduled,
         relevantOverrides,
         relevantLeave,
         start,

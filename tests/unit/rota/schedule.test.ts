@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
 import type { Leave } from '../../../src/domain/rota/leave';
@@ -348,6 +349,51 @@ describe('scheduleBetween and findGaps', () => {
       }
     },
   );
+});
+
+describe('the schedule agrees with the instant-by-instant answer', () => {
+  test('when any instant in a busy fortnight is checked, then its segment says what onCallInLayer says', () => {
+    const r = [
+      rotation({ memberIds: [JANE, BOB, PRIYA] }),
+      rotation({
+        id: 'rot-secondary',
+        layer: 'secondary',
+        memberIds: [TOM, PRIYA],
+        shiftLength: { kind: 'hours', hours: 12 },
+      }),
+    ];
+    const overrides = [
+      cover(TOM, JANE, '2026-11-23T20:00:00Z', '2026-11-24T02:00:00Z'),
+      remove(BOB, '2026-11-27T09:00:00Z', '2026-11-28T09:00:00Z', 'primary'),
+      add(JANE, 'secondary', '2026-11-30T00:00:00Z', '2026-12-02T00:00:00Z'),
+      cover(BOB, PRIYA, '2026-12-01T12:00:00Z', '2026-12-03T12:00:00Z'),
+    ];
+    const leaveList = [
+      leave(PRIYA, '2026-11-25T00:00:00Z', '2026-11-26T00:00:00Z'),
+      leave(JANE, '2026-12-02T00:00:00Z', '2026-12-04T00:00:00Z'),
+    ];
+    const from = at('2026-11-23T09:00:00Z');
+    const to = at('2026-12-07T09:00:00Z');
+    const schedule = scheduleBetween(r, overrides, leaveList, from, to);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: from.getTime(), max: to.getTime() - 1 }),
+        fc.constantFrom('primary' as const, 'secondary' as const),
+        (ms, layer) => {
+          const instant = new Date(ms);
+          const segment = schedule.layers[layer].find(
+            (s) => s.start <= instant && instant < s.end,
+          )!;
+          const { onCall, unavailable } = onCallInLayer(layer, r, overrides, leaveList, instant);
+          expect({ onCall: segment.onCall, unavailable: segment.unavailable }).toEqual({
+            onCall,
+            unavailable,
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 });
 
 describe('scheduleShifts', () => {
