@@ -59,8 +59,8 @@ function decodeEntities(text: string): string {
 }
 
 /**
- * The plain text of an HTML fragment (as the NHS API sends remediation): block ends become line
- * breaks, list items start with "- ", scripts and styles are dropped, entities are decoded.
+ * The plain text of an HTML fragment (as the NHS API sends remediation): each block on its own
+ * line, list items start with "- ", scripts and styles are dropped, entities are decoded.
  */
 export function stripHtml(html: string): string {
   const text = html
@@ -70,7 +70,8 @@ export function stripHtml(html: string): string {
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/(p|div|li|ul|ol|h[1-6]|tr|table|blockquote)\s*>/gi, '\n')
     .replace(/<[^>]*>/g, ' ');
-  return cleanParagraphs(decodeEntities(text));
+  // Each block on its own line; blank lines from nested blocks (</li></ul></p>) are dropped.
+  return cleanParagraphs(decodeEntities(text)).replace(/\n{2,}/g, '\n');
 }
 
 /** Cuts text to at most `max` characters, ending with "…" when it was cut. */
