@@ -1,0 +1,268 @@
+import { DateTime } from 'luxon';
+import type { Actor, EventSource } from '../shared/actor';
+import { formatUkDateTime, UK_ZONE } from '../shared/time';
+import type { Alert } from './alert';
+import { isAtLeast } from './severity';
+import { checkNote } from './note-text';
+
+/** Whether the HSA's vulnerability applies to the organisation. */
+export type HsaApplicability = 'affected' | 'not affected' | 'unknown';
+export const HSA_APPLICABILITIES: readonly HsaApplicability[] = [
+  'affected',
+  'not affected',
+  'unknown',
+];
+
+/** How far the organisation has got with fixing it. Mitigated is a stopgap: a patch is still due. */
+export type HsaRemediation = 'not started' | 'in progress' | 'mitigated' | 'patched';
+export const HSA_REMEDIATIONS: readonly HsaRemediation[] = [
+  'not started',
+  'in progress',
+  'mitigated',
+  'patched',
+];
+
+/** Acknowledge within 48 hours of publication (elapsed hours). */
+export const ACKNOWLEDGE_WITHIN_HOURS = 48;
+/** Give an update at least every 3 days while open (UK calendar days: same clock time). */
+export const UPDATE_EVERY_DAYS = 3;
+/** Patch critical and high vulnerabilities within 14 days of publication (UK calendar days). */
+export const PATCH_WITHIN_DAYS = 14;
+
+/** One ICS organisation's response to one HSA. */
+export interface HsaResponse {
+  /** CTAC's id of the HSA alert. */
+  alertId: string;
+  orgCode: string;
+  applicability: HsaApplicability;
+  remediation: HsaRemediation;
+  acknowledgedBy?: Actor;
+  acknowledgedAt?: string;
+  /** The last time the organisation said anything (acknowledging included): the 3-day clock runs from here. */
+  lastUpdateAt?: string;
+  lastUpdateBy?: Actor;
+  /** The latest update's words, if it had any. */
+  lastNote?: string;
+}
+
+interface HsaResponseEventBase {
+  alertId: string;
+  orgCode: string;
+  actor: Actor;
+  source: EventSource;
+  at: string;
+  /** True when this change was also the organisation's first word, so it acknowledged the HSA. */
+  acknowledged: boolean;
+}
+
+/** What happened to an organisation's response; one per change, for the HSA's audit trail. */
+export type HsaResponseEvent =
+  | (HsaResponseEventBase & { kind: 'acknowledged' })
+  | (HsaResponseEventBase & { kind: 'applicability'; from: HsaApplicability; to: HsaApplicability })
+  | (HsaResponseEventBase & { kind: 'remediation'; from: HsaRemediation; to: HsaRemediation })
+  | (HsaResponseEventBase & { kind: 'update'; note: string });
+
+export type HsaResponseRefusalCode =
+  'already_acknowledged' | 'unchanged' | 'invalid_value' | 'note_required' | 'note_too_long';
+
+export type HsaResponseOutcome =
+  | { ok: true; response: HsaResponse; event: HsaResponseEvent }
+  | { ok: false; code: HsaResponseRefusalCode; message: string; response: HsaResponse };
+
+/** The HSA fields the deadlines depend on. */
+export type HsaForResponse = Pick<Alert, 'publishedAt' | 'severityRank'>;
+
+/** A response nobody from the organisation has touched yet. */
+export const newHsaResponse = (alertId: string, orgCode: string): HsaResponse => ({
+  alertId,
+  orgCode,
+  applicability: 'unknown',
+  remediation: 'not started',
+});
+
+type Draft =
+  | { kind: 'acknowledged' }
+  | { kind: 'applicability'; from: HsaApplicability; to: HsaApplicability }
+  | { kind: 'remediation'; from: HsaRemediation; to: HsaRemediation }
+  | { kind: 'update'; note: string };
+
+/** Every change counts as an update, and the first one also acknowledges the HSA. */
+function change(
+  response: HsaResponse,
+  patch: Partial<HsaResponse>,
+  draft: Draft,
+  actor: Actor,
+  at: Date,
+): HsaResponseOutcome {
+  const iso = at.toISOString();
+  const acknowledged = !response.acknowledgedAt;
+  const next: HsaResponse = {
+    ...response,
+    ...patch,
+    ...(acknowledged ? { acknowledgedBy: actor, acknowledgedAt: iso } : {}),
+    lastUpdateAt: iso,
+    lastUpdateBy: actor,
+  };
+  const event = {
+    ...draft,
+    alertId: response.alertId,
+    orgCode: response.orgCode,
+    actor,
+    source: actor.source,
+    at: iso,
+    acknowledged,
+  } as HsaResponseEvent;
+  return { ok: true, response: next, event };
+}
+
+const refuse = (
+  response: HsaResponse,
+  code: HsaResponseRefusalCode,
+  message: string,
+): HsaResponseOutcome => ({
+  ok: false,
+  code,
+  message,
+  response,
+});
+
+/** The organisation has seen the HSA. A second acknowledgement says who and when, and changes nothing. */
+export function acknowledgeHsa(response: HsaResponse, actor: Actor, at: Date): HsaResponseOutcome {
+  if (response.acknowledgedAt)
+    return refuse(
+      response,
+      'already_acknowledged',
+      `${response.orgCode} already acknowledged this HSA${response.acknowledgedBy ? `: ${response.acknowledgedBy.name}` : ''} at ${formatUkDateTime(response.acknowledgedAt)}.`,
+    );
+  return change(response, {}, { kind: 'acknowledged' }, actor, at);
+}
+
+/** Affected, not affected or unknown. */
+export function setApplicability(
+  response: HsaResponse,
+  applicability: HsaApplicability,
+  actor: Actor,
+  at: Date,
+): HsaResponseOutcome {
+  if (!HSA_APPLICABILITIES.includes(applicability))
+    return refuse(response, 'invalid_value', 'Choose affected, not affected or unknown.');
+  if (applicability === response.applicability)
+    return refuse(response, 'unchanged', `${response.orgCode} is already marked ${applicability}.`);
+  return change(
+    response,
+    { applicability },
+    { kind: 'applicability', from: response.applicability, to: applicability },
+    actor,
+    at,
+  );
+}
+
+/** Remediation progress. Any progress beyond "not started" means the organisation is affected. */
+export function setRemediation(
+  response: HsaResponse,
+  remediation: HsaRemediation,
+  actor: Actor,
+  at: Date,
+): HsaResponseOutcome {
+  if (!HSA_REMEDIATIONS.includes(remediation))
+    return refuse(
+      response,
+      'invalid_value',
+      'Choose not started, in progress, mitigated or patched.',
+    );
+  if (remediation === response.remediation)
+    return refuse(
+      response,
+      'unchanged',
+      `Remediation at ${response.orgCode} is already ${remediation}.`,
+    );
+  const patch: Partial<HsaResponse> = { remediation };
+  if (remediation !== 'not started') patch.applicability = 'affected';
+  return change(
+    response,
+    patch,
+    { kind: 'remediation', from: response.remediation, to: remediation },
+    actor,
+    at,
+  );
+}
+
+/** A progress update in the organisation's words: restarts the 3-day clock. */
+export function giveHsaUpdate(
+  response: HsaResponse,
+  note: string,
+  actor: Actor,
+  at: Date,
+): HsaResponseOutcome {
+  const checked = checkNote(note);
+  if (!checked.ok) return refuse(response, checked.code, checked.message);
+  return change(
+    response,
+    { lastNote: checked.note },
+    { kind: 'update', note: checked.note },
+    actor,
+    at,
+  );
+}
+
+/** Open until the organisation is not affected or has patched; mitigated stays open. */
+export const isResponseOpen = (
+  response: Pick<HsaResponse, 'applicability' | 'remediation'>,
+): boolean => response.applicability !== 'not affected' && response.remediation !== 'patched';
+
+const plusUkDays = (iso: string, days: number): Date =>
+  DateTime.fromISO(iso, { zone: UK_ZONE }).plus({ days }).toJSDate();
+
+/** The deadlines of a response; `nextUpdateBy` only while open, `patchBy` only for critical/high HSAs. */
+export interface HsaResponseDueDates {
+  acknowledgeBy: Date;
+  nextUpdateBy?: Date;
+  patchBy?: Date;
+}
+
+/**
+ * Deadlines: acknowledge 48 elapsed hours after publication; update 3 UK calendar days after the
+ * organisation last said anything (publication if never); patch 14 UK calendar days after
+ * publication when the HSA is critical or high and the organisation is not "not affected". Calendar
+ * days keep the UK clock time across a clock change (so a 3-day update may be 71 or 73 hours).
+ */
+export function hsaResponseDueDates(
+  response: HsaResponse,
+  hsa: HsaForResponse,
+): HsaResponseDueDates {
+  const published = Date.parse(hsa.publishedAt);
+  const due: HsaResponseDueDates = {
+    acknowledgeBy: new Date(published + ACKNOWLEDGE_WITHIN_HOURS * 3_600_000),
+  };
+  if (isResponseOpen(response))
+    due.nextUpdateBy = plusUkDays(response.lastUpdateAt ?? hsa.publishedAt, UPDATE_EVERY_DAYS);
+  if (isAtLeast(hsa.severityRank, 'high') && response.applicability !== 'not affected')
+    due.patchBy = plusUkDays(hsa.publishedAt, PATCH_WITHIN_DAYS);
+  return due;
+}
+
+/** Something the organisation should have done by now. */
+export interface OverdueItem {
+  kind: 'acknowledgement' | 'update' | 'patch';
+  dueAt: string;
+  /** "RXH: the update was due by 1 Dec 2026, 09:00." */
+  message: string;
+}
+
+/** What is overdue at `now` (strictly after the deadline), in the order acknowledgement, update, patch. */
+export function overdueItems(response: HsaResponse, hsa: HsaForResponse, now: Date): OverdueItem[] {
+  const due = hsaResponseDueDates(response, hsa);
+  const items: OverdueItem[] = [];
+  const late = (at: Date | undefined): at is Date => !!at && now.getTime() > at.getTime();
+  const item = (kind: OverdueItem['kind'], at: Date, what: string): OverdueItem => ({
+    kind,
+    dueAt: at.toISOString(),
+    message: `${response.orgCode}: ${what} was due by ${formatUkDateTime(at)}.`,
+  });
+  if (!response.acknowledgedAt && late(due.acknowledgeBy))
+    items.push(item('acknowledgement', due.acknowledgeBy, 'acknowledging the HSA'));
+  if (late(due.nextUpdateBy)) items.push(item('update', due.nextUpdateBy, 'an update'));
+  if (response.remediation !== 'patched' && late(due.patchBy))
+    items.push(item('patch', due.patchBy, 'patching'));
+  return items;
+}
