@@ -81,14 +81,27 @@ function place(points: Point[], p: Placement): Point[] {
   return points.map(([u, v]) => [p.cx + u * p.halfWidth, p.top + v * p.height] as const);
 }
 
-function insidePolygon(x: number, y: number, poly: Point[]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+/**
+ * Even-odd point-in-polygon test, with each row's edge crossings computed once: the renderer asks
+ * about SAMPLES points a pixel on only height x SAMPLES distinct rows.
+ */
+function polygonTest(poly: Point[]): (x: number, y: number) => boolean {
+  const rows = new Map<number, number[]>();
+  return (x, y) => {
+    let crossings = rows.get(y);
+    if (!crossings) {
+      crossings = [];
+      for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+        const [xi, yi] = poly[i];
+        const [xj, yj] = poly[j];
+        if (yi > y !== yj > y) crossings.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+      }
+      rows.set(y, crossings);
+    }
+    let inside = false;
+    for (const cx of crossings) if (x < cx) inside = !inside;
+    return inside;
+  };
 }
 
 function distanceToSegment(x: number, y: number, a: Point, b: Point): number {
@@ -96,7 +109,9 @@ function distanceToSegment(x: number, y: number, a: Point, b: Point): number {
   const dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
-  return Math.hypot(x - (a[0] + t * dx), y - (a[1] + t * dy));
+  const ex = x - (a[0] + t * dx);
+  const ey = y - (a[1] + t * dy);
+  return Math.sqrt(ex * ex + ey * ey);
 }
 
 function distanceToPath(x: number, y: number, path: Point[], closed: boolean): number {
@@ -147,11 +162,11 @@ function render(width: number, height: number, paint: (x: number, y: number) => 
 /** 192x192: NHS blue square, white shield, NHS blue pulse line across the shield. */
 export function drawColourIcon(): Image {
   const p: Placement = { cx: 96, top: 38, halfWidth: 50, height: 118 };
-  const shield = place(shieldOutline(), p);
+  const insideShield = polygonTest(place(shieldOutline(), p));
   const pulse = place(pulseLine(0.78), p);
   const halfStroke = 4.5;
   return render(192, 192, (x, y) => {
-    if (!insidePolygon(x, y, shield)) return NHS_BLUE;
+    if (!insideShield(x, y)) return NHS_BLUE;
     return distanceToPath(x, y, pulse, false) <= halfStroke ? NHS_BLUE : WHITE;
   });
 }
@@ -160,11 +175,12 @@ export function drawColourIcon(): Image {
 export function drawOutlineIcon(): Image {
   const p: Placement = { cx: 16, top: 2, halfWidth: 12.5, height: 28 };
   const shield = place(shieldOutline(), p);
+  const insideShield = polygonTest(shield);
   const pulse = place(pulseLine(0.62), p);
   const border = 2.2;
   const halfStroke = 1.1;
   return render(32, 32, (x, y) => {
-    if (!insidePolygon(x, y, shield)) return CLEAR;
+    if (!insideShield(x, y)) return CLEAR;
     if (distanceToPath(x, y, shield, true) <= border) return WHITE;
     return distanceToPath(x, y, pulse, false) <= halfStroke ? WHITE : CLEAR;
   });
