@@ -1,0 +1,302 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { parseEnvFile, placeholdersIn } from '../../scripts/package-app';
+import {
+  bicepParser,
+  Expr,
+  exprText,
+  get,
+  parseBicep,
+  resourceOfType,
+  syntaxErrors,
+  type Template,
+  type Value,
+} from './bicep';
+import { ROOT } from './samples';
+
+const infra = (name: string) => path.join(ROOT, 'infra', name);
+const STORAGE_TABLE_DATA_CONTRIBUTOR = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
+
+let azure: Template;
+let local: Template;
+beforeAll(async () => {
+  azure = await parseBicep(infra('azure.bicep'));
+  local = await parseBicep(infra('azure.local.bicep'));
+});
+
+function object(value: Value | undefined): { [key: string]: Value } {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    value instanceof Expr ||
+    Array.isArray(value)
+  ) {
+    throw new Error(`expected an object, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Replaces a variable name by its literal string value, the way Bicep would. */
+function resolve(template: Template, value: Value | undefined): Value | undefined {
+  if (value instanceof Expr && template.vars.has(value.text)) return template.vars.get(value.text);
+  return value;
+}
+
+describe('tree-sitter-bicep', () => {
+  it('reports syntax errors, so a clean parse means something', async () => {
+    const parser = await bicepParser();
+    const broken = parser.parse(
+      "resource x 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'a'\n  kind: \n",
+    );
+    expect(broken.rootNode.hasError).toBe(true);
+    expect(syntaxErrors(broken).length).toBeGreaterThan(0);
+  });
+
+  it.each(['azure.bicep', 'azure.local.bicep'])(
+    'parses infra/%s with no syntax errors',
+    async (file) => {
+      const template = await parseBicep(infra(file));
+      expect(syntaxErrors(template.tree)).toEqual([]);
+      expect(template.tree.rootNode.hasError).toBe(false);
+      expect(template.resources.size).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe('infra/azure.bicep', () => {
+  it('declares the resources on current API versions', () => {
+    const types = [...azure.resources.values()].map((r) => `${r.type}@${r.apiVersion}`).sort();
+    expect(types).toEqual([
+      'Microsoft.Authorization/roleAssignments@2022-04-01',
+      'Microsoft.BotService/botServices/channels@2022-09-15',
+      'Microsoft.BotService/botServices@2022-09-15',
+      'Microsoft.Storage/storageAccounts@2023-05-01',
+      'Microsoft.Web/serverfarms@2023-12-01',
+      'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01',
+      'Microsoft.Web/sites/config@2023-12-01',
+      'Microsoft.Web/sites@2023-12-01',
+    ]);
+  });
+
+  it('runs a Linux App Service plan sized by parameters', () => {
+    const plan = resourceOfType(azure, 'Microsoft.Web/serverfarms');
+    expect(plan.body.kind).toBe('linux');
+    expect(get(plan.body, 'properties.reserved')).toBe(true);
+    expect(exprText(get(plan.body, 'sku.name'))).toBe('webAppSku');
+    expect(exprText(get(plan.body, 'sku.capacity'))).toBe('int(instanceCount)');
+  });
+
+  it('runs the app on Node 20, HTTPS only, with a system-assigned identity', () => {
+    const site = resourceOfType(azure, 'Microsoft.Web/sites');
+    const plan = resourceOfType(azure, 'Microsoft.Web/serverfarms');
+    expect(get(site.body, 'identity.type')).toBe('SystemAssigned');
+    expect(get(site.body, 'properties.httpsOnly')).toBe(true);
+    expect(exprText(get(site.body, 'properties.serverFarmId'))).toBe(`${plan.name}.id`);
+    expect(get(site.body, 'properties.siteConfig')).toMatchObject({
+      linuxFxVersion: 'NODE|20-lts',
+      appCommandLine: 'node dist/src/server.js',
+      alwaysOn: true,
+      healthCheckPath: '/api/health',
+      minTlsVersion: '1.2',
+      ftpsState: 'Disabled',
+    });
+    // No sticky sessions: any instance can serve any request.
+    expect(get(site.body, 'properties.clientAffinityEnabled')).toBe(false);
+  });
+
+  describe('app settings', () => {
+    const settings = () => {
+      const config = resourceOfType(azure, 'Microsoft.Web/sites/config');
+      expect(config.body.name).toBe('appsettings');
+      expect(exprText(config.body.parent)).toBe(resourceOfType(azure, 'Microsoft.Web/sites').name);
+      return object(get(config.body, 'properties'));
+    };
+
+    it('give the app what it needs in production, with tables through the managed identity', () => {
+      const s = settings();
+      const storage = resourceOfType(azure, 'Microsoft.Storage/storageAccounts');
+      expect(s).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8080' });
+      expect(exprText(s.TABLES_ENDPOINT)).toBe(`${storage.name}.properties.primaryEndpoints.table`);
+      expect(exprText(s.BOT_ID)).toBe('botAadAppClientId');
+      expect(exprText(s.BOT_TENANT_ID)).toBe('botTenantId');
+      expect(Object.keys(s)).toEqual(
+        expect.arrayContaining([
+          'BOT_PASSWORD',
+          'CTAC_WEBHOOK_SECRET',
+          'CTAC_ADMINS',
+          'NHS_CYBER_ALERTS_URL',
+        ]),
+      );
+    });
+
+    it('hold no account key or connection string', () => {
+      const s = settings();
+      expect(
+        Object.keys(s).filter((k) => /CONNECTION_STRING|ACCOUNT_KEY|ACCESS_KEY/i.test(k)),
+      ).toEqual([]);
+      const text = JSON.stringify(s, (_k, v: unknown) => (v instanceof Expr ? v.text : v));
+      expect(text).not.toMatch(
+        /listKeys|AccountKey|DefaultEndpointsProtocol|SharedAccessSignature/i,
+      );
+      const source = fs.readFileSync(infra('azure.bicep'), 'utf8');
+      expect(source).not.toMatch(/listKeys\(|AccountKey=/);
+    });
+
+    it('take secrets from secure parameters or from Key Vault references', () => {
+      for (const [setting, param, uriParam] of [
+        ['BOT_PASSWORD', 'botPassword', 'botPasswordKeyVaultSecretUri'],
+        ['CTAC_WEBHOOK_SECRET', 'webhookSecret', 'webhookSecretKeyVaultSecretUri'],
+      ]) {
+        expect(azure.params.get(param)!.decorators).toContain('@secure()');
+        const value = exprText(resolve(azure, settings()[setting]));
+        expect(value).toBe(
+          `empty(${uriParam}) ? ${param} : '@Microsoft.KeyVault(SecretUri=\${${uriParam}})'`,
+        );
+      }
+    });
+
+    it("pass the app's own configuration check in production", () => {
+      const s = settings();
+      const sample: Record<string, string> = {
+        TABLES_ENDPOINT: 'https://ctacabc123.table.core.windows.net/',
+        BOT_ID: '0b8c6a4e-2f1d-4e3c-9a8b-7c6d5e4f3a2b',
+        BOT_TENANT_ID: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+        BOT_PASSWORD: 'client-secret',
+        CTAC_WEBHOOK_SECRET: 'webhook-secret',
+        CTAC_PUBLIC_URL: 'https://ctac-abc123.azurewebsites.net',
+        CTAC_ADMINS: 'lead@example.nhs.uk',
+        NHS_CYBER_ALERTS_URL: '',
+        CTAC_TABLE_PREFIX: '',
+        LOG_LEVEL: 'info',
+      };
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries(s)) {
+        if (typeof value === 'string') env[key] = value;
+        else if (key in sample) env[key] = sample[key];
+        else throw new Error(`no sample value for app setting ${key}`);
+      }
+      const config = loadConfig(env);
+      expect(config.env).toBe('production');
+      expect(config.storage).toEqual({ kind: 'endpoint', endpoint: sample.TABLES_ENDPOINT });
+      expect(config.bot.anonymous).toBe(false);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.port).toBe(8080);
+    });
+  });
+
+  it('keeps the storage account on TLS 1.2 with no public blobs and no shared keys', () => {
+    const storage = resourceOfType(azure, 'Microsoft.Storage/storageAccounts');
+    expect(get(storage.body, 'properties')).toMatchObject({
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      supportsHttpsTrafficOnly: true,
+    });
+  });
+
+  it('grants the web app identity Storage Table Data Contributor on the storage account', () => {
+    const role = resourceOfType(azure, 'Microsoft.Authorization/roleAssignments');
+    const storage = resourceOfType(azure, 'Microsoft.Storage/storageAccounts');
+    const site = resourceOfType(azure, 'Microsoft.Web/sites');
+    expect(exprText(role.body.scope)).toBe(storage.name);
+    const definition = exprText(get(role.body, 'properties.roleDefinitionId'))!;
+    const match =
+      /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (\w+)\)$/.exec(
+        definition,
+      );
+    expect(match).not.toBeNull();
+    expect(azure.vars.get(match![1])).toBe(STORAGE_TABLE_DATA_CONTRIBUTOR);
+    expect(exprText(get(role.body, 'properties.principalId'))).toBe(
+      `${site.name}.identity.principalId`,
+    );
+    expect(get(role.body, 'properties.principalType')).toBe('ServicePrincipal');
+    // A stable name, so re-running provision updates the assignment instead of failing.
+    expect(exprText(role.body.name)).toMatch(
+      new RegExp(`^guid\\(${storage.name}\\.id, ${site.name}\\.id,`),
+    );
+  });
+
+  it('registers a single-tenant Azure Bot pointing at /api/messages, with the Teams channel', () => {
+    const bot = resourceOfType(azure, 'Microsoft.BotService/botServices');
+    const site = resourceOfType(azure, 'Microsoft.Web/sites');
+    expect(bot.body).toMatchObject({ location: 'global', kind: 'azurebot' });
+    expect(get(bot.body, 'properties.msaAppType')).toBe('SingleTenant');
+    expect(exprText(get(bot.body, 'properties.msaAppId'))).toBe('botAadAppClientId');
+    expect(exprText(get(bot.body, 'properties.msaAppTenantId'))).toBe('botTenantId');
+    expect(exprText(get(bot.body, 'properties.endpoint'))).toBe(
+      `'https://\${${site.name}.properties.defaultHostName}/api/messages'`,
+    );
+    const channel = resourceOfType(azure, 'Microsoft.BotService/botServices/channels');
+    expect(exprText(channel.body.parent)).toBe(bot.name);
+    expect(channel.body.name).toBe('MsTeamsChannel');
+    expect(get(channel.body, 'properties')).toEqual({
+      channelName: 'MsTeamsChannel',
+      properties: { isEnabled: true },
+    });
+  });
+
+  it('outputs what the manifest and the deploy step read', () => {
+    const outputs = [...azure.outputs.keys()];
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'AZURE_APP_SERVICE_RESOURCE_ID',
+        'BOT_DOMAIN',
+        'TAB_ENDPOINT',
+        'TABLES_ENDPOINT',
+      ]),
+    );
+    const dev = parseEnvFile(fs.readFileSync(path.join(ROOT, 'env', '.env.dev'), 'utf8'));
+    expect(outputs.filter((o) => !(o in dev))).toEqual([]);
+  });
+});
+
+describe.each([
+  ['azure.bicep', 'azure.parameters.json', '.env.dev'],
+  ['azure.local.bicep', 'azure.local.parameters.json', '.env.local'],
+])('infra/%s parameters', (bicep, parametersFile, envFileName) => {
+  const template = () => (bicep === 'azure.bicep' ? azure : local);
+  const parameters = () =>
+    JSON.parse(fs.readFileSync(infra(parametersFile), 'utf8')) as {
+      $schema: string;
+      contentVersion: string;
+      parameters: Record<string, { value: unknown }>;
+    };
+
+  it(`${parametersFile} is a deployment parameters file for exactly the Bicep's parameters`, () => {
+    const file = parameters();
+    expect(file.$schema).toBe(
+      'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+    );
+    expect(file.contentVersion).toBe('1.0.0.0');
+    const given = Object.keys(file.parameters);
+    const declared = [...template().params.keys()];
+    expect(given.filter((p) => !declared.includes(p))).toEqual([]);
+    const required = [...template().params.values()].filter((p) => p.default === undefined);
+    expect(required.map((p) => p.name).filter((p) => !given.includes(p))).toEqual([]);
+    for (const { value } of Object.values(file.parameters)) expect(typeof value).toBe('string');
+  });
+
+  it(`takes every value from ${envFileName}, secrets only from the git-ignored .user file`, () => {
+    const env = parseEnvFile(fs.readFileSync(path.join(ROOT, 'env', envFileName), 'utf8'));
+    const used = placeholdersIn(parameters());
+    expect(used.filter((name) => !name.startsWith('SECRET_') && !(name in env))).toEqual([]);
+    for (const [name, { value }] of Object.entries(parameters().parameters)) {
+      const secure = template().params.get(name)!.decorators.includes('@secure()');
+      expect([name, secure]).toEqual([name, /\$\{\{SECRET_/.test(String(value))]);
+    }
+  });
+});
+
+describe('infra/azure.local.bicep', () => {
+  it('only registers the single-tenant bot and its Teams channel, at the tunnel', () => {
+    const types = [...local.resources.values()].map((r) => r.type).sort();
+    expect(types).toEqual([
+      'Microsoft.BotService/botServices',
+      'Microsoft.BotService/botServices/channels',
+    ]);
+    const bot = resourceOfType(local, 'Microsoft.BotService/botServices');
+    expect(get(bot.body, 'properties.msaAppType')).toBe('SingleTenant');
+    expect(exprText(get(bot.body, 'properties.endpoint'))).toBe("'${botEndpoint}/api/messages'");
+  });
+});
