@@ -1,0 +1,32 @@
+/** Past this many new alerts within the window, a channel gets a digest card instead of one card each. */
+export interface StormThreshold {
+  maxAlerts: number;
+  windowMs: number;
+}
+
+/** More than 5 new alerts in a minute is a storm. */
+export const DEFAULT_STORM_THRESHOLD: StormThreshold = { maxAlerts: 5, windowMs: 60_000 };
+
+/** 'post' gives the alert its own card; 'digest' adds it to the channel's digest card. */
+export type StormDecision = 'post' | 'digest';
+
+const toMs = (at: Date | string | number): number =>
+  typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
+
+/**
+ * Decides how a new alert reaches a channel. `recent` holds when the channel's earlier new alerts
+ * arrived, whether they were posted singly or put in a digest, so a storm stays a storm until the
+ * rate falls. With the default threshold the sixth alert within a minute starts the digest.
+ */
+export function stormDecision(
+  recent: readonly (Date | string | number)[],
+  now: Date,
+  threshold: StormThreshold = DEFAULT_STORM_THRESHOLD,
+): StormDecision {
+  const from = now.getTime() - threshold.windowMs;
+  const inWindow = recent.filter((at) => {
+    const ms = toMs(at);
+    return ms > from && ms <= now.getTime();
+  }).length;
+  return inWindow + 1 > threshold.maxAlerts ? 'digest' : 'post';
+}

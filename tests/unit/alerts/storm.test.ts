@@ -1,0 +1,43 @@
+import { DEFAULT_STORM_THRESHOLD, stormDecision } from '../../../src/domain/alerts/storm';
+
+const NOW = new Date('2026-11-28T09:00:00Z');
+const secondsAgo = (...seconds: number[]): Date[] =>
+  seconds.map((s) => new Date(NOW.getTime() - s * 1000));
+
+describe('storm coalescing', () => {
+  test.each([
+    ['no earlier alerts', 'post', []],
+    ['4 in the last minute', 'post', [1, 10, 20, 59]],
+    ['5 in the last minute (this is the sixth)', 'digest', [1, 2, 3, 4, 5]],
+    ['5 in the last minute, one of them exactly a minute ago', 'post', [1, 2, 3, 4, 60]],
+    ['5 over two minutes', 'post', [10, 40, 70, 100, 110]],
+    ['50 in the last second', 'digest', Array.from({ length: 50 }, () => 0.5)],
+  ])('when a channel had %s, then the new alert gets a %s', (_label, decision, ago) => {
+    expect(stormDecision(secondsAgo(...(ago as number[])), NOW)).toBe(decision);
+  });
+
+  test('when times come as ISO strings or epoch milliseconds, then they count the same', () => {
+    const times = secondsAgo(1, 2, 3, 4, 5);
+    expect(
+      stormDecision(
+        times.map((d) => d.toISOString()),
+        NOW,
+      ),
+    ).toBe('digest');
+    expect(
+      stormDecision(
+        times.map((d) => d.getTime()),
+        NOW,
+      ),
+    ).toBe('digest');
+  });
+
+  test('when recorded times are in the future (clock skew), then they do not count', () => {
+    expect(stormDecision(secondsAgo(-1, -2, -3, -4, -5), NOW)).toBe('post');
+  });
+
+  test('when a channel sets a lower threshold, then the storm starts sooner', () => {
+    expect(stormDecision(secondsAgo(1, 2), NOW, { maxAlerts: 2, windowMs: 10_000 })).toBe('digest');
+    expect(DEFAULT_STORM_THRESHOLD).toEqual({ maxAlerts: 5, windowMs: 60_000 });
+  });
+});
