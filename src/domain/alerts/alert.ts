@@ -112,12 +112,22 @@ const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/;
 const unique = (items: string[]): string[] => [...new Set(items)];
 
 /**
+ * The dedup key as stored and looked up: trimmed, and upper case for HSAs, whose ids (CC-4719) are
+ * the same whether the NHS poller or a webhook sender spells them in lower case. Incident senders'
+ * ids are kept as sent, since their case may matter.
+ */
+export function dedupKeyOf(source: AlertSource, key: string): string {
+  const clean = cleanLine(key);
+  return source === 'hsa' ? clean.toUpperCase() : clean;
+}
+
+/**
  * Tidies an incoming alert (trims text, upper-cases CVEs and organisation codes, drops duplicates,
  * cuts over-long text) and throws a `validation` CtacError listing every problem left.
  */
 export function normaliseIncomingAlert(input: IncomingAlert): IncomingAlert {
   const problems: string[] = [];
-  const dedupKey = cleanLine(input.dedupKey ?? '');
+  const dedupKey = dedupKeyOf(input.source, input.dedupKey ?? '');
   const title = truncate(cleanLine(input.title ?? ''), MAX_TITLE);
   if (!ALERT_SOURCES.includes(input.source)) problems.push('source: must be "hsa" or "incident".');
   if (!dedupKey) problems.push('id: the sender’s id is missing.');

@@ -26,7 +26,7 @@ export function applyUpdate(
   at: Date,
 ): 'unchanged' | AlertChange {
   const next = normaliseIncomingAlert(incoming);
-  if (next.source !== alert.source || next.dedupKey.toUpperCase() !== alert.dedupKey.toUpperCase())
+  if (next.source !== alert.source || next.dedupKey !== alert.dedupKey)
     throw new CtacError(
       'conflict',
       `An update for ${next.source} ${next.dedupKey} cannot change alert ${alert.id} (${alert.source} ${alert.dedupKey}).`,

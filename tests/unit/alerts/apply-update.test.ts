@@ -105,7 +105,19 @@ describe('applying an update from the sender', () => {
     },
   );
 
-  test('when the update has a different case of the same id, then it is the same alert', () => {
-    expect(update(raised(), { dedupKey: 'msp-1001' })).toBe('unchanged');
+  test('when an HSA update spells the id in lower case, then it is the same alert', () => {
+    const hsa = raised({ source: 'hsa', dedupKey: 'CC-4719', severity: 'High' });
+    expect(
+      applyUpdate(
+        hsa,
+        incidentIn({ source: 'hsa', dedupKey: ' cc-4719 ', severity: 'High' }),
+        webhook,
+        AT,
+      ),
+    ).toBe('unchanged');
+  });
+
+  test('when an incident update spells the id in another case, then it is another alert', () => {
+    expect(() => update(raised(), { dedupKey: 'msp-1001' })).toThrow(CtacError);
   });
 });
