@@ -16,7 +16,3 @@ export function toInstant(value: unknown): Date | undefined {
 /** Whether two half-open ranges [start, end) share any time. */
 export const overlaps = (aStart: Date, aEnd: Date, bStart: Date, bEnd: Date): boolean =>
   aStart.getTime() < bEnd.getTime() && bStart.getTime() < aEnd.getTime();
-
-/** Whether an instant falls in the half-open range [start, end). */
-export const within = (at: Date, start: Date, end: Date): boolean =>
-  start.getTime() <= at.getTime() && at.getTime() < end.getTime();

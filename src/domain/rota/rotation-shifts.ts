@@ -70,6 +70,11 @@ function shift(rotation: Rotation, index: number): RotationShift {
 }
 
 function make(rotation: Rotation, index: number, start: Date, end: Date): RotationShift {
+  // normaliseRotation guarantees members; a hand-built empty rotation is a programming error.
+  if (rotation.memberIds.length === 0)
+    throw new CtacError('validation', 'The rotation has no members.', [
+      'Add at least one member to the rotation.',
+    ]);
   const memberId = rotation.memberIds[index % rotation.memberIds.length]!;
   return { layer: rotation.layer, rotationId: rotation.id, index, memberId, start, end };
 }

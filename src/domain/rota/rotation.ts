@@ -122,7 +122,7 @@ function readShiftLength(value: unknown, problems: string[]): ShiftLength | unde
   const obj = typeof value === 'string' ? { kind: value } : value;
   const kind =
     obj && typeof obj === 'object' && typeof (obj as { kind?: unknown }).kind === 'string'
-      ? ((obj as { kind: string }).kind.trim().toLowerCase() as string)
+      ? (obj as { kind: string }).kind.trim().toLowerCase()
       : '';
   if (kind === 'daily' || kind === 'weekly') return { kind };
   if (kind === 'hours') {

@@ -1,4 +1,4 @@
-import type { Leave } from './leave';
+import { isOnLeave, type Leave } from './leave';
 import type { Rotation } from './rotation';
 import { shiftAt, shiftsBetween } from './rotation-shifts';
 import { ROTA_LAYERS, type RotaLayer } from './rota-layer';
@@ -102,7 +102,7 @@ function applyChanges(
   const unavailable: Unavailable[] = [];
   for (const assignment of covered) {
     const { memberId } = assignment;
-    const reason = unavailableReason(layer, memberId, active, leave, t);
+    const reason = unavailableReason(layer, memberId, active, leave, at);
     if (reason) {
       if (!unavailable.some((u) => u.memberId === memberId)) unavailable.push({ memberId, reason });
     } else if (!onCall.some((a) => a.memberId === memberId)) onCall.push(assignment);
@@ -115,10 +115,9 @@ function unavailableReason(
   memberId: string,
   active: readonly RotaOverride[],
   leave: readonly Leave[],
-  t: number,
+  at: Date,
 ): Unavailable['reason'] | undefined {
-  if (leave.some((l) => l.memberId === memberId && l.start.getTime() <= t && t < l.end.getTime()))
-    return 'leave';
+  if (isOnLeave(leave, memberId, at)) return 'leave';
   if (
     active.some((o) => o.kind === 'remove' && o.memberId === memberId && appliesToLayer(o, layer))
   )

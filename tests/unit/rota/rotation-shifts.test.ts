@@ -327,6 +327,13 @@ describe('shiftsBetween', () => {
     ).toEqual([]);
   });
 
+  test('when a rotation was built by hand with no members, then asking for shifts is refused, not answered wrongly', () => {
+    const empty = { ...rotation(), memberIds: [] };
+    expect(() => shiftAt(empty, at('2026-11-24T12:00:00Z'))).toThrow(
+      'The rotation has no members.',
+    );
+  });
+
   test('when the window is empty or backwards, then there are no shifts', () => {
     expect(
       shiftsBetween(rotation(), at('2026-11-25T00:00:00Z'), at('2026-11-24T00:00:00Z')),
