@@ -156,6 +156,15 @@ describe('infra/azure.bicep', () => {
       }
     });
 
+    it('are each documented in env/README.md', () => {
+      const doc = fs.readFileSync(path.join(ROOT, 'env', 'README.md'), 'utf8');
+      const documented = [...doc.matchAll(/^\| `([A-Z_]+)`\s+\|/gm)].map((m) => m[1]);
+      const appSettings = Object.keys(settings()).filter(
+        (k) => !/^(WEBSITE_|WEBSITES_|SCM_)/.test(k),
+      );
+      expect(appSettings.filter((k) => !documented.includes(k))).toEqual([]);
+    });
+
     it("pass the app's own configuration check in production", () => {
       const s = settings();
       const sample: Record<string, string> = {

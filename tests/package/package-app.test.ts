@@ -229,9 +229,11 @@ describe('the package-app command line', () => {
     const root = path.join(tmp, 'project');
     fs.mkdirSync(path.join(root, 'dist', 'scripts'), { recursive: true });
     fs.writeFileSync(path.join(root, 'package.json'), '{"name":"fake"}');
-    fs.cpSync(path.join(ROOT, 'appPackage'), path.join(root, 'appPackage'), {
+    const appPackage = path.join(ROOT, 'appPackage');
+    fs.cpSync(appPackage, path.join(root, 'appPackage'), {
       recursive: true,
-      filter: (src) => !src.includes(`${path.sep}build`),
+      // Not a build left behind by an earlier `npm run package`.
+      filter: (src) => path.relative(appPackage, src).split(path.sep)[0] !== 'build',
     });
     const { code } = transformSync(
       fs.readFileSync(path.join(ROOT, 'scripts', 'package-app.ts'), 'utf8'),
