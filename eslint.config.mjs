@@ -19,6 +19,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // We match control characters on purpose, to strip them from user text and keys.
+      'no-control-regex': 'off',
     },
   },
   {

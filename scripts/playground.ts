@@ -27,9 +27,12 @@ export async function startPlayground(opts: {
     process.execPath,
     [
       fromRoot('node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
-      '-e', opts.botEndpoint,
-      '-c', 'msteams',
-      '-p', String(opts.port ?? 0),
+      '-e',
+      opts.botEndpoint,
+      '-c',
+      'msteams',
+      '-p',
+      String(opts.port ?? 0),
       '--disable-telemetry',
     ],
     {
@@ -38,7 +41,8 @@ export async function startPlayground(opts: {
         ...process.env,
         APPLICATION_INSIGHTS_NO_STATSBEAT: '1',
         TEAMSAPPTESTER_BROWSER: 'none',
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH: opts.configPath ?? fromRoot('.m365agentsplayground.yml'),
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH:
+          opts.configPath ?? fromRoot('.m365agentsplayground.yml'),
         M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +50,10 @@ export async function startPlayground(opts: {
   );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the Playground did not start in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the Playground did not start in 30 s:\n${out}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (opts.inheritOutput) process.stdout.write(chunk);
@@ -65,7 +72,8 @@ export async function startPlayground(opts: {
   });
   // A config the Playground rejects prints "Listening" and then exits: give it a moment to do so.
   await new Promise((r) => setTimeout(r, 300));
-  if (child.exitCode !== null) throw new Error(`the Playground exited (${child.exitCode}); see ${logFile}`);
+  if (child.exitCode !== null)
+    throw new Error(`the Playground exited (${child.exitCode}); see ${logFile}`);
   return {
     port,
     url: `http://127.0.0.1:${port}`,

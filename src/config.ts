@@ -16,7 +16,10 @@ const schema = z
     TABLES_CONNECTION_STRING: z.string().trim().optional(),
     TABLES_ENDPOINT: z.string().trim().url().optional(),
     /** Prefix for table names, so several deployments or test runs can share one account. */
-    CTAC_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/).optional(),
+    CTAC_TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/)
+      .optional(),
     /** Where the embedded Azurite keeps its data when no storage is configured. */
     CTAC_DATA_DIR: z.string().default('.data'),
     CTAC_WEBHOOK_SECRET: z.string().optional(),
@@ -24,19 +27,30 @@ const schema = z
     NHS_CYBER_ALERTS_URL: z.string().trim().url().optional(),
     /** Public base URL of the app (the tab and calendar links); defaults to http://HOST:PORT. */
     CTAC_PUBLIC_URL: z.string().trim().url().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     const need = (key: keyof typeof env, why: string) => {
-      if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `is required in production (${why})` });
+      if (!env[key])
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: `is required in production (${why})`,
+        });
     };
     need('BOT_ID', 'the bot must authenticate to Teams');
     need('BOT_PASSWORD', 'the bot must authenticate to Teams');
     need('BOT_TENANT_ID', 'the bot is single tenant');
     need('CTAC_WEBHOOK_SECRET', 'the alert webhook must be signed');
     if (!env.TABLES_CONNECTION_STRING && !env.TABLES_ENDPOINT)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TABLES_ENDPOINT'], message: 'or TABLES_CONNECTION_STRING is required in production' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['TABLES_ENDPOINT'],
+        message: 'or TABLES_CONNECTION_STRING is required in production',
+      });
   });
 
 export interface Config {
@@ -65,16 +79,26 @@ export class ConfigError extends Error {
 
 /** Reads and checks the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]),
+  );
   const parsed = schema.safeParse(blankToUndefined);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`),
+    );
   const e = parsed.data;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.CTAC_PUBLIC_URL?.replace(/\/$/, ''),
-    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, anonymous: !e.BOT_ID },
+    bot: {
+      appId: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      tenantId: e.BOT_TENANT_ID,
+      anonymous: !e.BOT_ID,
+    },
     storage: e.TABLES_CONNECTION_STRING
       ? { kind: 'connectionString', connectionString: e.TABLES_CONNECTION_STRING }
       : e.TABLES_ENDPOINT

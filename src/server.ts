@@ -39,7 +39,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   if (config.storage.kind === 'embedded') {
     azurite = await startEmbeddedAzurite({ dataDir: config.storage.dataDir });
     storage = { kind: 'connectionString', connectionString: azurite.connectionString };
-    logger.info({ port: azurite.port, dataDir: config.storage.dataDir }, 'embedded Azurite (Table Storage) started');
+    logger.info(
+      { port: azurite.port, dataDir: config.storage.dataDir },
+      'embedded Azurite (Table Storage) started',
+    );
   } else {
     storage = config.storage;
   }
@@ -47,7 +50,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   await store.createTables();
 
   const conversations = new TableConversationRepository(store);
-  const directory = new Directory(new TableOrganisationRepository(store), new TableMemberRepository(store), clock, config.admins);
+  const directory = new Directory(
+    new TableOrganisationRepository(store),
+    new TableMemberRepository(store),
+    clock,
+    config.admins,
+  );
   const adapter = createAdapter(config, logger);
   const bot = new CtacBot({ directory, conversations, clock, logger });
 

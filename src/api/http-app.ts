@@ -33,7 +33,13 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       res.json({ status: 'ok', store: 'ok' });
     } catch (e) {
       deps.logger.warn({ err: e }, 'health check: Table Storage did not answer');
-      res.status(503).json({ status: 'unavailable', store: 'unreachable', message: 'Table Storage is not answering.' });
+      res
+        .status(503)
+        .json({
+          status: 'unavailable',
+          store: 'unreachable',
+          message: 'Table Storage is not answering.',
+        });
     }
   });
 
@@ -46,7 +52,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   }
 
   app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+    res
+      .status(404)
+      .json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
   });
   app.use(errorHandler(deps.logger));
   return app;
@@ -72,21 +80,32 @@ function securityHeaders(req: Request, res: Response, next: () => void): void {
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (isCtacError(err)) {
-      res.status(STATUS[err.code]).json({ error: { code: err.code, message: err.message, problems: err.problems } });
+      res
+        .status(STATUS[err.code])
+        .json({ error: { code: err.code, message: err.message, problems: err.problems } });
       return;
     }
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status =
+      typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 413) {
-      res.status(413).json({ error: { code: 'too_large', message: 'The request body is too large.' } });
+      res
+        .status(413)
+        .json({ error: { code: 'too_large', message: 'The request body is too large.' } });
       return;
     }
     if (status === 400 && err?.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+      res
+        .status(400)
+        .json({ error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
       return;
     }
     if (status >= 500) logger.error({ err }, 'unhandled error in a request');
     res.status(status).json({
-      error: { code: status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'Something went wrong on our side.' : 'The request could not be read.' },
+      error: {
+        code: status >= 500 ? 'internal' : 'bad_request',
+        message:
+          status >= 500 ? 'Something went wrong on our side.' : 'The request could not be read.',
+      },
     });
   };
 }

@@ -58,26 +58,43 @@ export class Directory {
 
   /** Throws a friendly `forbidden` error unless the member has the role. */
   require(member: Member | undefined, role: Role, doing: string): Member {
-    if (!member) throw new CtacError('not_a_member', `Only CTAC members can ${doing}. Ask an admin to add you.`);
+    if (!member)
+      throw new CtacError(
+        'not_a_member',
+        `Only CTAC members can ${doing}. Ask an admin to add you.`,
+      );
     if (!hasRole(member, role)) throw new CtacError('forbidden', `Only ${role}s can ${doing}.`);
     return member;
   }
 
-  async addOrganisation(actor: Member | undefined, input: Record<string, unknown>): Promise<Organisation> {
+  async addOrganisation(
+    actor: Member | undefined,
+    input: Record<string, unknown>,
+  ): Promise<Organisation> {
     const admin = this.require(actor, 'admin', 'add organisations');
     const fields = normaliseOrganisation(input);
-    const org: Organisation = { ...fields, createdAt: this.clock.now().toISOString(), createdBy: admin.name };
+    const org: Organisation = {
+      ...fields,
+      createdAt: this.clock.now().toISOString(),
+      createdBy: admin.name,
+    };
     const result = await this.orgs.create(org);
-    if (!result.ok) throw new CtacError('conflict', `An organisation with the code ${org.code} already exists.`);
+    if (!result.ok)
+      throw new CtacError('conflict', `An organisation with the code ${org.code} already exists.`);
     return result.value;
   }
 
   listOrganisations(): Promise<Organisation[]> {
-    return this.orgs.list().then((all) => all.sort((a, b) => a.name.localeCompare(b.name, 'en-GB')));
+    return this.orgs
+      .list()
+      .then((all) => all.sort((a, b) => a.name.localeCompare(b.name, 'en-GB')));
   }
 
   /** Adds a person or changes their organisation and role. */
-  async addMember(actor: Member | undefined, input: Record<string, unknown>): Promise<{ member: Member; isNew: boolean }> {
+  async addMember(
+    actor: Member | undefined,
+    input: Record<string, unknown>,
+  ): Promise<{ member: Member; isNew: boolean }> {
     const admin = this.require(actor, 'admin', 'add members');
     const fields = normaliseMember(input);
     if (!(await this.orgs.get(fields.orgCode)))
@@ -85,8 +102,16 @@ export class Directory {
         `There is no organisation with the code ${fields.orgCode}. Add it first with "org add".`,
       ]);
     const existing = await this.members.get(fields.aadObjectId);
-    if (existing && existing.aadObjectId === admin.aadObjectId && existing.role === 'admin' && fields.role !== 'admin')
-      throw new CtacError('forbidden', 'You cannot remove your own admin role. Ask another admin to do it.');
+    if (
+      existing &&
+      existing.aadObjectId === admin.aadObjectId &&
+      existing.role === 'admin' &&
+      fields.role !== 'admin'
+    )
+      throw new CtacError(
+        'forbidden',
+        'You cannot remove your own admin role. Ask another admin to do it.',
+      );
     const member: Member = {
       ...fields,
       upn: fields.upn || existing?.upn || '',
@@ -101,7 +126,9 @@ export class Directory {
   async listMembers(actor: Member | undefined): Promise<Member[]> {
     this.require(actor, 'member', 'see the member list');
     const all = await this.members.list();
-    return all.sort((a, b) => a.orgCode.localeCompare(b.orgCode) || a.name.localeCompare(b.name, 'en-GB'));
+    return all.sort(
+      (a, b) => a.orgCode.localeCompare(b.orgCode) || a.name.localeCompare(b.name, 'en-GB'),
+    );
   }
 
   private async hasAnyAdmin(): Promise<boolean> {

@@ -20,12 +20,21 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
         MicrosoftAppType: 'SingleTenant',
       }
     : {};
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions));
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(
+      options as ConfigurationBotFrameworkAuthenticationOptions,
+    ),
+  );
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: error, activityType: context.activity?.type }, 'unhandled error in a bot turn');
+    logger.error(
+      { err: error, activityType: context.activity?.type },
+      'unhandled error in a bot turn',
+    );
     if (context.activity?.type === 'message')
       await context
-        .sendActivity('Sorry, something went wrong on our side. Nothing was changed; please try again.')
+        .sendActivity(
+          'Sorry, something went wrong on our side. Nothing was changed; please try again.',
+        )
         .catch(() => undefined);
   };
   return adapter;

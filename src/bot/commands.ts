@@ -10,11 +10,36 @@ export interface CommandSpec {
 
 /** Every command the bot answers today; the help card and the "did you mean" suggestion read this list. */
 export const COMMANDS: readonly CommandSpec[] = [
-  { name: 'help', usage: 'help', description: 'Show this list of commands.', group: 'Getting started' },
-  { name: 'org add', usage: 'org add', description: 'Add an ICS organisation (admins).', group: 'People and organisations' },
-  { name: 'orgs', usage: 'orgs', description: 'List the ICS organisations.', group: 'People and organisations' },
-  { name: 'member add', usage: 'member add', description: 'Add a person or change their role (admins).', group: 'People and organisations' },
-  { name: 'members', usage: 'members', description: 'List CTAC members, their organisations and roles.', group: 'People and organisations' },
+  {
+    name: 'help',
+    usage: 'help',
+    description: 'Show this list of commands.',
+    group: 'Getting started',
+  },
+  {
+    name: 'org add',
+    usage: 'org add',
+    description: 'Add an ICS organisation (admins).',
+    group: 'People and organisations',
+  },
+  {
+    name: 'orgs',
+    usage: 'orgs',
+    description: 'List the ICS organisations.',
+    group: 'People and organisations',
+  },
+  {
+    name: 'member add',
+    usage: 'member add',
+    description: 'Add a person or change their role (admins).',
+    group: 'People and organisations',
+  },
+  {
+    name: 'members',
+    usage: 'members',
+    description: 'List CTAC members, their organisations and roles.',
+    group: 'People and organisations',
+  },
 ];
 
 /** Words people type that mean a command. */
@@ -46,9 +71,10 @@ export function normaliseCommandText(text: string | undefined): string {
 /** Finds the longest command whose words start the text. */
 export function parseCommand(text: string): ParsedCommand | undefined {
   const lower = text.toLowerCase();
-  const candidates = [...COMMANDS.map((c) => [c.name, c.name] as const), ...Object.entries(ALIASES)].sort(
-    (a, b) => b[0].length - a[0].length,
-  );
+  const candidates = [
+    ...COMMANDS.map((c) => [c.name, c.name] as const),
+    ...Object.entries(ALIASES),
+  ].sort((a, b) => b[0].length - a[0].length);
   for (const [words, name] of candidates) {
     if (lower === words || lower.startsWith(`${words} `)) {
       const command = COMMANDS.find((c) => c.name === name)!;
@@ -66,7 +92,7 @@ export function suggestCommand(text: string): string | undefined {
   for (const spec of COMMANDS) {
     const wordCount = spec.name.split(' ').length;
     const typed = words.slice(0, wordCount).join(' ');
-    const distance = levenshtein(typed, spec.name);
+    const distance = editDistance(typed, spec.name);
     if (!best || distance < best.distance) best = { name: spec.name, distance };
   }
   if (!best) return undefined;
@@ -74,29 +100,33 @@ export function suggestCommand(text: string): string | undefined {
   return best.distance <= allowed ? best.name : undefined;
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
+/** Edit distance where swapping two neighbouring letters ("hlep") counts as one typo. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
-  }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 export function helpView(): HelpView {
   const groups = new Map<string, CommandSpec[]>();
   for (const c of COMMANDS) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   return {
-    intro: 'Type a command in a chat with me, or mention me in the channel first (for example "@CTAC help").',
+    intro:
+      'Type a command in a chat with me, or mention me in the channel first (for example "@CTAC help").',
     groups: [...groups].map(([title, commands]) => ({
       title,
       commands: commands.map((c) => ({ usage: c.usage, description: c.description })),
     })),
-    footer: 'Commands are not case sensitive. Cards update in place, so everyone sees who did what and when.',
+    footer:
+      'Commands are not case sensitive. Cards update in place, so everyone sees who did what and when.',
   };
 }

@@ -53,7 +53,9 @@ export class CtacBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.saveConversation(context);
-      const text = normaliseCommandText(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text);
+      const text = normaliseCommandText(
+        TurnContext.removeRecipientMention(context.activity) ?? context.activity.text,
+      );
       if (text) await this.reply(context, await this.safely(() => this.runCommand(context, text)));
       await next();
     });
@@ -70,22 +72,36 @@ export class CtacBot extends TeamsActivityHandler {
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     const action = invokeValue?.action;
-    const data = (action?.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
+    const data = (action?.data && typeof action.data === 'object' ? action.data : {}) as Record<
+      string,
+      unknown
+    >;
     const verb = typeof action?.verb === 'string' ? action.verb : String(data['verb'] ?? '');
     const card = await this.safely(() => this.runCardAction(context, verb, data));
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as never };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: card as never,
+    };
   }
 
   private async runCommand(context: TurnContext, text: string): Promise<AdaptiveCard> {
     if (text.length > MAX_COMMAND_CHARS)
-      return noticeCard('That message is too long for a command', `Commands are short, for example "help".`, 'attention');
+      return noticeCard(
+        'That message is too long for a command',
+        `Commands are short, for example "help".`,
+        'attention',
+      );
     const parsed = parseCommand(text);
     if (!parsed) return unknownCommandCard(text, suggestCommand(text));
     switch (parsed.command.name) {
       case 'help':
         return helpCard(helpView());
       case 'orgs':
-        return organisationListCard('ICS organisations', await this.deps.directory.listOrganisations());
+        return organisationListCard(
+          'ICS organisations',
+          await this.deps.directory.listOrganisations(),
+        );
       case 'org add':
         this.deps.directory.require(await this.caller(context), 'admin', 'add organisations');
         return organisationFormCard();
@@ -101,7 +117,11 @@ export class CtacBot extends TeamsActivityHandler {
     }
   }
 
-  private async runCardAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<AdaptiveCard> {
+  private async runCardAction(
+    context: TurnContext,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<AdaptiveCard> {
     switch (verb) {
       case 'help.show':
         return helpCard(helpView());
@@ -128,11 +148,20 @@ export class CtacBot extends TeamsActivityHandler {
         }
       }
       case 'member.add': {
-        const caller = this.deps.directory.require(await this.caller(context), 'admin', 'add members');
+        const caller = this.deps.directory.require(
+          await this.caller(context),
+          'admin',
+          'add members',
+        );
         const people = await this.roster(context);
-        const person = people.find((p) => p.aadObjectId.toLowerCase() === asText(data['aadObjectId']).toLowerCase());
+        const person = people.find(
+          (p) => p.aadObjectId.toLowerCase() === asText(data['aadObjectId']).toLowerCase(),
+        );
         try {
-          if (!person) throw new CtacError('validation', 'Please check the member details.', ['Choose a person from the team.']);
+          if (!person)
+            throw new CtacError('validation', 'Please check the member details.', [
+              'Choose a person from the team.',
+            ]);
           const { member, isNew } = await this.deps.directory.addMember(caller, {
             aadObjectId: person.aadObjectId,
             name: person.name,
@@ -150,7 +179,11 @@ export class CtacBot extends TeamsActivityHandler {
             return memberFormCard({
               people,
               organisations: await this.deps.directory.listOrganisations(),
-              values: { aadObjectId: asText(data['aadObjectId']), orgCode: asText(data['orgCode']), role: asText(data['role']) },
+              values: {
+                aadObjectId: asText(data['aadObjectId']),
+                orgCode: asText(data['orgCode']),
+                role: asText(data['role']),
+              },
               problems: e.problems,
             });
           throw e;
@@ -166,15 +199,23 @@ export class CtacBot extends TeamsActivityHandler {
   }
 
   private async memberForm(context: TurnContext): Promise<AdaptiveCard> {
-    const [people, organisations] = await Promise.all([this.roster(context), this.deps.directory.listOrganisations()]);
+    const [people, organisations] = await Promise.all([
+      this.roster(context),
+      this.deps.directory.listOrganisations(),
+    ]);
     if (organisations.length === 0)
-      return noticeCard('Add an organisation first', 'Every member belongs to an ICS organisation. Type "org add" to add one.', 'warning');
+      return noticeCard(
+        'Add an organisation first',
+        'Every member belongs to an ICS organisation. Type "org add" to add one.',
+        'warning',
+      );
     return memberFormCard({ people, organisations });
   }
 
   /** The people of the team (or of this chat when no team is known yet), as Teams tells us. */
   private async roster(context: TurnContext): Promise<PersonChoice[]> {
-    const teamId = context.activity.channelData?.team?.id ?? (await this.deps.conversations.list('team'))[0]?.id;
+    const teamId =
+      context.activity.channelData?.team?.id ?? (await this.deps.conversations.list('team'))[0]?.id;
     const people: PersonChoice[] = [];
     let token: string | undefined;
     do {
@@ -182,16 +223,28 @@ export class CtacBot extends TeamsActivityHandler {
         ? await TeamsInfo.getPagedTeamMembers(context, teamId, 100, token)
         : await TeamsInfo.getPagedMembers(context, 100, token);
       for (const m of page.members)
-        if (m.aadObjectId) people.push({ aadObjectId: m.aadObjectId, name: m.name, upn: m.userPrincipalName ?? m.email });
+        if (m.aadObjectId)
+          people.push({
+            aadObjectId: m.aadObjectId,
+            name: m.name,
+            upn: m.userPrincipalName ?? m.email,
+          });
       token = page.continuationToken || undefined;
     } while (token);
     return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
   }
 
   /** The member behind this activity; their sign-in name is only fetched for someone not yet known. */
-  private async caller(context: TurnContext, opts: { installer?: boolean } = {}): Promise<Member | undefined> {
+  private async caller(
+    context: TurnContext,
+    opts: { installer?: boolean } = {},
+  ): Promise<Member | undefined> {
     const from = context.activity.from;
-    const caller: Caller = { aadObjectId: from?.aadObjectId, name: from?.name ?? '', teamsUserId: from?.id };
+    const caller: Caller = {
+      aadObjectId: from?.aadObjectId,
+      name: from?.name ?? '',
+      teamsUserId: from?.id,
+    };
     const known = from?.aadObjectId ? await this.deps.directory.identify(caller) : undefined;
     if (known) return known;
     try {
@@ -215,13 +268,24 @@ export class CtacBot extends TeamsActivityHandler {
         await this.reply(context, helpCard(helpView()));
       return;
     }
-    const first = await this.deps.conversations.markOnce(`welcome:${team.id}`, this.deps.clock.now().toISOString());
+    const first = await this.deps.conversations.markOnce(
+      `welcome:${team.id}`,
+      this.deps.clock.now().toISOString(),
+    );
     if (!first) return;
     let teamName = team.name as string | undefined;
-    if (!teamName) teamName = await TeamsInfo.getTeamDetails(context, team.id).then((d) => d.name, () => undefined);
+    if (!teamName)
+      teamName = await TeamsInfo.getTeamDetails(context, team.id).then(
+        (d) => d.name,
+        () => undefined,
+      );
     await this.reply(
       context,
-      welcomeCard({ teamName: teamName ?? 'this team', installedBy: installer?.name ?? context.activity.from?.name ?? 'an admin', installedAt: this.deps.clock.now() }),
+      welcomeCard({
+        teamName: teamName ?? 'this team',
+        installedBy: installer?.name ?? context.activity.from?.name ?? 'an admin',
+        installedAt: this.deps.clock.now(),
+      }),
     );
   }
 
@@ -232,14 +296,39 @@ export class CtacBot extends TeamsActivityHandler {
     const team = activity.channelData?.team;
     const type = activity.conversation?.conversationType;
     if (team?.id) {
-      await this.deps.conversations.save({ kind: 'team', id: team.id, name: team.name, reference, updatedAt: now });
+      await this.deps.conversations.save({
+        kind: 'team',
+        id: team.id,
+        name: team.name,
+        reference,
+        updatedAt: now,
+      });
       const channelId = activity.channelData?.channel?.id ?? team.id;
-      const channelRef = { ...reference, conversation: { ...reference.conversation, id: channelId } };
-      await this.deps.conversations.save({ kind: 'channel', id: channelId, teamId: team.id, reference: channelRef, updatedAt: now });
+      const channelRef = {
+        ...reference,
+        conversation: { ...reference.conversation, id: channelId },
+      };
+      await this.deps.conversations.save({
+        kind: 'channel',
+        id: channelId,
+        teamId: team.id,
+        reference: channelRef,
+        updatedAt: now,
+      });
     } else if (type === 'personal' && activity.from?.aadObjectId) {
-      await this.deps.conversations.save({ kind: 'personal', id: activity.from.aadObjectId.toLowerCase(), reference, updatedAt: now });
+      await this.deps.conversations.save({
+        kind: 'personal',
+        id: activity.from.aadObjectId.toLowerCase(),
+        reference,
+        updatedAt: now,
+      });
     } else if (activity.conversation?.id) {
-      await this.deps.conversations.save({ kind: 'groupChat', id: activity.conversation.id, reference, updatedAt: now });
+      await this.deps.conversations.save({
+        kind: 'groupChat',
+        id: activity.conversation.id,
+        reference,
+        updatedAt: now,
+      });
     }
   }
 
@@ -248,7 +337,13 @@ export class CtacBot extends TeamsActivityHandler {
     try {
       return await run();
     } catch (e) {
-      if (isCtacError(e)) return noticeCard(e.message, '', e.code === 'validation' ? 'attention' : 'warning', e.problems);
+      if (isCtacError(e))
+        return noticeCard(
+          e.message,
+          '',
+          e.code === 'validation' ? 'attention' : 'warning',
+          e.problems,
+        );
       this.deps.logger.error({ err: e }, 'a command failed');
       return noticeCard(
         'Sorry, something went wrong on our side',

@@ -17,7 +17,9 @@ export const TEMPLATES_DIR = fromRoot('adaptiveCards');
 export function renderCard<T extends object>(name: string, model: T): AdaptiveCard {
   let template = templates.get(name);
   if (!template) {
-    template = new ACData.Template(JSON.parse(readFileSync(join(TEMPLATES_DIR, `${name}.json`), 'utf8')));
+    template = new ACData.Template(
+      JSON.parse(readFileSync(join(TEMPLATES_DIR, `${name}.json`), 'utf8')),
+    );
     templates.set(name, template);
   }
   const card = template.expand({ $root: model }) as AdaptiveCard;

@@ -16,7 +16,11 @@ export interface HelpView {
 }
 export const helpCard = (view: HelpView): AdaptiveCard => renderCard('help', view);
 
-export const welcomeCard = (view: { teamName: string; installedBy: string; installedAt: Date }): AdaptiveCard =>
+export const welcomeCard = (view: {
+  teamName: string;
+  installedBy: string;
+  installedAt: Date;
+}): AdaptiveCard =>
   renderCard('welcome', {
     teamName: view.teamName,
     installedBy: view.installedBy,
@@ -34,14 +38,22 @@ export const unknownCommandCard = (typed: string, suggestion: string | undefined
     hasSuggestion: !!suggestion,
     suggestion: suggestion ?? '',
     suggestionTitle: suggestion ? `Run "${suggestion}"` : '',
-    suggestionText: suggestion ? `Did you mean **${suggestion}**?` : 'I could not match that to any command.',
+    suggestionText: suggestion
+      ? `Did you mean **${suggestion}**?`
+      : 'I could not match that to any command.',
   });
 
 export type NoticeStyle = 'good' | 'attention' | 'warning' | 'default' | 'accent';
-export const noticeCard = (title: string, text = '', style: NoticeStyle = 'default', problems: string[] = []): AdaptiveCard =>
-  renderCard('notice', { title, text, style, problems });
+export const noticeCard = (
+  title: string,
+  text = '',
+  style: NoticeStyle = 'default',
+  problems: string[] = [],
+): AdaptiveCard => renderCard('notice', { title, text, style, problems });
 
-export const organisationFormCard = (values: { name?: string; code?: string; isOes?: boolean; problems?: string[] } = {}): AdaptiveCard =>
+export const organisationFormCard = (
+  values: { name?: string; code?: string; isOes?: boolean; problems?: string[] } = {},
+): AdaptiveCard =>
   renderCard('org-form', {
     name: values.name ?? '',
     code: values.code ?? '',
@@ -52,7 +64,11 @@ export const organisationFormCard = (values: { name?: string; code?: string; isO
 export const organisationListCard = (title: string, orgs: Organisation[]): AdaptiveCard =>
   renderCard('org-list', {
     title,
-    organisations: orgs.map((o) => ({ code: o.code, name: o.name, oesText: o.isOes ? ' (operator of essential services)' : '' })),
+    organisations: orgs.map((o) => ({
+      code: o.code,
+      name: o.name,
+      oesText: o.isOes ? ' (operator of essential services)' : '',
+    })),
   });
 
 export interface PersonChoice {
@@ -67,15 +83,25 @@ export const memberFormCard = (view: {
   problems?: string[];
 }): AdaptiveCard =>
   renderCard('member-form', {
-    people: view.people.map((p) => ({ title: p.upn ? `${p.name} (${p.upn})` : p.name, value: p.aadObjectId })),
-    organisations: view.organisations.map((o) => ({ title: `${o.name} (${o.code})`, value: o.code })),
+    people: view.people.map((p) => ({
+      title: p.upn ? `${p.name} (${p.upn})` : p.name,
+      value: p.aadObjectId,
+    })),
+    organisations: view.organisations.map((o) => ({
+      title: `${o.name} (${o.code})`,
+      value: o.code,
+    })),
     aadObjectId: view.values?.aadObjectId ?? '',
     orgCode: view.values?.orgCode ?? '',
     role: view.values?.role ?? 'member',
     problems: view.problems ?? [],
   });
 
-const ROLE_NAMES: Record<Member['role'], string> = { member: 'Member', lead: 'Lead', admin: 'Admin' };
+const ROLE_NAMES: Record<Member['role'], string> = {
+  member: 'Member',
+  lead: 'Lead',
+  admin: 'Admin',
+};
 export const memberListCard = (members: Member[], orgs: Organisation[]): AdaptiveCard => {
   const orgName = new Map(orgs.map((o) => [o.code, o.name]));
   return renderCard('member-list', {

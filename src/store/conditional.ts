@@ -21,7 +21,10 @@ export async function replaceIfUnchanged<T extends object>(
 }
 
 /** Inserts only when the row is new; an existing row is `{ ok: false, reason: 'exists' }`. */
-export async function insertIfAbsent<T extends object>(client: TableClient, entity: TableEntity<T>): Promise<Conditional<string>> {
+export async function insertIfAbsent<T extends object>(
+  client: TableClient,
+  entity: TableEntity<T>,
+): Promise<Conditional<string>> {
   try {
     const res = await client.createEntity(entity);
     return { ok: true, value: res.etag ?? '' };
@@ -35,12 +38,16 @@ export async function insertIfAbsent<T extends object>(client: TableClient, enti
  * Commits several changes to one partition atomically (an entity and its audit events). If any conditional
  * part fails, nothing is applied and the result is a conflict.
  */
-export async function commitInPartition(client: TableClient, actions: TransactionAction[]): Promise<Conditional<void>> {
+export async function commitInPartition(
+  client: TableClient,
+  actions: TransactionAction[],
+): Promise<Conditional<void>> {
   try {
     await client.submitTransaction(actions);
     return { ok: true, value: undefined };
   } catch (e) {
-    if (isConditionFailed(e) || isConflict(e)) return { ok: false, reason: isConflict(e) ? 'exists' : 'conflict' };
+    if (isConditionFailed(e) || isConflict(e))
+      return { ok: false, reason: isConflict(e) ? 'exists' : 'conflict' };
     throw e;
   }
 }

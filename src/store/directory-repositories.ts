@@ -38,7 +38,11 @@ export class TableOrganisationRepository implements OrganisationRepository {
     return (await listPartition<OrgRow>(this.client, ORG_PARTITION)).map(toOrg);
   }
   async create(org: Organisation): Promise<Conditional<Organisation>> {
-    const res = await insertIfAbsent(this.client, { partitionKey: ORG_PARTITION, rowKey: encodeKey(org.code), ...org });
+    const res = await insertIfAbsent(this.client, {
+      partitionKey: ORG_PARTITION,
+      rowKey: encodeKey(org.code),
+      ...org,
+    });
     return res.ok ? { ok: true, value: org } : res;
   }
 }
@@ -59,7 +63,11 @@ export class TableMemberRepository implements MemberRepository {
     return this.store.table(TABLES.members);
   }
   async get(aadObjectId: string): Promise<Member | undefined> {
-    const row = await getOrUndefined<MemberRow>(this.client, MEMBER_PARTITION, encodeKey(aadObjectId.toLowerCase()));
+    const row = await getOrUndefined<MemberRow>(
+      this.client,
+      MEMBER_PARTITION,
+      encodeKey(aadObjectId.toLowerCase()),
+    );
     return row && toMember(row);
   }
   async list(): Promise<Member[]> {
@@ -68,7 +76,12 @@ export class TableMemberRepository implements MemberRepository {
   async put(member: Member): Promise<void> {
     const { teamsUserId, ...rest } = member;
     await this.client.upsertEntity(
-      { partitionKey: MEMBER_PARTITION, rowKey: encodeKey(member.aadObjectId.toLowerCase()), ...rest, teamsUserId: teamsUserId ?? '' },
+      {
+        partitionKey: MEMBER_PARTITION,
+        rowKey: encodeKey(member.aadObjectId.toLowerCase()),
+        ...rest,
+        teamsUserId: teamsUserId ?? '',
+      },
       'Replace',
     );
   }
@@ -122,7 +135,14 @@ export class TableConversationRepository implements ConversationRepository {
     return (await listPartition<ConversationRow>(this.client, kind)).map(toConversation);
   }
   async markOnce(key: string, at: string): Promise<boolean> {
-    return (await insertIfAbsent(this.client, { partitionKey: ONCE_PARTITION, rowKey: encodeKey(key), key, at })).ok;
+    return (
+      await insertIfAbsent(this.client, {
+        partitionKey: ONCE_PARTITION,
+        rowKey: encodeKey(key),
+        key,
+        at,
+      })
+    ).ok;
   }
 }
 

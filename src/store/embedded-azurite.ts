@@ -3,7 +3,8 @@ import { join, resolve } from 'path';
 
 /** The well-known Azurite development account (public, documented by Microsoft; not a secret). */
 const DEV_ACCOUNT = 'devstoreaccount1';
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const DEV_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface EmbeddedAzurite {
   connectionString: string;
@@ -15,7 +16,9 @@ export interface EmbeddedAzurite {
  * Starts Azurite's Table service inside this process on loopback (no telemetry this way).
  * With `dataDir` it keeps data on disk; without, in memory (tests).
  */
-export async function startEmbeddedAzurite(opts: { dataDir?: string; port?: number } = {}): Promise<EmbeddedAzurite> {
+export async function startEmbeddedAzurite(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedAzurite> {
   // Loaded lazily: Azurite takes about a second to require and production never needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const TableServer = require('azurite/dist/src/table/TableServer').default;
@@ -28,7 +31,22 @@ export async function startEmbeddedAzurite(opts: { dataDir?: string; port?: numb
   }
   const inMemory = !opts.dataDir;
   const config = new TableConfiguration(
-    '127.0.0.1', opts.port ?? 0, 5, dbPath, false, false, undefined, undefined, false, true, '', '', '', undefined, false, inMemory,
+    '127.0.0.1',
+    opts.port ?? 0,
+    5,
+    dbPath,
+    false,
+    false,
+    undefined,
+    undefined,
+    false,
+    true,
+    '',
+    '',
+    '',
+    undefined,
+    false,
+    inMemory,
   );
   const server = new TableServer(config);
   await server.start();

@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 const MAX_KEY_CHARS = 400;
 
 export function encodeKey(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   const encoded = text.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => {
     const hex = c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
     return `%${hex}`;

@@ -2,8 +2,7 @@ import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/
 import { DefaultAzureCredential } from '@azure/identity';
 
 export type StorageSettings =
-  | { kind: 'connectionString'; connectionString: string }
-  | { kind: 'endpoint'; endpoint: string };
+  { kind: 'connectionString'; connectionString: string } | { kind: 'endpoint'; endpoint: string };
 
 /** Every table the app uses; created at start. One table per aggregate (DESIGN.md). */
 export const TABLES = {
@@ -28,7 +27,9 @@ export class TableStore {
   ) {
     this.service =
       settings.kind === 'connectionString'
-        ? TableServiceClient.fromConnectionString(settings.connectionString, { allowInsecureConnection: isHttp(settings.connectionString) })
+        ? TableServiceClient.fromConnectionString(settings.connectionString, {
+            allowInsecureConnection: isHttp(settings.connectionString),
+          })
         : new TableServiceClient(settings.endpoint, new DefaultAzureCredential());
   }
 
@@ -57,7 +58,11 @@ export class TableStore {
     const pages = this.service.listTables().byPage({ maxPageSize: 1 });
     await Promise.race([
       pages.next(),
-      new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('Table Storage did not answer in time')))),
+      new Promise((_, reject) =>
+        signal.addEventListener('abort', () =>
+          reject(new Error('Table Storage did not answer in time')),
+        ),
+      ),
     ]);
   }
 }
@@ -85,7 +90,10 @@ export async function getOrUndefined<T extends object>(
 }
 
 /** Reads a whole partition (callers keep partitions small or page them). */
-export async function listPartition<T extends object>(client: TableClient, partitionKey: string): Promise<TableEntityResult<T>[]> {
+export async function listPartition<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+): Promise<TableEntityResult<T>[]> {
   const rows: TableEntityResult<T>[] = [];
   const filter = `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`;
   for await (const row of client.listEntities<T>({ queryOptions: { filter } })) rows.push(row);

@@ -12,12 +12,16 @@ afterAll(async () => {
 
 test('when the app is installed in the team, then the channel gets one welcome card', async () => {
   await stack.install(channel);
-  const welcome = await stack.waitForMessage((m) => m.conversationId === channel && cardText(m.cards).includes('CTAC is ready in ICS Cyber'));
+  const welcome = await stack.waitForMessage(
+    (m) => m.conversationId === channel && cardText(m.cards).includes('CTAC is ready in ICS Cyber'),
+  );
   expect(cardText(welcome.cards)).toContain('org add');
   // Installing again (Teams may resend the event) does not post a second welcome.
   await stack.install(channel);
   await stack.say(personalChat, users.asha.id, 'help');
-  await stack.waitForMessage((m) => m.conversationId === personalChat && cardText(m.cards).includes('CTAC commands'));
+  await stack.waitForMessage(
+    (m) => m.conversationId === personalChat && cardText(m.cards).includes('CTAC commands'),
+  );
   expect(stack.messages.filter((m) => cardText(m.cards).includes('CTAC is ready')).length).toBe(1);
 });
 
@@ -33,41 +37,73 @@ test('when someone types help in a personal chat, then the bot answers the help 
   const before = stack.messages.length;
   await stack.say(personalChat, users.asha.id, 'HELP');
   const reply = await stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && m.conversationId === personalChat && cardText(m.cards).includes('CTAC commands'),
+    (m) =>
+      stack.messages.indexOf(m) >= before &&
+      m.conversationId === personalChat &&
+      cardText(m.cards).includes('CTAC commands'),
   );
   expect(cardText(reply.cards)).toContain('orgs');
 });
 
 test('when someone mistypes a command, then the bot suggests the closest one', async () => {
   await stack.say(personalChat, users.asha.id, 'memebrs');
-  const reply = await stack.waitForMessage((m) => cardText(m.cards).includes('Sorry, I don\'t know "memebrs"'));
+  const reply = await stack.waitForMessage((m) =>
+    cardText(m.cards).includes('Sorry, I don\'t know "memebrs"'),
+  );
   expect(cardText(reply.cards)).toContain('Did you mean **members**?');
 });
 
 test('when the installer adds an organisation and a member, then members lists them', async () => {
   // Asha installed the app into the team with no admin yet, so she is the first admin.
   await stack.say(personalChat, users.asha.id, 'org add');
-  const form = await stack.waitForMessage((m) => cardText(m.cards).includes('Add an ICS organisation'));
-  const added = await stack.execute(personalChat, users.asha.id, 'org.add', { name: 'East Sussex Healthcare NHS Trust', code: 'rxc', isOes: 'true' }, form.messageId);
+  const form = await stack.waitForMessage((m) =>
+    cardText(m.cards).includes('Add an ICS organisation'),
+  );
+  const added = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: 'East Sussex Healthcare NHS Trust', code: 'rxc', isOes: 'true' },
+    form.messageId,
+  );
   expect(added.type).toBe('application/vnd.microsoft.card.adaptive');
   expect(cardText(added.value)).toContain('Added East Sussex Healthcare NHS Trust (RXC)');
 
   await stack.say(personalChat, users.asha.id, 'member add');
-  const memberForm = await stack.waitForMessage((m) => cardText(m.cards).includes('Add a member or change their role'));
+  const memberForm = await stack.waitForMessage((m) =>
+    cardText(m.cards).includes('Add a member or change their role'),
+  );
   expect(cardText(memberForm.cards)).toContain('Ben Okafor (ben.okafor@esht.example.nhs.uk)');
-  const member = await stack.execute(personalChat, users.asha.id, 'member.add', { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'lead' }, memberForm.messageId);
+  const member = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.add',
+    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'lead' },
+    memberForm.messageId,
+  );
   expect(cardText(member.value)).toContain('Ben Okafor is now a lead for RXC');
 
   await stack.say(personalChat, users.asha.id, 'members');
   const list = await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC members (2)'));
-  expect(cardText(list.cards)).toMatch(/Ben Okafor[\s\S]*East Sussex Healthcare NHS Trust[\s\S]*Lead/);
+  expect(cardText(list.cards)).toMatch(
+    /Ben Okafor[\s\S]*East Sussex Healthcare NHS Trust[\s\S]*Lead/,
+  );
 });
 
 test('when someone who is not an admin submits the organisation form, then nothing is added', async () => {
   // Chloë is in the team but not a CTAC member; she presses the form an admin opened in the channel.
   await stack.say(channel, users.asha.id, 'org add', { mention: true });
-  const form = await stack.waitForMessage((m) => m.conversationId.startsWith(channel) && cardText(m.cards).includes('Add an ICS organisation'));
-  const res = await stack.execute(form.conversationId, users.chloe.id, 'org.add', { name: 'Forged Org', code: 'FAKE' }, form.messageId);
+  const form = await stack.waitForMessage(
+    (m) =>
+      m.conversationId.startsWith(channel) && cardText(m.cards).includes('Add an ICS organisation'),
+  );
+  const res = await stack.execute(
+    form.conversationId,
+    users.chloe.id,
+    'org.add',
+    { name: 'Forged Org', code: 'FAKE' },
+    form.messageId,
+  );
   expect(cardText(res.value)).toContain('Only CTAC members can add organisations');
   await stack.say(personalChat, users.asha.id, 'orgs');
   const list = await stack.waitForMessage((m) => cardText(m.cards).includes('ICS organisations'));

@@ -21,9 +21,21 @@ export const PLAYGROUND = {
   personalChat: 'personal-chat-ctac',
   botId: '3b1f6a2e-8c4d-4e9f-a1b2-c3d4e5f60718',
   users: {
-    asha: { id: 'user-asha', aadObjectId: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'Asha Patel' },
-    ben: { id: 'user-ben', aadObjectId: 'b2b2b2b2-0000-4000-8000-000000000002', name: 'Ben Okafor' },
-    chloe: { id: 'user-chloe', aadObjectId: 'c3c3c3c3-0000-4000-8000-000000000003', name: 'Chloë Davies' },
+    asha: {
+      id: 'user-asha',
+      aadObjectId: 'a1a1a1a1-0000-4000-8000-000000000001',
+      name: 'Asha Patel',
+    },
+    ben: {
+      id: 'user-ben',
+      aadObjectId: 'b2b2b2b2-0000-4000-8000-000000000002',
+      name: 'Ben Okafor',
+    },
+    chloe: {
+      id: 'user-chloe',
+      aadObjectId: 'c3c3c3c3-0000-4000-8000-000000000003',
+      name: 'Chloë Davies',
+    },
   },
 } as const;
 
@@ -49,7 +61,10 @@ export class E2eStack {
         messageId: message.messageId ?? message.id ?? '',
         text: message.text,
         cards: (message.attachments ?? [])
-          .filter((a: { contentType?: string }) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+          .filter(
+            (a: { contentType?: string }) =>
+              a.contentType === 'application/vnd.microsoft.card.adaptive',
+          )
           .map((a: { content: Record<string, unknown> }) => a.content),
         raw: event,
       });
@@ -59,10 +74,17 @@ export class E2eStack {
 
   static async start(env: Record<string, string> = {}): Promise<E2eStack> {
     const azurite = await startEmbeddedAzurite();
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString, ...env });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      ...env,
+    });
     const app = await startApp(config, { logger: createLogger('silent') });
     const playground = await startPlayground({ botEndpoint: `${app.url}/api/messages` });
-    const ws = new WebSocket(`ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`);
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${playground.port}/_ws_conversation/v1/conversations/stream`,
+    );
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
@@ -84,7 +106,8 @@ export class E2eStack {
       const found = this.messages.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching bot message in ${timeoutMs} ms; saw:\n${this.describe()}`);
+      if (left <= 0)
+        throw new Error(`no matching bot message in ${timeoutMs} ms; saw:\n${this.describe()}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -96,7 +119,12 @@ export class E2eStack {
   }
 
   describe(): string {
-    return this.messages.map((m) => `${m.action} ${m.conversationId}: ${m.text ?? ''} ${JSON.stringify(m.cards).slice(0, 200)}`).join('\n');
+    return this.messages
+      .map(
+        (m) =>
+          `${m.action} ${m.conversationId}: ${m.text ?? ''} ${JSON.stringify(m.cards).slice(0, 200)}`,
+      )
+      .join('\n');
   }
 
   async install(conversationId: string): Promise<void> {
@@ -104,7 +132,12 @@ export class E2eStack {
   }
 
   /** A person types in a chat (1:1) or, with `mention`, @mentions the bot in a channel or group chat. */
-  async say(conversationId: string, fromId: string, text: string, opts: { mention?: boolean } = {}): Promise<void> {
+  async say(
+    conversationId: string,
+    fromId: string,
+    text: string,
+    opts: { mention?: boolean } = {},
+  ): Promise<void> {
     const body = opts.mention
       ? {
           from: { id: fromId },
@@ -113,7 +146,10 @@ export class E2eStack {
           mentions: [{ mentioned: { id: PLAYGROUND.botId, name: 'CTAC' }, text: '<at>CTAC</at>' }],
         }
       : { from: { id: fromId }, text, textFormat: 'plain' };
-    await this.post(`/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body);
+    await this.post(
+      `/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
+      body,
+    );
   }
 
   /** Presses an Action.Execute button; returns the invoke response (the card that replaces the old one). */

@@ -10,7 +10,7 @@ export const MAX_NOTE = 2000;
 // C0 and C1 controls, plus the bidi overrides and isolates that can make text read differently from
 // what it is (U+202A-U+202E, U+2066-U+2069) and the byte order mark. Zero-width joiners stay: emoji use them.
 const INVISIBLE_EXCEPT_NEWLINE =
-  // eslint-disable-next-line no-control-regex
+   
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** One line of text as a person would read it: no control characters, single spaces, trimmed. */

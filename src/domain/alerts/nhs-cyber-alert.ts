@@ -43,7 +43,7 @@ export interface NhsCyberAlertPage {
 
 const NHS_PAGE_BASE = 'https://digital.nhs.uk/cyber-alerts';
 const CVE = /^CVE-\d{4}-\d{4,}$/;
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

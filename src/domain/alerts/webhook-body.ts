@@ -33,7 +33,7 @@ export const WEBHOOK_SEVERITIES: readonly SeverityRank[] = [
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/i;
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Messages for a missing value and for a value of the wrong kind. */

@@ -39,17 +39,21 @@ export function normaliseMember(
   input: MemberInput,
 ): Pick<Member, 'aadObjectId' | 'name' | 'upn' | 'orgCode' | 'role'> {
   const problems: string[] = [];
-  const aadObjectId = typeof input.aadObjectId === 'string' ? input.aadObjectId.trim().toLowerCase() : '';
+  const aadObjectId =
+    typeof input.aadObjectId === 'string' ? input.aadObjectId.trim().toLowerCase() : '';
   const name = typeof input.name === 'string' ? cleanText(input.name) : '';
   const upn = typeof input.upn === 'string' ? input.upn.trim().toLowerCase() : '';
   const orgCode = typeof input.orgCode === 'string' ? input.orgCode.trim().toUpperCase() : '';
   const role = typeof input.role === 'string' ? input.role.trim().toLowerCase() : 'member';
   if (!GUID.test(aadObjectId)) problems.push('Choose a person from the list.');
   if (!name) problems.push('The person needs a name.');
-  else if (name.length > MAX_NAME) problems.push(`The name must be at most ${MAX_NAME} characters.`);
-  if (upn && !/^[^\s@]+@[^\s@]+$/.test(upn)) problems.push('The sign-in name must look like name@example.nhs.uk.');
+  else if (name.length > MAX_NAME)
+    problems.push(`The name must be at most ${MAX_NAME} characters.`);
+  if (upn && !/^[^\s@]+@[^\s@]+$/.test(upn))
+    problems.push('The sign-in name must look like name@example.nhs.uk.');
   if (!orgCode) problems.push('Choose the organisation the person belongs to.');
   if (!isRole(role)) problems.push('The role must be member, lead or admin.');
-  if (problems.length) throw new CtacError('validation', 'Please check the member details.', problems);
+  if (problems.length)
+    throw new CtacError('validation', 'Please check the member details.', problems);
   return { aadObjectId, name, upn, orgCode, role: role as Role };
 }

@@ -21,22 +21,31 @@ const CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/;
 export const MAX_NAME = 120;
 
 /** Checks and tidies what a person typed, collecting every problem at once. */
-export function normaliseOrganisation(input: OrganisationInput): Pick<Organisation, 'code' | 'name' | 'isOes'> {
+export function normaliseOrganisation(
+  input: OrganisationInput,
+): Pick<Organisation, 'code' | 'name' | 'isOes'> {
   const problems: string[] = [];
   const code = typeof input.code === 'string' ? input.code.trim().toUpperCase() : '';
   const name = typeof input.name === 'string' ? cleanText(input.name) : '';
   if (!code) problems.push('Give the organisation a short code, for example RXH.');
   else if (!CODE.test(code))
-    problems.push('The short code must be 2 to 12 letters, digits or hyphens, for example RXH or ESCC.');
+    problems.push(
+      'The short code must be 2 to 12 letters, digits or hyphens, for example RXH or ESCC.',
+    );
   if (!name) problems.push('Give the organisation its name.');
-  else if (name.length > MAX_NAME) problems.push(`The name must be at most ${MAX_NAME} characters.`);
+  else if (name.length > MAX_NAME)
+    problems.push(`The name must be at most ${MAX_NAME} characters.`);
   const isOes = input.isOes === true || input.isOes === 'true';
-  if (problems.length) throw new CtacError('validation', 'Please check the organisation details.', problems);
+  if (problems.length)
+    throw new CtacError('validation', 'Please check the organisation details.', problems);
   return { code, name, isOes };
 }
 
 /** Collapses white space and drops control characters, so stored text is what a person would read. */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+   
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -1,6 +1,6 @@
 // Control characters (except tab and line feeds, handled separately) and invisible formatting characters that
 // can hide or reorder text (zero-width spaces, bidirectional overrides as in "Trojan Source", stray BOMs).
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 

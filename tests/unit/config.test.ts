@@ -1,0 +1,74 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  test('when nothing is set, then the app runs locally on 3978 with embedded storage and an anonymous bot', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.storage).toEqual({ kind: 'embedded', dataDir: '.data' });
+    expect(config.bot.anonymous).toBe(true);
+  });
+
+  test('when a connection string is set, then it wins over the endpoint', () => {
+    const config = loadConfig({
+      TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      TABLES_ENDPOINT: 'https://x.table.core.windows.net',
+    });
+    expect(config.storage.kind).toBe('connectionString');
+  });
+
+  test('when only a table endpoint is set, then managed identity storage is used', () => {
+    expect(loadConfig({ TABLES_ENDPOINT: 'https://ctac.table.core.windows.net' }).storage).toEqual({
+      kind: 'endpoint',
+      endpoint: 'https://ctac.table.core.windows.net',
+    });
+  });
+
+  test('when CTAC_ADMINS lists people, then their sign-in names are tidied', () => {
+    expect(loadConfig({ CTAC_ADMINS: ' Asha.Patel@NHS.net, ,ben@nhs.net ' }).admins).toEqual([
+      'asha.patel@nhs.net',
+      'ben@nhs.net',
+    ]);
+  });
+
+  test('when production lacks bot credentials, secrets and storage, then it refuses to start and lists every problem', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'BOT_ID',
+      'BOT_PASSWORD',
+      'BOT_TENANT_ID',
+      'CTAC_WEBHOOK_SECRET',
+      'TABLES_ENDPOINT',
+    ])
+      expect(problems).toContain(name);
+  });
+
+  test('when production has everything, then the bot is not anonymous', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      BOT_ID: 'id',
+      BOT_PASSWORD: 'pw',
+      BOT_TENANT_ID: 'tenant',
+      CTAC_WEBHOOK_SECRET: 's',
+      TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
+    });
+    expect(config.bot.anonymous).toBe(false);
+  });
+
+  test('when values are malformed, then each is named', () => {
+    expect(() =>
+      loadConfig({ PORT: 'abc', NHS_CYBER_ALERTS_URL: 'not a url', LOG_LEVEL: 'loud' }),
+    ).toThrow(/PORT[\s\S]*NHS_CYBER_ALERTS_URL[\s\S]*LOG_LEVEL/);
+  });
+
+  test('when a variable is set but empty, then it counts as unset', () => {
+    expect(loadConfig({ PORT: '', TABLES_CONNECTION_STRING: '' }).storage.kind).toBe('embedded');
+  });
+});
