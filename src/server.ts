@@ -2,6 +2,7 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { Logger } from 'pino';
 import { Directory } from './app/directory';
+import type { BotFeature } from './bot/bot-feature';
 import { CtacBot } from './bot/ctac-bot';
 import { createAdapter } from './bot/adapter';
 import { createHttpApp } from './api/http-app';
@@ -57,7 +58,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     config.admins,
   );
   const adapter = createAdapter(config, logger);
-  const bot = new CtacBot({ directory, conversations, clock, logger });
+  // Areas of the product plug in here: each brings its bot commands and card actions (src/bot/bot-feature.ts).
+  const features: BotFeature[] = [];
+  const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({
     logger,

@@ -5,10 +5,11 @@ export interface CommandSpec {
   name: string;
   usage: string;
   description: string;
-  group: 'Getting started' | 'People and organisations';
+  /** Heading on the help card, e.g. 'Alerts' or 'Rota'. */
+  group: string;
 }
 
-/** Every command the bot answers today; the help card and the "did you mean" suggestion read this list. */
+/** The bot's own commands; features add theirs (see BotFeature). The help card and suggestions read the list. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'help',
@@ -69,15 +70,19 @@ export function normaliseCommandText(text: string | undefined): string {
 }
 
 /** Finds the longest command whose words start the text. */
-export function parseCommand(text: string): ParsedCommand | undefined {
+export function parseCommand(
+  text: string,
+  commands: readonly CommandSpec[] = COMMANDS,
+): ParsedCommand | undefined {
   const lower = text.toLowerCase();
-  const candidates = [
-    ...COMMANDS.map((c) => [c.name, c.name] as const),
-    ...Object.entries(ALIASES),
-  ].sort((a, b) => b[0].length - a[0].length);
+  const known = new Set(commands.map((c) => c.name));
+  const aliases = Object.entries(ALIASES).filter(([, name]) => known.has(name));
+  const candidates = [...commands.map((c) => [c.name, c.name] as const), ...aliases].sort(
+    (a, b) => b[0].length - a[0].length,
+  );
   for (const [words, name] of candidates) {
     if (lower === words || lower.startsWith(`${words} `)) {
-      const command = COMMANDS.find((c) => c.name === name)!;
+      const command = commands.find((c) => c.name === name)!;
       return { command, args: text.slice(words.length).trim() };
     }
   }
@@ -85,11 +90,14 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 }
 
 /** The closest known command to what was typed, if it is close enough to be a plausible typo. */
-export function suggestCommand(text: string): string | undefined {
+export function suggestCommand(
+  text: string,
+  commands: readonly CommandSpec[] = COMMANDS,
+): string | undefined {
   const lower = text.toLowerCase();
   const words = lower.split(' ');
   let best: { name: string; distance: number } | undefined;
-  for (const spec of COMMANDS) {
+  for (const spec of commands) {
     const wordCount = spec.name.split(' ').length;
     const typed = words.slice(0, wordCount).join(' ');
     const distance = editDistance(typed, spec.name);
@@ -116,9 +124,9 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-export function helpView(): HelpView {
+export function helpView(commands: readonly CommandSpec[] = COMMANDS): HelpView {
   const groups = new Map<string, CommandSpec[]>();
-  for (const c of COMMANDS) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  for (const c of commands) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   return {
     intro:
       'Type a command in a chat with me, or mention me in the channel first (for example "@CTAC help").',

@@ -26,13 +26,23 @@ import {
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError, isCtacError } from '../domain/shared/errors';
-import { helpView, normaliseCommandText, parseCommand, suggestCommand } from './commands';
+import type { BotFeature, BotTurn } from './bot-feature';
+import {
+  COMMANDS,
+  helpView,
+  normaliseCommandText,
+  parseCommand,
+  suggestCommand,
+  type CommandSpec,
+} from './commands';
 
 export interface CtacBotDeps {
   directory: Directory;
   conversations: ConversationRepository;
   clock: Clock;
   logger: Logger;
+  /** Areas of the product plugged in by the composition root (alerts, rota, risks...). */
+  features?: readonly BotFeature[];
 }
 
 /** Longest command text we read; anything longer is not a command anyone typed by hand. */
@@ -43,8 +53,11 @@ const MAX_COMMAND_CHARS = 2000;
  * No business rules live here.
  */
 export class CtacBot extends TeamsActivityHandler {
+  private readonly commands: readonly CommandSpec[];
+
   constructor(private readonly deps: CtacBotDeps) {
     super();
+    this.commands = [...COMMANDS, ...(deps.features ?? []).flatMap((f) => f.commands)];
 
     this.onInstallationUpdateAdd(async (context, next) => {
       await this.welcome(context);
@@ -92,11 +105,16 @@ export class CtacBot extends TeamsActivityHandler {
         `Commands are short, for example "help".`,
         'attention',
       );
-    const parsed = parseCommand(text);
-    if (!parsed) return unknownCommandCard(text, suggestCommand(text));
+    const parsed = parseCommand(text, this.commands);
+    if (!parsed) return unknownCommandCard(text, suggestCommand(text, this.commands));
+    const feature = this.deps.features?.find((f) =>
+      f.commands.some((c) => c.name === parsed.command.name),
+    );
+    if (feature?.runCommand)
+      return feature.runCommand(parsed.command.name, parsed.args, this.turn(context));
     switch (parsed.command.name) {
       case 'help':
-        return helpCard(helpView());
+        return helpCard(helpView(this.commands));
       case 'orgs':
         return organisationListCard(
           'ICS organisations',
@@ -122,9 +140,11 @@ export class CtacBot extends TeamsActivityHandler {
     verb: string,
     data: Record<string, unknown>,
   ): Promise<AdaptiveCard> {
+    const handler = this.deps.features?.map((f) => f.verbs?.[verb]).find((h) => h !== undefined);
+    if (handler) return handler(data, this.turn(context));
     switch (verb) {
       case 'help.show':
-        return helpCard(helpView());
+        return helpCard(helpView(this.commands));
       case 'command.run':
         return this.runCommand(context, normaliseCommandText(String(data['command'] ?? '')));
       case 'org.add': {
@@ -198,6 +218,11 @@ export class CtacBot extends TeamsActivityHandler {
     }
   }
 
+  private turn(context: TurnContext): BotTurn {
+    let member: Promise<Member | undefined> | undefined;
+    return { context, caller: () => (member ??= this.caller(context)) };
+  }
+
   private async memberForm(context: TurnContext): Promise<AdaptiveCard> {
     const [people, organisations] = await Promise.all([
       this.roster(context),
@@ -265,7 +290,7 @@ export class CtacBot extends TeamsActivityHandler {
     const team = context.activity.channelData?.team;
     if (!team?.id) {
       if (context.activity.conversation?.conversationType === 'personal')
-        await this.reply(context, helpCard(helpView()));
+        await this.reply(context, helpCard(helpView(this.commands)));
       return;
     }
     const first = await this.deps.conversations.markOnce(

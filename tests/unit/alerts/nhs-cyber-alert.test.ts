@@ -11,7 +11,7 @@ import { HSA_SEVERITIES } from '../../../src/domain/alerts/severity';
 import { jobActor } from '../../../src/domain/shared/actor';
 import { RAISED_AT } from './builders';
 
-const FIXTURES = path.join(__dirname, '../../../../shared/fixtures/nhs-cyber-alerts');
+const FIXTURES = path.join(__dirname, '../../fixtures/nhs-cyber-alerts');
 const poller = jobActor('nhs-poller');
 
 const readFixture = (file: string): unknown =>
