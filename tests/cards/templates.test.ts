@@ -60,6 +60,7 @@ const samples: Record<string, () => unknown> = {
 };
 
 describe('adaptive card templates', () => {
+  // Top-level templates; each feature validates its own subfolder (adaptiveCards/<feature>/) in its tests.
   const names = readdirSync(TEMPLATES_DIR)
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.replace(/\.json$/, ''));

@@ -1,0 +1,53 @@
+import type { Alert } from '../../domain/alerts';
+import type { Conditional } from '../ports';
+
+/*
+ * The seam between the two halves of the alerts work (issue 3):
+ *   - src/app/alerts/*, src/store/alert-*, src/api/alerts-*, src/jobs/*: storage, ingest, actions, escalation;
+ *   - src/bot/alerts/*, src/bot/teams-sender*, adaptiveCards/alerts/*: cards, commands, Teams delivery.
+ * Both sides code against these interfaces; the composition root (src/server.ts) joins them.
+ */
+
+/** A stored alert with the ETag its next conditional write must match. */
+export interface StoredAlert {
+  alert: Alert;
+  etag: string;
+}
+
+export interface AlertRepository {
+  get(id: string): Promise<StoredAlert | undefined>;
+  findByDedupKey(source: Alert['source'], dedupKey: string): Promise<StoredAlert | undefined>;
+  /** Creates the alert (and its first events) only if no alert has this source and dedup key. */
+  create(alert: Alert): Promise<Conditional<StoredAlert>>;
+  /** Replaces the alert if unchanged since `etag`, appending its new timeline events atomically. */
+  update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>>;
+  /** Open alerts (triggered, acknowledged, snoozed), newest first. */
+  listOpen(): Promise<Alert[]>;
+}
+
+/** Where an alert's card lives in Teams. */
+export interface AlertCardRef {
+  conversationId: string;
+  messageId: string;
+}
+
+/**
+ * Delivery to Teams, implemented in src/bot over the persisted send queue. Calls return once the message is
+ * queued durably; the queue delivers within the Teams limits and retries.
+ */
+export interface AlertNotifier {
+  /** A new thread in the ICS cyber channel with the alert card. */
+  postToChannel(alert: Alert): Promise<void>;
+  /** Re-renders the alert's existing card in place for everyone. */
+  refreshCard(alert: Alert): Promise<void>;
+  /** A 1:1 page to a member (by Entra object id) with the alert card. */
+  page(memberAadObjectId: string, alert: Alert): Promise<void>;
+  /** A message in the alert's channel thread (e.g. an overdue HSA reminder). */
+  replyInThread(alert: Alert, text: string): Promise<void>;
+}
+
+/** Until the rota lands (issue 4), who is on call is an ordered list admins set. */
+export interface OnCallSource {
+  /** Entra object ids: [primary, secondary, ...]. */
+  onCallNow(at: Date): Promise<string[]>;
+}
