@@ -1,0 +1,170 @@
+import type { Alert, AlertEvent, AlertState, SeverityRank } from '../domain/alerts';
+import { allowedActions, isAllowed } from '../domain/alerts';
+import { formatUkDateTime } from '../domain/shared/time';
+import { renderCard, type AdaptiveCard } from './render';
+import type { NoticeStyle } from './views';
+
+/** View models for the templates in adaptiveCards/alerts/. */
+
+/** Text on a card is cut here, with a pointer to the full alert, so every card stays well under 28 KB. */
+const CARD_SUMMARY = 1500;
+const CARD_REMEDIATION = 1000;
+const CARD_NOTE = 300;
+const CARD_CVES = 20;
+const CARD_HISTORY = 6;
+
+const clip = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+
+const SEVERITY_STYLE: Record<SeverityRank, { style: string; colour: string }> = {
+  critical: { style: 'attention', colour: 'Attention' },
+  high: { style: 'attention', colour: 'Attention' },
+  medium: { style: 'warning', colour: 'Warning' },
+  low: { style: 'accent', colour: 'Accent' },
+  information: { style: 'emphasis', colour: 'Default' },
+};
+
+const STATE_WORD: Record<AlertState, { word: string; colour: string }> = {
+  triggered: { word: 'Needs action', colour: 'Attention' },
+  acknowledged: { word: 'Acknowledged', colour: 'Good' },
+  snoozed: { word: 'Snoozed', colour: 'Warning' },
+  resolved: { word: 'Resolved', colour: 'Good' },
+};
+
+/** How long the Snooze button offers, in minutes (all within the 7-day limit). */
+export const SNOOZE_CHOICES: readonly { title: string; minutes: number }[] = [
+  { title: '15 minutes', minutes: 15 },
+  { title: '1 hour', minutes: 60 },
+  { title: '4 hours', minutes: 240 },
+  { title: 'Until tomorrow (24 hours)', minutes: 1440 },
+  { title: '3 days', minutes: 4320 },
+];
+
+/** The severity word as a person reads it: "HIGH", "INFORMATION ONLY". */
+export const severityWord = (alert: Pick<Alert, 'severity'>): string =>
+  alert.severity.toUpperCase();
+
+/** "HSA CC-4719" or "Incident INC-77". */
+export const sourceLabel = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =>
+  `${alert.source === 'hsa' ? 'HSA' : 'Incident'} ${alert.dedupKey}`;
+
+/** One line saying where the alert stands: who acknowledged or resolved it and when, in UK time. */
+export function stateLine(alert: Alert): string {
+  switch (alert.state) {
+    case 'triggered':
+      return 'Nobody has acknowledged this alert yet.';
+    case 'acknowledged':
+      return alert.acknowledgedBy && alert.acknowledgedAt
+        ? `Acknowledged by ${alert.acknowledgedBy.name} at ${formatUkDateTime(alert.acknowledgedAt)}`
+        : 'Acknowledged';
+    case 'snoozed':
+      return alert.snoozedUntil
+        ? `Snoozed until ${formatUkDateTime(alert.snoozedUntil)}`
+        : 'Snoozed';
+    case 'resolved': {
+      const who =
+        alert.resolvedBy && alert.resolvedAt
+          ? `Resolved by ${alert.resolvedBy.name} at ${formatUkDateTime(alert.resolvedAt)}`
+          : 'Resolved';
+      return alert.resolutionNote ? `${who}: ${clip(alert.resolutionNote, 500)}` : who;
+    }
+  }
+}
+
+/** A timeline entry in plain words, or undefined for entries people need not see on the card. */
+export function describeEvent(event: AlertEvent): string | undefined {
+  const when = formatUkDateTime(event.at);
+  const who = event.actor.name;
+  switch (event.kind) {
+    case 'raised':
+      return `${when}: raised by ${who}`;
+    case 'acknowledged':
+      return `${when}: acknowledged by ${who}`;
+    case 'resolved':
+      return `${when}: resolved by ${who}`;
+    case 'snoozed':
+      return event.until
+        ? `${when}: snoozed by ${who} until ${formatUkDateTime(event.until)}`
+        : `${when}: the snooze ended`;
+    case 'escalated':
+      return event.manual
+        ? `${when}: escalated now by ${who}`
+        : `${when}: escalated to step ${event.stepIndex + 1}`;
+    case 'paged':
+      return event.recipients.length
+        ? `${when}: paged ${event.recipients.map((r) => r.name).join(', ')}`
+        : undefined;
+    case 'noted':
+      return `${when}: ${who} noted: ${clip(event.note, CARD_NOTE)}`;
+    case 'updated':
+      return `${when}: the sender updated ${event.changes.join(', ')}`;
+    case 'posted':
+      return undefined;
+  }
+}
+
+export interface AlertCardContext {
+  /** Names of the people on call now, primary first. */
+  onCall?: string[];
+  /** A message shown at the top for the person who pressed a button (refusals, "already acknowledged"). */
+  notice?: { text: string; style: NoticeStyle };
+}
+
+function cveText(cves: string[]): string {
+  if (cves.length <= CARD_CVES) return cves.join(', ');
+  return `${cves.slice(0, CARD_CVES).join(', ')} and ${cves.length - CARD_CVES} more`;
+}
+
+/** The alert card: severity by colour and word, what it is, where it stands, who is on call, and its buttons. */
+export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCard {
+  const severity = SEVERITY_STYLE[alert.severityRank];
+  const state = STATE_WORD[alert.state];
+  const actions = allowedActions(alert);
+  const facts: { label: string; value: string }[] = [
+    { label: 'Severity', value: alert.severity },
+    { label: 'State', value: state.word },
+  ];
+  if (alert.cves.length) facts.push({ label: 'CVEs', value: cveText(alert.cves) });
+  if (alert.affectedProducts.length)
+    facts.push({
+      label: 'Products',
+      value: clip(alert.affectedProducts.join(', '), 300),
+    });
+  if (alert.organisations.length)
+    facts.push({ label: 'Organisations', value: clip(alert.organisations.join(', '), 300) });
+  facts.push({ label: 'Published', value: formatUkDateTime(alert.publishedAt) });
+  facts.push({
+    label: 'On call',
+    value: ctx.onCall?.length ? clip(ctx.onCall.join(', then '), 300) : 'Nobody is set as on call',
+  });
+  const history = alert.timeline
+    .map(describeEvent)
+    .filter((line): line is string => line !== undefined)
+    .slice(-CARD_HISTORY);
+  return renderCard('alerts/alert', {
+    alertId: alert.id,
+    hasNotice: !!ctx.notice,
+    notice: ctx.notice?.text ?? '',
+    noticeStyle: ctx.notice?.style ?? 'default',
+    severityStyle: severity.style,
+    severityColour: severity.colour,
+    severityWord: severityWord(alert),
+    sourceLabel: sourceLabel(alert),
+    title: alert.title,
+    stateWord: state.word,
+    stateColour: state.colour,
+    stateLine: stateLine(alert),
+    summary: clip(alert.summary, CARD_SUMMARY),
+    facts,
+    remediation: clip(alert.remediation ?? '', CARD_REMEDIATION),
+    history,
+    hasUrl: !!alert.url,
+    url: alert.url ?? '',
+    canAcknowledge: actions.includes('acknowledge'),
+    canResolve: isAllowed(alert, 'resolve'),
+    canSnooze: isAllowed(alert, 'snooze'),
+    canEscalate: isAllowed(alert, 'escalate'),
+    canNote: isAllowed(alert, 'note'),
+    snoozeChoices: SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })),
+  });
+}

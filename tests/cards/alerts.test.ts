@@ -1,0 +1,169 @@
+import { readdirSync } from 'fs';
+import { join } from 'path';
+import { alertCard } from '../../src/cards/alerts';
+import { TEMPLATES_DIR } from '../../src/cards/render';
+import {
+  acknowledge,
+  addNote,
+  raiseAlert,
+  resolve,
+  snooze,
+  type Alert,
+  type IncomingAlert,
+} from '../../src/domain/alerts';
+import type { Actor } from '../../src/domain/shared/actor';
+import { validateCard } from '../helpers/card-validator';
+import { cardText } from '../helpers/stack';
+
+const ben: Actor = {
+  id: 'b2b2b2b2-0000-4000-8000-000000000002',
+  name: 'Ben Okafor',
+  source: 'teams',
+};
+const webhook: Actor = { id: 'api:webhook', name: 'Webhook', source: 'api' };
+const at = new Date('2026-11-28T09:00:00Z');
+
+const incoming = (overrides: Partial<IncomingAlert> = {}): IncomingAlert => ({
+  source: 'hsa',
+  dedupKey: 'CC-4719',
+  title: 'Critical vulnerability in Citrix NetScaler ADC',
+  severity: 'High',
+  summary: 'A remote code execution flaw is being exploited.',
+  url: 'https://digital.nhs.uk/cyber-alerts/2026/cc-4719',
+  cves: ['CVE-2026-1234', 'CVE-2026-5678'],
+  organisations: ['RXC'],
+  ...overrides,
+});
+const raised = (overrides: Partial<IncomingAlert> = {}): Alert =>
+  raiseAlert(incoming(overrides), { id: 'alert-1', actor: webhook, at }).alert;
+const ok = (o: ReturnType<typeof acknowledge>): Alert => {
+  if (!o.ok) throw new Error(o.message);
+  return o.alert;
+};
+
+/** Sample cards per template in adaptiveCards/alerts/: every template there must appear here. */
+const alertSamples: Record<string, () => unknown[]> = {
+  alert: () => [
+    alertCard(raised()),
+    alertCard(ok(acknowledge(raised(), ben, at)), { onCall: ['Ben Okafor'] }),
+    alertCard(ok(resolve(raised({ url: undefined }), 'Done.', ben, at))),
+    alertCard(raised(), {
+      notice: { text: 'Only CTAC members can acknowledge alerts.', style: 'attention' },
+    }),
+  ],
+};
+
+type Card = {
+  actions: { title: string; type: string; verb?: string; card?: { actions: { verb: string }[] } }[];
+};
+const buttons = (card: unknown) => (card as Card).actions.map((a) => a.title);
+const verbs = (card: unknown) =>
+  (card as Card).actions.flatMap((a) =>
+    a.verb ? [a.verb] : (a.card?.actions ?? []).map((b) => b.verb),
+  );
+
+describe('alert card', () => {
+  test('when every alerts template is expanded with samples, then each is a valid card under 28 KB', () => {
+    const names = readdirSync(join(TEMPLATES_DIR, 'alerts'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
+    expect(names.sort()).toEqual(Object.keys(alertSamples).sort());
+    for (const name of names)
+      for (const card of alertSamples[name]!())
+        expect([name, validateCard(card)]).toEqual([name, []]);
+  });
+
+  test('when a new HSA is posted, then the card shows severity, title, summary, CVEs, link, on call and every button', () => {
+    const card = alertCard(raised(), { onCall: ['Ben Okafor', 'Chloë Davies'] });
+    expect(validateCard(card)).toEqual([]);
+    const text = cardText(card);
+    expect(text).toContain('HIGH · HSA CC-4719');
+    expect(text).toContain('Critical vulnerability in Citrix NetScaler ADC');
+    expect(text).toContain('A remote code execution flaw is being exploited.');
+    expect(text).toContain('CVE-2026-1234, CVE-2026-5678');
+    expect(text).toContain('Ben Okafor, then Chloë Davies');
+    expect(text).toContain('Nobody has acknowledged this alert yet.');
+    expect(buttons(card)).toEqual(['Acknowledge', 'Resolve', 'Snooze', 'Escalate now', 'Add note']);
+    expect(verbs(card)).toEqual([
+      'alert.acknowledge',
+      'alert.resolve',
+      'alert.snooze',
+      'alert.escalate',
+      'alert.note',
+    ]);
+    expect(JSON.stringify(card)).toContain('https://digital.nhs.uk/cyber-alerts/2026/cc-4719');
+    expect((card as unknown as { body: { style?: string }[] }).body[0]!.style).toBe('attention');
+  });
+
+  test('when someone acknowledges, then the card says who and when in UK time and drops the Acknowledge button', () => {
+    // 28 Jun 2026 13:05 UTC is 14:05 in London (BST).
+    const summer = raiseAlert(incoming(), {
+      id: 'a',
+      actor: webhook,
+      at: new Date('2026-06-28T13:00:00Z'),
+    }).alert;
+    const card = alertCard(ok(acknowledge(summer, ben, new Date('2026-06-28T13:05:00Z'))));
+    expect(cardText(card)).toContain('Acknowledged by Ben Okafor at 28 Jun 2026, 14:05');
+    expect(buttons(card)).not.toContain('Acknowledge');
+    expect(buttons(card)).toContain('Resolve');
+    expect(validateCard(card)).toEqual([]);
+  });
+
+  test('when the alert is resolved, then only Add note is left and the resolution is shown', () => {
+    const done = ok(
+      resolve(raised(), 'Patched every appliance.', ben, new Date('2026-11-28T10:30:00Z')),
+    );
+    const card = alertCard(done);
+    expect(buttons(card)).toEqual(['Add note']);
+    expect(cardText(card)).toContain(
+      'Resolved by Ben Okafor at 28 Nov 2026, 10:30: Patched every appliance.',
+    );
+  });
+
+  test('when the alert is snoozed, then the card says until when', () => {
+    const card = alertCard(
+      ok(snooze(raised(), new Date('2026-11-28T13:00:00Z'), ben, new Date('2026-11-28T09:10:00Z'))),
+    );
+    expect(cardText(card)).toContain('Snoozed until 28 Nov 2026, 13:00');
+    expect(buttons(card)).toContain('Acknowledge');
+  });
+
+  test('when the alert is very long, odd and has many CVEs, then the card is valid, under 28 KB and shows the text literally', () => {
+    const odd = '"<b>Ünïcödé</b> \\ 💥 \u202e #?/ '.repeat(6);
+    let alert = raised({
+      title: odd.repeat(5),
+      summary: '界'.repeat(4000),
+      remediation: '💥'.repeat(4000),
+      cves: Array.from({ length: 100 }, (_, i) => `CVE-2026-${10000 + i}`),
+      affectedProducts: Array.from({ length: 50 }, (_, i) => `Product ${i} ${odd}`),
+      organisations: Array.from({ length: 50 }, (_, i) => `ORG${i}`),
+    });
+    for (let i = 0; i < 20; i++) alert = ok(addNote(alert, 'ñ'.repeat(2000), ben, at));
+    const card = alertCard(alert, { onCall: Array(60).fill(odd) });
+    expect(validateCard(card)).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28_000);
+    const text = cardText(card);
+    expect(text).toContain('and 80 more');
+  });
+
+  test('when user text contains template syntax, then it is shown literally and not evaluated', () => {
+    const text = cardText(
+      alertCard(raised({ title: 'Eve ${$root.alertId} ${1+1}', summary: '${title}' })),
+    );
+    expect(text).toContain('Eve ${$root.alertId} ${1+1}');
+    expect(text).toContain('${title}');
+  });
+
+  test('when a refusal is shown to the person who pressed, then it is at the top of the card', () => {
+    const card = alertCard(raised(), {
+      notice: {
+        text: 'Already acknowledged by Ben Okafor at 28 Nov 2026, 09:05.',
+        style: 'warning',
+      },
+    });
+    expect(cardText(card).split('\n')[0]).toBe(
+      'Already acknowledged by Ben Okafor at 28 Nov 2026, 09:05.',
+    );
+    expect(validateCard(card)).toEqual([]);
+  });
+});
