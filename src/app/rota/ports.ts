@@ -1,0 +1,72 @@
+import type { Leave, RotaOverride, Rotation, SwapEvent, SwapRequest } from '../../domain/rota';
+import type { Conditional } from '../ports';
+
+/** A stored rotation with the ETag its next conditional write must match. */
+export interface StoredRotation {
+  rotation: Rotation;
+  etag: string;
+}
+
+export interface RotationRepository {
+  get(id: string): Promise<StoredRotation | undefined>;
+  list(): Promise<StoredRotation[]>;
+  /** Creates only when no rotation has this id (`exists` otherwise). */
+  create(rotation: Rotation): Promise<Conditional<StoredRotation>>;
+  /** Replaces the rotation if unchanged since `etag` (`conflict` otherwise). */
+  update(rotation: Rotation, etag: string): Promise<Conditional<StoredRotation>>;
+}
+
+/** Overrides (cover, add, remove) for time ranges. */
+export interface OverrideRepository {
+  get(id: string): Promise<RotaOverride | undefined>;
+  /** Creates only when the id is new. */
+  add(override: RotaOverride): Promise<Conditional<RotaOverride>>;
+  /** Deletes; false when there was nothing to delete. */
+  remove(id: string): Promise<boolean>;
+  /** Every override that shares time with [from, to). */
+  listOverlapping(from: Date, to: Date): Promise<RotaOverride[]>;
+}
+
+export interface LeaveRepository {
+  get(id: string): Promise<Leave | undefined>;
+  add(leave: Leave): Promise<Conditional<Leave>>;
+  remove(id: string): Promise<boolean>;
+  listOverlapping(from: Date, to: Date): Promise<Leave[]>;
+}
+
+export interface StoredSwap {
+  swap: SwapRequest;
+  etag: string;
+}
+
+/** Swap requests and their audit events, written together. */
+export interface SwapRepository {
+  get(id: string): Promise<StoredSwap | undefined>;
+  /** Creates the swap and its first event only if the id is new. */
+  create(swap: SwapRequest, event: SwapEvent): Promise<Conditional<StoredSwap>>;
+  /** Replaces the swap if unchanged since `etag`, appending its event atomically. */
+  update(swap: SwapRequest, etag: string, event: SwapEvent): Promise<Conditional<StoredSwap>>;
+  /** Accepted or approved swaps whose shifts share time with [from, to). */
+  listInEffect(from: Date, to: Date): Promise<SwapRequest[]>;
+  /** The swap's audit trail, oldest first. */
+  events(id: string): Promise<SwapEvent[]>;
+}
+
+/**
+ * "This was done once" markers for the jobs: the first instance to claim a key does the work, every
+ * other instance (and the same one after a restart) sees the claim and skips it.
+ */
+export interface JobClaims {
+  claim(key: string, at: Date, by: string): Promise<boolean>;
+}
+
+/** Who a calendar feed is for: the whole rota or one member. */
+export type CalendarScope = { kind: 'rota' } | { kind: 'member'; memberId: string };
+
+/** Secret calendar links: an unguessable secret per scope. */
+export interface CalendarLinkRepository {
+  /** The scope's secret, made (with `newSecret`) the first time it is asked for. */
+  secretFor(scope: CalendarScope, newSecret: () => string): Promise<string>;
+  /** The scope a secret belongs to, or undefined for an unknown secret. */
+  find(secret: string): Promise<CalendarScope | undefined>;
+}
