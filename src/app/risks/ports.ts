@@ -1,0 +1,75 @@
+import type { Decision } from '../../domain/decisions';
+import type { Risk, RiskPolicy } from '../../domain/risk';
+import type { Conditional } from '../ports';
+
+/** A stored risk with the ETag its next conditional write must match. */
+export interface StoredRisk {
+  risk: Risk;
+  etag: string;
+  /**
+   * A decision recorded on the risk but not yet confirmed in the decision log (the "outbox"): the use case
+   * logs it (idempotently, by id) and clears it, so a crash between the two writes loses nothing and a retry
+   * never logs it twice.
+   */
+  pendingDecision?: Decision;
+}
+
+export interface RiskRepository {
+  get(id: string): Promise<StoredRisk | undefined>;
+  /** Creates the risk with its history; `exists` if the id is taken. */
+  create(risk: Risk): Promise<Conditional<StoredRisk>>;
+  /**
+   * Replaces the risk if unchanged since `etag`, appending the history events it does not have yet, in one
+   * transaction. `pendingDecision` is kept beside it until `clearPending`.
+   */
+  update(
+    risk: Risk,
+    etag: string,
+    opts?: { pendingDecision?: Decision },
+  ): Promise<Conditional<StoredRisk>>;
+  /** Forgets the pending decision once it is in the log; a lost race is fine (the next reader retries). */
+  clearPending(id: string, etag: string): Promise<Conditional<StoredRisk>>;
+  /** Every risk that is not closed, highest score first (then oldest first). */
+  listOpen(): Promise<Risk[]>;
+  /** Every risk, closed ones too (for the register export). */
+  listAll(): Promise<Risk[]>;
+}
+
+export interface StoredDecision {
+  decision: Decision;
+}
+
+export interface DecisionRepository {
+  get(id: string): Promise<Decision | undefined>;
+  /** Logs the decision only if its id is new; `exists` otherwise (so a retry logs it once). */
+  create(decision: Decision): Promise<Conditional<Decision>>;
+  /** The most recent decisions, newest logged first. */
+  listRecent(limit: number): Promise<Decision[]>;
+  /** The whole log (for the export). */
+  listAll(): Promise<Decision[]>;
+}
+
+/** The risk policy (bands and appetite) with the ETag for a conditional save. */
+export interface StoredRiskPolicy {
+  policy: RiskPolicy;
+  /** Undefined while nobody has saved a policy (the default applies). */
+  etag?: string;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export interface RiskPolicyRepository {
+  get(): Promise<StoredRiskPolicy>;
+  /** Saves if unchanged since `etag` (or, with no etag, only if none was saved yet). */
+  save(
+    policy: RiskPolicy,
+    meta: { updatedAt: string; updatedBy: string },
+    etag: string | undefined,
+  ): Promise<Conditional<StoredRiskPolicy>>;
+}
+
+/** Tells the ICS cyber group in Teams: implemented in src/bot. */
+export interface RiskEscalationNotifier {
+  /** Posts the escalation card, with the leads' choices, in the ICS cyber channel. */
+  postEscalation(risk: Risk): Promise<void>;
+}

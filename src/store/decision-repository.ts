@@ -1,0 +1,75 @@
+import type { TableClient } from '@azure/data-tables';
+import type { Conditional } from '../app/ports';
+import type { DecisionRepository } from '../app/risks/ports';
+import type { Decision } from '../domain/decisions';
+import { commitInPartition } from './conditional';
+import { encodeKey, invertedTimeKey } from './keys';
+import { fromJsonColumns, toJsonColumns } from './risk-json';
+import { getOrUndefined, type TableStore } from './tables';
+
+export const DECISION_TABLE = 'Decisions';
+
+/*
+ * Key layout (table Decisions)
+ *   PK 'log'  RK 't_' + invertedTimeKey(loggedAt, encodeKey(id))   the decision, newest logged first
+ *             RK 'id_' + encodeKey(id)                              the same decision, found by its id
+ * Both rows are created in one transaction; creating the 'id_' row fails when the id exists, so logging the
+ * same decision twice (a retry) leaves one entry. Decisions are never updated: a correction is a new
+ * decision whose `supersedes` names the old one, and both stay. The log of one ICS grows by a few hundred
+ * entries a year, so one partition holds it and "recent decisions" is a range query with a page limit.
+ */
+const PARTITION = 'log';
+const timeKey = (d: Decision) => `t_${invertedTimeKey(new Date(d.loggedAt), encodeKey(d.id))}`;
+const idKey = (id: string) => `id_${encodeKey(id)}`;
+
+export class TableDecisionRepository implements DecisionRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(DECISION_TABLE);
+  }
+
+  async get(id: string): Promise<Decision | undefined> {
+    const row = await getOrUndefined<Record<string, unknown>>(this.client, PARTITION, idKey(id));
+    return row && fromJsonColumns<Decision>(row);
+  }
+
+  async create(decision: Decision): Promise<Conditional<Decision>> {
+    const columns = toJsonColumns(decision);
+    const res = await commitInPartition(this.client, [
+      ['create', { partitionKey: PARTITION, rowKey: idKey(decision.id), kind: 'byId', ...columns }],
+      [
+        'create',
+        {
+          partitionKey: PARTITION,
+          rowKey: timeKey(decision),
+          kind: 'log',
+          id: decision.id,
+          ...columns,
+        },
+      ],
+    ]);
+    return res.ok ? { ok: true, value: decision } : { ok: false, reason: 'exists' };
+  }
+
+  async listRecent(limit: number): Promise<Decision[]> {
+    const decisions: Decision[] = [];
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({
+        queryOptions: {
+          filter: `PartitionKey eq '${PARTITION}' and RowKey ge 't_' and RowKey lt 't\`'`,
+        },
+      })
+      .byPage({ maxPageSize: Math.min(limit, 1000) });
+    for await (const page of pages) {
+      for (const row of page) {
+        decisions.push(fromJsonColumns<Decision>(row));
+        if (decisions.length >= limit) return decisions;
+      }
+    }
+    return decisions;
+  }
+
+  async listAll(): Promise<Decision[]> {
+    return this.listRecent(Number.MAX_SAFE_INTEGER);
+  }
+}

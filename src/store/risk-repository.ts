@@ -1,0 +1,195 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { Conditional } from '../app/ports';
+import type { RiskRepository, StoredRisk } from '../app/risks/ports';
+import type { Decision } from '../domain/decisions';
+import type { Risk, RiskEvent } from '../domain/risk';
+import { commitInPartition } from './conditional';
+import { encodeKey } from './keys';
+import { fromJsonColumns, toJsonColumns } from './risk-json';
+import { getOrUndefined, isNotFound, type TableStore } from './tables';
+
+export const RISK_TABLE = 'Risks';
+
+/*
+ * Key layout (table Risks)
+ *   PK 'register'  RK 'risk_' + encodeKey(id)                    the risk without its history (JSON columns),
+ *                                                                 its ETag guards every change
+ *                  RK 'risk_' + encodeKey(id) + '_ev_' + 0000    one row per history event, oldest first
+ *                  RK 'open_' + (25 - score, 2 digits) + '_' + raisedAt + '_' + encodeKey(id)
+ *                                                                 a copy of each risk that is not closed
+ * The ICS register holds tens to hundreds of risks, so one partition holds it all: a change, its history
+ * events and the open-by-score index row commit in one transaction, and "open risks by score" is one range
+ * query over the index rows (highest score first, then oldest), never a table scan.
+ */
+const PARTITION = 'register';
+const riskKey = (id: string) => `risk_${encodeKey(id)}`;
+const eventKey = (id: string, index: number) =>
+  `${riskKey(id)}_ev_${index.toString().padStart(4, '0')}`;
+const openKey = (risk: Risk) =>
+  `open_${(25 - risk.score).toString().padStart(2, '0')}_${risk.raisedAt}_${encodeKey(risk.id)}`;
+
+interface RiskRow {
+  kind: 'risk';
+  id: string;
+  status: string;
+  score: number;
+  /** The index row this risk has now ('' when closed). */
+  openKey: string;
+  eventCount: number;
+  /** A decision recorded on the risk and not yet confirmed in the decision log, as JSON ('' when none). */
+  pendingDecision: string;
+}
+
+type RiskBody = Omit<Risk, 'history'>;
+const bodyOf = ({ history: _history, ...body }: Risk): RiskBody => body;
+
+export class TableRiskRepository implements RiskRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(RISK_TABLE);
+  }
+
+  async get(id: string): Promise<StoredRisk | undefined> {
+    const row = await getOrUndefined<RiskRow & Record<string, unknown>>(
+      this.client,
+      PARTITION,
+      riskKey(id),
+    );
+    if (!row) return undefined;
+    const from = `${riskKey(id)}_ev_`;
+    const history: RiskEvent[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq '${PARTITION}' and RowKey ge '${q(from)}' and RowKey lt '${q(from)}~'`,
+      },
+    });
+    for await (const ev of rows) history.push(fromJsonColumns<RiskEvent>(ev));
+    return {
+      risk: { ...fromJsonColumns<RiskBody>(row), history },
+      etag: row.etag,
+      ...(row.pendingDecision && { pendingDecision: JSON.parse(row.pendingDecision) as Decision }),
+    };
+  }
+
+  async create(risk: Risk): Promise<Conditional<StoredRisk>> {
+    const actions: TransactionAction[] = [
+      ['create', this.riskRow(risk, undefined)],
+      ...risk.history.map((event, i): TransactionAction => [
+        'create',
+        this.eventRow(risk.id, i, event),
+      ]),
+    ];
+    if (risk.status !== 'closed') actions.push(['upsert', this.indexRow(risk), 'Replace']);
+    const res = await commitInPartition(this.client, actions);
+    if (!res.ok) return res;
+    return this.reread(risk.id);
+  }
+
+  async update(
+    risk: Risk,
+    etag: string,
+    opts: { pendingDecision?: Decision } = {},
+  ): Promise<Conditional<StoredRisk>> {
+    const current = await getOrUndefined<RiskRow>(this.client, PARTITION, riskKey(risk.id));
+    if (!current || current.etag !== etag) return { ok: false, reason: 'conflict' };
+    const actions: TransactionAction[] = [
+      ['update', this.riskRow(risk, opts.pendingDecision), 'Replace', { etag }],
+    ];
+    for (let i = current.eventCount; i < risk.history.length; i++)
+      actions.push(['create', this.eventRow(risk.id, i, risk.history[i]!)]);
+    const nextOpenKey = risk.status === 'closed' ? '' : openKey(risk);
+    if (current.openKey && current.openKey !== nextOpenKey)
+      actions.push(['delete', { partitionKey: PARTITION, rowKey: current.openKey }]);
+    if (nextOpenKey) actions.push(['upsert', this.indexRow(risk), 'Replace']);
+    const res = await commitInPartition(this.client, actions);
+    if (!res.ok) return { ok: false, reason: 'conflict' };
+    return this.reread(risk.id);
+  }
+
+  async clearPending(id: string, etag: string): Promise<Conditional<StoredRisk>> {
+    try {
+      await this.client.updateEntity(
+        { partitionKey: PARTITION, rowKey: riskKey(id), pendingDecision: '' },
+        'Merge',
+        { etag },
+      );
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 412 || isNotFound(e))
+        return { ok: false, reason: 'conflict' };
+      throw e;
+    }
+    return this.reread(id);
+  }
+
+  async listOpen(): Promise<Risk[]> {
+    return this.listRange('open_', 'open`');
+  }
+
+  async listAll(): Promise<Risk[]> {
+    const risks: Risk[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq '${PARTITION}' and RowKey ge 'risk_' and RowKey lt 'risk\`' and kind eq 'risk'`,
+      },
+    });
+    for await (const row of rows) risks.push({ ...fromJsonColumns<RiskBody>(row), history: [] });
+    return risks;
+  }
+
+  private async listRange(from: string, to: string): Promise<Risk[]> {
+    const risks: Risk[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${to}'`,
+      },
+    });
+    for await (const row of rows) risks.push({ ...fromJsonColumns<RiskBody>(row), history: [] });
+    return risks;
+  }
+
+  private async reread(id: string): Promise<Conditional<StoredRisk>> {
+    const stored = await this.get(id);
+    return stored ? { ok: true, value: stored } : { ok: false, reason: 'conflict' };
+  }
+
+  private riskRow(risk: Risk, pending: Decision | undefined) {
+    const row: RiskRow = {
+      kind: 'risk',
+      id: risk.id,
+      status: risk.status,
+      score: risk.score,
+      openKey: risk.status === 'closed' ? '' : openKey(risk),
+      eventCount: risk.history.length,
+      pendingDecision: pending ? JSON.stringify(pending) : '',
+    };
+    return {
+      partitionKey: PARTITION,
+      rowKey: riskKey(risk.id),
+      ...row,
+      ...toJsonColumns(bodyOf(risk)),
+    };
+  }
+
+  private eventRow(riskId: string, index: number, event: RiskEvent) {
+    return {
+      partitionKey: PARTITION,
+      rowKey: eventKey(riskId, index),
+      kind: 'event',
+      eventKind: event.kind,
+      at: event.at,
+      ...toJsonColumns(event),
+    };
+  }
+
+  private indexRow(risk: Risk) {
+    return {
+      partitionKey: PARTITION,
+      rowKey: openKey(risk),
+      kind: 'open',
+      id: risk.id,
+      ...toJsonColumns(bodyOf(risk)),
+    };
+  }
+}
+
+const q = (s: string) => s.replace(/'/g, "''");

@@ -1,0 +1,192 @@
+import { TableDecisionRepository, DECISION_TABLE } from '../../../src/store/decision-repository';
+import {
+  RISK_SETTINGS_TABLE,
+  TableRiskPolicyRepository,
+} from '../../../src/store/risk-policy-repository';
+import { RISK_TABLE, TableRiskRepository } from '../../../src/store/risk-repository';
+import type { TableStore } from '../../../src/store/tables';
+import { logDecision, type Decision } from '../../../src/domain/decisions';
+import {
+  closeRisk,
+  DEFAULT_RISK_POLICY,
+  raiseRisk,
+  rescoreRisk,
+  type Risk,
+} from '../../../src/domain/risk';
+import type { Actor } from '../../../src/domain/shared/actor';
+import { startTestStore } from '../../helpers/azurite';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
+});
+afterAll(() => stop());
+
+const actor: Actor = {
+  id: 'a1a1a1a1-0000-4000-8000-000000000001',
+  name: "Zoë O'Brien",
+  source: 'teams',
+};
+const at = new Date('2026-11-28T09:00:00Z');
+const form = (over: Record<string, unknown> = {}) => ({
+  title: 'Unpatched VPN / firewall #1?',
+  description: 'Line one\nLine two, with "quotes" and commas',
+  orgCode: 'RXC',
+  cafPrinciple: 'B4',
+  likelihood: 3,
+  consequence: 3,
+  owner: 'Head of IT',
+  mitigations: 'Patch\nMonitor',
+  reviewDate: '2027-01-31',
+  ...over,
+});
+const raise = (id: string, over: Record<string, unknown> = {}): Risk =>
+  raiseRisk(form(over), { id, actor, at }).risk;
+
+describe('risk repository against Azurite', () => {
+  test('when a risk is created, then it reads back whole with its history', async () => {
+    const repo = new TableRiskRepository(store);
+    const risk = raise('R-00000001', {
+      description: 'x'.repeat(4000),
+      mitigations: Array(20).fill('m'.repeat(500)),
+    });
+    const res = await repo.create(risk);
+    expect(res.ok).toBe(true);
+    const got = await repo.get('R-00000001');
+    expect(got?.risk).toEqual(risk);
+    expect(got?.etag).toBeTruthy();
+  });
+
+  test('when a risk id is already taken, then creating another is refused and the first is unchanged', async () => {
+    const repo = new TableRiskRepository(store);
+    await repo.create(raise('R-00000002'));
+    const again = await repo.create(raise('R-00000002', { title: 'Another' }));
+    expect(again).toEqual({ ok: false, reason: 'exists' });
+    expect((await repo.get('R-00000002'))?.risk.title).toBe('Unpatched VPN / firewall #1?');
+  });
+
+  test('when two people change the same risk from one version, then one wins and the other gets a conflict', async () => {
+    const repo = new TableRiskRepository(store);
+    const created = await repo.create(raise('R-00000003'));
+    if (!created.ok) throw new Error('not created');
+    const { risk, etag } = created.value;
+    const first = rescoreRisk(risk, { likelihood: 4, consequence: 3 }, { actor, at }).risk;
+    const second = rescoreRisk(risk, { likelihood: 2, consequence: 2 }, { actor, at }).risk;
+    const [a, b] = await Promise.all([repo.update(first, etag), repo.update(second, etag)]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    const got = await repo.get('R-00000003');
+    expect(got?.risk.history).toHaveLength(2);
+    expect([12, 4]).toContain(got?.risk.score);
+  });
+
+  test('when risks are listed as open, then they come highest score first and closed ones drop out', async () => {
+    const repo = new TableRiskRepository(store);
+    for (const [id, l, c] of [
+      ['R-0000000A', 1, 2],
+      ['R-0000000B', 5, 5],
+      ['R-0000000C', 2, 3],
+    ] as const)
+      await repo.create(raise(id, { likelihood: l, consequence: c }));
+    const c = await repo.get('R-0000000C');
+    await repo.update(closeRisk(c!.risk, { reason: 'Done' }, { actor, at }).risk, c!.etag);
+    const b = await repo.get('R-0000000B');
+    const rescored = rescoreRisk(
+      b!.risk,
+      { likelihood: 1, consequence: 1 },
+      { actor, at, policy: DEFAULT_RISK_POLICY },
+    );
+    await repo.update(rescored.risk, b!.etag);
+    const open = (await repo.listOpen()).map((r) => `${r.id}:${r.score}`);
+    expect(open.indexOf('R-0000000A:2')).toBeGreaterThan(-1);
+    expect(open).toContain('R-0000000B:1');
+    expect(open.filter((o) => o.startsWith('R-0000000B'))).toHaveLength(1);
+    expect(open.some((o) => o.startsWith('R-0000000C'))).toBe(false);
+    const scores = (await repo.listOpen()).map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+    expect((await repo.listAll()).map((r) => r.id)).toContain('R-0000000C');
+  });
+
+  test('when a decision is kept waiting on a risk, then it reads back until it is cleared', async () => {
+    const repo = new TableRiskRepository(store);
+    const created = await repo.create(raise('R-00000004'));
+    if (!created.ok) throw new Error('not created');
+    const decision = logDecision(
+      { text: 'Accept', rationale: 'Fine', decidedBy: 'forum', outcome: 'noted' },
+      { id: 'D-1', actor, at },
+    );
+    const saved = await repo.update(created.value.risk, created.value.etag, {
+      pendingDecision: decision,
+    });
+    if (!saved.ok) throw new Error('not saved');
+    expect(saved.value.pendingDecision).toEqual(decision);
+    const cleared = await repo.clearPending('R-00000004', saved.value.etag);
+    expect(cleared.ok && cleared.value.pendingDecision).toBeFalsy();
+    expect((await repo.get('R-00000004'))?.pendingDecision).toBeUndefined();
+  });
+});
+
+describe('decision repository against Azurite', () => {
+  const decision = (id: string, minutes: number, over: Record<string, unknown> = {}): Decision =>
+    logDecision(
+      {
+        text: `Decision ${id}`,
+        rationale: 'Because, "quoted"',
+        decidedBy: 'forum',
+        outcome: 'approved',
+        ...over,
+      },
+      { id, actor, at: new Date(at.getTime() + minutes * 60_000) },
+    );
+
+  test('when decisions are logged, then recent ones list newest first and each is found by id', async () => {
+    const repo = new TableDecisionRepository(store);
+    for (const [id, m] of [
+      ['D-A', 1],
+      ['D-C', 3],
+      ['D-B', 2],
+    ] as const)
+      await repo.create(decision(id, m));
+    expect((await repo.listRecent(2)).map((d) => d.id)).toEqual(['D-C', 'D-B']);
+    expect((await repo.get('D-B'))?.text).toBe('Decision D-B');
+    expect(await repo.get('D-missing')).toBeUndefined();
+  });
+
+  test('when the same decision is logged twice, then the log holds it once', async () => {
+    const repo = new TableDecisionRepository(store);
+    expect((await repo.create(decision('D-TWICE', 10))).ok).toBe(true);
+    expect(await repo.create(decision('D-TWICE', 11))).toEqual({ ok: false, reason: 'exists' });
+    expect((await repo.listAll()).filter((d) => d.id === 'D-TWICE')).toHaveLength(1);
+  });
+});
+
+describe('risk policy repository against Azurite', () => {
+  test('when two admins save from the same version, then the second is refused', async () => {
+    const repo = new TableRiskPolicyRepository(store);
+    const start = await repo.get();
+    expect(start.policy).toEqual(DEFAULT_RISK_POLICY);
+    expect(start.etag).toBeUndefined();
+    const meta = { updatedAt: at.toISOString(), updatedBy: 'Asha' };
+    const first = await repo.save(
+      { ...start.policy, appetite: { icsWide: 10, organisations: { RXC: 6 } } },
+      meta,
+      undefined,
+    );
+    expect(first.ok).toBe(true);
+    const second = await repo.save(
+      { ...start.policy, appetite: { icsWide: 20, organisations: {} } },
+      meta,
+      undefined,
+    );
+    expect(second).toEqual({ ok: false, reason: 'conflict' });
+    const now = await repo.get();
+    expect(now.policy.appetite).toEqual({ icsWide: 10, organisations: { RXC: 6 } });
+    const third = await repo.save(
+      { ...now.policy, appetite: { icsWide: 9, organisations: {} } },
+      meta,
+      now.etag,
+    );
+    expect(third.ok).toBe(true);
+  });
+});
