@@ -1,0 +1,182 @@
+import { Directory } from '../../../src/app/directory';
+import { RotaOnCallSource } from '../../../src/app/rota/rota-on-call-source';
+import { RotaService } from '../../../src/app/rota/rota-service';
+import type { Member } from '../../../src/domain/people/member';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import {
+  TableMemberRepository,
+  TableOrganisationRepository,
+} from '../../../src/store/directory-repositories';
+import {
+  ROTA_TABLES,
+  TableLeaveRepository,
+  TableOverrideRepository,
+  TableRotationRepository,
+  TableSwapRepository,
+} from '../../../src/store/rota-repositories';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+
+const person = (id: string, name: string, role: Member['role']): Member => ({
+  aadObjectId: id,
+  name,
+  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
+  orgCode: 'RXC',
+  role,
+  addedAt: '2026-11-01T00:00:00Z',
+  addedBy: 'test',
+});
+const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
+const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
+const PRIYA = person('33333333-3333-4333-8333-333333333333', 'Priya Patel', 'member');
+const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
+
+let store: TableStore;
+let stop: () => Promise<void>;
+let clock: FakeClock;
+let rota: RotaService;
+let n = 0;
+
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables(Object.values(ROTA_TABLES));
+  const members = new TableMemberRepository(store);
+  const organisations = new TableOrganisationRepository(store);
+  await organisations.create({
+    code: 'RXC',
+    name: 'East Sussex Healthcare NHS Trust',
+    isOes: true,
+    createdAt: '2026-11-01T00:00:00Z',
+    createdBy: 'test',
+  });
+  for (const m of [JANE, BOB, PRIYA, LEE]) await members.put(m);
+  clock = new FakeClock('2026-11-28T12:00:00Z');
+  rota = new RotaService({
+    rotations: new TableRotationRepository(store),
+    overrides: new TableOverrideRepository(store),
+    leave: new TableLeaveRepository(store),
+    swaps: new TableSwapRepository(store),
+    directory: new Directory(organisations, members, clock, []),
+    members,
+    organisations,
+    clock,
+    ids: { next: () => `id-${++n}` },
+  });
+});
+afterAll(() => stop());
+
+const daily = (layer: string, memberIds: string[]) => ({
+  name: `CTAC ${layer}`,
+  layer,
+  memberIds,
+  shiftLength: 'daily',
+  handoverTime: '09:00',
+  startDate: '2026-11-28',
+});
+
+test('when a member tries to set up the rota, then they are told only leads can and nothing is saved', async () => {
+  await expect(rota.setupRotation(JANE, daily('primary', [JANE.aadObjectId]))).rejects.toThrow(
+    'Only leads can set up the rota.',
+  );
+  expect(await rota.listRotations()).toEqual([]);
+});
+
+test('when a lead sets up both layers, then who is on call names the primary and secondary and the next handover', async () => {
+  await rota.setupRotation(LEE, daily('primary', [JANE.aadObjectId, BOB.aadObjectId]));
+  await rota.setupRotation(LEE, daily('secondary', [PRIYA.aadObjectId]));
+  const now = await rota.whoIsOnCall();
+  expect(now.primary.onCall.map((a) => a.memberId)).toEqual([JANE.aadObjectId]);
+  expect(now.secondary.onCall.map((a) => a.memberId)).toEqual([PRIYA.aadObjectId]);
+  expect(now.primary.until).toEqual(new Date('2026-11-29T09:00:00Z'));
+  expect(now.primary.next?.onCall.map((a) => a.memberId)).toEqual([BOB.aadObjectId]);
+  expect(await new RotaOnCallSource(rota).onCallNow(clock.now())).toEqual([
+    JANE.aadObjectId,
+    PRIYA.aadObjectId,
+  ]);
+});
+
+test('when a lead edits a rotation from an out-of-date form, then the edit is refused', async () => {
+  const stored = (await rota.getRotation('primary'))!;
+  await rota.setupRotation(LEE, { ...daily('primary', [BOB.aadObjectId]) }, stored.etag);
+  await expect(
+    rota.setupRotation(LEE, { ...daily('primary', [JANE.aadObjectId]) }, stored.etag),
+  ).rejects.toThrow('Someone else changed this rotation');
+  expect((await rota.getRotation('primary'))!.rotation.memberIds).toEqual([BOB.aadObjectId]);
+  await rota.setupRotation(
+    LEE,
+    daily('primary', [JANE.aadObjectId, BOB.aadObjectId]),
+    (await rota.getRotation('primary'))!.etag,
+  );
+});
+
+test('when the primary goes on leave, then that time is a gap in the schedule', async () => {
+  await rota.addLeave(JANE, {
+    start: new Date('2026-11-30T09:00:00Z'),
+    end: new Date('2026-12-01T09:00:00Z'),
+  });
+  const { gaps } = await rota.schedule(
+    new Date('2026-11-28T09:00:00Z'),
+    new Date('2026-12-05T09:00:00Z'),
+  );
+  expect(gaps).toEqual([
+    expect.objectContaining({
+      layer: 'primary',
+      start: new Date('2026-11-30T09:00:00Z'),
+      end: new Date('2026-12-01T09:00:00Z'),
+    }),
+  ]);
+  await expect(
+    rota.addLeave(BOB, { memberId: JANE.aadObjectId, start: new Date(), end: new Date() }),
+  ).rejects.toThrow('You can mark your own leave');
+});
+
+test('when a member offers to cover, then they are on call instead; they cannot make someone else cover', async () => {
+  await rota.cover(PRIYA, {
+    memberId: PRIYA.aadObjectId,
+    coveredMemberId: BOB.aadObjectId,
+    layer: 'primary',
+    start: new Date('2026-11-29T09:00:00Z'),
+    end: new Date('2026-11-29T21:00:00Z'),
+  });
+  const at = await rota.whoIsOnCall(new Date('2026-11-29T10:00:00Z'));
+  expect(at.primary.onCall).toEqual([
+    expect.objectContaining({ memberId: PRIYA.aadObjectId, coveringFor: BOB.aadObjectId }),
+  ]);
+  await expect(
+    rota.cover(JANE, {
+      memberId: BOB.aadObjectId,
+      coveredMemberId: JANE.aadObjectId,
+      start: new Date('2026-12-02T09:00:00Z'),
+      end: new Date('2026-12-03T09:00:00Z'),
+    }),
+  ).rejects.toThrow('only a lead can arrange cover');
+});
+
+test('when a swap is proposed and accepted, then the other member is on call for that shift', async () => {
+  const shift = { start: '2026-12-02T09:00:00Z', end: '2026-12-03T09:00:00Z' };
+  const swap = await rota.proposeSwap(JANE, {
+    layer: 'primary',
+    fromMemberId: JANE.aadObjectId,
+    toMemberId: BOB.aadObjectId,
+    shift,
+  });
+  expect(swap.status).toBe('proposed');
+  await expect(rota.answerSwap(PRIYA, swap.id, 'accept')).rejects.toThrow('Only the member asked');
+  const accepted = await rota.answerSwap(BOB, swap.id, 'accept');
+  expect(accepted).toMatchObject({ changed: true, swap: { status: 'accepted' } });
+  expect(await rota.answerSwap(BOB, swap.id, 'accept')).toMatchObject({ changed: false });
+  const at = await rota.whoIsOnCall(new Date('2026-12-02T12:00:00Z'));
+  expect(at.primary.onCall.map((a) => a.memberId)).toEqual([BOB.aadObjectId]);
+});
+
+test('when a member offers a shift that is not theirs, then the swap is refused', async () => {
+  // Bob is primary on 1 Dec (the rotation alternates Jane, Bob from 28 Nov).
+  await expect(
+    rota.proposeSwap(JANE, {
+      layer: 'primary',
+      fromMemberId: JANE.aadObjectId,
+      toMemberId: PRIYA.aadObjectId,
+      shift: { start: '2026-12-01T09:00:00Z', end: '2026-12-02T09:00:00Z' },
+    }),
+  ).rejects.toThrow('Please check the swap.');
+});
