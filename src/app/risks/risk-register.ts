@@ -1,0 +1,233 @@
+import type { Decision } from '../../domain/decisions';
+import type { Member } from '../../domain/people/member';
+import {
+  closeRisk,
+  decideEscalation,
+  editRisk,
+  escalateRisk,
+  ESCALATION_CHOICE_LABELS,
+  raiseRisk,
+  rescoreRisk,
+  type CloseRiskInput,
+  type DecideEscalationInput,
+  type EscalateRiskInput,
+  type RescoreRiskInput,
+  type Risk,
+  type RiskInput,
+} from '../../domain/risk';
+import type { EventSource } from '../../domain/shared/actor';
+import type { Clock } from '../../domain/shared/clock';
+import { CtacError } from '../../domain/shared/errors';
+import type { IdGenerator } from '../../domain/shared/ids';
+import { formatUkDateTime } from '../../domain/shared/time';
+import type { Directory } from '../directory';
+import { actorOf } from './actor';
+import type { DecisionLog } from './decision-log';
+import { ATTEMPTS, shortRef } from './ids';
+import type { RiskEscalationNotifier, RiskRepository, StoredRisk } from './ports';
+import type { RiskSettings } from './risk-settings';
+
+/** What a change to a risk came to: the risk now, and whether it has just gone to the ICS cyber group. */
+export interface RiskChangeResult {
+  risk: Risk;
+  /** True when this change escalated the risk (above appetite, or by hand). */
+  escalated: boolean;
+  /** False when nothing changed (the same values again). */
+  changed: boolean;
+}
+
+export interface DecisionOnRisk {
+  risk: Risk;
+  decision: Decision;
+}
+
+/**
+ * The shared ICS risk register: members raise, edit, re-score, escalate and close risks; leads decide on
+ * escalated ones. Every change is conditional on the risk's ETag; after a lost race the change is tried again
+ * on the fresh risk, where the domain rules decide whether it still makes sense.
+ */
+export class RiskRegister {
+  constructor(
+    private readonly risks: RiskRepository,
+    private readonly decisionLog: DecisionLog,
+    private readonly settings: RiskSettings,
+    private readonly directory: Directory,
+    private readonly notifier: RiskEscalationNotifier,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async raise(
+    caller: Member | undefined,
+    input: RiskInput,
+    source: EventSource,
+  ): Promise<RiskChangeResult> {
+    const member = this.directory.require(caller, 'member', 'raise risks');
+    const policy = await this.settings.policy();
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const result = raiseRisk(input, {
+        id: shortRef('R', this.ids),
+        actor: actorOf(member, source),
+        at: this.clock.now(),
+        policy,
+      });
+      await this.requireKnownOrganisation(result.risk.orgCode);
+      const res = await this.risks.create(result.risk);
+      if (!res.ok) continue;
+      const escalated = !!result.escalation;
+      if (escalated) await this.notifier.postEscalation(res.value.risk);
+      return { risk: res.value.risk, escalated, changed: true };
+    }
+    throw new CtacError('unavailable', 'Could not find a free risk reference; please try again.');
+  }
+
+  async get(caller: Member | undefined, id: string): Promise<Risk> {
+    this.directory.require(caller, 'member', 'see risks');
+    return (await this.load(id)).risk;
+  }
+
+  /** Open risks (every status but closed), highest score first. */
+  async listOpen(caller: Member | undefined): Promise<Risk[]> {
+    this.directory.require(caller, 'member', 'see the risk register');
+    return this.risks.listOpen();
+  }
+
+  edit(caller: Member | undefined, id: string, input: RiskInput, source: EventSource) {
+    const member = this.directory.require(caller, 'member', 'edit risks');
+    return this.change(id, (risk) => {
+      const res = editRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() });
+      return { risk: res.risk, changed: !!res.event, escalated: false };
+    });
+  }
+
+  async rescore(
+    caller: Member | undefined,
+    id: string,
+    input: RescoreRiskInput,
+    source: EventSource,
+  ): Promise<RiskChangeResult> {
+    const member = this.directory.require(caller, 'member', 're-score risks');
+    const policy = await this.settings.policy();
+    return this.change(id, (risk) => {
+      const res = rescoreRisk(risk, input, {
+        actor: actorOf(member, source),
+        at: this.clock.now(),
+        policy,
+      });
+      return { risk: res.risk, changed: !!res.event, escalated: !!res.escalation };
+    });
+  }
+
+  close(caller: Member | undefined, id: string, input: CloseRiskInput, source: EventSource) {
+    const member = this.directory.require(caller, 'member', 'close risks');
+    return this.change(id, (risk) => ({
+      risk: closeRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() }).risk,
+      changed: true,
+      escalated: false,
+    }));
+  }
+
+  /** A member sends a risk to the ICS cyber group by hand, saying why. */
+  escalate(caller: Member | undefined, id: string, input: EscalateRiskInput, source: EventSource) {
+    const member = this.directory.require(caller, 'member', 'escalate risks');
+    return this.change(id, (risk) => ({
+      risk: escalateRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() })
+        .risk,
+      changed: true,
+      escalated: true,
+    }));
+  }
+
+  /**
+   * A lead decides on an escalated risk. The decision is written on the risk first, together with a copy
+   * waiting for the decision log, and then into the log (by its id, so a retry cannot log it twice); a crash in
+   * between is finished by the next reader of the risk. Anyone below lead is refused and nothing changes.
+   */
+  async decide(
+    caller: Member | undefined,
+    id: string,
+    input: DecideEscalationInput,
+    source: EventSource,
+  ): Promise<DecisionOnRisk> {
+    if (!caller)
+      throw new CtacError(
+        'not_a_member',
+        'Only leads of the ICS cyber group can decide on escalated risks. Nothing was changed.',
+      );
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = await this.load(id);
+      const { risk } = stored;
+      if (risk.status !== 'escalated' && risk.lastDecision && caller.role !== 'member') {
+        const d = risk.lastDecision;
+        throw new CtacError(
+          'conflict',
+          `${d.by.name} already decided on this risk on ${formatUkDateTime(d.at)}: ${ESCALATION_CHOICE_LABELS[d.choice]}.`,
+        );
+      }
+      const result = decideEscalation(risk, input, {
+        actor: actorOf(caller, source),
+        at: this.clock.now(),
+        role: caller.role,
+        decisionId: shortRef('D', this.ids),
+      });
+      const saved = await this.risks.update(result.risk, stored.etag, {
+        pendingDecision: result.decision,
+      });
+      if (!saved.ok) continue;
+      await this.flushPending(saved.value);
+      return { risk: saved.value.risk, decision: result.decision };
+    }
+    throw conflict();
+  }
+
+  /** Every risk, closed ones too, for the register export (leads). */
+  async listAll(caller: Member | undefined): Promise<Risk[]> {
+    this.directory.require(caller, 'lead', 'export the risk register');
+    return this.risks.listAll();
+  }
+
+  private async change(
+    id: string,
+    apply: (risk: Risk) => RiskChangeResult,
+  ): Promise<RiskChangeResult> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = await this.load(id);
+      const result = apply(stored.risk);
+      if (!result.changed) return result;
+      const saved = await this.risks.update(result.risk, stored.etag);
+      if (!saved.ok) continue;
+      if (result.escalated) await this.notifier.postEscalation(saved.value.risk);
+      return { ...result, risk: saved.value.risk };
+    }
+    throw conflict();
+  }
+
+  /** Reads a risk, first finishing any decision that reached the risk but not yet the log. */
+  private async load(id: string): Promise<StoredRisk> {
+    const stored = await this.risks.get(id);
+    if (!stored)
+      throw new CtacError('not_found', `There is no risk ${id.slice(0, 40)} on the register.`);
+    return stored.pendingDecision ? this.flushPending(stored) : stored;
+  }
+
+  private async flushPending(stored: StoredRisk): Promise<StoredRisk> {
+    if (!stored.pendingDecision) return stored;
+    await this.decisionLog.record(stored.pendingDecision);
+    const cleared = await this.risks.clearPending(stored.risk.id, stored.etag);
+    return cleared.ok ? cleared.value : stored;
+  }
+
+  private async requireKnownOrganisation(code: string): Promise<void> {
+    const orgs = await this.directory.listOrganisations();
+    if (!orgs.some((o) => o.code === code))
+      throw new CtacError('validation', 'Please check the risk details.', [
+        `There is no organisation with the code ${code}. Choose one from the list.`,
+      ]);
+  }
+}
+
+const conflict = () =>
+  new CtacError(
+    'conflict',
+    'Several people changed this risk at the same moment. Nothing of yours was saved; please try again.',
+  );

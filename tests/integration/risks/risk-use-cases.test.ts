@@ -1,0 +1,230 @@
+import { Directory } from '../../../src/app/directory';
+import { DecisionLog } from '../../../src/app/risks/decision-log';
+import type { DecisionRepository, RiskEscalationNotifier } from '../../../src/app/risks/ports';
+import { RiskRegister } from '../../../src/app/risks/risk-register';
+import { RiskSettings } from '../../../src/app/risks/risk-settings';
+import type { Risk } from '../../../src/domain/risk';
+import type { Member } from '../../../src/domain/people/member';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import { isCtacError } from '../../../src/domain/shared/errors';
+import { DECISION_TABLE, TableDecisionRepository } from '../../../src/store/decision-repository';
+import {
+  TableMemberRepository,
+  TableOrganisationRepository,
+} from '../../../src/store/directory-repositories';
+import {
+  RISK_SETTINGS_TABLE,
+  TableRiskPolicyRepository,
+} from '../../../src/store/risk-policy-repository';
+import { RISK_TABLE, TableRiskRepository } from '../../../src/store/risk-repository';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+const clock = new FakeClock('2026-11-28T09:00:00Z');
+let n = 0;
+const ids = { next: () => (++n).toString(16).padStart(8, '0') + '-0000-4000-8000-000000000000' };
+const posted: Risk[] = [];
+const notifier: RiskEscalationNotifier = { postEscalation: async (r) => void posted.push(r) };
+
+const person = (id: string, name: string, role: Member['role']): Member => ({
+  aadObjectId: id,
+  name,
+  upn: '',
+  orgCode: 'RXC',
+  role,
+  addedAt: clock.now().toISOString(),
+  addedBy: 'test',
+});
+const member = person('00000000-0000-4000-8000-000000000001', 'Ben Okafor', 'member');
+const lead = person('00000000-0000-4000-8000-000000000002', 'Chloë Davies', 'lead');
+const admin = person('00000000-0000-4000-8000-000000000003', 'Asha Patel', 'admin');
+
+let register: RiskRegister;
+let log: DecisionLog;
+let settings: RiskSettings;
+let decisions: DecisionRepository;
+let directory: Directory;
+
+const form = (over: Record<string, unknown> = {}) => ({
+  title: 'Legacy PACS server',
+  description: 'Out of support, cannot be patched.',
+  orgCode: 'RXC',
+  cafPrinciple: 'B4 System security',
+  likelihood: '3',
+  consequence: '3',
+  owner: 'Head of IT',
+  mitigations: 'Segmented\nMonitored',
+  reviewDate: '2027-01-31',
+  ...over,
+});
+
+async function rejection(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (isCtacError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
+  const members = new TableMemberRepository(store);
+  for (const m of [member, lead, admin]) await members.put(m);
+  const orgs = new TableOrganisationRepository(store);
+  await orgs.create({
+    code: 'RXC',
+    name: 'East Sussex Healthcare NHS Trust',
+    isOes: true,
+    createdAt: '',
+    createdBy: '',
+  });
+  await orgs.create({
+    code: 'ESCC',
+    name: 'East Sussex County Council',
+    isOes: false,
+    createdAt: '',
+    createdBy: '',
+  });
+  directory = new Directory(orgs, members, clock, []);
+  decisions = new TableDecisionRepository(store);
+  log = new DecisionLog(decisions, directory, clock, ids);
+  settings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock);
+  register = new RiskRegister(
+    new TableRiskRepository(store),
+    log,
+    settings,
+    directory,
+    notifier,
+    clock,
+    ids,
+  );
+});
+afterAll(() => stop());
+
+test('when someone who is not a member raises a risk, then it is refused and nothing is saved', async () => {
+  const before = (await register.listOpen(member)).length;
+  const e = await rejection(register.raise(undefined, form(), 'teams'));
+  expect(e.message).toContain('Only CTAC members can raise risks');
+  expect(await register.listOpen(member)).toHaveLength(before);
+});
+
+test('when a member raises a risk for an organisation that does not exist, then the form lists the problem', async () => {
+  const e = await rejection(register.raise(member, form({ orgCode: 'NOPE' }), 'teams'));
+  expect(e.problems.join()).toContain('There is no organisation with the code NOPE');
+});
+
+test('when a risk scores above its organisation\u2019s appetite, then it is escalated and posted to the channel', async () => {
+  await settings.setAppetite(admin, { icsWide: '12', organisations: { RXC: '8' } }, undefined);
+  const { risk, escalated } = await register.raise(member, form(), 'teams');
+  expect(risk.score).toBe(9);
+  expect(escalated).toBe(true);
+  expect(risk.status).toBe('escalated');
+  expect(risk.escalation?.appetite).toEqual({ threshold: 8, scope: 'organisation' });
+  expect(posted.map((r) => r.id)).toContain(risk.id);
+  const low = await register.raise(member, form({ orgCode: 'ESCC' }), 'teams');
+  expect(low.escalated).toBe(false);
+});
+
+test('when a non-admin sets the appetite, then it is refused; an admin\u2019s stale form is refused too', async () => {
+  expect((await rejection(settings.setAppetite(lead, { icsWide: 5 }, undefined))).code).toBe(
+    'forbidden',
+  );
+  expect((await rejection(settings.setAppetite(admin, { icsWide: 5 }, undefined))).code).toBe(
+    'conflict',
+  );
+  expect((await settings.policy()).appetite.icsWide).toBe(12);
+});
+
+test('when a member who is not a lead decides an escalation, then nothing changes and no decision is logged', async () => {
+  const { risk } = await register.raise(member, form({ title: 'Decide me' }), 'teams');
+  const before = (await decisions.listAll()).length;
+  const e = await rejection(
+    register.decide(member, risk.id, { choice: 'accept', rationale: 'ok' }, 'teams'),
+  );
+  expect(e.code).toBe('forbidden');
+  expect((await register.get(member, risk.id)).status).toBe('escalated');
+  expect(await decisions.listAll()).toHaveLength(before);
+});
+
+test('when a lead decides, then the risk and the decision log both record it, and a second press is told who decided', async () => {
+  const { risk } = await register.raise(member, form({ title: 'Treat me' }), 'teams');
+  const e = await rejection(register.decide(lead, risk.id, { choice: 'treat' }, 'teams'));
+  expect(e.problems).toContain('Give the rationale for the decision.');
+  const { risk: decided, decision } = await register.decide(
+    lead,
+    risk.id,
+    { choice: 'treat', rationale: 'Replace by March' },
+    'teams',
+  );
+  expect(decided.status).toBe('treating');
+  expect(decided.lastDecision?.decisionId).toBe(decision.id);
+  expect(await decisions.get(decision.id)).toMatchObject({
+    related: { kind: 'risk', id: risk.id },
+    decidedBy: 'ics-cyber-group',
+  });
+  const again = await rejection(
+    register.decide(admin, risk.id, { choice: 'accept', rationale: 'x' }, 'teams'),
+  );
+  expect(again.message).toContain('Chloë Davies already decided on this risk');
+});
+
+test('when the decision log write fails after the risk was decided, then the next read logs it exactly once', async () => {
+  const { risk } = await register.raise(member, form({ title: 'Crash between writes' }), 'teams');
+  const failing = new DecisionLog(
+    {
+      ...decisions,
+      get: (id) => decisions.get(id),
+      listRecent: (l) => decisions.listRecent(l),
+      listAll: () => decisions.listAll(),
+      create: async () => {
+        throw new Error('storage went away');
+      },
+    },
+    directory,
+    clock,
+    ids,
+  );
+  const crashing = new RiskRegister(
+    new TableRiskRepository(store),
+    failing,
+    settings,
+    directory,
+    notifier,
+    clock,
+    ids,
+  );
+  await expect(
+    crashing.decide(lead, risk.id, { choice: 'accept', rationale: 'Low impact' }, 'teams'),
+  ).rejects.toThrow('storage went away');
+  const decided = await register.get(member, risk.id);
+  await register.get(member, risk.id);
+  const logged = (await decisions.listAll()).filter((d) => d.related?.id === risk.id);
+  expect(logged).toHaveLength(1);
+  expect(logged[0]!.id).toBe(decided.lastDecision?.decisionId);
+});
+
+test('when a decision is superseded, then both stay and the old one is marked', async () => {
+  const first = await log.log(
+    member,
+    { text: 'Block macros', rationale: 'Phishing', decidedBy: 'forum', outcome: 'approved' },
+    'teams',
+  );
+  clock.advance(60_000);
+  const second = await log.supersede(member, first.id, { outcome: 'deferred' }, 'teams');
+  const recent = await log.listRecent(member);
+  expect(recent[0]).toEqual({ decision: second });
+  expect(recent.find((e) => e.decision.id === first.id)?.supersededBy).toBe(second.id);
+  expect((await rejection(log.log(undefined, { text: 'x' }, 'teams'))).code).toBe('not_a_member');
+});
+
+test('when risks are listed, then they come highest score first and only for members', async () => {
+  await register.raise(member, form({ title: 'Top', likelihood: 5, consequence: 5 }), 'teams');
+  const open = await register.listOpen(member);
+  expect(open[0]!.title).toBe('Top');
+  expect((await rejection(register.listOpen(undefined))).code).toBe('not_a_member');
+});
