@@ -1,0 +1,178 @@
+import type { Logger } from 'pino';
+import {
+  escalateDue,
+  nextEscalation,
+  policyFor,
+  recordPaged,
+  unsnoozeIfDue,
+  type Alert,
+  type AlertOutcome,
+  type EscalationPolicy,
+  type EscalationTarget,
+} from '../../domain/alerts';
+import { hasRole } from '../../domain/people/member';
+import type { Actor } from '../../domain/shared/actor';
+import type { MemberRepository } from '../ports';
+import type { EscalationPolicyStore, EscalationTimerStore } from './escalation-ports';
+import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
+
+export interface AlertEscalationDeps {
+  alerts: AlertRepository;
+  notifier: AlertNotifier;
+  timers: EscalationTimerStore;
+  policies: EscalationPolicyStore;
+  onCall: OnCallSource;
+  members: MemberRepository;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/** Who a step's targets are right now, each once: Entra object ids with names, and whether the channel is in. */
+export interface PageRecipients {
+  people: { id: string; name: string }[];
+  channel: boolean;
+}
+
+/**
+ * Escalation: when an alert's timer should next fire, firing due steps, and paging a step's targets.
+ * Used by the escalation job (timers) and by "Escalate now" (people).
+ */
+export class AlertEscalation {
+  constructor(private readonly deps: AlertEscalationDeps) {}
+
+  async policyFor(alert: Pick<Alert, 'severityRank'>): Promise<EscalationPolicy> {
+    return policyFor(alert.severityRank, await this.deps.policies.all());
+  }
+
+  /** When the job should next look at the alert: the next step, the end of a snooze, or never. */
+  wakeAt(alert: Alert, policy: EscalationPolicy, now: Date): Date | undefined {
+    if (alert.state === 'snoozed' && alert.snoozedUntil) return new Date(alert.snoozedUntil);
+    const next = nextEscalation(policy, alert, now);
+    return next === 'done' ? undefined : next.dueAt;
+  }
+
+  /** Sets or clears the alert's timer after a committed change. */
+  async scheduleAfterChange(alert: Alert, now: Date): Promise<void> {
+    const wake = this.wakeAt(alert, await this.policyFor(alert), now);
+    if (wake) await this.deps.timers.set(alert.id, wake);
+    else await this.deps.timers.clear(alert.id);
+  }
+
+  /**
+   * The job's move for one alert whose timer is due: wakes it from a snooze when its time has come,
+   * then fires every step that is due, paging each. Each step is recorded with a conditional write
+   * before anyone is paged, so two instances acting on the same alert page once: the loser's write
+   * fails and it pages nobody. Answers when to look next.
+   */
+  async runDue(alertId: string, now: Date, actor: Actor): Promise<Date | undefined> {
+    let stored = await this.deps.alerts.get(alertId);
+    if (!stored) return undefined;
+    const policy = await this.policyFor(stored.alert);
+    if (stored.alert.state === 'snoozed') {
+      const woke = await this.commit(stored, unsnoozeIfDue(stored.alert, now, actor));
+      if (woke === 'lost') return now;
+      if (woke) {
+        stored = woke;
+        await this.refresh(stored.alert);
+      }
+    }
+    // Catching up after downtime fires each overdue step in turn, at most a policy's worth.
+    for (let guard = 0; guard < 100; guard++) {
+      const fired = await this.commit(stored, escalateDue(stored.alert, policy, now, actor));
+      if (fired === 'lost') return now; // someone changed it meanwhile: look again at once
+      if (!fired) break;
+      stored = await this.pageStep(fired, actor, now);
+    }
+    return this.wakeAt(stored.alert, policy, now);
+  }
+
+  /**
+   * Pages the targets of the step the alert's last `escalated` event fired, records who was paged
+   * (re-reading on a lost race) and re-renders the card.
+   */
+  async pageStep(stored: StoredAlert, actor: Actor, now: Date): Promise<StoredAlert> {
+    const event = stored.alert.timeline[stored.alert.timeline.length - 1];
+    if (event?.kind !== 'escalated') return stored;
+    const recipients = await this.recipients(event.targets, now);
+    for (const person of recipients.people)
+      await this.deps.notifier
+        .page(person.id, stored.alert)
+        .catch((err) =>
+          this.deps.logger?.error({ err, alertId: stored.alert.id }, 'paging a member failed'),
+        );
+    if (recipients.channel)
+      await this.deps.notifier
+        .replyInThread(
+          stored.alert,
+          `Nobody has acknowledged this ${stored.alert.severity} alert yet. Can anyone in the channel pick it up?`,
+        )
+        .catch((err) =>
+          this.deps.logger?.error({ err, alertId: stored.alert.id }, 'asking the channel failed'),
+        );
+    let current = stored;
+    if (recipients.people.length > 0) {
+      const page = { stepIndex: event.stepIndex, recipients: recipients.people };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const saved = await this.deps.alerts.update(
+          recordPaged(current.alert, page, actor, now).alert,
+          current.etag,
+        );
+        if (saved.ok) {
+          current = saved.value;
+          break;
+        }
+        const again = await this.deps.alerts.get(stored.alert.id);
+        if (!again) break;
+        current = again;
+      }
+    }
+    await this.refresh(current.alert);
+    return current;
+  }
+
+  /** The people (and the channel) a step's targets mean now, each person once. */
+  async recipients(targets: EscalationTarget[], now: Date): Promise<PageRecipients> {
+    const ids: string[] = [];
+    let channel = false;
+    let onCall: string[] | undefined;
+    let members: Awaited<ReturnType<MemberRepository['list']>> | undefined;
+    const allMembers = async () => (members ??= await this.deps.members.list());
+    for (const target of targets) {
+      if (target.kind === 'primary' || target.kind === 'secondary') {
+        onCall ??= await this.deps.onCall.onCallNow(now);
+        const id = onCall[target.kind === 'primary' ? 0 : 1];
+        if (id) ids.push(id.toLowerCase());
+      } else if (target.kind === 'member') ids.push(target.memberId.toLowerCase());
+      else if (target.kind === 'leads')
+        ids.push(
+          ...(await allMembers()).filter((m) => hasRole(m, 'lead')).map((m) => m.aadObjectId),
+        );
+      else channel = true;
+    }
+    const people: { id: string; name: string }[] = [];
+    for (const id of [...new Set(ids)]) {
+      const member =
+        members?.find((m) => m.aadObjectId === id) ?? (await this.deps.members.get(id));
+      // Someone no longer in CTAC is not paged.
+      if (member) people.push({ id, name: member.name });
+    }
+    return { people, channel };
+  }
+
+  /** Commits a domain change; undefined when the domain refused (nothing to do), 'lost' on a lost race. */
+  private async commit(
+    stored: StoredAlert,
+    outcome: AlertOutcome,
+  ): Promise<StoredAlert | 'lost' | undefined> {
+    if (!outcome.ok) return undefined;
+    const saved = await this.deps.alerts.update(outcome.alert, stored.etag);
+    return saved.ok ? saved.value : 'lost';
+  }
+
+  private async refresh(alert: Alert): Promise<void> {
+    await this.deps.notifier
+      .refreshCard(alert)
+      .catch((err) =>
+        this.deps.logger?.error({ err, alertId: alert.id }, 'refreshing the alert card failed'),
+      );
+  }
+}

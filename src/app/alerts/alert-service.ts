@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import {
+  acknowledge,
+  addNote,
+  applyUpdate,
+  escalateNow,
+  normaliseIncomingAlert,
+  raiseAlert,
+  recordPosted,
+  resolve,
+  snooze,
+  type Alert,
+  type AlertOutcome,
+  type ChannelPost,
+  type IncomingAlert,
+} from '../../domain/alerts';
+import type { Member } from '../../domain/people/member';
+import type { Actor, EventSource } from '../../domain/shared/actor';
+import type { Clock } from '../../domain/shared/clock';
+import { CtacError } from '../../domain/shared/errors';
+import type { IdGenerator } from '../../domain/shared/ids';
+import type { Directory } from '../directory';
+import type { AlertEscalation } from './alert-escalation';
+import type { AlertNotifier, AlertRepository, StoredAlert } from './ports';
+
+export interface AlertServiceDeps {
+  alerts: AlertRepository;
+  notifier: AlertNotifier;
+  directory: Pick<Directory, 'require'>;
+  escalation: AlertEscalation;
+  clock: Clock;
+  ids: IdGenerator;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/** What ingesting an alert did: a new alert (new card), nothing (same content again), or an update in place. */
+export interface IngestResult {
+  outcome: 'created' | 'duplicate' | 'updated';
+  alert: Alert;
+}
+
+/** Who does something to an alert from Teams or the tab: a member (checked), and where from. */
+export interface AlertCaller {
+  member: Member | undefined;
+  source: EventSource;
+}
+
+/**
+ * The alert use cases: ingest from any sender, and the card's actions. Every change is conditional on
+ * the alert's ETag; a lost race is re-read once, so the loser of two acknowledgements gets the domain's
+ * "Already acknowledged by X at T" rather than an error.
+ */
+export class AlertService {
+  constructor(private readonly deps: AlertServiceDeps) {}
+
+  /**
+   * Takes an alert from the webhook, the NHS poller or the chat. The same source and dedup key never
+   * makes a second alert: changed content updates the existing one (and its card) with an `updated`
+   * event; the same content again is a duplicate and changes nothing. Throws a `validation` CtacError
+   * listing every problem with the alert.
+   */
+  async ingest(incoming: IncomingAlert, actor: Actor): Promise<IngestResult> {
+    const clean = normaliseIncomingAlert(incoming);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.deps.clock.now();
+      const existing = await this.deps.alerts.findByDedupKey(clean.source, clean.dedupKey);
+      if (existing) {
+        const change = applyUpdate(existing.alert, clean, actor, now);
+        if (change === 'unchanged') return { outcome: 'duplicate', alert: existing.alert };
+        const saved = await this.deps.alerts.update(change.alert, existing.etag);
+        if (!saved.ok) continue;
+        await this.afterChange(saved.value.alert, now);
+        return { outcome: 'updated', alert: saved.value.alert };
+      }
+      const { alert } = raiseAlert(clean, { id: this.deps.ids.next(), actor, at: now });
+      const created = await this.deps.alerts.create(alert);
+      // Another sender created it first: the next pass treats ours as a duplicate or an update.
+      if (!created.ok) continue;
+      await this.deps.escalation.scheduleAfterChange(created.value.alert, now);
+      await this.deps.notifier
+        .postToChannel(created.value.alert)
+        .catch((err) =>
+          this.deps.logger?.error({ err, alertId: alert.id }, 'posting the alert card failed'),
+        );
+      return { outcome: 'created', alert: created.value.alert };
+    }
+    throw new CtacError(
+      'conflict',
+      `The alert ${clean.source} ${clean.dedupKey} was changing too fast to take this version. Please send it again.`,
+    );
+  }
+
+  /** An alert for a member to look at; undefined when there is none with this id. */
+  async get(caller: AlertCaller, alertId: string): Promise<Alert | undefined> {
+    this.deps.directory.require(caller.member, 'member', 'see alerts');
+    return (await this.deps.alerts.get(alertId))?.alert;
+  }
+
+  /** Open alerts (triggered, acknowledged, snoozed), newest first. */
+  async listOpen(caller: AlertCaller): Promise<Alert[]> {
+    this.deps.directory.require(caller.member, 'member', 'see alerts');
+    return this.deps.alerts.listOpen();
+  }
+
+  /** "I have it": stops the escalation. The loser of a race hears who acknowledged and when. */
+  acknowledge(caller: AlertCaller, alertId: string): Promise<AlertOutcome> {
+    return this.change(caller, alertId, 'acknowledge alerts', (alert, actor, now) =>
+      acknowledge(alert, actor, now),
+    );
+  }
+
+  /** Closes the alert with a note saying what was done. */
+  resolve(caller: AlertCaller, alertId: string, note: string | undefined): Promise<AlertOutcome> {
+    return this.change(caller, alertId, 'resolve alerts', (alert, actor, now) =>
+      resolve(alert, note, actor, now),
+    );
+  }
+
+  /** Pauses escalation until `until` (at most 7 days ahead); then the alert is triggered again. */
+  snooze(caller: AlertCaller, alertId: string, until: Date): Promise<AlertOutcome> {
+    return this.change(caller, alertId, 'snooze alerts', (alert, actor, now) =>
+      snooze(alert, until, actor, now),
+    );
+  }
+
+  /** Adds a note to the timeline, in any state. */
+  addNote(caller: AlertCaller, alertId: string, note: string | undefined): Promise<AlertOutcome> {
+    return this.change(caller, alertId, 'add notes to alerts', (alert, actor, now) =>
+      addNote(alert, note, actor, now),
+    );
+  }
+
+  /** Fires the next escalation step at once and pages its targets. */
+  async escalateNow(caller: AlertCaller, alertId: string): Promise<AlertOutcome> {
+    const member = this.deps.directory.require(caller.member, 'member', 'escalate alerts');
+    const found = await this.deps.alerts.get(alertId);
+    if (!found) throw unknownAlert(alertId);
+    const policy = await this.deps.escalation.policyFor(found.alert);
+    let stored: StoredAlert | undefined;
+    const outcome = await this.change(
+      caller,
+      alertId,
+      'escalate alerts',
+      (alert, actor, now) => escalateNow(alert, policy, actor, now),
+      (saved) => {
+        stored = saved;
+      },
+    );
+    if (!outcome.ok || !stored) return outcome;
+    const paged = await this.deps.escalation.pageStep(
+      stored,
+      actorOf(member, caller.source),
+      this.deps.clock.now(),
+    );
+    return { ...outcome, alert: paged.alert };
+  }
+
+  /**
+   * Records where the alert's card is in the channel (called by the Teams side once it is posted), so
+   * actions update that message in place.
+   */
+  async recordPosted(
+    alertId: string,
+    post: ChannelPost & { digest?: boolean },
+    actor: Actor,
+  ): Promise<Alert> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await this.deps.alerts.get(alertId);
+      if (!stored) throw unknownAlert(alertId);
+      const { alert } = recordPosted(stored.alert, post, actor, this.deps.clock.now());
+      const saved = await this.deps.alerts.update(alert, stored.etag);
+      if (saved.ok) return saved.value.alert;
+    }
+    throw new CtacError('conflict', `Alert ${alertId} kept changing; its card was not recorded.`);
+  }
+
+  /**
+   * Reads the alert, asks the domain, writes on the ETag; on a lost race re-reads and asks again once,
+   * so the answer reflects the winner's change.
+   */
+  private async change(
+    caller: AlertCaller,
+    alertId: string,
+    doing: string,
+    apply: (alert: Alert, actor: Actor, now: Date) => AlertOutcome,
+    onSaved?: (stored: StoredAlert) => void,
+  ): Promise<AlertOutcome> {
+    const member = this.deps.directory.require(caller.member, 'member', doing);
+    const actor = actorOf(member, caller.source);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const stored = await this.deps.alerts.get(alertId);
+      if (!stored) throw unknownAlert(alertId);
+      const now = this.deps.clock.now();
+      const outcome = apply(stored.alert, actor, now);
+      if (!outcome.ok) return outcome;
+      const saved = await this.deps.alerts.update(outcome.alert, stored.etag);
+      if (!saved.ok) continue;
+      onSaved?.(saved.value);
+      await this.afterChange(saved.value.alert, now);
+      return { ...outcome, alert: saved.value.alert };
+    }
+    throw new CtacError(
+      'conflict',
+      'Someone else changed this alert at the same moment. Please look at the card and try again.',
+    );
+  }
+
+  private async afterChange(alert: Alert, now: Date): Promise<void> {
+    await this.deps.escalation.scheduleAfterChange(alert, now);
+    await this.deps.notifier
+      .refreshCard(alert)
+      .catch((err) =>
+        this.deps.logger?.error({ err, alertId: alert.id }, 'refreshing the alert card failed'),
+      );
+  }
+}
+
+const actorOf = (member: Member, source: EventSource): Actor => ({
+  id: member.aadObjectId,
+  name: member.name,
+  source,
+});
+
+const unknownAlert = (alertId: string) =>
+  new CtacError(
+    'not_found',
+    `There is no alert ${String(alertId).slice(0, 40)}. The card may be out of date; type "alerts" to see the open ones.`,
+  );

@@ -1,0 +1,47 @@
+import type { EscalationPolicy, SeverityRank } from '../../domain/alerts';
+import type { Conditional } from '../ports';
+
+/**
+ * When the escalation job should next look at an alert: one timer per alert, kept in Table Storage so a
+ * restart resumes and every instance sees the same timers. A timer is a wake-up call, not the truth: the
+ * job re-reads the alert and asks the domain what is due, so an early timer is harmless.
+ */
+export interface EscalationTimer {
+  alertId: string;
+  /** ISO 8601. */
+  dueAt: string;
+  etag: string;
+}
+
+export interface EscalationTimerStore {
+  /** Sets (or moves) the alert's timer. */
+  set(alertId: string, dueAt: Date): Promise<void>;
+  /** Removes the alert's timer, if any. */
+  clear(alertId: string): Promise<void>;
+  /** Timers due at or before `now`, earliest first, at most `limit`. */
+  due(now: Date, limit: number): Promise<EscalationTimer[]>;
+  /**
+   * Claims a due timer for one instance by moving it to `until` (a lease) on its ETag: of two instances
+   * claiming the same timer, one gets `{ ok: false, reason: 'conflict' }`.
+   */
+  claim(timer: EscalationTimer, until: Date, by: string): Promise<Conditional<EscalationTimer>>;
+  /**
+   * After acting on a claimed timer: moves it to the next due time, or removes it, only if nobody
+   * set it meanwhile (a newer change's timer wins).
+   */
+  release(claimed: EscalationTimer, next: Date | undefined): Promise<void>;
+  /** Every timer's alert id (for the job's occasional check that no open alert lacks one). */
+  alertIds(): Promise<Set<string>>;
+}
+
+/** The admins' escalation policies per severity rank; ranks they have not set use the defaults. */
+export interface EscalationPolicyStore {
+  all(): Promise<Partial<Record<SeverityRank, EscalationPolicy>>>;
+  set(rank: SeverityRank, policy: EscalationPolicy): Promise<void>;
+}
+
+/** The interim on-call list (until the rota lands): Entra object ids, primary first. */
+export interface OnCallListStore {
+  get(): Promise<string[]>;
+  set(memberIds: string[]): Promise<void>;
+}

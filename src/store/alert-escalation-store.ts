@@ -1,0 +1,158 @@
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import type { OnCallSource } from '../app/alerts/ports';
+import type {
+  EscalationPolicyStore,
+  EscalationTimer,
+  EscalationTimerStore,
+  OnCallListStore,
+} from '../app/alerts/escalation-ports';
+import type { Conditional } from '../app/ports';
+import type { EscalationPolicy, SeverityRank } from '../domain/alerts';
+import { replaceIfUnchanged } from './conditional';
+import { encodeKey } from './keys';
+import {
+  getOrUndefined,
+  isConditionFailed,
+  isNotFound,
+  listPartition,
+  type TableStore,
+} from './tables';
+
+/*
+ * Key layout
+ *   AlertTimers    PK 'due'        RK encodeKey(alert id)   dueAt (ISO 8601 UTC, so text order is time
+ *                                                            order), claimedBy
+ *   AlertSettings  PK 'policy'     RK severity rank         policy JSON (admins' overrides)
+ *                  PK 'oncall'     RK 'list'                JSON array of Entra object ids, primary first
+ * One timer per alert, all in one partition: the job asks for `dueAt le now` within it, never scanning
+ * the table, and claims a timer by replacing it on its ETag.
+ */
+export const ALERT_ESCALATION_TABLES = {
+  timers: 'AlertTimers',
+  settings: 'AlertSettings',
+} as const;
+
+const DUE_PARTITION = 'due';
+const POLICY_PARTITION = 'policy';
+const ONCALL_PARTITION = 'oncall';
+
+interface TimerRow {
+  alertId: string;
+  dueAt: string;
+  claimedBy: string;
+}
+
+export class TableEscalationTimerStore implements EscalationTimerStore {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(ALERT_ESCALATION_TABLES.timers);
+  }
+
+  async set(alertId: string, dueAt: Date): Promise<void> {
+    await this.client.upsertEntity<TimerRow>(
+      {
+        partitionKey: DUE_PARTITION,
+        rowKey: encodeKey(alertId),
+        alertId,
+        dueAt: dueAt.toISOString(),
+        claimedBy: '',
+      },
+      'Replace',
+    );
+  }
+
+  async clear(alertId: string): Promise<void> {
+    await this.client.deleteEntity(DUE_PARTITION, encodeKey(alertId)).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
+  }
+
+  async due(now: Date, limit: number): Promise<EscalationTimer[]> {
+    const timers: EscalationTimer[] = [];
+    const filter = odata`PartitionKey eq ${DUE_PARTITION} and dueAt le ${now.toISOString()}`;
+    for await (const row of this.client.listEntities<TimerRow>({ queryOptions: { filter } }))
+      timers.push({ alertId: row.alertId, dueAt: row.dueAt, etag: row.etag });
+    return timers.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
+  }
+
+  async claim(
+    timer: EscalationTimer,
+    until: Date,
+    by: string,
+  ): Promise<Conditional<EscalationTimer>> {
+    const dueAt = until.toISOString();
+    const res = await this.replace(timer.alertId, dueAt, by, timer.etag);
+    return res.ok ? { ok: true, value: { alertId: timer.alertId, dueAt, etag: res.value } } : res;
+  }
+
+  async release(claimed: EscalationTimer, next: Date | undefined): Promise<void> {
+    if (next) {
+      await this.replace(claimed.alertId, next.toISOString(), '', claimed.etag);
+      return;
+    }
+    await this.client
+      .deleteEntity(DUE_PARTITION, encodeKey(claimed.alertId), { etag: claimed.etag })
+      .catch((e) => {
+        // Someone set a newer timer (or it is gone already): theirs stands.
+        if (!isConditionFailed(e) && !isNotFound(e)) throw e;
+      });
+  }
+
+  async alertIds(): Promise<Set<string>> {
+    return new Set(
+      (await listPartition<TimerRow>(this.client, DUE_PARTITION)).map((row) => row.alertId),
+    );
+  }
+
+  private replace(alertId: string, dueAt: string, claimedBy: string, etag: string) {
+    return replaceIfUnchanged<TimerRow>(
+      this.client,
+      { partitionKey: DUE_PARTITION, rowKey: encodeKey(alertId), alertId, dueAt, claimedBy },
+      etag,
+    ).catch((e) => {
+      if (isNotFound(e)) return { ok: false as const, reason: 'conflict' as const };
+      throw e;
+    });
+  }
+}
+
+export class TableEscalationPolicyStore implements EscalationPolicyStore {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(ALERT_ESCALATION_TABLES.settings);
+  }
+  async all(): Promise<Partial<Record<SeverityRank, EscalationPolicy>>> {
+    const rows = await listPartition<{ policy: string }>(this.client, POLICY_PARTITION);
+    return Object.fromEntries(
+      rows.map((row) => [row.rowKey, JSON.parse(row.policy) as EscalationPolicy]),
+    );
+  }
+  async set(rank: SeverityRank, policy: EscalationPolicy): Promise<void> {
+    await this.client.upsertEntity(
+      { partitionKey: POLICY_PARTITION, rowKey: rank, policy: JSON.stringify(policy) },
+      'Replace',
+    );
+  }
+}
+
+/** The interim "who is on call": an ordered list admins set (the rota replaces it). */
+export class TableOnCallSource implements OnCallSource, OnCallListStore {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(ALERT_ESCALATION_TABLES.settings);
+  }
+  async get(): Promise<string[]> {
+    const row = await getOrUndefined<{ members: string }>(this.client, ONCALL_PARTITION, 'list');
+    return row ? (JSON.parse(row.members) as string[]) : [];
+  }
+  async set(memberIds: string[]): Promise<void> {
+    await this.client.upsertEntity(
+      { partitionKey: ONCALL_PARTITION, rowKey: 'list', members: JSON.stringify(memberIds) },
+      'Replace',
+    );
+  }
+  onCallNow(): Promise<string[]> {
+    return this.get();
+  }
+}

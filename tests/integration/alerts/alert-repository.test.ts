@@ -1,0 +1,139 @@
+import { raiseAlert, acknowledge, type Alert } from '../../../src/domain/alerts';
+import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+import { incident, people, webhookActor } from './fixtures';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+let repo: TableAlertRepository;
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables(Object.values(ALERT_TABLES));
+  repo = new TableAlertRepository(store);
+});
+afterAll(() => stop());
+
+let n = 0;
+const newAlert = (dedupKey: string, at = new Date('2026-11-28T09:00:00Z')): Alert =>
+  raiseAlert(incident({ dedupKey }), { id: `R${++n}`, actor: webhookActor, at }).alert;
+const sam = { id: people.sam.aadObjectId, name: people.sam.name, source: 'teams' as const };
+
+test('when an alert is created, then it reads back by id and by dedup key with its timeline', async () => {
+  const alert = newAlert('MSP-1');
+  const created = await repo.create(alert);
+  expect(created.ok).toBe(true);
+  const byId = await new TableAlertRepository(store).get(alert.id);
+  expect(byId?.alert).toEqual(alert);
+  const byKey = await new TableAlertRepository(store).findByDedupKey('incident', 'MSP-1');
+  expect(byKey?.alert.id).toBe(alert.id);
+  expect(byKey?.alert.timeline.map((e) => e.kind)).toEqual(['raised']);
+});
+
+test('when an unknown id or key is asked for, then there is no alert', async () => {
+  expect(await repo.get('NOPE')).toBeUndefined();
+  expect(await repo.get('')).toBeUndefined();
+  expect(await repo.findByDedupKey('hsa', 'CC-0000')).toBeUndefined();
+});
+
+test('when ten senders create the same alert at once, then exactly one alert exists', async () => {
+  const attempts = Array.from({ length: 10 }, () => newAlert('MSP-RACE'));
+  const results = await Promise.all(attempts.map((a) => repo.create(a)));
+  const winners = results.filter((r) => r.ok);
+  expect(winners).toHaveLength(1);
+  expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'exists')).toBe(true);
+  const stored = await repo.findByDedupKey('incident', 'MSP-RACE');
+  const winner = winners[0].ok ? winners[0].value.alert.id : '';
+  expect(stored?.alert.id).toBe(winner);
+  // The losers' ids lead nowhere.
+  for (const loser of attempts.filter((a) => a.id !== winner))
+    expect(await repo.get(loser.id)).toBeUndefined();
+});
+
+const hostileKeys = [
+  'a/b\\c#d?e',
+  "O'Brien ''; DROP",
+  'percent %2F and % alone',
+  'Zoë ☕ – 事件',
+  'x'.repeat(128),
+  '~open',
+  '~id',
+];
+
+test.each(hostileKeys.map((k) => [k.slice(0, 30), k]))(
+  'when the dedup key is %s, then the alert stores, dedups and lists like any other',
+  async (_label, key) => {
+    const alert = newAlert(key);
+    expect((await repo.create(alert)).ok).toBe(true);
+    expect(await repo.create(newAlert(key))).toEqual({ ok: false, reason: 'exists' });
+    expect((await repo.findByDedupKey('incident', key))?.alert.dedupKey).toBe(key);
+    expect((await repo.get(alert.id))?.alert.dedupKey).toBe(key);
+    expect((await repo.listOpen()).map((a) => a.id)).toContain(alert.id);
+  },
+);
+
+test('when an HSA id differs only in case or spaces, then it is the same alert', async () => {
+  const hsa = raiseAlert(
+    { source: 'hsa', dedupKey: 'cc-4719', title: 'VPN flaw', severity: 'High' },
+    { id: `R${++n}`, actor: webhookActor, at: new Date('2026-11-28T09:00:00Z') },
+  ).alert;
+  expect((await repo.create(hsa)).ok).toBe(true);
+  expect((await repo.findByDedupKey('hsa', ' CC-4719 '))?.alert.id).toBe(hsa.id);
+  // An incident with the same key is a different alert.
+  expect(await repo.findByDedupKey('incident', 'CC-4719')).toBeUndefined();
+});
+
+test('when an alert changes on a stale ETag, then the write is a conflict and nothing changes', async () => {
+  const alert = newAlert('MSP-STALE');
+  const created = await repo.create(alert);
+  if (!created.ok) throw new Error('not created');
+  const at = new Date('2026-11-28T09:05:00Z');
+  const first = acknowledge(created.value.alert, sam, at);
+  if (!first.ok) throw new Error(first.message);
+  const saved = await repo.update(first.alert, created.value.etag);
+  expect(saved.ok).toBe(true);
+  const again = await repo.update(first.alert, created.value.etag);
+  expect(again).toEqual({ ok: false, reason: 'conflict' });
+  const stored = await repo.get(alert.id);
+  expect(stored?.alert.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']);
+  expect(stored?.alert.acknowledgedBy?.name).toBe('Sam Patel');
+  // The ETag from a successful write is good for the next one.
+  if (!saved.ok) return;
+  const next = await repo.update(saved.value.alert, saved.value.etag);
+  expect(next.ok).toBe(true);
+});
+
+test('when an ETag is made up, then the write is a conflict', async () => {
+  const alert = newAlert('MSP-FORGED');
+  await repo.create(alert);
+  expect(await repo.update(alert, 'not-an-etag')).toEqual({ ok: false, reason: 'conflict' });
+  expect(await repo.update(alert, '1|W/"datetime\'2020-01-01T00%3A00%3A00Z\'"')).toEqual({
+    ok: false,
+    reason: 'conflict',
+  });
+});
+
+test('when alerts are resolved, then listOpen leaves them out and lists the rest newest first', async () => {
+  const older = newAlert('MSP-LIST-OLD', new Date('2026-11-28T10:00:00Z'));
+  const newer = newAlert('MSP-LIST-NEW', new Date('2026-11-28T11:00:00Z'));
+  const closed = newAlert('MSP-LIST-CLOSED', new Date('2026-11-28T12:00:00Z'));
+  for (const a of [older, newer, closed]) await repo.create(a);
+  const stored = await repo.get(closed.id);
+  if (!stored) throw new Error('missing');
+  const resolved: Alert = { ...stored.alert, state: 'resolved' };
+  expect((await repo.update(resolved, stored.etag)).ok).toBe(true);
+  const open = (await repo.listOpen()).map((a) => a.id);
+  expect(open).not.toContain(closed.id);
+  expect(open.indexOf(newer.id)).toBeLessThan(open.indexOf(older.id));
+});
+
+test('when an alert has long text, then it round-trips whole', async () => {
+  const alert = {
+    ...newAlert('MSP-LONG'),
+    summary: 'S'.repeat(4000),
+    remediation: 'R☕'.repeat(4000),
+    affectedProducts: Array.from({ length: 400 }, (_, i) => `Product ${i} ${'p'.repeat(60)}`),
+  };
+  expect((await repo.create(alert)).ok).toBe(true);
+  expect((await repo.get(alert.id))?.alert).toEqual(alert);
+});
