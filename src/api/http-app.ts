@@ -8,6 +8,8 @@ export interface HttpAppDeps {
   handleBotRequest: (req: Request, res: Response) => Promise<void>;
   checkStore: () => Promise<void>;
   tabDir?: string;
+  /** Routers of the product's areas (e.g. the alert webhook), mounted before the 404. */
+  routes?: express.Router[];
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -46,6 +48,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
     await deps.handleBotRequest(req, res);
   });
+
+  for (const router of deps.routes ?? []) app.use(router);
 
   if (deps.tabDir) {
     app.use('/tab', express.static(deps.tabDir, { index: 'index.html', maxAge: 0 }));
