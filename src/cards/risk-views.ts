@@ -1,0 +1,382 @@
+import {
+  DECISION_OUTCOME_LABELS,
+  DECISION_OUTCOMES,
+  decisionMakerLabel,
+  type Decision,
+  type DecisionLogEntry,
+} from '../domain/decisions';
+import type { Organisation } from '../domain/people/organisation';
+import {
+  bandLabel,
+  CAF_PRINCIPLE_CODES,
+  cafPrincipleLabel,
+  consequenceLabel,
+  ESCALATION_CHOICE_LABELS,
+  ESCALATION_CHOICES,
+  likelihoodLabel,
+  RISK_STATUS_LABELS,
+  type Consequence,
+  type Likelihood,
+  type Risk,
+} from '../domain/risk';
+import { formatUkDate, formatUkDateTime } from '../domain/shared/time';
+import type { StoredRiskPolicy } from '../app/risks/ports';
+import { renderCard, type AdaptiveCard } from './render';
+import type { NoticeStyle } from './views';
+
+/** View models for the templates in adaptiveCards/risks/. User text only ever arrives here as data. */
+
+type OrgNames = Readonly<Record<string, string>>;
+export const orgNamesOf = (orgs: readonly Organisation[]): OrgNames =>
+  Object.fromEntries(orgs.map((o) => [o.code, o.name]));
+
+/**
+ * Band colours, as near the NHS matrix colours as Adaptive Cards allow: low green, moderate blue (accent),
+ * high amber, extreme red. A band an admin named differently shows in the default style.
+ */
+const BAND_STYLE: Record<string, { style: string; colour: string }> = {
+  low: { style: 'good', colour: 'Good' },
+  moderate: { style: 'accent', colour: 'Accent' },
+  high: { style: 'warning', colour: 'Warning' },
+  extreme: { style: 'attention', colour: 'Attention' },
+};
+const bandStyle = (band: string) => BAND_STYLE[band] ?? { style: 'default', colour: 'Default' };
+
+const LEVELS = [1, 2, 3, 4, 5] as const;
+const likelihoodChoices = LEVELS.map((l) => ({ title: likelihoodLabel(l), value: String(l) }));
+const consequenceChoices = LEVELS.map((c) => ({ title: consequenceLabel(c), value: String(c) }));
+const cafChoices = CAF_PRINCIPLE_CODES.map((c) => ({ title: cafPrincipleLabel(c), value: c }));
+const org = (code: string, names: OrgNames) => (names[code] ? `${names[code]} (${code})` : code);
+const ukDay = (calendarDate: string) => formatUkDate(`${calendarDate}T12:00:00Z`);
+
+/** The values typed on the risk form, kept as text so a re-shown form holds exactly what was typed. */
+export interface RiskFormValues {
+  title?: string;
+  description?: string;
+  orgCode?: string;
+  cafPrinciple?: string;
+  likelihood?: string;
+  consequence?: string;
+  owner?: string;
+  mitigations?: string;
+  reviewDate?: string;
+}
+
+export const riskFormValues = (risk: Risk): RiskFormValues => ({
+  title: risk.title,
+  description: risk.description,
+  orgCode: risk.orgCode,
+  cafPrinciple: risk.cafPrinciple,
+  likelihood: String(risk.likelihood),
+  consequence: String(risk.consequence),
+  owner: risk.owner,
+  mitigations: risk.mitigations.join('\n'),
+  reviewDate: risk.reviewDate,
+});
+
+export function riskFormCard(view: {
+  riskId?: string;
+  organisations: readonly Organisation[];
+  values?: RiskFormValues;
+  problems?: string[];
+}): AdaptiveCard {
+  const v = view.values ?? {};
+  const isNew = !view.riskId;
+  return renderCard('risks/risk-form', {
+    isNew,
+    heading: isNew ? 'Raise a risk' : `Edit risk ${view.riskId}`,
+    intro: isNew
+      ? 'Scored on the NHS 5x5 matrix: likelihood times consequence. A risk above its organisation\u2019s appetite goes to the ICS cyber group.'
+      : 'Change the details. To change the score, use "Re-score" on the risk card.',
+    problems: view.problems ?? [],
+    title: v.title ?? '',
+    description: v.description ?? '',
+    orgCode: v.orgCode ?? '',
+    cafPrinciple: v.cafPrinciple ?? '',
+    likelihood: v.likelihood ?? '',
+    consequence: v.consequence ?? '',
+    owner: v.owner ?? '',
+    mitigations: v.mitigations ?? '',
+    reviewDate: v.reviewDate ?? '',
+    organisations: view.organisations.map((o) => ({
+      title: `${o.name} (${o.code})`,
+      value: o.code,
+    })),
+    cafPrinciples: cafChoices,
+    likelihoods: likelihoodChoices,
+    consequences: consequenceChoices,
+    submitTitle: isNew ? 'Raise risk' : 'Save changes',
+    verb: isNew ? 'risk.raise' : 'risk.edit',
+    riskId: view.riskId ?? '',
+  });
+}
+
+const headline = (risk: Risk) =>
+  `Score ${risk.score} (${bandLabel(risk.band)}): ${likelihoodLabel(risk.likelihood as Likelihood).toLowerCase()} likelihood, ${consequenceLabel(risk.consequence as Consequence).toLowerCase()} consequence`;
+
+export interface Banner {
+  text: string;
+  style?: NoticeStyle;
+}
+
+export function riskCard(risk: Risk, names: OrgNames, banner?: Banner): AdaptiveCard {
+  const notes: string[] = [];
+  if (risk.escalation)
+    notes.push(
+      `Escalated to the ICS cyber group by ${risk.escalation.by.name} on ${formatUkDateTime(risk.escalation.at)}${
+        risk.escalation.appetite
+          ? `: above the ${risk.escalation.appetite.scope === 'organisation' ? 'organisation\u2019s' : 'ICS-wide'} appetite of ${risk.escalation.appetite.threshold}`
+          : risk.escalation.note
+            ? `: ${risk.escalation.note}`
+            : ''
+      }.`,
+    );
+  if (risk.infoRequest)
+    notes.push(
+      `More information asked for by ${risk.infoRequest.by.name}: ${risk.infoRequest.text}`,
+    );
+  if (risk.lastDecision)
+    notes.push(
+      `Decision ${risk.lastDecision.decisionId}: ${ESCALATION_CHOICE_LABELS[risk.lastDecision.choice]}, by ${risk.lastDecision.by.name} on ${formatUkDateTime(risk.lastDecision.at)}. ${risk.lastDecision.rationale}`,
+    );
+  if (risk.closure)
+    notes.push(
+      `Closed by ${risk.closure.by.name} on ${formatUkDateTime(risk.closure.at)}: ${risk.closure.text}`,
+    );
+  const style = bandStyle(risk.band);
+  return renderCard('risks/risk-card', {
+    banner: banner?.text ?? '',
+    bannerStyle: banner?.style ?? 'good',
+    id: risk.id,
+    title: risk.title,
+    headline: headline(risk),
+    bandStyle: style.style,
+    bandColour: style.colour,
+    description: risk.description,
+    facts: [
+      { title: 'Reference', value: risk.id },
+      { title: 'Status', value: RISK_STATUS_LABELS[risk.status] },
+      { title: 'Organisation', value: org(risk.orgCode, names) },
+      { title: 'CAF principle', value: cafPrincipleLabel(risk.cafPrinciple) },
+      { title: 'Owner', value: risk.owner },
+      { title: 'Review by', value: ukDay(risk.reviewDate) },
+      { title: 'Raised', value: `${formatUkDateTime(risk.raisedAt)} by ${risk.raisedBy.name}` },
+    ],
+    mitigations: risk.mitigations,
+    notes,
+    canChange: risk.status !== 'closed',
+    canEscalate: ['open', 'accepted', 'treating', 'transferred'].includes(risk.status),
+    canClose: ['open', 'accepted', 'treating', 'transferred'].includes(risk.status),
+    likelihood: String(risk.likelihood),
+    consequence: String(risk.consequence),
+    likelihoods: likelihoodChoices,
+    consequences: consequenceChoices,
+  });
+}
+
+export function riskListCard(risks: readonly Risk[], names: OrgNames): AdaptiveCard {
+  return renderCard('risks/risk-list', {
+    heading: `Open risks by score (${risks.length})`,
+    risks: risks.map((r) => {
+      const s = bandStyle(r.band);
+      return {
+        id: r.id,
+        title: r.title,
+        style: s.style,
+        colour: s.colour,
+        scoreText: `${r.score} ${bandLabel(r.band)}`,
+        detail: `${r.id} · ${RISK_STATUS_LABELS[r.status]} · ${org(r.orgCode, names)} · owner ${r.owner} · review by ${ukDay(r.reviewDate)}`,
+      };
+    }),
+  });
+}
+
+/** The card in the ICS cyber channel with the leads' choices; after a decision it shows the decision. */
+export function escalationCard(risk: Risk, names: OrgNames, banner?: Banner): AdaptiveCard {
+  const open = risk.status === 'escalated';
+  const e = risk.escalation;
+  const why = e
+    ? e.appetite
+      ? `Its score of ${risk.score} is above the ${e.appetite.scope === 'organisation' ? `appetite of ${org(risk.orgCode, names)}` : 'ICS-wide appetite'} (${e.appetite.threshold}). Escalated ${formatUkDateTime(e.at)}.`
+      : `${e.by.name} escalated it on ${formatUkDateTime(e.at)}: ${e.note ?? ''}`
+    : 'The ICS cyber group has decided on this risk.';
+  const d = risk.lastDecision;
+  const s = bandStyle(risk.band);
+  return renderCard('risks/escalation', {
+    banner: banner?.text ?? '',
+    bannerStyle: banner?.style ?? 'attention',
+    heading: open ? 'Risk escalated to the ICS cyber group' : 'Escalated risk: decided',
+    title: risk.title,
+    headline: headline(risk),
+    bandStyle: s.style,
+    bandColour: s.colour,
+    why,
+    description: risk.description,
+    facts: [
+      { title: 'Reference', value: risk.id },
+      { title: 'Organisation', value: org(risk.orgCode, names) },
+      { title: 'CAF principle', value: cafPrincipleLabel(risk.cafPrinciple) },
+      { title: 'Owner', value: risk.owner },
+      { title: 'Status', value: RISK_STATUS_LABELS[risk.status] },
+    ],
+    decided: !!d && !open,
+    decisionLine: d
+      ? `${ESCALATION_CHOICE_LABELS[d.choice]}: decided by ${d.by.name}, ${formatUkDateTime(d.at)} (decision ${d.decisionId})`
+      : '',
+    decisionRationale: d ? `Rationale: ${d.rationale}` : '',
+    infoRequested:
+      open && risk.infoRequest
+        ? `${risk.infoRequest.by.name} asked for more information on ${formatUkDateTime(risk.infoRequest.at)}: ${risk.infoRequest.text}`
+        : '',
+    open,
+    riskId: risk.id,
+    choices: open
+      ? ESCALATION_CHOICES.map((choice) => ({ title: ESCALATION_CHOICE_LABELS[choice], choice }))
+      : [],
+  });
+}
+
+/** The decision form's values as typed. */
+export interface DecisionFormValues {
+  text?: string;
+  rationale?: string;
+  decidedBy?: string;
+  outcome?: string;
+  decidedOn?: string;
+  relatedRisk?: string;
+  relatedAlert?: string;
+  sourceMessageLink?: string;
+  sourceMessageAuthor?: string;
+}
+
+export function decisionFormCard(view: {
+  organisations: readonly Organisation[];
+  risks: readonly Risk[];
+  values?: DecisionFormValues;
+  problems?: string[];
+  /** In the message action's task module (Action.Submit) rather than in the chat (Action.Execute). */
+  inTask?: boolean;
+  /** The decision this one corrects. */
+  supersedes?: string;
+}): AdaptiveCard {
+  const v = view.values ?? {};
+  const source = [
+    v.sourceMessageAuthor ? `From a message by ${v.sourceMessageAuthor}.` : '',
+    v.sourceMessageLink ? `[Open the message](${v.sourceMessageLink})` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return renderCard('risks/decision-form', {
+    heading: view.supersedes ? `Correct decision ${view.supersedes}` : 'Log a decision',
+    source: view.supersedes
+      ? 'The correction is logged as a new decision; the one it replaces stays in the log, marked as superseded.'
+      : source,
+    problems: view.problems ?? [],
+    text: v.text ?? '',
+    rationale: v.rationale ?? '',
+    decidedBy: v.decidedBy ?? 'forum',
+    outcome: v.outcome ?? 'approved',
+    decidedOn: v.decidedOn ?? '',
+    relatedRisk: v.relatedRisk || 'none',
+    relatedAlert: v.relatedAlert ?? '',
+    makers: [
+      { title: 'The forum', value: 'forum' },
+      { title: 'ICS cyber group', value: 'ics-cyber-group' },
+      ...view.organisations.map((o) => ({ title: `${o.name} (${o.code})`, value: o.code })),
+    ],
+    outcomes: DECISION_OUTCOMES.map((o) => ({ title: DECISION_OUTCOME_LABELS[o], value: o })),
+    risks: [
+      { title: 'None', value: 'none' },
+      ...view.risks.map((r) => ({ title: `${r.id}: ${r.title}`.slice(0, 120), value: r.id })),
+    ],
+    inTask: !!view.inTask,
+    submitTitle: view.supersedes ? 'Log the correction' : 'Log decision',
+    verb: view.supersedes ? 'decision.supersede' : 'decision.log',
+    supersedes: view.supersedes ?? '',
+    sourceMessageLink: v.sourceMessageLink ?? '',
+    sourceMessageAuthor: v.sourceMessageAuthor ?? '',
+  });
+}
+
+const decisionFacts = (d: Decision, names: OrgNames) => [
+  { title: 'Reference', value: d.id },
+  { title: 'Rationale', value: d.rationale },
+  { title: 'Decided by', value: decisionMakerLabel(d.decidedBy, names) },
+  { title: 'Outcome', value: DECISION_OUTCOME_LABELS[d.outcome] },
+  { title: 'Date decided', value: ukDay(d.decidedOn) },
+  ...(d.related
+    ? [
+        {
+          title: 'Related to',
+          value: `${d.related.kind === 'risk' ? 'Risk' : 'Alert'} ${d.related.id}`,
+        },
+      ]
+    : []),
+  ...(d.sourceMessageAuthor ? [{ title: 'Message by', value: d.sourceMessageAuthor }] : []),
+  ...(d.sourceMessageLink
+    ? [{ title: 'Message', value: `[Open the message](${d.sourceMessageLink})` }]
+    : []),
+  ...(d.supersedes ? [{ title: 'Supersedes', value: d.supersedes }] : []),
+  { title: 'Logged', value: `${formatUkDateTime(d.loggedAt)} by ${d.loggedBy.name}` },
+];
+
+/** The confirmation posted in the thread for every logged decision. */
+export const decisionLoggedCard = (d: Decision, names: OrgNames): AdaptiveCard =>
+  renderCard('risks/decision-logged', {
+    heading: d.supersedes
+      ? `Decision ${d.id} logged, superseding ${d.supersedes}`
+      : `Decision ${d.id} logged`,
+    text: d.text,
+    id: d.id,
+    facts: decisionFacts(d, names),
+  });
+
+export const decisionListCard = (
+  entries: readonly DecisionLogEntry[],
+  names: OrgNames,
+): AdaptiveCard =>
+  renderCard('risks/decision-list', {
+    heading: `Recent decisions (${entries.length})`,
+    decisions: entries.map(({ decision: d, supersededBy }) => ({
+      line: `${d.id} · ${ukDay(d.decidedOn)} · ${DECISION_OUTCOME_LABELS[d.outcome]} · ${decisionMakerLabel(d.decidedBy, names)}`,
+      text: d.text,
+      superseded: !!supersededBy,
+      status: supersededBy
+        ? `Superseded by ${supersededBy}`
+        : `${d.supersedes ? `Corrects ${d.supersedes}. ` : ''}Logged by ${d.loggedBy.name}, ${formatUkDateTime(d.loggedAt)}`,
+      statusColour: supersededBy ? 'Attention' : 'Default',
+    })),
+  });
+
+export function appetiteFormCard(view: {
+  stored: StoredRiskPolicy;
+  organisations: readonly Organisation[];
+  problems?: string[];
+  /** What the admin typed, re-shown after a problem. */
+  values?: Record<string, string>;
+}): AdaptiveCard {
+  const { appetite } = view.stored.policy;
+  const typed = view.values;
+  const number = (text: string | undefined, fallback: number | undefined) => {
+    if (typed === undefined) return fallback;
+    const n = Number(text);
+    return text && Number.isFinite(n) ? n : undefined;
+  };
+  return renderCard('risks/appetite-form', {
+    lastChange: view.stored.updatedBy
+      ? `Last changed by ${view.stored.updatedBy}, ${formatUkDateTime(view.stored.updatedAt ?? '')}.`
+      : 'Not set yet: the ICS-wide default of 12 applies (every extreme risk is escalated).',
+    problems: view.problems ?? [],
+    icsWide: number(typed?.['icsWide'], appetite.icsWide) ?? appetite.icsWide,
+    organisations: view.organisations.map((o) => {
+      const value = number(typed?.[`org_${o.code}`], appetite.organisations[o.code]);
+      return {
+        inputId: `org_${o.code}`,
+        label: `${o.name} (${o.code})`,
+        hasValue: value !== undefined,
+        value: value ?? 0,
+      };
+    }),
+    etag: view.stored.etag ?? '',
+  });
+}

@@ -1,0 +1,188 @@
+import {
+  appetiteFormCard,
+  decisionFormCard,
+  decisionListCard,
+  decisionLoggedCard,
+  escalationCard,
+  riskCard,
+  riskFormCard,
+  riskListCard,
+} from '../../src/cards/risk-views';
+import { logDecision, markSuperseded, supersede } from '../../src/domain/decisions';
+import {
+  closeRisk,
+  DEFAULT_RISK_POLICY,
+  decideEscalation,
+  raiseRisk,
+  type Risk,
+} from '../../src/domain/risk';
+import type { Organisation } from '../../src/domain/people/organisation';
+import { cardText } from '../helpers/stack';
+import { validateCard } from '../helpers/card-validator';
+
+const actor = { id: 'a', name: 'Zoë Ní Bhriain', source: 'teams' as const };
+const at = new Date('2026-11-28T09:00:00Z');
+const orgs: Organisation[] = [
+  {
+    code: 'RXC',
+    name: 'East Sussex Healthcare NHS Trust',
+    isOes: true,
+    createdAt: '',
+    createdBy: '',
+  },
+  { code: 'ESCC', name: 'East Sussex County Council', isOes: false, createdAt: '', createdBy: '' },
+];
+const names = { RXC: 'East Sussex Healthcare NHS Trust' };
+const hostile = '<b>bold</b> "quoted", Zoë \u202eevil {{title}}';
+const raise = (l: number, c: number, title = 'Legacy PACS'): Risk =>
+  raiseRisk(
+    {
+      title,
+      description: hostile,
+      orgCode: 'RXC',
+      cafPrinciple: 'B4',
+      likelihood: l,
+      consequence: c,
+      owner: 'CIO',
+      mitigations: 'Segment\nMonitor',
+      reviewDate: '2027-01-31',
+    },
+    { id: 'R-1', actor, at },
+  ).risk;
+const escalated = raise(5, 4);
+const decided = decideEscalation(
+  escalated,
+  { choice: 'treat', rationale: 'Replace it' },
+  { actor, at, role: 'lead', decisionId: 'D-1' },
+);
+const d1 = logDecision(
+  {
+    text: hostile,
+    rationale: 'why',
+    decidedBy: 'RXC',
+    outcome: 'noted',
+    sourceMessageLink: 'https://teams.microsoft.com/l/message/1',
+    sourceMessageAuthor: 'Ben',
+  },
+  { id: 'D-2', actor, at },
+);
+const d2 = supersede(d1, { id: 'D-3', outcome: 'approved' }, actor, at);
+
+const cards: [string, unknown][] = [
+  ['an empty risk form', riskFormCard({ organisations: orgs })],
+  [
+    'a risk form with problems and typed values',
+    riskFormCard({
+      organisations: orgs,
+      values: { title: hostile, likelihood: '9' },
+      problems: ['Give the risk a short title.'],
+    }),
+  ],
+  ['an edit form', riskFormCard({ riskId: 'R-1', organisations: orgs, values: { title: 'x' } })],
+  ['an open risk card', riskCard(raise(2, 2), names)],
+  [
+    'an escalated risk card with a banner',
+    riskCard(escalated, names, { text: 'Saved', style: 'good' }),
+  ],
+  [
+    'a closed risk card',
+    riskCard(closeRisk(decided.risk, { reason: 'Gone' }, { actor, at }).risk, names),
+  ],
+  [
+    'the risk list',
+    riskListCard(
+      [escalated, raise(1, 1, 'Low'), raise(2, 3, 'Moderate'), raise(3, 4, 'High')],
+      names,
+    ),
+  ],
+  ['an empty risk list', riskListCard([], names)],
+  ['an escalation card', escalationCard(escalated, names)],
+  ['a decided escalation card', escalationCard(decided.risk, names)],
+  [
+    'a decision form in the chat',
+    decisionFormCard({ organisations: orgs, risks: [escalated], values: { text: hostile } }),
+  ],
+  [
+    'a decision form in a task module',
+    decisionFormCard({
+      organisations: orgs,
+      risks: [],
+      inTask: true,
+      values: { sourceMessageLink: 'https://x', sourceMessageAuthor: 'Ben' },
+      problems: ['p'],
+    }),
+  ],
+  ['a correction form', decisionFormCard({ organisations: orgs, risks: [], supersedes: 'D-2' })],
+  ['a logged decision', decisionLoggedCard(d2, names)],
+  ['the decision list', decisionListCard(markSuperseded([d2, d1]), names)],
+  ['an empty decision list', decisionListCard([], names)],
+  [
+    'the appetite form',
+    appetiteFormCard({
+      stored: {
+        policy: { ...DEFAULT_RISK_POLICY, appetite: { icsWide: 12, organisations: { RXC: 8 } } },
+        etag: 'W/1',
+        updatedBy: 'Asha',
+        updatedAt: at.toISOString(),
+      },
+      organisations: orgs,
+    }),
+  ],
+  [
+    'the appetite form with problems',
+    appetiteFormCard({
+      stored: { policy: DEFAULT_RISK_POLICY },
+      organisations: orgs,
+      problems: ['x'],
+      values: { icsWide: 'abc', org_RXC: '30' },
+    }),
+  ],
+];
+
+test.each(cards)(
+  'when %s is rendered, then the Adaptive Cards SDK finds no problem',
+  (_name, card) => {
+    expect(validateCard(card)).toEqual([]);
+  },
+);
+
+test('when a risk title holds template syntax and markup, then the card shows it as typed text', () => {
+  const risk = { ...escalated, title: '${description} {{x}} <b>bold</b>' };
+  const text = cardText(riskCard(risk, names));
+  expect(text).toContain('${description} {{x}} <b>bold</b>');
+  expect(text).not.toContain(hostile + ' {{x}}');
+});
+
+test('when the risks list is rendered, then each band has its own colour', () => {
+  const card = riskListCard(
+    [raise(5, 5), raise(3, 4), raise(2, 3), raise(1, 1)],
+    names,
+  ) as unknown as { body: { style?: string }[] };
+  expect(card.body.map((b) => b.style).filter(Boolean)).toEqual([
+    'attention',
+    'warning',
+    'accent',
+    'good',
+  ]);
+});
+
+test('when an escalation is open, then the leads see five choices and a rationale box; once decided, none', () => {
+  const open = escalationCard(escalated, names) as unknown as { actions: { title: string }[] };
+  expect(open.actions.map((a) => a.title)).toEqual([
+    'Accept',
+    'Treat',
+    'Transfer',
+    'Tolerate',
+    'Ask for more information',
+  ]);
+  expect(JSON.stringify(open)).toContain('"id":"rationale"');
+  const done = escalationCard(decided.risk, names) as unknown as { actions: unknown[] };
+  expect(done.actions).toEqual([]);
+  expect(cardText(done)).toContain('Treat: decided by Zoë Ní Bhriain');
+});
+
+test('when the decision list shows a superseded decision, then it says which decision replaced it', () => {
+  expect(cardText(decisionListCard(markSuperseded([d2, d1]), names))).toContain(
+    'Superseded by D-3',
+  );
+});
