@@ -1,4 +1,8 @@
-import type { TurnContext } from 'botbuilder';
+import type {
+  MessagingExtensionAction,
+  MessagingExtensionActionResponse,
+  TurnContext,
+} from 'botbuilder';
 import type { AdaptiveCard } from '../cards/render';
 import type { Member } from '../domain/people/member';
 import type { CommandSpec } from './commands';
@@ -23,4 +27,18 @@ export interface BotFeature {
   commands: readonly CommandSpec[];
   runCommand?(name: string, args: string, turn: BotTurn): Promise<AdaptiveCard>;
   verbs?: Readonly<Record<string, CardActionHandler>>;
+  /** Message actions (message extension commands with `fetchTask`), by the manifest's command id. */
+  messageActions?: Readonly<Record<string, MessageActionHandler>>;
+}
+
+/** A message action: `fetchTask` opens the task module form, `submitAction` handles what it sends. */
+export interface MessageActionHandler {
+  fetchTask(
+    action: MessagingExtensionAction,
+    turn: BotTurn,
+  ): Promise<MessagingExtensionActionResponse>;
+  submitAction(
+    action: MessagingExtensionAction,
+    turn: BotTurn,
+  ): Promise<MessagingExtensionActionResponse>;
 }

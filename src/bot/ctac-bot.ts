@@ -7,6 +7,8 @@ import {
   type Attachment,
   CardFactory,
   type ConversationReference,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Caller, Directory } from '../app/directory';
@@ -96,6 +98,53 @@ export class CtacBot extends TeamsActivityHandler {
       type: 'application/vnd.microsoft.card.adaptive',
       value: card as never,
     };
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    return this.runMessageAction(context, action, 'fetchTask');
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    return this.runMessageAction(context, action, 'submitAction');
+  }
+
+  /** Message actions ("Log as decision") go to the feature that declares the command id. */
+  private async runMessageAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+    step: 'fetchTask' | 'submitAction',
+  ): Promise<MessagingExtensionActionResponse> {
+    const commandId = typeof action?.commandId === 'string' ? action.commandId : '';
+    const handler = this.deps.features
+      ?.map((f) =>
+        Object.hasOwn(f.messageActions ?? {}, commandId) ? f.messageActions![commandId] : undefined,
+      )
+      .find((h) => h !== undefined);
+    if (!handler)
+      return {
+        task: {
+          type: 'message',
+          value: 'That action is not available. Type "help" to see what CTAC can do.',
+        },
+      };
+    try {
+      return await handler[step](action, this.turn(context));
+    } catch (e) {
+      if (isCtacError(e)) return { task: { type: 'message', value: e.message } };
+      this.deps.logger.error({ err: e, commandId, step }, 'a message action failed');
+      return {
+        task: {
+          type: 'message',
+          value: 'Sorry, something went wrong on our side. Nothing was saved; please try again.',
+        },
+      };
+    }
   }
 
   private async runCommand(context: TurnContext, text: string): Promise<AdaptiveCard> {
