@@ -1,7 +1,13 @@
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { Logger } from 'pino';
+import { AlertEscalation } from './app/alerts/alert-escalation';
+import { alertIdGenerator } from './app/alerts/alert-ids';
+import { AlertService } from './app/alerts/alert-service';
+import { LoggingAlertNotifier } from './app/alerts/logging-notifier';
+import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
 import { Directory } from './app/directory';
+import { alertsWebhookRouter } from './api/alerts-webhook';
 import type { BotFeature } from './bot/bot-feature';
 import { CtacBot } from './bot/ctac-bot';
 import { createAdapter } from './bot/adapter';
@@ -17,6 +23,14 @@ import {
   TableOrganisationRepository,
 } from './store/directory-repositories';
 import { TableStore } from './store/tables';
+import {
+  ALERT_ESCALATION_TABLES,
+  TableEscalationPolicyStore,
+  TableEscalationTimerStore,
+  TableOnCallSource,
+} from './store/alert-escalation-store';
+import { ALERT_TABLES, TableAlertRepository } from './store/alert-repository';
+import { EscalationJob } from './jobs/escalation-job';
 
 export interface RunningApp {
   url: string;
@@ -28,7 +42,12 @@ export interface RunningApp {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Delivery of alert cards and pages; tests may record it. */
+  alertNotifier?: AlertNotifier;
 }
+
+/** How often the escalation job looks for due timers. */
+const ESCALATION_TICK_MS = 15_000;
 
 /** The composition root: builds every adapter, use case and repository, then listens. */
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
@@ -49,6 +68,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   }
   const store = new TableStore(storage, config.tablePrefix);
   await store.createTables();
+  await store.createTables([
+    ...Object.values(ALERT_TABLES),
+    ...Object.values(ALERT_ESCALATION_TABLES),
+  ]);
 
   const conversations = new TableConversationRepository(store);
   const directory = new Directory(
@@ -57,6 +80,39 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     config.admins,
   );
+  // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
+  const members = new TableMemberRepository(store);
+  const alertRepository = new TableAlertRepository(store);
+  const alertNotifier: AlertNotifier = opts.alertNotifier ?? new LoggingAlertNotifier(logger);
+  const escalationTimers = new TableEscalationTimerStore(store);
+  const onCall: OnCallSource = new TableOnCallSource(store);
+  const alertEscalation = new AlertEscalation({
+    alerts: alertRepository,
+    notifier: alertNotifier,
+    timers: escalationTimers,
+    policies: new TableEscalationPolicyStore(store),
+    onCall,
+    members,
+    logger,
+  });
+  const alertService = new AlertService({
+    alerts: alertRepository,
+    notifier: alertNotifier,
+    directory,
+    escalation: alertEscalation,
+    clock,
+    ids: alertIdGenerator,
+    logger,
+  });
+  const escalationJob = new EscalationJob({
+    timers: escalationTimers,
+    escalation: alertEscalation,
+    alerts: alertRepository,
+    clock,
+    instanceId: `${process.pid}@${config.host}`,
+    logger,
+  });
+
   const adapter = createAdapter(config, logger);
   // Areas of the product plug in here: each brings its bot commands and card actions (src/bot/bot-feature.ts).
   const features: BotFeature[] = [];
@@ -67,6 +123,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     handleBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
     checkStore: () => store.ping(),
     tabDir: fromRoot('src', 'tab', 'public'),
+    routes: [
+      alertsWebhookRouter({
+        secret: config.webhookSecret,
+        ingest: (incoming, actor) => alertService.ingest(incoming, actor),
+        clock,
+        logger,
+      }),
+    ],
   });
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -76,12 +140,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, anonymousBot: config.bot.anonymous }, 'CTAC is listening');
+  escalationJob.start(ESCALATION_TICK_MS);
 
   return {
     url,
     port,
     store,
     async stop() {
+      await escalationJob.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

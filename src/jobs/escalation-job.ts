@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { AlertEscalation } from '../app/alerts/alert-escalation';
+import type { EscalationTimerStore } from '../app/alerts/escalation-ports';
+import type { AlertRepository } from '../app/alerts/ports';
+import { jobActor } from '../domain/shared/actor';
+import type { Clock } from '../domain/shared/clock';
+
+export interface EscalationJobDeps {
+  timers: EscalationTimerStore;
+  escalation: AlertEscalation;
+  alerts: Pick<AlertRepository, 'listOpen'>;
+  clock: Clock;
+  /** Names this instance in the timers it claims (for people reading the table). */
+  instanceId: string;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long a claim keeps other instances off a timer; a crashed instance's claims lapse after it. */
+  leaseMs?: number;
+  /** How often a tick also checks that every open alert has a timer (repairs a crash between writes). */
+  reconcileEveryMs?: number;
+  /** Timers handled per tick at most. */
+  batch?: number;
+}
+
+const actor = jobActor('escalation');
+
+/**
+ * Escalation timers. Each tick takes the timers that are due, claims each with a conditional write (so
+ * of several app instances exactly one acts on it), lets the alert's escalation fire its due steps and
+ * page, and moves the timer to the next due time. All state is in Table Storage: a restart carries on
+ * where the last instance stopped.
+ */
+export class EscalationJob {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private lastReconcile = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: EscalationJobDeps) {}
+
+  /** One pass; answers how many timers this instance acted on. Safe to call from several instances. */
+  async tick(now: Date = this.deps.clock.now()): Promise<{ handled: number }> {
+    const reconcileEvery = this.deps.reconcileEveryMs ?? 5 * 60_000;
+    if (now.getTime() - this.lastReconcile >= reconcileEvery) {
+      this.lastReconcile = now.getTime();
+      await this.reconcile(now);
+    }
+    const lease = new Date(now.getTime() + (this.deps.leaseMs ?? 60_000));
+    let handled = 0;
+    for (const due of await this.deps.timers.due(now, this.deps.batch ?? 50)) {
+      const claim = await this.deps.timers.claim(due, lease, this.deps.instanceId);
+      if (!claim.ok) continue; // another instance has it
+      handled++;
+      try {
+        const next = await this.deps.escalation.runDue(due.alertId, now, actor);
+        await this.deps.timers.release(claim.value, next);
+      } catch (err) {
+        // The claim lapses at the end of the lease and the timer is tried again.
+        this.deps.logger?.error({ err, alertId: due.alertId }, 'escalation: a due timer failed');
+      }
+    }
+    return { handled };
+  }
+
+  /** Gives every open alert without a timer the one it should have (after a crash between writes). */
+  async reconcile(now: Date): Promise<void> {
+    const [open, timed] = await Promise.all([
+      this.deps.alerts.listOpen(),
+      this.deps.timers.alertIds(),
+    ]);
+    for (const alert of open)
+      if (!timed.has(alert.id)) await this.deps.escalation.scheduleAfterChange(alert, now);
+  }
+
+  /** Ticks every `intervalMs` until stopped; the timer does not keep the process alive. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err) => this.deps.logger?.error({ err }, 'escalation: tick failed'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops ticking and waits for a tick in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
