@@ -31,6 +31,15 @@ import {
 } from './store/alert-escalation-store';
 import { ALERT_TABLES, TableAlertRepository } from './store/alert-repository';
 import { EscalationJob } from './jobs/escalation-job';
+import { DecisionLog } from './app/risks/decision-log';
+import { RiskRegister } from './app/risks/risk-register';
+import { RiskSettings } from './app/risks/risk-settings';
+import { TeamsRiskEscalationNotifier } from './bot/risks/channel-notifier';
+import { risksFeature } from './bot/risks/risks-feature';
+import { uuidGenerator } from './domain/shared/ids';
+import { DECISION_TABLE, TableDecisionRepository } from './store/decision-repository';
+import { RISK_SETTINGS_TABLE, TableRiskPolicyRepository } from './store/risk-policy-repository';
+import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
 
 export interface RunningApp {
   url: string;
@@ -72,6 +81,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(ALERT_TABLES),
     ...Object.values(ALERT_ESCALATION_TABLES),
   ]);
+  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
 
   const conversations = new TableConversationRepository(store);
   const directory = new Directory(
@@ -115,7 +125,38 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   const adapter = createAdapter(config, logger);
   // Areas of the product plug in here: each brings its bot commands and card actions (src/bot/bot-feature.ts).
-  const features: BotFeature[] = [];
+  // Risks and decisions (issue 5): the register, the decision log, appetite; escalations post to the channel.
+  const decisionLog = new DecisionLog(
+    new TableDecisionRepository(store),
+    directory,
+    clock,
+    uuidGenerator,
+  );
+  const riskSettings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock);
+  const riskRegister = new RiskRegister(
+    new TableRiskRepository(store),
+    decisionLog,
+    riskSettings,
+    directory,
+    new TeamsRiskEscalationNotifier(
+      adapter,
+      config.bot.appId ?? '',
+      conversations,
+      directory,
+      logger,
+    ),
+    clock,
+    uuidGenerator,
+  );
+  const features: BotFeature[] = [
+    risksFeature({
+      register: riskRegister,
+      decisions: decisionLog,
+      settings: riskSettings,
+      directory,
+      logger,
+    }),
+  ];
   const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({

@@ -86,6 +86,14 @@ export class RiskRegister {
     return (await this.load(id)).risk;
   }
 
+  /**
+   * The risk as its escalation card in the channel shows it, for re-drawing that card after a refused press:
+   * whoever can see the channel already sees this, member or not.
+   */
+  async escalationState(id: string): Promise<Risk> {
+    return (await this.load(id)).risk;
+  }
+
   /** Open risks (every status but closed), highest score first. */
   async listOpen(caller: Member | undefined): Promise<Risk[]> {
     this.directory.require(caller, 'member', 'see the risk register');

@@ -1,0 +1,472 @@
+import {
+  CardFactory,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Directory } from '../../app/directory';
+import type { DecisionLog } from '../../app/risks/decision-log';
+import type { RiskRegister } from '../../app/risks/risk-register';
+import type { RiskSettings } from '../../app/risks/risk-settings';
+import type { AdaptiveCard } from '../../cards/render';
+import {
+  appetiteFormCard,
+  decisionFormCard,
+  decisionListCard,
+  decisionLoggedCard,
+  escalationCard,
+  orgNamesOf,
+  riskCard,
+  riskFormCard,
+  riskFormValues,
+  riskListCard,
+  type Banner,
+  type DecisionFormValues,
+  type RiskFormValues,
+} from '../../cards/risk-views';
+import { noticeCard } from '../../cards/views';
+import { DECISION_LIMITS, type Decision, type DecisionInput } from '../../domain/decisions';
+import {
+  clipText,
+  ESCALATION_CHOICE_LABELS,
+  isEscalationChoice,
+  type Risk,
+} from '../../domain/risk';
+import { CtacError, isCtacError } from '../../domain/shared/errors';
+import type { BotFeature, BotTurn, CardActionHandler, MessageActionHandler } from '../bot-feature';
+import type { CommandSpec } from '../commands';
+import { messageText } from './message-text';
+
+export interface RisksFeatureDeps {
+  register: RiskRegister;
+  decisions: DecisionLog;
+  settings: RiskSettings;
+  directory: Directory;
+  logger: Logger;
+}
+
+const GROUP = 'Risks and decisions';
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'risk',
+    usage: 'risk',
+    description: 'Raise a risk on the ICS register (members).',
+    group: GROUP,
+  },
+  { name: 'risks', usage: 'risks', description: 'Open risks, highest score first.', group: GROUP },
+  {
+    name: 'decision',
+    usage: 'decision <what was decided>',
+    description:
+      'Log a decision made in the chat (members). Or use "Log as decision" on any message.',
+    group: GROUP,
+  },
+  {
+    name: 'decisions',
+    usage: 'decisions',
+    description: 'Recent decisions; corrected ones are marked.',
+    group: GROUP,
+  },
+  {
+    name: 'appetite',
+    usage: 'appetite',
+    description: 'Set the risk appetite, ICS-wide and per organisation (admins).',
+    group: GROUP,
+  },
+];
+
+/** The largest form a message action may send; anything bigger is not from our form. */
+const MAX_SUBMIT_CHARS = 20_000;
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+const problemsOf = (e: CtacError) => (e.problems.length ? e.problems : [e.message]);
+const isFormProblem = (e: unknown): e is CtacError => isCtacError(e) && e.code === 'validation';
+
+/** Risks, escalations to the ICS cyber group and the decision log, in the chat. */
+export function risksFeature(deps: RisksFeatureDeps): BotFeature {
+  const { register, decisions, settings, directory } = deps;
+  const orgNames = async () => orgNamesOf(await directory.listOrganisations());
+
+  const riskFormFrom = (data: Record<string, unknown>): RiskFormValues => ({
+    title: text(data['title']),
+    description: text(data['description']),
+    orgCode: text(data['orgCode']),
+    cafPrinciple: text(data['cafPrinciple']),
+    likelihood: text(data['likelihood']),
+    consequence: text(data['consequence']),
+    owner: text(data['owner']),
+    mitigations: text(data['mitigations']),
+    reviewDate: text(data['reviewDate']),
+  });
+
+  const decisionFormFrom = (data: Record<string, unknown>): DecisionFormValues => ({
+    text: text(data['text']),
+    rationale: text(data['rationale']),
+    decidedBy: text(data['decidedBy']),
+    outcome: text(data['outcome']),
+    decidedOn: text(data['decidedOn']),
+    relatedRisk: text(data['relatedRisk']),
+    relatedAlert: text(data['relatedAlert']),
+    sourceMessageLink: text(data['sourceMessageLink']),
+    sourceMessageAuthor: text(data['sourceMessageAuthor']),
+  });
+
+  const decisionInput = (v: DecisionFormValues): DecisionInput => {
+    const risk = v.relatedRisk && v.relatedRisk !== 'none' ? v.relatedRisk : '';
+    const alert = v.relatedAlert?.trim() ?? '';
+    return {
+      text: v.text,
+      rationale: v.rationale,
+      decidedBy: v.decidedBy,
+      outcome: v.outcome,
+      decidedOn: v.decidedOn || undefined,
+      related: risk ? { kind: 'risk', id: risk } : alert ? { kind: 'alert', id: alert } : undefined,
+      sourceMessageLink: v.sourceMessageLink || undefined,
+      sourceMessageAuthor: v.sourceMessageAuthor || undefined,
+    };
+  };
+
+  const decisionForm = async (
+    turn: BotTurn,
+    opts: {
+      values?: DecisionFormValues;
+      problems?: string[];
+      inTask?: boolean;
+      supersedes?: string;
+    },
+  ) => {
+    const caller = await turn.caller();
+    return decisionFormCard({
+      organisations: await directory.listOrganisations(),
+      risks: await register.listOpen(caller),
+      ...opts,
+    });
+  };
+
+  /** The risk card after a change, with what happened on top; a refusal shows the risk as it is. */
+  const changeRisk =
+    (
+      run: (
+        turn: BotTurn,
+        id: string,
+        data: Record<string, unknown>,
+      ) => Promise<{ risk: Risk; changed: boolean; escalated: boolean }>,
+      done: (risk: Risk, escalated: boolean) => string,
+    ): CardActionHandler =>
+    async (data, turn) => {
+      const id = text(data['riskId']);
+      try {
+        const { risk, changed, escalated } = await run(turn, id, data);
+        const banner: Banner = changed
+          ? { text: done(risk, escalated), style: escalated ? 'warning' : 'good' }
+          : { text: 'Nothing changed: the values are the same as before.', style: 'default' };
+        return riskCard(risk, await orgNames(), banner);
+      } catch (e) {
+        if (!isCtacError(e) || e.code === 'not_found' || e.code === 'not_a_member') throw e;
+        const risk = await register.get(await turn.caller(), id);
+        return riskCard(risk, await orgNames(), {
+          text: [e.message, ...e.problems].join(' '),
+          style: 'attention',
+        });
+      }
+    };
+
+  const escalatedNote = (escalated: boolean) =>
+    escalated
+      ? ' It is above appetite, so it has gone to the ICS cyber group: their card is in the channel.'
+      : '';
+
+  const verbs: Record<string, CardActionHandler> = {
+    'risk.raise': async (data, turn) => {
+      const values = riskFormFrom(data);
+      try {
+        const { risk, escalated } = await register.raise(await turn.caller(), values, 'teams');
+        const by = (await turn.caller())?.name ?? 'a member';
+        return riskCard(risk, await orgNames(), {
+          text: `Risk ${risk.id} raised by ${by}.${escalatedNote(escalated)}`,
+          style: escalated ? 'warning' : 'good',
+        });
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return riskFormCard({
+          organisations: await directory.listOrganisations(),
+          values,
+          problems: problemsOf(e),
+        });
+      }
+    },
+    'risk.show': async (data, turn) =>
+      riskCard(await register.get(await turn.caller(), text(data['riskId'])), await orgNames()),
+    'risk.edit.form': async (data, turn) => {
+      const risk = await register.get(await turn.caller(), text(data['riskId']));
+      return riskFormCard({ riskId: risk.id, organisations: [], values: riskFormValues(risk) });
+    },
+    'risk.edit': async (data, turn) => {
+      const id = text(data['riskId']);
+      const values = riskFormFrom(data);
+      try {
+        const { risk, changed } = await register.edit(
+          await turn.caller(),
+          id,
+          {
+            title: values.title,
+            description: values.description,
+            cafPrinciple: values.cafPrinciple,
+            owner: values.owner,
+            mitigations: values.mitigations,
+            reviewDate: values.reviewDate,
+          },
+          'teams',
+        );
+        return riskCard(risk, await orgNames(), {
+          text: changed
+            ? `Saved by ${(await turn.caller())?.name ?? 'a member'}.`
+            : 'Nothing changed.',
+          style: changed ? 'good' : 'default',
+        });
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return riskFormCard({ riskId: id, organisations: [], values, problems: problemsOf(e) });
+      }
+    },
+    'risk.rescore': changeRisk(
+      async (turn, id, data) =>
+        register.rescore(
+          await turn.caller(),
+          id,
+          {
+            likelihood: data['rescore_likelihood'],
+            consequence: data['rescore_consequence'],
+            note: data['rescore_note'],
+          },
+          'teams',
+        ),
+      (risk, escalated) => `Re-scored: now ${risk.score}.${escalatedNote(escalated)}`,
+    ),
+    'risk.escalate': changeRisk(
+      async (turn, id, data) =>
+        register.escalate(await turn.caller(), id, { note: data['escalate_note'] }, 'teams'),
+      () => 'Escalated to the ICS cyber group: their card is in the channel.',
+    ),
+    'risk.close': changeRisk(
+      async (turn, id, data) =>
+        register.close(await turn.caller(), id, { reason: data['close_reason'] }, 'teams'),
+      (risk) => `Closed by ${risk.closure?.by.name ?? 'a member'}.`,
+    ),
+    'risk.decide': async (data, turn) => {
+      const id = text(data['riskId']);
+      const caller = await turn.caller();
+      const choice = text(data['choice']);
+      try {
+        const { risk, decision } = await register.decide(
+          caller,
+          id,
+          { choice, rationale: data['rationale'] },
+          'teams',
+        );
+        await confirmInThread(turn, decision);
+        return escalationCard(risk, await orgNames());
+      } catch (e) {
+        if (!isCtacError(e) || e.code === 'not_found') throw e;
+        // Refusals leave the card as it is for everyone, with the reason on top.
+        const current = await register.escalationState(id);
+        const label = isEscalationChoice(choice) ? ESCALATION_CHOICE_LABELS[choice] : 'That choice';
+        const refusal =
+          e.code === 'forbidden' || e.code === 'not_a_member'
+            ? `${label} was not applied: only leads of the ICS cyber group can decide on escalated risks. Nothing was changed.`
+            : [e.message, ...e.problems].join(' ');
+        return escalationCard(current, await orgNames(), { text: refusal, style: 'attention' });
+      }
+    },
+    'decision.log': async (data, turn) => {
+      const values = decisionFormFrom(data);
+      try {
+        const decision = await decisions.log(await turn.caller(), decisionInput(values), 'teams');
+        return decisionLoggedCard(decision, await orgNames());
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return decisionForm(turn, { values, problems: problemsOf(e) });
+      }
+    },
+    'decision.correct.form': async (data, turn) => {
+      const old = await decisions.get(await turn.caller(), text(data['decisionId']));
+      if (!old) throw new CtacError('not_found', 'That decision is not in the log.');
+      return decisionForm(turn, { supersedes: old.id, values: valuesOf(old) });
+    },
+    'decision.supersede': async (data, turn) => {
+      const values = decisionFormFrom(data);
+      const oldId = text(data['supersedes']);
+      try {
+        const decision = await decisions.supersede(
+          await turn.caller(),
+          oldId,
+          decisionInput(values),
+          'teams',
+        );
+        return decisionLoggedCard(decision, await orgNames());
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return decisionForm(turn, { values, problems: problemsOf(e), supersedes: oldId });
+      }
+    },
+    'appetite.set': async (data, turn) => {
+      const caller = await turn.caller();
+      const organisations = await directory.listOrganisations();
+      const values: Record<string, string> = { icsWide: text(data['icsWide']) };
+      const perOrg: Record<string, string> = {};
+      for (const o of organisations) {
+        const typed = text(data[`org_${o.code}`]).trim();
+        values[`org_${o.code}`] = typed;
+        if (typed) perOrg[o.code] = typed;
+      }
+      try {
+        const saved = await settings.setAppetite(
+          caller,
+          { icsWide: values['icsWide'], organisations: perOrg },
+          text(data['etag']) || undefined,
+        );
+        const own = Object.entries(saved.policy.appetite.organisations).map(
+          ([code, n]) => `${code} ${n}`,
+        );
+        return noticeCard(
+          'Risk appetite saved',
+          `ICS-wide: ${saved.policy.appetite.icsWide}. ${own.length ? `Own appetites: ${own.join(', ')}.` : 'Every organisation uses the ICS-wide appetite.'} Risks scoring above their appetite go to the ICS cyber group from now on. Saved by ${saved.updatedBy}.`,
+          'good',
+        );
+      } catch (e) {
+        if (!isCtacError(e) || (e.code !== 'validation' && e.code !== 'conflict')) throw e;
+        const stored = await settings.current(caller);
+        return appetiteFormCard({
+          stored,
+          organisations,
+          problems: problemsOf(e),
+          values: e.code === 'validation' ? values : undefined,
+        });
+      }
+    },
+  };
+
+  async function confirmInThread(turn: BotTurn, decision: Decision): Promise<void> {
+    try {
+      await turn.context.sendActivity({
+        attachments: [CardFactory.adaptiveCard(decisionLoggedCard(decision, await orgNames()))],
+      });
+    } catch (e) {
+      deps.logger.warn(
+        { err: e, decisionId: decision.id },
+        'risks: could not post the decision confirmation',
+      );
+    }
+  }
+
+  const taskCard = (
+    card: AdaptiveCard,
+    title = 'Log as decision',
+  ): MessagingExtensionActionResponse => ({
+    task: {
+      type: 'continue',
+      value: { title, height: 'large', width: 'medium', card: CardFactory.adaptiveCard(card) },
+    },
+  });
+  const taskMessage = (value: string): MessagingExtensionActionResponse => ({
+    task: { type: 'message', value },
+  });
+
+  const logDecision: MessageActionHandler = {
+    async fetchTask(action: MessagingExtensionAction, turn: BotTurn) {
+      directory.require(await turn.caller(), 'member', 'log decisions');
+      const payload = action.messagePayload;
+      const values: DecisionFormValues = {
+        text: clipText(messageText(payload?.body?.content), DECISION_LIMITS.text),
+        sourceMessageAuthor: clipText(
+          text(payload?.from?.user?.displayName).trim(),
+          DECISION_LIMITS.author,
+        ),
+        sourceMessageLink: text(payload?.linkToMessage).slice(0, DECISION_LIMITS.link),
+      };
+      return taskCard(await decisionForm(turn, { values, inTask: true }));
+    },
+    async submitAction(action: MessagingExtensionAction, turn: BotTurn) {
+      const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<
+        string,
+        unknown
+      >;
+      if (JSON.stringify(data).length > MAX_SUBMIT_CHARS)
+        return taskMessage('That decision is far too long to log. Nothing was saved.');
+      const caller = await turn.caller();
+      directory.require(caller, 'member', 'log decisions');
+      const values = decisionFormFrom(data);
+      try {
+        const decision = await decisions.log(caller, decisionInput(values), 'teams');
+        await confirmInThread(turn, decision);
+        return taskMessage(`Decision ${decision.id} logged.`);
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return taskCard(
+          await decisionForm(turn, { values, problems: problemsOf(e), inTask: true }),
+        );
+      }
+    },
+  };
+
+  return {
+    commands: COMMANDS,
+    verbs,
+    messageActions: { logDecision },
+    async runCommand(name, args, turn) {
+      const caller = await turn.caller();
+      switch (name) {
+        case 'risk': {
+          directory.require(caller, 'member', 'raise risks');
+          const organisations = await directory.listOrganisations();
+          if (organisations.length === 0)
+            return noticeCard(
+              'Add an organisation first',
+              'Every risk belongs to an ICS organisation. An admin adds one with "org add".',
+              'warning',
+            );
+          return riskFormCard({
+            organisations,
+            values: {
+              orgCode:
+                caller?.orgCode && organisations.some((o) => o.code === caller.orgCode)
+                  ? caller.orgCode
+                  : '',
+            },
+          });
+        }
+        case 'risks':
+          return riskListCard(await register.listOpen(caller), await orgNames());
+        case 'decision':
+          directory.require(caller, 'member', 'log decisions');
+          return decisionForm(turn, { values: { text: clipText(args, DECISION_LIMITS.text) } });
+        case 'decisions':
+          return decisionListCard(await decisions.listRecent(caller), await orgNames());
+        case 'appetite':
+          return appetiteFormCard({
+            stored: await settings.current(caller),
+            organisations: await directory.listOrganisations(),
+          });
+        default:
+          return noticeCard(
+            'That command is not available',
+            'Type "help" to see every command.',
+            'warning',
+          );
+      }
+    },
+  };
+}
+
+const valuesOf = (d: Decision): DecisionFormValues => ({
+  text: d.text,
+  rationale: d.rationale,
+  decidedBy: d.decidedBy,
+  outcome: d.outcome,
+  decidedOn: d.decidedOn,
+  relatedRisk: d.related?.kind === 'risk' ? d.related.id : '',
+  relatedAlert: d.related?.kind === 'alert' ? d.related.id : '',
+  sourceMessageLink: d.sourceMessageLink ?? '',
+  sourceMessageAuthor: d.sourceMessageAuthor ?? '',
+});
