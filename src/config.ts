@@ -27,6 +27,10 @@ const schema = z
     NHS_CYBER_ALERTS_URL: z.string().trim().url().optional(),
     /** Public base URL of the app (the tab and calendar links); defaults to http://HOST:PORT. */
     CTAC_PUBLIC_URL: z.string().trim().url().optional(),
+    /** How many minutes before a shift the incoming on-call person gets a 1:1 reminder. */
+    ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /** How many hours ahead gaps in the rota are announced to the leads. */
+    ROTA_GAP_NOTICE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -67,6 +71,7 @@ export interface Config {
   webhookSecret?: string;
   admins: string[];
   nhsCyberAlertsUrl?: string;
+  rota: { reminderLeadMinutes: number; gapNoticeHours: number };
   logLevel: string;
 }
 
@@ -111,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     nhsCyberAlertsUrl: e.NHS_CYBER_ALERTS_URL?.replace(/\/$/, ''),
+    rota: {
+      reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,
+      gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
