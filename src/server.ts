@@ -7,6 +7,22 @@ import { AlertService } from './app/alerts/alert-service';
 import { LoggingAlertNotifier } from './app/alerts/logging-notifier';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
 import { Directory } from './app/directory';
+import { randomBytes } from 'crypto';
+import { RotaCalendarFeeds } from './app/rota/rota-calendar-feeds';
+import { RotaService } from './app/rota/rota-service';
+import { calendarRoutes } from './api/calendar-routes';
+import { rotaFeature } from './bot/rota/rota-feature';
+import { TeamsRotaNotifier } from './bot/rota/rota-notifier';
+import { RotaJobs } from './jobs/rota-jobs';
+import {
+  ROTA_TABLES,
+  TableCalendarLinkRepository,
+  TableJobClaims,
+  TableLeaveRepository,
+  TableOverrideRepository,
+  TableRotationRepository,
+  TableSwapRepository,
+} from './store/rota-repositories';
 import { alertsWebhookRouter } from './api/alerts-webhook';
 import type { BotFeature } from './bot/bot-feature';
 import { CtacBot } from './bot/ctac-bot';
@@ -58,6 +74,9 @@ export interface StartOptions {
 /** How often the escalation job looks for due timers. */
 const ESCALATION_TICK_MS = 15_000;
 
+/** How often the rota's jobs look for handovers, reminders and gaps. */
+const ROTA_TICK_MS = 60_000;
+
 /** The composition root: builds every adapter, use case and repository, then listens. */
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -77,6 +96,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   }
   const store = new TableStore(storage, config.tablePrefix);
   await store.createTables();
+  await store.createTables(Object.values(ROTA_TABLES));
   await store.createTables([
     ...Object.values(ALERT_TABLES),
     ...Object.values(ALERT_ESCALATION_TABLES),
@@ -124,6 +144,42 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
 
   const adapter = createAdapter(config, logger);
+  // The on-call rota (issue 4): use cases, Teams messages, jobs and calendar feeds.
+  let publicUrl = config.publicUrl ?? '';
+  const rota = new RotaService({
+    rotations: new TableRotationRepository(store),
+    overrides: new TableOverrideRepository(store),
+    leave: new TableLeaveRepository(store),
+    swaps: new TableSwapRepository(store),
+    directory,
+    members: new TableMemberRepository(store),
+    organisations: new TableOrganisationRepository(store),
+    clock,
+    ids: uuidGenerator,
+  });
+  const rotaNotifier = new TeamsRotaNotifier(
+    adapter,
+    config.bot.appId ?? '',
+    conversations,
+    logger,
+  );
+  const calendarFeeds = new RotaCalendarFeeds(
+    rota,
+    new TableCalendarLinkRepository(store),
+    clock,
+    () => publicUrl,
+    () => randomBytes(32).toString('base64url'),
+  );
+  const rotaJobs = new RotaJobs({
+    rota,
+    claims: new TableJobClaims(store),
+    notifier: rotaNotifier,
+    clock,
+    logger,
+    reminderLeadMs: config.rota.reminderLeadMinutes * 60_000,
+    gapNoticeMs: config.rota.gapNoticeHours * 3_600_000,
+    instanceId: `${process.pid}@${config.host}`,
+  });
   // Areas of the product plug in here: each brings its bot commands and card actions (src/bot/bot-feature.ts).
   // Risks and decisions (issue 5): the register, the decision log, appetite; escalations post to the channel.
   const decisionLog = new DecisionLog(
@@ -157,6 +213,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger,
     }),
   ];
+  features.push(rotaFeature({ rota, logger, calendar: calendarFeeds, notifier: rotaNotifier }));
   const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({
@@ -165,6 +222,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     checkStore: () => store.ping(),
     tabDir: fromRoot('src', 'tab', 'public'),
     routes: [
+      calendarRoutes(calendarFeeds, logger),
       alertsWebhookRouter({
         secret: config.webhookSecret,
         ingest: (incoming, actor) => alertService.ingest(incoming, actor),
@@ -180,7 +238,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
+  publicUrl ||= url;
   logger.info({ url, anonymousBot: config.bot.anonymous }, 'CTAC is listening');
+  rotaJobs.start(ROTA_TICK_MS);
   escalationJob.start(ESCALATION_TICK_MS);
 
   return {
@@ -188,6 +248,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     port,
     store,
     async stop() {
+      await rotaJobs.stop();
       await escalationJob.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

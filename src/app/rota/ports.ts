@@ -70,3 +70,15 @@ export interface CalendarLinkRepository {
   /** The scope a secret belongs to, or undefined for an unknown secret. */
   find(secret: string): Promise<CalendarScope | undefined>;
 }
+
+/**
+ * Delivery of the rota's messages to Teams (implemented in src/bot/rota). Cards are Adaptive Card
+ * JSON objects. Each call answers whether the message went; a person who has never talked to the
+ * bot cannot be messaged 1:1 and gets `false`.
+ */
+export interface RotaNotifier {
+  /** A new post in the ICS cyber channel. */
+  postToChannel(card: object): Promise<boolean>;
+  /** A 1:1 message to a member, by Entra object id. */
+  sendToMember(memberId: string, card: object): Promise<boolean>;
+}

@@ -67,7 +67,10 @@ export interface RotaPerson {
   name: string;
   orgCode: string;
   orgName: string;
-  role?: Member['role'];
+  role: Member['role'];
+  upn: string;
+  /** The Teams user id once they have used the bot (for @mentions). */
+  teamsUserId?: string;
 }
 
 /** The schedule for a window, with its gaps and one shift per person per stretch. */
@@ -283,6 +286,8 @@ export class RotaService {
           orgCode: m.orgCode,
           orgName: orgNames.get(m.orgCode) ?? m.orgCode,
           role: m.role,
+          upn: m.upn,
+          ...(m.teamsUserId ? { teamsUserId: m.teamsUserId } : {}),
         },
       ]),
     );

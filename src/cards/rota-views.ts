@@ -1,0 +1,309 @@
+import type { RotaPerson, RotaWindow } from '../app/rota/rota-service';
+import type {
+  LayerOnCallNow,
+  OnCallAssignment,
+  OnCallNow,
+  RotaGap,
+  RotaLayer,
+  SwapRequest,
+  Unavailable,
+} from '../domain/rota';
+import { formatUkDateTime } from '../domain/shared/time';
+import { renderCard, type AdaptiveCard } from './render';
+import type { NoticeStyle } from './views';
+
+/** View models for the rota's templates in adaptiveCards/rota/. */
+
+export type People = ReadonlyMap<string, RotaPerson>;
+
+const LAYER_LABEL: Record<RotaLayer, string> = { primary: 'Primary', secondary: 'Secondary' };
+const MAX_ROWS_PER_LAYER = 40;
+
+export const personName = (people: People, id: string): string =>
+  people.get(id)?.name ?? 'Someone who is no longer a member';
+
+/** "Jane Smith (East Sussex Healthcare NHS Trust)". */
+export const personWithOrg = (people: People, id: string): string => {
+  const p = people.get(id);
+  if (!p) return personName(people, id);
+  return p.orgName ? `${p.name} (${p.orgName})` : p.name;
+};
+
+const range = (start: Date, end: Date) => `${formatUkDateTime(start)} to ${formatUkDateTime(end)}`;
+
+function describeAssignment(people: People, a: OnCallAssignment): string {
+  const who = personWithOrg(people, a.memberId);
+  if (a.via === 'cover') return `${who}, covering for ${personName(people, a.coveringFor)}`;
+  if (a.via === 'add') return `${who} (added by a lead)`;
+  return who;
+}
+
+function describeUnavailable(people: People, list: readonly Unavailable[]): string {
+  if (list.length === 0) return 'no rotation schedules anyone';
+  return list
+    .map(
+      (u) =>
+        `${personName(people, u.memberId)} ${u.reason === 'leave' ? 'is on leave' : 'was taken off'}`,
+    )
+    .join('; ');
+}
+
+function layerNow(people: People, layer: LayerOnCallNow) {
+  const next = layer.next;
+  const nextWho = next
+    ? next.gap
+      ? 'nobody (a gap)'
+      : next.onCall.map((a) => personWithOrg(people, a.memberId)).join(', ')
+    : '';
+  return {
+    label: LAYER_LABEL[layer.layer],
+    style: layer.gap ? 'attention' : 'default',
+    people: layer.gap
+      ? [`Nobody is on call: ${describeUnavailable(people, layer.unavailable)}.`]
+      : layer.onCall.map((a) => describeAssignment(people, a)),
+    untilText: layer.until ? `Until ${formatUkDateTime(layer.until)}` : 'No change ahead.',
+    nextText: nextWho ? `Then: ${nextWho}` : '',
+  };
+}
+
+/** `oncall`: who is primary and secondary now, their organisation, the next handover and who comes next. */
+export function onCallCard(now: OnCallNow, people: People, hasRotations: boolean): AdaptiveCard {
+  return renderCard('rota/on-call', {
+    title: 'On call now',
+    subtitle: `As of ${formatUkDateTime(now.at)} (UK time)`,
+    layers: [layerNow(people, now.primary), layerNow(people, now.secondary)],
+    footer: hasRotations ? '' : 'There is no rota yet. A lead can set one up with "rota setup".',
+  });
+}
+
+/** `rota`: the window layer by layer, gaps marked. */
+export function scheduleCard(window: RotaWindow, people: People, days: number): AdaptiveCard {
+  const { schedule, gaps } = window;
+  const layers = (['primary', 'secondary'] as const).map((layer) => {
+    const segments = schedule.layers[layer];
+    const rows = segments.slice(0, MAX_ROWS_PER_LAYER).map((s) => ({
+      when: range(s.start, s.end),
+      who: s.gap
+        ? `GAP: nobody on call (${describeUnavailable(people, s.unavailable)})`
+        : s.onCall.map((a) => describeAssignment(people, a)).join(', '),
+      color: s.gap ? 'Attention' : 'Default',
+      weight: s.gap ? 'Bolder' : 'Default',
+    }));
+    const more = segments.length - rows.length;
+    return {
+      label: LAYER_LABEL[layer],
+      rows,
+      emptyText: 'Nothing scheduled.',
+      moreText: more > 0 ? `And ${more} more; see the calendar feed for everything.` : '',
+    };
+  });
+  return renderCard('rota/schedule', {
+    title: `The rota for the next ${days} days`,
+    subtitle: `${range(schedule.from, schedule.to)} (UK time)`,
+    gapSummary: gaps.length ? gapSummary(gaps) : '',
+    layers,
+  });
+}
+
+const gapSummary = (gaps: readonly RotaGap[]) =>
+  `${gaps.length === 1 ? '1 gap' : `${gaps.length} gaps`} with nobody on call: ${gaps
+    .slice(0, 5)
+    .map((g) => `${g.layer} from ${formatUkDateTime(g.start)} to ${formatUkDateTime(g.end)}`)
+    .join('; ')}${gaps.length > 5 ? '; ...' : ''}.`;
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+export const peopleChoices = (people: People, first: readonly string[] = []): Choice[] => {
+  const all = [...people.values()].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  const ordered = [
+    ...first.map((id) => people.get(id)).filter((p): p is RotaPerson => !!p),
+    ...all.filter((p) => !first.includes(p.id)),
+  ];
+  return ordered.map((p) => ({
+    title: p.orgCode ? `${p.name} (${p.orgCode})` : p.name,
+    value: p.id,
+  }));
+};
+
+export interface SetupFormValues {
+  layer: RotaLayer;
+  name: string;
+  memberIds: string[];
+  shiftLength: string;
+  shiftHours: string;
+  handoverTime: string;
+  startDate: string;
+  etagPrimary: string;
+  etagSecondary: string;
+  problems?: string[];
+}
+
+/** `rota setup`: the form leads and admins use to create or edit a layer's rotation. */
+export const setupFormCard = (values: SetupFormValues, people: People): AdaptiveCard =>
+  renderCard('rota/setup-form', {
+    title: `Set up the ${values.layer} rotation`,
+    ...values,
+    memberIds: values.memberIds.join(','),
+    people: peopleChoices(people, values.memberIds),
+    problems: values.problems ?? [],
+  });
+
+export interface RangeFormValues {
+  kind: 'cover' | 'leave';
+  people?: People;
+  memberId?: string;
+  coveredMemberId?: string;
+  from?: string;
+  to?: string;
+  note?: string;
+  problems?: string[];
+}
+
+/** The cover and leave forms: who (cover only), from, to, a note. */
+export const rangeFormCard = (v: RangeFormValues): AdaptiveCard =>
+  renderCard('rota/range-form', {
+    title: v.kind === 'cover' ? 'Cover a shift' : 'Mark leave',
+    intro:
+      v.kind === 'cover'
+        ? 'Take someone\'s on-call shifts for a time. Dates in UK format or words, for example "tomorrow 9am".'
+        : 'Times you cannot be on call. A date on its own means the whole day, for example "1/12 to 5/12".',
+    showPeople: v.kind === 'cover',
+    people: v.people ? peopleChoices(v.people) : [],
+    memberId: v.memberId ?? '',
+    coveredMemberId: v.coveredMemberId ?? '',
+    from: v.from ?? '',
+    to: v.to ?? '',
+    note: v.note ?? '',
+    problems: v.problems ?? [],
+    verb: v.kind === 'cover' ? 'rota.cover' : 'rota.leave',
+    submitTitle: v.kind === 'cover' ? 'Save cover' : 'Save leave',
+  });
+
+export const DATE_EXAMPLES = [
+  'tomorrow 9am to Fri 17:00',
+  'Fri 17:00 to Mon 09:00',
+  '28/11/2026 09:00 to 29/11/2026 09:00',
+  '1/12 to 5/12 (whole days)',
+];
+
+/** Friendly help when dates could not be read. */
+export const dateHelpCard = (error: string, usage: string, formCommand: string): AdaptiveCard =>
+  renderCard('rota/date-help', { error, usage, examples: DATE_EXAMPLES, formCommand });
+
+export interface ShiftChoice {
+  layer: RotaLayer;
+  start: Date;
+  end: Date;
+}
+
+export const encodeShiftChoice = (s: ShiftChoice): string =>
+  `${s.layer}|${s.start.toISOString()}|${s.end.toISOString()}`;
+
+/** `swap`: choose one of your shifts and who takes it. */
+export const swapFormCard = (v: {
+  shifts: ShiftChoice[];
+  people: People;
+  excludeId: string;
+  shift?: string;
+  toMemberId?: string;
+  note?: string;
+  problems?: string[];
+}): AdaptiveCard =>
+  renderCard('rota/swap-form', {
+    shifts: v.shifts.map((s) => ({
+      title: `${LAYER_LABEL[s.layer]}: ${range(s.start, s.end)}`,
+      value: encodeShiftChoice(s),
+    })),
+    people: peopleChoices(v.people).filter((c) => c.value !== v.excludeId),
+    shift: v.shift ?? '',
+    toMemberId: v.toMemberId ?? '',
+    note: v.note ?? '',
+    problems: v.problems ?? [],
+  });
+
+const SWAP_STATUS: Record<SwapRequest['status'], { text: string; style: NoticeStyle }> = {
+  proposed: { text: 'Waiting for an answer.', style: 'accent' },
+  accepted: { text: 'Accepted: the rota has changed.', style: 'good' },
+  approved: { text: 'Approved by a lead: the rota has changed.', style: 'good' },
+  declined: { text: 'Declined: the rota is unchanged.', style: 'warning' },
+  cancelled: { text: 'Cancelled: the rota is unchanged.', style: 'default' },
+};
+
+/** A swap request, with Accept / Decline (the member asked), Approve (a lead) and Cancel while it is open. */
+export function swapCard(swap: SwapRequest, people: People, message = ''): AdaptiveCard {
+  const from = personName(people, swap.fromMemberId);
+  const to = personName(people, swap.toMemberId);
+  const status = SWAP_STATUS[swap.status];
+  const decided =
+    swap.decidedBy && swap.decidedAt && swap.status !== 'proposed'
+      ? [
+          {
+            title: 'Answered',
+            value: `by ${personName(people, swap.decidedBy)}, ${formatUkDateTime(swap.decidedAt)}`,
+          },
+        ]
+      : [];
+  const facts = [
+    {
+      title: 'Shift',
+      value: `${LAYER_LABEL[swap.layer]}, ${range(swap.shift.start, swap.shift.end)}`,
+    },
+    { title: 'From', value: personWithOrg(people, swap.fromMemberId) },
+    { title: 'To', value: personWithOrg(people, swap.toMemberId) },
+    ...(swap.inReturn
+      ? [{ title: 'In return', value: range(swap.inReturn.start, swap.inReturn.end) }]
+      : []),
+    ...(swap.note ? [{ title: 'Note', value: swap.note }] : []),
+    ...decided,
+  ];
+  const open = swap.status === 'proposed';
+  const button = (title: string, verb: string, style: string) => ({
+    title,
+    verb,
+    style,
+    swapId: swap.id,
+  });
+  return renderCard('rota/swap', {
+    title: `Swap: ${from} asks ${to} to take a shift`,
+    statusText: status.text,
+    style: status.style,
+    message,
+    facts,
+    buttons: open
+      ? [
+          button('Accept', 'rota.swap.accept', 'positive'),
+          button('Decline', 'rota.swap.decline', 'destructive'),
+          button('Approve (lead)', 'rota.swap.approve', 'default'),
+          button('Cancel', 'rota.swap.cancel', 'default'),
+        ]
+      : [],
+  });
+}
+
+/** A post or 1:1 message from the rota's jobs: handover, reminder, gap warning. */
+export const announcementCard = (v: {
+  title: string;
+  text?: string;
+  style?: NoticeStyle;
+  facts?: { title: string; value: string }[];
+  footer?: string;
+}): AdaptiveCard =>
+  renderCard('rota/announcement', {
+    title: v.title,
+    text: v.text ?? '',
+    style: v.style ?? 'default',
+    facts: v.facts ?? [],
+    footer: v.footer ?? '',
+  });
+
+/** Lines describing who is on call in a layer now, for the handover post. */
+export const onCallLine = (people: People, layer: LayerOnCallNow): string =>
+  layer.gap
+    ? `Nobody (a gap): ${describeUnavailable(people, layer.unavailable)}`
+    : layer.onCall.map((a) => describeAssignment(people, a)).join(', ');
+
+export const formatRange = range;
+export const layerLabel = (layer: RotaLayer) => LAYER_LABEL[layer];

@@ -1,0 +1,229 @@
+import type { Logger } from 'pino';
+import type { JobClaims, RotaNotifier } from '../app/rota/ports';
+import type { RotaService } from '../app/rota/rota-service';
+import {
+  announcementCard,
+  formatRange,
+  layerLabel,
+  onCallLine,
+  personName,
+} from '../cards/rota-views';
+import { hasRole } from '../domain/people/member';
+import {
+  ROTA_LAYERS,
+  type OnCallShift,
+  type RotaLayer,
+  type ScheduleSegment,
+} from '../domain/rota';
+import type { Clock } from '../domain/shared/clock';
+import { formatUkDateTime } from '../domain/shared/time';
+
+const HOUR_MS = 3_600_000;
+/** A handover missed while no instance ran is still announced if it was this recent. */
+const CATCH_UP_MS = HOUR_MS;
+
+export interface RotaJobsDeps {
+  rota: RotaService;
+  claims: JobClaims;
+  notifier: RotaNotifier;
+  clock: Clock;
+  logger: Logger;
+  /** How long before a shift the incoming person gets their 1:1 reminder. */
+  reminderLeadMs: number;
+  /** How far ahead gaps are announced to the leads (48 hours by default). */
+  gapNoticeMs: number;
+  /** Who claims the work, for the record. */
+  instanceId: string;
+  /** Lines describing the open alerts the people coming on call inherit, when alerts are wired in. */
+  openAlerts?: () => Promise<string[]>;
+}
+
+/** What one tick did: how many messages it claimed and sent. */
+export interface RotaTickResult {
+  handovers: number;
+  reminders: number;
+  gaps: number;
+}
+
+/**
+ * The rota's timed work, run by `tick()`: at each handover a post to the ICS cyber channel saying who
+ * is now on call; a 1:1 reminder to each incoming person `reminderLeadMs` before; and a warning to the
+ * leads about each gap `gapNoticeMs` ahead. Every message is claimed in Table Storage first
+ * (insert-if-absent on a key made of what it is about), so two instances never send it twice and a
+ * restart does not repeat it.
+ */
+export class RotaJobs {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly deps: RotaJobsDeps) {}
+
+  async tick(): Promise<RotaTickResult> {
+    const now = this.deps.clock.now();
+    const from = new Date(now.getTime() - CATCH_UP_MS);
+    const ahead = Math.max(this.deps.reminderLeadMs, this.deps.gapNoticeMs);
+    const to = new Date(now.getTime() + ahead + 1);
+    const window = await this.deps.rota.schedule(from, to);
+    const changes = ROTA_LAYERS.flatMap((layer) => changesIn(window.schedule.layers[layer]));
+    return {
+      handovers: await this.handovers(changes, from, now),
+      reminders: await this.reminders(changes, window.shifts, now),
+      gaps: await this.gaps(window.gaps, from, now),
+    };
+  }
+
+  /** Runs `tick()` every `intervalMs`; a tick that fails is logged and the next one tries again. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((e) => this.deps.logger.error({ err: e }, 'rota jobs: tick failed'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async handovers(changes: Change[], from: Date, now: Date): Promise<number> {
+    const instants = [
+      ...new Set(
+        changes
+          .filter((c) => c.at.getTime() > from.getTime() && c.at.getTime() <= now.getTime())
+          .map((c) => c.at.getTime()),
+      ),
+    ].sort((a, b) => a - b);
+    let sent = 0;
+    for (const t of instants) {
+      const at = new Date(t);
+      if (!(await this.claim(`handover:${at.toISOString()}`, now))) continue;
+      const [onCall, people, alerts] = await Promise.all([
+        this.deps.rota.whoIsOnCall(at),
+        this.deps.rota.people(),
+        this.deps.openAlerts?.().catch(() => []) ?? Promise.resolve([]),
+      ]);
+      const facts = ROTA_LAYERS.flatMap((layer) => {
+        const l = onCall[layer];
+        return [
+          { title: layerLabel(layer), value: onCallLine(people, l) },
+          ...(l.until
+            ? [{ title: `${layerLabel(layer)} until`, value: formatUkDateTime(l.until) }]
+            : []),
+        ];
+      });
+      const gap = onCall.primary.gap || onCall.secondary.gap;
+      await this.deps.notifier.postToChannel(
+        announcementCard({
+          title: 'Handover: who is on call now',
+          text: `From ${formatUkDateTime(at)} (UK time).${gap ? ' There is a gap: a lead needs to arrange cover.' : ''}`,
+          style: gap ? 'attention' : 'accent',
+          facts,
+          footer: alerts.length
+            ? `Open alerts handed over: ${alerts.join('; ')}`
+            : 'No open alerts are handed over.',
+        }),
+      );
+      sent += 1;
+    }
+    return sent;
+  }
+
+  private async reminders(
+    changes: Change[],
+    shifts: readonly OnCallShift[],
+    now: Date,
+  ): Promise<number> {
+    const until = now.getTime() + this.deps.reminderLeadMs;
+    let sent = 0;
+    let people: Awaited<ReturnType<RotaService['people']>> | undefined;
+    for (const change of changes) {
+      const t = change.at.getTime();
+      if (t <= now.getTime() || t > until) continue;
+      for (const memberId of change.incoming) {
+        const key = `reminder:${change.layer}:${memberId}:${change.at.toISOString()}`;
+        if (!(await this.claim(key, now))) continue;
+        people ??= await this.deps.rota.people();
+        // The person's whole stretch on call, which may outlast this change's segment.
+        const end =
+          shifts.find(
+            (s) =>
+              s.layer === change.layer &&
+              s.memberId === memberId &&
+              s.start.getTime() === change.at.getTime(),
+          )?.end ?? change.end;
+        await this.deps.notifier.sendToMember(
+          memberId,
+          announcementCard({
+            title: `You are ${change.layer} on call from ${formatUkDateTime(change.at)}`,
+            text: `Hello ${personName(people, memberId)}: your ${change.layer} on-call shift runs ${formatRange(change.at, end)} (UK time). If you cannot do it, type "swap" or ask a lead.`,
+            style: 'accent',
+          }),
+        );
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
+  private async gaps(
+    gaps: { layer: RotaLayer; start: Date; end: Date }[],
+    from: Date,
+    now: Date,
+  ): Promise<number> {
+    const horizon = now.getTime() + this.deps.gapNoticeMs;
+    let sent = 0;
+    for (const gap of gaps) {
+      // A gap cut at the window's start began over an hour ago and was announced then.
+      if (gap.start.getTime() <= from.getTime() || gap.start.getTime() > horizon) continue;
+      if (!(await this.claim(`gap:${gap.layer}:${gap.start.toISOString()}`, now))) continue;
+      const people = await this.deps.rota.people();
+      const card = announcementCard({
+        title: `Nobody is ${gap.layer} on call from ${formatUkDateTime(gap.start)}`,
+        text: `The ${gap.layer} rota has a gap ${formatRange(gap.start, gap.end)} (UK time). Please arrange cover: "cover @person <from> to <to>", or change the rotation with "rota setup".`,
+        style: 'attention',
+      });
+      const leads = [...people.values()].filter((p) => hasRole(p, 'lead'));
+      const delivered = await Promise.all(
+        leads.map((l) => this.deps.notifier.sendToMember(l.id, card)),
+      );
+      // No lead has a chat with the bot yet: the channel is the next best place.
+      if (!delivered.some(Boolean)) await this.deps.notifier.postToChannel(card);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  private claim(key: string, now: Date): Promise<boolean> {
+    return this.deps.claims.claim(key, now, this.deps.instanceId);
+  }
+}
+
+/** A moment when who is on call in a layer changes, and who comes on then. */
+interface Change {
+  layer: RotaLayer;
+  at: Date;
+  end: Date;
+  incoming: string[];
+}
+
+function changesIn(segments: readonly ScheduleSegment[]): Change[] {
+  const changes: Change[] = [];
+  for (let i = 1; i < segments.length; i += 1) {
+    const before = new Set(segments[i - 1]!.onCall.map((a) => a.memberId));
+    const after = segments[i]!.onCall.map((a) => a.memberId);
+    const same = before.size === after.length && after.every((id) => before.has(id));
+    if (same) continue;
+    changes.push({
+      layer: segments[i]!.layer,
+      at: segments[i]!.start,
+      end: segments[i]!.end,
+      incoming: after.filter((id) => !before.has(id)),
+    });
+  }
+  return changes;
+}
