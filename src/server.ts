@@ -46,7 +46,9 @@ import {
   TableOnCallSource,
 } from './store/alert-escalation-store';
 import { ALERT_TABLES, TableAlertRepository } from './store/alert-repository';
+import { ALERT_POLLER_TABLES, TableNhsPollerStore } from './store/alert-poller-store';
 import { EscalationJob } from './jobs/escalation-job';
+import { NhsAlertsPoller } from './jobs/nhs-alerts-poller';
 import { DecisionLog } from './app/risks/decision-log';
 import { RiskRegister } from './app/risks/risk-register';
 import { RiskSettings } from './app/risks/risk-settings';
@@ -73,6 +75,8 @@ export interface StartOptions {
 
 /** How often the escalation job looks for due timers. */
 const ESCALATION_TICK_MS = 15_000;
+/** How often the NHS cyber alerts API is polled (when NHS_CYBER_ALERTS_URL is set). */
+const NHS_POLL_MS = 5 * 60_000;
 
 /** How often the rota's jobs look for handovers, reminders and gaps. */
 const ROTA_TICK_MS = 60_000;
@@ -100,6 +104,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   await store.createTables([
     ...Object.values(ALERT_TABLES),
     ...Object.values(ALERT_ESCALATION_TABLES),
+    ...Object.values(ALERT_POLLER_TABLES),
   ]);
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
 
@@ -142,6 +147,19 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     instanceId: `${process.pid}@${config.host}`,
     logger,
   });
+
+  // Off unless NHS_CYBER_ALERTS_URL is set.
+  const nhsPoller =
+    config.nhsCyberAlertsUrl === undefined
+      ? undefined
+      : new NhsAlertsPoller({
+          baseUrl: config.nhsCyberAlertsUrl,
+          ingest: (incoming, actor) => alertService.ingest(incoming, actor),
+          store: new TableNhsPollerStore(store),
+          clock,
+          instanceId: `${process.pid}@${config.host}`,
+          logger,
+        });
 
   const adapter = createAdapter(config, logger);
   // The on-call rota (issue 4): use cases, Teams messages, jobs and calendar feeds.
@@ -242,6 +260,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   logger.info({ url, anonymousBot: config.bot.anonymous }, 'CTAC is listening');
   rotaJobs.start(ROTA_TICK_MS);
   escalationJob.start(ESCALATION_TICK_MS);
+  nhsPoller?.start(NHS_POLL_MS);
 
   return {
     url,
@@ -250,6 +269,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     async stop() {
       await rotaJobs.stop();
       await escalationJob.stop();
+      await nhsPoller?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
