@@ -1,0 +1,164 @@
+import { DateTime } from 'luxon';
+import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
+
+const { channel, personalChat, users } = PLAYGROUND;
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await E2eStack.start();
+  // Asha installs the app (so she is the first admin) and adds Ben as a member of an organisation.
+  await stack.install(channel);
+  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+  const orgForm = await ask(personalChat, users.asha.id, 'org add', 'Add an ICS organisation');
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
+    orgForm.messageId,
+  );
+  for (const person of [users.asha, users.ben]) {
+    const form = await ask(personalChat, users.asha.id, 'member add', 'Add a member');
+    await stack.execute(
+      personalChat,
+      users.asha.id,
+      'member.add',
+      {
+        aadObjectId: person.aadObjectId,
+        orgCode: 'RXC',
+        role: person === users.asha ? 'admin' : 'member',
+      },
+      form.messageId,
+    );
+  }
+}, 90_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Types a command and waits for the reply that contains `expect` (newer than anything before). */
+async function ask(
+  conversationId: string,
+  fromId: string,
+  text: string,
+  expectText: string,
+): Promise<BotMessage> {
+  const before = stack.messages.length;
+  await stack.say(conversationId, fromId, text, { mention: conversationId === channel });
+  return stack.waitForMessage(
+    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
+  );
+}
+
+test('when a lead sets up the primary rotation, then oncall and rota answer with the people and the gaps', async () => {
+  const form = await ask(personalChat, users.asha.id, 'rota setup', 'Set up the primary rotation');
+  const yesterday = DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!;
+  const saved = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'rota.setup',
+    {
+      layer: 'primary',
+      name: 'CTAC primary',
+      memberIds: `${users.asha.aadObjectId},${users.ben.aadObjectId}`,
+      shiftLength: 'daily',
+      handoverTime: '09:00',
+      startDate: yesterday,
+      etagPrimary: '',
+      etagSecondary: '',
+    },
+    form.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Set up the primary rotation "CTAC primary"');
+  expect(cardText(saved.value)).toContain('Asha Patel, Ben Okafor take daily shifts');
+
+  const onCall = await ask(personalChat, users.asha.id, 'oncall', 'On call now');
+  const text = cardText(onCall.cards);
+  expect(text).toMatch(/(Asha Patel|Ben Okafor) \(East Sussex Healthcare NHS Trust\)/);
+  expect(text).toMatch(/Until \d{1,2} \w{3} \d{4}, 09:00/);
+  expect(text).toContain('Nobody is on call'); // no secondary rotation yet
+
+  const rota = await ask(channel, users.ben.id, 'rota', 'The rota for the next 14 days');
+  expect(cardText(rota.cards)).toContain('GAP: nobody on call');
+  expect(cardText(rota.cards)).toContain('Ben Okafor (East Sussex Healthcare NHS Trust)');
+});
+
+test('when a member offers a shift and the other member accepts on the card, then the rota shows the swap', async () => {
+  const form = await ask(channel, users.asha.id, 'swap', 'Swap a shift');
+  const choices = findInput(form.cards[0], 'shift')['choices'] as {
+    title: string;
+    value: string;
+  }[];
+  expect(choices.length).toBeGreaterThan(0);
+  const shift = choices[0]!;
+
+  const proposed = await stack.execute(
+    form.conversationId,
+    users.asha.id,
+    'rota.swap.propose',
+    { shift: shift.value, toMemberId: users.ben.aadObjectId, note: 'Hospital appointment' },
+    form.messageId,
+  );
+  expect(cardText(proposed.value)).toContain('Swap: Asha Patel asks Ben Okafor to take a shift');
+  expect(cardText(proposed.value)).toContain('Waiting for an answer.');
+  const swapId = (proposed.value!['actions'] as { data: { swapId: string } }[])[0]!.data.swapId;
+
+  // Chloë is not a CTAC member: pressing Accept on the card changes nothing.
+  const forged = await stack.execute(
+    form.conversationId,
+    users.chloe.id,
+    'rota.swap.accept',
+    { swapId },
+    form.messageId,
+  );
+  expect(cardText(forged.value)).toContain('Only CTAC members can answer swaps');
+
+  const accepted = await stack.execute(
+    form.conversationId,
+    users.ben.id,
+    'rota.swap.accept',
+    { swapId },
+    form.messageId,
+  );
+  expect(cardText(accepted.value)).toContain('Accepted: the rota has changed.');
+  expect(cardText(accepted.value)).toContain('by Ben Okafor');
+
+  const rota = await ask(channel, users.asha.id, 'rota', 'The rota for the next 14 days');
+  expect(cardText(rota.cards)).toContain(
+    'Ben Okafor (East Sussex Healthcare NHS Trust), covering for Asha Patel',
+  );
+});
+
+test('when someone types dates the bot cannot read, then it explains what to type', async () => {
+  const help = await ask(
+    personalChat,
+    users.asha.id,
+    'leave next blue moon',
+    'I could not read those dates',
+  );
+  expect(cardText(help.cards)).toContain('tomorrow 9am to Fri 17:00');
+});
+
+test('when a member marks leave in words, then it is confirmed in UK time', async () => {
+  const saved = await ask(
+    personalChat,
+    users.asha.id,
+    'leave 1/12/2030 to 5/12/2030',
+    'Leave saved',
+  );
+  expect(cardText(saved.cards)).toContain('1 Dec 2030, 00:00 to 6 Dec 2030, 00:00');
+});
+
+function findInput(card: unknown, id: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const n = node as Record<string, unknown>;
+    if (n['id'] === id) found = n;
+    else Object.values(n).forEach(walk);
+  };
+  walk(card);
+  if (!found) throw new Error(`no input ${id} in the card`);
+  return found;
+}
