@@ -5,6 +5,8 @@ import { AlertEscalation } from './app/alerts/alert-escalation';
 import { alertIdGenerator } from './app/alerts/alert-ids';
 import { AlertService } from './app/alerts/alert-service';
 import { LoggingAlertNotifier } from './app/alerts/logging-notifier';
+import { FirstOnCallSource } from './app/alerts/on-call-fallback';
+import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
 import { Directory } from './app/directory';
 import { randomBytes } from 'crypto';
@@ -120,7 +122,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const alertRepository = new TableAlertRepository(store);
   const alertNotifier: AlertNotifier = opts.alertNotifier ?? new LoggingAlertNotifier(logger);
   const escalationTimers = new TableEscalationTimerStore(store);
-  const onCall: OnCallSource = new TableOnCallSource(store);
+  // Who is on call: the rota (issue 4), and the admins' interim list where the rota has a gap.
+  const onCall: OnCallSource = new FirstOnCallSource([
+    () => rotaOnCall,
+    () => new TableOnCallSource(store),
+  ]);
   const alertEscalation = new AlertEscalation({
     alerts: alertRepository,
     notifier: alertNotifier,
@@ -175,6 +181,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     ids: uuidGenerator,
   });
+  const rotaOnCall = new RotaOnCallSource(rota);
   const rotaNotifier = new TeamsRotaNotifier(
     adapter,
     config.bot.appId ?? '',
