@@ -1,0 +1,92 @@
+import {
+  defaultPolicies,
+  normalisePolicy,
+  SEVERITY_RANKS,
+  type EscalationPolicy,
+  type SeverityRank,
+} from '../../domain/alerts';
+import type { Member } from '../../domain/people/member';
+import { CtacError } from '../../domain/shared/errors';
+import type { Directory } from '../directory';
+import type { MemberRepository } from '../ports';
+import type { EscalationPolicyStore, OnCallListStore } from './escalation-ports';
+
+/** A severity's policy and whether admins changed it from the default. */
+export interface PolicyView {
+  rank: SeverityRank;
+  policy: EscalationPolicy;
+  isDefault: boolean;
+}
+
+/** Admins' alert settings: escalation policies per severity, and the interim on-call list. */
+export class AlertSettings {
+  constructor(
+    private readonly deps: {
+      policies: EscalationPolicyStore;
+      onCallList: OnCallListStore;
+      members: MemberRepository;
+      directory: Pick<Directory, 'require'>;
+    },
+  ) {}
+
+  /** Every severity's policy, most severe first. */
+  async policies(actor: Member | undefined): Promise<PolicyView[]> {
+    this.deps.directory.require(actor, 'member', 'see escalation policies');
+    const set = await this.deps.policies.all();
+    return SEVERITY_RANKS.map((rank) => ({
+      rank,
+      policy: set[rank] ?? defaultPolicies[rank],
+      isDefault: !set[rank],
+    }));
+  }
+
+  /**
+   * Replaces a severity's policy (admins). Throws a `validation` CtacError listing every problem,
+   * including members named in a step who are not in CTAC.
+   */
+  async setPolicy(
+    actor: Member | undefined,
+    rank: SeverityRank,
+    input: unknown,
+  ): Promise<EscalationPolicy> {
+    this.deps.directory.require(actor, 'admin', 'change escalation policies');
+    if (!SEVERITY_RANKS.includes(rank))
+      throw new CtacError('validation', 'Please check the escalation policy.', [
+        `"${String(rank).slice(0, 20)}" is not a severity (${SEVERITY_RANKS.join(', ')}).`,
+      ]);
+    const policy = normalisePolicy(input);
+    const problems: string[] = [];
+    for (const [i, step] of policy.steps.entries())
+      for (const target of step.targets)
+        if (target.kind === 'member' && !(await this.deps.members.get(target.memberId)))
+          problems.push(`Step ${i + 1}: ${target.memberId} is not a CTAC member.`);
+    if (problems.length)
+      throw new CtacError('validation', 'Please check the escalation policy.', problems);
+    await this.deps.policies.set(rank, policy);
+    return policy;
+  }
+
+  /** The interim on-call list, primary first, as members. */
+  async onCallList(actor: Member | undefined): Promise<Member[]> {
+    this.deps.directory.require(actor, 'member', 'see who is on call');
+    const ids = await this.deps.onCallList.get();
+    const found = await Promise.all(ids.map((id) => this.deps.members.get(id)));
+    return found.filter((m): m is Member => m !== undefined);
+  }
+
+  /** Sets the interim on-call list (admins): Entra object ids of members, primary first. */
+  async setOnCallList(actor: Member | undefined, memberIds: string[]): Promise<Member[]> {
+    this.deps.directory.require(actor, 'admin', 'set who is on call');
+    const ids = [...new Set(memberIds.map((id) => id.trim().toLowerCase()).filter(Boolean))];
+    const problems: string[] = [];
+    if (ids.length > 10) problems.push('List at most 10 people.');
+    const members = await Promise.all(ids.map((id) => this.deps.members.get(id)));
+    members.forEach((m, i) => {
+      if (!m) problems.push(`${ids[i].slice(0, 64)} is not a CTAC member.`);
+    });
+    if (problems.length)
+      throw new CtacError('validation', 'Please check who is on call.', problems);
+    await this.deps.onCallList.set(ids);
+    return members as Member[];
+  }
+}
