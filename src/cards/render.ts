@@ -4,7 +4,13 @@ import * as ACData from 'adaptivecards-templating';
 import { fromRoot } from '../paths';
 
 /** An Adaptive Card as Teams receives it. */
-export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; [key: string]: unknown };
+export type AdaptiveCard = {
+  type: 'AdaptiveCard';
+  version: string;
+  body?: unknown[];
+  actions?: unknown[];
+  [key: string]: unknown;
+};
 
 const templates = new Map<string, ACData.Template>();
 
