@@ -21,6 +21,9 @@ import { formatUkDateTime } from '../domain/shared/time';
 const HOUR_MS = 3_600_000;
 /** A handover missed while no instance ran is still announced if it was this recent. */
 const CATCH_UP_MS = HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** How far past its start a gap's end is looked for. */
+const GAP_LOOKAHEAD_DAYS = 31;
 
 export interface RotaJobsDeps {
   rota: RotaService;
@@ -182,9 +185,10 @@ export class RotaJobs {
       if (gap.start.getTime() <= from.getTime() || gap.start.getTime() > horizon) continue;
       if (!(await this.claim(`gap:${gap.layer}:${gap.start.toISOString()}`, now))) continue;
       const people = await this.deps.rota.people();
+      const end = await this.gapEnd(gap);
       const card = announcementCard({
         title: `Nobody is ${gap.layer} on call from ${formatUkDateTime(gap.start)}`,
-        text: `The ${gap.layer} rota has a gap ${formatRange(gap.start, gap.end)} (UK time). Please arrange cover: "cover @person <from> to <to>", or change the rotation with "rota setup".`,
+        text: `The ${gap.layer} rota has a gap ${end ? formatRange(gap.start, end) : `from ${formatUkDateTime(gap.start)} for more than ${GAP_LOOKAHEAD_DAYS} days`} (UK time). Please arrange cover: "cover @person <from> to <to>", or change the rotation with "rota setup".`,
         style: 'attention',
       });
       const leads = [...people.values()].filter((p) => hasRole(p, 'lead'));
@@ -196,6 +200,16 @@ export class RotaJobs {
       sent += 1;
     }
     return sent;
+  }
+
+  /** Where a gap really ends: the job's window may cut it short. Undefined if not within the lookahead. */
+  private async gapEnd(gap: { layer: RotaLayer; start: Date }): Promise<Date | undefined> {
+    const limit = new Date(gap.start.getTime() + GAP_LOOKAHEAD_DAYS * DAY_MS);
+    const { gaps } = await this.deps.rota.schedule(gap.start, limit);
+    const whole = gaps.find(
+      (g) => g.layer === gap.layer && g.start.getTime() === gap.start.getTime(),
+    );
+    return whole && whole.end.getTime() < limit.getTime() ? whole.end : undefined;
   }
 
   private claim(key: string, now: Date): Promise<boolean> {

@@ -148,7 +148,7 @@ test('when someone is on call, then the oncall card names them, their organisati
 });
 
 test('when a swap is answered, then its card shows the outcome and no buttons', () => {
-  const open = swapCard(swap, people) as { actions: { verb: string }[] };
+  const open = swapCard(swap, people) as unknown as { actions: { verb: string }[] };
   expect(open.actions.map((a) => a.verb)).toEqual([
     'rota.swap.accept',
     'rota.swap.decline',
@@ -158,7 +158,7 @@ test('when a swap is answered, then its card shows the outcome and no buttons', 
   const accepted = swapCard(
     { ...swap, status: 'accepted', decidedBy: BOB, decidedAt: from },
     people,
-  ) as { actions: unknown[] };
+  ) as unknown as { actions: unknown[] };
   expect(accepted.actions).toEqual([]);
   expect(cardText(accepted)).toContain('Accepted: the rota has changed.');
   expect(cardText(accepted)).toContain('by Bob Jones, 28 Nov 2026, 12:00');

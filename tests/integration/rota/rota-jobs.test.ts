@@ -1,0 +1,202 @@
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { Directory } from '../../../src/app/directory';
+import { RotaService } from '../../../src/app/rota/rota-service';
+import { createAdapter } from '../../../src/bot/adapter';
+import { TeamsRotaNotifier } from '../../../src/bot/rota/rota-notifier';
+import { loadConfig } from '../../../src/config';
+import type { Member } from '../../../src/domain/people/member';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import { RotaJobs } from '../../../src/jobs/rota-jobs';
+import { createLogger } from '../../../src/logger';
+import {
+  TableConversationRepository,
+  TableMemberRepository,
+  TableOrganisationRepository,
+} from '../../../src/store/directory-repositories';
+import {
+  ROTA_TABLES,
+  TableJobClaims,
+  TableLeaveRepository,
+  TableOverrideRepository,
+  TableRotationRepository,
+  TableSwapRepository,
+} from '../../../src/store/rota-repositories';
+import type { TableStore } from '../../../src/store/tables';
+import { cardText } from '../../helpers/stack';
+import { startTestStore } from '../../helpers/azurite';
+
+/** A stand-in for the Teams connector: records each message the bot sends to a conversation. */
+interface Sent {
+  conversationId: string;
+  text: string;
+}
+let connector: Server;
+let connectorUrl: string;
+const sent: Sent[] = [];
+
+const person = (id: string, name: string, role: Member['role']): Member => ({
+  aadObjectId: id,
+  name,
+  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
+  orgCode: 'RXC',
+  role,
+  addedAt: '2026-11-01T00:00:00Z',
+  addedBy: 'test',
+});
+const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
+const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
+const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
+
+let store: TableStore;
+let stopStore: () => Promise<void>;
+let clock: FakeClock;
+let rota: RotaService;
+let notifier: TeamsRotaNotifier;
+
+const jobs = (instanceId: string) =>
+  new RotaJobs({
+    rota,
+    claims: new TableJobClaims(store),
+    notifier,
+    clock,
+    logger: createLogger('silent'),
+    reminderLeadMs: 60 * 60_000,
+    gapNoticeMs: 48 * 3_600_000,
+    instanceId,
+  });
+
+beforeAll(async () => {
+  connector = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      if (req.method === 'POST' && m) {
+        const activity = JSON.parse(body);
+        sent.push({
+          conversationId: decodeURIComponent(m[1]!),
+          text: cardText(activity.attachments?.map((a: { content: unknown }) => a.content)),
+        });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `activity-${sent.length}` }));
+    });
+  });
+  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+  connectorUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+
+  ({ store, stop: stopStore } = await startTestStore());
+  await store.createTables(Object.values(ROTA_TABLES));
+  const members = new TableMemberRepository(store);
+  const organisations = new TableOrganisationRepository(store);
+  await organisations.create({
+    code: 'RXC',
+    name: 'East Sussex Healthcare NHS Trust',
+    isOes: true,
+    createdAt: '2026-11-01T00:00:00Z',
+    createdBy: 'test',
+  });
+  for (const m of [JANE, BOB, LEE]) await members.put(m);
+  const conversations = new TableConversationRepository(store);
+  const reference = (id: string) => ({
+    channelId: 'msteams',
+    serviceUrl: connectorUrl,
+    conversation: { id },
+    bot: { id: 'ctac-bot', name: 'CTAC' },
+  });
+  await conversations.save({
+    kind: 'channel',
+    id: 'ics-cyber-channel',
+    reference: reference('ics-cyber-channel'),
+    updatedAt: '2026-11-01T00:00:00Z',
+  });
+  for (const m of [BOB, LEE])
+    await conversations.save({
+      kind: 'personal',
+      id: m.aadObjectId,
+      reference: reference(`personal-${m.name}`),
+      updatedAt: '2026-11-01T00:00:00Z',
+    });
+
+  clock = new FakeClock('2026-11-28T07:30:00Z');
+  rota = new RotaService({
+    rotations: new TableRotationRepository(store),
+    overrides: new TableOverrideRepository(store),
+    leave: new TableLeaveRepository(store),
+    swaps: new TableSwapRepository(store),
+    directory: new Directory(organisations, members, clock, []),
+    members,
+    organisations,
+    clock,
+    ids: { next: () => `id-${Math.random().toString(36).slice(2)}` },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', TABLES_CONNECTION_STRING: 'unused' });
+  notifier = new TeamsRotaNotifier(
+    createAdapter(config, createLogger('silent')),
+    '',
+    conversations,
+    createLogger('silent'),
+  );
+  // Jane and Bob take daily primary shifts handing over at 09:00; Jane is away on the 29th.
+  await rota.setupRotation(LEE, {
+    name: 'CTAC primary',
+    layer: 'primary',
+    memberIds: [JANE.aadObjectId, BOB.aadObjectId],
+    shiftLength: 'daily',
+    handoverTime: '09:00',
+    startDate: '2026-11-27',
+  });
+  await rota.addLeave(JANE, {
+    start: new Date('2026-11-29T09:00:00Z'),
+    end: new Date('2026-11-30T09:00:00Z'),
+  });
+});
+afterAll(async () => {
+  await stopStore();
+  await new Promise((r) => connector.close(r));
+});
+
+const to = (conversationId: string) => sent.filter((s) => s.conversationId === conversationId);
+
+test('when a gap is less than 48 hours away, then the leads are told once, however many instances tick', async () => {
+  const first = await jobs('instance-a').tick();
+  const second = await jobs('instance-b').tick();
+  expect(first).toEqual({ handovers: 0, reminders: 0, gaps: 1 });
+  expect(second).toEqual({ handovers: 0, reminders: 0, gaps: 0 });
+  expect(to('personal-Lee Lead').map((s) => s.text)).toEqual([
+    expect.stringContaining('Nobody is primary on call from 29 Nov 2026, 09:00'),
+  ]);
+  expect(to('personal-Lee Lead')[0]!.text).toContain('29 Nov 2026, 09:00 to 30 Nov 2026, 09:00');
+});
+
+test('when the reminder lead time before a shift comes, then the incoming person gets one 1:1 reminder', async () => {
+  clock.set('2026-11-28T08:00:00Z');
+  const a = jobs('instance-a');
+  expect(await a.tick()).toEqual({ handovers: 0, reminders: 1, gaps: 0 });
+  expect(await a.tick()).toEqual({ handovers: 0, reminders: 0, gaps: 0 });
+  expect(to('personal-Bob Jones').map((s) => s.text)).toEqual([
+    expect.stringContaining('You are primary on call from 28 Nov 2026, 09:00'),
+  ]);
+  expect(to('personal-Bob Jones')[0]!.text).toContain('28 Nov 2026, 09:00 to 29 Nov 2026, 09:00');
+});
+
+test('when the handover time passes, then the channel hears once who is now on call, even after a restart', async () => {
+  clock.set('2026-11-28T09:00:30Z');
+  const [a, b] = await Promise.all([jobs('instance-a').tick(), jobs('instance-b').tick()]);
+  expect(a.handovers + b.handovers).toBe(1);
+  clock.set('2026-11-28T09:05:00Z');
+  expect((await jobs('restarted').tick()).handovers).toBe(0);
+  const posts = to('ics-cyber-channel');
+  expect(posts).toHaveLength(1);
+  expect(posts[0]!.text).toContain('Handover: who is on call now');
+  expect(posts[0]!.text).toContain('Bob Jones (East Sussex Healthcare NHS Trust)');
+  expect(posts[0]!.text).toContain('29 Nov 2026, 09:00');
+});
+
+test('when the app was down over a handover for more than an hour, then it does not announce a stale handover', async () => {
+  clock.set('2026-11-29T10:30:00Z');
+  const before = to('ics-cyber-channel').length;
+  expect((await jobs('instance-a').tick()).handovers).toBe(0);
+  expect(to('ics-cyber-channel')).toHaveLength(before);
+});
