@@ -60,11 +60,16 @@ import { uuidGenerator } from './domain/shared/ids';
 import { DECISION_TABLE, TableDecisionRepository } from './store/decision-repository';
 import { RISK_SETTINGS_TABLE, TableRiskPolicyRepository } from './store/risk-policy-repository';
 import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
+import { entraVerifier, type TokenVerifier } from './api/auth-bearer';
+import { createDevIssuer, type DevIssuer } from './api/auth-dev-issuer';
+import { registersRouter } from './api/registers-routes';
 
 export interface RunningApp {
   url: string;
   port: number;
   store: TableStore;
+  /** Outside production: signs bearer tokens the API accepts (tests, local tab). */
+  devIssuer?: DevIssuer;
   stop(): Promise<void>;
 }
 
@@ -239,6 +244,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     }),
   ];
   features.push(rotaFeature({ rota, logger, calendar: calendarFeeds, notifier: rotaNotifier }));
+  // Bearer tokens for the API (src/api/auth-bearer.ts): Entra ID in production, a local issuer elsewhere.
+  const devIssuer = config.env === 'production' ? undefined : await createDevIssuer();
+  const tokenVerifier: TokenVerifier = devIssuer
+    ? devIssuer.verifier
+    : entraVerifier(config.bot.tenantId ?? '', apiAudiences(config));
   const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({
@@ -247,6 +257,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     checkStore: () => store.ping(),
     tabDir: fromRoot('src', 'tab', 'public'),
     routes: [
+      registersRouter({
+        verifier: tokenVerifier,
+        directory,
+        register: riskRegister,
+        decisions: decisionLog,
+        clock,
+      }),
       calendarRoutes(calendarFeeds, logger),
       alertsWebhookRouter({
         secret: config.webhookSecret,
@@ -273,6 +290,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     url,
     port,
     store,
+    devIssuer,
     async stop() {
       await rotaJobs.stop();
       await escalationJob.stop();
@@ -284,6 +302,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await azurite?.stop();
     },
   };
+}
+
+/** Audiences of the tab's SSO tokens: `api://<public host>/<bot id>` and the bare bot id. */
+function apiAudiences(config: Config): string[] {
+  const appId = config.bot.appId ?? '';
+  const host = config.publicUrl ? new URL(config.publicUrl).host : '';
+  return host ? [`api://${host}/${appId}`, appId] : [appId];
 }
 
 /** `npm run serve`: the app alone. */

@@ -70,6 +70,12 @@ export class DecisionLog {
     return markSuperseded(await this.decisions.listRecent(limit));
   }
 
+  /** The whole log, superseded decisions too, for the export (leads). */
+  async listAll(caller: Member | undefined): Promise<Decision[]> {
+    this.directory.require(caller, 'lead', 'export the decision log');
+    return this.decisions.listAll();
+  }
+
   /** Writes a decision made elsewhere (an escalation decided on a risk); a second write of the same id is a no-op. */
   async record(decision: Decision): Promise<void> {
     await this.decisions.create(decision);
