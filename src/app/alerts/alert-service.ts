@@ -145,6 +145,8 @@ export class AlertService {
       (saved) => {
         stored = saved;
       },
+      // Paging re-renders the card once the page is recorded.
+      { refresh: false },
     );
     if (!outcome.ok || !stored) return outcome;
     const paged = await this.deps.escalation.pageStep(
@@ -184,6 +186,7 @@ export class AlertService {
     doing: string,
     apply: (alert: Alert, actor: Actor, now: Date) => AlertOutcome,
     onSaved?: (stored: StoredAlert) => void,
+    opts: { refresh: boolean } = { refresh: true },
   ): Promise<AlertOutcome> {
     const member = this.deps.directory.require(caller.member, 'member', doing);
     const actor = actorOf(member, caller.source);
@@ -196,7 +199,7 @@ export class AlertService {
       const saved = await this.deps.alerts.update(outcome.alert, stored.etag);
       if (!saved.ok) continue;
       onSaved?.(saved.value);
-      await this.afterChange(saved.value.alert, now);
+      await this.afterChange(saved.value.alert, now, opts.refresh);
       return { ...outcome, alert: saved.value.alert };
     }
     throw new CtacError(
@@ -205,8 +208,9 @@ export class AlertService {
     );
   }
 
-  private async afterChange(alert: Alert, now: Date): Promise<void> {
+  private async afterChange(alert: Alert, now: Date, refresh = true): Promise<void> {
     await this.deps.escalation.scheduleAfterChange(alert, now);
+    if (!refresh) return;
     await this.deps.notifier
       .refreshCard(alert)
       .catch((err) =>

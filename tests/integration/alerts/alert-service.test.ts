@@ -151,4 +151,6 @@ test('when a member presses Escalate now, then the next step is recorded and its
   expect(kinds).toEqual(['raised', 'escalated', 'paged']);
   const paged = outcome.ok ? outcome.alert.timeline[2] : undefined;
   expect(paged).toMatchObject({ recipients: [{ id: people.sam.aadObjectId, name: 'Sam Patel' }] });
+  // The card is re-rendered once, showing the escalation and who was paged.
+  expect(w.notifier.of('refresh')).toEqual([{ kind: 'refresh', alertId: alert.id }]);
 });
