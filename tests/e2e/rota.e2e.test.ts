@@ -162,3 +162,48 @@ function findInput(card: unknown, id: string): Record<string, unknown> {
   if (!found) throw new Error(`no input ${id} in the card`);
   return found;
 }
+
+test('when a member asks for their calendar links, then the link serves their shifts as an iCalendar feed', async () => {
+  const reply = await ask(personalChat, users.asha.id, 'rota calendar', 'Your rota calendar links');
+  const links = [...cardText(reply.cards).matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
+  expect(links).toHaveLength(2);
+  const res = await fetch(links[0]!);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
+  expect(await res.text()).toContain('SUMMARY:CTAC on call (primary): Asha Patel');
+});
+
+test('when a member covers someone from the form, then it is confirmed; making someone else cover is refused', async () => {
+  const form = await ask(channel, users.ben.id, 'cover', 'Cover a shift');
+  const saved = await stack.execute(
+    form.conversationId,
+    users.ben.id,
+    'rota.cover',
+    {
+      memberId: users.ben.aadObjectId,
+      coveredMemberId: users.asha.aadObjectId,
+      from: 'tomorrow 9am',
+      to: '17:00',
+      note: '',
+    },
+    form.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Ben Okafor covers Asha Patel');
+  expect(cardText(saved.value)).toMatch(
+    /From \d{1,2} \w{3} \d{4}, 09:00 to \d{1,2} \w{3} \d{4}, 17:00/,
+  );
+
+  const forged = await stack.execute(
+    form.conversationId,
+    users.ben.id,
+    'rota.cover',
+    {
+      memberId: users.asha.aadObjectId,
+      coveredMemberId: users.ben.aadObjectId,
+      from: 'tomorrow 9am',
+      to: '17:00',
+    },
+    form.messageId,
+  );
+  expect(cardText(forged.value)).toContain('only a lead can arrange cover by someone else');
+});
