@@ -44,6 +44,12 @@ export interface AlertNotifier {
   page(memberAadObjectId: string, alert: Alert): Promise<void>;
   /** A message in the alert's channel thread (e.g. an overdue HSA reminder). */
   replyInThread(alert: Alert, text: string): Promise<void>;
+  /**
+   * Optional: a message in the alert's thread that @mentions these members (Entra object ids), such as
+   * an overdue HSA response reminder to an organisation's members. Where it is missing, replyInThread
+   * is used with the members' names in the text.
+   */
+  replyInThreadMentioning?(alert: Alert, text: string, memberAadObjectIds: string[]): Promise<void>;
 }
 
 /** Until the rota lands (issue 4), who is on call is an ordered list admins set. */
