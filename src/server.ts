@@ -51,6 +51,12 @@ import { ALERT_TABLES, TableAlertRepository } from './store/alert-repository';
 import { ALERT_POLLER_TABLES, TableNhsPollerStore } from './store/alert-poller-store';
 import { EscalationJob } from './jobs/escalation-job';
 import { NhsAlertsPoller } from './jobs/nhs-alerts-poller';
+import { HsaReminderJob } from './jobs/hsa-reminder-job';
+import { HsaResponses } from './app/alerts/hsa-responses';
+import {
+  HSA_RESPONSE_TABLES,
+  TableHsaResponseRepository,
+} from './store/alert-hsa-response-repository';
 import { DecisionLog } from './app/risks/decision-log';
 import { RiskRegister } from './app/risks/risk-register';
 import { RiskSettings } from './app/risks/risk-settings';
@@ -84,6 +90,8 @@ export interface StartOptions {
 const ESCALATION_TICK_MS = 15_000;
 /** How often the NHS cyber alerts API is polled (when NHS_CYBER_ALERTS_URL is set). */
 const NHS_POLL_MS = 5 * 60_000;
+/** How often overdue HSA responses are looked for. */
+const HSA_REMINDER_MS = 10 * 60_000;
 
 /** How often the rota's jobs look for handovers, reminders and gaps. */
 const ROTA_TICK_MS = 60_000;
@@ -112,6 +120,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(ALERT_TABLES),
     ...Object.values(ALERT_ESCALATION_TABLES),
     ...Object.values(ALERT_POLLER_TABLES),
+    ...Object.values(HSA_RESPONSE_TABLES),
   ]);
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
 
@@ -159,6 +168,17 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     logger,
   });
 
+  const hsaResponses = new HsaResponses({
+    alerts: alertRepository,
+    responses: new TableHsaResponseRepository(store),
+    organisations: new TableOrganisationRepository(store),
+    members,
+    directory,
+    notifier: alertNotifier,
+    clock,
+    logger,
+  });
+  const hsaReminderJob = new HsaReminderJob({ responses: hsaResponses, clock, logger });
   // Off unless NHS_CYBER_ALERTS_URL is set.
   const nhsPoller =
     config.nhsCyberAlertsUrl === undefined
@@ -285,6 +305,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   rotaJobs.start(ROTA_TICK_MS);
   escalationJob.start(ESCALATION_TICK_MS);
   nhsPoller?.start(NHS_POLL_MS);
+  hsaReminderJob.start(HSA_REMINDER_MS);
 
   return {
     url,
@@ -295,6 +316,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await rotaJobs.stop();
       await escalationJob.stop();
       await nhsPoller?.stop();
+      await hsaReminderJob.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

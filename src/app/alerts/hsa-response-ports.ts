@@ -1,0 +1,28 @@
+import type { HsaResponse, HsaResponseEvent } from '../../domain/alerts';
+import type { Conditional } from '../ports';
+
+/** An organisation's stored response to an HSA, with the ETag its next change must match. */
+export interface StoredHsaResponse {
+  response: HsaResponse;
+  etag: string;
+}
+
+/** Every ICS organisation's response to each HSA, and the audit trail of changes to them. */
+export interface HsaResponseRepository {
+  /** Every stored response to the HSA (organisations that have said nothing have none). */
+  list(alertId: string): Promise<StoredHsaResponse[]>;
+  get(alertId: string, orgCode: string): Promise<StoredHsaResponse | undefined>;
+  /**
+   * Saves the response and its event in one transaction: creates it when `etag` is undefined (a lost
+   * race is `exists`), else replaces it if unchanged since `etag` (a lost race is `conflict`).
+   */
+  save(
+    response: HsaResponse,
+    event: HsaResponseEvent,
+    etag: string | undefined,
+  ): Promise<Conditional<StoredHsaResponse>>;
+  /** Every event about the HSA's responses, oldest first. */
+  events(alertId: string): Promise<HsaResponseEvent[]>;
+  /** Records that a reminder was sent; false if it had been already (by any instance). */
+  markReminded(alertId: string, reminderKey: string, at: Date): Promise<boolean>;
+}

@@ -1,0 +1,210 @@
+import type { Logger } from 'pino';
+import {
+  acknowledgeHsa,
+  giveHsaUpdate,
+  hsaResponseDueDates,
+  newHsaResponse,
+  overdueItems,
+  setApplicability,
+  setRemediation,
+  type Alert,
+  type HsaApplicability,
+  type HsaRemediation,
+  type HsaResponse,
+  type HsaResponseDueDates,
+  type HsaResponseOutcome,
+  type OverdueItem,
+} from '../../domain/alerts';
+import type { Member } from '../../domain/people/member';
+import type { Clock } from '../../domain/shared/clock';
+import { CtacError } from '../../domain/shared/errors';
+import type { Directory } from '../directory';
+import type { MemberRepository, OrganisationRepository } from '../ports';
+import type { AlertCaller } from './alert-service';
+import type { HsaResponseRepository } from './hsa-response-ports';
+import type { AlertNotifier, AlertRepository } from './ports';
+
+/** What an organisation does to its response from the HSA card. */
+export type HsaResponseChange =
+  | { kind: 'acknowledge' }
+  | { kind: 'applicability'; value: HsaApplicability }
+  | { kind: 'remediation'; value: HsaRemediation }
+  | { kind: 'update'; note: string };
+
+/** One organisation's line on the HSA card: its response, deadlines and what is overdue now. */
+export interface HsaResponseLine {
+  orgCode: string;
+  orgName: string;
+  response: HsaResponse;
+  due: HsaResponseDueDates;
+  overdue: OverdueItem[];
+}
+
+export interface HsaResponsesDeps {
+  alerts: Pick<AlertRepository, 'get' | 'listOpen'>;
+  responses: HsaResponseRepository;
+  organisations: OrganisationRepository;
+  members: MemberRepository;
+  directory: Pick<Directory, 'require'>;
+  notifier: AlertNotifier;
+  clock: Clock;
+  logger?: Pick<Logger, 'info' | 'error'>;
+}
+
+/**
+ * Each ICS organisation's response to an HSA: a member sets their own organisation's, and overdue
+ * responses get one reminder each in the HSA's thread, mentioning that organisation's members.
+ */
+export class HsaResponses {
+  constructor(private readonly deps: HsaResponsesDeps) {}
+
+  /** Every ICS organisation's response to the HSA, with deadlines and what is overdue, by code. */
+  async lines(alertId: string, now: Date = this.deps.clock.now()): Promise<HsaResponseLine[]> {
+    const alert = await this.hsa(alertId);
+    return this.linesFor(alert, now);
+  }
+
+  /**
+   * Changes the caller's own organisation's response. A member with no organisation, or someone who
+   * is not a member, changes nothing. A lost race is re-read once, so the answer reflects the winner.
+   */
+  async respond(
+    caller: AlertCaller,
+    alertId: string,
+    change: HsaResponseChange,
+  ): Promise<HsaResponseOutcome> {
+    const member = this.deps.directory.require(
+      caller.member,
+      'member',
+      'respond to HSAs for their organisation',
+    );
+    if (!member.orgCode)
+      throw new CtacError(
+        'forbidden',
+        'You are not linked to an ICS organisation yet. Ask an admin to set your organisation.',
+      );
+    const alert = await this.hsa(alertId);
+    const actor = { id: member.aadObjectId, name: member.name, source: caller.source };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const stored = await this.deps.responses.get(alert.id, member.orgCode);
+      const current = stored?.response ?? newHsaResponse(alert.id, member.orgCode);
+      const now = this.deps.clock.now();
+      const outcome = apply(current, change, actor, now);
+      if (!outcome.ok) return outcome;
+      const saved = await this.deps.responses.save(outcome.response, outcome.event, stored?.etag);
+      if (!saved.ok) continue;
+      await this.deps.notifier
+        .refreshCard(alert)
+        .catch((err) =>
+          this.deps.logger?.error({ err, alertId }, 'refreshing the HSA card failed'),
+        );
+      return outcome;
+    }
+    throw new CtacError(
+      'conflict',
+      `Someone else from ${member.orgCode} changed this response at the same moment. Please look at the card and try again.`,
+    );
+  }
+
+  /**
+   * Sends one reminder per overdue item (acknowledgement, update, patch) per organisation per HSA
+   * in the HSA's thread, mentioning that organisation's members. Claimed in Table Storage first, so
+   * several instances remind once. Answers how many reminders were sent.
+   */
+  async remindOverdue(now: Date = this.deps.clock.now()): Promise<number> {
+    const hsas = (await this.deps.alerts.listOpen()).filter((a) => a.source === 'hsa');
+    if (hsas.length === 0) return 0;
+    const members = await this.deps.members.list();
+    let sent = 0;
+    for (const alert of hsas)
+      for (const line of await this.linesFor(alert, now))
+        for (const item of line.overdue) {
+          const key = `${line.orgCode}~${item.kind}~${item.dueAt}`;
+          if (!(await this.deps.responses.markReminded(alert.id, key, now))) continue;
+          const people = members.filter((m) => m.orgCode === line.orgCode);
+          await this.remind(alert, item, people);
+          sent++;
+        }
+    return sent;
+  }
+
+  private async remind(alert: Alert, item: OverdueItem, people: Member[]): Promise<void> {
+    const text = `Reminder for ${alert.dedupKey}: ${item.message} Please update your organisation's response on the card.`;
+    try {
+      if (this.deps.notifier.replyInThreadMentioning && people.length > 0)
+        await this.deps.notifier.replyInThreadMentioning(
+          alert,
+          text,
+          people.map((p) => p.aadObjectId),
+        );
+      else
+        await this.deps.notifier.replyInThread(
+          alert,
+          people.length ? `${people.map((p) => p.name).join(', ')}: ${text}` : text,
+        );
+    } catch (err) {
+      this.deps.logger?.error({ err, alertId: alert.id }, 'sending an HSA reminder failed');
+    }
+  }
+
+  private async linesFor(alert: Alert, now: Date): Promise<HsaResponseLine[]> {
+    const [orgs, stored] = await Promise.all([
+      this.deps.organisations.list(),
+      this.deps.responses.list(alert.id),
+    ]);
+    const byOrg = new Map(stored.map((s) => [s.response.orgCode, s.response]));
+    return orgs
+      .map((org) => {
+        const response = byOrg.get(org.code) ?? newHsaResponse(alert.id, org.code);
+        return {
+          orgCode: org.code,
+          orgName: org.name,
+          response,
+          due: hsaResponseDueDates(response, alert),
+          overdue: overdueItems(response, alert, now),
+        };
+      })
+      .sort((a, b) => a.orgCode.localeCompare(b.orgCode));
+  }
+
+  private async hsa(alertId: string): Promise<Alert> {
+    const alert = (await this.deps.alerts.get(alertId))?.alert;
+    if (!alert)
+      throw new CtacError(
+        'not_found',
+        `There is no alert ${String(alertId).slice(0, 40)}. The card may be out of date.`,
+      );
+    if (alert.source !== 'hsa')
+      throw new CtacError(
+        'bad_request',
+        'Organisations respond to High Severity Alerts only; this is an incident alert.',
+      );
+    return alert;
+  }
+}
+
+function apply(
+  response: HsaResponse,
+  change: HsaResponseChange,
+  actor: Parameters<typeof acknowledgeHsa>[1],
+  now: Date,
+): HsaResponseOutcome {
+  switch (change.kind) {
+    case 'acknowledge':
+      return acknowledgeHsa(response, actor, now);
+    case 'applicability':
+      return setApplicability(response, change.value, actor, now);
+    case 'remediation':
+      return setRemediation(response, change.value, actor, now);
+    case 'update':
+      return giveHsaUpdate(response, String(change.note ?? ''), actor, now);
+    default:
+      // Forged card data: a change the card never offers.
+      return {
+        ok: false,
+        code: 'invalid_value',
+        message: 'That is not a change the card offers.',
+        response,
+      };
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'crypto';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { HsaResponseRepository, StoredHsaResponse } from '../app/alerts/hsa-response-ports';
+import type { Conditional } from '../app/ports';
+import type { HsaResponse, HsaResponseEvent } from '../domain/alerts';
+import { insertIfAbsent } from './conditional';
+import { encodeKey } from './keys';
+import {
+  getOrUndefined,
+  isConditionFailed,
+  isConflict,
+  listPartition,
+  type TableStore,
+} from './tables';
+
+/*
+ * Key layout of the HsaResponses table: one partition per HSA alert, PK encodeKey(alert id)
+ *   RK 'org~<encodeKey(org code)>'                      the organisation's response (JSON in `body`)
+ *   RK 'event~<at ISO>~<encodeKey(org code)>~<uuid>'    one row per change, in time order
+ *   RK 'reminded~<encodeKey(reminder key)>'             a reminder sent (claimed once, by any instance)
+ * A response and its event commit in one transaction; a new response is created with the event, so
+ * two people from one organisation answering first at once make one response and the other re-reads.
+ */
+export const HSA_RESPONSE_TABLES = { responses: 'HsaResponses' } as const;
+
+const orgRow = (orgCode: string) => `org~${encodeKey(orgCode)}`;
+
+export class TableHsaResponseRepository implements HsaResponseRepository {
+  constructor(private readonly store: TableStore) {}
+  private get client(): TableClient {
+    return this.store.table(HSA_RESPONSE_TABLES.responses);
+  }
+
+  async list(alertId: string): Promise<StoredHsaResponse[]> {
+    const rows = await listPartition<{ body: string }>(this.client, encodeKey(alertId));
+    return rows
+      .filter((row) => row.rowKey?.startsWith('org~'))
+      .map((row) => ({ response: JSON.parse(row.body) as HsaResponse, etag: row.etag }));
+  }
+
+  async get(alertId: string, orgCode: string): Promise<StoredHsaResponse | undefined> {
+    const row = await getOrUndefined<{ body: string }>(
+      this.client,
+      encodeKey(alertId),
+      orgRow(orgCode),
+    );
+    return row && { response: JSON.parse(row.body) as HsaResponse, etag: row.etag };
+  }
+
+  async save(
+    response: HsaResponse,
+    event: HsaResponseEvent,
+    etag: string | undefined,
+  ): Promise<Conditional<StoredHsaResponse>> {
+    const partitionKey = encodeKey(response.alertId);
+    const entity = {
+      partitionKey,
+      rowKey: orgRow(response.orgCode),
+      orgCode: response.orgCode,
+      applicability: response.applicability,
+      remediation: response.remediation,
+      body: JSON.stringify(response),
+    };
+    const eventEntity = {
+      partitionKey,
+      rowKey: `event~${event.at}~${encodeKey(event.orgCode)}~${randomUUID()}`,
+      orgCode: event.orgCode,
+      kind: event.kind,
+      at: event.at,
+      body: JSON.stringify(event),
+    };
+    const actions: TransactionAction[] = [
+      etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag }],
+      ['create', eventEntity],
+    ];
+    try {
+      const res = await this.client.submitTransaction(actions);
+      const newEtag =
+        res.getResponseForEntity(entity.rowKey)?.etag ??
+        (await this.client.getEntity(partitionKey, entity.rowKey)).etag;
+      return { ok: true, value: { response, etag: newEtag ?? '' } };
+    } catch (e) {
+      if (isConditionFailed(e) || isConflict(e))
+        return { ok: false, reason: etag === undefined ? 'exists' : 'conflict' };
+      throw e;
+    }
+  }
+
+  async events(alertId: string): Promise<HsaResponseEvent[]> {
+    const rows = await listPartition<{ body: string }>(this.client, encodeKey(alertId));
+    return rows
+      .filter((row) => row.rowKey?.startsWith('event~'))
+      .sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))
+      .map((row) => JSON.parse(row.body) as HsaResponseEvent);
+  }
+
+  async markReminded(alertId: string, reminderKey: string, at: Date): Promise<boolean> {
+    return (
+      await insertIfAbsent(this.client, {
+        partitionKey: encodeKey(alertId),
+        rowKey: `reminded~${encodeKey(reminderKey)}`,
+        at: at.toISOString(),
+      })
+    ).ok;
+  }
+}

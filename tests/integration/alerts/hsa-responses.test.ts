@@ -1,0 +1,189 @@
+import { HsaResponses } from '../../../src/app/alerts/hsa-responses';
+import type { Member } from '../../../src/domain/people/member';
+import { HsaReminderJob } from '../../../src/jobs/hsa-reminder-job';
+import {
+  HSA_RESPONSE_TABLES,
+  TableHsaResponseRepository,
+} from '../../../src/store/alert-hsa-response-repository';
+import { TableOrganisationRepository } from '../../../src/store/directory-repositories';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+import { alertWorld, as, incident, people, RecordingNotifier, webhookActor } from './fixtures';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+beforeEach(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables(Object.values(HSA_RESPONSE_TABLES));
+});
+afterEach(() => stop());
+
+const kim: Member = {
+  aadObjectId: '00000000-0000-0000-0000-000000000009',
+  name: 'Kim Hughes',
+  upn: 'kim@example.gov.uk',
+  orgCode: 'ESCC',
+  role: 'member',
+  addedAt: '2026-11-01T09:00:00.000Z',
+  addedBy: 'test',
+};
+
+class MentionNotifier extends RecordingNotifier {
+  mentions: { alertId: string; text: string; ids: string[] }[] = [];
+  async replyInThreadMentioning(alert: { id: string }, text: string, ids: string[]) {
+    this.mentions.push({ alertId: alert.id, text, ids });
+  }
+}
+
+async function hsaWorld(notifier = new RecordingNotifier()) {
+  const w = await alertWorld(store);
+  const orgs = new TableOrganisationRepository(store);
+  for (const [code, name] of [
+    ['RXH', 'University Hospitals Sussex'],
+    ['ESCC', 'East Sussex County Council'],
+  ])
+    await orgs.create({
+      code,
+      name,
+      isOes: false,
+      createdAt: '2026-11-01T09:00:00Z',
+      createdBy: 'test',
+    });
+  await w.members.put(kim);
+  const hsa = (
+    await w.service.ingest(
+      {
+        source: 'hsa',
+        dedupKey: 'CC-9003',
+        title: 'Critical remote code execution in Example VPN Gateway',
+        severity: 'High',
+        publishedAt: '2026-11-27T09:00:00Z',
+      },
+      webhookActor,
+    )
+  ).alert;
+  const responses = new HsaResponses({
+    alerts: w.alerts,
+    responses: new TableHsaResponseRepository(store),
+    organisations: orgs,
+    members: w.members,
+    directory: w.directory,
+    notifier,
+    clock: w.clock,
+  });
+  return { ...w, hsa, responses, notifier };
+}
+
+test('when a member responds for their organisation, then only that organisation’s line changes and the card follows', async () => {
+  const w = await hsaWorld();
+  expect((await w.responses.respond(as(people.sam), w.hsa.id, { kind: 'acknowledge' })).ok).toBe(
+    true,
+  );
+  const patched = await w.responses.respond(as(people.alex), w.hsa.id, {
+    kind: 'remediation',
+    value: 'patched',
+  });
+  expect(patched).toMatchObject({
+    ok: true,
+    response: { applicability: 'affected', remediation: 'patched' },
+  });
+
+  const lines = await w.responses.lines(w.hsa.id);
+  expect(
+    lines.map((l) => [l.orgCode, l.response.acknowledgedBy?.name ?? '-', l.response.remediation]),
+  ).toEqual([
+    ['ESCC', '-', 'not started'],
+    ['RXH', 'Sam Patel', 'patched'],
+  ]);
+  // High: patch within 14 days of publication, acknowledge within 48 hours.
+  const escc = lines[0];
+  expect(escc.due.acknowledgeBy.toISOString()).toBe('2026-11-29T09:00:00.000Z');
+  expect(escc.due.patchBy?.toISOString()).toBe('2026-12-11T09:00:00.000Z');
+  expect(w.notifier.of('refresh').filter((c) => c.alertId === w.hsa.id)).toHaveLength(2);
+});
+
+test('when two people from one organisation acknowledge at once, then one acknowledgement is kept and the other hears who', async () => {
+  const w = await hsaWorld();
+  const outcomes = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      w.responses.respond(as(i % 2 ? people.sam : people.alex), w.hsa.id, { kind: 'acknowledge' }),
+    ),
+  );
+  expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+  for (const o of outcomes.filter((o) => !o.ok))
+    expect(o).toMatchObject({
+      code: 'already_acknowledged',
+      message: expect.stringMatching(
+        /^RXH already acknowledged this HSA: (Sam Patel|Alex Jones) at 28 Nov 2026, 09:00\.$/,
+      ),
+    });
+  const events = await new TableHsaResponseRepository(store).events(w.hsa.id);
+  expect(events.map((e) => [e.orgCode, e.kind])).toEqual([['RXH', 'acknowledged']]);
+});
+
+test('when the caller is not a member, has no organisation, names an incident or forges a change, then nothing changes', async () => {
+  const w = await hsaWorld();
+  await expect(
+    w.responses.respond(as(undefined), w.hsa.id, { kind: 'acknowledge' }),
+  ).rejects.toMatchObject({
+    code: 'not_a_member',
+  });
+  const orgless = { ...people.ada, orgCode: '' };
+  await expect(
+    w.responses.respond(as(orgless), w.hsa.id, { kind: 'acknowledge' }),
+  ).rejects.toMatchObject({
+    code: 'forbidden',
+  });
+  const { alert: incidentAlert } = await w.service.ingest(incident(), webhookActor);
+  await expect(
+    w.responses.respond(as(people.sam), incidentAlert.id, { kind: 'acknowledge' }),
+  ).rejects.toMatchObject({ code: 'bad_request' });
+  const forged = await w.responses.respond(as(people.sam), w.hsa.id, {
+    kind: 'delete',
+  } as unknown as { kind: 'acknowledge' });
+  expect(forged).toMatchObject({ ok: false, code: 'invalid_value' });
+  const badValue = await w.responses.respond(as(people.sam), w.hsa.id, {
+    kind: 'remediation',
+    value: 'sorted' as 'patched',
+  });
+  expect(badValue).toMatchObject({ ok: false, code: 'invalid_value' });
+  expect(await new TableHsaResponseRepository(store).events(w.hsa.id)).toEqual([]);
+});
+
+test('when an organisation has not acknowledged after 48 hours, then its members are reminded once in the thread', async () => {
+  const notifier = new MentionNotifier();
+  const w = await hsaWorld(notifier);
+  await w.responses.respond(as(people.sam), w.hsa.id, { kind: 'acknowledge' });
+  const job = new HsaReminderJob({ responses: w.responses, clock: w.clock });
+  expect(await job.tick(new Date('2026-11-29T08:59:00Z'))).toBe(0);
+  expect(await job.tick(new Date('2026-11-29T09:01:00Z'))).toBe(1);
+  expect(notifier.mentions).toEqual([
+    {
+      alertId: w.hsa.id,
+      ids: [kim.aadObjectId],
+      text: "Reminder for CC-9003: ESCC: acknowledging the HSA was due by 29 Nov 2026, 09:00. Please update your organisation's response on the card.",
+    },
+  ]);
+  // Again, and from a second instance: no more reminders for the same item.
+  const second = new HsaReminderJob({ responses: w.responses, clock: w.clock });
+  expect(
+    await Promise.all([
+      job.tick(new Date('2026-11-29T10:00:00Z')),
+      second.tick(new Date('2026-11-29T10:00:00Z')),
+    ]),
+  ).toEqual([0, 0]);
+});
+
+test('when the notifier cannot mention people, then the reminder names them in the text', async () => {
+  const w = await hsaWorld();
+  await w.responses.remindOverdue(new Date('2026-11-29T09:01:00Z'));
+  const texts = w.notifier.of('reply').map((c) => c.text);
+  expect(texts).toContainEqual(
+    expect.stringMatching(/^Kim Hughes: Reminder for CC-9003: ESCC: acknowledging/),
+  );
+  expect(texts).toContainEqual(
+    expect.stringMatching(
+      /^Sam Patel, Alex Jones, Lee Evans, Ada Okafor: Reminder for CC-9003: RXH/,
+    ),
+  );
+});
