@@ -28,10 +28,20 @@ const messagePayload = {
   linkToMessage: 'https://teams.microsoft.com/l/message/19:ics@thread.tacv2/1732780800000',
 };
 
-async function command(fromId: string, text: string, expectText: string) {
+/**
+ * Asha (the admin who installed the app) types a command, 1:1 or in the channel. The Playground sends channel
+ * messages as its current user, so other people act through card buttons and invokes, which carry their id.
+ */
+async function command(
+  fromId: string,
+  text: string,
+  expectText: string,
+  opts: { inChannel?: boolean } = {},
+) {
   const before = stack.messages.length;
-  const inChannel = fromId !== users.asha.id;
-  await stack.say(inChannel ? channel : personalChat, fromId, text, { mention: inChannel });
+  await stack.say(opts.inChannel ? channel : personalChat, fromId, text, {
+    mention: opts.inChannel,
+  });
   return stack.waitForMessage(
     (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
   );
@@ -142,7 +152,8 @@ test('when the message action is forged by a non-member or carries oversized tex
 });
 
 test('when a risk above appetite is raised, then the channel gets an escalation card that only a lead can decide', async () => {
-  const form = await command(users.chloe.id, 'risk', 'Raise a risk');
+  const form = await command(users.asha.id, 'risk', 'Raise a risk', { inChannel: true });
+  // Chloë, a member, fills in the form in the channel.
   const bad = await stack.execute(
     form.conversationId,
     users.chloe.id,
@@ -205,6 +216,12 @@ test('when a risk above appetite is raised, then the channel gets an escalation 
   await stack.waitForMessage((m) =>
     cardText(m.cards).includes('Treat the risk: Unsupported PACS server'),
   );
+  // Everyone in the channel sees the card change in place.
+  const updated = await stack.waitForMessage(
+    (m) =>
+      m.action === 'updateMessage' && cardText(m.cards).includes('Treat: decided by Ben Okafor'),
+  );
+  expect(updated.messageId).toBe(escalation.messageId);
 
   const again = await stack.execute(
     thread,
@@ -218,4 +235,194 @@ test('when a risk above appetite is raised, then the channel gets an escalation 
   const list = await command(users.asha.id, 'risks', 'Open risks by score');
   expect(cardText(list.cards)).toContain('20 Extreme: Unsupported PACS server');
   expect(cardText(list.cards)).toContain('Being treated');
+});
+
+test('when a member re-scores, edits and closes a risk from its card, then the card shows each change', async () => {
+  const form = await command(users.asha.id, 'risk', 'Raise a risk');
+  const raised = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.raise',
+    {
+      title: 'Shared admin account',
+      description: 'One admin login is shared by the night team.',
+      orgCode: 'RXC',
+      cafPrinciple: 'B2',
+      likelihood: '2',
+      consequence: '2',
+      owner: 'IT security',
+      reviewDate: '2027-02-28',
+    },
+    form.messageId,
+  );
+  const riskId = /Reference\n(R-[0-9A-F]{8})/.exec(cardText(raised.value))?.[1];
+  expect(cardText(raised.value)).toContain('Score 4 (Moderate)');
+
+  const rescored = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.rescore',
+    { riskId, rescore_likelihood: '3', rescore_consequence: '3', rescore_note: 'Seen in an audit' },
+    form.messageId,
+  );
+  expect(cardText(rescored.value)).toContain('Re-scored: now 9.');
+  expect(cardText(rescored.value)).toContain('Score 9 (High)');
+
+  const editForm = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.edit.form',
+    { riskId },
+    form.messageId,
+  );
+  expect(cardText(editForm.value)).toContain(`Edit risk ${riskId}`);
+  const badEdit = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.edit',
+    { riskId, title: '', owner: 'Service desk' },
+    form.messageId,
+  );
+  expect(cardText(badEdit.value)).toContain('Give the risk a short title.');
+  expect(cardText(badEdit.value)).toContain('Service desk');
+  const edited = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.edit',
+    {
+      riskId,
+      title: 'Shared night-team admin account',
+      description: 'One admin login is shared by the night team.',
+      cafPrinciple: 'B2',
+      owner: 'Service desk',
+      reviewDate: '2027-02-28',
+    },
+    form.messageId,
+  );
+  expect(cardText(edited.value)).toContain('Saved by Asha Patel');
+  expect(cardText(edited.value)).toContain('Service desk');
+
+  const noReason = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.close',
+    { riskId },
+    form.messageId,
+  );
+  expect(cardText(noReason.value)).toContain('Say why the risk is being closed.');
+  const closed = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.close',
+    { riskId, close_reason: 'Named accounts issued' },
+    form.messageId,
+  );
+  expect(cardText(closed.value)).toContain('Closed by Asha Patel');
+
+  const list = await command(users.asha.id, 'risks', 'Open risks by score');
+  expect(cardText(list.cards)).not.toContain('Shared night-team admin account');
+});
+
+test('when a member logs a decision with the decision command and corrects it, then both are listed and the old one marked', async () => {
+  const form = await command(
+    users.asha.id,
+    'decision We will move to named admin accounts',
+    'Log a decision',
+  );
+  expect(cardText(form.cards)).toContain('We will move to named admin accounts');
+  const logged = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'decision.log',
+    {
+      text: 'We will move to named admin accounts',
+      rationale: 'Audit finding',
+      decidedBy: 'forum',
+      outcome: 'approved',
+      relatedRisk: 'none',
+      relatedAlert: '',
+    },
+    form.messageId,
+  );
+  const id = /Decision (D-[0-9A-F]{8}) logged/.exec(cardText(logged.value))?.[1];
+  expect(id).toBeDefined();
+  const correction = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'decision.correct.form',
+    { decisionId: id },
+    form.messageId,
+  );
+  expect(cardText(correction.value)).toContain(`Correct decision ${id}`);
+  const corrected = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'decision.supersede',
+    {
+      supersedes: id,
+      text: 'We will move to named admin accounts',
+      rationale: 'Audit finding',
+      decidedBy: 'RXC',
+      outcome: 'deferred',
+      relatedRisk: 'none',
+    },
+    form.messageId,
+  );
+  expect(cardText(corrected.value)).toContain(`superseding ${id}`);
+  const list = await command(users.asha.id, 'decisions', 'Recent decisions');
+  expect(cardText(list.cards)).toMatch(new RegExp(`Superseded by D-[0-9A-F]{8}`));
+});
+
+test('when an admin lowers an organisation\u2019s appetite, then a risk above it is escalated; a member\u2019s forged save changes nothing', async () => {
+  const form = await command(users.asha.id, 'appetite', 'Risk appetite', { inChannel: true });
+  // Chloë, a member, presses Save on the admin's form: refused, nothing saved.
+  const forged = await stack.execute(
+    form.conversationId,
+    users.chloe.id,
+    'appetite.set',
+    { icsWide: '1', org_RXC: '1' },
+    form.messageId,
+  );
+  expect(cardText(forged.value)).toContain('Only admins can set the risk appetite');
+  const bad = await stack.execute(
+    form.conversationId,
+    users.asha.id,
+    'appetite.set',
+    { icsWide: '40', org_RXC: '' },
+    form.messageId,
+  );
+  expect(cardText(bad.value)).toContain('a whole number from 1 to 25');
+  const saved = await stack.execute(
+    form.conversationId,
+    users.asha.id,
+    'appetite.set',
+    { icsWide: '12', org_RXC: '3' },
+    form.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Risk appetite saved');
+  expect(cardText(saved.value)).toContain('RXC 3');
+
+  const riskForm = await command(users.asha.id, 'risk', 'Raise a risk');
+  const raised = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'risk.raise',
+    {
+      title: 'Old Windows kiosks',
+      description: 'Unsupported OS.',
+      orgCode: 'RXC',
+      cafPrinciple: 'B4',
+      likelihood: '2',
+      consequence: '2',
+      owner: 'Estates',
+      reviewDate: '2027-02-28',
+    },
+    riskForm.messageId,
+  );
+  expect(cardText(raised.value)).toContain('above appetite');
+  await stack.waitForMessage(
+    (m) =>
+      cardText(m.cards).includes('Old Windows kiosks') &&
+      cardText(m.cards).includes('appetite of East Sussex Healthcare NHS Trust (RXC) (3)'),
+  );
 });

@@ -265,8 +265,10 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
           { choice, rationale: data['rationale'] },
           'teams',
         );
+        const card = escalationCard(risk, await orgNames());
+        await updateForEveryone(turn, card);
         await confirmInThread(turn, decision);
-        return escalationCard(risk, await orgNames());
+        return card;
       } catch (e) {
         if (!isCtacError(e) || e.code === 'not_found') throw e;
         // Refusals leave the card as it is for everyone, with the reason on top.
@@ -346,6 +348,22 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
       }
     },
   };
+
+  /** Replaces the pressed card for everyone in the conversation, not only for the person who pressed. */
+  async function updateForEveryone(turn: BotTurn, card: AdaptiveCard): Promise<void> {
+    const id = turn.context.activity.replyToId;
+    if (!id) return;
+    try {
+      await turn.context.updateActivity({
+        id,
+        type: 'message',
+        conversation: turn.context.activity.conversation,
+        attachments: [CardFactory.adaptiveCard(card)],
+      });
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'risks: could not update the escalation card for everyone');
+    }
+  }
 
   async function confirmInThread(turn: BotTurn, decision: Decision): Promise<void> {
     try {
