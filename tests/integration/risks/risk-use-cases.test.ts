@@ -228,3 +228,17 @@ test('when risks are listed, then they come highest score first and only for mem
   expect(open[0]!.title).toBe('Top');
   expect((await rejection(register.listOpen(undefined))).code).toBe('not_a_member');
 });
+
+test('when two leads decide the same escalation at the same moment, then one decision is recorded and the other is told who decided', async () => {
+  const { risk } = await register.raise(member, form({ title: 'Race' }), 'teams');
+  const results = await Promise.allSettled([
+    register.decide(lead, risk.id, { choice: 'accept', rationale: 'One' }, 'teams'),
+    register.decide(admin, risk.id, { choice: 'transfer', rationale: 'Two' }, 'teams'),
+  ]);
+  const won = results.filter((r) => r.status === 'fulfilled');
+  const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  expect(won).toHaveLength(1);
+  expect(lost).toHaveLength(1);
+  expect(String(lost[0]!.reason.message)).toMatch(/already decided on this risk/);
+  expect((await decisions.listAll()).filter((d) => d.related?.id === risk.id)).toHaveLength(1);
+});
