@@ -1,0 +1,348 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/shared/clock';
+import type { IdGenerator } from '../domain/shared/ids';
+import {
+  backoffDelay,
+  nextSendAt,
+  sendsToKeep,
+  TEAMS_CONVERSATION_LIMITS,
+  type SendLimit,
+} from '../domain/teams-send-budget';
+import { budgetKey, TeamsSendError, type Delivered, type OutgoingMessage } from './teams-sender';
+
+/** Where a queued message stands. `sending` is a short claim while one worker delivers it. */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'throttled' | 'failed';
+
+/** One outgoing message and its delivery record, as stored. */
+export interface QueuedSend {
+  id: string;
+  /** The conversation whose Teams budget it counts against (a channel, or one person's chat). */
+  conversationKey: string;
+  message: OutgoingMessage;
+  state: DeliveryState;
+  attempts: number;
+  /** Not to be tried before this instant (ISO 8601): backoff, Retry-After, or a claim's lease. */
+  notBefore: string;
+  enqueuedAt: string;
+  sentAt?: string;
+  /** Where Teams put it (for a channel post: the new thread and its message id). */
+  delivered?: Delivered;
+  /** The alert a channel post is for, so a later card update can find its message. */
+  alertId?: string;
+  /** True while the "posted" callback still has to run for a sent channel post. */
+  callbackPending?: boolean;
+  lastError?: string;
+  etag: string;
+}
+
+/** The table behind the queue (src/store/send-queue-repository.ts). */
+export interface SendQueueRepository {
+  add(row: Omit<QueuedSend, 'etag'>): Promise<void>;
+  get(id: string): Promise<QueuedSend | undefined>;
+  /** Rows still to deliver (queued, throttled, sending) or whose callback is pending, oldest first. */
+  listPending(): Promise<QueuedSend[]>;
+  /** Rows sent at or after `since`, to rebuild the budgets after a restart. */
+  listSentSince(since: Date): Promise<QueuedSend[]>;
+  /** The queued channel post for an alert, if one is waiting or was sent. */
+  findPostForAlert(alertId: string): Promise<QueuedSend | undefined>;
+  /** Replaces the row if nobody changed it since it was read; false on a lost race. */
+  replace(row: QueuedSend): Promise<QueuedSend | undefined>;
+}
+
+export interface SendQueueOptions {
+  limits?: readonly SendLimit[];
+  /** After this many failed attempts a message is marked failed. */
+  maxAttempts?: number;
+  /** How long a claim lasts; a worker that dies mid-send leaves the row to be retried after it. */
+  leaseMs?: number;
+  random?: () => number;
+  /** A real-time worker wakes at least this often, to pick up rows other instances queued. */
+  pollMs?: number;
+}
+
+/** Called once a channel post is delivered, to record where the alert's card is. */
+export type PostedCallback = (
+  alertId: string,
+  post: { conversationId: string; activityId: string },
+) => Promise<void>;
+
+export interface TickReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  /** When the next queued message may be tried, if any is waiting. */
+  nextDueAt?: Date;
+}
+
+/**
+ * The persisted send queue: every outgoing message is a row in Table Storage with a delivery state.
+ * A worker delivers each conversation's messages in order, within the Teams per-conversation limits
+ * (nextSendAt), honours Retry-After on 429 and retries 412/5xx with backoff and jitter
+ * (backoffDelay). Rows survive a restart; claims are conditional on the ETag, so two instances never
+ * deliver the same row twice at once.
+ */
+export class SendQueue {
+  private readonly sentAt = new Map<string, number[]>();
+  private readonly limits: readonly SendLimit[];
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly random: () => number;
+  private readonly pollMs: number;
+  private seeded = false;
+  private sequence = 0;
+  /** Set when a message is queued during a pass, so the worker looks again at once. */
+  private dirty = false;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private ticking?: Promise<TickReport>;
+
+  constructor(
+    private readonly repo: SendQueueRepository,
+    private readonly deliver: (message: OutgoingMessage) => Promise<Delivered>,
+    private readonly deps: {
+      clock: Clock;
+      ids: IdGenerator;
+      logger: Logger;
+      onPosted?: PostedCallback;
+    },
+    options: SendQueueOptions = {},
+  ) {
+    this.limits = options.limits ?? TEAMS_CONVERSATION_LIMITS;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+    this.pollMs = options.pollMs ?? 5_000;
+  }
+
+  /** Queues a message durably and returns its id; the worker delivers it. */
+  async enqueue(message: OutgoingMessage, opts: { alertId?: string } = {}): Promise<string> {
+    const now = this.deps.clock.now();
+    // Time, then a counter for messages queued in the same millisecond, keeps the row keys in queue order.
+    const seq = (this.sequence = (this.sequence + 1) % 1_000_000).toString().padStart(6, '0');
+    const id = `${now.getTime().toString().padStart(15, '0')}_${seq}_${this.deps.ids.next()}`;
+    await this.repo.add({
+      id,
+      conversationKey: budgetKey(message),
+      message,
+      state: 'queued',
+      attempts: 0,
+      notBefore: now.toISOString(),
+      enqueuedAt: now.toISOString(),
+      alertId: opts.alertId,
+    });
+    this.dirty = true;
+    this.wake?.();
+    return id;
+  }
+
+  /** The queued channel post for an alert (to update its card before its message id is recorded). */
+  findPostForAlert(alertId: string): Promise<QueuedSend | undefined> {
+    return this.repo.findPostForAlert(alertId);
+  }
+
+  /** One pass: delivers every message that is due and within its conversation's budget. */
+  tick(): Promise<TickReport> {
+    // One pass at a time in this process; other processes are kept apart by the conditional claim.
+    const run = (this.ticking ?? Promise.resolve()).then(() => this.runTick());
+    this.ticking = run.catch(() => ({ sent: 0, retried: 0, failed: 0 }));
+    return run;
+  }
+
+  private async runTick(): Promise<TickReport> {
+    const report: TickReport = { sent: 0, retried: 0, failed: 0 };
+    if (!this.seeded) await this.seedBudgets();
+    const pending = await this.repo.listPending();
+    const byConversation = new Map<string, QueuedSend[]>();
+    for (const row of pending) {
+      if (row.state === 'sent') {
+        await this.runCallback(row);
+        continue;
+      }
+      byConversation.set(row.conversationKey, [
+        ...(byConversation.get(row.conversationKey) ?? []),
+        row,
+      ]);
+    }
+    const due: Date[] = [];
+    await Promise.all(
+      [...byConversation.values()].map(async (rows) => {
+        const next = await this.drain(rows, report);
+        if (next) due.push(next);
+      }),
+    );
+    if (due.length) report.nextDueAt = new Date(Math.min(...due.map((d) => d.getTime())));
+    return report;
+  }
+
+  /** Delivers one conversation's rows in order; stops at the first that must wait, returning when. */
+  private async drain(rows: QueuedSend[], report: TickReport): Promise<Date | undefined> {
+    for (const original of rows) {
+      let row = original;
+      const now = this.deps.clock.now();
+      if (Date.parse(row.notBefore) > now.getTime()) return new Date(row.notBefore);
+      const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
+      if (budget.getTime() > now.getTime()) return budget;
+
+      let message = row.message;
+      if (message.kind === 'update' && !message.activityId) {
+        const post = message.afterPostId ? await this.repo.get(message.afterPostId) : undefined;
+        if (post?.state !== 'sent' || !post.delivered?.activityId) {
+          // The post it updates failed or vanished: nothing to update.
+          if (!post || post.state === 'failed') {
+            await this.finish(row, {
+              state: 'failed',
+              lastError: 'the message to update was never posted',
+            });
+            report.failed++;
+            continue;
+          }
+          return new Date(now.getTime() + 1_000);
+        }
+        message = {
+          ...message,
+          conversationId: post.delivered.conversationId,
+          activityId: post.delivered.activityId,
+        };
+      }
+
+      const claimed = await this.repo.replace({
+        ...row,
+        state: 'sending',
+        attempts: row.attempts + 1,
+        notBefore: new Date(now.getTime() + this.leaseMs).toISOString(),
+      });
+      if (!claimed) return undefined; // another worker has it
+      row = claimed;
+      this.recordSend(row.conversationKey, now);
+      try {
+        const delivered = await this.deliver(message);
+        const sentAt = this.deps.clock.now().toISOString();
+        const isPost = message.kind === 'channelPost' && !!row.alertId;
+        const sent = await this.finish(row, {
+          state: 'sent',
+          sentAt,
+          delivered,
+          callbackPending: isPost && !!this.deps.onPosted,
+          lastError: undefined,
+        });
+        report.sent++;
+        if (sent) await this.runCallback(sent);
+      } catch (e) {
+        const error =
+          e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
+        if (!error.retryable || row.attempts >= this.maxAttempts) {
+          this.deps.logger.warn(
+            { status: error.statusCode, attempts: row.attempts, kind: message.kind },
+            'a message to Teams failed for good',
+          );
+          await this.finish(row, { state: 'failed', lastError: describe(error) });
+          report.failed++;
+          continue;
+        }
+        const wait = backoffDelay(row.attempts, error.retryAfterSeconds, this.random);
+        const notBefore = new Date(this.deps.clock.now().getTime() + wait);
+        await this.finish(row, {
+          state: error.statusCode === 429 ? 'throttled' : 'queued',
+          notBefore: notBefore.toISOString(),
+          lastError: describe(error),
+        });
+        report.retried++;
+        return notBefore;
+      }
+    }
+    return undefined;
+  }
+
+  private async finish(
+    row: QueuedSend,
+    patch: Partial<QueuedSend>,
+  ): Promise<QueuedSend | undefined> {
+    const next = await this.repo.replace({ ...row, ...patch });
+    if (!next)
+      this.deps.logger.warn(
+        { id: row.id },
+        'a send-queue row changed while it was being delivered',
+      );
+    return next;
+  }
+
+  private async runCallback(row: QueuedSend): Promise<void> {
+    const onPosted = this.deps.onPosted;
+    const post = row.delivered;
+    if (!row.callbackPending || !onPosted || !row.alertId || !post?.activityId) return;
+    try {
+      await onPosted(row.alertId, {
+        conversationId: post.conversationId,
+        activityId: post.activityId,
+      });
+      await this.repo.replace({ ...row, callbackPending: false });
+    } catch (e) {
+      // The row stays pending and the next pass tries again.
+      this.deps.logger.warn(
+        { err: e, alertId: row.alertId },
+        'could not record where an alert was posted',
+      );
+    }
+  }
+
+  private recordSend(key: string, at: Date): void {
+    const kept = sendsToKeep(this.sentAt.get(key) ?? [], at, this.limits);
+    kept.push(at.getTime());
+    this.sentAt.set(key, kept);
+  }
+
+  /** After a restart, what was sent in the last hour still counts against each conversation's budget. */
+  private async seedBudgets(): Promise<void> {
+    const now = this.deps.clock.now();
+    const longest = Math.max(...this.limits.map((l) => l.windowMs));
+    for (const row of await this.repo.listSentSince(new Date(now.getTime() - longest)))
+      if (row.sentAt)
+        this.sentAt.set(row.conversationKey, [
+          ...(this.sentAt.get(row.conversationKey) ?? []),
+          Date.parse(row.sentAt),
+        ]);
+    this.seeded = true;
+  }
+
+  /** Starts the real-time worker: it delivers what is due and sleeps until the next message is. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let next: Date | undefined;
+        this.dirty = false;
+        try {
+          next = (await this.tick()).nextDueAt;
+        } catch (e) {
+          this.deps.logger.error({ err: e }, 'the send queue could not run');
+        }
+        if (!this.running) break;
+        if (this.dirty) continue;
+        const wait = next
+          ? Math.max(0, Math.min(this.pollMs, next.getTime() - this.deps.clock.now().getTime()))
+          : this.pollMs;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  /** Stops the worker after the pass in progress; undelivered rows stay queued for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.ticking;
+  }
+}
+
+const describe = (e: TeamsSendError): string =>
+  `${e.statusCode ?? 'network'}: ${e.message}`.slice(0, 500);

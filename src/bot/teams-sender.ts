@@ -1,0 +1,304 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TurnContext,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationParameters,
+  type ConversationReference,
+} from 'botbuilder';
+import type { ClaimsIdentity, ConnectorFactory } from 'botframework-connector';
+import type { ConversationRepository } from '../app/ports';
+import type { Config } from '../config';
+import type { Member } from '../domain/people/member';
+
+/**
+ * One message for Teams, as stored in the send queue. Activities are plain JSON (a card attachment
+ * or text), so a row can be delivered after a restart.
+ */
+export type OutgoingMessage =
+  /** A new thread in a channel; `channelId` is the channel's conversation id. */
+  | { kind: 'channelPost'; channelId: string; activity: Partial<Activity> }
+  /**
+   * Replaces a message already sent. `conversationId` is the conversation it is in (for a channel
+   * thread, `channel;messageid=...`). The message id is given, or is that of an earlier queued post.
+   */
+  | {
+      kind: 'update';
+      conversationId: string;
+      activityId?: string;
+      afterPostId?: string;
+      activity: Partial<Activity>;
+    }
+  /** A message in an existing channel thread. */
+  | { kind: 'threadReply'; conversationId: string; activity: Partial<Activity> }
+  /** A 1:1 message to a member, by Entra object id. */
+  | { kind: 'personal'; aadObjectId: string; activity: Partial<Activity> };
+
+/** Where a delivered message is: a new channel thread's conversation id and message id. */
+export interface Delivered {
+  conversationId: string;
+  activityId?: string;
+}
+
+/** A send Teams refused: its status, and Retry-After in seconds when it said. */
+export class TeamsSendError extends Error {
+  constructor(
+    readonly statusCode: number | undefined,
+    readonly retryAfterSeconds: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TeamsSendError';
+  }
+  /** 429, 412 and 5xx are worth another try; so is a network failure (no status). */
+  get retryable(): boolean {
+    const s = this.statusCode;
+    return s === undefined || s === 429 || s === 412 || s >= 500;
+  }
+}
+
+/** The conversation a budget applies to: a channel and all its threads are one conversation. */
+export const budgetKey = (message: OutgoingMessage): string => {
+  switch (message.kind) {
+    case 'channelPost':
+      return message.channelId.split(';')[0]!;
+    case 'personal':
+      return `personal:${message.aadObjectId.toLowerCase()}`;
+    default:
+      return message.conversationId.split(';')[0]!;
+  }
+};
+
+export interface TeamsSenderDeps {
+  adapter: CloudAdapter;
+  /** The bot's app id; empty when the bot runs anonymously (local only). */
+  botAppId: string;
+  conversations: ConversationRepository;
+  /** Finds a member, for their Teams user id when no 1:1 chat is saved yet. */
+  member(aadObjectId: string): Promise<Member | undefined>;
+}
+
+/**
+ * Delivers one message to Teams over the saved conversation references (FACTS.md: proactive
+ * messaging under CloudAdapter). It does not retry or pace: the send queue does.
+ */
+export class TeamsSender {
+  constructor(private readonly deps: TeamsSenderDeps) {}
+
+  async deliver(message: OutgoingMessage): Promise<Delivered> {
+    try {
+      switch (message.kind) {
+        case 'channelPost':
+          return await this.postToChannel(message.channelId, message.activity);
+        case 'update':
+          return await this.update(message.conversationId, message.activityId!, message.activity);
+        case 'threadReply':
+          return await this.continueIn(message.conversationId, async (context) => {
+            const res = await context.sendActivity(message.activity);
+            return { conversationId: message.conversationId, activityId: res?.id };
+          });
+        case 'personal':
+          return await this.sendPersonal(message.aadObjectId, message.activity);
+      }
+    } catch (e) {
+      throw asSendError(e);
+    }
+  }
+
+  private async postToChannel(channelId: string, activity: Partial<Activity>): Promise<Delivered> {
+    const saved = await this.reference('channel', channelId);
+    const params = {
+      isGroup: true,
+      channelData: { channel: { id: channelId } },
+      activity,
+    } as unknown as ConversationParameters;
+    let delivered: Delivered | undefined;
+    await this.deps.adapter.createConversationAsync(
+      this.deps.botAppId,
+      'msteams',
+      saved.serviceUrl,
+      '',
+      params,
+      async (context) => {
+        // Teams names the new thread `channel;messageid=<id of the first message>`.
+        const conversationId = context.activity.conversation.id;
+        const activityId = /;messageid=(.+)$/.exec(conversationId)?.[1];
+        delivered = { conversationId, activityId };
+      },
+    );
+    return delivered!;
+  }
+
+  private async update(
+    conversationId: string,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<Delivered> {
+    return this.continueIn(conversationId, async (context) => {
+      await context.updateActivity({
+        ...activity,
+        id: activityId,
+        type: 'message',
+        conversation: context.activity.conversation,
+      });
+      return { conversationId, activityId };
+    });
+  }
+
+  private async sendPersonal(aadObjectId: string, activity: Partial<Activity>): Promise<Delivered> {
+    const id = aadObjectId.toLowerCase();
+    const saved = await this.deps.conversations.get('personal', id);
+    if (saved) {
+      const reference = saved.reference as ConversationReference;
+      let delivered: Delivered | undefined;
+      await this.deps.adapter.continueConversationAsync(
+        this.deps.botAppId,
+        reference,
+        async (context) => {
+          const res = await context.sendActivity(activity);
+          delivered = { conversationId: reference.conversation.id, activityId: res?.id };
+        },
+      );
+      return delivered!;
+    }
+    const member = await this.deps.member(id);
+    if (!member?.teamsUserId)
+      throw new TeamsSendError(
+        404,
+        undefined,
+        'This person has no 1:1 chat with CTAC yet and their Teams id is unknown.',
+      );
+    // Any saved reference tells us the service URL, the bot and the tenant.
+    const any =
+      (await this.deps.conversations.list('team'))[0] ??
+      (await this.deps.conversations.list('channel'))[0];
+    if (!any) throw new TeamsSendError(404, undefined, 'CTAC is not installed in a team yet.');
+    const base = any.reference as ConversationReference;
+    const tenantId = base.conversation?.tenantId;
+    const params = {
+      isGroup: false,
+      bot: base.bot,
+      members: [{ id: member.teamsUserId }],
+      tenantId,
+      channelData: tenantId ? { tenant: { id: tenantId } } : undefined,
+    } as unknown as ConversationParameters;
+    let delivered: Delivered | undefined;
+    await this.deps.adapter.createConversationAsync(
+      this.deps.botAppId,
+      'msteams',
+      base.serviceUrl,
+      '',
+      params,
+      async (context) => {
+        const res = await context.sendActivity(activity);
+        const reference = TurnContext.getConversationReference(context.activity);
+        await this.deps.conversations.save({
+          kind: 'personal',
+          id,
+          reference: {
+            ...reference,
+            bot: base.bot,
+            user: { id: member.teamsUserId, name: member.name },
+          },
+          updatedAt: new Date().toISOString(),
+        });
+        delivered = { conversationId: context.activity.conversation.id, activityId: res?.id };
+      },
+    );
+    return delivered!;
+  }
+
+  /** Runs `send` in a conversation the bot knows: a saved channel (or a thread in it). */
+  private async continueIn(
+    conversationId: string,
+    send: (context: TurnContext) => Promise<Delivered>,
+  ): Promise<Delivered> {
+    const channelId = conversationId.split(';')[0]!;
+    const saved = await this.reference('channel', channelId);
+    const reference: Partial<ConversationReference> = {
+      ...saved,
+      conversation: { ...saved.conversation, id: conversationId },
+      activityId: undefined,
+    };
+    let delivered: Delivered | undefined;
+    await this.deps.adapter.continueConversationAsync(
+      this.deps.botAppId,
+      reference,
+      async (context) => {
+        delivered = await send(context);
+      },
+    );
+    return delivered!;
+  }
+
+  private async reference(kind: 'channel', id: string): Promise<ConversationReference> {
+    const saved = await this.deps.conversations.get(kind, id);
+    if (!saved)
+      throw new TeamsSendError(404, undefined, `No saved conversation for the ${kind} ${id}.`);
+    return saved.reference as ConversationReference;
+  }
+}
+
+/**
+ * Bot Framework authentication whose connector clients make one attempt per call. The SDK's own retry
+ * policy would sleep through a 429's Retry-After inside a send, outside the per-conversation budget,
+ * and hide the throttling from the queue's delivery state: the send queue owns retries instead.
+ */
+class SingleAttemptAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    return {
+      async create(serviceUrl: string, audience?: string) {
+        const client = await inner.create(serviceUrl, audience);
+        const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client
+          ?.pipeline;
+        pipeline?.removePolicy({ phase: 'Retry' });
+        return client;
+      },
+    };
+  }
+}
+interface PipelineLike {
+  removePolicy(options: { phase?: 'Retry' }): unknown;
+}
+
+/** The adapter the send queue delivers with: the bot's credentials, one attempt per request. */
+export function createSendingAdapter(config: Config): CloudAdapter {
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.bot.appId
+    ? {
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.password,
+        MicrosoftAppTenantId: config.bot.tenantId,
+        MicrosoftAppType: 'SingleTenant',
+      }
+    : {};
+  return new CloudAdapter(
+    new SingleAttemptAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions),
+  );
+}
+
+/** Reads status and Retry-After from whatever the connector client threw. */
+function asSendError(e: unknown): TeamsSendError {
+  if (e instanceof TeamsSendError) return e;
+  const err = e as {
+    statusCode?: number;
+    message?: string;
+    response?: {
+      status?: number;
+      headers?: { get?(name: string): string | undefined } & Record<string, unknown>;
+    };
+  };
+  const status = err?.statusCode ?? err?.response?.status;
+  const headers = err?.response?.headers;
+  const raw =
+    typeof headers?.get === 'function'
+      ? headers.get('retry-after')
+      : (headers?.['retry-after'] as string | undefined);
+  const seconds = raw !== undefined && raw !== null && raw !== '' ? Number(raw) : undefined;
+  return new TeamsSendError(
+    status,
+    seconds !== undefined && Number.isFinite(seconds) ? seconds : undefined,
+    err?.message ?? String(e),
+  );
+}

@@ -1,0 +1,131 @@
+import type { TableEntityResult } from '@azure/data-tables';
+import type { QueuedSend, SendQueueRepository } from '../bot/send-queue';
+import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { getOrUndefined, type TableStore } from './tables';
+
+/*
+ * Key layout
+ *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<uuid>   one row per outgoing Teams message
+ * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
+ * queued. The message (an activity with its card, up to about 28 KB of JSON) is split over
+ * `message0..message3` (a string property holds at most 32K characters).
+ * Sent and failed rows stay as the delivery record.
+ */
+export const SEND_QUEUE_TABLE = 'SendQueue';
+const PARTITION = 'send';
+const CHUNK = 30_000;
+const MAX_CHUNKS = 4;
+
+interface SendRow {
+  conversationKey: string;
+  state: QueuedSend['state'];
+  attempts: number;
+  notBefore: string;
+  enqueuedAt: string;
+  sentAt?: string;
+  kind: string;
+  delivered?: string;
+  alertId?: string;
+  callbackPending?: boolean;
+  lastError?: string;
+  message0: string;
+  message1?: string;
+  message2?: string;
+  message3?: string;
+}
+
+export class TableSendQueueRepository implements SendQueueRepository {
+  constructor(private readonly store: TableStore) {}
+
+  private get client() {
+    return this.store.table(SEND_QUEUE_TABLE);
+  }
+
+  async add(row: Omit<QueuedSend, 'etag'>): Promise<void> {
+    const res = await insertIfAbsent(this.client, toEntity(row));
+    if (!res.ok) throw new Error(`send-queue row ${row.id} already exists`);
+  }
+
+  async get(id: string): Promise<QueuedSend | undefined> {
+    const row = await getOrUndefined<SendRow>(this.client, PARTITION, id);
+    return row && fromEntity(row);
+  }
+
+  listPending(): Promise<QueuedSend[]> {
+    return this.query(
+      `PartitionKey eq '${PARTITION}' and (state eq 'queued' or state eq 'throttled' or state eq 'sending' or callbackPending eq true)`,
+    );
+  }
+
+  listSentSince(since: Date): Promise<QueuedSend[]> {
+    return this.query(
+      `PartitionKey eq '${PARTITION}' and state eq 'sent' and sentAt ge '${since.toISOString()}'`,
+    );
+  }
+
+  async findPostForAlert(alertId: string): Promise<QueuedSend | undefined> {
+    const rows = await this.query(
+      `PartitionKey eq '${PARTITION}' and kind eq 'channelPost' and alertId eq '${alertId.replace(/'/g, "''")}'`,
+    );
+    return rows.at(-1);
+  }
+
+  async replace(row: QueuedSend): Promise<QueuedSend | undefined> {
+    const { etag, ...rest } = row;
+    const res = await replaceIfUnchanged(this.client, toEntity(rest), etag);
+    return res.ok ? { ...row, etag: res.value } : undefined;
+  }
+
+  private async query(filter: string): Promise<QueuedSend[]> {
+    const rows: QueuedSend[] = [];
+    for await (const row of this.client.listEntities<SendRow>({ queryOptions: { filter } }))
+      rows.push(fromEntity(row));
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+function toEntity(row: Omit<QueuedSend, 'etag'>) {
+  const json = JSON.stringify(row.message);
+  const chunks: string[] = [];
+  for (let i = 0; i < json.length; i += CHUNK) chunks.push(json.slice(i, i + CHUNK));
+  if (chunks.length > MAX_CHUNKS)
+    throw new Error(`a Teams message of ${json.length} characters is too big to queue`);
+  const entity: Record<string, unknown> = {
+    partitionKey: PARTITION,
+    rowKey: row.id,
+    conversationKey: row.conversationKey,
+    state: row.state,
+    attempts: row.attempts,
+    notBefore: row.notBefore,
+    enqueuedAt: row.enqueuedAt,
+    kind: row.message.kind,
+    callbackPending: row.callbackPending ?? false,
+  };
+  if (row.sentAt) entity['sentAt'] = row.sentAt;
+  if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
+  if (row.alertId) entity['alertId'] = row.alertId;
+  if (row.lastError) entity['lastError'] = row.lastError;
+  chunks.forEach((c, i) => (entity[`message${i}`] = c));
+  return entity as { partitionKey: string; rowKey: string } & Record<string, unknown>;
+}
+
+function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
+  const json = [row.message0, row.message1, row.message2, row.message3]
+    .filter((c) => typeof c === 'string')
+    .join('');
+  return {
+    id: row.rowKey!,
+    conversationKey: row.conversationKey,
+    message: JSON.parse(json),
+    state: row.state,
+    attempts: row.attempts,
+    notBefore: row.notBefore,
+    enqueuedAt: row.enqueuedAt,
+    sentAt: row.sentAt || undefined,
+    delivered: row.delivered ? JSON.parse(row.delivered) : undefined,
+    alertId: row.alertId || undefined,
+    callbackPending: !!row.callbackPending,
+    lastError: row.lastError || undefined,
+    etag: row.etag,
+  };
+}

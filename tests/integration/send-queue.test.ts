@@ -1,0 +1,290 @@
+import { SendQueue, type QueuedSend } from '../../src/bot/send-queue';
+import {
+  createSendingAdapter,
+  TeamsSender,
+  type OutgoingMessage,
+} from '../../src/bot/teams-sender';
+import { loadConfig } from '../../src/config';
+import type { Member } from '../../src/domain/people/member';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { TableConversationRepository } from '../../src/store/directory-repositories';
+import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
+import { TableStore } from '../../src/store/tables';
+import { startTestStore } from '../helpers/azurite';
+import {
+  RecordingConnector,
+  type ConnectorRequest,
+  type FailurePlan,
+} from '../helpers/recording-connector';
+
+const CHANNEL = '19:ics-cyber@thread.tacv2';
+const OTHER_CHANNEL = '19:general@thread.tacv2';
+const logger = createLogger('silent');
+
+let connectionString: string;
+let stopStore: () => Promise<void>;
+let table = 0;
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  connectionString = started.azurite.connectionString;
+  stopStore = started.stop;
+});
+const connectors: RecordingConnector[] = [];
+afterEach(async () => {
+  await Promise.all(connectors.splice(0).map((c) => c.stop()));
+});
+afterAll(async () => {
+  await stopStore?.();
+});
+
+/** A queue, its sender and a recording connector, on a fresh table (a fresh prefix) per test. */
+async function setUp(failures?: FailurePlan, members: Member[] = []) {
+  const clock = new FakeClock('2026-11-28T09:00:00Z');
+  const connector = await RecordingConnector.start({ failures, now: () => clock.now().getTime() });
+  connectors.push(connector);
+  const prefixed = new TableStore({ kind: 'connectionString', connectionString }, `T${++table}x`);
+  await prefixed.createTables();
+  await prefixed.createTables([SEND_QUEUE_TABLE]);
+  const conversations = new TableConversationRepository(prefixed);
+  for (const id of [CHANNEL, OTHER_CHANNEL])
+    await conversations.save({
+      kind: 'channel',
+      id,
+      teamId: 'team-1',
+      reference: {
+        serviceUrl: connector.url,
+        channelId: 'msteams',
+        bot: { id: 'bot-1', name: 'CTAC' },
+        conversation: { id, isGroup: true, conversationType: 'channel', tenantId: 'tenant-1' },
+      },
+      updatedAt: clock.now().toISOString(),
+    });
+  await conversations.save({
+    kind: 'team',
+    id: 'team-1',
+    reference: {
+      serviceUrl: connector.url,
+      channelId: 'msteams',
+      bot: { id: 'bot-1', name: 'CTAC' },
+      conversation: { id: 'team-1', isGroup: true, tenantId: 'tenant-1' },
+    },
+    updatedAt: clock.now().toISOString(),
+  });
+  const sender = new TeamsSender({
+    adapter: createSendingAdapter(loadConfig({ NODE_ENV: 'test' })),
+    botAppId: '',
+    conversations,
+    member: async (id) => members.find((m) => m.aadObjectId === id),
+  });
+  let n = 0;
+  const posted: { alertId: string; activityId: string }[] = [];
+  const makeQueue = () =>
+    new SendQueue(
+      new TableSendQueueRepository(prefixed),
+      (m) => sender.deliver(m),
+      {
+        clock,
+        ids: { next: () => `id${++n}` },
+        logger,
+        onPosted: async (alertId, post) => {
+          posted.push({ alertId, activityId: post.activityId });
+        },
+      },
+      { random: () => 0.5 },
+    );
+  return {
+    clock,
+    connector,
+    conversations,
+    makeQueue,
+    posted,
+    repo: new TableSendQueueRepository(prefixed),
+  };
+}
+
+/** Runs the worker as the clock moves: a pass, then straight to the next time something is due. */
+async function drain(queue: SendQueue, clock: FakeClock, maxPasses = 2_000): Promise<void> {
+  for (let i = 0; i < maxPasses; i++) {
+    const report = await queue.tick();
+    if (!report.nextDueAt) return;
+    clock.set(report.nextDueAt);
+  }
+  throw new Error('the queue never emptied');
+}
+
+const post = (text: string, channelId = CHANNEL): OutgoingMessage => ({
+  kind: 'channelPost',
+  channelId,
+  activity: { type: 'message', text },
+});
+const textOf = (r: ConnectorRequest): string =>
+  String((r.body['activity'] as { text?: string } | undefined)?.text ?? r.body['text'] ?? '');
+const conversationOf = (r: ConnectorRequest): string =>
+  (
+    r.conversationId || String((r.body['channelData'] as { channel: { id: string } }).channel.id)
+  ).split(';')[0]!;
+
+/** The most requests any window of `windowMs` saw in one conversation. */
+function peak(requests: ConnectorRequest[], windowMs: number): number {
+  let most = 0;
+  for (const r of requests) {
+    const inWindow = requests.filter(
+      (o) => conversationOf(o) === conversationOf(r) && o.at >= r.at && o.at < r.at + windowMs,
+    ).length;
+    most = Math.max(most, inWindow);
+  }
+  return most;
+}
+
+describe('send queue', () => {
+  test('when a connector throttles and fails a share of sends, then every message is delivered exactly once, in order, within the Teams limits', async () => {
+    const failures: FailurePlan = (n) =>
+      n % 9 === 0
+        ? { status: 429, retryAfterSeconds: 3 }
+        : n % 5 === 0
+          ? { status: 500 }
+          : n % 13 === 0
+            ? { status: 503 }
+            : undefined;
+    const { clock, connector, makeQueue, repo } = await setUp(failures);
+    const queue = makeQueue();
+    const texts: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const text = `alert ${i}`;
+      texts.push(text);
+      await queue.enqueue(post(text, i % 3 === 0 ? OTHER_CHANNEL : CHANNEL));
+    }
+    await drain(queue, clock);
+
+    const delivered = connector.delivered.map(textOf);
+    expect(delivered.sort()).toEqual([...texts].sort());
+    for (const channel of [CHANNEL, OTHER_CHANNEL]) {
+      const inChannel = connector.delivered
+        .filter((r) => conversationOf(r) === channel)
+        .map(textOf);
+      expect(inChannel).toEqual(
+        texts.filter((_, i) => (i % 3 === 0) === (channel === OTHER_CHANNEL)),
+      );
+    }
+    // Failed attempts count against the budget too: Teams counts requests.
+    expect(peak(connector.requests, 1_000)).toBeLessThanOrEqual(7);
+    expect(peak(connector.requests, 2_000)).toBeLessThanOrEqual(8);
+    expect(peak(connector.requests, 30_000)).toBeLessThanOrEqual(60);
+    // After each 429 the conversation waited at least its Retry-After.
+    for (const throttled of connector.requests.filter((r) => r.status === 429)) {
+      const next = connector.requests.find(
+        (r) => r.n > throttled.n && conversationOf(r) === conversationOf(throttled),
+      );
+      expect(next!.at - throttled.at).toBeGreaterThanOrEqual(3_000);
+    }
+    expect(connector.requests.some((r) => r.status === 500)).toBe(true);
+    const rows = await repo.listPending();
+    expect(rows).toEqual([]);
+  });
+
+  test('when the app restarts mid-way, then the new worker delivers the rest, none twice and none lost', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp((n) =>
+      n % 4 === 0 ? { status: 502 } : undefined,
+    );
+    const first = makeQueue();
+    for (let i = 0; i < 25; i++) await first.enqueue(post(`message ${i}`));
+    await first.tick();
+    await first.tick();
+    await first.stop();
+    const before = connector.delivered.length;
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(25);
+
+    const second = makeQueue();
+    // What the first worker sent in this second still counts: nothing more goes out until it passes.
+    const report = await second.tick();
+    expect(report.sent).toBe(0);
+    await drain(second, clock);
+    expect(connector.delivered.map(textOf)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `message ${i}`),
+    );
+    expect(await repo.listPending()).toEqual([]);
+    const record = await repo.get((await repo.listSentSince(new Date(0)))[0]!.id);
+    expect(record?.state).toBe('sent');
+  });
+
+  test('when Teams refuses a message for good, then it is marked failed and the rest still go', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp((n) =>
+      n === 1 ? { status: 403 } : undefined,
+    );
+    const queue = makeQueue();
+    const failedId = await queue.enqueue(post('forbidden'));
+    await queue.enqueue(post('fine'));
+    await drain(queue, clock);
+    expect(connector.delivered.map(textOf)).toEqual(['fine']);
+    const failed = (await repo.get(failedId)) as QueuedSend;
+    expect(failed.state).toBe('failed');
+    expect(failed.lastError).toContain('403');
+  });
+
+  test('when an alert card is updated before its post went out, then the update waits and then edits that message', async () => {
+    const { clock, connector, makeQueue, posted } = await setUp((n) =>
+      n === 1 ? { status: 429, retryAfterSeconds: 5 } : undefined,
+    );
+    const queue = makeQueue();
+    const postId = await queue.enqueue(post('new alert'), { alertId: 'alert-7' });
+    await queue.enqueue({
+      kind: 'update',
+      conversationId: CHANNEL,
+      afterPostId: postId,
+      activity: { type: 'message', text: 'acknowledged' },
+    });
+    await drain(queue, clock);
+    const [created, updated] = connector.delivered;
+    expect(created!.method).toBe('POST');
+    expect(updated!.method).toBe('PUT');
+    expect(updated!.conversationId).toBe(`${CHANNEL};messageid=msg-1`);
+    expect(updated!.activityId).toBe('msg-1');
+    expect(posted).toEqual([{ alertId: 'alert-7', activityId: 'msg-1' }]);
+  });
+
+  test('when a member has no 1:1 chat saved, then the page opens one with their Teams id and saves it', async () => {
+    const ben: Member = {
+      aadObjectId: 'b2b2b2b2-0000-4000-8000-000000000002',
+      name: 'Ben Okafor',
+      upn: 'ben@example.nhs.uk',
+      orgCode: 'RXC',
+      role: 'member',
+      teamsUserId: '29:ben',
+      addedAt: '2026-11-28T09:00:00Z',
+      addedBy: 'Asha',
+    };
+    const { clock, connector, conversations, makeQueue } = await setUp(undefined, [ben]);
+    const queue = makeQueue();
+    await queue.enqueue({
+      kind: 'personal',
+      aadObjectId: ben.aadObjectId,
+      activity: { type: 'message', text: 'page 1' },
+    });
+    await queue.enqueue({
+      kind: 'personal',
+      aadObjectId: ben.aadObjectId,
+      activity: { type: 'message', text: 'page 2' },
+    });
+    await drain(queue, clock);
+    const [create, first, second] = connector.delivered;
+    expect(create!.body['members']).toEqual([{ id: '29:ben' }]);
+    expect(first!.conversationId).toBe('personal-29:ben');
+    expect(textOf(first!)).toBe('page 1');
+    expect(second!.conversationId).toBe('personal-29:ben');
+    expect(connector.delivered.filter((r) => r.path === '/v3/conversations')).toHaveLength(1);
+    expect(await conversations.get('personal', ben.aadObjectId)).toBeDefined();
+  });
+
+  test('when the real-time worker runs, then a queued message is delivered without anyone calling tick', async () => {
+    const { connector, makeQueue } = await setUp();
+    const queue = makeQueue();
+    queue.start();
+    await queue.enqueue(post('straight away'));
+    await connector.waitForDelivered(1);
+    await queue.stop();
+    expect(connector.delivered.map(textOf)).toEqual(['straight away']);
+  });
+});
