@@ -27,6 +27,13 @@ const schema = z
     NHS_CYBER_ALERTS_URL: z.string().trim().url().optional(),
     /** Public base URL of the app (the tab and calendar links); defaults to http://HOST:PORT. */
     CTAC_PUBLIC_URL: z.string().trim().url().optional(),
+    /** Look people up in Entra ID through Microsoft Graph (app permission User.Read.All). */
+    GRAPH_ENABLED: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** Where Graph requests go instead of https://graph.microsoft.com/ (a local fake in tests). */
+    GRAPH_BASE_URL: z.string().trim().url().optional(),
     /** How many minutes before a shift the incoming on-call person gets a 1:1 reminder. */
     ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** How many hours ahead gaps in the rota are announced to the leads. */
@@ -72,6 +79,8 @@ export interface Config {
   admins: string[];
   nhsCyberAlertsUrl?: string;
   rota: { reminderLeadMinutes: number; gapNoticeHours: number };
+  /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
+  graph?: { baseUrl?: string };
   logLevel: string;
 }
 
@@ -116,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     nhsCyberAlertsUrl: e.NHS_CYBER_ALERTS_URL?.replace(/\/$/, ''),
+    graph: e.GRAPH_ENABLED ? { baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, '') } : undefined,
     rota: {
       reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,
       gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,

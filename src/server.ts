@@ -16,6 +16,9 @@ import { calendarRoutes } from './api/calendar-routes';
 import { rotaFeature } from './bot/rota/rota-feature';
 import { TeamsRotaNotifier } from './bot/rota/rota-notifier';
 import { RotaJobs } from './jobs/rota-jobs';
+import { graphTokenSource } from './graph/graph-auth';
+import { createGraphClient } from './graph/graph-client';
+import { GraphPeopleLookup } from './graph/graph-people';
 import {
   ROTA_TABLES,
   TableCalendarLinkRepository,
@@ -69,6 +72,8 @@ import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
 import { entraVerifier, type TokenVerifier } from './api/auth-bearer';
 import { createDevIssuer, type DevIssuer } from './api/auth-dev-issuer';
 import { registersRouter } from './api/registers-routes';
+import { devHostRouter, tabAssetsRouter } from './api/tab-assets';
+import { tabRouter } from './api/tab-routes';
 
 export interface RunningApp {
   url: string;
@@ -205,6 +210,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     organisations: new TableOrganisationRepository(store),
     clock,
     ids: uuidGenerator,
+    lookup: config.graph
+      ? new GraphPeopleLookup(
+          createGraphClient({
+            getToken: graphTokenSource(config.bot),
+            baseUrl: config.graph.baseUrl,
+          }),
+        )
+      : undefined,
   });
   const rotaOnCall = new RotaOnCallSource(rota);
   const rotaNotifier = new TeamsRotaNotifier(
@@ -284,6 +297,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         decisions: decisionLog,
         clock,
       }),
+      // The leads' tab (issue 6): its API, its bundled scripts and, outside production, the development host.
+      tabAssetsRouter(fromRoot('dist-tab')),
+      tabRouter({
+        verifier: tokenVerifier,
+        directory,
+        register: riskRegister,
+        decisions: decisionLog,
+        alerts: alertService,
+        rota,
+        clock,
+      }),
+      ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer)] : []),
       calendarRoutes(calendarFeeds, logger),
       alertsWebhookRouter({
         secret: config.webhookSecret,

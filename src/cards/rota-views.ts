@@ -138,6 +138,10 @@ export interface SetupFormValues {
   startDate: string;
   etagPrimary: string;
   etagSecondary: string;
+  addPeople?: string;
+  addOrgCode?: string;
+  /** Organisations to choose from when people are added by email (Graph on); empty hides those fields. */
+  organisations?: { code: string; name: string }[];
   problems?: string[];
 }
 
@@ -148,6 +152,13 @@ export const setupFormCard = (values: SetupFormValues, people: People): Adaptive
     ...values,
     memberIds: values.memberIds.join(','),
     people: peopleChoices(people, values.memberIds),
+    canAddByEmail: (values.organisations ?? []).length > 0,
+    addPeople: values.addPeople ?? '',
+    addOrgCode: values.addOrgCode ?? '',
+    organisations: (values.organisations ?? []).map((o) => ({
+      title: `${o.name} (${o.code})`,
+      value: o.code,
+    })),
     problems: values.problems ?? [],
   });
 

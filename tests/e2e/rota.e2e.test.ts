@@ -1,11 +1,22 @@
 import { DateTime } from 'luxon';
+import { FakeGraph } from '../helpers/fake-graph';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
 let stack: E2eStack;
+let graph: FakeGraph;
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
+  // Farid is in the organisation's directory but has never used the bot.
+  graph = await FakeGraph.start([
+    {
+      id: 'f6f6f6f6-0000-4000-8000-000000000006',
+      displayName: 'Farid Haddad',
+      userPrincipalName: 'farid.haddad@sussexcommunity.example.nhs.uk',
+      mail: 'farid.haddad@sussexcommunity.example.nhs.uk',
+    },
+  ]);
+  stack = await E2eStack.start({ GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url });
   // Asha installs the app (so she is the first admin) and adds Ben as a member of an organisation.
   await stack.install(channel);
   await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
@@ -34,6 +45,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await stack?.stop();
+  await graph?.stop();
 });
 
 /** Types a command and waits for the reply that contains `expect` (newer than anything before). */
@@ -206,4 +218,51 @@ test('when a member covers someone from the form, then it is confirmed; making s
     form.messageId,
   );
   expect(cardText(forged.value)).toContain('only a lead can arrange cover by someone else');
+});
+
+test('when a lead adds someone to a rotation by email who has never used the bot, then Graph finds them and they join', async () => {
+  const form = await ask(
+    personalChat,
+    users.asha.id,
+    'rota setup secondary',
+    'Set up the secondary rotation',
+  );
+  const fields = {
+    layer: 'secondary',
+    name: 'CTAC secondary',
+    memberIds: '',
+    shiftLength: 'weekly',
+    handoverTime: '09:00',
+    startDate: DateTime.now().setZone('Europe/London').toISODate()!,
+    addOrgCode: 'RXC',
+    etagPrimary: '',
+    etagSecondary: '',
+  };
+  const unknown = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'rota.setup',
+    { ...fields, addPeople: 'no.one@example.nhs.uk' },
+    form.messageId,
+  );
+  expect(cardText(unknown.value)).toContain(
+    'Nobody with the email or sign-in name no.one@example.nhs.uk was found in the directory.',
+  );
+  expect(cardText(unknown.value)).toContain('Set up the secondary rotation');
+
+  const saved = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'rota.setup',
+    { ...fields, addPeople: 'Farid.Haddad@sussexcommunity.example.nhs.uk' },
+    form.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Set up the secondary rotation "CTAC secondary"');
+  expect(cardText(saved.value)).toContain('Farid Haddad take weekly shifts');
+  expect(graph.requests.some((r) => r.authorization === 'Bearer local-development-token')).toBe(
+    true,
+  );
+
+  const members = await ask(personalChat, users.asha.id, 'members', 'CTAC members');
+  expect(cardText(members.cards)).toContain('Farid Haddad');
 });

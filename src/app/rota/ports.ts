@@ -82,3 +82,16 @@ export interface RotaNotifier {
   /** A 1:1 message to a member, by Entra object id. */
   sendToMember(memberId: string, card: object): Promise<boolean>;
 }
+
+/** A person as the organisation's directory (Entra ID) knows them. */
+export interface DirectoryPerson {
+  aadObjectId: string;
+  name: string;
+  upn: string;
+}
+
+/** Finds people who have not used the bot yet (Microsoft Graph in src/graph). */
+export interface PeopleLookup {
+  /** By sign-in name (UPN) or email address; undefined when there is nobody (or no one person). */
+  findBySignInName(text: string): Promise<DirectoryPerson | undefined>;
+}

@@ -38,6 +38,7 @@ import type { IdGenerator } from '../../domain/shared/ids';
 import type { Directory } from '../directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type {
+  PeopleLookup,
   LeaveRepository,
   OverrideRepository,
   RotationRepository,
@@ -59,7 +60,12 @@ export interface RotaServiceDeps {
   organisations: OrganisationRepository;
   clock: Clock;
   ids: IdGenerator;
+  /** Finds people who have not used the bot yet (Microsoft Graph); absent when Graph is off. */
+  lookup?: PeopleLookup;
 }
+
+/** The most people added by email in one go. */
+export const MAX_PEOPLE_BY_EMAIL = 20;
 
 /** A person as the rota shows them. */
 export interface RotaPerson {
@@ -264,6 +270,83 @@ export class RotaService {
     if (res.ok) return { swap: res.value.swap, changed: true };
     const current = await this.deps.swaps.get(swapId);
     return { swap: current?.swap ?? stored.swap, changed: false, raced: true };
+  }
+
+  /** Whether leads can add people by email (Graph is configured). */
+  get canFindPeople(): boolean {
+    return !!this.deps.lookup;
+  }
+
+  listOrganisations() {
+    return this.deps.organisations.list();
+  }
+
+  /**
+   * A lead adds people to CTAC by email or sign-in name, e.g. while setting up a rotation, before
+   * those people have used the bot: each is looked up in Entra ID for their object id and name, and
+   * whoever is not yet a member becomes a member of `orgCode`. Every name is checked before anyone
+   * is added, so a mistake adds nobody. Answers the people's ids in the order given.
+   */
+  async addPeopleBySignInName(
+    actor: Member | undefined,
+    names: readonly string[],
+    orgCode: string,
+  ): Promise<string[]> {
+    const lead = this.deps.directory.require(actor, 'lead', 'add people to the rota');
+    const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
+    if (wanted.length === 0) return [];
+    const lookup = this.deps.lookup;
+    if (!lookup)
+      throw new CtacError('validation', 'Please check the people to add.', [
+        'Adding people by email needs Microsoft Graph, which is not set up here. Ask an admin to add them with "member add".',
+      ]);
+    if (wanted.length > MAX_PEOPLE_BY_EMAIL)
+      throw new CtacError('validation', 'Please check the people to add.', [
+        `Add at most ${MAX_PEOPLE_BY_EMAIL} people by email at a time.`,
+      ]);
+    const problems: string[] = [];
+    const members = await this.deps.members.list();
+    const found: { id: string; isNew: boolean; name: string; upn: string }[] = [];
+    for (const name of wanted) {
+      const known = members.find((m) => m.upn.toLowerCase() === name);
+      if (known) {
+        found.push({
+          id: known.aadObjectId.toLowerCase(),
+          isNew: false,
+          name: known.name,
+          upn: known.upn,
+        });
+        continue;
+      }
+      const person = await lookup.findBySignInName(name);
+      if (!person) {
+        problems.push(`Nobody with the email or sign-in name ${name} was found in the directory.`);
+        continue;
+      }
+      const member = members.find((m) => m.aadObjectId.toLowerCase() === person.aadObjectId);
+      found.push({
+        id: person.aadObjectId,
+        isNew: !member,
+        name: person.name,
+        upn: person.upn || name,
+      });
+    }
+    const code = orgCode.trim().toUpperCase();
+    if (found.some((f) => f.isNew) && !(code && (await this.deps.organisations.get(code))))
+      problems.push('Choose the organisation the new people belong to.');
+    if (problems.length)
+      throw new CtacError('validation', 'Please check the people to add.', problems);
+    for (const f of found.filter((x) => x.isNew))
+      await this.deps.members.put({
+        aadObjectId: f.id,
+        name: f.name,
+        upn: f.upn,
+        orgCode: code,
+        role: 'member',
+        addedAt: this.now().toISOString(),
+        addedBy: lead.name,
+      });
+    return found.map((f) => f.id);
   }
 
   getSwap(id: string): Promise<SwapRequest | undefined> {

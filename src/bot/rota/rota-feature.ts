@@ -13,6 +13,7 @@ import {
   swapCard,
   swapFormCard,
   type People,
+  type SetupFormValues,
   type ShiftChoice,
 } from '../../cards/rota-views';
 import { noticeCard } from '../../cards/views';
@@ -120,7 +121,12 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     return scheduleCard(window, people, ROTA_DAYS);
   }
 
-  async function setupForm(turn: BotTurn, args: string, problems: string[] = []) {
+  async function setupForm(
+    turn: BotTurn,
+    args: string,
+    problems: string[] = [],
+    submitted?: Partial<SetupFormValues>,
+  ) {
     const caller = await turn.caller();
     // The form is only for leads: refuse before showing it (the save checks again).
     if (!caller)
@@ -131,10 +137,11 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     if (caller.role === 'member')
       throw new CtacError('forbidden', 'Only leads can set up the rota.');
     const layer: RotaLayer = args.trim().toLowerCase() === 'secondary' ? 'secondary' : 'primary';
-    const [primary, secondary, people] = await Promise.all([
+    const [primary, secondary, people, organisations] = await Promise.all([
       rota.getRotation('primary'),
       rota.getRotation('secondary'),
       rota.people(),
+      rota.canFindPeople ? rota.listOrganisations() : Promise.resolve([]),
     ]);
     const current = layer === 'primary' ? primary : secondary;
     const r = current?.rotation;
@@ -149,6 +156,8 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
         startDate: r?.startDate ?? rota.now().toISOString().slice(0, 10),
         etagPrimary: primary?.etag ?? '',
         etagSecondary: secondary?.etag ?? '',
+        organisations,
+        ...submitted,
         problems,
       },
       people,
@@ -160,15 +169,36 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     const layer = text(data['layer']).toLowerCase();
     const etag = layer === 'secondary' ? text(data['etagSecondary']) : text(data['etagPrimary']);
     const kind = text(data['shiftLength']).toLowerCase();
-    const input = {
-      layer,
+    const chosen = text(data['memberIds'], 10_000)
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    const addPeople = text(data['addPeople'], 2000);
+    const submitted: Partial<SetupFormValues> = {
+      layer: isRotaLayer(layer) ? layer : 'primary',
       name: text(data['name']),
-      memberIds: text(data['memberIds'], 10_000),
-      shiftLength: kind === 'hours' ? { kind, hours: text(data['shiftHours']) } : kind,
+      memberIds: chosen,
+      shiftLength: kind,
+      shiftHours: text(data['shiftHours']),
       handoverTime: text(data['handoverTime']),
       startDate: text(data['startDate']),
+      addPeople,
+      addOrgCode: text(data['addOrgCode']),
     };
     try {
+      const added = await rota.addPeopleBySignInName(
+        caller,
+        addPeople.split(/[\s,;]+/).filter(Boolean),
+        text(data['addOrgCode']),
+      );
+      const input = {
+        layer,
+        name: submitted.name,
+        memberIds: [...chosen, ...added.filter((id) => !chosen.includes(id.toLowerCase()))],
+        shiftLength: kind === 'hours' ? { kind, hours: submitted.shiftHours } : kind,
+        handoverTime: submitted.handoverTime,
+        startDate: submitted.startDate,
+      };
       const { rotation, created } = await rota.setupRotation(caller, input, etag || undefined);
       const people = await rota.people();
       const length =
@@ -182,7 +212,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       );
     } catch (e) {
       if (isCtacError(e) && e.code === 'validation')
-        return setupForm(turn, isRotaLayer(layer) ? layer : 'primary', e.problems);
+        return setupForm(turn, submitted.layer!, e.problems, submitted);
       throw e;
     }
   };
