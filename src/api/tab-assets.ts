@@ -1,0 +1,43 @@
+import express, { Router } from 'express';
+import { join } from 'path';
+import type { DevIssuer } from './auth-dev-issuer';
+
+/**
+ * The tab's bundled scripts (scripts/build-tab.ts writes them to dist-tab/tab) at /tab/, beside the pages in
+ * src/tab/public that the app's own static route serves.
+ */
+export function tabAssetsRouter(buildDir: string): Router {
+  const router = Router();
+  router.use('/tab', express.static(join(buildDir, 'tab'), { index: false, maxAge: 0 }));
+  return router;
+}
+
+/**
+ * Outside production only: the development host page (/dev/host.html), which plays the Teams client for the
+ * tab, and /dev/token, which signs a token for whoever the host page says is signed in. The development
+ * issuer's tokens are refused by the production verifier, and this router is never mounted there.
+ */
+export function devHostRouter(buildDir: string, issuer: DevIssuer): Router {
+  const router = Router();
+  router.use('/dev', (_req, res, next) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    );
+    next();
+  });
+  router.use('/dev', express.static(join(buildDir, 'dev'), { index: 'host.html', maxAge: 0 }));
+  router.post('/dev/token', express.json({ limit: '4kb' }), async (req, res) => {
+    const body = (req.body ?? {}) as { oid?: unknown; name?: unknown };
+    const oid = typeof body.oid === 'string' ? body.oid.trim().toLowerCase() : '';
+    if (!/^[0-9a-f-]{36}$/.test(oid)) {
+      res.status(400).json({
+        error: { code: 'bad_request', message: 'Give the Entra object id of a CTAC member.' },
+      });
+      return;
+    }
+    const name = typeof body.name === 'string' ? body.name.slice(0, 120) : undefined;
+    res.json({ token: await issuer.sign({ oid, ...(name && { name }) }) });
+  });
+  return router;
+}

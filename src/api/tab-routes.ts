@@ -1,0 +1,160 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { AlertService } from '../app/alerts/alert-service';
+import type { Directory } from '../app/directory';
+import type { DecisionLog } from '../app/risks/decision-log';
+import type { RiskRegister } from '../app/risks/risk-register';
+import type { RotaService } from '../app/rota/rota-service';
+import type { HsaResponse } from '../domain/alerts/hsa-response';
+import type { Clock } from '../domain/shared/clock';
+import { CtacError } from '../domain/shared/errors';
+import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
+import {
+  alertRowView,
+  alertWeeks,
+  decisionRegisterView,
+  escalationQueue,
+  hsaComplianceView,
+  MAX_DECISIONS_LISTED,
+  orgNames,
+  parseDecisionFilter,
+  parseRiskFilter,
+  riskRegisterView,
+  rotaView,
+} from './tab-views';
+
+/**
+ * Where organisations' HSA responses come from. The alerts area owns them; until its store lists them per
+ * HSA, the tab treats every organisation as not having answered (so silence shows as overdue, never as fine).
+ */
+export interface HsaResponseSource {
+  /** The responses recorded for these HSAs (by CTAC alert id). */
+  forAlerts(alertIds: readonly string[]): Promise<HsaResponse[]>;
+}
+
+export interface TabRoutesDeps {
+  verifier: TokenVerifier;
+  directory: Directory;
+  register: RiskRegister;
+  decisions: DecisionLog;
+  alerts: AlertService;
+  rota: RotaService;
+  clock: Clock;
+  hsaResponses?: HsaResponseSource;
+}
+
+/** How far ahead the rota calendar looks. */
+const ROTA_WEEKS = 4;
+/** How many weeks of alert figures the tab shows. */
+const ALERT_WEEKS = 8;
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The tab's API, `/api/tab/*`. Every route needs a valid bearer token (401 otherwise); the token's user must
+ * be a CTAC member (403 otherwise), and the lead routes need a lead (403 for a member). Handlers translate,
+ * call the use cases the bot's cards call too, and shape the answer with the pure views in tab-views.ts.
+ *
+ * What each listing reads (none scans a table):
+ *   escalations, risks (open)   the Risks 'register' partition, range 'open_' (the open-by-score index rows)
+ *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
+ *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
+ *                               after filtering (the log grows by a few hundred a year)
+ *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own partition
+ *   rota                        the rota's rotations, and overrides and leave for the window's dates
+ *   organisations / me          the directory's organisation partition and one member row
+ */
+export function tabRouter(deps: TabRoutesDeps): Router {
+  const router = Router();
+  const member = requireRole(deps.directory, 'member', 'use the CTAC tab');
+  const lead = requireRole(deps.directory, 'lead', 'review escalations in the CTAC tab');
+  router.use('/api/tab', authenticate(deps.verifier, deps.directory));
+
+  router.get('/api/tab/me', member, (_req, res) => {
+    const m = authenticatedMember(res)!;
+    res.json({ name: m.name, upn: m.upn, orgCode: m.orgCode, role: m.role });
+  });
+
+  router.get('/api/tab/escalations', lead, async (_req, res) => {
+    const [risks, orgs] = await Promise.all([
+      deps.register.listOpen(authenticatedMember(res)),
+      deps.directory.listOrganisations(),
+    ]);
+    res.json({ escalations: escalationQueue(risks, orgNames(orgs)) });
+  });
+
+  router.post(
+    '/api/tab/escalations/:id/decision',
+    lead,
+    express.json({ limit: '16kb' }),
+    async (req: Request, res: Response) => {
+      const body: unknown = req.body;
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new CtacError('bad_request', 'Send the decision as a JSON object.');
+      const { choice, rationale } = body as Record<string, unknown>;
+      const id = String(req.params['id'] ?? '').slice(0, 60);
+      // The same use case as the Decide buttons on the escalation card in the channel.
+      const { risk, decision } = await deps.register.decide(
+        authenticatedMember(res),
+        id,
+        { choice, rationale },
+        'tab',
+      );
+      res.status(201).json({ riskId: risk.id, status: risk.status, decisionId: decision.id });
+    },
+  );
+
+  router.get('/api/tab/risks', member, async (req, res) => {
+    const filter = parseRiskFilter(req.query as Record<string, unknown>);
+    const caller = authenticatedMember(res);
+    // Closed risks are only in the full register, which the use case keeps to leads.
+    const [risks, orgs] = await Promise.all([
+      filter.status === 'closed' ? deps.register.listAll(caller) : deps.register.listOpen(caller),
+      deps.directory.listOrganisations(),
+    ]);
+    res.json(riskRegisterView(risks, filter, orgs));
+  });
+
+  router.get('/api/tab/decisions', member, async (req, res) => {
+    const filter = parseDecisionFilter(req.query as Record<string, unknown>);
+    const entries = await deps.decisions.listRecent(
+      authenticatedMember(res),
+      filter.q || filter.decidedBy || filter.outcome || filter.from || filter.to
+        ? 10_000
+        : MAX_DECISIONS_LISTED,
+    );
+    res.json({ decisions: decisionRegisterView(entries, filter) });
+  });
+
+  router.get('/api/tab/hsa-compliance', lead, async (_req, res) => {
+    const caller = { member: authenticatedMember(res), source: 'tab' as const };
+    const [open, orgs] = await Promise.all([
+      deps.alerts.listOpen(caller),
+      deps.directory.listOrganisations(),
+    ]);
+    const hsas = open.filter((a) => a.source === 'hsa');
+    const responses = deps.hsaResponses
+      ? await deps.hsaResponses.forAlerts(hsas.map((a) => a.id))
+      : [];
+    res.json(hsaComplianceView(hsas, orgs, responses, deps.clock.now()));
+  });
+
+  router.get('/api/tab/alerts', member, async (_req, res) => {
+    const open = await deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' });
+    const now = deps.clock.now();
+    res.json({
+      open: open.map(alertRowView),
+      weeks: alertWeeks(open, now, ALERT_WEEKS),
+    });
+  });
+
+  router.get('/api/tab/rota', member, async (_req, res) => {
+    const now = deps.clock.now();
+    const [onCall, window, people] = await Promise.all([
+      deps.rota.whoIsOnCall(now),
+      deps.rota.schedule(now, new Date(now.getTime() + ROTA_WEEKS * WEEK_MS)),
+      deps.rota.people(),
+    ]);
+    res.json(rotaView(onCall, window, people));
+  });
+
+  return router;
+}
