@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { AlertEscalation } from '../app/alerts/alert-escalation';
-import type { EscalationTimerStore } from '../app/alerts/escalation-ports';
+import type { EscalationTimerStore, OpenAlertIndex } from '../app/alerts/escalation-ports';
 import type { AlertRepository } from '../app/alerts/ports';
+import { isOpen } from '../domain/alerts';
 import { jobActor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
 
 export interface EscalationJobDeps {
   timers: EscalationTimerStore;
   escalation: AlertEscalation;
-  alerts: Pick<AlertRepository, 'listOpen'>;
+  alerts: Pick<AlertRepository, 'get'> & OpenAlertIndex;
   clock: Clock;
   /** Names this instance in the timers it claims (for people reading the table). */
   instanceId: string;
@@ -63,11 +64,15 @@ export class EscalationJob {
   /** Gives every open alert without a timer the one it should have (after a crash between writes). */
   async reconcile(now: Date): Promise<void> {
     const [open, timed] = await Promise.all([
-      this.deps.alerts.listOpen(),
+      this.deps.alerts.openAlertIds(),
       this.deps.timers.alertIds(),
     ]);
-    for (const alert of open)
-      if (!timed.has(alert.id)) await this.deps.escalation.scheduleAfterChange(alert, now);
+    for (const id of open) {
+      if (timed.has(id)) continue;
+      const stored = await this.deps.alerts.get(id);
+      if (stored && isOpen(stored.alert))
+        await this.deps.escalation.scheduleAfterChange(stored.alert, now);
+    }
   }
 
   /** Ticks every `intervalMs` until stopped; the timer does not keep the process alive. */

@@ -117,22 +117,41 @@ export class TableEscalationTimerStore implements EscalationTimerStore {
   }
 }
 
+/**
+ * Policies are read on every alert change, and change rarely: they are cached for `cacheMs` (a change
+ * made through this instance applies at once, one made through another instance within `cacheMs`).
+ */
 export class TableEscalationPolicyStore implements EscalationPolicyStore {
-  constructor(private readonly store: TableStore) {}
+  private cached?: {
+    until: number;
+    value: Promise<Partial<Record<SeverityRank, EscalationPolicy>>>;
+  };
+
+  constructor(
+    private readonly store: TableStore,
+    private readonly cacheMs = 30_000,
+  ) {}
   private get client(): TableClient {
     return this.store.table(ALERT_ESCALATION_TABLES.settings);
   }
-  async all(): Promise<Partial<Record<SeverityRank, EscalationPolicy>>> {
-    const rows = await listPartition<{ policy: string }>(this.client, POLICY_PARTITION);
-    return Object.fromEntries(
-      rows.map((row) => [row.rowKey, JSON.parse(row.policy) as EscalationPolicy]),
+  all(): Promise<Partial<Record<SeverityRank, EscalationPolicy>>> {
+    const now = performance.now();
+    if (this.cached && this.cached.until > now) return this.cached.value;
+    const value = listPartition<{ policy: string }>(this.client, POLICY_PARTITION).then((rows) =>
+      Object.fromEntries(
+        rows.map((row) => [row.rowKey, JSON.parse(row.policy) as EscalationPolicy]),
+      ),
     );
+    this.cached = { until: now + this.cacheMs, value };
+    value.catch(() => (this.cached = undefined));
+    return value;
   }
   async set(rank: SeverityRank, policy: EscalationPolicy): Promise<void> {
     await this.client.upsertEntity(
       { partitionKey: POLICY_PARTITION, rowKey: rank, policy: JSON.stringify(policy) },
       'Replace',
     );
+    this.cached = undefined;
   }
 }
 

@@ -150,22 +150,20 @@ export class TableAlertRepository implements AlertRepository {
 
   async create(alert: Alert): Promise<Conditional<StoredAlert>> {
     const partition = alertPartition(alert.source, alert.dedupKey);
-    const [idClaim] = await Promise.all([
+    const [idClaim, openClaim] = await Promise.all([
       insertIfAbsent(this.client, {
         partitionKey: ID_PARTITION,
         rowKey: encodeKey(alert.id),
         id: alert.id,
         partition,
       }),
-      this.client.upsertEntity(
-        {
-          partitionKey: OPEN_PARTITION,
-          rowKey: partition,
-          alertId: alert.id,
-          raisedAt: alert.raisedAt,
-        },
-        'Replace',
-      ),
+      // Claimed, not overwritten: a duplicate must not repoint the open alert's row at its own id.
+      insertIfAbsent(this.client, {
+        partitionKey: OPEN_PARTITION,
+        rowKey: partition,
+        alertId: alert.id,
+        raisedAt: alert.raisedAt,
+      }),
     ]);
     if (!idClaim.ok) {
       // Ids are random; a clash means the caller reused an id, which must not join two alerts.
@@ -191,6 +189,17 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'exists' };
     }
     this.remember(alert.id, partition);
+    if (!openClaim.ok)
+      // A row left by an attempt that never committed: this alert owns the partition now.
+      await this.client.upsertEntity(
+        {
+          partitionKey: OPEN_PARTITION,
+          rowKey: partition,
+          alertId: alert.id,
+          raisedAt: alert.raisedAt,
+        },
+        'Replace',
+      );
     return { ok: true, value: { alert, etag: makeEtag(alert.timeline.length, committed) } };
   }
 
@@ -249,6 +258,15 @@ export class TableAlertRepository implements AlertRepository {
       if (isConditionFailed(e) || isConflict(e)) return 'lost';
       throw e;
     }
+  }
+
+  /**
+   * Ids of the alerts that may be open, from the open index alone (one partition). A few may be
+   * resolved already, or stale; callers read the alert before acting.
+   */
+  async openAlertIds(): Promise<string[]> {
+    const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
+    return rows.map((row) => row.alertId);
   }
 
   /** The alert row and its events in one query. */

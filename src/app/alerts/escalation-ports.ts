@@ -45,3 +45,8 @@ export interface OnCallListStore {
   get(): Promise<string[]>;
   set(memberIds: string[]): Promise<void>;
 }
+
+/** The ids of alerts that may be open, cheaply (for the escalation job's check for missing timers). */
+export interface OpenAlertIndex {
+  openAlertIds(): Promise<string[]>;
+}

@@ -48,6 +48,10 @@ test('when ten senders create the same alert at once, then exactly one alert exi
   // The losers' ids lead nowhere.
   for (const loser of attempts.filter((a) => a.id !== winner))
     expect(await repo.get(loser.id)).toBeUndefined();
+  // The open index names the winner, whichever attempt claimed its row first.
+  const open = await repo.openAlertIds();
+  expect(open).toContain(winner);
+  expect(open.filter((id) => attempts.some((a) => a.id === id))).toEqual([winner]);
 });
 
 const hostileKeys = [
