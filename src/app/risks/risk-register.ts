@@ -100,7 +100,12 @@ export class RiskRegister {
     return this.risks.listOpen();
   }
 
-  edit(caller: Member | undefined, id: string, input: RiskInput, source: EventSource) {
+  async edit(
+    caller: Member | undefined,
+    id: string,
+    input: RiskInput,
+    source: EventSource,
+  ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'edit risks');
     return this.change(id, (risk) => {
       const res = editRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() });
@@ -126,7 +131,12 @@ export class RiskRegister {
     });
   }
 
-  close(caller: Member | undefined, id: string, input: CloseRiskInput, source: EventSource) {
+  async close(
+    caller: Member | undefined,
+    id: string,
+    input: CloseRiskInput,
+    source: EventSource,
+  ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'close risks');
     return this.change(id, (risk) => ({
       risk: closeRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() }).risk,
@@ -136,7 +146,12 @@ export class RiskRegister {
   }
 
   /** A member sends a risk to the ICS cyber group by hand, saying why. */
-  escalate(caller: Member | undefined, id: string, input: EscalateRiskInput, source: EventSource) {
+  async escalate(
+    caller: Member | undefined,
+    id: string,
+    input: EscalateRiskInput,
+    source: EventSource,
+  ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'escalate risks');
     return this.change(id, (risk) => ({
       risk: escalateRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() })

@@ -242,3 +242,23 @@ test('when two leads decide the same escalation at the same moment, then one dec
   expect(String(lost[0]!.reason.message)).toMatch(/already decided on this risk/);
   expect((await decisions.listAll()).filter((d) => d.related?.id === risk.id)).toHaveLength(1);
 });
+
+test('when someone who is not a member edits, re-scores, escalates or closes a risk, then each is refused and the risk is unchanged', async () => {
+  const { risk } = await register.raise(
+    member,
+    form({ orgCode: 'ESCC', title: 'Keep me' }),
+    'teams',
+  );
+  const attempts = [
+    register.edit(undefined, risk.id, { title: 'Forged' }, 'teams'),
+    register.rescore(undefined, risk.id, { likelihood: 5, consequence: 5 }, 'teams'),
+    register.escalate(undefined, risk.id, { note: 'Forged' }, 'teams'),
+    register.close(undefined, risk.id, { reason: 'Forged' }, 'teams'),
+    register.decide(undefined, risk.id, { choice: 'accept', rationale: 'Forged' }, 'teams'),
+  ];
+  for (const attempt of attempts) expect((await rejection(attempt)).code).toBe('not_a_member');
+  const after = await register.get(member, risk.id);
+  expect(after.title).toBe('Keep me');
+  expect(after.status).toBe('open');
+  expect(after.history).toHaveLength(1);
+});
