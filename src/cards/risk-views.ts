@@ -174,10 +174,17 @@ export function riskCard(risk: Risk, names: OrgNames, banner?: Banner): Adaptive
   });
 }
 
+/** Most risks one list card shows, so the card stays well under the Teams size limit. */
+export const RISK_LIST_LIMIT = 20;
+
 export function riskListCard(risks: readonly Risk[], names: OrgNames): AdaptiveCard {
+  const more = Math.max(0, risks.length - RISK_LIST_LIMIT);
   return renderCard('risks/risk-list', {
     heading: `Open risks by score (${risks.length})`,
-    risks: risks.map((r) => {
+    footer: more
+      ? `Select a risk to open it. ${more} lower-scoring risk${more === 1 ? ' is' : 's are'} not shown: leads can export the whole register (GET /api/registers/risks.csv).`
+      : 'Select a risk to open it.',
+    risks: risks.slice(0, RISK_LIST_LIMIT).map((r) => {
       const s = bandStyle(r.band);
       return {
         id: r.id,

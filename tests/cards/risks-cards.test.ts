@@ -186,3 +186,11 @@ test('when the decision list shows a superseded decision, then it says which dec
     'Superseded by D-3',
   );
 });
+
+test('when there are more open risks than fit, then the list shows the highest and says how many more', () => {
+  const many = Array.from({ length: 60 }, (_, i) => raise(5, 5, `Risk ${i} ${'x'.repeat(100)}`));
+  const card = riskListCard(many, names);
+  expect(validateCard(card)).toEqual([]);
+  expect(cardText(card)).toContain('40 lower-scoring risks are not shown');
+  expect(cardText(card)).not.toContain('Risk 20 ');
+});
