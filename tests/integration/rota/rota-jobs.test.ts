@@ -64,6 +64,7 @@ const jobs = (instanceId: string) =>
     reminderLeadMs: 60 * 60_000,
     gapNoticeMs: 48 * 3_600_000,
     instanceId,
+    openAlerts: async () => ['Citrix NetScaler flaw CC-4719 (high, triggered)'],
   });
 
 beforeAll(async () => {
@@ -192,6 +193,9 @@ test('when the handover time passes, then the channel hears once who is now on c
   expect(posts[0]!.text).toContain('Handover: who is on call now');
   expect(posts[0]!.text).toContain('Bob Jones (East Sussex Healthcare NHS Trust)');
   expect(posts[0]!.text).toContain('29 Nov 2026, 09:00');
+  expect(posts[0]!.text).toContain(
+    'Open alerts handed over: Citrix NetScaler flaw CC-4719 (high, triggered)',
+  );
 });
 
 test('when the app was down over a handover for more than an hour, then it does not announce a stale handover', async () => {
