@@ -242,6 +242,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     reminderLeadMs: config.rota.reminderLeadMinutes * 60_000,
     gapNoticeMs: config.rota.gapNoticeHours * 3_600_000,
     instanceId: `${process.pid}@${config.host}`,
+    openAlerts: async () =>
+      (await alertRepository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),
   });
   // Areas of the product plug in here: each brings its bot commands and card actions (src/bot/bot-feature.ts).
   // Risks and decisions (issue 5): the register, the decision log, appetite; escalations post to the channel.
