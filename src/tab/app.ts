@@ -1,0 +1,150 @@
+import {
+  FluentProvider,
+  Tab,
+  TabList,
+  Text,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+} from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { getJson } from './api';
+import type { TeamsSession, TeamsTheme } from './teams';
+import { ErrorBar, h, Loaded, useLoad } from './ui';
+import { AlertsView } from './views/alerts';
+import { DecisionsView } from './views/decisions';
+import { EscalationsView } from './views/escalations';
+import { HsaView } from './views/hsa';
+import { RisksView } from './views/risks';
+import { RotaViewPanel } from './views/rota';
+
+export const THEMES = {
+  default: teamsLightTheme,
+  dark: teamsDarkTheme,
+  contrast: teamsHighContrastTheme,
+} as const;
+
+interface Me {
+  name: string;
+  upn: string;
+  orgCode: string;
+  role: 'member' | 'lead' | 'admin';
+}
+
+type ViewId = 'escalations' | 'risks' | 'decisions' | 'hsa' | 'alerts' | 'rota';
+const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
+  { id: 'escalations', label: 'Escalations', leadOnly: true },
+  { id: 'risks', label: 'Risks', leadOnly: false },
+  { id: 'decisions', label: 'Decisions', leadOnly: false },
+  { id: 'hsa', label: 'HSA compliance', leadOnly: true },
+  { id: 'alerts', label: 'Alerts', leadOnly: false },
+  { id: 'rota', label: 'Rota', leadOnly: false },
+];
+
+/** The whole tab inside Fluent's provider, following the Teams theme. */
+export function TabApp(props: {
+  session: TeamsSession;
+  subscribeTheme: (handler: (t: TeamsTheme) => void) => void;
+}) {
+  const [theme, setTheme] = useState<TeamsTheme>(props.session.theme);
+  useEffect(() => props.subscribeTheme(setTheme), [props]);
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+  return h(
+    FluentProvider,
+    { theme: THEMES[theme], className: 'ctac-root' },
+    h(
+      'main',
+      { className: 'ctac-main' },
+      h('h1', null, 'CTAC for leads'),
+      h(Signed, { session: props.session }),
+    ),
+  );
+}
+
+function Signed({ session }: { session: TeamsSession }) {
+  const me = useLoad(() => getJson<Me>('/api/tab/me'), []);
+  return h(Loaded<Me>, {
+    state: me,
+    label: 'your details',
+    children: (m) => h(Views, { me: m, session }),
+  });
+}
+
+function Views({ me, session }: { me: Me; session: TeamsSession }) {
+  const isLead = me.role === 'lead' || me.role === 'admin';
+  const views = VIEWS.filter((v) => isLead || !v.leadOnly);
+  const [selected, setSelected] = useState<ViewId>(views[0]!.id);
+  // A decision changes the register: the Decisions view reloads when this moves on.
+  const [decisions, setDecisions] = useState(0);
+  return h(
+    'div',
+    null,
+    h(
+      Text,
+      { as: 'p', className: 'ctac-who' },
+      `Signed in as ${me.name || session.userName} (${me.orgCode}, ${me.role}).`,
+      session.channelId ? ' This tab is pinned in a channel.' : '',
+    ),
+    !isLead &&
+      h(
+        'p',
+        null,
+        'Escalations and HSA compliance are for leads of the ICS cyber group; you can see the registers, alerts and the rota.',
+      ),
+    h(
+      'nav',
+      { 'aria-label': 'CTAC views' },
+      h(
+        TabList,
+        {
+          selectedValue: selected,
+          onTabSelect: (_ev, data) => setSelected(data.value as ViewId),
+        },
+        ...views.map((v) =>
+          h(
+            Tab,
+            { key: v.id, value: v.id, id: `tab-${v.id}`, 'aria-controls': `panel-${v.id}` },
+            v.label,
+          ),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      {
+        role: 'tabpanel',
+        id: `panel-${selected}`,
+        'aria-labelledby': `tab-${selected}`,
+        className: 'ctac-panel',
+      },
+      selected === 'escalations' &&
+        h(EscalationsView, { onDecided: () => setDecisions((n) => n + 1) }),
+      selected === 'risks' && h(RisksView, { isLead }),
+      selected === 'decisions' && h(DecisionsView, { isLead, version: decisions }),
+      selected === 'hsa' && h(HsaView),
+      selected === 'alerts' && h(AlertsView),
+      selected === 'rota' && h(RotaViewPanel),
+    ),
+  );
+}
+
+/** Shown when the page is opened outside Teams (or the host does not answer). */
+export function OutsideTeams({ error }: { error: unknown }) {
+  return h(
+    FluentProvider,
+    { theme: teamsLightTheme, className: 'ctac-root' },
+    h(
+      'main',
+      { className: 'ctac-main' },
+      h('h1', null, 'CTAC for leads'),
+      h(
+        'p',
+        null,
+        'Open this tab in Microsoft Teams. On your own computer, `npm start` serves a development host page at /dev/host.html.',
+      ),
+      h(ErrorBar, { error }),
+    ),
+  );
+}

@@ -1,0 +1,52 @@
+import { app, authentication, pages } from '@microsoft/teams-js';
+
+/** The Teams themes a tab can be asked to follow. */
+export type TeamsTheme = 'default' | 'dark' | 'contrast';
+
+/** Who the tab runs for and where, as the Teams client says. */
+export interface TeamsSession {
+  userName: string;
+  userPrincipalName: string;
+  theme: TeamsTheme;
+  /** Set in a channel tab. */
+  channelId?: string;
+}
+
+export const asTheme = (value: string | undefined): TeamsTheme =>
+  value === 'dark' || value === 'contrast' ? value : 'default';
+
+/** Starts teams-js and reads the context; rejects when the page is not inside a Teams host. */
+export async function startTeams(): Promise<TeamsSession> {
+  await app.initialize();
+  const context = await app.getContext();
+  return {
+    userName: context.user?.displayName ?? context.user?.userPrincipalName ?? '',
+    userPrincipalName: context.user?.userPrincipalName ?? '',
+    theme: asTheme(context.app.theme),
+    ...(context.channel?.id && { channelId: context.channel.id }),
+  };
+}
+
+export const onThemeChange = (handler: (theme: TeamsTheme) => void): void =>
+  app.registerOnThemeChangeHandler((theme) => handler(asTheme(theme)));
+
+/** The Teams SSO token for the app's API (the host refreshes it as needed). */
+export const getToken = (): Promise<string> => authentication.getAuthToken();
+
+export const notifyReady = (): void => app.notifySuccess() as unknown as void;
+
+/** The channel tab's configuration page: saves where the tab points when the person presses Save. */
+export function configureChannelTab(origin: string): void {
+  pages.config.registerOnSaveHandler((saveEvent) => {
+    pages.config
+      .setConfig({
+        entityId: 'ctac-leads',
+        suggestedDisplayName: 'CTAC',
+        contentUrl: `${origin}/tab/`,
+        websiteUrl: `${origin}/tab/`,
+      })
+      .then(() => saveEvent.notifySuccess())
+      .catch((e: unknown) => saveEvent.notifyFailure(String(e)));
+  });
+  pages.config.setValidityState(true);
+}

@@ -1,0 +1,169 @@
+import {
+  Badge,
+  Button,
+  Card,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
+import { useState, type FormEvent } from 'react';
+import type { EscalationView } from '../../api/tab-views';
+import { getJson, postJson } from '../api';
+import { ErrorBar, h, Loaded, useLoad } from '../ui';
+
+const CHOICES: [string, string][] = [
+  ['accept', 'Accept'],
+  ['treat', 'Treat'],
+  ['transfer', 'Transfer'],
+  ['tolerate', 'Tolerate'],
+  ['request-info', 'Ask for more information'],
+];
+
+/** Risks waiting for the ICS cyber group, oldest first, each with a decision form. */
+export function EscalationsView({ onDecided }: { onDecided: () => void }) {
+  const state = useLoad(
+    () => getJson<{ escalations: EscalationView[] }>('/api/tab/escalations'),
+    [],
+  );
+  const [done, setDone] = useState<string>();
+  return h(
+    'section',
+    { 'aria-labelledby': 'escalations-heading' },
+    h('h2', { id: 'escalations-heading' }, 'Escalations to decide'),
+    done && h(MessageBar, { intent: 'success', role: 'status' }, h(MessageBarBody, null, done)),
+    h(Loaded<{ escalations: EscalationView[] }>, {
+      state,
+      label: 'escalations',
+      children: ({ escalations }) =>
+        escalations.length === 0
+          ? h('p', null, 'Nothing is waiting for the ICS cyber group.')
+          : h(
+              'ol',
+              { className: 'ctac-queue', 'aria-label': 'Escalated risks, oldest first' },
+              ...escalations.map((e) =>
+                h(
+                  'li',
+                  { key: e.id },
+                  h(EscalationCard, {
+                    escalation: e,
+                    onDecided: (message) => {
+                      setDone(message);
+                      state.reload();
+                      onDecided();
+                    },
+                  }),
+                ),
+              ),
+            ),
+    }),
+  );
+}
+
+function EscalationCard(props: {
+  escalation: EscalationView;
+  onDecided: (message: string) => void;
+}) {
+  const e = props.escalation;
+  const [choice, setChoice] = useState('');
+  const [rationale, setRationale] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const ids = { choice: `choice-${e.id}`, rationale: `rationale-${e.id}` };
+
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await postJson<{ decisionId: string }>(
+        `/api/tab/escalations/${encodeURIComponent(e.id)}/decision`,
+        { choice, rationale },
+      );
+      props.onDecided(`Decision ${res.decisionId} on ${e.id} is in the decision register.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return h(
+    Card,
+    { className: 'ctac-card' },
+    h('h3', null, `${e.id}: ${e.title}`),
+    h(
+      'p',
+      null,
+      h(Badge, { appearance: 'filled', color: bandColour(e.band) }, `${e.band} ${e.score}`),
+      ' ',
+      h(Text, null, `${e.orgName} (${e.orgCode}) · ${e.cafPrinciple} · owner ${e.owner}`),
+    ),
+    h(
+      'p',
+      null,
+      `${e.reason}, by ${e.escalatedBy} on ${e.escalatedAtUk}.`,
+      e.note ? ` “${e.note}”` : '',
+    ),
+    e.infoRequest && h('p', null, `The leads asked: ${e.infoRequest}`),
+    h('p', { className: 'ctac-description' }, e.description),
+    h(
+      'form',
+      { onSubmit: submit, 'aria-label': `Decide on ${e.id}` },
+      h(
+        Field,
+        { label: 'Decision', required: true },
+        h(
+          Select,
+          {
+            id: ids.choice,
+            value: choice,
+            onChange: (_ev, data) => setChoice(data.value),
+          },
+          h('option', { value: '' }, 'Choose...'),
+          ...CHOICES.map(([value, label]) => h('option', { key: value, value }, label)),
+        ),
+      ),
+      h(
+        Field,
+        {
+          label: 'Rationale',
+          required: true,
+          hint: 'Why the group decided this; it goes in the decision register.',
+        },
+        h(Textarea, {
+          id: ids.rationale,
+          value: rationale,
+          maxLength: 2000,
+          resize: 'vertical',
+          onChange: (_ev, data) => setRationale(data.value),
+        }),
+      ),
+      error ? h(ErrorBar, { error, title: 'The decision was not recorded' }) : null,
+      h(
+        Button,
+        { appearance: 'primary', type: 'submit', disabled: busy },
+        busy ? 'Recording...' : 'Record decision',
+      ),
+    ),
+  );
+}
+
+export const bandColour = (
+  band: string,
+): 'danger' | 'severe' | 'warning' | 'success' | 'informative' => {
+  switch (band.toLowerCase()) {
+    case 'extreme':
+      return 'danger';
+    case 'high':
+      return 'severe';
+    case 'moderate':
+      return 'warning';
+    case 'low':
+      return 'success';
+    default:
+      return 'informative';
+  }
+};
