@@ -4,6 +4,7 @@ import {
   closeRisk,
   decideEscalation,
   editRisk,
+  escalateIfAboveAppetite,
   escalateRisk,
   ESCALATION_CHOICE_LABELS,
   raiseRisk,
@@ -13,6 +14,7 @@ import {
   type EscalateRiskInput,
   type RescoreRiskInput,
   type Risk,
+  type RiskAppetiteInput,
   type RiskInput,
 } from '../../domain/risk';
 import type { EventSource } from '../../domain/shared/actor';
@@ -24,7 +26,7 @@ import type { Directory } from '../directory';
 import { actorOf } from './actor';
 import type { DecisionLog } from './decision-log';
 import { ATTEMPTS, shortRef } from './ids';
-import type { RiskEscalationNotifier, RiskRepository, StoredRisk } from './ports';
+import type { RiskEscalationNotifier, RiskRepository, StoredRisk, StoredRiskPolicy } from './ports';
 import type { RiskSettings } from './risk-settings';
 
 /** What a change to a risk came to: the risk now, and whether it has just gone to the ICS cyber group. */
@@ -201,6 +203,34 @@ export class RiskRegister {
       return { risk: saved.value.risk, decision: result.decision };
     }
     throw conflict();
+  }
+
+  /**
+   * An admin sets the risk appetite; open risks now above their organisation's appetite go to the ICS cyber
+   * group straight away, as a new risk would. Returns the saved policy and the risks escalated.
+   */
+  async setAppetite(
+    caller: Member | undefined,
+    input: RiskAppetiteInput,
+    etag: string | undefined,
+    source: EventSource,
+  ): Promise<{ saved: StoredRiskPolicy; escalated: Risk[] }> {
+    const saved = await this.settings.setAppetite(caller, input, etag);
+    const admin = caller as Member;
+    const escalated: Risk[] = [];
+    for (const open of await this.risks.listOpen()) {
+      if (open.status !== 'open') continue;
+      const result = await this.change(open.id, (risk) => {
+        if (risk.status !== 'open') return { risk, changed: false, escalated: false };
+        const res = escalateIfAboveAppetite(risk, saved.policy.appetite, {
+          actor: actorOf(admin, source),
+          at: this.clock.now(),
+        });
+        return { risk: res.risk, changed: !!res.escalation, escalated: !!res.escalation };
+      });
+      if (result.escalated) escalated.push(result.risk);
+    }
+    return { saved, escalated };
   }
 
   /** Every risk, closed ones too, for the register export (leads). */

@@ -323,17 +323,21 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         if (typed) perOrg[o.code] = typed;
       }
       try {
-        const saved = await settings.setAppetite(
+        const { saved, escalated } = await register.setAppetite(
           caller,
           { icsWide: values['icsWide'], organisations: perOrg },
           text(data['etag']) || undefined,
+          'teams',
         );
         const own = Object.entries(saved.policy.appetite.organisations).map(
           ([code, n]) => `${code} ${n}`,
         );
+        const now = escalated.length
+          ? `${escalated.length} open risk${escalated.length === 1 ? ' is' : 's are'} now above appetite and went to the ICS cyber group: ${escalated.map((r) => r.id).join(', ')}.`
+          : 'No open risk is above the new appetite.';
         return noticeCard(
           'Risk appetite saved',
-          `ICS-wide: ${saved.policy.appetite.icsWide}. ${own.length ? `Own appetites: ${own.join(', ')}.` : 'Every organisation uses the ICS-wide appetite.'} Risks scoring above their appetite go to the ICS cyber group from now on. Saved by ${saved.updatedBy}.`,
+          `ICS-wide: ${saved.policy.appetite.icsWide}. ${own.length ? `Own appetites: ${own.join(', ')}.` : 'Every organisation uses the ICS-wide appetite.'} ${now} Saved by ${saved.updatedBy}.`,
           'good',
         );
       } catch (e) {

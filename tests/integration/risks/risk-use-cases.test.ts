@@ -262,3 +262,36 @@ test('when someone who is not a member edits, re-scores, escalates or closes a r
   expect(after.status).toBe('open');
   expect(after.history).toHaveLength(1);
 });
+
+test('when an admin lowers the appetite, then open risks now above it are escalated and posted, and others are left alone', async () => {
+  const below = await register.raise(
+    member,
+    form({ orgCode: 'ESCC', title: 'Was fine', likelihood: 2, consequence: 3 }),
+    'teams',
+  );
+  const tiny = await register.raise(
+    member,
+    form({ orgCode: 'ESCC', title: 'Tiny', likelihood: 1, consequence: 1 }),
+    'teams',
+  );
+  expect(below.risk.status).toBe('open');
+  const stored = await settings.current(admin);
+  posted.length = 0;
+  const { escalated } = await register.setAppetite(
+    admin,
+    { icsWide: '12', organisations: { RXC: '8', ESCC: '4' } },
+    stored.etag,
+    'teams',
+  );
+  expect(escalated.map((r) => r.id)).toContain(below.risk.id);
+  expect(escalated.map((r) => r.id)).not.toContain(tiny.risk.id);
+  expect((await register.get(member, below.risk.id)).escalation?.appetite).toEqual({
+    threshold: 4,
+    scope: 'organisation',
+  });
+  expect((await register.get(member, tiny.risk.id)).status).toBe('open');
+  expect(posted.map((r) => r.id)).toContain(below.risk.id);
+  expect(
+    (await rejection(register.setAppetite(member, { icsWide: 1 }, undefined, 'teams'))).code,
+  ).toBe('forbidden');
+});
