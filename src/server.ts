@@ -309,6 +309,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         alerts: alertService,
         rota,
         clock,
+        hsaResponses: {
+          forAlerts: async (ids) =>
+            (await Promise.all(ids.map((id) => hsaResponses.lines(id)))).flatMap((lines) =>
+              lines.map((line) => line.response),
+            ),
+        },
       }),
       ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer)] : []),
       calendarRoutes(calendarFeeds, logger),

@@ -1,9 +1,15 @@
 import { logDecision } from '../../src/domain/decisions';
-import { raiseAlert } from '../../src/domain/alerts';
+import {
+  acknowledgeHsa,
+  newHsaResponse,
+  raiseAlert,
+  setApplicability,
+} from '../../src/domain/alerts';
 import type { Member } from '../../src/domain/people/member';
 import { escalateRisk, raiseRisk, type RiskInput } from '../../src/domain/risk';
 import type { TableStore } from '../../src/store/tables';
 import { TableAlertRepository } from '../../src/store/alert-repository';
+import { TableHsaResponseRepository } from '../../src/store/alert-hsa-response-repository';
 import { TableDecisionRepository } from '../../src/store/decision-repository';
 import {
   TableMemberRepository,
@@ -115,6 +121,17 @@ export async function seedTabData(store: TableStore, now = new Date()): Promise<
       { id: 'A-HSA1', actor, at: hoursAgo(71) },
     ).alert,
   );
+  // RXC acknowledged the HSA 10 hours after publication and says it is affected; ESCC has said nothing.
+  const responses = new TableHsaResponseRepository(store);
+  const rxcActor = { id: LEAD.aadObjectId, name: LEAD.name, source: 'teams' as const };
+  const acked = acknowledgeHsa(newHsaResponse('A-HSA1', 'RXC'), rxcActor, hoursAgo(62));
+  if (!acked.ok) throw new Error(acked.message);
+  const first = await responses.save(acked.response, acked.event, undefined);
+  if (!first.ok) throw new Error('could not save the HSA response');
+  const affected = setApplicability(acked.response, 'affected', rxcActor, hoursAgo(61));
+  if (!affected.ok) throw new Error(affected.message);
+  await responses.save(affected.response, affected.event, first.value.etag);
+
   await alerts.create(
     raiseAlert(
       {

@@ -156,20 +156,26 @@ describe('the listings', () => {
     expect(byGroup.decisions.map((d: { id: string }) => d.id)).not.toContain('D-MACROS');
   });
 
-  test('when a lead opens HSA compliance, then each open HSA shows each organisation, silent ones overdue', async () => {
+  test('when a lead opens HSA compliance, then each open HSA shows each organisation, with the silent one overdue', async () => {
     const view = await (await call('/api/tab/hsa-compliance', LEAD)).json();
     expect(view.organisations.map((o: { code: string }) => o.code).sort()).toEqual(['ESCC', 'RXC']);
     expect(view.hsas).toHaveLength(1);
     const [hsa] = view.hsas;
     expect(hsa.hsaId).toBe('CC-4719');
-    for (const cell of hsa.cells) {
-      expect(cell).toMatchObject({
-        acknowledged: false,
-        applicability: 'unknown',
-        remediation: 'not started',
-      });
-      expect(cell.overdue.join(' ')).toContain('acknowledging the HSA was due by');
-    }
+    const cell = (code: string) => hsa.cells.find((c: { orgCode: string }) => c.orgCode === code);
+    expect(cell('RXC')).toMatchObject({
+      acknowledged: true,
+      acknowledgedInTime: true,
+      applicability: 'affected',
+      remediation: 'not started',
+    });
+    expect(cell('RXC').overdue.join(' ')).not.toContain('acknowledging');
+    expect(cell('ESCC')).toMatchObject({
+      acknowledged: false,
+      acknowledgedInTime: false,
+      applicability: 'unknown',
+    });
+    expect(cell('ESCC').overdue.join(' ')).toContain('ESCC: acknowledging the HSA was due by');
   });
 
   test('when the alerts are opened, then the open ones are listed with this week counted', async () => {
