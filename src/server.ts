@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { AlertEscalation } from './app/alerts/alert-escalation';
 import { alertIdGenerator } from './app/alerts/alert-ids';
 import { AlertService } from './app/alerts/alert-service';
-import { LoggingAlertNotifier } from './app/alerts/logging-notifier';
 import { FirstOnCallSource } from './app/alerts/on-call-fallback';
 import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
@@ -29,6 +28,12 @@ import {
   TableSwapRepository,
 } from './store/rota-repositories';
 import { alertsWebhookRouter } from './api/alerts-webhook';
+import { alertsFeature } from './bot/alerts/alerts-feature';
+import { TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
+import { SendQueue } from './bot/send-queue';
+import { createSendingAdapter, TeamsSender } from './bot/teams-sender';
+import { SEND_QUEUE_TABLE, TableSendQueueRepository } from './store/send-queue-repository';
+import { jobActor } from './domain/shared/actor';
 import type { BotFeature } from './bot/bot-feature';
 import { CtacBot } from './bot/ctac-bot';
 import { createAdapter } from './bot/adapter';
@@ -128,6 +133,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(HSA_RESPONSE_TABLES),
   ]);
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE]);
 
   const conversations = new TableConversationRepository(store);
   const directory = new Directory(
@@ -139,7 +145,39 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
   const members = new TableMemberRepository(store);
   const alertRepository = new TableAlertRepository(store);
-  const alertNotifier: AlertNotifier = opts.alertNotifier ?? new LoggingAlertNotifier(logger);
+  // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
+  const sendQueue = new SendQueue(
+    new TableSendQueueRepository(store),
+    (message) => teamsSender.deliver(message),
+    {
+      clock,
+      ids: uuidGenerator,
+      logger,
+      onPosted: async (alertId, post) => {
+        await alertService.recordPosted(alertId, post, jobActor('teams-sender'));
+      },
+    },
+  );
+  const teamsSender = new TeamsSender({
+    adapter: createSendingAdapter(config),
+    botAppId: config.bot.appId ?? '',
+    conversations,
+    member: (id) => members.get(id),
+  });
+  const onCallNames = async (): Promise<string[]> => {
+    const ids = await onCall.onCallNow(clock.now());
+    const people = await Promise.all(ids.map((id) => members.get(id)));
+    return people.flatMap((m, i) => (m ? [m.name] : ids[i] ? [ids[i]!] : []));
+  };
+  const alertNotifier: AlertNotifier =
+    opts.alertNotifier ??
+    new TeamsAlertNotifier({
+      queue: sendQueue,
+      conversations,
+      onCallNames,
+      member: (id) => members.get(id),
+      logger,
+    });
   const escalationTimers = new TableEscalationTimerStore(store);
   // Who is on call: the rota (issue 4), and the admins' interim list where the rota has a gap.
   const onCall: OnCallSource = new FirstOnCallSource([
@@ -278,6 +316,17 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger,
     }),
   ];
+  features.push(
+    alertsFeature({
+      alerts: alertService,
+      lookup: alertRepository,
+      directory,
+      onCallNames,
+      clock,
+      ids: uuidGenerator,
+      logger,
+    }),
+  );
   features.push(rotaFeature({ rota, logger, calendar: calendarFeeds, notifier: rotaNotifier }));
   // Bearer tokens for the API (src/api/auth-bearer.ts): Entra ID in production, a local issuer elsewhere.
   const devIssuer = config.env === 'production' ? undefined : await createDevIssuer();
@@ -339,6 +388,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   escalationJob.start(ESCALATION_TICK_MS);
   nhsPoller?.start(NHS_POLL_MS);
   hsaReminderJob.start(HSA_REMINDER_MS);
+  sendQueue.start();
 
   return {
     url,
@@ -350,6 +400,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await escalationJob.stop();
       await nhsPoller?.stop();
       await hsaReminderJob.stop();
+      await sendQueue.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -168,3 +168,82 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })),
   });
 }
+
+/** The most alerts one list card shows; more are counted. */
+export const LIST_LIMIT = 25;
+
+export interface AlertListView {
+  heading: string;
+  alerts: Alert[];
+  /** Where the card is, so a button pressed on it re-renders it: the `alerts` list or a storm digest. */
+  from: 'list' | 'digest';
+  notice?: { text: string; style: NoticeStyle };
+  emptyText?: string;
+}
+
+/** Open alerts (or a storm digest): each with severity, state and its own Acknowledge button. */
+export function alertListCard(view: AlertListView): AdaptiveCard {
+  const shown = view.alerts.slice(0, LIST_LIMIT);
+  const more = view.alerts.length - shown.length;
+  return renderCard('alerts/alert-list', {
+    heading: view.heading,
+    hasNotice: !!view.notice,
+    notice: view.notice?.text ?? '',
+    noticeStyle: view.notice?.style ?? 'default',
+    emptyText: view.emptyText ?? 'No open alerts.',
+    alerts: shown.map((a) => ({
+      alertId: a.id,
+      from: view.from,
+      severityWord: severityWord(a),
+      severityColour: SEVERITY_STYLE[a.severityRank].colour,
+      label: `${sourceLabel(a)} (${a.id})`,
+      stateWord: STATE_WORD[a.state].word,
+      title: clip(a.title, 200),
+      detail: stateLine(a),
+      canAcknowledge: isAllowed(a, 'acknowledge'),
+    })),
+    moreText: more > 0 ? `And ${more} more. Type "alerts" in a chat with me to see them.` : '',
+  });
+}
+
+export interface AlertFormView {
+  source: Alert['source'];
+  /** Ties a submission to this form, so pressing the button twice raises one alert. */
+  formId: string;
+  /** For an HSA posted by hand: its NHS England id. */
+  hsaId?: string;
+  values?: { title?: string; severity?: string; summary?: string; url?: string; cves?: string };
+  problems?: string[];
+}
+
+const INCIDENT_SEVERITY_CHOICES = [
+  { title: 'Critical', value: 'critical' },
+  { title: 'High', value: 'high' },
+  { title: 'Medium', value: 'medium' },
+  { title: 'Low', value: 'low' },
+];
+const HSA_SEVERITY_CHOICES = ['High', 'Medium', 'Low', 'Information only'].map((s) => ({
+  title: s,
+  value: s,
+}));
+
+/** The form to raise an incident from the chat, or to post an HSA CTAC has not had yet. */
+export function alertFormCard(view: AlertFormView): AdaptiveCard {
+  const hsa = view.source === 'hsa';
+  return renderCard('alerts/alert-form', {
+    heading: hsa ? `Post HSA ${view.hsaId ?? ''}`.trim() : 'Raise an incident',
+    intro: hsa
+      ? 'CTAC has not had this High Severity Alert from NHS England yet. Fill in what it says to post it to the ICS cyber channel.'
+      : 'The incident goes to the ICS cyber channel as an alert card, and the person on call is paged.',
+    source: hsa ? `hsa:${view.hsaId ?? ''}` : 'incident',
+    formId: view.formId,
+    submitTitle: hsa ? 'Post HSA' : 'Raise incident',
+    title: view.values?.title ?? '',
+    severity: view.values?.severity ?? (hsa ? 'High' : 'high'),
+    severities: hsa ? HSA_SEVERITY_CHOICES : INCIDENT_SEVERITY_CHOICES,
+    summary: view.values?.summary ?? '',
+    url: view.values?.url ?? '',
+    cves: view.values?.cves ?? '',
+    problems: view.problems ?? [],
+  });
+}

@@ -1,6 +1,6 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
-import { alertCard } from '../../src/cards/alerts';
+import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
 import { TEMPLATES_DIR } from '../../src/cards/render';
 import {
   acknowledge,
@@ -49,6 +49,35 @@ const alertSamples: Record<string, () => unknown[]> = {
     alertCard(ok(resolve(raised({ url: undefined }), 'Done.', ben, at))),
     alertCard(raised(), {
       notice: { text: 'Only CTAC members can acknowledge alerts.', style: 'attention' },
+    }),
+  ],
+  'alert-list': () => [
+    alertListCard({
+      heading: 'Open alerts (2)',
+      alerts: [raised(), ok(acknowledge(raised({ dedupKey: 'CC-1' }), ben, at))],
+      from: 'list',
+    }),
+    alertListCard({
+      heading: 'Open alerts',
+      alerts: [],
+      from: 'list',
+      notice: { text: 'Done.', style: 'good' },
+    }),
+    alertListCard({
+      heading: 'Alert storm',
+      alerts: Array.from({ length: 60 }, (_, i) =>
+        raised({ dedupKey: `CC-${i}`, title: 'x'.repeat(200) }),
+      ),
+      from: 'digest',
+    }),
+  ],
+  'alert-form': () => [
+    alertFormCard({ source: 'incident', formId: 'f1', values: { title: 'Phishing' } }),
+    alertFormCard({
+      source: 'hsa',
+      formId: 'f2',
+      hsaId: 'CC-4719',
+      problems: ['title: the alert needs a title.'],
     }),
   ],
 };
@@ -152,6 +181,21 @@ describe('alert card', () => {
     );
     expect(text).toContain('Eve ${$root.alertId} ${1+1}');
     expect(text).toContain('${title}');
+  });
+
+  test('when a list has more alerts than a card holds, then it shows 25 and counts the rest', () => {
+    const many = Array.from({ length: 30 }, (_, i) => raised({ dedupKey: `CC-${i}` }));
+    const text = cardText(
+      alertListCard({ heading: 'Open alerts (30)', alerts: many, from: 'list' }),
+    );
+    expect(text).toContain('And 5 more.');
+  });
+
+  test('when the HSA form is for an id CTAC has not had, then it says so and asks for NHS England grades', () => {
+    const card = alertFormCard({ source: 'hsa', formId: 'f', hsaId: 'CC-4719' });
+    expect(cardText(card)).toContain('Post HSA CC-4719');
+    expect(JSON.stringify(card)).toContain('"Information only"');
+    expect(JSON.stringify(card)).toContain('"source":"hsa:CC-4719"');
   });
 
   test('when a refusal is shown to the person who pressed, then it is at the top of the card', () => {

@@ -1,0 +1,301 @@
+import type { Logger } from 'pino';
+import type { AlertService } from '../../app/alerts/alert-service';
+import type { AlertRepository } from '../../app/alerts/ports';
+import type { Directory } from '../../app/directory';
+import {
+  alertCard,
+  alertFormCard,
+  alertListCard,
+  SNOOZE_CHOICES,
+  type AlertCardContext,
+} from '../../cards/alerts';
+import type { AdaptiveCard } from '../../cards/render';
+import { noticeCard } from '../../cards/views';
+import {
+  dedupKeyOf,
+  type Alert,
+  type AlertOutcome,
+  type AlertSource,
+  type IncomingAlert,
+} from '../../domain/alerts';
+import type { Member } from '../../domain/people/member';
+import type { Clock } from '../../domain/shared/clock';
+import { CtacError, isCtacError } from '../../domain/shared/errors';
+import type { IdGenerator } from '../../domain/shared/ids';
+import type { BotFeature, BotTurn, CardActionHandler } from '../bot-feature';
+import type { CommandSpec } from '../commands';
+
+/** What the alerts feature asks of the alert use cases (src/app/alerts/alert-service.ts). */
+export type AlertActions = Pick<
+  AlertService,
+  'get' | 'listOpen' | 'acknowledge' | 'resolve' | 'snooze' | 'escalateNow' | 'addNote' | 'ingest'
+>;
+
+export interface AlertsFeatureDeps {
+  alerts: AlertActions;
+  /** Reads for rendering a card to someone the use cases refuse (a non-member pressing a button). */
+  lookup: Pick<AlertRepository, 'get' | 'findByDedupKey'>;
+  directory: Pick<Directory, 'require'>;
+  /** Names of the people on call now, primary first. */
+  onCallNames(): Promise<string[]>;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+const GROUP = 'Alerts';
+const COMMANDS: readonly CommandSpec[] = [
+  { name: 'alerts', usage: 'alerts', description: 'Open alerts, newest first.', group: GROUP },
+  {
+    name: 'ack',
+    usage: 'ack <alert id>',
+    description: 'Acknowledge an alert (its CTAC id, or an HSA id such as CC-4719).',
+    group: GROUP,
+  },
+  {
+    name: 'resolve',
+    usage: 'resolve <alert id> <what was done>',
+    description: 'Resolve an alert with a note saying how.',
+    group: GROUP,
+  },
+  {
+    name: 'incident',
+    usage: 'incident <title>',
+    description: 'Raise an incident: a form, then an alert card in the ICS cyber channel.',
+    group: GROUP,
+  },
+  {
+    name: 'hsa',
+    usage: 'hsa CC-4719',
+    description:
+      'Show an NHS England High Severity Alert, or post it if CTAC does not have it yet.',
+    group: GROUP,
+  },
+];
+
+/** Longest id anyone types; anything longer is not an alert id. */
+const MAX_ID = 128;
+
+/**
+ * Alerts in Teams: the commands, and the alert card's buttons. Every button answers with the alert's
+ * card as it now stands (the use case also updates the channel message for everyone); a refusal
+ * (already acknowledged, not allowed now, not a member) changes nothing and is shown on top.
+ */
+export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
+  const caller = async (turn: BotTurn) => ({
+    member: await turn.caller(),
+    source: 'teams' as const,
+  });
+
+  const render = async (alert: Alert, notice?: AlertCardContext['notice']) =>
+    alertCard(alert, { onCall: await deps.onCallNames().catch(() => []), notice });
+
+  /** An alert by CTAC id, or by HSA id (CC-4719) or an incident sender's id. */
+  const find = async (member: Member | undefined, typed: string): Promise<Alert> => {
+    const id = typed.trim();
+    if (!id) throw new CtacError('validation', 'Say which alert, for example "ack A7K3Q9XM".');
+    if (id.length > MAX_ID) throw new CtacError('validation', 'That is not an alert id.');
+    const byId = await deps.alerts.get({ member, source: 'teams' }, id.toUpperCase());
+    if (byId) return byId;
+    for (const source of ['hsa', 'incident'] as AlertSource[]) {
+      const found = await deps.lookup.findByDedupKey(source, dedupKeyOf(source, id));
+      if (found) return found.alert;
+    }
+    throw new CtacError(
+      'not_found',
+      `There is no alert "${id.slice(0, 40)}". Type "alerts" to see the open ones.`,
+    );
+  };
+
+  /** The card after a button: the alert as it now is, with any refusal on top. */
+  const answer = (outcome: AlertOutcome) =>
+    render(outcome.alert, outcome.ok ? undefined : { text: outcome.message, style: 'warning' });
+
+  /**
+   * Runs a card action. Someone the use case refuses (not a member, not allowed) keeps seeing the
+   * alert's card, with the reason on top; an unknown alert gets a notice.
+   */
+  const onCard =
+    (
+      run: (data: Record<string, unknown>, turn: BotTurn, alertId: string) => Promise<AlertOutcome>,
+    ): CardActionHandler =>
+    async (data, turn) => {
+      const alertId = typeof data['alertId'] === 'string' ? data['alertId'].slice(0, MAX_ID) : '';
+      try {
+        const outcome = await run(data, turn, alertId);
+        if (data['from'] === 'list') return listCard(turn, outcome);
+        return await answer(outcome);
+      } catch (e) {
+        if (isCtacError(e) && (e.code === 'not_a_member' || e.code === 'forbidden')) {
+          const stored = alertId ? await deps.lookup.get(alertId) : undefined;
+          if (stored) return render(stored.alert, { text: e.message, style: 'attention' });
+        }
+        throw e;
+      }
+    };
+
+  const listCard = async (turn: BotTurn, outcome?: AlertOutcome): Promise<AdaptiveCard> => {
+    const open = await deps.alerts.listOpen(await caller(turn));
+    const notice = outcome
+      ? outcome.ok
+        ? {
+            text: `You acknowledged ${outcome.alert.title.slice(0, 80)}.`,
+            style: 'good' as const,
+          }
+        : { text: outcome.message, style: 'warning' as const }
+      : undefined;
+    return alertListCard({
+      heading: open.length ? `Open alerts (${open.length})` : 'Open alerts',
+      alerts: open,
+      from: 'list',
+      notice,
+      emptyText: 'No open alerts. All quiet.',
+    });
+  };
+
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+  const raise: CardActionHandler = async (data, turn) => {
+    const member = deps.directory.require(await turn.caller(), 'member', 'raise alerts');
+    const formId = text(data['formId'])
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 64);
+    const sourceField = text(data['source']);
+    const hsaId = sourceField.startsWith('hsa:') ? sourceField.slice(4).slice(0, MAX_ID) : '';
+    const source: AlertSource = hsaId ? 'hsa' : 'incident';
+    if (!formId || (sourceField !== 'incident' && !hsaId))
+      throw new CtacError(
+        'bad_request',
+        'That form is out of date. Type "incident" to start again.',
+      );
+    const values = {
+      title: text(data['title']),
+      severity: text(data['severity']),
+      summary: text(data['summary']),
+      url: text(data['url']).trim(),
+      cves: text(data['cves']),
+    };
+    const incoming: IncomingAlert = {
+      source,
+      dedupKey: hsaId || `chat-${formId}`,
+      title: values.title,
+      severity: values.severity as IncomingAlert['severity'],
+      summary: values.summary || undefined,
+      url: values.url || undefined,
+      cves: values.cves
+        .split(/[\s,;]+/)
+        .map((c) => c.trim())
+        .filter(Boolean),
+    };
+    try {
+      const { alert, outcome } = await deps.alerts.ingest(incoming, {
+        id: member.aadObjectId,
+        name: member.name,
+        source: 'teams',
+      });
+      const what = source === 'hsa' ? `HSA ${alert.dedupKey}` : 'the incident';
+      return noticeCard(
+        outcome === 'created' ? `Raised: ${alert.title}` : `Already raised: ${alert.title}`,
+        outcome === 'created'
+          ? `${member.name} raised ${what} (alert ${alert.id}). Its card is going to the ICS cyber channel and the person on call will be paged.`
+          : `This form was already sent: ${what} is alert ${alert.id}. Type "ack ${alert.id}" or use its card.`,
+        'good',
+      );
+    } catch (e) {
+      if (isCtacError(e) && e.code === 'validation')
+        return alertFormCard({
+          source,
+          formId,
+          hsaId: hsaId || undefined,
+          values,
+          problems: e.problems.length ? e.problems : [e.message],
+        });
+      throw e;
+    }
+  };
+
+  const verbs: Record<string, CardActionHandler> = {
+    'alert.acknowledge': onCard(async (_data, turn, alertId) =>
+      deps.alerts.acknowledge(await caller(turn), alertId),
+    ),
+    'alert.resolve': onCard(async (data, turn, alertId) =>
+      deps.alerts.resolve(await caller(turn), alertId, text(data['resolveNote'])),
+    ),
+    'alert.snooze': onCard(async (data, turn, alertId) => {
+      const minutes = Number(text(data['snoozeFor']));
+      const choice = SNOOZE_CHOICES.find((c) => c.minutes === minutes);
+      if (!choice)
+        throw new CtacError('validation', 'Choose how long to snooze from the list on the card.');
+      const until = new Date(deps.clock.now().getTime() + choice.minutes * 60_000);
+      return deps.alerts.snooze(await caller(turn), alertId, until);
+    }),
+    'alert.escalate': onCard(async (_data, turn, alertId) =>
+      deps.alerts.escalateNow(await caller(turn), alertId),
+    ),
+    'alert.note': onCard(async (data, turn, alertId) =>
+      deps.alerts.addNote(await caller(turn), alertId, text(data['noteText'])),
+    ),
+    'alert.show': async (data, turn) => {
+      const alertId = text(data['alertId']).slice(0, MAX_ID);
+      const alert = await deps.alerts.get(await caller(turn), alertId);
+      if (!alert)
+        throw new CtacError(
+          'not_found',
+          'That alert no longer exists. Type "alerts" to see the open ones.',
+        );
+      return render(alert);
+    },
+    'alert.raise': raise,
+  };
+
+  return {
+    commands: COMMANDS,
+    verbs,
+    async runCommand(name, args, turn) {
+      switch (name) {
+        case 'alerts':
+          return listCard(turn);
+        case 'ack': {
+          const who = await caller(turn);
+          const alert = await find(who.member, args);
+          return answer(await deps.alerts.acknowledge(who, alert.id));
+        }
+        case 'resolve': {
+          const who = await caller(turn);
+          const [id = '', ...rest] = args.split(' ');
+          const alert = await find(who.member, id);
+          const note = rest.join(' ').trim();
+          if (!note)
+            throw new CtacError(
+              'validation',
+              `Say how it was resolved, for example "resolve ${alert.id} patched all servers".`,
+            );
+          return answer(await deps.alerts.resolve(who, alert.id, note));
+        }
+        case 'incident': {
+          deps.directory.require(await turn.caller(), 'member', 'raise incidents');
+          return alertFormCard({
+            source: 'incident',
+            formId: deps.ids.next(),
+            values: { title: args.slice(0, 200) },
+          });
+        }
+        case 'hsa': {
+          const who = await caller(turn);
+          deps.directory.require(who.member, 'member', 'see HSAs');
+          const id = dedupKeyOf('hsa', args);
+          if (!/^CC-\d{1,6}$/.test(id))
+            throw new CtacError(
+              'validation',
+              'Give the HSA id NHS England uses, for example "hsa CC-4719".',
+            );
+          const found = await deps.lookup.findByDedupKey('hsa', id);
+          if (found) return render(found.alert);
+          return alertFormCard({ source: 'hsa', formId: deps.ids.next(), hsaId: id });
+        }
+        default:
+          return noticeCard('Unknown alerts command', '', 'warning');
+      }
+    },
+  };
+}

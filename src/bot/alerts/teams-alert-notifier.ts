@@ -1,0 +1,130 @@
+import { CardFactory, type Activity } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AlertNotifier } from '../../app/alerts/ports';
+import type { ConversationRepository } from '../../app/ports';
+import { alertCard } from '../../cards/alerts';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Alert } from '../../domain/alerts';
+import type { Member } from '../../domain/people/member';
+import type { SendQueue } from '../send-queue';
+
+export interface TeamsAlertNotifierDeps {
+  queue: Pick<SendQueue, 'enqueue' | 'findPostForAlert'>;
+  conversations: ConversationRepository;
+  /** Names of the people on call now, primary first, for the card. */
+  onCallNames(): Promise<string[]>;
+  member(aadObjectId: string): Promise<Member | undefined>;
+  logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> => ({
+  type: 'message',
+  summary,
+  attachments: [CardFactory.adaptiveCard(card)],
+});
+
+/**
+ * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
+ * channel the bot heard from most recently, as for risks and the rota), updates of that message in
+ * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
+ */
+export class TeamsAlertNotifier implements AlertNotifier {
+  constructor(private readonly deps: TeamsAlertNotifierDeps) {}
+
+  async postToChannel(alert: Alert): Promise<void> {
+    const channel = await this.alertChannel();
+    if (!channel) {
+      this.deps.logger.warn(
+        { alertId: alert.id },
+        'alerts: no ICS cyber channel saved yet; install the app in the team',
+      );
+      return;
+    }
+    await this.deps.queue.enqueue(
+      { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
+      { alertId: alert.id },
+    );
+  }
+
+  async refreshCard(alert: Alert): Promise<void> {
+    const activity = await this.activity(alert);
+    if (alert.channelPost) {
+      await this.deps.queue.enqueue({
+        kind: 'update',
+        conversationId: alert.channelPost.conversationId,
+        activityId: alert.channelPost.activityId,
+        activity,
+      });
+      return;
+    }
+    // Not posted yet: the update follows the queued post and edits it once it is out.
+    const post = await this.deps.queue.findPostForAlert(alert.id);
+    if (!post) return;
+    await this.deps.queue.enqueue({
+      kind: 'update',
+      conversationId: post.conversationKey,
+      afterPostId: post.id,
+      activity,
+    });
+  }
+
+  async page(memberAadObjectId: string, alert: Alert): Promise<void> {
+    await this.deps.queue.enqueue({
+      kind: 'personal',
+      aadObjectId: memberAadObjectId,
+      activity: await this.activity(alert),
+    });
+  }
+
+  async replyInThread(alert: Alert, text: string): Promise<void> {
+    await this.reply(alert, { type: 'message', text: escapeText(text) });
+  }
+
+  async replyInThreadMentioning(
+    alert: Alert,
+    text: string,
+    memberAadObjectIds: string[],
+  ): Promise<void> {
+    const people = (await Promise.all(memberAadObjectIds.map((id) => this.deps.member(id)))).filter(
+      (m): m is Member => !!m,
+    );
+    const mentions = people.map((m) => ({
+      type: 'mention',
+      text: `<at>${escapeText(m.name)}</at>`,
+      mentioned: { id: m.teamsUserId ?? m.aadObjectId, name: m.name },
+    }));
+    const body = [escapeText(text), mentions.map((m) => m.text).join(' ')]
+      .filter(Boolean)
+      .join(' ');
+    await this.reply(alert, { type: 'message', text: body, entities: mentions });
+  }
+
+  private async reply(alert: Alert, activity: Partial<Activity>): Promise<void> {
+    if (!alert.channelPost) {
+      this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
+      return;
+    }
+    await this.deps.queue.enqueue({
+      kind: 'threadReply',
+      conversationId: alert.channelPost.conversationId,
+      activity,
+    });
+  }
+
+  private async activity(alert: Alert): Promise<Partial<Activity>> {
+    const onCall = await this.deps.onCallNames().catch((err) => {
+      this.deps.logger.error({ err }, 'alerts: could not find who is on call');
+      return [];
+    });
+    return cardActivity(alertCard(alert, { onCall }), `${alert.severity}: ${alert.title}`);
+  }
+
+  private async alertChannel(): Promise<string | undefined> {
+    const channels = await this.deps.conversations.list('channel');
+    return channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]?.id;
+  }
+}
+
+/** Plain text in a Teams message: markup characters are shown, not interpreted. */
+const escapeText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

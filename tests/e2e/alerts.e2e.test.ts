@@ -1,0 +1,167 @@
+import { signWebhook } from '../../src/api/alerts-webhook';
+import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
+
+const { channel, personalChat, users } = PLAYGROUND;
+const SECRET = 'e2e-webhook-secret-0123456789abcdef';
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await E2eStack.start({ CTAC_WEBHOOK_SECRET: SECRET });
+  // Asha installs the app in the team (so she is its first admin) and adds Ben as a member.
+  await stack.install(channel);
+  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+  await stack.say(personalChat, users.asha.id, 'org add');
+  const orgForm = await stack.waitForMessage((m) =>
+    cardText(m.cards).includes('Add an ICS organisation'),
+  );
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
+    orgForm.messageId,
+  );
+  await stack.say(personalChat, users.asha.id, 'member add');
+  const memberForm = await stack.waitForMessage((m) =>
+    cardText(m.cards).includes('Add a member or change their role'),
+  );
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.add',
+    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'member' },
+    memberForm.messageId,
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function sendAlert(body: Record<string, unknown>): Promise<Response> {
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return fetch(`${stack.app.url}/api/alerts`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-ctac-timestamp': timestamp,
+      'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
+    },
+    body: raw,
+  });
+}
+
+const UK_TIME = /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}/;
+
+test('when an alert arrives, then its card is a new thread in the channel; one acknowledgement updates it for everyone and a second is told who was first', async () => {
+  // Alerts go to the channel the bot last heard from: someone mentions it in the ICS cyber channel.
+  await stack.say(channel, users.asha.id, 'help', { mention: true });
+  await stack.waitForMessage(
+    (m) => m.conversationId.startsWith(channel) && cardText(m.cards).includes('CTAC commands'),
+  );
+  const res = await sendAlert({
+    source: 'hsa',
+    id: 'CC-4719',
+    title: 'Critical vulnerability in Citrix NetScaler ADC',
+    severity: 'critical',
+    summary: 'Remote code execution, exploited in the wild.',
+    url: 'https://digital.nhs.uk/cyber-alerts/2026/cc-4719',
+    cves: ['CVE-2026-1234'],
+  });
+  expect(res.status).toBe(201);
+  const { id: alertId } = (await res.json()) as { id: string };
+
+  const posted = await stack.waitForMessage(
+    (m) =>
+      m.action === 'createMessage' &&
+      cardText(m.cards).includes('Critical vulnerability in Citrix NetScaler ADC'),
+  );
+  // The card is the first message of its own thread in the channel.
+  const thread = posted.conversationId.includes(';')
+    ? posted.conversationId
+    : `${posted.conversationId};messageid=${posted.messageId}`;
+  expect(posted.conversationId.startsWith(channel)).toBe(true);
+  const postedText = cardText(posted.cards);
+  expect(postedText).toContain('HIGH · HSA CC-4719');
+  expect(postedText).toContain('Nobody has acknowledged this alert yet.');
+  expect(JSON.stringify(posted.cards)).toContain('"verb":"alert.acknowledge"');
+
+  // Chloë is in the team but not a CTAC member: her press changes nothing.
+  const forged = await stack.execute(
+    thread,
+    users.chloe.id,
+    'alert.acknowledge',
+    { alertId },
+    posted.messageId,
+  );
+  expect(cardText(forged.value)).toContain('Only CTAC members can acknowledge alerts');
+  expect(cardText(forged.value)).toContain('Nobody has acknowledged this alert yet.');
+
+  const acked = await stack.execute(
+    thread,
+    users.ben.id,
+    'alert.acknowledge',
+    { alertId },
+    posted.messageId,
+  );
+  expect(acked.type).toBe('application/vnd.microsoft.card.adaptive');
+  const ackedText = cardText(acked.value);
+  expect(ackedText).toMatch(new RegExp(`Acknowledged by Ben Okafor at ${UK_TIME.source}`));
+  expect(JSON.stringify(acked.value)).not.toContain('"verb":"alert.acknowledge"');
+
+  // Everyone else sees the same message updated in place.
+  const updated: BotMessage = await stack.waitForMessage(
+    (m) =>
+      m.action === 'updateMessage' &&
+      m.messageId === posted.messageId &&
+      cardText(m.cards).includes('Acknowledged by Ben Okafor'),
+  );
+  expect(cardText(updated.cards)).toMatch(UK_TIME);
+
+  // Asha pressed on her stale copy of the card: nothing changes and she is told who was first.
+  const late = await stack.execute(
+    thread,
+    users.asha.id,
+    'alert.acknowledge',
+    { alertId },
+    posted.messageId,
+  );
+  expect(cardText(late.value)).toMatch(
+    new RegExp(`Already acknowledged by Ben Okafor at ${UK_TIME.source}`),
+  );
+
+  await stack.say(personalChat, users.asha.id, 'alerts');
+  const list = await stack.waitForMessage((m) => cardText(m.cards).includes('Open alerts (1)'));
+  expect(cardText(list.cards)).toContain('Acknowledged by Ben Okafor');
+});
+
+test('when a member raises an incident from the chat, then its card goes to the channel', async () => {
+  await stack.say(channel, users.ben.id, 'incident Phishing wave against the trust', {
+    mention: true,
+  });
+  const form = await stack.waitForMessage((m) => cardText(m.cards).startsWith('Raise an incident'));
+  const formData = JSON.stringify(form.cards);
+  const formId = /"formId":"([^"]+)"/.exec(formData)![1]!;
+  const raised = await stack.execute(
+    form.conversationId,
+    users.ben.id,
+    'alert.raise',
+    {
+      source: 'incident',
+      formId,
+      title: 'Phishing wave against the trust',
+      severity: 'medium',
+      summary: 'Credential harvesting emails from a spoofed supplier.',
+    },
+    form.messageId,
+  );
+  expect(cardText(raised.value)).toContain('Raised: Phishing wave against the trust');
+  const card = await stack.waitForMessage(
+    (m) =>
+      m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes('MEDIUM · Incident'),
+  );
+  expect(cardText(card.cards)).toContain('Phishing wave against the trust');
+  expect(cardText(card.cards)).toContain('Credential harvesting emails from a spoofed supplier.');
+});
