@@ -165,3 +165,47 @@ test('when a member raises an incident from the chat, then its card goes to the 
   expect(cardText(card.cards)).toContain('Phishing wave against the trust');
   expect(cardText(card.cards)).toContain('Credential harvesting emails from a spoofed supplier.');
 });
+
+test('when card data is forged or stale, then nothing changes and the person is told why', async () => {
+  const res = await sendAlert({
+    source: 'incident',
+    id: 'MSP-2001',
+    title: 'Suspicious sign-ins to the VPN',
+    severity: 'high',
+  });
+  expect(res.status).toBe(201);
+  const { id: alertId } = (await res.json()) as { id: string };
+  const posted = await stack.waitForMessage(
+    (m) => m.action === 'createMessage' && cardText(m.cards).includes('Suspicious sign-ins'),
+  );
+  const thread = posted.conversationId.includes(';')
+    ? posted.conversationId
+    : `${posted.conversationId};messageid=${posted.messageId}`;
+  const press = (verb: string, data: Record<string, unknown>, who: string = users.ben.id) =>
+    stack.execute(thread, who, verb, data, posted.messageId);
+
+  const unknown = await press('alert.acknowledge', { alertId: 'ANOSUCH1' });
+  expect(cardText(unknown.value)).toContain('There is no alert ANOSUCH1');
+
+  const badSnooze = await press('alert.snooze', { alertId, snoozeFor: '999999' });
+  expect(cardText(badSnooze.value)).toContain('Choose how long to snooze from the list');
+
+  const noNote = await press('alert.resolve', { alertId, resolveNote: '   ' });
+  expect(cardText(noNote.value)).toContain('Please say how the alert was resolved.');
+
+  const resolved = await press('alert.resolve', { alertId, resolveNote: 'Accounts reset.' });
+  expect(cardText(resolved.value)).toMatch(/Resolved by Ben Okafor at .*: Accounts reset\./);
+
+  // An old copy of the card still shows Acknowledge: pressing it now changes nothing.
+  const stale = await press('alert.acknowledge', { alertId }, users.asha.id);
+  expect(cardText(stale.value)).toMatch(/Already resolved by Ben Okafor at /);
+  const snoozeResolved = await press('alert.snooze', { alertId, snoozeFor: '60' }, users.asha.id);
+  expect(cardText(snoozeResolved.value)).toMatch(/Already resolved by Ben Okafor at /);
+
+  await stack.say(personalChat, users.asha.id, `ack ${alertId}`);
+  const typed = await stack.waitForMessage(
+    (m) =>
+      m.conversationId === personalChat && cardText(m.cards).includes('Already resolved by Ben'),
+  );
+  expect(cardText(typed.cards)).toContain('Suspicious sign-ins to the VPN');
+});
