@@ -5,6 +5,7 @@ import { DataTable, h, Loaded, useLoad } from '../ui';
 interface AlertsAnswer {
   open: AlertRowView[];
   weeks: AlertWeekView[];
+  resolvedCounted: boolean;
 }
 
 const duration = (minutes: number | undefined): string => {
@@ -46,6 +47,12 @@ export function AlertsView() {
             })),
           }),
           h('h3', null, 'Response times per week'),
+          !view.resolvedCounted &&
+            h(
+              'p',
+              null,
+              'These figures cover the alerts that are still open: resolved alerts are not listed by week yet.',
+            ),
           h(DataTable, {
             caption: 'Alerts raised each week and how fast they were acknowledged and resolved',
             columns: [
