@@ -1,6 +1,8 @@
 import type { RotaPerson, RotaWindow } from '../app/rota/rota-service';
 import type {
+  Leave,
   LayerOnCallNow,
+  RotaOverride,
   OnCallAssignment,
   OnCallNow,
   RotaGap,
@@ -318,3 +320,41 @@ export const onCallLine = (people: People, layer: LayerOnCallNow): string =>
 
 export const formatRange = range;
 export const layerLabel = (layer: RotaLayer) => LAYER_LABEL[layer];
+
+const MAX_CHANGES = 30;
+
+/** `rota changes`: cover and leave from now on, each with an Undo button. */
+export function changesCard(
+  changes: { overrides: RotaOverride[]; leave: Leave[] },
+  people: People,
+  from: Date,
+): AdaptiveCard {
+  const rows = [
+    ...changes.overrides.map((o) => ({
+      kind: 'override',
+      id: o.id,
+      start: o.start,
+      what:
+        o.kind === 'cover'
+          ? `${personName(people, o.memberId)} covers ${personName(people, o.coveredMemberId)}${o.swapId ? ' (swap)' : ''}`
+          : o.kind === 'add'
+            ? `${personName(people, o.memberId)} added to ${o.layer}`
+            : `${personName(people, o.memberId)} taken off call`,
+      when: range(o.start, o.end),
+    })),
+    ...changes.leave.map((l) => ({
+      kind: 'leave',
+      id: l.id,
+      start: l.start,
+      what: `${personName(people, l.memberId)} on leave`,
+      when: range(l.start, l.end),
+    })),
+  ].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const shown = rows.slice(0, MAX_CHANGES);
+  return renderCard('rota/changes', {
+    title: 'Cover and leave',
+    subtitle: `From ${formatUkDateTime(from)} (UK time). Undo takes a change back; you can undo your own, leads any.`,
+    changes: shown.map(({ kind, id, what, when }) => ({ kind, id, what, when })),
+    moreText: rows.length > shown.length ? `And ${rows.length - shown.length} more.` : '',
+  });
+}

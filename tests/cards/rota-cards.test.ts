@@ -4,6 +4,7 @@ import type { RotaPerson, RotaWindow } from '../../src/app/rota/rota-service';
 import { TEMPLATES_DIR } from '../../src/cards/render';
 import {
   announcementCard,
+  changesCard,
   dateHelpCard,
   onCallCard,
   rangeFormCard,
@@ -111,6 +112,26 @@ const samples: Record<string, () => unknown> = {
     }),
   swap: () => swapCard(swap, people),
   'date-help': () => dateHelpCard('I could not read "blah".', 'leave <from> to <to>', 'leave'),
+  changes: () =>
+    changesCard(
+      {
+        overrides: [
+          {
+            id: 'cover/1',
+            kind: 'cover',
+            memberId: BOB,
+            coveredMemberId: JANE,
+            start: swap.shift.start,
+            end: swap.shift.end,
+            createdBy: BOB,
+            createdAt: from,
+          },
+        ],
+        leave,
+      },
+      people,
+      from,
+    ),
   announcement: () =>
     announcementCard({
       title: 'Handover: who is on call now',
@@ -166,4 +187,13 @@ test('when a swap is answered, then its card shows the outcome and no buttons', 
   expect(cardText(accepted)).toContain('Accepted: the rota has changed.');
   expect(cardText(accepted)).toContain('by Bob Jones, 28 Nov 2026, 12:00');
   expect(validateCard(JSON.parse(JSON.stringify(accepted).replaceAll('${1+1}', '')))).toEqual([]);
+});
+
+test('when cover and leave are booked, then the changes card lists them in time order with Undo', () => {
+  const card = samples['changes']!() as { body: unknown[] };
+  const text = cardText(card);
+  expect(text.indexOf('Bob Jones on leave')).toBeLessThan(text.indexOf('Bob Jones covers'));
+  expect(JSON.stringify(card)).toContain(
+    '"verb":"rota.change.undo","kind":"override","id":"cover/1"',
+  );
 });

@@ -266,3 +266,28 @@ test('when a lead adds someone to a rotation by email who has never used the bot
   const members = await ask(personalChat, users.asha.id, 'members', 'CTAC members');
   expect(cardText(members.cards)).toContain('Farid Haddad');
 });
+
+test('when a member marks a day of leave and then undoes it from rota changes, then it is gone', async () => {
+  const day = DateTime.now().setZone('Europe/London').plus({ days: 60 });
+  const saved = await ask(
+    personalChat,
+    users.asha.id,
+    `leave ${day.toFormat('d/M/yyyy')}`,
+    'Leave saved',
+  );
+  expect(cardText(saved.cards)).toContain(
+    `${day.toFormat('d LLL yyyy')}, 00:00 to ${day.plus({ days: 1 }).toFormat('d LLL yyyy')}, 00:00`,
+  );
+  const list = await ask(personalChat, users.asha.id, 'rota changes', 'Cover and leave');
+  expect(cardText(list.cards)).toContain('Asha Patel on leave');
+  const undo = JSON.stringify(list.cards[0]).match(/"kind":"leave","id":"([^"]+)"/);
+  expect(undo).not.toBeNull();
+  const done = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'rota.change.undo',
+    { kind: 'leave', id: undo![1] },
+    list.messageId,
+  );
+  expect(cardText(done.value)).toContain('Leave taken back');
+});

@@ -198,6 +198,32 @@ export class RotaService {
     return existing;
   }
 
+  /** Takes back leave: whoever it is for or made it, or a lead. */
+  async removeLeave(actor: Member | undefined, id: string): Promise<Leave> {
+    const member = this.deps.directory.require(actor, 'member', 'change the rota');
+    const existing = await this.deps.leave.get(id);
+    if (!existing) throw new CtacError('not_found', 'That leave no longer exists.');
+    const own = [existing.memberId, existing.createdBy].includes(member.aadObjectId);
+    if (!own && !hasRole(member, 'lead'))
+      throw new CtacError('forbidden', 'Only a lead or the person on leave can take it back.');
+    await this.deps.leave.remove(id);
+    return existing;
+  }
+
+  /** Covers, other overrides and leave that have not ended by `from` and start before `to`. */
+  async changesBetween(
+    from: Date,
+    to: Date,
+  ): Promise<{ overrides: RotaOverride[]; leave: Leave[] }> {
+    const [overrides, leave] = await Promise.all([
+      this.deps.overrides.listOverlapping(from, to),
+      this.deps.leave.listOverlapping(from, to),
+    ]);
+    const byStart = <T extends { start: Date }>(a: T, b: T) =>
+      a.start.getTime() - b.start.getTime();
+    return { overrides: overrides.sort(byStart), leave: leave.sort(byStart) };
+  }
+
   /** A member marks time they cannot be on call; a lead can do it for anyone. */
   async addLeave(actor: Member | undefined, input: LeaveInput): Promise<Leave> {
     const member = this.deps.directory.require(actor, 'member', 'mark leave');

@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { RotaNotifier } from '../../app/rota/ports';
 import type { RotaPerson, RotaService, SwapAnswer, SwapOutcome } from '../../app/rota/rota-service';
 import type { AdaptiveCard } from '../../cards/render';
 import {
+  changesCard,
   dateHelpCard,
   formatRange,
   onCallCard,
@@ -17,16 +19,23 @@ import {
   type ShiftChoice,
 } from '../../cards/rota-views';
 import { noticeCard } from '../../cards/views';
-import { isRotaLayer, parseUkDateTimeRange, type RotaLayer } from '../../domain/rota';
+import {
+  isRotaLayer,
+  parseUkDateTime,
+  parseUkDateTimeRange,
+  wholeDays,
+  type RotaLayer,
+} from '../../domain/rota';
 import type { Member } from '../../domain/people/member';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
-import { formatUkDate } from '../../domain/shared/time';
+import { formatUkDate, UK_ZONE } from '../../domain/shared/time';
 import type { BotFeature, BotTurn, CardActionHandler } from '../bot-feature';
 import type { CommandSpec } from '../commands';
 
 const DAY_MS = 86_400_000;
 const ROTA_DAYS = 14;
 const SWAP_DAYS = 28;
+const CHANGES_DAYS = 183;
 const MAX_FIELD = 100;
 
 const COMMANDS: CommandSpec[] = [
@@ -64,6 +73,12 @@ const COMMANDS: CommandSpec[] = [
     name: 'swap',
     usage: 'swap',
     description: 'Offer one of your shifts to someone; they accept on the card.',
+    group: 'Rota',
+  },
+  {
+    name: 'rota changes',
+    usage: 'rota changes',
+    description: 'Cover and leave booked from now on, with Undo.',
     group: 'Rota',
   },
   {
@@ -326,8 +341,15 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     const caller = await requireMember(turn, 'mark leave');
     if (!args) return rangeForm('leave', turn);
     const parsed = parseUkDateTimeRange(args, rota.now());
-    if (!parsed.ok) return dateHelpCard(parsed.error, 'leave <from> to <to>', 'leave');
-    return leaveSaved(caller, parsed.start, parsed.end);
+    if (parsed.ok) return leaveSaved(caller, parsed.start, parsed.end);
+    // "leave tomorrow" or "leave 5/12": a date on its own is that whole day.
+    const day = parseUkDateTime(args, rota.now());
+    if (day.ok && day.dateOnly) {
+      const date = DateTime.fromJSDate(day.at, { zone: UK_ZONE }).toISODate()!;
+      const whole = wholeDays(date, date);
+      return leaveSaved(caller, whole.start, whole.end);
+    }
+    return dateHelpCard(parsed.error, 'leave <from> to <to>', 'leave');
   }
 
   const saveLeave: CardActionHandler = async (data, turn) => {
@@ -407,6 +429,36 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       return swapCard(outcome.swap, await rota.people(), outcomeMessage(outcome));
     };
 
+  async function changes(turn: BotTurn): Promise<AdaptiveCard> {
+    await requireMember(turn, 'see rota changes');
+    const from = rota.now();
+    const [list, people] = await Promise.all([
+      rota.changesBetween(from, new Date(from.getTime() + CHANGES_DAYS * DAY_MS)),
+      rota.people(),
+    ]);
+    return changesCard(list, people, from);
+  }
+
+  const undoChange: CardActionHandler = async (data, turn) => {
+    const caller = await turn.caller();
+    const id = text(data['id']);
+    const people = await rota.people();
+    if (text(data['kind']) === 'leave') {
+      const leave = await rota.removeLeave(caller, id);
+      return noticeCard(
+        'Leave taken back',
+        `${personName(people, leave.memberId)} can be on call again ${formatRange(leave.start, leave.end)} (UK time).`,
+        'good',
+      );
+    }
+    const removed = await rota.removeOverride(caller, id);
+    return noticeCard(
+      'Change taken back',
+      `The rota is as it was ${formatRange(removed.start, removed.end)} (UK time). Type "rota" to check.`,
+      'good',
+    );
+  };
+
   async function calendar(turn: BotTurn): Promise<AdaptiveCard> {
     const caller = await requireMember(turn, 'get calendar links');
     if (!deps.calendar) return noticeCard('Calendar links are not available here');
@@ -436,6 +488,8 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
           return swapForm(turn);
         case 'rota calendar':
           return calendar(turn);
+        case 'rota changes':
+          return changes(turn);
         default:
           return noticeCard('That rota command is not known', 'Type "help" to see the commands.');
       }
@@ -449,6 +503,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       'rota.swap.decline': answer('decline'),
       'rota.swap.approve': answer('approve'),
       'rota.swap.cancel': answer('cancel'),
+      'rota.change.undo': undoChange,
     },
   };
 }
