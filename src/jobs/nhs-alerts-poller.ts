@@ -10,7 +10,7 @@ import {
 } from '../domain/alerts';
 import { jobActor, type Actor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
-import { isCtacError } from '../domain/shared/errors';
+import { CtacError, isCtacError } from '../domain/shared/errors';
 
 export interface NhsAlertsPollerDeps {
   /** NHS_CYBER_ALERTS_URL, e.g. https://.../restapi/CyberAlert (no trailing slash). */
@@ -87,6 +87,26 @@ export class NhsAlertsPoller {
     if (summary.created.length || summary.updated.length || summary.skipped.length)
       this.deps.logger?.info(summary, 'NHS cyber alerts: polled');
     return summary;
+  }
+
+  /**
+   * Brings in one HSA by its id now (the chat's `hsa CC-4719`): reads `/single` and ingests it.
+   * Throws a `not_found` CtacError when the API does not know the id (it answers 403 then).
+   */
+  async fetchOne(threatId: string): Promise<IngestResult> {
+    const id = threatId.trim().toUpperCase();
+    if (!/^[A-Z0-9-]{1,40}$/.test(id))
+      throw new CtacError('validation', 'Please check the HSA id.', [
+        'An HSA id looks like CC-4719.',
+      ]);
+    const res = await this.get(`/single?threatid=${encodeURIComponent(id)}`);
+    const mapped = res.status === 200 ? mapNhsCyberAlert(res.json) : undefined;
+    if (!mapped?.ok || mapped.value.incoming.dedupKey !== id)
+      throw new CtacError(
+        'not_found',
+        `NHS England's cyber alerts service does not know ${id}, or it is for registered organisations only.`,
+      );
+    return this.deps.ingest(mapped.value.incoming, actor);
   }
 
   private async readPages(now: Date, summary: PollSummary): Promise<void> {

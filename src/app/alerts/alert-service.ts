@@ -96,6 +96,17 @@ export class AlertService {
     return (await this.deps.alerts.get(alertId))?.alert;
   }
 
+  /** The alert a sender's id names (e.g. an HSA id typed in the chat), for a member. */
+  async findByDedupKey(
+    caller: AlertCaller,
+    source: Alert['source'],
+    dedupKey: string,
+  ): Promise<Alert | undefined> {
+    this.deps.directory.require(caller.member, 'member', 'see alerts');
+    if (!dedupKey.trim()) return undefined;
+    return (await this.deps.alerts.findByDedupKey(source, dedupKey))?.alert;
+  }
+
   /** Open alerts (triggered, acknowledged, snoozed), newest first. */
   async listOpen(caller: AlertCaller): Promise<Alert[]> {
     this.deps.directory.require(caller.member, 'member', 'see alerts');

@@ -6,7 +6,7 @@ import { ALERT_POLLER_TABLES, TableNhsPollerStore } from '../../../src/store/ale
 import { NhsAlertsPoller } from '../../../src/jobs/nhs-alerts-poller';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
-import { alertWorld } from './fixtures';
+import { alertWorld, as, people } from './fixtures';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/nhs-cyber-alerts', name), 'utf8'));
@@ -216,4 +216,19 @@ test('when a page reaches alerts older than 30 days, then the poll reads no furt
   const summary = await w.poller.poll();
   expect(summary).toMatchObject({ created: ['CC-9003'], pagesRead: 1 });
   expect(api.requests).not.toContain('/restapi/CyberAlert/page?page=2');
+});
+
+test('when one HSA is asked for by id, then it is brought in from /single, and an unknown id is a clear not found', async () => {
+  const w = await pollerWorld();
+  const result = await w.poller.fetchOne(' cc-9002 ');
+  expect(result).toMatchObject({
+    outcome: 'created',
+    alert: { dedupKey: 'CC-9002', cves: ['CVE-2026-90010'] },
+  });
+  expect((await w.poller.fetchOne('CC-9002')).outcome).toBe('duplicate');
+  expect(await w.service.findByDedupKey(as(people.sam), 'hsa', 'cc-9002')).toMatchObject({
+    id: result.alert.id,
+  });
+  await expect(w.poller.fetchOne('CC-4719')).rejects.toMatchObject({ code: 'not_found' });
+  await expect(w.poller.fetchOne('CC/../x')).rejects.toMatchObject({ code: 'validation' });
 });
