@@ -103,7 +103,7 @@ async function main() {
   );
   console.log(`all answered after ${ms(elapsed)}; handed to the notifier: ${notifier.posted}`);
   console.log(
-    `process RSS: before ${mb(baselineRss)}, peak ${mb(peakRss)} (app, Azurite and client share it)`,
+    `process RSS: before ${mb(baselineRss)}, peak ${mb(peakRss)} (the app and this client; Azurite not included)`,
   );
   await app.stop();
   await azurite.stop();
