@@ -13,7 +13,7 @@ import { RotaCalendarFeeds } from './app/rota/rota-calendar-feeds';
 import { RotaService } from './app/rota/rota-service';
 import { calendarRoutes } from './api/calendar-routes';
 import { rotaFeature } from './bot/rota/rota-feature';
-import { TeamsRotaNotifier } from './bot/rota/rota-notifier';
+import { QueuedRotaNotifier } from './bot/rota/queued-rota-notifier';
 import { RotaJobs } from './jobs/rota-jobs';
 import { graphTokenSource } from './graph/graph-auth';
 import { createGraphClient } from './graph/graph-client';
@@ -258,10 +258,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       : undefined,
   });
   const rotaOnCall = new RotaOnCallSource(rota);
-  const rotaNotifier = new TeamsRotaNotifier(
-    adapter,
-    config.bot.appId ?? '',
+  // Rota messages go through the same persisted send queue as alerts (paced, retried).
+  const rotaNotifier = new QueuedRotaNotifier(
+    sendQueue,
     conversations,
+    (id) => members.get(id),
     logger,
   );
   const calendarFeeds = new RotaCalendarFeeds(
