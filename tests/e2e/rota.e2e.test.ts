@@ -291,3 +291,31 @@ test('when a member marks a day of leave and then undoes it from rota changes, t
   );
   expect(cardText(done.value)).toContain('Leave taken back');
 });
+
+test('when a member types cover with an @mention and dates in words, then the cover is saved for that person', async () => {
+  const before = stack.messages.length;
+  const res = await fetch(
+    `${stack.playground.url}/_conversation/v1/conversations/${encodeURIComponent(channel)}/messages`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: { id: users.asha.id },
+        text: '<at>CTAC</at> cover <at>Ben Okafor</at> tomorrow 9am to 17:00',
+        textFormat: 'plain',
+        mentions: [
+          { mentioned: { id: PLAYGROUND.botId, name: 'CTAC' }, text: '<at>CTAC</at>' },
+          { mentioned: { id: users.ben.id, name: users.ben.name }, text: '<at>Ben Okafor</at>' },
+        ],
+      }),
+    },
+  );
+  expect(res.ok).toBe(true);
+  const reply = await stack.waitForMessage(
+    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes('covers'),
+  );
+  expect(cardText(reply.cards)).toContain('Asha Patel covers Ben Okafor');
+  expect(cardText(reply.cards)).toMatch(
+    /From \d{1,2} \w{3} \d{4}, 09:00 to \d{1,2} \w{3} \d{4}, 17:00/,
+  );
+});
