@@ -134,6 +134,13 @@ test('when a member offers a shift and the other member accepts on the card, the
   );
   expect(cardText(accepted.value)).toContain('Accepted: the rota has changed.');
   expect(cardText(accepted.value)).toContain('by Ben Okafor');
+  // Asha hears in her chat with CTAC, through the send queue.
+  const told = await stack.waitForMessage(
+    (m) =>
+      m.conversationId === personalChat &&
+      cardText(m.cards).includes('Ben Okafor answered this swap.'),
+  );
+  expect(cardText(told.cards)).toContain('Accepted: the rota has changed.');
 
   const rota = await ask(channel, users.asha.id, 'rota', 'The rota for the next 14 days');
   expect(cardText(rota.cards)).toContain(

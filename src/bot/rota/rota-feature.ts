@@ -426,7 +426,22 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     async (data, turn) => {
       const caller = await turn.caller();
       const outcome = await rota.answerSwap(caller, text(data['swapId']), kind);
-      return swapCard(outcome.swap, await rota.people(), outcomeMessage(outcome));
+      const people = await rota.people();
+      if (outcome.changed && deps.notifier) {
+        // Tell the others involved in a 1:1 chat: the proposer, and the member asked if a lead answered.
+        const { swap } = outcome;
+        const others = [swap.fromMemberId, swap.toMemberId].filter(
+          (id) => id !== caller?.aadObjectId,
+        );
+        const note = `${caller?.name ?? 'Someone'} answered this swap.`;
+        for (const id of others)
+          await deps.notifier
+            .sendToMember(id, swapCard(swap, people, note))
+            .catch((e) =>
+              deps.logger.warn({ err: e }, 'rota: could not tell a member about a swap'),
+            );
+      }
+      return swapCard(outcome.swap, people, outcomeMessage(outcome));
     };
 
   async function changes(turn: BotTurn): Promise<AdaptiveCard> {
