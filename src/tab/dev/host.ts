@@ -17,7 +17,32 @@ const saveButton = document.getElementById('save') as HTMLButtonElement;
 const field = (name: string) =>
   form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
 
+/** The people of the local Teams client (.m365agentsplayground.yml), so `npm start` users can pick one. */
+const PLAYGROUND_PEOPLE = [
+  ['a1a1a1a1-0000-4000-8000-000000000001', 'Asha Patel', 'asha.patel@sussexics.example.nhs.uk'],
+  ['b2b2b2b2-0000-4000-8000-000000000002', 'Ben Okafor', 'ben.okafor@esht.example.nhs.uk'],
+  [
+    'c3c3c3c3-0000-4000-8000-000000000003',
+    'Chloë Davies',
+    'chloe.davies@eastsussex.example.gov.uk',
+  ],
+] as const;
+const preset = field('preset') as HTMLSelectElement;
+for (const [oid, name] of PLAYGROUND_PEOPLE) preset.add(new Option(name, oid));
+const usePreset = () => {
+  const person = PLAYGROUND_PEOPLE.find(([oid]) => oid === preset.value);
+  if (!person) return;
+  field('oid').value = person[0];
+  field('name').value = person[1];
+  field('upn').value = person[2];
+};
+preset.addEventListener('change', usePreset);
+
 const params = new URLSearchParams(location.search);
+if (!params.get('oid')) {
+  preset.value = PLAYGROUND_PEOPLE[0][0];
+  usePreset();
+}
 for (const name of ['oid', 'name', 'upn', 'theme', 'page']) {
   const value = params.get(name);
   if (value) field(name).value = value;
@@ -127,3 +152,5 @@ saveButton.addEventListener('click', () => {
 
 if (settings().oid) open();
 else log.textContent = 'Enter the Entra object id of a CTAC member, then open the tab.';
+log.textContent ||=
+  'Whoever installs the app in the Playground first (Asha) is an admin; admins add the others as members.';
