@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { JobClaims, RotaNotifier } from '../app/rota/ports';
+import type { ActivityFeed, JobClaims, RotaNotifier } from '../app/rota/ports';
 import type { RotaService } from '../app/rota/rota-service';
 import {
   announcementCard,
@@ -37,6 +37,8 @@ export interface RotaJobsDeps {
   gapNoticeMs: number;
   /** Who claims the work, for the record. */
   instanceId: string;
+  /** The Teams activity feed (Graph), for reminders as well as the 1:1 message; optional. */
+  activityFeed?: ActivityFeed;
   /** Lines describing the open alerts the people coming on call inherit, when alerts are wired in. */
   openAlerts?: () => Promise<string[]>;
 }
@@ -166,6 +168,10 @@ export class RotaJobs {
             text: `Hello ${personName(people, memberId)}: your ${change.layer} on-call shift runs ${formatRange(change.at, end)} (UK time). If you cannot do it, type "swap" or ask a lead.`,
             style: 'accent',
           }),
+        );
+        await this.deps.activityFeed?.notify(
+          memberId,
+          `You are ${change.layer} on call ${formatRange(change.at, end)} (UK time).`,
         );
         sent += 1;
       }

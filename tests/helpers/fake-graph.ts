@@ -17,11 +17,14 @@ export interface FakeGraphRequest {
 
 /**
  * A small local stand-in for Microsoft Graph's users API: `GET /v1.0/users/{id | UPN}` and
- * `GET /v1.0/users?$filter=mail eq '...' or userPrincipalName eq '...'`, answering 404 in Graph's
+ * `GET /v1.0/users?$filter=mail eq '...' or userPrincipalName eq '...'` and
+ * `POST /v1.0/users/{id}/teamwork/sendActivityNotification` (recorded), answering 404 in Graph's
  * error shape for someone unknown. Point the app at it with GRAPH_BASE_URL.
  */
 export class FakeGraph {
   readonly requests: FakeGraphRequest[] = [];
+  /** Activity feed notifications sent, by user id. */
+  readonly notifications: { userId: string; body: Record<string, unknown> }[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -46,6 +49,22 @@ export class FakeGraph {
         send(404, {
           error: { code: 'Request_ResourceNotFound', message: 'Resource does not exist.' },
         });
+      const feed = /^\/v1\.0\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(
+        url.pathname,
+      );
+      if (req.method === 'POST' && feed) {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          graph.notifications.push({
+            userId: decodeURIComponent(feed[1]!),
+            body: JSON.parse(body),
+          });
+          res.writeHead(204);
+          res.end();
+        });
+        return;
+      }
       const one = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && one) {
         const key = decodeURIComponent(one[1]!).toLowerCase();

@@ -95,3 +95,9 @@ export interface PeopleLookup {
   /** By sign-in name (UPN) or email address; undefined when there is nobody (or no one person). */
   findBySignInName(text: string): Promise<DirectoryPerson | undefined>;
 }
+
+/** Notifications in a person's Teams activity feed (Microsoft Graph in src/graph); optional. */
+export interface ActivityFeed {
+  /** Answers whether the notification was accepted. */
+  notify(memberId: string, text: string): Promise<boolean>;
+}

@@ -23,6 +23,9 @@ import {
   TableSwapRepository,
 } from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
+import { createGraphClient } from '../../../src/graph/graph-client';
+import { GraphActivityFeed } from '../../../src/graph/graph-activity-feed';
+import { FakeGraph } from '../../helpers/fake-graph';
 import { cardText } from '../../helpers/stack';
 import { startTestStore } from '../../helpers/azurite';
 
@@ -53,6 +56,8 @@ let stopStore: () => Promise<void>;
 let clock: FakeClock;
 let rota: RotaService;
 let notifier: TeamsRotaNotifier;
+let graph: FakeGraph;
+let activityFeed: GraphActivityFeed;
 
 const jobs = (instanceId: string) =>
   new RotaJobs({
@@ -65,9 +70,16 @@ const jobs = (instanceId: string) =>
     gapNoticeMs: 48 * 3_600_000,
     instanceId,
     openAlerts: async () => ['Citrix NetScaler flaw CC-4719 (high, triggered)'],
+    activityFeed,
   });
 
 beforeAll(async () => {
+  graph = await FakeGraph.start([]);
+  activityFeed = new GraphActivityFeed(
+    createGraphClient({ getToken: async () => 'test-token', baseUrl: graph.url }),
+    'bot-app-id',
+    createLogger('silent'),
+  );
   connector = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -154,6 +166,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await graph.stop();
   await stopStore();
   await new Promise((r) => connector.close(r));
 });
@@ -180,6 +193,18 @@ test('when the reminder lead time before a shift comes, then the incoming person
     expect.stringContaining('You are primary on call from 28 Nov 2026, 09:00'),
   ]);
   expect(to('personal-Bob Jones')[0]!.text).toContain('28 Nov 2026, 09:00 to 29 Nov 2026, 09:00');
+  // With Graph configured, the reminder also reaches Bob's Teams activity feed, once.
+  expect(graph.notifications).toEqual([
+    {
+      userId: BOB.aadObjectId,
+      body: expect.objectContaining({
+        activityType: 'onCallReminder',
+        previewText: {
+          content: 'You are primary on call 28 Nov 2026, 09:00 to 29 Nov 2026, 09:00 (UK time).',
+        },
+      }),
+    },
+  ]);
 });
 
 test('when the handover time passes, then the channel hears once who is now on call, even after a restart', async () => {
