@@ -17,6 +17,7 @@ import { QueuedRotaNotifier } from './bot/rota/queued-rota-notifier';
 import { RotaJobs } from './jobs/rota-jobs';
 import { graphTokenSource } from './graph/graph-auth';
 import { createGraphClient } from './graph/graph-client';
+import { GraphActivityFeed } from './graph/graph-activity-feed';
 import { GraphPeopleLookup } from './graph/graph-people';
 import {
   ROTA_TABLES,
@@ -238,6 +239,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const adapter = createAdapter(config, logger);
   // The on-call rota (issue 4): use cases, Teams messages, jobs and calendar feeds.
   let publicUrl = config.publicUrl ?? '';
+  const graphClient = config.graph
+    ? createGraphClient({ getToken: graphTokenSource(config.bot), baseUrl: config.graph.baseUrl })
+    : undefined;
   const rota = new RotaService({
     rotations: new TableRotationRepository(store),
     overrides: new TableOverrideRepository(store),
@@ -248,14 +252,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     organisations: new TableOrganisationRepository(store),
     clock,
     ids: uuidGenerator,
-    lookup: config.graph
-      ? new GraphPeopleLookup(
-          createGraphClient({
-            getToken: graphTokenSource(config.bot),
-            baseUrl: config.graph.baseUrl,
-          }),
-        )
-      : undefined,
+    lookup: graphClient && new GraphPeopleLookup(graphClient),
   });
   const rotaOnCall = new RotaOnCallSource(rota);
   // Rota messages go through the same persisted send queue as alerts (paced, retried).
@@ -281,6 +278,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     reminderLeadMs: config.rota.reminderLeadMinutes * 60_000,
     gapNoticeMs: config.rota.gapNoticeHours * 3_600_000,
     instanceId: `${process.pid}@${config.host}`,
+    activityFeed: graphClient && new GraphActivityFeed(graphClient, config.bot.appId ?? '', logger),
     openAlerts: async () =>
       (await alertRepository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),
   });
