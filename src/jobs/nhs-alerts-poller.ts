@@ -139,7 +139,8 @@ export class NhsAlertsPoller {
         anythingNew = true;
         await this.takeIn(alert, print, summary);
       }
-      const lastPage = mapped.totalPages === undefined || page >= mapped.totalPages;
+      // Without totalPages, read on while pages have items (and something new).
+      const lastPage = mapped.totalPages !== undefined && page >= mapped.totalPages;
       // Newest first: a page with nothing new, or only old alerts, means the rest is known or too old.
       if (!anythingNew || recent.length < mapped.alerts.length || lastPage || items.length === 0)
         return;

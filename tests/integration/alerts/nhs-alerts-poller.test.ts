@@ -232,3 +232,16 @@ test('when one HSA is asked for by id, then it is brought in from /single, and a
   await expect(w.poller.fetchOne('CC-4719')).rejects.toMatchObject({ code: 'not_found' });
   await expect(w.poller.fetchOne('CC/../x')).rejects.toMatchObject({ code: 'validation' });
 });
+
+test('when the API leaves out the page count, then the poller reads on until a page is empty', async () => {
+  const w = await pollerWorld();
+  for (const n of [1, 2]) {
+    const page = fixture(`page-${n}.json`);
+    delete page.totalPages;
+    api.answers.set(`/restapi/CyberAlert/page?page=${n}`, { status: 200, body: page });
+  }
+  api.answers.set('/restapi/CyberAlert/page?page=3', { status: 200, body: { items: [] } });
+  const summary = await w.poller.poll();
+  expect(summary.created).toHaveLength(4);
+  expect(summary.pagesRead).toBe(3);
+});
