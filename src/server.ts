@@ -147,6 +147,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const members = new TableMemberRepository(store);
   const alertRepository = new TableAlertRepository(store);
   // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
+  const recordAlertPosted = async (
+    alertId: string,
+    post: { conversationId: string; activityId: string; digest?: boolean },
+  ) => {
+    await alertService.recordPosted(alertId, post, jobActor('teams-sender'));
+  };
   const sendQueue = new SendQueue(
     new TableSendQueueRepository(store),
     (message) => teamsSender.deliver(message),
@@ -154,9 +160,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       clock,
       ids: uuidGenerator,
       logger,
-      onPosted: async (alertId, post) => {
-        await alertService.recordPosted(alertId, post, jobActor('teams-sender'));
-      },
+      onPosted: (alertId, post) => recordAlertPosted(alertId, post),
     },
   );
   const teamsSender = new TeamsSender({
@@ -170,15 +174,17 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     const people = await Promise.all(ids.map((id) => members.get(id)));
     return people.flatMap((m, i) => (m ? [m.name] : ids[i] ? [ids[i]!] : []));
   };
-  const alertNotifier: AlertNotifier =
-    opts.alertNotifier ??
-    new TeamsAlertNotifier({
-      queue: sendQueue,
-      conversations,
-      onCallNames,
-      member: (id) => members.get(id),
-      logger,
-    });
+  const teamsAlertNotifier = new TeamsAlertNotifier({
+    queue: sendQueue,
+    conversations,
+    alerts: alertRepository,
+    recordPosted: recordAlertPosted,
+    clock,
+    onCallNames,
+    member: (id) => members.get(id),
+    logger,
+  });
+  const alertNotifier: AlertNotifier = opts.alertNotifier ?? teamsAlertNotifier;
   const escalationTimers = new TableEscalationTimerStore(store);
   // Who is on call: the rota (issue 4), and the admins' interim list where the rota has a gap.
   const onCall: OnCallSource = new FirstOnCallSource([
@@ -321,6 +327,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       lookup: alertRepository,
       directory,
       onCallNames,
+      digestCard: (digestId, notice) => teamsAlertNotifier.digestCard(digestId, notice),
       clock,
       ids: uuidGenerator,
       logger,

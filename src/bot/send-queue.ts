@@ -10,8 +10,11 @@ import {
 } from '../domain/teams-send-budget';
 import { budgetKey, TeamsSendError, type Delivered, type OutgoingMessage } from './teams-sender';
 
-/** Where a queued message stands. `sending` is a short claim while one worker delivers it. */
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'throttled' | 'failed';
+/**
+ * Where a queued message stands. `sending` is a short claim while one worker delivers it;
+ * `superseded` is a card update not sent because a newer update of the same message was queued.
+ */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'throttled' | 'failed' | 'superseded';
 
 /** One outgoing message and its delivery record, as stored. */
 export interface QueuedSend {
@@ -29,6 +32,8 @@ export interface QueuedSend {
   delivered?: Delivered;
   /** The alert a channel post is for, so a later card update can find its message. */
   alertId?: string;
+  /** True for a storm digest: a channel post listing several alerts (kept in the digest's rows). */
+  digest?: boolean;
   /** True while the "posted" callback still has to run for a sent channel post. */
   callbackPending?: boolean;
   lastError?: string;
@@ -45,6 +50,14 @@ export interface SendQueueRepository {
   listSentSince(since: Date): Promise<QueuedSend[]>;
   /** The queued channel post for an alert, if one is waiting or was sent. */
   findPostForAlert(alertId: string): Promise<QueuedSend | undefined>;
+  /** Channel posts (single cards and digests) queued for a conversation since `since`, oldest first. */
+  listRecentPosts(conversationKey: string, since: Date): Promise<QueuedSend[]>;
+  /** Puts an alert in a storm digest (the digest's row id). */
+  addToDigest(digestId: string, alertId: string, at: Date): Promise<void>;
+  /** The digest an alert is in, if any. */
+  digestOf(alertId: string): Promise<string | undefined>;
+  /** The alerts in a digest, in the order they joined. */
+  digestAlerts(digestId: string): Promise<string[]>;
   /** Replaces the row if nobody changed it since it was read; false on a lost race. */
   replace(row: QueuedSend): Promise<QueuedSend | undefined>;
 }
@@ -63,7 +76,7 @@ export interface SendQueueOptions {
 /** Called once a channel post is delivered, to record where the alert's card is. */
 export type PostedCallback = (
   alertId: string,
-  post: { conversationId: string; activityId: string },
+  post: { conversationId: string; activityId: string; digest?: boolean },
 ) => Promise<void>;
 
 export interface TickReport {
@@ -116,11 +129,12 @@ export class SendQueue {
   }
 
   /** Queues a message durably and returns its id; the worker delivers it. */
-  async enqueue(message: OutgoingMessage, opts: { alertId?: string } = {}): Promise<string> {
+  async enqueue(
+    message: OutgoingMessage,
+    opts: { alertId?: string; digest?: boolean; id?: string } = {},
+  ): Promise<string> {
     const now = this.deps.clock.now();
-    // Time, then a counter for messages queued in the same millisecond, keeps the row keys in queue order.
-    const seq = (this.sequence = (this.sequence + 1) % 1_000_000).toString().padStart(6, '0');
-    const id = `${now.getTime().toString().padStart(15, '0')}_${seq}_${this.deps.ids.next()}`;
+    const id = opts.id ?? this.newId();
     await this.repo.add({
       id,
       conversationKey: budgetKey(message),
@@ -130,10 +144,40 @@ export class SendQueue {
       notBefore: now.toISOString(),
       enqueuedAt: now.toISOString(),
       alertId: opts.alertId,
+      digest: opts.digest,
     });
     this.dirty = true;
     this.wake?.();
     return id;
+  }
+
+  /** A new row id: time, then a counter for the same millisecond, keeps row keys in queue order. */
+  newId(): string {
+    const now = this.deps.clock.now();
+    const seq = (this.sequence = (this.sequence + 1) % 1_000_000).toString().padStart(6, '0');
+    return `${now.getTime().toString().padStart(15, '0')}_${seq}_${this.deps.ids.next()}`;
+  }
+
+  /** A queued message and its delivery state. */
+  get(id: string): Promise<QueuedSend | undefined> {
+    return this.repo.get(id);
+  }
+
+  /** Channel posts queued for a conversation since `since` (for storm decisions). */
+  recentPosts(conversationKey: string, since: Date): Promise<QueuedSend[]> {
+    return this.repo.listRecentPosts(conversationKey, since);
+  }
+
+  addToDigest(digestId: string, alertId: string): Promise<void> {
+    return this.repo.addToDigest(digestId, alertId, this.deps.clock.now());
+  }
+
+  digestOf(alertId: string): Promise<string | undefined> {
+    return this.repo.digestOf(alertId);
+  }
+
+  digestAlerts(digestId: string): Promise<string[]> {
+    return this.repo.digestAlerts(digestId);
   }
 
   /** The queued channel post for an alert (to update its card before its message id is recorded). */
@@ -185,6 +229,10 @@ export class SendQueue {
       if (budget.getTime() > now.getTime()) return budget;
 
       let message = row.message;
+      if (message.kind === 'update' && rows.some((later) => supersedes(later, row))) {
+        await this.finish(row, { state: 'superseded' });
+        continue;
+      }
       if (message.kind === 'update' && !message.activityId) {
         const post = message.afterPostId ? await this.repo.get(message.afterPostId) : undefined;
         if (post?.state !== 'sent' || !post.delivered?.activityId) {
@@ -218,7 +266,7 @@ export class SendQueue {
       try {
         const delivered = await this.deliver(message);
         const sentAt = this.deps.clock.now().toISOString();
-        const isPost = message.kind === 'channelPost' && !!row.alertId;
+        const isPost = message.kind === 'channelPost' && (!!row.alertId || !!row.digest);
         const sent = await this.finish(row, {
           state: 'sent',
           sentAt,
@@ -270,12 +318,13 @@ export class SendQueue {
   private async runCallback(row: QueuedSend): Promise<void> {
     const onPosted = this.deps.onPosted;
     const post = row.delivered;
-    if (!row.callbackPending || !onPosted || !row.alertId || !post?.activityId) return;
+    if (!row.callbackPending || !onPosted || !post?.activityId) return;
     try {
-      await onPosted(row.alertId, {
-        conversationId: post.conversationId,
-        activityId: post.activityId,
-      });
+      const where = { conversationId: post.conversationId, activityId: post.activityId };
+      if (row.digest)
+        for (const alertId of await this.repo.digestAlerts(row.id))
+          await onPosted(alertId, { ...where, digest: true });
+      else if (row.alertId) await onPosted(row.alertId, where);
       await this.repo.replace({ ...row, callbackPending: false });
     } catch (e) {
       // The row stays pending and the next pass tries again.
@@ -342,6 +391,15 @@ export class SendQueue {
     await this.loop;
     await this.ticking;
   }
+}
+
+/** True when `later` is a newer update of the same message as `row`, so `row` need not be sent. */
+function supersedes(later: QueuedSend, row: QueuedSend): boolean {
+  const a = later.message;
+  const b = row.message;
+  if (later.id <= row.id || a.kind !== 'update' || b.kind !== 'update') return false;
+  const target = (m: typeof a) => m.activityId ?? `after:${m.afterPostId}`;
+  return target(a) === target(b);
 }
 
 const describe = (e: TeamsSendError): string =>

@@ -177,6 +177,9 @@ export interface AlertListView {
   alerts: Alert[];
   /** Where the card is, so a button pressed on it re-renders it: the `alerts` list or a storm digest. */
   from: 'list' | 'digest';
+  /** For a storm digest: its id, so a button pressed on it re-renders it. */
+  digestId?: string;
+  intro?: string;
   notice?: { text: string; style: NoticeStyle };
   emptyText?: string;
 }
@@ -187,6 +190,7 @@ export function alertListCard(view: AlertListView): AdaptiveCard {
   const more = view.alerts.length - shown.length;
   return renderCard('alerts/alert-list', {
     heading: view.heading,
+    intro: view.intro ?? '',
     hasNotice: !!view.notice,
     notice: view.notice?.text ?? '',
     noticeStyle: view.notice?.style ?? 'default',
@@ -194,6 +198,7 @@ export function alertListCard(view: AlertListView): AdaptiveCard {
     alerts: shown.map((a) => ({
       alertId: a.id,
       from: view.from,
+      digestId: view.digestId ?? '',
       severityWord: severityWord(a),
       severityColour: SEVERITY_STYLE[a.severityRank].colour,
       label: `${sourceLabel(a)} (${a.id})`,
@@ -247,3 +252,19 @@ export function alertFormCard(view: AlertFormView): AdaptiveCard {
     problems: view.problems ?? [],
   });
 }
+
+/** A storm digest: the alerts that arrived too fast for a card each, each still acknowledgeable. */
+export const alertDigestCard = (
+  digestId: string,
+  alerts: Alert[],
+  notice?: { text: string; style: NoticeStyle },
+): AdaptiveCard =>
+  alertListCard({
+    heading: `Alert storm: ${alerts.length} new alert${alerts.length === 1 ? '' : 's'}`,
+    intro:
+      'More than 5 alerts arrived within a minute, so they are listed here together instead of a card each. Acknowledge each one here, or type "alerts".',
+    alerts,
+    from: 'digest',
+    digestId,
+    notice,
+  });

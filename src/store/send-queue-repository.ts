@@ -1,7 +1,8 @@
 import type { TableEntityResult } from '@azure/data-tables';
 import type { QueuedSend, SendQueueRepository } from '../bot/send-queue';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
-import { getOrUndefined, type TableStore } from './tables';
+import { encodeKey } from './keys';
+import { getOrUndefined, listPartition, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -10,6 +11,9 @@ import { getOrUndefined, type TableStore } from './tables';
  * queued. The message (an activity with its card, up to about 28 KB of JSON) is split over
  * `message0..message3` (a string property holds at most 32K characters).
  * Sent and failed rows stay as the delivery record.
+ *
+ *   SendQueue  PK 'digest-of'            RK encodeKey(alert id)   the storm digest an alert is in
+ *              PK 'digest_<digest row>'  RK encodeKey(alert id)   the alerts in one digest, in order
  */
 export const SEND_QUEUE_TABLE = 'SendQueue';
 const PARTITION = 'send';
@@ -27,6 +31,7 @@ interface SendRow {
   delivered?: string;
   alertId?: string;
   callbackPending?: boolean;
+  digest?: boolean;
   lastError?: string;
   message0: string;
   message1?: string;
@@ -70,6 +75,45 @@ export class TableSendQueueRepository implements SendQueueRepository {
     return rows.at(-1);
   }
 
+  listRecentPosts(conversationKey: string, since: Date): Promise<QueuedSend[]> {
+    return this.query(
+      `PartitionKey eq '${PARTITION}' and kind eq 'channelPost' and conversationKey eq '${conversationKey.replace(/'/g, "''")}' and enqueuedAt ge '${since.toISOString()}'`,
+    );
+  }
+
+  async addToDigest(digestId: string, alertId: string, at: Date): Promise<void> {
+    await this.client.upsertEntity(
+      {
+        partitionKey: `digest_${digestId}`,
+        rowKey: encodeKey(alertId),
+        alertId,
+        at: at.toISOString(),
+      },
+      'Replace',
+    );
+    await this.client.upsertEntity(
+      { partitionKey: 'digest-of', rowKey: encodeKey(alertId), digestId },
+      'Replace',
+    );
+  }
+
+  async digestOf(alertId: string): Promise<string | undefined> {
+    const row = await getOrUndefined<{ digestId: string }>(
+      this.client,
+      'digest-of',
+      encodeKey(alertId),
+    );
+    return row?.digestId;
+  }
+
+  async digestAlerts(digestId: string): Promise<string[]> {
+    const rows = await listPartition<{ alertId: string; at: string }>(
+      this.client,
+      `digest_${digestId}`,
+    );
+    return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.alertId);
+  }
+
   async replace(row: QueuedSend): Promise<QueuedSend | undefined> {
     const { etag, ...rest } = row;
     const res = await replaceIfUnchanged(this.client, toEntity(rest), etag);
@@ -100,6 +144,7 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
     enqueuedAt: row.enqueuedAt,
     kind: row.message.kind,
     callbackPending: row.callbackPending ?? false,
+    digest: row.digest ?? false,
   };
   if (row.sentAt) entity['sentAt'] = row.sentAt;
   if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
@@ -125,6 +170,7 @@ function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
     delivered: row.delivered ? JSON.parse(row.delivered) : undefined,
     alertId: row.alertId || undefined,
     callbackPending: !!row.callbackPending,
+    digest: !!row.digest,
     lastError: row.lastError || undefined,
     etag: row.etag,
   };

@@ -38,6 +38,11 @@ export interface AlertsFeatureDeps {
   directory: Pick<Directory, 'require'>;
   /** Names of the people on call now, primary first. */
   onCallNames(): Promise<string[]>;
+  /** A storm digest card as it stands (src/bot/alerts/teams-alert-notifier.ts). */
+  digestCard?(
+    digestId: string,
+    notice?: AlertCardContext['notice'],
+  ): Promise<AdaptiveCard | undefined>;
   clock: Clock;
   ids: IdGenerator;
   logger: Pick<Logger, 'warn' | 'error'>;
@@ -124,6 +129,11 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       try {
         const outcome = await run(data, turn, alertId);
         if (data['from'] === 'list') return listCard(turn, outcome);
+        const digestId = typeof data['digestId'] === 'string' ? data['digestId'].slice(0, 200) : '';
+        if (data['from'] === 'digest' && digestId && deps.digestCard) {
+          const digest = await deps.digestCard(digestId, outcomeNotice(outcome));
+          if (digest) return digest;
+        }
         return await answer(outcome);
       } catch (e) {
         if (isCtacError(e) && (e.code === 'not_a_member' || e.code === 'forbidden')) {
@@ -134,16 +144,14 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       }
     };
 
+  const outcomeNotice = (outcome: AlertOutcome): AlertCardContext['notice'] =>
+    outcome.ok
+      ? { text: `You acknowledged ${outcome.alert.title.slice(0, 80)}.`, style: 'good' }
+      : { text: outcome.message, style: 'warning' };
+
   const listCard = async (turn: BotTurn, outcome?: AlertOutcome): Promise<AdaptiveCard> => {
     const open = await deps.alerts.listOpen(await caller(turn));
-    const notice = outcome
-      ? outcome.ok
-        ? {
-            text: `You acknowledged ${outcome.alert.title.slice(0, 80)}.`,
-            style: 'good' as const,
-          }
-        : { text: outcome.message, style: 'warning' as const }
-      : undefined;
+    const notice = outcome ? outcomeNotice(outcome) : undefined;
     return alertListCard({
       heading: open.length ? `Open alerts (${open.length})` : 'Open alerts',
       alerts: open,

@@ -1,16 +1,39 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { AlertNotifier } from '../../app/alerts/ports';
+import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
-import { alertCard } from '../../cards/alerts';
+import { alertCard, alertDigestCard } from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
-import type { Alert } from '../../domain/alerts';
+import type { NoticeStyle } from '../../cards/views';
+import {
+  DEFAULT_STORM_THRESHOLD,
+  stormDecision,
+  type Alert,
+  type StormThreshold,
+} from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
-import type { SendQueue } from '../send-queue';
+import type { Clock } from '../../domain/shared/clock';
+import type { PostedCallback, SendQueue } from '../send-queue';
 
 export interface TeamsAlertNotifierDeps {
-  queue: Pick<SendQueue, 'enqueue' | 'findPostForAlert'>;
+  queue: Pick<
+    SendQueue,
+    | 'enqueue'
+    | 'newId'
+    | 'get'
+    | 'findPostForAlert'
+    | 'recentPosts'
+    | 'addToDigest'
+    | 'digestOf'
+    | 'digestAlerts'
+  >;
   conversations: ConversationRepository;
+  /** Reads the alerts of a storm digest to render it. */
+  alerts: Pick<AlertRepository, 'get'>;
+  /** Records where an alert's card is, for an alert that joins a digest already in the channel. */
+  recordPosted: PostedCallback;
+  clock: Clock;
+  storm?: StormThreshold;
   /** Names of the people on call now, primary first, for the card. */
   onCallNames(): Promise<string[]>;
   member(aadObjectId: string): Promise<Member | undefined>;
@@ -40,13 +63,94 @@ export class TeamsAlertNotifier implements AlertNotifier {
       );
       return;
     }
-    await this.deps.queue.enqueue(
-      { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
-      { alertId: alert.id },
+    const threshold = this.deps.storm ?? DEFAULT_STORM_THRESHOLD;
+    const now = this.deps.clock.now();
+    const recent = await this.deps.queue.recentPosts(
+      channel,
+      new Date(now.getTime() - threshold.windowMs),
     );
+    const arrivals: string[] = [];
+    for (const row of recent)
+      if (row.digest)
+        arrivals.push(...(await this.deps.queue.digestAlerts(row.id)).map(() => row.enqueuedAt));
+      else arrivals.push(row.enqueuedAt);
+    if (stormDecision(arrivals, now, threshold) === 'post') {
+      await this.deps.queue.enqueue(
+        { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
+        { alertId: alert.id },
+      );
+      return;
+    }
+    const digest = recent.filter((r) => r.digest).at(-1);
+    if (!digest) {
+      // The first alert past the threshold starts the channel's digest card.
+      const id = this.deps.queue.newId();
+      await this.deps.queue.addToDigest(id, alert.id);
+      await this.deps.queue.enqueue(
+        {
+          kind: 'channelPost',
+          channelId: channel,
+          activity: cardActivity(alertDigestCard(id, [alert]), 'Alert storm'),
+        },
+        { digest: true, id },
+      );
+      return;
+    }
+    await this.deps.queue.addToDigest(digest.id, alert.id);
+    await this.refreshDigest(digest.id);
+    // Joined a digest already in the channel: its "posted" callback has run, so record it here.
+    const latest = await this.deps.queue.get(digest.id);
+    if (latest?.state === 'sent' && !latest.callbackPending && latest.delivered?.activityId)
+      await this.deps.recordPosted(alert.id, {
+        conversationId: latest.delivered.conversationId,
+        activityId: latest.delivered.activityId,
+        digest: true,
+      });
+  }
+
+  /** The digest card as it stands, with a message on top for the person who pressed a button. */
+  async digestCard(
+    digestId: string,
+    notice?: { text: string; style: NoticeStyle },
+  ): Promise<AdaptiveCard | undefined> {
+    const ids = await this.deps.queue.digestAlerts(digestId);
+    if (!ids.length) return undefined;
+    const alerts = (await Promise.all(ids.map((id) => this.deps.alerts.get(id)))).flatMap((s) =>
+      s ? [s.alert] : [],
+    );
+    return alertDigestCard(digestId, alerts, notice);
+  }
+
+  /** Re-renders a digest for everyone: an update of its message, after the post if still queued. */
+  private async refreshDigest(digestId: string): Promise<void> {
+    const [card, row] = await Promise.all([
+      this.digestCard(digestId),
+      this.deps.queue.get(digestId),
+    ]);
+    if (!card || !row) return;
+    const activity = cardActivity(card, 'Alert storm');
+    if (row.delivered?.activityId)
+      await this.deps.queue.enqueue({
+        kind: 'update',
+        conversationId: row.delivered.conversationId,
+        activityId: row.delivered.activityId,
+        activity,
+      });
+    else
+      await this.deps.queue.enqueue({
+        kind: 'update',
+        conversationId: row.conversationKey,
+        afterPostId: row.id,
+        activity,
+      });
   }
 
   async refreshCard(alert: Alert): Promise<void> {
+    const digestId = await this.deps.queue.digestOf(alert.id);
+    if (digestId) {
+      await this.refreshDigest(digestId);
+      return;
+    }
     const activity = await this.activity(alert);
     if (alert.channelPost) {
       await this.deps.queue.enqueue({

@@ -1,0 +1,181 @@
+import { TeamsAlertNotifier } from '../../src/bot/alerts/teams-alert-notifier';
+import { SendQueue } from '../../src/bot/send-queue';
+import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
+import { loadConfig } from '../../src/config';
+import { acknowledge, raiseAlert, type Alert } from '../../src/domain/alerts';
+import type { Actor } from '../../src/domain/shared/actor';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { TableConversationRepository } from '../../src/store/directory-repositories';
+import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
+import { TableStore } from '../../src/store/tables';
+import { startTestStore } from '../helpers/azurite';
+import { RecordingConnector, type ConnectorRequest } from '../helpers/recording-connector';
+import { cardText } from '../helpers/stack';
+
+const CHANNEL = '19:ics-cyber@thread.tacv2';
+const webhook: Actor = { id: 'api:webhook', name: 'Webhook', source: 'api' };
+const ben: Actor = {
+  id: 'b2b2b2b2-0000-4000-8000-000000000002',
+  name: 'Ben Okafor',
+  source: 'teams',
+};
+
+let stopStore: () => Promise<void>;
+let connector: RecordingConnector;
+let clock: FakeClock;
+let queue: SendQueue;
+let notifier: TeamsAlertNotifier;
+const alerts = new Map<string, Alert>();
+const posted: { alertId: string; activityId: string; digest?: boolean }[] = [];
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  stopStore = started.stop;
+  const store = new TableStore({
+    kind: 'connectionString',
+    connectionString: started.azurite.connectionString,
+  });
+  await store.createTables([SEND_QUEUE_TABLE]);
+  clock = new FakeClock('2026-11-28T09:00:00Z');
+  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
+  const conversations = new TableConversationRepository(store);
+  await conversations.save({
+    kind: 'channel',
+    id: CHANNEL,
+    teamId: 'team-1',
+    reference: {
+      serviceUrl: connector.url,
+      channelId: 'msteams',
+      bot: { id: 'bot-1', name: 'CTAC' },
+      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel' },
+    },
+    updatedAt: clock.now().toISOString(),
+  });
+  const sender = new TeamsSender({
+    adapter: createSendingAdapter(loadConfig({ NODE_ENV: 'test' })),
+    botAppId: '',
+    conversations,
+    member: async () => undefined,
+  });
+  let n = 0;
+  const recordPosted = async (
+    alertId: string,
+    post: { conversationId: string; activityId: string; digest?: boolean },
+  ) => {
+    posted.push({ alertId, activityId: post.activityId, digest: post.digest });
+  };
+  queue = new SendQueue(new TableSendQueueRepository(store), (m) => sender.deliver(m), {
+    clock,
+    ids: { next: () => `id${++n}` },
+    logger: createLogger('silent'),
+    onPosted: recordPosted,
+  });
+  notifier = new TeamsAlertNotifier({
+    queue,
+    conversations,
+    alerts: {
+      get: async (id) => (alerts.has(id) ? { alert: alerts.get(id)!, etag: '*' } : undefined),
+    },
+    recordPosted,
+    clock,
+    onCallNames: async () => ['Ben Okafor'],
+    member: async () => undefined,
+    logger: createLogger('silent'),
+  });
+});
+afterAll(async () => {
+  await connector?.stop();
+  await stopStore?.();
+});
+
+async function drain(): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const report = await queue.tick();
+    if (!report.nextDueAt) return;
+    clock.set(report.nextDueAt);
+  }
+  throw new Error('the queue never emptied');
+}
+
+function raise(i: number): Alert {
+  const { alert } = raiseAlert(
+    {
+      source: 'incident',
+      dedupKey: `MSP-${i}`,
+      title: `Storm alert number ${i}`,
+      severity: 'high',
+    },
+    { id: `A${i}`, actor: webhook, at: clock.now() },
+  );
+  alerts.set(alert.id, alert);
+  return alert;
+}
+
+const cardsOf = (r: ConnectorRequest): unknown =>
+  ((r.body['activity'] ?? r.body) as { attachments?: { content: unknown }[] }).attachments?.map(
+    (a) => a.content,
+  );
+
+test('when more than 5 alerts arrive in a minute, then the rest go into one digest card, each still acknowledgeable, and it updates for everyone', async () => {
+  for (let i = 1; i <= 8; i++) {
+    await notifier.postToChannel(raise(i));
+    // The worker runs as alerts arrive, so the digest is out before the last ones join it.
+    if (i === 7) await drain();
+    clock.advance(5_000);
+  }
+  await drain();
+
+  const posts = connector.delivered.filter(
+    (r) => r.method === 'POST' && r.path === '/v3/conversations',
+  );
+  expect(posts).toHaveLength(6);
+  for (let i = 1; i <= 5; i++)
+    expect(cardText(cardsOf(posts[i - 1]!))).toContain(`Storm alert number ${i}`);
+  const digest = posts[5]!;
+  const digestMessage = `${CHANNEL};messageid=msg-6`;
+  expect(cardText(cardsOf(digest))).toContain('Alert storm');
+
+  // The digest message, as people see it now: the last update of it.
+  const digestNow = () =>
+    cardsOf(
+      connector.delivered
+        .filter((r) => r.conversationId === digestMessage && r.method === 'PUT')
+        .at(-1)!,
+    );
+  const shown = cardText(digestNow());
+  expect(shown).toContain('Alert storm: 3 new alerts');
+  for (const i of [6, 7, 8]) expect(shown).toContain(`Storm alert number ${i}`);
+  expect(JSON.stringify(digestNow())).toContain('"alertId":"A8"');
+  expect(
+    posted
+      .filter((p) => p.digest)
+      .map((p) => p.alertId)
+      .sort(),
+  ).toEqual(['A6', 'A7', 'A8']);
+  expect(new Set(posted.filter((p) => p.digest).map((p) => p.activityId))).toEqual(
+    new Set(['msg-6']),
+  );
+
+  // Ben acknowledges alert 7 from the digest: the digest is updated in place for everyone.
+  const acked = acknowledge(alerts.get('A7')!, ben, clock.now());
+  if (!acked.ok) throw new Error(acked.message);
+  alerts.set('A7', acked.alert);
+  await notifier.refreshCard(acked.alert);
+  await drain();
+  const after = digestNow();
+  expect(cardText(after)).toMatch(
+    /Storm alert number 7[\s\S]*Acknowledged by Ben Okafor at 28 Nov 2026/,
+  );
+  const buttons = JSON.stringify(after).match(/"alertId":"A\d"/g) ?? [];
+  expect(buttons).toContain('"alertId":"A6"');
+  expect(JSON.stringify(after)).toContain('"from":"digest"');
+
+  // Once the storm has passed, a new alert gets its own card again.
+  clock.advance(5 * 60_000);
+  await notifier.postToChannel(raise(9));
+  await drain();
+  const last = connector.delivered.filter((r) => r.path === '/v3/conversations').at(-1)!;
+  expect(cardText(cardsOf(last))).toContain('Storm alert number 9');
+  expect(cardText(cardsOf(last))).not.toContain('Alert storm');
+});
