@@ -142,7 +142,7 @@ test('when a member opens the tab, then the leads-only views are not offered but
   expect(await seriousViolations()).toEqual([]);
 });
 
-test('when the theme is dark, then the tab renders dark, and follows a change back to light', async () => {
+test('when the theme is dark, then the tab renders dark, and follows changes to high contrast and light', async () => {
   const tab = await openTab(LEAD, { theme: 'dark' });
   await tab.getByText(`Signed in as ${LEAD.name}`).waitFor();
   const background = () =>
@@ -154,15 +154,23 @@ test('when the theme is dark, then the tab renders dark, and follows a change ba
   expect(brightness(await background())).toBeLessThan(80);
   expect(await seriousViolations()).toEqual([]);
 
+  const waitForBackground = (rgb: string) =>
+    tab.locator('.ctac-root').evaluate(
+      (el, want) =>
+        new Promise<void>((resolve) => {
+          const check = () =>
+            getComputedStyle(el).backgroundColor === want
+              ? resolve()
+              : requestAnimationFrame(check);
+          check();
+        }),
+      rgb,
+    );
+  await page.getByLabel('Theme').selectOption('contrast');
+  await waitForBackground('rgb(0, 0, 0)');
+  expect(await seriousViolations()).toEqual([]);
   await page.getByLabel('Theme').selectOption('default');
-  await tab.locator('.ctac-root').evaluate(
-    (el) =>
-      new Promise<void>((resolve) => {
-        const light = () => getComputedStyle(el).backgroundColor === 'rgb(255, 255, 255)';
-        const check = () => (light() ? resolve() : requestAnimationFrame(check));
-        check();
-      }),
-  );
+  await waitForBackground('rgb(255, 255, 255)');
   expect(brightness(await background())).toBeGreaterThan(200);
 });
 
