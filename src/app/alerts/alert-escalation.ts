@@ -93,12 +93,17 @@ export class AlertEscalation {
     const event = stored.alert.timeline[stored.alert.timeline.length - 1];
     if (event?.kind !== 'escalated') return stored;
     const recipients = await this.recipients(event.targets, now);
+    // Only people whose page was queued are recorded as paged.
+    const paged: PageRecipients['people'] = [];
     for (const person of recipients.people)
-      await this.deps.notifier
-        .page(person.id, stored.alert)
-        .catch((err) =>
-          this.deps.logger?.error({ err, alertId: stored.alert.id }, 'paging a member failed'),
-        );
+      await this.deps.notifier.page(person.id, stored.alert).then(
+        () => paged.push(person),
+        (err) =>
+          this.deps.logger?.error(
+            { err, alertId: stored.alert.id, memberAadObjectId: person.id },
+            'paging a member failed',
+          ),
+      );
     if (recipients.channel)
       await this.deps.notifier
         .replyInThread(
@@ -109,8 +114,8 @@ export class AlertEscalation {
           this.deps.logger?.error({ err, alertId: stored.alert.id }, 'asking the channel failed'),
         );
     let current = stored;
-    if (recipients.people.length > 0) {
-      const page = { stepIndex: event.stepIndex, recipients: recipients.people };
+    if (paged.length > 0) {
+      const page = { stepIndex: event.stepIndex, recipients: paged };
       for (let attempt = 0; attempt < 3; attempt++) {
         const saved = await this.deps.alerts.update(
           recordPaged(current.alert, page, actor, now).alert,

@@ -144,3 +144,24 @@ test('when a critical alert reaches its channel step, then the channel thread is
   expect(notifier.of('reply')).toHaveLength(1);
   expect(notifier.of('reply')[0].text).toContain('Nobody has acknowledged this critical alert yet');
 });
+
+test('when paging one person fails, then the others are still paged and only they are recorded', async () => {
+  const w = await alertWorld(store);
+  class FailingForAlex extends RecordingNotifier {
+    override async page(id: string, alert: Parameters<RecordingNotifier['page']>[1]) {
+      if (id === people.alex.aadObjectId) throw new Error('no conversation with Alex yet');
+      await super.page(id, alert);
+    }
+  }
+  const { job, notifier } = instance('one', w.clock, new FailingForAlex());
+  const { alert } = await w.service.ingest(incident({ severity: 'high' }), webhookActor);
+  await job.tick(at('09:00'));
+  await job.tick(at('09:15'));
+  expect(notifier.pagedTo()).toEqual([people.sam.aadObjectId, people.sam.aadObjectId]);
+  const stored = await w.alerts.get(alert.id);
+  const pages = stored?.alert.timeline.filter((e) => e.kind === 'paged');
+  expect(pages?.map((e) => (e.kind === 'paged' ? e.recipients.map((r) => r.name) : []))).toEqual([
+    ['Sam Patel'],
+    ['Sam Patel'],
+  ]);
+});
