@@ -8,6 +8,8 @@ import {
 import type { Organisation } from '../domain/people/organisation';
 import {
   bandLabel,
+  DEFAULT_RISK_BANDS,
+  POSSIBLE_SCORES,
   CAF_PRINCIPLE_CODES,
   cafPrincipleLabel,
   consequenceLabel,
@@ -18,6 +20,7 @@ import {
   type Consequence,
   type Likelihood,
   type Risk,
+  type RiskBandTable,
 } from '../domain/risk';
 import { formatUkDate, formatUkDateTime } from '../domain/shared/time';
 import type { StoredRiskPolicy } from '../app/risks/ports';
@@ -79,9 +82,19 @@ export function riskFormCard(view: {
   organisations: readonly Organisation[];
   values?: RiskFormValues;
   problems?: string[];
+  /** In the "Raise as risk" message action's task module (Action.Submit) rather than in the chat. */
+  inTask?: boolean;
+  /** The chat message the risk is raised from. */
+  source?: { author?: string; link?: string };
 }): AdaptiveCard {
   const v = view.values ?? {};
   const isNew = !view.riskId;
+  const source = [
+    view.source?.author ? `From a message by ${view.source.author}.` : '',
+    view.source?.link ? `[Open the message](${view.source.link})` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return renderCard('risks/risk-form', {
     isNew,
     heading: isNew ? 'Raise a risk' : `Edit risk ${view.riskId}`,
@@ -108,6 +121,10 @@ export function riskFormCard(view: {
     submitTitle: isNew ? 'Raise risk' : 'Save changes',
     verb: isNew ? 'risk.raise' : 'risk.edit',
     riskId: view.riskId ?? '',
+    source,
+    inTask: !!view.inTask,
+    sourceMessageLink: view.source?.link ?? '',
+    sourceMessageAuthor: view.source?.author ?? '',
   });
 }
 
@@ -382,6 +399,81 @@ export function appetiteFormCard(view: {
         label: `${o.name} (${o.code})`,
         hasValue: value !== undefined,
         value: value ?? 0,
+      };
+    }),
+    etag: view.stored.etag ?? '',
+  });
+}
+
+/** Rows on the bands form; more bands than this would not make a readable 5x5 matrix. */
+export const BAND_FORM_ROWS = 6;
+
+/** One row of the bands form as typed. */
+export interface BandFormRow {
+  name: string;
+  min: string;
+  max: string;
+}
+
+/** "Low 1-3, Moderate 4-6, High 8-12, Extreme 15-25". */
+export const bandsSummary = (bands: RiskBandTable): string =>
+  bands.map((b) => `${bandLabel(b)} ${b.min === b.max ? b.min : `${b.min}-${b.max}`}`).join(', ');
+
+/** Runs of the scores a 5x5 matrix cannot produce, for the form's hint: "7, 11, 13-14, 17-19, 21-24". */
+const impossibleScores = (): string => {
+  const missing = Array.from({ length: 25 }, (_, i) => i + 1).filter(
+    (s) => !POSSIBLE_SCORES.includes(s),
+  );
+  const runs: string[] = [];
+  for (let i = 0; i < missing.length;) {
+    let j = i;
+    while (j + 1 < missing.length && missing[j + 1] === missing[j]! + 1) j++;
+    runs.push(i === j ? `${missing[i]}` : `${missing[i]}-${missing[j]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+};
+
+/**
+ * The admins' risk bands form: one row per band (name, lowest and highest score), prefilled with the bands in
+ * force, or with what the admin typed when it comes back with problems.
+ */
+export function bandsFormCard(view: {
+  stored: StoredRiskPolicy;
+  problems?: string[];
+  /** What the admin typed, re-shown after a problem. */
+  values?: readonly BandFormRow[];
+}): AdaptiveCard {
+  const typed: BandFormRow[] =
+    view.values?.map((r) => ({ ...r })) ??
+    view.stored.policy.bands.map((b) => ({ name: b.name, min: String(b.min), max: String(b.max) }));
+  const rows = [...typed];
+  while (rows.length < BAND_FORM_ROWS) rows.push({ name: '', min: '', max: '' });
+  const score = (text: string) => {
+    const n = Number(text);
+    return text.trim() !== '' && Number.isFinite(n) ? n : undefined;
+  };
+  return renderCard('risks/bands-form', {
+    intro: `A risk's band comes from its score (likelihood times consequence). Every possible score must fall in exactly one band. A 5x5 matrix never scores ${impossibleScores()}, so a band may end at 6 and the next start at 8. Leave a row empty to drop it. The NHS default is ${bandsSummary(DEFAULT_RISK_BANDS)}.`,
+    current: `In force now: ${bandsSummary(view.stored.policy.bands)}.${
+      view.stored.updatedBy
+        ? ` Risk settings last changed by ${view.stored.updatedBy}, ${formatUkDateTime(view.stored.updatedAt ?? '')}.`
+        : ''
+    }`,
+    problems: view.problems ?? [],
+    rows: rows.slice(0, Math.max(BAND_FORM_ROWS, typed.length)).map((r, i) => {
+      const min = score(r.min);
+      const max = score(r.max);
+      return {
+        label: `Band ${i + 1}`,
+        nameId: `band${i + 1}_name`,
+        minId: `band${i + 1}_min`,
+        maxId: `band${i + 1}_max`,
+        name: r.name,
+        hasMin: min !== undefined,
+        min: min ?? 0,
+        hasMax: max !== undefined,
+        max: max ?? 0,
       };
     }),
     etag: view.stored.etag ?? '',

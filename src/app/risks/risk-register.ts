@@ -1,6 +1,7 @@
 import type { Decision } from '../../domain/decisions';
 import type { Member } from '../../domain/people/member';
 import {
+  bandForScore,
   closeRisk,
   decideEscalation,
   editRisk,
@@ -15,6 +16,7 @@ import {
   type RescoreRiskInput,
   type Risk,
   type RiskAppetiteInput,
+  type RiskBandTable,
   type RiskInput,
 } from '../../domain/risk';
 import type { EventSource } from '../../domain/shared/actor';
@@ -99,7 +101,7 @@ export class RiskRegister {
   /** Open risks (every status but closed), highest score first. */
   async listOpen(caller: Member | undefined): Promise<Risk[]> {
     this.directory.require(caller, 'member', 'see the risk register');
-    return this.risks.listOpen();
+    return this.inCurrentBands(await this.risks.listOpen());
   }
 
   async edit(
@@ -236,7 +238,7 @@ export class RiskRegister {
   /** Every risk, closed ones too, for the register export (leads). */
   async listAll(caller: Member | undefined): Promise<Risk[]> {
     this.directory.require(caller, 'lead', 'export the risk register');
-    return this.risks.listAll();
+    return this.inCurrentBands(await this.risks.listAll());
   }
 
   private async change(
@@ -255,12 +257,27 @@ export class RiskRegister {
     throw conflict();
   }
 
-  /** Reads a risk, first finishing any decision that reached the risk but not yet the log. */
+  /**
+   * Reads a risk, first finishing any decision that reached the risk but not yet the log, in the band its
+   * score falls in under the bands in force (so the next save stores that band too).
+   */
   private async load(id: string): Promise<StoredRisk> {
     const stored = await this.risks.get(id);
     if (!stored)
       throw new CtacError('not_found', `There is no risk ${id.slice(0, 40)} on the register.`);
-    return stored.pendingDecision ? this.flushPending(stored) : stored;
+    const flushed = stored.pendingDecision ? await this.flushPending(stored) : stored;
+    const [risk] = await this.inCurrentBands([flushed.risk]);
+    return { ...flushed, risk: risk! };
+  }
+
+  /**
+   * The band is a reading of the score against the bands admins set: when they change the bands, every risk
+   * reads in its new band at once. The band a risk had when it was rated stays in its history.
+   */
+  private async inCurrentBands(risks: Risk[]): Promise<Risk[]> {
+    if (risks.length === 0) return risks;
+    const { bands } = await this.settings.policy();
+    return risks.map((risk) => withBand(risk, bands));
   }
 
   private async flushPending(stored: StoredRisk): Promise<StoredRisk> {
@@ -278,6 +295,11 @@ export class RiskRegister {
       ]);
   }
 }
+
+const withBand = (risk: Risk, bands: RiskBandTable): Risk => {
+  const band = bandForScore(risk.score, bands).name;
+  return band === risk.band ? risk : { ...risk, band };
+};
 
 const conflict = () =>
   new CtacError(

@@ -1,11 +1,27 @@
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
-import { normaliseRiskAppetite, type RiskAppetiteInput, type RiskPolicy } from '../../domain/risk';
+import {
+  defineRiskBands,
+  normaliseRiskAppetite,
+  type RiskAppetiteInput,
+  type RiskBandInput,
+  type RiskPolicy,
+} from '../../domain/risk';
 import type { Directory } from '../directory';
 import type { RiskPolicyRepository, StoredRiskPolicy } from './ports';
 
-/** Risk appetite, ICS-wide and per organisation: read by everyone who scores a risk, set by admins. */
+/** What an admin is changing, in words for refusals and conflicts. */
+const DOING = {
+  appetite: { doing: 'set the risk appetite', what: 'the risk appetite', command: 'appetite' },
+  bands: { doing: 'change the risk bands', what: 'the risk bands', command: 'bands' },
+} as const;
+type PolicyPart = keyof typeof DOING;
+
+/**
+ * The risk policy: the bands scores fall in and the risk appetite, ICS-wide and per organisation. Read by
+ * everyone who scores a risk, set by admins.
+ */
 export class RiskSettings {
   constructor(
     private readonly policies: RiskPolicyRepository,
@@ -17,9 +33,12 @@ export class RiskSettings {
     return (await this.policies.get()).policy;
   }
 
-  /** The current policy with who last changed it, for the admins' appetite form. */
-  async current(caller: Member | undefined): Promise<StoredRiskPolicy> {
-    this.directory.require(caller, 'admin', 'set the risk appetite');
+  /** The current policy with who last changed it, for the admins' appetite or bands form. */
+  async current(
+    caller: Member | undefined,
+    part: PolicyPart = 'appetite',
+  ): Promise<StoredRiskPolicy> {
+    this.directory.require(caller, 'admin', DOING[part].doing);
     return this.policies.get();
   }
 
@@ -33,7 +52,7 @@ export class RiskSettings {
     input: RiskAppetiteInput,
     etag: string | undefined,
   ): Promise<StoredRiskPolicy> {
-    const admin = this.directory.require(caller, 'admin', 'set the risk appetite');
+    const admin = this.directory.require(caller, 'admin', DOING.appetite.doing);
     const appetite = normaliseRiskAppetite(input);
     const known = new Set((await this.directory.listOrganisations()).map((o) => o.code));
     const unknown = Object.keys(appetite.organisations).filter((code) => !known.has(code));
@@ -43,21 +62,46 @@ export class RiskSettings {
         'Please check the risk appetite.',
         unknown.map((code) => `There is no organisation with the code ${code}.`),
       );
+    return this.save(admin, etag, 'appetite', (policy) => ({ ...policy, appetite }));
+  }
+
+  /**
+   * An admin replaces the risk bands. Every possible score must fall in exactly one band (`defineRiskBands`
+   * lists every problem at once). Risks are shown in the band of their score under the bands in force, so
+   * the change shows on every card and list straight away; each risk's history keeps the band it had then.
+   */
+  async setBands(
+    caller: Member | undefined,
+    input: readonly RiskBandInput[],
+    etag: string | undefined,
+  ): Promise<StoredRiskPolicy> {
+    const admin = this.directory.require(caller, 'admin', DOING.bands.doing);
+    const bands = defineRiskBands(input);
+    return this.save(admin, etag, 'bands', (policy) => ({ ...policy, bands }));
+  }
+
+  private async save(
+    admin: Member,
+    etag: string | undefined,
+    part: PolicyPart,
+    change: (policy: RiskPolicy) => RiskPolicy,
+  ): Promise<StoredRiskPolicy> {
+    const { what, command } = DOING[part];
     const stored = await this.policies.get();
     if ((stored.etag ?? '') !== (etag ?? ''))
       throw new CtacError(
         'conflict',
-        `${stored.updatedBy ?? 'Another admin'} changed the risk appetite while you were editing it. Type "appetite" to see the latest and try again.`,
+        `${stored.updatedBy ?? 'Another admin'} changed the risk settings while you were editing ${what}. Type "${command}" to see the latest and try again.`,
       );
     const res = await this.policies.save(
-      { ...stored.policy, appetite },
+      change(stored.policy),
       { updatedAt: this.clock.now().toISOString(), updatedBy: admin.name },
       stored.etag,
     );
     if (!res.ok)
       throw new CtacError(
         'conflict',
-        'Another admin changed the risk appetite at the same moment. Type "appetite" to see the latest and try again.',
+        `Another admin changed the risk settings at the same moment. Type "${command}" to see the latest and try again.`,
       );
     return res.value;
   }
