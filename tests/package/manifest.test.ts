@@ -124,7 +124,7 @@ describe('appPackage/manifest.json', () => {
     expect(configurable.context).toEqual(expect.arrayContaining(['channelTab']));
   });
 
-  it('has the "Log as decision" message action, served by the bot', () => {
+  it('has the "Log as decision" and "Raise as risk" message actions, served by the bot', () => {
     const [extension] = template.composeExtensions as Json[];
     expect(extension.botId).toBe('${{BOT_ID}}');
     expect(extension.commands).toEqual([
@@ -132,6 +132,13 @@ describe('appPackage/manifest.json', () => {
         id: 'logDecision',
         type: 'action',
         title: 'Log as decision',
+        context: ['message'],
+        fetchTask: true,
+      }),
+      expect.objectContaining({
+        id: 'raiseRisk',
+        type: 'action',
+        title: 'Raise as risk',
         context: ['message'],
         fetchTask: true,
       }),

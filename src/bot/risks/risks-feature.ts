@@ -11,6 +11,8 @@ import type { RiskSettings } from '../../app/risks/risk-settings';
 import type { AdaptiveCard } from '../../cards/render';
 import {
   appetiteFormCard,
+  bandsFormCard,
+  bandsSummary,
   decisionFormCard,
   decisionListCard,
   decisionLoggedCard,
@@ -20,6 +22,7 @@ import {
   riskFormCard,
   riskFormValues,
   riskListCard,
+  type BandFormRow,
   type Banner,
   type DecisionFormValues,
   type RiskFormValues,
@@ -27,9 +30,11 @@ import {
 import { noticeCard } from '../../cards/views';
 import { DECISION_LIMITS, type Decision, type DecisionInput } from '../../domain/decisions';
 import {
+  cleanLine,
   clipText,
   ESCALATION_CHOICE_LABELS,
   isEscalationChoice,
+  RISK_LIMITS,
   type Risk,
 } from '../../domain/risk';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
@@ -50,7 +55,8 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'risk',
     usage: 'risk',
-    description: 'Raise a risk on the ICS register (members).',
+    description:
+      'Raise a risk on the ICS register (members). Or use "Raise as risk" on any message.',
     group: GROUP,
   },
   { name: 'risks', usage: 'risks', description: 'Open risks, highest score first.', group: GROUP },
@@ -73,10 +79,25 @@ const COMMANDS: readonly CommandSpec[] = [
     description: 'Set the risk appetite, ICS-wide and per organisation (admins).',
     group: GROUP,
   },
+  {
+    name: 'bands',
+    usage: 'bands',
+    description: 'Change the risk bands: which scores are low, moderate, high or extreme (admins).',
+    group: GROUP,
+  },
 ];
 
 /** The largest form a message action may send; anything bigger is not from our form. */
 const MAX_SUBMIT_CHARS = 20_000;
+/** Most rows read from a bands form: a 5x5 matrix has 15 possible scores, so at most 15 bands. */
+const MAX_BAND_ROWS = 15;
+const MAX_LINK_CHARS = 2048;
+
+/** A link to a Teams message as the message action sends it: only a plain https address is kept. */
+const messageLink = (v: unknown): string => {
+  const link = typeof v === 'string' ? v.trim() : '';
+  return link.length <= MAX_LINK_CHARS && /^https:\/\/[^\s()<>[\]"'`]+$/i.test(link) ? link : '';
+};
 
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
@@ -312,6 +333,34 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         return decisionForm(turn, { values, problems: problemsOf(e), supersedes: oldId });
       }
     },
+    'bands.set': async (data, turn) => {
+      const caller = await turn.caller();
+      const rows: BandFormRow[] = [];
+      for (let i = 1; i <= MAX_BAND_ROWS; i++) {
+        const row = {
+          name: text(data[`band${i}_name`]).slice(0, 200),
+          min: text(data[`band${i}_min`]).slice(0, 20),
+          max: text(data[`band${i}_max`]).slice(0, 20),
+        };
+        // Empty rows are dropped, so "Band 2" in a problem is the second band on the re-shown form.
+        if (row.name.trim() || row.min.trim() || row.max.trim()) rows.push(row);
+      }
+      try {
+        const saved = await settings.setBands(caller, rows, text(data['etag']) || undefined);
+        return noticeCard(
+          'Risk bands saved',
+          `The bands are now ${bandsSummary(saved.policy.bands)}. Every risk shows its band under these from now on: type "risks" to see the register. Saved by ${saved.updatedBy}.`,
+          'good',
+        );
+      } catch (e) {
+        if (!isCtacError(e) || (e.code !== 'validation' && e.code !== 'conflict')) throw e;
+        return bandsFormCard({
+          stored: await settings.current(caller, 'bands'),
+          problems: problemsOf(e),
+          values: e.code === 'validation' ? rows : undefined,
+        });
+      }
+    },
     'appetite.set': async (data, turn) => {
       const caller = await turn.caller();
       const organisations = await directory.listOrganisations();
@@ -432,10 +481,106 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
     },
   };
 
+  const riskTask = (card: AdaptiveCard) => taskCard(card, 'Raise as risk');
+
+  const raiseRisk: MessageActionHandler = {
+    async fetchTask(action: MessagingExtensionAction, turn: BotTurn) {
+      const caller = await turn.caller();
+      directory.require(caller, 'member', 'raise risks');
+      const organisations = await directory.listOrganisations();
+      if (organisations.length === 0)
+        return taskMessage(
+          'Every risk belongs to an ICS organisation, and there is none yet. An admin adds one with "org add".',
+        );
+      const payload = action.messagePayload;
+      const source = {
+        author: clipText(cleanLine(text(payload?.from?.user?.displayName)), RISK_LIMITS.owner),
+        link: messageLink(payload?.linkToMessage),
+      };
+      const whole = messageText(payload?.body?.content);
+      const [firstLine = '', ...rest] = whole.split('\n');
+      const title = clipText(cleanLine(firstLine), RISK_LIMITS.title);
+      // A first line too long for a title stays whole in the description.
+      const body = title === cleanLine(firstLine) ? rest.join('\n').trim() : whole;
+      const from = source.link
+        ? `From a message${source.author ? ` by ${source.author}` : ''}: ${source.link}`
+        : '';
+      const description = [
+        clipText(body, RISK_LIMITS.description - (from ? from.length + 2 : 0)),
+        from,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+      return riskTask(
+        riskFormCard({
+          organisations,
+          values: {
+            title,
+            description,
+            orgCode:
+              caller?.orgCode && organisations.some((o) => o.code === caller.orgCode)
+                ? caller.orgCode
+                : '',
+          },
+          inTask: true,
+          source,
+        }),
+      );
+    },
+    async submitAction(action: MessagingExtensionAction, turn: BotTurn) {
+      const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<
+        string,
+        unknown
+      >;
+      if (JSON.stringify(data).length > MAX_SUBMIT_CHARS)
+        return taskMessage('That risk is far too long to raise. Nothing was saved.');
+      const caller = await turn.caller();
+      directory.require(caller, 'member', 'raise risks');
+      const values = riskFormFrom(data);
+      try {
+        const { risk, escalated } = await register.raise(caller, values, 'teams');
+        await postInThread(
+          turn,
+          riskCard(risk, await orgNames(), {
+            text: `Risk ${risk.id} raised by ${caller?.name ?? 'a member'} from a message.${escalatedNote(escalated)}`,
+            style: escalated ? 'warning' : 'good',
+          }),
+          risk.id,
+        );
+        return taskMessage(
+          `Risk ${risk.id} raised: score ${risk.score}.${escalated ? ' It is above appetite, so it has gone to the ICS cyber group.' : ''}`,
+        );
+      } catch (e) {
+        if (!isFormProblem(e)) throw e;
+        return riskTask(
+          riskFormCard({
+            organisations: await directory.listOrganisations(),
+            values,
+            problems: problemsOf(e),
+            inTask: true,
+            source: {
+              author: clipText(cleanLine(text(data['sourceMessageAuthor'])), RISK_LIMITS.owner),
+              link: messageLink(data['sourceMessageLink']),
+            },
+          }),
+        );
+      }
+    },
+  };
+
+  /** Posts the new risk's card where the message action was used, so the conversation sees it. */
+  async function postInThread(turn: BotTurn, card: AdaptiveCard, riskId: string): Promise<void> {
+    try {
+      await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+    } catch (e) {
+      deps.logger.warn({ err: e, riskId }, 'risks: could not post the raised risk');
+    }
+  }
+
   return {
     commands: COMMANDS,
     verbs,
-    messageActions: { logDecision },
+    messageActions: { logDecision, raiseRisk },
     async runCommand(name, args, turn) {
       const caller = await turn.caller();
       switch (name) {
@@ -465,6 +610,8 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
           return decisionForm(turn, { values: { text: clipText(args, DECISION_LIMITS.text) } });
         case 'decisions':
           return decisionListCard(await decisions.listRecent(caller), await orgNames());
+        case 'bands':
+          return bandsFormCard({ stored: await settings.current(caller, 'bands') });
         case 'appetite':
           return appetiteFormCard({
             stored: await settings.current(caller),
