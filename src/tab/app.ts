@@ -84,7 +84,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
     h(
       Text,
       { as: 'p', className: 'ctac-who' },
-      `Signed in as ${me.name || session.userName} (${me.orgCode}, ${me.role}).`,
+      `Signed in as ${me.name || session.userName} (${[me.orgCode, me.role].filter(Boolean).join(', ')}).`,
       session.channelId ? ' This tab is pinned in a channel.' : '',
     ),
     !isLead &&
