@@ -110,7 +110,10 @@ async function main() {
 }
 
 /** Azurite's Table service as a child process, in memory, on a free loopback port. */
-async function startAzuriteProcess(): Promise<{ connectionString: string; stop(): Promise<void> }> {
+export async function startAzuriteProcess(): Promise<{
+  connectionString: string;
+  stop(): Promise<void>;
+}> {
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
@@ -154,7 +157,8 @@ async function startAzuriteProcess(): Promise<{ connectionString: string; stop()
   };
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -50,11 +50,14 @@ export class AlertEscalation {
     return next === 'done' ? undefined : next.dueAt;
   }
 
-  /** Sets or clears the alert's timer after a committed change. */
+  /**
+   * Sets the alert's timer after a committed change. A timer that is no longer needed (acknowledged,
+   * resolved) is left for the job, which finds nothing due and removes it: that keeps a write off
+   * the path of the person pressing Acknowledge.
+   */
   async scheduleAfterChange(alert: Alert, now: Date): Promise<void> {
     const wake = this.wakeAt(alert, await this.policyFor(alert), now);
     if (wake) await this.deps.timers.set(alert.id, wake);
-    else await this.deps.timers.clear(alert.id);
   }
 
   /**
