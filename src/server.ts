@@ -181,6 +181,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     recordPosted: recordAlertPosted,
     clock,
     onCallNames,
+    hsaLines: (alertId) => hsaResponses.lines(alertId),
     member: (id) => members.get(id),
     logger,
   });
@@ -328,6 +329,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       directory,
       onCallNames,
       digestCard: (digestId, notice) => teamsAlertNotifier.digestCard(digestId, notice),
+      hsa: {
+        lines: (alertId) => hsaResponses.lines(alertId),
+        respond: (caller, alertId, change) => hsaResponses.respond(caller, alertId, change),
+      },
       clock,
       ids: uuidGenerator,
       logger,

@@ -1,4 +1,11 @@
-import type { Alert, AlertEvent, AlertState, SeverityRank } from '../domain/alerts';
+import type {
+  Alert,
+  AlertEvent,
+  AlertState,
+  HsaResponse,
+  HsaResponseDueDates,
+  SeverityRank,
+} from '../domain/alerts';
 import { allowedActions, isAllowed } from '../domain/alerts';
 import { formatUkDateTime } from '../domain/shared/time';
 import { renderCard, type AdaptiveCard } from './render';
@@ -103,7 +110,41 @@ export function describeEvent(event: AlertEvent): string | undefined {
   }
 }
 
+/** One organisation's response to an HSA, as the card shows it (src/app/alerts/hsa-responses.ts). */
+export interface HsaResponseView {
+  orgCode: string;
+  orgName: string;
+  response: HsaResponse;
+  due: HsaResponseDueDates;
+  overdue: { kind: string }[];
+}
+
+function responseLine(line: HsaResponseView): { heading: string; detail: string; colour: string } {
+  const r = line.response;
+  const parts: string[] = [];
+  parts.push(
+    r.acknowledgedBy && r.acknowledgedAt
+      ? `Acknowledged by ${r.acknowledgedBy.name} at ${formatUkDateTime(r.acknowledgedAt)}`
+      : `Not acknowledged (due by ${formatUkDateTime(line.due.acknowledgeBy)})`,
+  );
+  parts.push(r.applicability === 'unknown' ? 'not known if affected' : r.applicability);
+  parts.push(`remediation ${r.remediation}`);
+  if (line.due.nextUpdateBy)
+    parts.push(`next update by ${formatUkDateTime(line.due.nextUpdateBy)}`);
+  if (line.due.patchBy && r.remediation !== 'patched')
+    parts.push(`patch by ${formatUkDateTime(line.due.patchBy)}`);
+  if (r.lastNote) parts.push(`latest: ${clip(r.lastNote, 200)}`);
+  const overdue = line.overdue.map((o) => o.kind);
+  return {
+    heading: `${clip(line.orgName, 80)} (${line.orgCode})${overdue.length ? `: OVERDUE ${overdue.join(', ')}` : ''}`,
+    detail: `${parts.join('; ')}.`,
+    colour: overdue.length ? 'Attention' : r.acknowledgedAt ? 'Good' : 'Default',
+  };
+}
+
 export interface AlertCardContext {
+  /** For an HSA: every ICS organisation's response. */
+  responses?: HsaResponseView[];
   /** Names of the people on call now, primary first. */
   onCall?: string[];
   /** A message shown at the top for the person who pressed a button (refusals, "already acknowledged"). */
@@ -158,6 +199,8 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     facts,
     remediation: clip(alert.remediation ?? '', CARD_REMEDIATION),
     history,
+    hasResponses: alert.source === 'hsa' && !!ctx.responses?.length,
+    responses: (alert.source === 'hsa' ? (ctx.responses ?? []) : []).slice(0, 30).map(responseLine),
     hasUrl: !!alert.url,
     url: alert.url ?? '',
     canAcknowledge: actions.includes('acknowledge'),

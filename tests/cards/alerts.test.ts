@@ -198,6 +198,54 @@ describe('alert card', () => {
     expect(JSON.stringify(card)).toContain('"source":"hsa:CC-4719"');
   });
 
+  test('when an HSA has organisations, then the card lists each response with deadlines and flags the overdue', () => {
+    const hsa = raised();
+    const card = alertCard(hsa, {
+      responses: [
+        {
+          orgCode: 'RXC',
+          orgName: 'East Sussex Healthcare NHS Trust',
+          response: {
+            alertId: hsa.id,
+            orgCode: 'RXC',
+            applicability: 'affected',
+            remediation: 'in progress',
+            acknowledgedBy: ben,
+            acknowledgedAt: '2026-11-28T10:00:00Z',
+          },
+          due: {
+            acknowledgeBy: new Date('2026-11-30T09:00:00Z'),
+            nextUpdateBy: new Date('2026-12-01T10:00:00Z'),
+          },
+          overdue: [],
+        },
+        {
+          orgCode: 'ESCC',
+          orgName: 'East Sussex County Council',
+          response: {
+            alertId: hsa.id,
+            orgCode: 'ESCC',
+            applicability: 'unknown',
+            remediation: 'not started',
+          },
+          due: { acknowledgeBy: new Date('2026-11-30T09:00:00Z') },
+          overdue: [{ kind: 'acknowledgement' }],
+        },
+      ],
+    });
+    expect(validateCard(card)).toEqual([]);
+    const text = cardText(card);
+    expect(text).toContain(
+      'Acknowledged by Ben Okafor at 28 Nov 2026, 10:00; affected; remediation in progress; next update by 1 Dec 2026, 10:00.',
+    );
+    expect(text).toContain('East Sussex County Council (ESCC): OVERDUE acknowledgement');
+    expect(JSON.stringify(card)).toContain('"verb":"hsa.respond"');
+    // Incidents have no organisation responses.
+    expect(
+      JSON.stringify(alertCard(raised({ source: 'incident', dedupKey: 'X', severity: 'high' }))),
+    ).not.toContain('hsa.respond');
+  });
+
   test('when a refusal is shown to the person who pressed, then it is at the top of the card', () => {
     const card = alertCard(raised(), {
       notice: {

@@ -130,6 +130,27 @@ test('when an alert arrives, then its card is a new thread in the channel; one a
     new RegExp(`Already acknowledged by Ben Okafor at ${UK_TIME.source}`),
   );
 
+  // Ben responds for his organisation on the HSA card: the card lists it for everyone.
+  expect(cardText(posted.cards)).toContain('East Sussex Healthcare NHS Trust (RXC)');
+  const responded = await stack.execute(
+    thread,
+    users.ben.id,
+    'hsa.respond',
+    { alertId, applicability: 'affected', remediation: 'in progress', responseNote: '' },
+    posted.messageId,
+  );
+  const respondedText = cardText(responded.value);
+  expect(respondedText).toContain("Your organisation's response is recorded.");
+  expect(respondedText).toMatch(
+    /East Sussex Healthcare NHS Trust \(RXC\)\nAcknowledged by Ben Okafor at .*; affected; remediation in progress/,
+  );
+  await stack.waitForMessage(
+    (m) =>
+      m.action === 'updateMessage' &&
+      m.messageId === posted.messageId &&
+      cardText(m.cards).includes('remediation in progress'),
+  );
+
   await stack.say(personalChat, users.asha.id, 'alerts');
   const list = await stack.waitForMessage((m) => cardText(m.cards).includes('Open alerts (1)'));
   expect(cardText(list.cards)).toContain('Acknowledged by Ben Okafor');

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertService } from '../../app/alerts/alert-service';
+import type { HsaResponseChange, HsaResponses } from '../../app/alerts/hsa-responses';
 import type { AlertRepository } from '../../app/alerts/ports';
 import type { Directory } from '../../app/directory';
 import {
@@ -8,14 +9,19 @@ import {
   alertListCard,
   SNOOZE_CHOICES,
   type AlertCardContext,
+  type HsaResponseView,
 } from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
 import { noticeCard } from '../../cards/views';
 import {
   dedupKeyOf,
+  HSA_APPLICABILITIES,
+  HSA_REMEDIATIONS,
   type Alert,
   type AlertOutcome,
   type AlertSource,
+  type HsaApplicability,
+  type HsaRemediation,
   type IncomingAlert,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
@@ -38,6 +44,11 @@ export interface AlertsFeatureDeps {
   directory: Pick<Directory, 'require'>;
   /** Names of the people on call now, primary first. */
   onCallNames(): Promise<string[]>;
+  /** For HSA cards: each organisation's response, and a member setting their own organisation's. */
+  hsa?: {
+    lines(alertId: string): Promise<HsaResponseView[]>;
+    respond: HsaResponses['respond'];
+  };
   /** A storm digest card as it stands (src/bot/alerts/teams-alert-notifier.ts). */
   digestCard?(
     digestId: string,
@@ -93,7 +104,11 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
   });
 
   const render = async (alert: Alert, notice?: AlertCardContext['notice']) =>
-    alertCard(alert, { onCall: await deps.onCallNames().catch(() => []), notice });
+    alertCard(alert, {
+      onCall: await deps.onCallNames().catch(() => []),
+      responses: alert.source === 'hsa' && deps.hsa ? await deps.hsa.lines(alert.id) : undefined,
+      notice,
+    });
 
   /** An alert by CTAC id, or by HSA id (CC-4719) or an incident sender's id. */
   const find = async (member: Member | undefined, typed: string): Promise<Alert> => {
@@ -254,6 +269,58 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       return render(alert);
     },
     'alert.raise': raise,
+    'hsa.respond': async (data, turn) => {
+      const alertId = text(data['alertId']).slice(0, MAX_ID);
+      if (!deps.hsa) throw new CtacError('bad_request', 'HSA responses are not available.');
+      // "nochange" is the form's "No change" choice.
+      const choice = (v: unknown) => (text(v) === 'nochange' ? '' : text(v));
+      const applicability = choice(data['applicability']);
+      const remediation = choice(data['remediation']);
+      const note = text(data['responseNote']).trim();
+      const changes: HsaResponseChange[] = [];
+      const problems: string[] = [];
+      if (applicability) {
+        if ((HSA_APPLICABILITIES as readonly string[]).includes(applicability))
+          changes.push({ kind: 'applicability', value: applicability as HsaApplicability });
+        else problems.push('Choose whether you are affected from the list.');
+      }
+      if (remediation) {
+        if ((HSA_REMEDIATIONS as readonly string[]).includes(remediation))
+          changes.push({ kind: 'remediation', value: remediation as HsaRemediation });
+        else problems.push('Choose the remediation from the list.');
+      }
+      if (note) changes.push({ kind: 'update', note });
+      if (problems.length)
+        throw new CtacError('validation', 'Please check the response.', problems);
+      if (!changes.length) changes.push({ kind: 'acknowledge' });
+      const who = await caller(turn);
+      const refusals: string[] = [];
+      try {
+        for (const change of changes) {
+          const outcome = await deps.hsa.respond(who, alertId, change);
+          if (
+            !outcome.ok &&
+            outcome.code !== 'unchanged' &&
+            outcome.code !== 'already_acknowledged'
+          )
+            refusals.push(outcome.message);
+        }
+      } catch (e) {
+        if (isCtacError(e) && (e.code === 'not_a_member' || e.code === 'forbidden')) {
+          const stored = await deps.lookup.get(alertId);
+          if (stored) return render(stored.alert, { text: e.message, style: 'attention' });
+        }
+        throw e;
+      }
+      const stored = await deps.lookup.get(alertId);
+      if (!stored) throw new CtacError('not_found', 'That HSA no longer exists.');
+      return render(
+        stored.alert,
+        refusals.length
+          ? { text: refusals.join(' '), style: 'warning' }
+          : { text: `Your organisation's response is recorded.`, style: 'good' },
+      );
+    },
   };
 
   return {

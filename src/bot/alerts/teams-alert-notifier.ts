@@ -2,7 +2,7 @@ import { CardFactory, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
-import { alertCard, alertDigestCard } from '../../cards/alerts';
+import { alertCard, alertDigestCard, type HsaResponseView } from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {
@@ -34,6 +34,8 @@ export interface TeamsAlertNotifierDeps {
   recordPosted: PostedCallback;
   clock: Clock;
   storm?: StormThreshold;
+  /** For an HSA card: each organisation's response. */
+  hsaLines?(alertId: string): Promise<HsaResponseView[]>;
   /** Names of the people on call now, primary first, for the card. */
   onCallNames(): Promise<string[]>;
   member(aadObjectId: string): Promise<Member | undefined>;
@@ -73,7 +75,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
     for (const row of recent)
       if (row.digest)
         arrivals.push(...(await this.deps.queue.digestAlerts(row.id)).map(() => row.enqueuedAt));
-      else arrivals.push(row.enqueuedAt);
+      // Other channel posts (rota handovers...) are not alerts and do not make a storm.
+      else if (row.alertId) arrivals.push(row.enqueuedAt);
     if (stormDecision(arrivals, now, threshold) === 'post') {
       await this.deps.queue.enqueue(
         { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
@@ -220,7 +223,17 @@ export class TeamsAlertNotifier implements AlertNotifier {
       this.deps.logger.error({ err }, 'alerts: could not find who is on call');
       return [];
     });
-    return cardActivity(alertCard(alert, { onCall }), `${alert.severity}: ${alert.title}`);
+    const responses =
+      alert.source === 'hsa' && this.deps.hsaLines
+        ? await this.deps.hsaLines(alert.id).catch((err) => {
+            this.deps.logger.error({ err }, 'alerts: could not read the HSA responses');
+            return [];
+          })
+        : undefined;
+    return cardActivity(
+      alertCard(alert, { onCall, responses }),
+      `${alert.severity}: ${alert.title}`,
+    );
   }
 
   private async alertChannel(): Promise<string | undefined> {
