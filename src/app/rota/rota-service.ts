@@ -318,9 +318,9 @@ export class RotaService {
     names: readonly string[],
     orgCode: string,
   ): Promise<string[]> {
-    const lead = this.deps.directory.require(actor, 'lead', 'add people to the rota');
     const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
     if (wanted.length === 0) return [];
+    const lead = this.deps.directory.require(actor, 'lead', 'add people to the rota');
     const lookup = this.deps.lookup;
     if (!lookup)
       throw new CtacError('validation', 'Please check the people to add.', [

@@ -15,7 +15,10 @@ import {
   TableSwapRepository,
 } from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
+import { createGraphClient } from '../../../src/graph/graph-client';
+import { GraphPeopleLookup } from '../../../src/graph/graph-people';
 import { startTestStore } from '../../helpers/azurite';
+import { FakeGraph } from '../../helpers/fake-graph';
 
 const person = (id: string, name: string, role: Member['role']): Member => ({
   aadObjectId: id,
@@ -179,4 +182,62 @@ test('when a member offers a shift that is not theirs, then the swap is refused'
       shift: { start: '2026-12-01T09:00:00Z', end: '2026-12-02T09:00:00Z' },
     }),
   ).rejects.toThrow('Please check the swap.');
+});
+
+test('when a lead adds people by email and one is unknown, then nobody is added; with the right names they join', async () => {
+  const graph = await FakeGraph.start([
+    {
+      id: '66666666-6666-4666-8666-666666666666',
+      displayName: 'Farid Haddad',
+      userPrincipalName: 'farid.haddad@example.nhs.uk',
+    },
+  ]);
+  try {
+    const members = new TableMemberRepository(store);
+    const organisations = new TableOrganisationRepository(store);
+    const withGraph = new RotaService({
+      rotations: new TableRotationRepository(store),
+      overrides: new TableOverrideRepository(store),
+      leave: new TableLeaveRepository(store),
+      swaps: new TableSwapRepository(store),
+      directory: new Directory(organisations, members, clock, []),
+      members,
+      organisations,
+      clock,
+      ids: { next: () => `id-${++n}` },
+      lookup: new GraphPeopleLookup(
+        createGraphClient({ getToken: async () => 't', baseUrl: graph.url }),
+      ),
+    });
+    await expect(
+      withGraph.addPeopleBySignInName(
+        LEE,
+        ['farid.haddad@example.nhs.uk', 'nobody@example.nhs.uk'],
+        'RXC',
+      ),
+    ).rejects.toMatchObject({
+      problems: [
+        'Nobody with the email or sign-in name nobody@example.nhs.uk was found in the directory.',
+      ],
+    });
+    expect(await members.get('66666666-6666-4666-8666-666666666666')).toBeUndefined();
+    await expect(
+      withGraph.addPeopleBySignInName(JANE, ['farid.haddad@example.nhs.uk'], 'RXC'),
+    ).rejects.toThrow('Only leads can add people to the rota.');
+
+    const ids = await withGraph.addPeopleBySignInName(
+      LEE,
+      ['Farid.Haddad@example.nhs.uk', JANE.upn],
+      'RXC',
+    );
+    expect(ids).toEqual(['66666666-6666-4666-8666-666666666666', JANE.aadObjectId]);
+    expect(await members.get('66666666-6666-4666-8666-666666666666')).toMatchObject({
+      name: 'Farid Haddad',
+      orgCode: 'RXC',
+      role: 'member',
+      addedBy: 'Lee Lead',
+    });
+  } finally {
+    await graph.stop();
+  }
 });
