@@ -241,3 +241,25 @@ test('when a lead adds people by email and one is unknown, then nobody is added;
     await graph.stop();
   }
 });
+
+test('when a lead approves a swap nobody has answered, then it is in effect; a member cannot approve', async () => {
+  // Jane is primary on 4 Dec (the rotation alternates Jane, Bob from 28 Nov).
+  const swap = await rota.proposeSwap(JANE, {
+    layer: 'primary',
+    fromMemberId: JANE.aadObjectId,
+    toMemberId: PRIYA.aadObjectId,
+    shift: { start: '2026-12-04T09:00:00Z', end: '2026-12-05T09:00:00Z' },
+  });
+  await expect(rota.answerSwap(BOB, swap.id, 'approve')).rejects.toThrow(
+    'Only a lead can approve a swap.',
+  );
+  expect(await rota.answerSwap(LEE, swap.id, 'approve')).toMatchObject({
+    changed: true,
+    swap: { status: 'approved', decidedBy: LEE.aadObjectId },
+  });
+  await expect(rota.answerSwap(PRIYA, swap.id, 'decline')).rejects.toThrow(
+    'This swap has already been approved, so it can no longer be declined.',
+  );
+  const at = await rota.whoIsOnCall(new Date('2026-12-04T12:00:00Z'));
+  expect(at.primary.onCall.map((a) => a.memberId)).toEqual([PRIYA.aadObjectId]);
+});
