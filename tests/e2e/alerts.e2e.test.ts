@@ -230,3 +230,31 @@ test('when card data is forged or stale, then nothing changes and the person is 
   );
   expect(cardText(typed.cards)).toContain('Suspicious sign-ins to the VPN');
 });
+
+test('when two members acknowledge at the same moment, then one acknowledgement is recorded and the other is told who was first', async () => {
+  const res = await sendAlert({
+    source: 'incident',
+    id: 'CSOC-3001',
+    title: 'Malware beaconing from a ward PC',
+    severity: 'critical',
+  });
+  const { id: alertId } = (await res.json()) as { id: string };
+  const posted = await stack.waitForMessage(
+    (m) => m.action === 'createMessage' && cardText(m.cards).includes('Malware beaconing'),
+  );
+  const thread = posted.conversationId.includes(';')
+    ? posted.conversationId
+    : `${posted.conversationId};messageid=${posted.messageId}`;
+  const answers = await Promise.all(
+    [users.asha.id, users.ben.id].map((who) =>
+      stack.execute(thread, who, 'alert.acknowledge', { alertId }, posted.messageId),
+    ),
+  );
+  const texts = answers.map((a) => cardText(a.value));
+  const winners = texts.filter((t) => !t.includes('Already acknowledged'));
+  const losers = texts.filter((t) => t.includes('Already acknowledged'));
+  expect(winners).toHaveLength(1);
+  expect(losers).toHaveLength(1);
+  const winner = /Acknowledged by (Asha Patel|Ben Okafor) at/.exec(winners[0]!)![1]!;
+  expect(losers[0]).toMatch(new RegExp(`Already acknowledged by ${winner} at ${UK_TIME.source}`));
+});
