@@ -8,6 +8,7 @@ import {
   placeholdersIn,
   validateManifest,
 } from '../../scripts/package-app';
+import { ON_CALL_ACTIVITY_TYPE } from '../../src/graph/graph-activity-feed';
 import { ROOT, SAMPLE_VALUES } from './samples';
 
 // strip-bom 5 (required by @microsoft/app-manifest) is ESM only: Node 20 loads it, jest's CommonJS
@@ -174,6 +175,13 @@ describe('appPackage/manifest.json', () => {
     expect(names).toEqual(
       expect.arrayContaining(['TeamMember.Read.Group', 'ChannelMessage.Send.Group']),
     );
+  });
+
+  it('declares every activity type the app sends to the Teams activity feed', () => {
+    const declared = ((template.activities as Json).activityTypes as Json[]).map((a) => a.type);
+    expect(declared).toEqual(expect.arrayContaining([ON_CALL_ACTIVITY_TYPE]));
+    for (const a of (template.activities as Json).activityTypes as Json[])
+      expect(String(a.templateText)).toMatch(/\{\w+\}/);
   });
 
   it('is written in UK English', () => {
