@@ -58,6 +58,8 @@ export interface SendQueueRepository {
   digestOf(alertId: string): Promise<string | undefined>;
   /** The alerts in a digest, in the order they joined. */
   digestAlerts(digestId: string): Promise<string[]>;
+  /** Deletes finished rows queued before `before`; answers how many. */
+  deleteFinishedBefore(before: Date): Promise<number>;
   /** Replaces the row if nobody changed it since it was read; false on a lost race. */
   replace(row: QueuedSend): Promise<QueuedSend | undefined>;
 }
@@ -102,6 +104,7 @@ export class SendQueue {
   private readonly random: () => number;
   private readonly pollMs: number;
   private seeded = false;
+  private prunedAt = -Infinity;
   private sequence = 0;
   /** Set when a message is queued during a pass, so the worker looks again at once. */
   private dirty = false;
@@ -196,6 +199,7 @@ export class SendQueue {
   private async runTick(): Promise<TickReport> {
     const report: TickReport = { sent: 0, retried: 0, failed: 0 };
     if (!this.seeded) await this.seedBudgets();
+    await this.pruneHourly();
     const pending = await this.repo.listPending();
     const byConversation = new Map<string, QueuedSend[]>();
     for (const row of pending) {
@@ -335,6 +339,16 @@ export class SendQueue {
     }
   }
 
+  /** Keeps the table small: finished rows go after a day (the pending query reads the partition). */
+  private async pruneHourly(): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    if (now - this.prunedAt < 3_600_000) return;
+    this.prunedAt = now;
+    await this.repo
+      .deleteFinishedBefore(new Date(now - KEEP_FINISHED_MS))
+      .catch((err) => this.deps.logger.warn({ err }, 'could not prune the send queue'));
+  }
+
   private recordSend(key: string, at: Date): void {
     const kept = sendsToKeep(this.sentAt.get(key) ?? [], at, this.limits);
     kept.push(at.getTime());
@@ -401,6 +415,9 @@ function supersedes(later: QueuedSend, row: QueuedSend): boolean {
   const target = (m: typeof a) => m.activityId ?? `after:${m.afterPostId}`;
   return target(a) === target(b);
 }
+
+/** How long delivered and failed messages stay in the table as the delivery record. */
+const KEEP_FINISHED_MS = 24 * 3_600_000;
 
 const describe = (e: TeamsSendError): string =>
   `${e.statusCode ?? 'network'}: ${e.message}`.slice(0, 500);

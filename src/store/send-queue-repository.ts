@@ -6,11 +6,12 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
 
 /*
  * Key layout
- *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<uuid>   one row per outgoing Teams message
+ *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<seq>_<uuid>   one row per outgoing Teams message
  * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
  * queued. The message (an activity with its card, up to about 28 KB of JSON) is split over
  * `message0..message3` (a string property holds at most 32K characters).
- * Sent and failed rows stay as the delivery record.
+ * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
+ * storm digests are kept, since later acknowledgements update their message.
  *
  *   SendQueue  PK 'digest-of'            RK encodeKey(alert id)   the storm digest an alert is in
  *              PK 'digest_<digest row>'  RK encodeKey(alert id)   the alerts in one digest, in order
@@ -112,6 +113,15 @@ export class TableSendQueueRepository implements SendQueueRepository {
       `digest_${digestId}`,
     );
     return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.alertId);
+  }
+
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const rows = await this.query(
+      `PartitionKey eq '${PARTITION}' and (state eq 'sent' or state eq 'failed' or state eq 'superseded') and callbackPending eq false and digest eq false and enqueuedAt lt '${before.toISOString()}'`,
+    );
+    for (const row of rows)
+      await this.client.deleteEntity(PARTITION, row.id, { etag: row.etag }).catch(() => undefined);
+    return rows.length;
   }
 
   async replace(row: QueuedSend): Promise<QueuedSend | undefined> {

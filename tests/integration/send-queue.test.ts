@@ -278,6 +278,25 @@ describe('send queue', () => {
     expect(await conversations.get('personal', ben.aadObjectId)).toBeDefined();
   });
 
+  test('when delivered messages are a day old, then they are pruned and undelivered ones stay', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp((n) =>
+      n === 2 ? { status: 400 } : undefined,
+    );
+    const queue = makeQueue();
+    const sentId = await queue.enqueue(post('old and delivered'));
+    const failedId = await queue.enqueue(post('old and refused'));
+    await drain(queue, clock);
+    expect((await repo.get(failedId))?.state).toBe('failed');
+    clock.advance(25 * 3_600_000);
+    const waitingId = await queue.enqueue(post('new'));
+    const restarted = makeQueue();
+    await restarted.tick();
+    expect(await repo.get(sentId)).toBeUndefined();
+    expect(await repo.get(failedId)).toBeUndefined();
+    expect((await repo.get(waitingId))?.state).toBe('sent');
+    expect(connector.delivered.map(textOf)).toEqual(['old and delivered', 'new']);
+  });
+
   test('when the real-time worker runs, then a queued message is delivered without anyone calling tick', async () => {
     const { connector, makeQueue } = await setUp();
     const queue = makeQueue();
