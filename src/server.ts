@@ -329,6 +329,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       directory,
       onCallNames,
       digestCard: (digestId, notice) => teamsAlertNotifier.digestCard(digestId, notice),
+      fetchHsa: nhsPoller && ((hsaId) => nhsPoller.fetchOne(hsaId)),
       hsa: {
         lines: (alertId) => hsaResponses.lines(alertId),
         respond: (caller, alertId, change) => hsaResponses.respond(caller, alertId, change),

@@ -258,3 +258,18 @@ test('when two members acknowledge at the same moment, then one acknowledgement 
   const winner = /Acknowledged by (Asha Patel|Ben Okafor) at/.exec(winners[0]!)![1]!;
   expect(losers[0]).toMatch(new RegExp(`Already acknowledged by ${winner} at ${UK_TIME.source}`));
 });
+
+test('when a member asks for an HSA, then a known one shows its card and an unknown one offers the form to post it', async () => {
+  await stack.say(personalChat, users.asha.id, 'hsa cc-4719');
+  const known = await stack.waitForMessage(
+    (m) =>
+      m.conversationId === personalChat &&
+      cardText(m.cards).includes('HIGH · HSA CC-4719') &&
+      cardText(m.cards).includes('Organisations'),
+  );
+  expect(cardText(known.cards)).toContain('Critical vulnerability in Citrix NetScaler ADC');
+
+  await stack.say(personalChat, users.asha.id, 'hsa CC-9999');
+  const form = await stack.waitForMessage((m) => cardText(m.cards).startsWith('Post HSA CC-9999'));
+  expect(JSON.stringify(form.cards)).toContain('"source":"hsa:CC-9999"');
+});

@@ -49,6 +49,8 @@ export interface AlertsFeatureDeps {
     lines(alertId: string): Promise<HsaResponseView[]>;
     respond: HsaResponses['respond'];
   };
+  /** Brings in one HSA from the NHS cyber alerts API now (when NHS_CYBER_ALERTS_URL is set). */
+  fetchHsa?(hsaId: string): Promise<{ alert: Alert }>;
   /** A storm digest card as it stands (src/bot/alerts/teams-alert-notifier.ts). */
   digestCard?(
     digestId: string,
@@ -366,7 +368,16 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
             );
           const found = await deps.lookup.findByDedupKey('hsa', id);
           if (found) return render(found.alert);
-          return alertFormCard({ source: 'hsa', formId: deps.ids.next(), hsaId: id });
+          let problems: string[] = [];
+          if (deps.fetchHsa)
+            try {
+              // Ingesting it posts its card to the channel, as the poller would have.
+              return render((await deps.fetchHsa(id)).alert);
+            } catch (e) {
+              if (!isCtacError(e) || e.code !== 'not_found') throw e;
+              problems = [e.message];
+            }
+          return alertFormCard({ source: 'hsa', formId: deps.ids.next(), hsaId: id, problems });
         }
         default:
           return noticeCard('Unknown alerts command', '', 'warning');
