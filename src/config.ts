@@ -13,6 +13,22 @@ const schema = z
     BOT_ID: z.string().trim().optional(),
     BOT_PASSWORD: z.string().optional(),
     BOT_TENANT_ID: z.string().trim().optional(),
+    /**
+     * Tests only: where the bot reads the OpenID metadata (and so the signing keys) of the tokens on
+     * /api/messages, instead of the Bot Framework's. Must be a loopback address, so a real deployment can
+     * never be pointed at another issuer; BOT_TOKEN_ISSUER goes with it.
+     */
+    BOT_OPENID_METADATA_URL: z
+      .string()
+      .trim()
+      .url()
+      .refine(
+        (u) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname),
+        'must be a loopback address (it exists for tests of the bot’s token checks).',
+      )
+      .optional(),
+    /** Tests only, with BOT_OPENID_METADATA_URL: the issuer the bot expects on /api/messages tokens. */
+    BOT_TOKEN_ISSUER: z.string().trim().optional(),
     TABLES_CONNECTION_STRING: z.string().trim().optional(),
     TABLES_ENDPOINT: z.string().trim().url().optional(),
     /** Prefix for table names, so several deployments or test runs can share one account. */
@@ -43,6 +59,12 @@ const schema = z
       .default('info'),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.BOT_OPENID_METADATA_URL) !== Boolean(env.BOT_TOKEN_ISSUER))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['BOT_TOKEN_ISSUER'],
+        message: 'and BOT_OPENID_METADATA_URL go together (both or neither)',
+      });
     if (env.NODE_ENV !== 'production') return;
     const need = (key: keyof typeof env, why: string) => {
       if (!env[key])
@@ -69,7 +91,14 @@ export interface Config {
   port: number;
   host: string;
   publicUrl?: string;
-  bot: { appId?: string; password?: string; tenantId?: string; anonymous: boolean };
+  bot: {
+    appId?: string;
+    password?: string;
+    tenantId?: string;
+    anonymous: boolean;
+    /** Tests only: a local OpenID metadata document and issuer for the tokens on /api/messages. */
+    tokenIssuer?: { openIdMetadataUrl: string; issuer: string };
+  };
   storage:
     | { kind: 'connectionString'; connectionString: string }
     | { kind: 'endpoint'; endpoint: string }
@@ -112,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: e.BOT_PASSWORD,
       tenantId: e.BOT_TENANT_ID,
       anonymous: !e.BOT_ID,
+      ...(e.BOT_OPENID_METADATA_URL &&
+        e.BOT_TOKEN_ISSUER && {
+          tokenIssuer: { openIdMetadataUrl: e.BOT_OPENID_METADATA_URL, issuer: e.BOT_TOKEN_ISSUER },
+        }),
     },
     storage: e.TABLES_CONNECTION_STRING
       ? { kind: 'connectionString', connectionString: e.TABLES_CONNECTION_STRING }

@@ -18,6 +18,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
         MicrosoftAppPassword: config.bot.password,
         MicrosoftAppTenantId: config.bot.tenantId,
         MicrosoftAppType: 'SingleTenant',
+        ...(config.bot.tokenIssuer && localTokenIssuer(config.bot.tokenIssuer)),
       }
     : {};
   const adapter = new CloudAdapter(
@@ -38,4 +39,25 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
         .catch(() => undefined);
   };
   return adapter;
+}
+
+/**
+ * Tests only (BOT_OPENID_METADATA_URL, loopback): tokens on /api/messages are checked against a local OpenID
+ * metadata document and issuer instead of the Bot Framework's; every other setting keeps the public cloud's
+ * value (botbuilder takes all of them as given once one is set), and validation stays on.
+ */
+function localTokenIssuer(
+  local: NonNullable<Config['bot']['tokenIssuer']>,
+): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: 'urn:botframework:azure',
+    ToBotFromChannelOpenIdMetadataUrl: local.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: local.issuer,
+  };
 }
