@@ -34,6 +34,17 @@ export interface ConversationRepository {
   list(kind: SavedConversation['kind']): Promise<SavedConversation[]>;
   /** Records that something happened once (e.g. the welcome card for a team); false if it already had. */
   markOnce(key: string, at: string): Promise<boolean>;
+  /**
+   * The ICS cyber channel: where alerts, escalations and handovers go. The channel an admin chose with the
+   * `channel` command, else the one the app was installed in, else the channel heard from most recently.
+   */
+  cyberChannel(): Promise<SavedConversation | undefined>;
+  /** Chooses the ICS cyber channel; with `onlyIfUnset` it keeps an earlier choice (first install). */
+  chooseCyberChannel(
+    channelId: string,
+    at: string,
+    opts?: { onlyIfUnset?: boolean },
+  ): Promise<void>;
 }
 
 export interface StoreHealth {

@@ -41,6 +41,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'List CTAC members, their organisations and roles.',
     group: 'People and organisations',
   },
+  {
+    name: 'channel',
+    usage: 'channel here',
+    description:
+      'Said in a channel by an admin: post alerts, escalations and handovers there. "channel" alone says which channel is used.',
+    group: 'People and organisations',
+  },
 ];
 
 /** Words people type that mean a command. */

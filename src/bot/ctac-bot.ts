@@ -179,6 +179,8 @@ export class CtacBot extends TeamsActivityHandler {
       case 'member add':
         this.deps.directory.require(await this.caller(context), 'admin', 'add members');
         return this.memberForm(context);
+      case 'channel':
+        return this.cyberChannelCommand(context, parsed.args);
       default:
         return unknownCommandCard(text, undefined);
     }
@@ -333,6 +335,48 @@ export class CtacBot extends TeamsActivityHandler {
   }
 
   /** Saves where the app lives and says hello once per team (safe if Teams sends the event twice). */
+  /**
+   * `channel` shows which channel is the ICS cyber channel; `channel here`, said in a channel by an admin,
+   * makes that channel the one alerts, escalations and handovers go to.
+   */
+  private async cyberChannelCommand(context: TurnContext, args: string): Promise<AdaptiveCard> {
+    const team = context.activity.channelData?.team;
+    if (args.toLowerCase() === 'here') {
+      this.deps.directory.require(
+        await this.caller(context),
+        'admin',
+        'choose the ICS cyber channel',
+      );
+      if (!team?.id)
+        return noticeCard(
+          'Say this in the channel you want',
+          'Mention me with "channel here" in the team channel that should get alerts, escalations and handovers.',
+          'warning',
+        );
+      await this.deps.conversations.chooseCyberChannel(
+        channelIdOf(context),
+        this.deps.clock.now().toISOString(),
+      );
+      return noticeCard(
+        'This is now the ICS cyber channel',
+        'New alerts, risk escalations and rota handovers will be posted here. Cards already posted stay where they are.',
+        'good',
+      );
+    }
+    const current = await this.deps.conversations.cyberChannel();
+    const here = team?.id && current?.id === channelIdOf(context);
+    return noticeCard(
+      here
+        ? 'This is the ICS cyber channel'
+        : current
+          ? 'The ICS cyber channel is set'
+          : 'No ICS cyber channel yet',
+      current
+        ? `Alerts, escalations and handovers go to ${here ? 'this channel' : 'the channel chosen by an admin'}. An admin can move them by mentioning me with "channel here" in another channel.`
+        : 'Install CTAC in the team, or have an admin mention me with "channel here" in the channel to use.',
+    );
+  }
+
   private async welcome(context: TurnContext): Promise<void> {
     await this.saveConversation(context);
     const installer = await this.caller(context, { installer: true });
@@ -342,10 +386,12 @@ export class CtacBot extends TeamsActivityHandler {
         await this.reply(context, helpCard(helpView(this.commands)));
       return;
     }
-    const first = await this.deps.conversations.markOnce(
-      `welcome:${team.id}`,
-      this.deps.clock.now().toISOString(),
-    );
+    const now = this.deps.clock.now().toISOString();
+    // The channel the app is first installed in is the ICS cyber channel until an admin chooses another.
+    await this.deps.conversations.chooseCyberChannel(channelIdOf(context), now, {
+      onlyIfUnset: true,
+    });
+    const first = await this.deps.conversations.markOnce(`welcome:${team.id}`, now);
     if (!first) return;
     let teamName = team.name as string | undefined;
     if (!teamName)
@@ -377,7 +423,7 @@ export class CtacBot extends TeamsActivityHandler {
         reference,
         updatedAt: now,
       });
-      const channelId = activity.channelData?.channel?.id ?? team.id;
+      const channelId = channelIdOf(context);
       const channelRef = {
         ...reference,
         conversation: { ...reference.conversation, id: channelId },
@@ -434,3 +480,7 @@ export class CtacBot extends TeamsActivityHandler {
 
 export const asAttachment = (card: AdaptiveCard): Attachment => CardFactory.adaptiveCard(card);
 const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The Teams channel an activity came from (the team's General channel has the team's id). */
+const channelIdOf = (context: TurnContext): string =>
+  context.activity.channelData?.channel?.id ?? context.activity.channelData?.team?.id ?? '';

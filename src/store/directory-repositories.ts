@@ -22,6 +22,8 @@ import { getOrUndefined, listPartition, TABLES, type TableStore } from './tables
 const ORG_PARTITION = 'org';
 const MEMBER_PARTITION = 'member';
 const ONCE_PARTITION = 'once';
+const SETTING_PARTITION = 'setting';
+const CYBER_CHANNEL_ROW = 'cyberChannel';
 
 type OrgRow = Omit<Organisation, never>;
 
@@ -133,6 +135,26 @@ export class TableConversationRepository implements ConversationRepository {
   }
   async list(kind: SavedConversation['kind']): Promise<SavedConversation[]> {
     return (await listPartition<ConversationRow>(this.client, kind)).map(toConversation);
+  }
+  async cyberChannel(): Promise<SavedConversation | undefined> {
+    const chosen = await getOrUndefined<{ channelId: string }>(
+      this.client,
+      SETTING_PARTITION,
+      CYBER_CHANNEL_ROW,
+    );
+    const channel = chosen && (await this.get('channel', chosen.channelId));
+    if (channel) return channel;
+    const channels = await this.list('channel');
+    return channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+  }
+  async chooseCyberChannel(
+    channelId: string,
+    at: string,
+    opts: { onlyIfUnset?: boolean } = {},
+  ): Promise<void> {
+    const row = { partitionKey: SETTING_PARTITION, rowKey: CYBER_CHANNEL_ROW, channelId, at };
+    if (opts.onlyIfUnset) await insertIfAbsent(this.client, row);
+    else await this.client.upsertEntity(row, 'Replace');
   }
   async markOnce(key: string, at: string): Promise<boolean> {
     return (

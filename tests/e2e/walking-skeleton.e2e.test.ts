@@ -109,3 +109,30 @@ test('when someone who is not an admin submits the organisation form, then nothi
   const list = await stack.waitForMessage((m) => cardText(m.cards).includes('ICS organisations'));
   expect(cardText(list.cards)).not.toContain('FAKE');
 });
+
+test('when an admin says "channel here" in a channel, then that channel is the ICS cyber channel', async () => {
+  const after = (n: number) => (m: { cards: unknown[] }) => stack.messages.indexOf(m as never) >= n;
+  let n = stack.messages.length;
+  await stack.say(channel, users.asha.id, 'channel', { mention: true });
+  const before = await stack.waitForMessage(
+    (m) =>
+      after(n)(m) &&
+      /^(This is the ICS cyber channel|The ICS cyber channel is set)/m.test(cardText(m.cards)),
+  );
+  expect(before.conversationId.startsWith(channel)).toBe(true);
+  n = stack.messages.length;
+  await stack.say(channel, users.asha.id, 'channel here', { mention: true });
+  await stack.waitForMessage(
+    (m) => after(n)(m) && cardText(m.cards).includes('This is now the ICS cyber channel'),
+  );
+  n = stack.messages.length;
+  await stack.say(channel, users.asha.id, 'channel', { mention: true });
+  await stack.waitForMessage(
+    (m) => after(n)(m) && /^This is the ICS cyber channel/m.test(cardText(m.cards)),
+  );
+});
+
+test('when "channel here" is said in a personal chat, then nothing changes and the card says where to say it', async () => {
+  await stack.say(personalChat, users.asha.id, 'channel here');
+  await stack.waitForMessage((m) => cardText(m.cards).includes('Say this in the channel you want'));
+});

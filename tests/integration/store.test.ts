@@ -158,3 +158,38 @@ describe('directory repositories', () => {
     expect(await conversations.markOnce('welcome:team', 'later')).toBe(false);
   });
 });
+
+describe('the ICS cyber channel', () => {
+  test('when no admin chose one, then the install channel is kept and a later install does not move it', async () => {
+    const { store: fresh, stop: stopFresh } = await startTestStore();
+    try {
+      const conversations = new TableConversationRepository(fresh);
+      expect(await conversations.cyberChannel()).toBeUndefined();
+      for (const id of ['19:cyber@thread.tacv2', '19:general@thread.tacv2'])
+        await conversations.save({
+          kind: 'channel',
+          id,
+          reference: { id },
+          updatedAt: `2026-11-28T09:0${id.length % 9}:00Z`,
+        });
+      await conversations.chooseCyberChannel('19:cyber@thread.tacv2', 'now', { onlyIfUnset: true });
+      await conversations.chooseCyberChannel('19:general@thread.tacv2', 'later', {
+        onlyIfUnset: true,
+      });
+      expect((await conversations.cyberChannel())?.id).toBe('19:cyber@thread.tacv2');
+      // A later message heard in General does not redirect alerts.
+      await conversations.save({
+        kind: 'channel',
+        id: '19:general@thread.tacv2',
+        reference: {},
+        updatedAt: '2026-11-29T09:00:00Z',
+      });
+      expect((await conversations.cyberChannel())?.id).toBe('19:cyber@thread.tacv2');
+      // An admin's explicit choice moves it.
+      await conversations.chooseCyberChannel('19:general@thread.tacv2', 'later');
+      expect((await conversations.cyberChannel())?.id).toBe('19:general@thread.tacv2');
+    } finally {
+      await stopFresh();
+    }
+  });
+});

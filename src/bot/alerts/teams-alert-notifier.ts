@@ -50,7 +50,7 @@ const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> =>
 
 /**
  * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
- * channel the bot heard from most recently, as for risks and the rota), updates of that message in
+ * ICS cyber channel, ConversationRepository.cyberChannel, as for risks and the rota), updates of that message in
  * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
  */
 export class TeamsAlertNotifier implements AlertNotifier {
@@ -237,8 +237,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   private async alertChannel(): Promise<string | undefined> {
-    const channels = await this.deps.conversations.list('channel');
-    return channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]?.id;
+    return (await this.deps.conversations.cyberChannel())?.id;
   }
 }
 

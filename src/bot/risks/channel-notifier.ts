@@ -7,7 +7,7 @@ import type { Directory } from '../../app/directory';
 import type { Risk } from '../../domain/risk';
 
 /**
- * Posts escalated risks in the ICS cyber channel (the channel the bot heard from most recently) with the saved
+ * Posts escalated risks in the ICS cyber channel (ConversationRepository.cyberChannel) with the saved
  * conversation reference. A failed post is logged, not thrown: the risk is already escalated and stays on the
  * register for the leads (`risks`).
  */
@@ -22,8 +22,7 @@ export class TeamsRiskEscalationNotifier implements RiskEscalationNotifier {
 
   async postEscalation(risk: Risk): Promise<void> {
     try {
-      const channels = await this.conversations.list('channel');
-      const channel = channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+      const channel = await this.conversations.cyberChannel();
       if (!channel) {
         this.logger.warn(
           { riskId: risk.id },

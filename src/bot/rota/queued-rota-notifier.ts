@@ -8,7 +8,7 @@ import type { SendQueue } from '../send-queue';
 /**
  * The rota's messages through the persisted Teams send queue (src/bot/send-queue.ts), which paces
  * them within Teams' limits and retries on throttling. Answers `true` once a message is queued for
- * somewhere it can be delivered: the ICS cyber channel (the channel heard from most recently), or a
+ * somewhere it can be delivered: the ICS cyber channel, or a
  * member with a 1:1 chat or a known Teams id.
  */
 export class QueuedRotaNotifier implements RotaNotifier {
@@ -20,8 +20,7 @@ export class QueuedRotaNotifier implements RotaNotifier {
   ) {}
 
   async postToChannel(card: object): Promise<boolean> {
-    const channels = await this.conversations.list('channel');
-    const channel = channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    const channel = await this.conversations.cyberChannel();
     if (!channel) {
       this.logger.warn('rota: no ICS cyber channel saved yet; install the app in the team');
       return false;

@@ -5,7 +5,7 @@ import type { RotaNotifier } from '../../app/rota/ports';
 
 /**
  * Sends the rota's proactive messages with the saved conversation references: the ICS cyber channel
- * (the channel the bot heard from most recently) and 1:1 chats. Failures are logged and answered
+ * (ConversationRepository.cyberChannel) and 1:1 chats. Failures are logged and answered
  * `false`, so a job moves on instead of stopping.
  */
 export class TeamsRotaNotifier implements RotaNotifier {
@@ -17,8 +17,7 @@ export class TeamsRotaNotifier implements RotaNotifier {
   ) {}
 
   async postToChannel(card: object): Promise<boolean> {
-    const channels = await this.conversations.list('channel');
-    const channel = channels.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    const channel = await this.conversations.cyberChannel();
     if (!channel) {
       this.logger.warn('rota: no ICS cyber channel saved yet; install the app in the team');
       return false;
