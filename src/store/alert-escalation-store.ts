@@ -6,10 +6,11 @@ import type {
   EscalationTimer,
   EscalationTimerStore,
   OnCallListStore,
+  VersionedPolicyStore,
 } from '../app/alerts/escalation-ports';
 import type { Conditional } from '../app/ports';
 import type { EscalationPolicy, SeverityRank } from '../domain/alerts';
-import { replaceIfUnchanged } from './conditional';
+import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import {
   getOrUndefined,
@@ -121,7 +122,7 @@ export class TableEscalationTimerStore implements EscalationTimerStore {
  * Policies are read on every alert change, and change rarely: they are cached for `cacheMs` (a change
  * made through this instance applies at once, one made through another instance within `cacheMs`).
  */
-export class TableEscalationPolicyStore implements EscalationPolicyStore {
+export class TableEscalationPolicyStore implements EscalationPolicyStore, VersionedPolicyStore {
   private cached?: {
     until: number;
     value: Promise<Partial<Record<SeverityRank, EscalationPolicy>>>;
@@ -152,6 +153,28 @@ export class TableEscalationPolicyStore implements EscalationPolicyStore {
       'Replace',
     );
     this.cached = undefined;
+  }
+  async read(rank: SeverityRank): Promise<{ policy?: EscalationPolicy; etag: string }> {
+    const row = await getOrUndefined<{ policy: string }>(this.client, POLICY_PARTITION, rank);
+    return row
+      ? { policy: JSON.parse(row.policy) as EscalationPolicy, etag: row.etag ?? '' }
+      : { etag: '' };
+  }
+  /** '' as the ETag means "still the default": it inserts, and fails if someone saved one meanwhile. */
+  async setIfUnchanged(
+    rank: SeverityRank,
+    policy: EscalationPolicy,
+    etag: string,
+  ): Promise<Conditional<string>> {
+    const entity = { partitionKey: POLICY_PARTITION, rowKey: rank, policy: JSON.stringify(policy) };
+    const res = etag
+      ? await replaceIfUnchanged(this.client, entity, etag).catch((e) => {
+          if (isNotFound(e)) return { ok: false as const, reason: 'conflict' as const };
+          throw e;
+        })
+      : await insertIfAbsent(this.client, entity);
+    this.cached = undefined;
+    return res.ok ? res : { ok: false, reason: 'conflict' };
   }
 }
 

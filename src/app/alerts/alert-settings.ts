@@ -9,7 +9,11 @@ import type { Member } from '../../domain/people/member';
 import { CtacError } from '../../domain/shared/errors';
 import type { Directory } from '../directory';
 import type { MemberRepository } from '../ports';
-import type { EscalationPolicyStore, OnCallListStore } from './escalation-ports';
+import type {
+  EscalationPolicyStore,
+  OnCallListStore,
+  VersionedPolicyStore,
+} from './escalation-ports';
 
 /** A severity's policy and whether admins changed it from the default. */
 export interface PolicyView {
@@ -18,11 +22,17 @@ export interface PolicyView {
   isDefault: boolean;
 }
 
+/** What an admin's edit form needs: the policy now, its ETag (for a stale-form check) and who can be paged. */
+export interface PolicyEdit extends PolicyView {
+  etag: string;
+  members: Member[];
+}
+
 /** Admins' alert settings: escalation policies per severity, and the interim on-call list. */
 export class AlertSettings {
   constructor(
     private readonly deps: {
-      policies: EscalationPolicyStore;
+      policies: EscalationPolicyStore & VersionedPolicyStore;
       onCallList: OnCallListStore;
       members: MemberRepository;
       directory: Pick<Directory, 'require'>;
@@ -40,20 +50,44 @@ export class AlertSettings {
     }));
   }
 
+  /** A severity's policy as it stands, for an admin to edit. */
+  async editPolicy(actor: Member | undefined, rank: SeverityRank): Promise<PolicyEdit> {
+    this.deps.directory.require(actor, 'admin', 'change escalation policies');
+    this.checkRank(rank);
+    const [stored, members] = await Promise.all([
+      this.deps.policies.read(rank),
+      this.deps.members.list(),
+    ]);
+    return {
+      rank,
+      policy: stored.policy ?? defaultPolicies[rank],
+      isDefault: !stored.policy,
+      etag: stored.etag,
+      members,
+    };
+  }
+
+  private checkRank(rank: SeverityRank): void {
+    if (!SEVERITY_RANKS.includes(rank))
+      throw new CtacError('validation', 'Please check the escalation policy.', [
+        `"${String(rank).slice(0, 20)}" is not a severity (${SEVERITY_RANKS.join(', ')}).`,
+      ]);
+  }
+
   /**
-   * Replaces a severity's policy (admins). Throws a `validation` CtacError listing every problem,
+   * Replaces a severity's policy (admins). With `etag` (from `editPolicy`; '' for a default policy) the
+   * save is refused with a `conflict` CtacError if someone saved that severity since the form was opened.
+   * Throws a `validation` CtacError listing every problem, Throws a `validation` CtacError listing every problem,
    * including members named in a step who are not in CTAC.
    */
   async setPolicy(
     actor: Member | undefined,
     rank: SeverityRank,
     input: unknown,
+    etag?: string,
   ): Promise<EscalationPolicy> {
     this.deps.directory.require(actor, 'admin', 'change escalation policies');
-    if (!SEVERITY_RANKS.includes(rank))
-      throw new CtacError('validation', 'Please check the escalation policy.', [
-        `"${String(rank).slice(0, 20)}" is not a severity (${SEVERITY_RANKS.join(', ')}).`,
-      ]);
+    this.checkRank(rank);
     const policy = normalisePolicy(input);
     const problems: string[] = [];
     for (const [i, step] of policy.steps.entries())
@@ -62,7 +96,12 @@ export class AlertSettings {
           problems.push(`Step ${i + 1}: ${target.memberId} is not a CTAC member.`);
     if (problems.length)
       throw new CtacError('validation', 'Please check the escalation policy.', problems);
-    await this.deps.policies.set(rank, policy);
+    if (etag === undefined) await this.deps.policies.set(rank, policy);
+    else if (!(await this.deps.policies.setIfUnchanged(rank, policy, etag)).ok)
+      throw new CtacError(
+        'conflict',
+        `Someone changed the ${rank} policy after this form was opened, so nothing was saved. Open it again with "policy ${rank}" to see their change.`,
+      );
     return policy;
   }
 

@@ -40,6 +40,19 @@ export interface EscalationPolicyStore {
   set(rank: SeverityRank, policy: EscalationPolicy): Promise<void>;
 }
 
+/**
+ * One severity's stored policy with its ETag ('' when admins never set it), and a write that only lands if
+ * nobody saved that severity since it was read: a stale edit form is refused, never silently overwrites.
+ */
+export interface VersionedPolicyStore {
+  read(rank: SeverityRank): Promise<{ policy?: EscalationPolicy; etag: string }>;
+  setIfUnchanged(
+    rank: SeverityRank,
+    policy: EscalationPolicy,
+    etag: string,
+  ): Promise<Conditional<string>>;
+}
+
 /** The interim on-call list (until the rota lands): Entra object ids, primary first. */
 export interface OnCallListStore {
   get(): Promise<string[]>;
