@@ -35,17 +35,31 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       res.json({ status: 'ok', store: 'ok' });
     } catch (e) {
       deps.logger.warn({ err: e }, 'health check: Table Storage did not answer');
-      res
-        .status(503)
-        .json({
-          status: 'unavailable',
-          store: 'unreachable',
-          message: 'Table Storage is not answering.',
-        });
+      res.status(503).json({
+        status: 'unavailable',
+        store: 'unreachable',
+        message: 'Table Storage is not answering.',
+      });
     }
   });
 
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    // botbuilder throws (a 500) on a body without an activity type before it checks the token.
+    const body = req.body as { type?: unknown } | undefined;
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      typeof body.type !== 'string'
+    ) {
+      res.status(400).json({
+        error: {
+          code: 'bad_request',
+          message: 'The request body is not a Bot Framework activity.',
+        },
+      });
+      return;
+    }
     await deps.handleBotRequest(req, res);
   });
 
@@ -89,6 +103,17 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
         .json({ error: { code: err.code, message: err.message, problems: err.problems } });
       return;
     }
+    if (isStoreUnreachable(err)) {
+      logger.warn({ err }, 'Table Storage did not answer a request');
+      res.status(503).json({
+        error: {
+          code: 'unavailable',
+          message:
+            'Table Storage is not answering just now. Nothing was changed; please try again in a minute.',
+        },
+      });
+      return;
+    }
     const status =
       typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 413) {
@@ -112,4 +137,23 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       },
     });
   };
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/** A Table Storage call that could not reach the service (the SDK's RestError without an HTTP answer). */
+function isStoreUnreachable(err: unknown): boolean {
+  const e = err as
+    { name?: unknown; code?: unknown; statusCode?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && UNREACHABLE.has(e.code)) return true;
+  if (e.name === 'RestError' && e.statusCode === undefined) return true;
+  return e.cause !== undefined && e.cause !== err && isStoreUnreachable(e.cause);
 }
