@@ -1,0 +1,263 @@
+import { Writable } from 'stream';
+import type express from 'express';
+import { signWebhook } from '../../src/api/alerts-webhook';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+
+/** Every express app startApp builds, so the test walks the real router stack (new routes included). */
+const built: express.Express[] = [];
+jest.mock('../../src/api/http-app', () => {
+  const actual = jest.requireActual('../../src/api/http-app');
+  return {
+    ...actual,
+    createHttpApp: (deps: unknown) => {
+      const app = actual.createHttpApp(deps);
+      built.push(app);
+      return app;
+    },
+  };
+});
+
+const SECRET = 'webhook-secret-Zq8vX2pL0mN4';
+const BOT_PASSWORD = 'bot-password-Kj7Hg5Fd3Sa1';
+
+interface Endpoint {
+  method: string;
+  /** Express path, with :params. */
+  path: string;
+  /** Mounted middleware (static files, a guard) rather than a route: probed below its prefix. */
+  prefix: boolean;
+}
+
+interface Layer {
+  name: string;
+  rawPath?: string | RegExp | (string | RegExp)[];
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: ((...args: unknown[]) => unknown) & { stack?: Layer[] };
+}
+
+/** Walks the router stack: routes, routers mounted at '/', and middleware mounted under a path. */
+function endpoints(app: express.Express): Endpoint[] {
+  const found: Endpoint[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods))
+          found.push({ method: method.toUpperCase(), path: layer.route.path, prefix: false });
+      } else if (layer.handle.stack) {
+        walk(layer.handle.stack);
+      } else if (typeof layer.rawPath === 'string' && layer.rawPath !== '/') {
+        // Error handlers (four arguments) answer nothing by themselves.
+        if (layer.handle.length < 4)
+          found.push({ method: 'GET', path: layer.rawPath, prefix: true });
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found.filter(
+    (e, i) => found.findIndex((f) => f.method === e.method && f.path === e.path) === i,
+  );
+}
+
+/**
+ * Addresses that answer without credentials, and why. Anything else must answer 401 (or 403) to a request
+ * that carries none.
+ */
+const OPEN: Record<string, string> = {
+  'GET /api/health': 'load balancers and monitoring; says only whether the store answers',
+  'GET /api/calendar/:file':
+    'the unguessable secret in the link is the credential (Outlook cannot sign in); an unknown one is a 404',
+  'GET /tab':
+    'the static tab pages and scripts; the tab signs in with Teams SSO and its API checks the token',
+  'GET /dev': 'the development host page, mounted only outside production',
+  'POST /dev/token':
+    'signs development tokens, mounted only outside production; they fail in production',
+};
+
+const concrete = (e: Endpoint) =>
+  (e.path.replace(/:(\w+)/g, 'probe-$1') + (e.prefix ? '/probe' : '')).replace(/\/\//g, '/');
+
+/** A request carrying no credentials at all. */
+async function probe(base: string, e: Endpoint): Promise<number> {
+  const res = await fetch(`${base}${concrete(e)}`, {
+    method: e.method,
+    headers: e.method === 'GET' ? {} : { 'content-type': 'application/json' },
+    // A plausible body (a bot activity), so only the missing credentials can be the reason for a refusal.
+    body:
+      e.method === 'GET' || e.method === 'HEAD' ? undefined : '{"type":"message","text":"probe"}',
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+class Buffered extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, done: () => void) {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+let azurite: EmbeddedAzurite;
+let production: RunningApp;
+let testing: RunningApp;
+const log = new Buffered();
+const baseEnv = () => ({
+  PORT: '0',
+  TABLES_CONNECTION_STRING: azurite.connectionString,
+  BOT_ID: '3b1f6a2e-8c4d-4e9f-a1b2-c3d4e5f60718',
+  BOT_PASSWORD,
+  BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+  CTAC_WEBHOOK_SECRET: SECRET,
+  // Requests here never carry a bot token, so this issuer is never asked; it keeps everything on loopback.
+  BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/openid',
+  BOT_TOKEN_ISSUER: 'https://api.botframework.test',
+});
+
+beforeAll(async () => {
+  azurite = await startEmbeddedAzurite();
+  production = await startApp(loadConfig({ ...baseEnv(), NODE_ENV: 'production' }), {
+    logger: createLogger('silent'),
+  });
+  testing = await startApp(
+    loadConfig({ ...baseEnv(), NODE_ENV: 'test', CTAC_TABLE_PREFIX: 'surface' }),
+    { logger: createLogger('trace', log) },
+  );
+});
+afterAll(async () => {
+  await production?.stop();
+  await testing?.stop();
+  await azurite?.stop().catch(() => undefined);
+});
+
+describe.each([
+  ['production', () => ({ app: production, express: built[0]! })],
+  ['test', () => ({ app: testing, express: built[1]! })],
+])('in %s mode', (mode, running) => {
+  test('when every route of the app is asked without credentials, then only the listed exceptions answer', async () => {
+    const { app, express: expressApp } = running();
+    const all = endpoints(expressApp);
+    const names = all.map((e) => `${e.method} ${e.path}`);
+    // The walk really sees the app's routes (so this test cannot pass by finding nothing).
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'GET /api/health',
+        'POST /api/messages',
+        'POST /api/alerts',
+        'GET /api/tab/me',
+        'GET /api/registers/risks.csv',
+        'GET /api/calendar/:file',
+      ]),
+    );
+    const answeredOpenly: string[] = [];
+    for (const e of all) {
+      const name = `${e.method} ${e.path}`;
+      const status = await probe(app.url, e);
+      if (OPEN[name]) continue;
+      if (status !== 401 && status !== 403) answeredOpenly.push(`${name} answered ${status}`);
+    }
+    expect(answeredOpenly).toEqual([]);
+    if (mode === 'production') expect(names.some((n) => n.includes('/dev'))).toBe(false);
+  });
+});
+
+test('when a calendar link has an unknown secret, then it is a 404 that says nothing more', async () => {
+  const res = await fetch(`${production.url}/api/calendar/not-a-real-secret.ics`);
+  expect(res.status).toBe(404);
+  expect((await res.json()).error.code).toBe('not_found');
+});
+
+test('when the API and the tab answer, then they carry the security headers', async () => {
+  for (const path of ['/api/health', '/api/tab/me', '/api/nothing-here']) {
+    const res = await fetch(`${production.url}${path}`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  }
+  const tab = await fetch(`${production.url}/tab/`);
+  expect(tab.status).toBe(200);
+  const csp = tab.headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain('frame-ancestors');
+  expect(csp).toContain('https://teams.microsoft.com');
+  expect(tab.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
+test('when requests carry a bearer token, a webhook signature and the secret in odd places, then none of them is logged', async () => {
+  const bearer = await testing.devIssuer!.sign({
+    oid: 'd4d4d4d4-0000-4000-8000-000000000004',
+    name: 'Dee',
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const body = JSON.stringify({ source: 'incident', id: 'X-1', title: SECRET, severity: 'nope' });
+  const goodSignature = signWebhook(SECRET, timestamp, body);
+  const badSignature = signWebhook('wrong-secret', timestamp, body);
+  const send = (path: string, init: RequestInit) =>
+    fetch(`${testing.url}${path}`, init).then((r) => r.arrayBuffer());
+  await send('/api/tab/me', { headers: { authorization: `Bearer ${bearer}` } });
+  await send('/api/tab/risks', { headers: { authorization: `Bearer ${bearer}x` } });
+  await send(`/api/tab/me?token=${bearer}&secret=${SECRET}`, { headers: { cookie: bearer } });
+  for (const signature of [goodSignature, badSignature])
+    await send('/api/alerts', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-ctac-timestamp': timestamp,
+        'x-ctac-signature': signature,
+        'x-api-key': SECRET,
+      },
+      body,
+    });
+  await send('/api/alerts', {
+    method: 'POST',
+    headers: { 'x-ctac-timestamp': 'abc', 'x-ctac-signature': SECRET },
+    body: `{"password":"${BOT_PASSWORD}",`,
+  });
+  await send('/api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: `{"type":"message","text":"${SECRET}"`,
+  });
+  await send(`/api/nothing/${SECRET}`, { headers: { authorization: `Bearer ${bearer}` } });
+  // The log did record the traffic (so the check below is about content, not silence).
+  expect(log.text).toContain('alert webhook');
+  for (const secret of [
+    bearer,
+    bearer.split('.')[2]!,
+    SECRET,
+    BOT_PASSWORD,
+    goodSignature.slice(7),
+    badSignature.slice(7),
+  ])
+    expect(log.text).not.toContain(secret);
+});
+
+test('when the bot endpoint gets JSON that is not an activity, then it answers 400, not 500', async () => {
+  for (const body of ['{}', '[]', '"text"', '{"type":7}', 'null']) {
+    const res = await fetch(`${production.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/not a Bot Framework activity|not valid JSON/);
+  }
+});
+
+// Last: it stops the store.
+test('when the store fails under a request, then the answer is a clear 503 with no stack trace', async () => {
+  const bearer = await testing.devIssuer!.sign({ oid: 'd4d4d4d4-0000-4000-8000-000000000004' });
+  await azurite.stop();
+  const res = await fetch(`${testing.url}/api/tab/me`, {
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  const text = await res.text();
+  expect(res.status).toBe(503);
+  expect(JSON.parse(text).error.message).toMatch(/storage|try again/i);
+  expect(text).not.toMatch(/\bat .+\(.+:\d+:\d+\)|node_modules|\/src\/|Error:/);
+});
