@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AlertEscalation } from './app/alerts/alert-escalation';
 import { alertIdGenerator } from './app/alerts/alert-ids';
 import { AlertService } from './app/alerts/alert-service';
+import { AlertSettings } from './app/alerts/alert-settings';
 import { FirstOnCallSource } from './app/alerts/on-call-fallback';
 import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
@@ -30,6 +31,7 @@ import {
 } from './store/rota-repositories';
 import { alertsWebhookRouter } from './api/alerts-webhook';
 import { alertsFeature } from './bot/alerts/alerts-feature';
+import { escalationPolicyFeature } from './bot/alerts/escalation-policy-feature';
 import { TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
 import { SendQueue } from './bot/send-queue';
 import { createSendingAdapter, TeamsSender } from './bot/teams-sender';
@@ -192,11 +194,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     () => rotaOnCall,
     () => new TableOnCallSource(store),
   ]);
+  // One policy store for escalation and the admins' edits, so a saved policy applies at once.
+  const escalationPolicies = new TableEscalationPolicyStore(store);
   const alertEscalation = new AlertEscalation({
     alerts: alertRepository,
     notifier: alertNotifier,
     timers: escalationTimers,
-    policies: new TableEscalationPolicyStore(store),
+    policies: escalationPolicies,
     onCall,
     members,
     logger,
@@ -340,6 +344,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     }),
   );
   features.push(rotaFeature({ rota, logger, calendar: calendarFeeds, notifier: rotaNotifier }));
+  // Escalation policies (issue 3): `policies` for everyone, `policy <severity>` for admins.
+  features.push(
+    escalationPolicyFeature({
+      settings: new AlertSettings({
+        policies: escalationPolicies,
+        onCallList: new TableOnCallSource(store),
+        members,
+        directory,
+      }),
+      memberName: async (id) => (await members.get(id))?.name,
+    }),
+  );
   // Bearer tokens for the API (src/api/auth-bearer.ts): Entra ID in production, a local issuer elsewhere.
   const devIssuer = config.env === 'production' ? undefined : await createDevIssuer();
   const tokenVerifier: TokenVerifier = devIssuer
