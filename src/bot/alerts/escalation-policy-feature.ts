@@ -15,6 +15,8 @@ import type { CommandSpec } from '../commands';
 
 /** Rows on the edit form: enough for every default policy, more only when a policy already has more. */
 const FORM_ROWS = 5;
+/** Named members offered in each row: every row repeats the list, and a card must stay under 28 KB. */
+export const MAX_MEMBER_CHOICES = 30;
 const MAX_FIELD = 200;
 
 const COMMANDS: CommandSpec[] = [
@@ -174,11 +176,18 @@ export function policyFormCard(input: {
   rank: SeverityRank;
   etag: string;
   isDefault: boolean;
-  members: Pick<Member, 'aadObjectId' | 'name'>[];
+  members: (Pick<Member, 'aadObjectId' | 'name'> & { role?: Member['role'] })[];
   values: PolicyFormValues;
   problems: string[];
 }): AdaptiveCard {
   const rowCount = Math.min(MAX_STEPS, Math.max(FORM_ROWS, input.values.rows.length));
+  // Members already in the policy first, then leads and admins, then everyone else, by name.
+  const named = new Set(input.values.rows.flatMap((r) => r.targets.toLowerCase().split(',')));
+  const rankOf = (m: (typeof input.members)[number]) =>
+    named.has(`member:${m.aadObjectId.toLowerCase()}`) ? 0 : m.role === 'member' ? 2 : 1;
+  const offered = [...input.members]
+    .sort((a, b) => rankOf(a) - rankOf(b) || a.name.localeCompare(b.name, 'en-GB'))
+    .slice(0, MAX_MEMBER_CHOICES);
   const rows = Array.from({ length: rowCount }, (_, i) => ({
     step: i + 1,
     delayId: `delay${i + 1}`,
@@ -199,7 +208,7 @@ export function policyFormCard(input: {
     rows,
     targetChoices: [
       ...FIXED_CHOICES,
-      ...input.members.map((m) => ({ title: m.name, value: `member:${m.aadObjectId}` })),
+      ...offered.map((m) => ({ title: m.name, value: `member:${m.aadObjectId}` })),
     ],
   });
 }
