@@ -1,68 +1,98 @@
 /**
- * Alert storm, ingest half: 1,000 signed webhook alerts in 10 seconds (open loop, one every 10 ms)
- * through the real HTTP stack into Azurite. Reports ingest latency (p50, p95, p99, max), how many
- * alerts were handed to the notifier (the Teams half's send queue takes it from there), and the
- * process's peak memory. The client and the app share this process; Azurite runs in its own (as
- * Table Storage is remote in production); all on loopback.
+ * Alert storm: 1,000 signed webhook alerts in 10 seconds (open loop, one every 10 ms) through the real
+ * HTTP stack into the app (its own process, the real Teams notifier and persisted send queue) and
+ * Azurite (its own process). The ICS cyber channel's messages go to a local connector that enforces
+ * Teams' per-conversation limits (7 a second, 8 in 2 seconds, 60 in 30 seconds) and answers 429 past
+ * them. Reports ingest latency (p50, p95, p99, max), the time until every alert is visible in the
+ * channel (its own card or a line on the storm digest), the 429s, and the app's peak memory (VmHWM).
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
  */
-import type { Alert } from '../src/domain/alerts';
-import type { AlertNotifier } from '../src/app/alerts/ports';
 import { signWebhook } from '../src/api/alerts-webhook';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startApp } from '../src/server';
+import { fromRoot } from '../src/paths';
+import { azuriteConnectionString } from '../src/store/embedded-azurite';
+import { TableConversationRepository } from '../src/store/directory-repositories';
+import { TableStore } from '../src/store/tables';
 import { spawn } from 'child_process';
 import { connect, createServer } from 'net';
-import { azuriteConnectionString } from '../src/store/embedded-azurite';
-import { fromRoot } from '../src/paths';
+import {
+  freePort,
+  mb,
+  ms,
+  percentile,
+  processMemory,
+  report,
+  spawnNode,
+  TeamsLimitConnector,
+} from './lib';
 
-class CountingNotifier implements AlertNotifier {
-  posted = 0;
-  lastPostAt = 0;
-  async postToChannel(_alert: Alert) {
-    this.posted++;
-    this.lastPostAt = performance.now();
-  }
-  async refreshCard() {}
-  async page() {}
-  async replyInThread() {}
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const CHANNEL = '19:ics-cyber@thread.tacv2';
 
 async function main() {
   const count = Number(process.argv[2] ?? 1000);
   const seconds = Number(process.argv[3] ?? 10);
+  const visibleTimeoutMs = Number(process.env['BENCH_STORM_TIMEOUT_MS'] ?? 180_000);
   const secret = 'bench-secret';
   const azurite = await startAzuriteProcess();
-  const notifier = new CountingNotifier();
-  const app = await startApp(
-    loadConfig({
+  const connector = await TeamsLimitConnector.start();
+  const port = await freePort();
+  const app = await spawnNode(
+    fromRoot('dist/src/server.js'),
+    [],
+    {
       NODE_ENV: 'test',
-      PORT: '0',
+      PORT: String(port),
       TABLES_CONNECTION_STRING: azurite.connectionString,
       CTAC_WEBHOOK_SECRET: secret,
       LOG_LEVEL: 'silent',
-    }),
-    { logger: createLogger('silent'), alertNotifier: notifier },
+    },
+    port,
   );
-  let peakRss = process.memoryUsage().rss;
-  const baselineRss = peakRss;
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${url}/api/health`).catch(() => undefined);
+    if (res?.ok) break;
+    if (i > 200) throw new Error('the app did not become healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const store = new TableStore({
+    kind: 'connectionString',
+    connectionString: azurite.connectionString,
+  });
+  await new TableConversationRepository(store).save({
+    kind: 'channel',
+    id: CHANNEL,
+    teamId: '19:team@thread.tacv2',
+    reference: {
+      serviceUrl: connector.url,
+      channelId: 'msteams',
+      bot: { id: '28:ctac', name: 'CTAC' },
+      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel' },
+    },
+    updatedAt: new Date().toISOString(),
+  });
+
+  // Which alerts people in the channel can see: their titles in any delivered message.
+  const visible = new Set<number>();
+  let allVisibleAt = 0;
+  connector.onDelivered = (body, at) => {
+    for (const m of body.matchAll(/Storm alert (\d+):/g)) visible.add(Number(m[1]));
+    if (!allVisibleAt && visible.size >= count) allVisibleAt = at;
+  };
+
+  const before = processMemory(app.pid);
+  let peakRss = before?.rss ?? 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 20);
+    peakRss = Math.max(peakRss, processMemory(app.pid)?.rss ?? 0);
+  }, 50);
 
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const gapMs = (seconds * 1000) / count;
-  const started = performance.now();
+  const started = Date.now();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const due = started + i * gapMs;
-    const wait = due - performance.now();
+    const wait = started + i * gapMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const body = JSON.stringify({
       source: 'incident',
@@ -75,7 +105,7 @@ async function main() {
     const ts = String(Math.floor(Date.now() / 1000));
     const t0 = performance.now();
     sends.push(
-      fetch(`${app.url}/api/alerts`, {
+      fetch(`${url}/api/alerts`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -91,21 +121,28 @@ async function main() {
     );
   }
   await Promise.all(sends);
-  const elapsed = performance.now() - started;
+  const answeredMs = Date.now() - started;
+  while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
+    await new Promise((r) => setTimeout(r, 200));
   clearInterval(sampler);
+  const after = processMemory(app.pid);
   latencies.sort((a, b) => a - b);
-  const ms = (v: number) => `${v.toFixed(1)} ms`;
-  const mb = (v: number) => `${(v / 1024 / 1024).toFixed(0)} MB`;
-  console.log(`alerts sent: ${count} over ${seconds} s (open loop)`);
-  console.log(`statuses: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')}`);
-  console.log(
-    `ingest latency: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`,
-  );
-  console.log(`all answered after ${ms(elapsed)}; handed to the notifier: ${notifier.posted}`);
-  console.log(
-    `process RSS: before ${mb(baselineRss)}, peak ${mb(peakRss)} (the app and this client; Azurite not included)`,
-  );
+
+  report(`## Alert storm (${count} signed webhook alerts in ${seconds} s, open loop)
+
+| measure | value |
+| --- | --- |
+| answers | ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')} |
+| ingest p50 / p95 / p99 / max | ${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))} / ${ms(latencies[latencies.length - 1]!)} |
+| all answered after | ${(answeredMs / 1000).toFixed(1)} s |
+| every alert visible in the channel after | ${allVisibleAt ? `${((allVisibleAt - started) / 1000).toFixed(1)} s` : `not within ${visibleTimeoutMs / 1000} s (${visible.size} of ${count} visible)`} |
+| messages to the connector (posts and updates) / 429s | ${connector.requests} / ${connector.throttled} (target 0: ${connector.throttled === 0 ? 'met' : 'not met'}) |
+| largest message sent | ${(connector.largestBody / 1024).toFixed(1)} KB (Teams refuses about 28 KB and more) |
+| app memory (RSS): before / peak during the storm | ${mb(before?.rss ?? 0)} / ${mb(Math.max(peakRss, after?.peak ?? 0))} |
+
+The app runs in its own process (peak from /proc VmHWM and 50 ms samples); Azurite in another.`);
   await app.stop();
+  await connector.stop();
   await azurite.stop();
 }
 

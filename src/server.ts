@@ -9,6 +9,7 @@ import { FirstOnCallSource } from './app/alerts/on-call-fallback';
 import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
 import { Directory } from './app/directory';
+import { CachedMemberRepository } from './app/member-cache';
 import { randomBytes } from 'crypto';
 import { RotaCalendarFeeds } from './app/rota/rota-calendar-feeds';
 import { RotaService } from './app/rota/rota-service';
@@ -139,14 +140,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   await store.createTables([SEND_QUEUE_TABLE]);
 
   const conversations = new TableConversationRepository(store);
+  // Member look-ups are remembered for 10 s (every button press starts with one); changes through
+  // it show at once.
+  const members = new CachedMemberRepository(new TableMemberRepository(store), clock);
   const directory = new Directory(
     new TableOrganisationRepository(store),
-    new TableMemberRepository(store),
+    members,
     clock,
     config.admins,
   );
   // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
-  const members = new TableMemberRepository(store);
   const alertRepository = new TableAlertRepository(store);
   // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
   const recordAlertPosted = async (
@@ -259,7 +262,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     leave: new TableLeaveRepository(store),
     swaps: new TableSwapRepository(store),
     directory,
-    members: new TableMemberRepository(store),
+    members,
     organisations: new TableOrganisationRepository(store),
     clock,
     ids: uuidGenerator,

@@ -56,6 +56,8 @@ export class AlertEscalation {
    * the path of the person pressing Acknowledge.
    */
   async scheduleAfterChange(alert: Alert, now: Date): Promise<void> {
+    // Only a triggered alert (its next step) or a snoozed one (waking) needs a timer: no policy read.
+    if (alert.state !== 'triggered' && alert.state !== 'snoozed') return;
     const wake = this.wakeAt(alert, await this.policyFor(alert), now);
     if (wake) await this.deps.timers.set(alert.id, wake);
   }

@@ -51,6 +51,9 @@ export interface AlertCaller {
  * "Already acknowledged by X at T" rather than an error.
  */
 export class AlertService {
+  /** Card updates queued in the background, by alert id (the latest of each chain). */
+  private readonly refreshing = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: AlertServiceDeps) {}
 
   /**
@@ -219,14 +222,29 @@ export class AlertService {
     );
   }
 
+  /**
+   * After a committed change: the timer (when the new state needs one) before answering, and the card
+   * update for everyone else after: it is queued in the background, off the caller's path, one after
+   * another per alert so an older card never overtakes a newer one.
+   */
   private async afterChange(alert: Alert, now: Date, refresh = true): Promise<void> {
     await this.deps.escalation.scheduleAfterChange(alert, now);
     if (!refresh) return;
-    await this.deps.notifier
-      .refreshCard(alert)
+    const previous = this.refreshing.get(alert.id);
+    const queueUpdate = () => this.deps.notifier.refreshCard(alert);
+    const next: Promise<void> = (previous ? previous.then(queueUpdate) : queueUpdate())
       .catch((err) =>
         this.deps.logger?.error({ err, alertId: alert.id }, 'refreshing the alert card failed'),
-      );
+      )
+      .finally(() => {
+        if (this.refreshing.get(alert.id) === next) this.refreshing.delete(alert.id);
+      });
+    this.refreshing.set(alert.id, next);
+  }
+
+  /** Resolves once every card update started so far is queued (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.refreshing.size) await Promise.all([...this.refreshing.values()]);
   }
 }
 

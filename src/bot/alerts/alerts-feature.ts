@@ -91,6 +91,9 @@ const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
+/** How long the on-call names on an answered card may be remembered. */
+const ON_CALL_MEMO_MS = 10_000;
+
 /** Longest id anyone types; anything longer is not an alert id. */
 const MAX_ID = 128;
 
@@ -105,9 +108,21 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     source: 'teams' as const,
   });
 
+  // Who is on call, remembered for 10 s for the card a button press answers with (the update of the
+  // channel message for everyone, just after, reads it afresh).
+  let onCallMemo: { names: Promise<string[]>; until: number } | undefined;
+  const onCallNames = (): Promise<string[]> => {
+    const now = deps.clock.now().getTime();
+    if (!onCallMemo || onCallMemo.until <= now) {
+      const names = deps.onCallNames().catch(() => [] as string[]);
+      onCallMemo = { names, until: now + ON_CALL_MEMO_MS };
+    }
+    return onCallMemo.names;
+  };
+
   const render = async (alert: Alert, notice?: AlertCardContext['notice']) =>
     alertCard(alert, {
-      onCall: await deps.onCallNames().catch(() => []),
+      onCall: await onCallNames(),
       responses: alert.source === 'hsa' && deps.hsa ? await deps.hsa.lines(alert.id) : undefined,
       notice,
     });

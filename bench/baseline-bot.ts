@@ -1,0 +1,68 @@
+/**
+ * The acknowledge benchmark's baselines, each in its own process like the app:
+ *   echo:  a minimal botbuilder bot (CloudAdapter on express, anonymous) answering the
+ *          Action.Execute invoke with a static card;
+ *   floor: the same bot plus one point read and one ETag-conditional write to Table Storage per
+ *          invoke (row `BenchFloor/<alertId>/alert`): the least an acknowledgement can do.
+ *
+ *   node dist/bench/baseline-bot.js <echo|floor> <port> [connection string]
+ */
+import { TableClient } from '@azure/data-tables';
+import {
+  ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import express from 'express';
+
+const [kind, port, connectionString] = process.argv.slice(2);
+const table =
+  kind === 'floor' && connectionString
+    ? TableClient.fromConnectionString(connectionString, 'BenchFloor', {
+        allowInsecureConnection: true,
+      })
+    : undefined;
+
+const card = {
+  type: 'AdaptiveCard',
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
+  body: [{ type: 'TextBlock', text: 'Acknowledged.', wrap: true }],
+};
+
+class BaselineBot extends ActivityHandler {
+  protected override async onAdaptiveCardInvoke(
+    _context: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (table) {
+      const id = String((value.action.data as { alertId?: string }).alertId ?? '');
+      const row = await table.getEntity<{ state: string }>(id, 'alert');
+      await table.updateEntity(
+        { partitionKey: id, rowKey: 'alert', state: 'acknowledged', by: _context.activity.from.id },
+        'Replace',
+        { etag: row.etag },
+      );
+    }
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: card as never,
+    };
+  }
+}
+
+const adapter = new CloudAdapter(
+  new ConfigurationBotFrameworkAuthentication({} as ConfigurationBotFrameworkAuthenticationOptions),
+);
+const bot = new BaselineBot();
+const app = express();
+app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+  await adapter.process(req, res, (context) => bot.run(context));
+});
+app.listen(Number(port), '127.0.0.1');
+process.once('SIGTERM', () => process.exit(0));

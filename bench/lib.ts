@@ -1,0 +1,241 @@
+/**
+ * Shared pieces of the benchmarks: percentiles, free ports, child processes (Azurite, the app, the
+ * baseline bots), a local Bot Framework connector that enforces Teams' per-conversation limits, and
+ * how a benchmark hands its figures to bench/run.ts.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { appendFileSync, readFileSync } from 'fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'http';
+import { connect, createServer as createNetServer, type AddressInfo } from 'net';
+
+export const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+export const ms = (v: number) => `${v.toFixed(1)} ms`;
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export async function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, child?: ChildProcess): Promise<void> {
+  let exited = false;
+  child?.once('exit', () => (exited = true));
+  for (let i = 0; ; i++) {
+    if (exited || i > 600) throw new Error(`nothing answered on port ${port}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      }).once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A Node script in its own process (its output discarded unless `inherit`), ready when `port` answers. */
+export async function spawnNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<{ pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: process.env['BENCH_VERBOSE'] ? 'inherit' : 'ignore',
+  });
+  await waitForPort(port, child);
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Resident memory of a process, now and at its peak (Linux: /proc/<pid>/status VmRSS and VmHWM). */
+export function processMemory(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Closed loop: `workers` clients each running `perWorker` operations one after another. */
+export async function closedLoop(
+  workers: number,
+  perWorker: number,
+  op: (worker: number, i: number) => Promise<void>,
+): Promise<{ p50: number; p99: number; perSecond: number; count: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = 0; i < perWorker; i++) {
+        const t0 = performance.now();
+        await op(w, i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    perSecond: latencies.length / seconds,
+    count: latencies.length,
+  };
+}
+
+/**
+ * Hands a benchmark's figures (a Markdown section) to bench/run.ts through BENCH_RESULT_FILE, and
+ * prints them too.
+ */
+export function report(markdown: string): void {
+  console.log(markdown);
+  const file = process.env['BENCH_RESULT_FILE'];
+  if (file) appendFileSync(file, `${markdown.trim()}\n\n`);
+}
+
+/** `--full` on the command line or BENCH_FULL=1: the sizes the issue specifies rather than the quick ones. */
+export const fullSizes = () => process.argv.includes('--full') || process.env['BENCH_FULL'] === '1';
+
+/** Teams' per-conversation limits for a bot: [messages, per milliseconds]. */
+const TEAMS_LIMITS: [number, number][] = [
+  [7, 1_000],
+  [8, 2_000],
+  [60, 30_000],
+  [1_800, 3_600_000],
+];
+
+/**
+ * A local Bot Framework connector at /v3/conversations/...: creates channel threads and 1:1 chats,
+ * accepts sends, replies and updates, and answers 429 with Retry-After to anything past Teams'
+ * per-conversation limits (counted per channel, threads included). Keeps the latest body of every
+ * message, so a benchmark can tell what people in the channel can see.
+ */
+export class TeamsLimitConnector {
+  readonly url: string;
+  requests = 0;
+  throttled = 0;
+  /** The largest message body accepted, in bytes (Teams refuses messages over about 28 KB). */
+  largestBody = 0;
+  /** The latest content of each message, by activity id. */
+  readonly messages = new Map<string, { at: number; body: string }>();
+  onDelivered?: (body: string, at: number) => void;
+  private readonly sent = new Map<string, number[]>();
+  private nextId = 1;
+
+  private constructor(
+    private readonly server: ReturnType<typeof createServer>,
+    port: number,
+  ) {
+    this.url = `http://127.0.0.1:${port}/`;
+  }
+
+  static async start(): Promise<TeamsLimitConnector> {
+    const holder: { c?: TeamsLimitConnector } = {};
+    const server = createServer((req, res) => holder.c!.handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    holder.c = new TeamsLimitConnector(server, (server.address() as AddressInfo).port);
+    return holder.c;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      this.requests++;
+      const now = Date.now();
+      const body = Buffer.concat(chunks).toString('utf8');
+      const parts = (req.url ?? '')
+        .split('?')[0]!
+        .split('/')
+        .filter(Boolean)
+        .map(decodeURIComponent);
+      const send = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(answer));
+      };
+      // v3 / conversations [/ {conversationId} / activities [/ {activityId}]]
+      let channel = (parts[2] ?? '').split(';')[0]!;
+      if (parts.length === 2) {
+        try {
+          const params = JSON.parse(body) as { channelData?: { channel?: { id?: string } } };
+          channel = params.channelData?.channel?.id ?? 'personal';
+        } catch {
+          channel = 'personal';
+        }
+      }
+      const times = (this.sent.get(channel) ?? []).filter((t) => now - t < 3_600_000);
+      for (const [limit, window] of TEAMS_LIMITS) {
+        const inWindow = times.filter((t) => now - t < window);
+        if (inWindow.length >= limit) {
+          this.throttled++;
+          const retry = Math.max(1, Math.ceil((inWindow[0]! + window - now) / 1000));
+          this.sent.set(channel, times);
+          send(
+            429,
+            { error: { code: 'Throttled', message: 'Too many requests' } },
+            {
+              'retry-after': String(retry),
+            },
+          );
+          return;
+        }
+      }
+      times.push(now);
+      this.sent.set(channel, times);
+      let activityId: string;
+      let answer: Record<string, unknown>;
+      if (req.method === 'POST' && parts.length === 2) {
+        const messageId = `msg-${this.nextId++}`;
+        activityId = messageId;
+        answer = { id: `${channel};messageid=${messageId}`, activityId: messageId };
+      } else if (req.method === 'PUT' && parts[4]) {
+        activityId = parts[4];
+        answer = { id: activityId };
+      } else {
+        activityId = `msg-${this.nextId++}`;
+        answer = { id: activityId };
+      }
+      this.largestBody = Math.max(this.largestBody, Buffer.byteLength(body));
+      this.messages.set(activityId, { at: now, body });
+      this.onDelivered?.(body, now);
+      send(200, answer);
+    });
+  }
+}
+
+/** Machine and run details for RESULTS.md. */
+export function machine(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
+  const cpus = os.cpus();
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB memory, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at the start`;
+}

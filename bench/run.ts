@@ -1,0 +1,98 @@
+/**
+ * Runs every benchmark in bench/, one after another, each in its own process, and writes
+ * bench/RESULTS.md: the machine, the date, and each benchmark's figures (p50, p99, ratios).
+ * Quick sizes by default (the whole run takes a few minutes); `--full` for the sizes the issues
+ * specify (1,000 alerts in the storm either way; more acknowledgements; the tab API with its full
+ * register, which takes several minutes to seed on its own).
+ *
+ *   npm run bench            (npm run build && node dist/bench/run.js)
+ *   npm run bench -- --full
+ */
+import { spawn } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { fromRoot } from '../src/paths';
+import { formatUkDateTime } from '../src/domain/shared/time';
+import { fullSizes, machine } from './lib';
+
+interface Bench {
+  name: string;
+  script: string;
+  args: (full: boolean) => string[];
+  /** A benchmark that writes its own results file rather than reporting through BENCH_RESULT_FILE. */
+  ownResults?: string;
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: 'Acknowledge latency',
+    script: 'alerts-ack.js',
+    args: (full) => (full ? ['--full'] : []),
+  },
+  { name: 'Alert storm', script: 'alerts-storm.js', args: () => ['1000', '10'] },
+  {
+    name: 'Tab API listings',
+    script: 'tab-api.js',
+    args: (full) => (full ? [] : ['1000', '500', '5000', '10']),
+    ownResults: 'RESULTS-tab.md',
+  },
+];
+
+async function runOne(bench: Bench, full: boolean, resultFile: string): Promise<number> {
+  const started = Date.now();
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [fromRoot('dist/bench', bench.script), ...bench.args(full)],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, BENCH_RESULT_FILE: resultFile, BENCH_FULL: full ? '1' : '0' },
+      },
+    );
+    child.once('exit', (c) => resolve(c ?? 1));
+  });
+  console.log(
+    `${bench.name}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return code;
+}
+
+async function main() {
+  const full = fullSizes();
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const dir = mkdtempSync(join(tmpdir(), 'ctac-bench-'));
+  const sections: string[] = [];
+  const header = `# Benchmark results
+
+Machine: ${machine()}.
+Run: ${formatUkDateTime(new Date())} (UK time), ${full ? 'full sizes (`npm run bench -- --full`)' : 'quick sizes (`npm run bench`; `-- --full` for the full ones)'}.
+Every benchmark runs in its own process; Azurite (Table Storage) runs in another, in memory, on loopback; the
+app and the baseline bots run in their own processes too where a benchmark says so. Figures on a shared
+machine vary from run to run: compare ratios measured in the same run, not absolute times across runs.
+`;
+  let failures = 0;
+  for (const bench of BENCHES) {
+    if (only.length && !only.some((o) => bench.script.startsWith(o))) continue;
+    const resultFile = join(dir, `${bench.script}.md`);
+    const code = await runOne(bench, full, resultFile);
+    if (code !== 0) failures++;
+    const source = bench.ownResults ? fromRoot('bench', bench.ownResults) : resultFile;
+    const text = existsSync(source) ? readFileSync(source, 'utf8').trim() : '';
+    sections.push(
+      code === 0 && text
+        ? bench.ownResults
+          ? `## ${bench.name} (from bench/${bench.ownResults})\n\n${text.replace(/^#+ .*\n/, '')}`
+          : text
+        : `## ${bench.name}\n\nFailed in this run (exit ${code}).`,
+    );
+  }
+  writeFileSync(fromRoot('bench', 'RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`);
+  console.log(`wrote bench/RESULTS.md${failures ? ` (${failures} benchmark(s) failed)` : ''}`);
+  process.exit(failures ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
