@@ -36,6 +36,7 @@ const fail = (res: Response, status: number, code: string, message: string, prob
  */
 export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
   const router = express.Router();
+  const taken = new SeenSignatures();
   router.post(
     '/api/alerts',
     (_req, res, next) => {
@@ -60,6 +61,15 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           fail(res, 401, 'unauthorised', refused);
           return;
         }
+        const signature = (req.get('x-ctac-signature') ?? '').trim().toLowerCase();
+        const replayed = taken.get(signature, deps.clock.now());
+        if (replayed) {
+          // The same bytes again (a retry, or a replay): no second effect, whatever happened since.
+          res
+            .status(200)
+            .json({ id: replayed.alertId, outcome: 'duplicate', state: replayed.state });
+          return;
+        }
         let json: unknown;
         try {
           json = JSON.parse(raw.toString('utf8'));
@@ -73,6 +83,13 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           return;
         }
         const result = await deps.ingest(webhookBodyToIncoming(parsed.value), webhookActor);
+        // Only a request that was taken is remembered, so a sender may retry one that failed.
+        taken.add(
+          signature,
+          { alertId: result.alert.id, state: result.alert.state },
+          Number(req.get('x-ctac-timestamp')),
+          deps.clock.now(),
+        );
         deps.logger.info(
           { alertId: result.alert.id, outcome: result.outcome },
           'alert webhook: alert taken',
@@ -89,6 +106,35 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
   );
   router.use('/api/alerts', webhookErrors);
   return router;
+}
+
+/**
+ * Signatures of requests taken while their timestamp is still acceptable: the same bytes again inside the five
+ * minutes are answered as a duplicate without being applied (an older request replayed after a newer one
+ * would otherwise undo it). Kept in memory: each instance remembers what it took itself.
+ */
+class SeenSignatures {
+  private readonly seen = new Map<string, { until: number; alertId: string; state: string }>();
+
+  get(signature: string, now: Date): { alertId: string; state: string } | undefined {
+    const entry = this.seen.get(signature);
+    return entry && entry.until >= now.getTime() ? entry : undefined;
+  }
+
+  add(
+    signature: string,
+    taken: { alertId: string; state: string },
+    timestampSeconds: number,
+    now: Date,
+  ): void {
+    if (this.seen.size >= 10_000) {
+      for (const [key, entry] of this.seen) if (entry.until < now.getTime()) this.seen.delete(key);
+    }
+    this.seen.set(signature, {
+      ...taken,
+      until: (timestampSeconds + WEBHOOK_MAX_SKEW_SECONDS) * 1000,
+    });
+  }
 }
 
 /** Why the signature or timestamp is not acceptable, or undefined when both are. */
