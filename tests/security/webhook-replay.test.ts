@@ -1,0 +1,137 @@
+import { signWebhook } from '../../src/api/alerts-webhook';
+import { loadConfig } from '../../src/config';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import { TableAlertRepository } from '../../src/store/alert-repository';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { RecordingNotifier } from '../integration/alerts/fixtures';
+
+/** Counts the constant-time comparisons the webhook makes (the real function still does the work). */
+const comparisons: { a: number; b: number }[] = [];
+jest.mock('crypto', () => {
+  const actual = jest.requireActual('crypto');
+  return {
+    ...actual,
+    timingSafeEqual: (a: Buffer, b: Buffer) => {
+      comparisons.push({ a: a.length, b: b.length });
+      return actual.timingSafeEqual(a, b);
+    },
+  };
+});
+
+const SECRET = 'replay-secret-0123456789abcdef';
+let azurite: EmbeddedAzurite;
+let app: RunningApp;
+let clock: FakeClock;
+let notifier: RecordingNotifier;
+let repo: TableAlertRepository;
+
+beforeAll(async () => {
+  azurite = await startEmbeddedAzurite();
+  clock = new FakeClock('2026-11-28T09:00:00Z');
+  notifier = new RecordingNotifier();
+  app = await startApp(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      CTAC_WEBHOOK_SECRET: SECRET,
+    }),
+    { logger: createLogger('silent'), clock, alertNotifier: notifier },
+  );
+  repo = new TableAlertRepository(app.store);
+});
+afterAll(async () => {
+  await app?.stop();
+  await azurite?.stop();
+});
+
+interface Signed {
+  timestamp: string;
+  signature: string;
+  raw: string;
+}
+
+/** A request as a sender signs it now; `replay` sends these exact bytes again. */
+function sign(body: Record<string, unknown>): Signed {
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+  return { timestamp, signature: signWebhook(SECRET, timestamp, raw), raw };
+}
+
+async function replay(req: Signed) {
+  const res = await fetch(`${app.url}/api/alerts`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-ctac-timestamp': req.timestamp,
+      'x-ctac-signature': req.signature,
+    },
+    body: req.raw,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const alert = (id: string, overrides: Record<string, unknown> = {}) => ({
+  source: 'incident',
+  id,
+  title: 'Ransomware note found on a file server',
+  severity: 'high',
+  organisations: ['RXH'],
+  ...overrides,
+});
+
+const storedAlerts = async () => JSON.stringify(await repo.listOpen());
+
+test('when the same signed request is replayed, then there is no second alert and no second card', async () => {
+  const request = sign(alert('REPLAY-1'));
+  const first = await replay(request);
+  expect(first.status).toBe(201);
+  const before = await storedAlerts();
+  const calls = notifier.calls.length;
+  for (let i = 0; i < 3; i++) {
+    const again = await replay(request);
+    expect(again.status).toBeLessThan(500);
+    expect(again.body.outcome ?? again.body.error?.code).not.toBe('created');
+  }
+  expect(await storedAlerts()).toBe(before);
+  expect(notifier.calls.length).toBe(calls);
+});
+
+test('when an older signed request is replayed after a newer one, then the alert keeps the newer content', async () => {
+  const older = sign(alert('REPLAY-2', { title: 'First report', severity: 'medium' }));
+  const { body } = await replay(older);
+  clock.advance(60_000);
+  expect(
+    (await replay(sign(alert('REPLAY-2', { title: 'Now spreading', severity: 'critical' }))))
+      .status,
+  ).toBe(200);
+  const calls = notifier.calls.length;
+  const again = await replay(older);
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ id: body.id, outcome: 'duplicate' });
+  const stored = await repo.get(body.id);
+  expect(stored?.alert).toMatchObject({ title: 'Now spreading', severity: 'critical' });
+  expect(notifier.calls.length).toBe(calls);
+});
+
+test('when a signed request is replayed more than five minutes later, then it is refused 401', async () => {
+  const request = sign(alert('REPLAY-3'));
+  expect((await replay(request)).status).toBe(201);
+  clock.advance(6 * 60_000);
+  const late = await replay(request);
+  expect(late.status).toBe(401);
+  expect(late.body.error.message).toContain('5 minutes');
+});
+
+test('when a signature is checked, then it is compared in constant time, right or wrong', async () => {
+  comparisons.length = 0;
+  const good = sign(alert('REPLAY-4'));
+  await replay(good);
+  await replay({ ...good, signature: signWebhook('another-secret', good.timestamp, good.raw) });
+  expect(comparisons).toEqual([
+    { a: 32, b: 32 },
+    { a: 32, b: 32 },
+  ]);
+});
