@@ -34,7 +34,10 @@ test('when the policy list card is rendered for every severity, then it is a val
   const policy = {
     name: 'High: Person 3 then the channel',
     steps: [
-      { delayMinutes: 90, targets: [{ kind: 'member' as const, memberId: members[3].aadObjectId }] },
+      {
+        delayMinutes: 90,
+        targets: [{ kind: 'member' as const, memberId: members[3].aadObjectId }],
+      },
       { delayMinutes: 60, targets: [{ kind: 'channel' as const }] },
     ],
     repeat: 0,

@@ -84,7 +84,9 @@ export async function policyLines(
 ): Promise<string[]> {
   if (!policy.steps.length) return ['No paging: the card in the channel is the only notice.'];
   const targetWords = async (t: EscalationTarget) =>
-    t.kind === 'member' ? ((await memberName(t.memberId)) ?? 'a former member') : GROUP_WORDS[t.kind];
+    t.kind === 'member'
+      ? ((await memberName(t.memberId)) ?? 'a former member')
+      : GROUP_WORDS[t.kind];
   const lines = await Promise.all(
     policy.steps.map(async (step: EscalationStep, i) => {
       const when =
@@ -273,10 +275,7 @@ export function escalationPolicyFeature(deps: EscalationPolicyFeatureDeps): BotF
             ]);
           throw e;
         }
-        return listCard(
-          caller,
-          `Saved the ${rank} policy. Escalations use it from now on.`,
-        );
+        return listCard(caller, `Saved the ${rank} policy. Escalations use it from now on.`);
       },
     },
   };
