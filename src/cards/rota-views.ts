@@ -195,6 +195,42 @@ export const rangeFormCard = (v: RangeFormValues): AdaptiveCard =>
     submitTitle: v.kind === 'cover' ? 'Save cover' : 'Save leave',
   });
 
+export interface OverrideFormValues {
+  kind: 'add' | 'remove';
+  people: People;
+  memberId?: string;
+  /** 'primary', 'secondary', or 'both' (remove only). */
+  layer?: string;
+  from?: string;
+  to?: string;
+  note?: string;
+  problems?: string[];
+}
+
+/** `rota add` and `rota remove` (leads): who, which layer, from, to, a note. */
+export const overrideFormCard = (v: OverrideFormValues): AdaptiveCard =>
+  renderCard('rota/override-form', {
+    title: v.kind === 'add' ? 'Add someone to the rota' : 'Take someone off call',
+    intro:
+      v.kind === 'add'
+        ? 'They are on call in that layer as well as whoever the rotation says. Dates in UK format or words, for example "tomorrow 9am".'
+        : 'They are not on call for that time, in one layer or both. Dates in UK format or words, for example "tomorrow 9am".',
+    people: peopleChoices(v.people),
+    memberId: v.memberId ?? '',
+    layer: v.layer || (v.kind === 'add' ? 'primary' : 'both'),
+    layers: [
+      { title: 'Primary', value: 'primary' },
+      { title: 'Secondary', value: 'secondary' },
+      ...(v.kind === 'remove' ? [{ title: 'Both layers', value: 'both' }] : []),
+    ],
+    from: v.from ?? '',
+    to: v.to ?? '',
+    note: v.note ?? '',
+    problems: v.problems ?? [],
+    verb: `rota.${v.kind}`,
+    submitTitle: v.kind === 'add' ? 'Add to the rota' : 'Take off call',
+  });
+
 export const DATE_EXAMPLES = [
   'tomorrow 9am to Fri 17:00',
   'Fri 17:00 to Mon 09:00',

@@ -7,6 +7,7 @@ import {
   changesCard,
   dateHelpCard,
   onCallCard,
+  overrideFormCard,
   rangeFormCard,
   scheduleCard,
   setupFormCard,
@@ -104,6 +105,14 @@ const samples: Record<string, () => unknown> = {
     ),
   'range-form': () =>
     rangeFormCard({ kind: 'cover', people, memberId: JANE, coveredMemberId: BOB, problems: ['x'] }),
+  'override-form': () =>
+    overrideFormCard({
+      kind: 'remove',
+      people,
+      memberId: BOB,
+      from: 'tomorrow 9am',
+      problems: ['x'],
+    }),
   'swap-form': () =>
     swapFormCard({
       shifts: [{ layer: 'primary', start: swap.shift.start, end: swap.shift.end }],

@@ -8,6 +8,7 @@ import {
   dateHelpCard,
   formatRange,
   onCallCard,
+  overrideFormCard,
   personName,
   rangeFormCard,
   scheduleCard,
@@ -76,9 +77,23 @@ const COMMANDS: CommandSpec[] = [
     group: 'Rota',
   },
   {
+    name: 'rota add',
+    usage: 'rota add @person [primary|secondary] <from> to <to>',
+    description:
+      'Put someone on call as well as the rotation for a time, e.g. "rota add @Ben secondary Fri 17:00 to Mon 9am" (leads).',
+    group: 'Rota',
+  },
+  {
+    name: 'rota remove',
+    usage: 'rota remove @person [primary|secondary] <from> to <to>',
+    description:
+      'Take someone off call for a time, in one layer or both, e.g. "rota remove @Ben 1/12 9am to 2/12 9am" (leads).',
+    group: 'Rota',
+  },
+  {
     name: 'rota changes',
     usage: 'rota changes',
-    description: 'Cover and leave booked from now on, with Undo.',
+    description: 'Cover, added and removed people, and leave booked from now on, with Undo.',
     group: 'Rota',
   },
   {
@@ -474,6 +489,106 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     );
   };
 
+  /** `rota add` and `rota remove`: leads put someone on call, or take them off, for a time. */
+  async function overrideForm(
+    kind: 'add' | 'remove',
+    turn: BotTurn,
+    values: Record<string, string> = {},
+    problems: string[] = [],
+  ): Promise<AdaptiveCard> {
+    const caller = await requireMember(turn, 'change the rota');
+    // The form is only for leads: refuse before showing it (the save checks again).
+    if (caller.role === 'member')
+      throw new CtacError('forbidden', 'Only leads can change the rota.');
+    return overrideFormCard({
+      kind,
+      people: await rota.people(),
+      ...values,
+      problems,
+    });
+  }
+
+  async function overrideSaved(
+    kind: 'add' | 'remove',
+    caller: Member,
+    values: { memberId: string; layer: string; start: Date; end: Date; note?: string },
+  ): Promise<AdaptiveCard> {
+    const layer = isRotaLayer(values.layer) ? values.layer : undefined;
+    const saved = await rota.addOverride(caller, {
+      kind,
+      memberId: values.memberId,
+      ...(layer ? { layer } : {}),
+      start: values.start,
+      end: values.end,
+      note: values.note || undefined,
+    });
+    const people = await rota.people();
+    const name = personName(people, saved.memberId);
+    const range = formatRange(saved.start, saved.end);
+    return kind === 'add'
+      ? noticeCard(
+          `${name} added to the ${saved.layer} rota`,
+          `From ${range} (UK time), ${name} is on call in the ${saved.layer} layer as well as whoever the rotation says. Type "rota" to check, or "rota changes" to undo it.`,
+          'good',
+        )
+      : noticeCard(
+          `${name} taken off call`,
+          `From ${range} (UK time), ${name} is not on call${saved.layer ? ` in the ${saved.layer} layer` : ''}. Type "rota" to check for gaps, or "rota changes" to undo it.`,
+          'good',
+        );
+  }
+
+  async function overrideCommand(
+    kind: 'add' | 'remove',
+    turn: BotTurn,
+    args: string,
+  ): Promise<AdaptiveCard> {
+    const caller = await requireMember(turn, 'change the rota');
+    const usage = `rota ${kind} @person [primary|secondary] <from> to <to>`;
+    const { person, rest } = findPerson(await rota.people(), turn, args);
+    if (!person)
+      return overrideForm(
+        kind,
+        turn,
+        {},
+        args ? ['Say who: mention them with @, or choose them here.'] : [],
+      );
+    const [first = '', ...others] = rest.split(' ');
+    const layer = isRotaLayer(first.toLowerCase()) ? first.toLowerCase() : '';
+    const dates = layer ? others.join(' ') : rest;
+    if (!dates) return overrideForm(kind, turn, { memberId: person.id, layer });
+    const parsed = parseUkDateTimeRange(dates, rota.now());
+    if (!parsed.ok) return dateHelpCard(parsed.error, usage, `rota ${kind}`);
+    return overrideSaved(kind, caller, {
+      memberId: person.id,
+      layer: layer || (kind === 'add' ? 'primary' : ''),
+      start: parsed.start,
+      end: parsed.end,
+    });
+  }
+
+  const saveOverride =
+    (kind: 'add' | 'remove'): CardActionHandler =>
+    async (data, turn) => {
+      const caller = await requireMember(turn, 'change the rota');
+      const values = formValues(data, ['memberId', 'layer', 'from', 'to', 'note']);
+      const parsed = parseUkDateTimeRange(`${values['from']} to ${values['to']}`, rota.now());
+      if (!parsed.ok) return overrideForm(kind, turn, values, [parsed.error]);
+      try {
+        return await overrideSaved(kind, caller, {
+          memberId: values['memberId']!,
+          layer: values['layer'] === 'both' ? '' : values['layer']!,
+          start: parsed.start,
+          end: parsed.end,
+          note: values['note'],
+        });
+      } catch (e) {
+        if (isCtacError(e) && e.code === 'validation')
+          return overrideForm(kind, turn, values, e.problems);
+        throw e;
+      }
+    };
+
   async function calendar(turn: BotTurn): Promise<AdaptiveCard> {
     const caller = await requireMember(turn, 'get calendar links');
     if (!deps.calendar) return noticeCard('Calendar links are not available here');
@@ -505,6 +620,10 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
           return calendar(turn);
         case 'rota changes':
           return changes(turn);
+        case 'rota add':
+          return overrideCommand('add', turn, args);
+        case 'rota remove':
+          return overrideCommand('remove', turn, args);
         default:
           return noticeCard('That rota command is not known', 'Type "help" to see the commands.');
       }
@@ -519,6 +638,8 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       'rota.swap.approve': answer('approve'),
       'rota.swap.cancel': answer('cancel'),
       'rota.change.undo': undoChange,
+      'rota.add': saveOverride('add'),
+      'rota.remove': saveOverride('remove'),
     },
   };
 }
