@@ -20,6 +20,7 @@ import { RotaJobs } from './jobs/rota-jobs';
 import { graphTokenSource } from './graph/graph-auth';
 import { createGraphClient } from './graph/graph-client';
 import { GraphActivityFeed } from './graph/graph-activity-feed';
+import { GraphAlertActivityFeed } from './graph/graph-alert-feed';
 import { GraphPeopleLookup } from './graph/graph-people';
 import {
   ROTA_TABLES,
@@ -199,6 +200,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   ]);
   // One policy store for escalation and the admins' edits, so a saved policy applies at once.
   const escalationPolicies = new TableEscalationPolicyStore(store);
+  // Microsoft Graph (people look-ups, activity feed) when GRAPH_ENABLED.
+  const graphClient = config.graph
+    ? createGraphClient({ getToken: graphTokenSource(config.bot), baseUrl: config.graph.baseUrl })
+    : undefined;
   const alertEscalation = new AlertEscalation({
     alerts: alertRepository,
     notifier: alertNotifier,
@@ -206,6 +211,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     policies: escalationPolicies,
     onCall,
     members,
+    activityFeed:
+      graphClient && new GraphAlertActivityFeed(graphClient, config.bot.appId ?? '', logger),
     logger,
   });
   const alertService = new AlertService({
@@ -253,9 +260,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const adapter = createAdapter(config, logger);
   // The on-call rota (issue 4): use cases, Teams messages, jobs and calendar feeds.
   let publicUrl = config.publicUrl ?? '';
-  const graphClient = config.graph
-    ? createGraphClient({ getToken: graphTokenSource(config.bot), baseUrl: config.graph.baseUrl })
-    : undefined;
   const rota = new RotaService({
     rotations: new TableRotationRepository(store),
     overrides: new TableOverrideRepository(store),

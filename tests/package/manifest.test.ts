@@ -1,3 +1,4 @@
+import { ALERT_PAGE_ACTIVITY_TYPE } from '../../src/graph/graph-alert-feed';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -179,7 +180,9 @@ describe('appPackage/manifest.json', () => {
 
   it('declares every activity type the app sends to the Teams activity feed', () => {
     const declared = ((template.activities as Json).activityTypes as Json[]).map((a) => a.type);
-    expect(declared).toEqual(expect.arrayContaining([ON_CALL_ACTIVITY_TYPE]));
+    expect(declared).toEqual(
+      expect.arrayContaining([ON_CALL_ACTIVITY_TYPE, ALERT_PAGE_ACTIVITY_TYPE]),
+    );
     for (const a of (template.activities as Json).activityTypes as Json[])
       expect(String(a.templateText)).toMatch(/\{\w+\}/);
   });

@@ -13,7 +13,11 @@ import {
 import { hasRole } from '../../domain/people/member';
 import type { Actor } from '../../domain/shared/actor';
 import type { MemberRepository } from '../ports';
-import type { EscalationPolicyStore, EscalationTimerStore } from './escalation-ports';
+import type {
+  AlertActivityFeed,
+  EscalationPolicyStore,
+  EscalationTimerStore,
+} from './escalation-ports';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
 
 export interface AlertEscalationDeps {
@@ -23,6 +27,8 @@ export interface AlertEscalationDeps {
   policies: EscalationPolicyStore;
   onCall: OnCallSource;
   members: MemberRepository;
+  /** The Teams activity feed (Microsoft Graph), when configured: each page also shows there. */
+  activityFeed?: AlertActivityFeed;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -102,7 +108,17 @@ export class AlertEscalation {
     const paged: PageRecipients['people'] = [];
     for (const person of recipients.people)
       await this.deps.notifier.page(person.id, stored.alert).then(
-        () => paged.push(person),
+        async () => {
+          paged.push(person);
+          await this.deps.activityFeed
+            ?.alertPaged(person.id, stored.alert)
+            .catch((err) =>
+              this.deps.logger?.warn(
+                { err, alertId: stored.alert.id },
+                'alerts: activity feed notification failed',
+              ),
+            );
+        },
         (err) =>
           this.deps.logger?.error(
             { err, alertId: stored.alert.id, memberAadObjectId: person.id },

@@ -1,4 +1,4 @@
-import type { EscalationPolicy, SeverityRank } from '../../domain/alerts';
+import type { Alert, EscalationPolicy, SeverityRank } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /**
@@ -62,4 +62,12 @@ export interface OnCallListStore {
 /** The ids of alerts that may be open, cheaply (for the escalation job's check for missing timers). */
 export interface OpenAlertIndex {
   openAlertIds(): Promise<string[]>;
+}
+
+/**
+ * The Teams activity feed, when Microsoft Graph is configured: a page also shows there. Answers
+ * whether it was sent; a failure never stops the page itself.
+ */
+export interface AlertActivityFeed {
+  alertPaged(memberAadObjectId: string, alert: Alert): Promise<boolean>;
 }
