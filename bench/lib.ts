@@ -79,7 +79,7 @@ export async function closedLoop(
   workers: number,
   perWorker: number,
   op: (worker: number, i: number) => Promise<void>,
-): Promise<{ p50: number; p99: number; perSecond: number; count: number }> {
+): Promise<LoopResult> {
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
@@ -91,13 +91,29 @@ export async function closedLoop(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return summarise([{ latencies, seconds: (performance.now() - started) / 1000 }]);
+}
+
+export interface LoopResult {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  count: number;
+  latencies: number[];
+  seconds: number;
+}
+
+/** Several rounds of one closed loop taken together: percentiles of all, throughput over their time. */
+export function summarise(rounds: { latencies: number[]; seconds: number }[]): LoopResult {
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = rounds.reduce((t, r) => t + r.seconds, 0);
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     perSecond: latencies.length / seconds,
     count: latencies.length,
+    latencies,
+    seconds,
   };
 }
 
