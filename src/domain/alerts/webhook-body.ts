@@ -33,8 +33,10 @@ export const WEBHOOK_SEVERITIES: readonly SeverityRank[] = [
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/i;
- 
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Half of a UTF-16 surrogate pair: cannot be stored as a key (it has no UTF-8 form). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Messages for a missing value and for a value of the wrong kind. */
 const says =
@@ -60,6 +62,10 @@ const schema = z.object(
       .refine(
         (id) => !CONTROL.test(id),
         'must not contain control characters (such as line breaks or tabs).',
+      )
+      .refine(
+        (id) => !LONE_SURROGATE.test(id),
+        'must be well-formed text (it contains half of a character).',
       ),
     title: z
       .string({ errorMap: says('must be text.') })
