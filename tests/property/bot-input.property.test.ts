@@ -4,6 +4,7 @@ import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
 import { risksFeature } from '../../src/bot/risks/risks-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
 import { loadConfig } from '../../src/config';
+import { FakeClock } from '../../src/domain/shared/clock';
 import { ESCALATION_CHOICES } from '../../src/domain/risk/escalation-choice';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   connector = await RecordingConnector.start();
   app = await startApp(
     loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString }),
-    { logger: createLogger('silent') },
+    { logger: createLogger('silent'), clock: new FakeClock('2026-11-28T09:00:00Z') },
   );
   const now = new Date().toISOString();
   await new TableOrganisationRepository(app.store).create({
