@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { signWebhook } from '../../src/api/alerts-webhook';
+import { loadConfig } from '../../src/config';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import { TableAlertRepository } from '../../src/store/alert-repository';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { RecordingNotifier } from '../integration/alerts/fixtures';
+
+/**
+ * Table Storage goes away while the app runs, then comes back on the same port with the same data (an
+ * Azurite keeping its data on disk, restarted): the API says so plainly meanwhile, and nothing is lost.
+ */
+jest.setTimeout(180_000);
+
+const SECRET = 'outage-secret-0123456789abcdef';
+const dataDir = mkdtempSync(join(tmpdir(), 'ctac-outage-'));
+const clock = new FakeClock('2026-11-28T09:00:00Z');
+const notifier = new RecordingNotifier();
+let azurite: EmbeddedAzurite;
+let app: RunningApp;
+let port: number;
+
+beforeAll(async () => {
+  azurite = await startEmbeddedAzurite({ dataDir });
+  port = azurite.port;
+  app = await startApp(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      CTAC_WEBHOOK_SECRET: SECRET,
+    }),
+    { logger: createLogger('silent'), clock, alertNotifier: notifier },
+  );
+});
+afterAll(async () => {
+  await app?.stop();
+  await azurite?.stop().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function signed(id: string, title: string) {
+  const raw = JSON.stringify({ source: 'incident', id, title, severity: 'high' });
+  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+  return { raw, timestamp, signature: signWebhook(SECRET, timestamp, raw) };
+}
+
+async function post(req: ReturnType<typeof signed>) {
+  const res = await fetch(`${app.url}/api/alerts`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-ctac-timestamp': req.timestamp,
+      'x-ctac-signature': req.signature,
+    },
+    body: req.raw,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+test('when Table Storage stops and comes back, then the API answers 503 meanwhile and nothing is lost', async () => {
+  const before = await post(signed('OUTAGE-1', 'Before the outage'));
+  expect(before.status).toBe(201);
+  const bearer = await app.devIssuer!.sign({ oid: 'a1a1a1a1-0000-4000-8000-000000000001' });
+
+  await azurite.stop();
+
+  const health = await fetch(`${app.url}/api/health`);
+  expect(health.status).toBe(503);
+  expect(await health.json()).toMatchObject({ message: 'Table Storage is not answering.' });
+
+  const tab = await fetch(`${app.url}/api/tab/me`, {
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  expect(tab.status).toBe(503);
+  expect((await tab.json()).error.message).toContain('Table Storage is not answering');
+
+  // The sender's alert during the outage is refused with a 503 it can retry, not half-taken.
+  const during = signed('OUTAGE-2', 'During the outage');
+  const refused = await post(during);
+  expect(refused.status).toBe(503);
+  expect(refused.body.error.message).toContain('try again');
+
+  azurite = await startEmbeddedAzurite({ dataDir, port });
+
+  expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+  // The same signed request, retried once the store is back, is taken.
+  const retried = await post(during);
+  expect(retried.status).toBe(201);
+  const repo = new TableAlertRepository(app.store);
+  const open = await repo.listOpen();
+  expect(open.map((a) => a.dedupKey).sort()).toEqual(['OUTAGE-1', 'OUTAGE-2']);
+  expect((await repo.get(before.body.id))?.alert.title).toBe('Before the outage');
+  // Each alert was posted once.
+  expect(
+    notifier
+      .of('post')
+      .map((c) => c.alertId)
+      .sort(),
+  ).toEqual([before.body.id, retried.body.id].sort());
+});
