@@ -1,8 +1,10 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
-import { TEMPLATES_DIR } from '../../src/cards/render';
+import { renderCard, TEMPLATES_DIR } from '../../src/cards/render';
+import { policyFormCard, valuesOf } from '../../src/bot/alerts/escalation-policy-feature';
 import {
+  defaultPolicies,
   acknowledge,
   addNote,
   raiseAlert,
@@ -78,6 +80,27 @@ const alertSamples: Record<string, () => unknown[]> = {
       formId: 'f2',
       hsaId: 'CC-4719',
       problems: ['title: the alert needs a title.'],
+    }),
+  ],
+  // Escalation policies (src/bot/alerts/escalation-policy-feature.ts; more in escalation-policy.test.ts).
+  'policy-form': () => [
+    policyFormCard({
+      rank: 'high',
+      etag: '',
+      isDefault: true,
+      members: [{ aadObjectId: ben.id, name: ben.name, role: 'lead' }],
+      values: valuesOf(defaultPolicies.high),
+      problems: [],
+    }),
+  ],
+  'policy-list': () => [
+    renderCard('alerts/policy-list', {
+      heading: 'Escalation policies',
+      notice: '',
+      intro: 'intro',
+      policies: [
+        { title: 'Low', name: 'Low', origin: 'default', lines: ['at once: page every lead'] },
+      ],
     }),
   ],
 };
