@@ -54,6 +54,12 @@ const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> =>
  * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
  */
 export class TeamsAlertNotifier implements AlertNotifier {
+  /** Digest renders in flight, and the one re-run planned after each. */
+  private readonly digestRuns = new Map<
+    string,
+    { running: Promise<void>; queued?: Promise<void> }
+  >();
+
   constructor(private readonly deps: TeamsAlertNotifierDeps) {}
 
   async postToChannel(alert: Alert): Promise<void> {
@@ -100,7 +106,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       return;
     }
     await this.deps.queue.addToDigest(digest.id, alert.id);
-    await this.refreshDigest(digest.id);
+    await this.refreshDigestCoalesced(digest.id);
     // Joined a digest already in the channel: its "posted" callback has run, so record it here.
     const latest = await this.deps.queue.get(digest.id);
     if (latest?.state === 'sent' && !latest.callbackPending && latest.delivered?.activityId)
@@ -122,6 +128,27 @@ export class TeamsAlertNotifier implements AlertNotifier {
       s ? [s.alert] : [],
     );
     return alertDigestCard(digestId, alerts, notice);
+  }
+
+  /**
+   * Re-renders a digest, at most one render in flight per digest: alerts joining while one runs share
+   * the single re-run after it (which includes them all), so a storm of n alerts costs a few renders
+   * rather than n, each reading every alert in the digest. Resolves once a render that includes the
+   * caller's alert has queued its update.
+   */
+  private refreshDigestCoalesced(digestId: string): Promise<void> {
+    const state = this.digestRuns.get(digestId);
+    if (!state) return this.startDigestRun(digestId);
+    state.queued ??= state.running.catch(() => undefined).then(() => this.startDigestRun(digestId));
+    return state.queued;
+  }
+
+  private startDigestRun(digestId: string): Promise<void> {
+    const running: Promise<void> = this.refreshDigest(digestId).finally(() => {
+      if (this.digestRuns.get(digestId)?.running === running) this.digestRuns.delete(digestId);
+    });
+    this.digestRuns.set(digestId, { running });
+    return running;
   }
 
   /** Re-renders a digest for everyone: an update of its message, after the post if still queued. */
