@@ -50,6 +50,9 @@ const LEAD_OR_ADMIN_VERBS = [
 ];
 const LEAD_OR_ADMIN_COMMANDS = ['org add', 'member add', 'rota setup', 'cover'];
 
+// Each run compares every table before and after; on a loaded machine that takes a while.
+jest.setTimeout(180_000);
+
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const people = {
   outsider: { id: 'user-out', aadObjectId: 'e5e5e5e5-0000-4000-8000-000000000005', name: 'Eve' },
