@@ -29,8 +29,8 @@ import {
 
 const CHANNEL = '19:ics-cyber@thread.tacv2';
 
-/** A sender's connections: kept alive and reused, at most 64 at once (as a webhook sender's client). */
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/** A sender's connections: kept alive and reused, one per alert in flight, so a request is signed when it is sent. */
+const agent = new Agent({ keepAlive: true, maxSockets: 1000 });
 function post(port: number, path: string, body: string, headers: Record<string, string>) {
   return new Promise<number>((resolve, reject) => {
     const req = request(
