@@ -33,6 +33,9 @@ export interface AlertServiceDeps {
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
+/** Re-reads allowed after lost ETag races before giving up (see change()). */
+const MAX_ATTEMPTS = 5;
+
 /** What ingesting an alert did: a new alert (new card), nothing (same content again), or an update in place. */
 export interface IngestResult {
   outcome: 'created' | 'duplicate' | 'updated';
@@ -191,8 +194,9 @@ export class AlertService {
   }
 
   /**
-   * Reads the alert, asks the domain, writes on the ETag; on a lost race re-reads and asks again once,
-   * so the answer reflects the winner's change.
+   * Reads the alert, asks the domain, writes on the ETag; on a lost race re-reads and asks again, so the
+   * answer reflects the winner's change. Several writers can race on a new alert (two people pressing,
+   * the send queue recording where the card was posted, the escalation job), hence a few attempts.
    */
   private async change(
     caller: AlertCaller,
@@ -204,7 +208,7 @@ export class AlertService {
   ): Promise<AlertOutcome> {
     const member = this.deps.directory.require(caller.member, 'member', doing);
     const actor = actorOf(member, caller.source);
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = await this.deps.alerts.get(alertId);
       if (!stored) throw unknownAlert(alertId);
       const now = this.deps.clock.now();
