@@ -154,10 +154,8 @@ interface OverrideRow {
   note?: string;
 }
 
-function overrideRow(o: RotaOverride) {
+function overrideRow(o: RotaOverride): OverrideRow {
   return {
-    partitionKey: OVERRIDE_PARTITION,
-    rowKey: encodeKey(o.id),
     id: o.id,
     kind: o.kind,
     memberId: o.memberId,
@@ -190,25 +188,54 @@ function toOverride(row: OverrideRow): RotaOverride {
   return { ...base, ...layer, kind: 'remove' };
 }
 
-export class TableOverrideRepository implements OverrideRepository {
-  constructor(private readonly store: TableStore) {}
+/**
+ * Records with a time range kept in one partition of their own table (overrides, leave): point reads by id,
+ * insert-once, delete, and the records overlapping a window.
+ */
+abstract class TimeRangeRepository<T extends { id: string }, Row extends object> {
+  constructor(
+    private readonly store: TableStore,
+    private readonly tableName: string,
+    private readonly partition: string,
+  ) {}
+  protected abstract toModel(row: Row): T;
+  protected abstract toRow(item: T): Row;
   private get client() {
-    return this.store.table(ROTA_TABLES.overrides);
+    return this.store.table(this.tableName);
   }
-  async get(id: string): Promise<RotaOverride | undefined> {
-    const row = await getOrUndefined<OverrideRow>(this.client, OVERRIDE_PARTITION, encodeKey(id));
-    return row && toOverride(row);
+  async get(id: string): Promise<T | undefined> {
+    const row = await getOrUndefined<Row>(this.client, this.partition, encodeKey(id));
+    return row && this.toModel(row);
   }
-  async add(override: RotaOverride): Promise<Conditional<RotaOverride>> {
-    const res = await insertIfAbsent(this.client, overrideRow(override));
-    return res.ok ? { ok: true, value: override } : res;
+  async add(item: T): Promise<Conditional<T>> {
+    const res = await insertIfAbsent(this.client, {
+      partitionKey: this.partition,
+      rowKey: encodeKey(item.id),
+      ...this.toRow(item),
+    });
+    return res.ok ? { ok: true, value: item } : res;
   }
   remove(id: string): Promise<boolean> {
-    return deleteIfPresent(this.client, OVERRIDE_PARTITION, encodeKey(id));
+    return deleteIfPresent(this.client, this.partition, encodeKey(id));
   }
-  async listOverlapping(from: Date, to: Date): Promise<RotaOverride[]> {
-    const rows = await listOverlappingRows<OverrideRow>(this.client, OVERRIDE_PARTITION, from, to);
-    return rows.map(toOverride);
+  async listOverlapping(from: Date, to: Date): Promise<T[]> {
+    const rows = await listOverlappingRows<Row>(this.client, this.partition, from, to);
+    return rows.map((row) => this.toModel(row));
+  }
+}
+
+export class TableOverrideRepository
+  extends TimeRangeRepository<RotaOverride, OverrideRow>
+  implements OverrideRepository
+{
+  constructor(store: TableStore) {
+    super(store, ROTA_TABLES.overrides, OVERRIDE_PARTITION);
+  }
+  protected toModel(row: OverrideRow): RotaOverride {
+    return toOverride(row);
+  }
+  protected toRow(override: RotaOverride): OverrideRow {
+    return overrideRow(override);
   }
 }
 
@@ -232,19 +259,18 @@ const toLeave = (row: LeaveRow): Leave => ({
   ...(row.note ? { note: row.note } : {}),
 });
 
-export class TableLeaveRepository implements LeaveRepository {
-  constructor(private readonly store: TableStore) {}
-  private get client() {
-    return this.store.table(ROTA_TABLES.leave);
+export class TableLeaveRepository
+  extends TimeRangeRepository<Leave, LeaveRow>
+  implements LeaveRepository
+{
+  constructor(store: TableStore) {
+    super(store, ROTA_TABLES.leave, LEAVE_PARTITION);
   }
-  async get(id: string): Promise<Leave | undefined> {
-    const row = await getOrUndefined<LeaveRow>(this.client, LEAVE_PARTITION, encodeKey(id));
-    return row && toLeave(row);
+  protected toModel(row: LeaveRow): Leave {
+    return toLeave(row);
   }
-  async add(leave: Leave): Promise<Conditional<Leave>> {
-    const res = await insertIfAbsent(this.client, {
-      partitionKey: LEAVE_PARTITION,
-      rowKey: encodeKey(leave.id),
+  protected toRow(leave: Leave): LeaveRow {
+    return {
       id: leave.id,
       memberId: leave.memberId,
       startAt: iso(leave.start),
@@ -252,15 +278,7 @@ export class TableLeaveRepository implements LeaveRepository {
       createdBy: leave.createdBy,
       createdAt: iso(leave.createdAt),
       note: leave.note ?? '',
-    });
-    return res.ok ? { ok: true, value: leave } : res;
-  }
-  remove(id: string): Promise<boolean> {
-    return deleteIfPresent(this.client, LEAVE_PARTITION, encodeKey(id));
-  }
-  async listOverlapping(from: Date, to: Date): Promise<Leave[]> {
-    const rows = await listOverlappingRows<LeaveRow>(this.client, LEAVE_PARTITION, from, to);
-    return rows.map(toLeave);
+    };
   }
 }
 
