@@ -91,6 +91,8 @@ export interface RunningApp {
   store: TableStore;
   /** Outside production: signs bearer tokens the API accepts (tests, local tab). */
   devIssuer?: DevIssuer;
+  /** The background jobs, for tests that drive them with a FakeClock (tick()) besides their own timers. */
+  jobs: { escalation: EscalationJob; rota: RotaJobs; sendQueue: SendQueue };
   stop(): Promise<void>;
 }
 
@@ -430,6 +432,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     port,
     store,
     devIssuer,
+    jobs: { escalation: escalationJob, rota: rotaJobs, sendQueue },
     async stop() {
       await rotaJobs.stop();
       await escalationJob.stop();
