@@ -46,7 +46,11 @@ export async function spawnNode(
   env: Record<string, string>,
   port: number,
 ): Promise<{ pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [script, ...args], {
+  // BENCH_APP_NODE_ARGS: extra Node flags for the app (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const flags = script.endsWith('server.js')
+    ? (process.env['BENCH_APP_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
+    : [];
+  const child = spawn(process.execPath, [...flags, script, ...args], {
     env: { ...process.env, ...env },
     stdio: process.env['BENCH_VERBOSE'] ? 'inherit' : 'ignore',
   });
@@ -254,4 +258,63 @@ export function machine(): string {
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')} at the start`;
+}
+
+/**
+ * A loopback HTTP proxy in front of Azurite that counts the requests passing through it, by method
+ * and table, so a benchmark can report how many storage round trips an operation costs.
+ */
+export class CountingProxy {
+  readonly counts = new Map<string, number>();
+  total = 0;
+  private constructor(
+    private readonly server: ReturnType<typeof createServer>,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<CountingProxy> {
+    const { request } = await import('http');
+    const holder: { p?: CountingProxy } = {};
+    const server = createServer((req, res) => {
+      const table = (req.url ?? '').split('?')[0]!.split('/')[2] ?? '';
+      const key = `${req.method} ${table.replace(/\(.*$/, '(...)')}`;
+      holder.p!.total++;
+      if (process.env['BENCH_PROXY_TRACE'])
+        console.log('storage:', req.method, decodeURIComponent(req.url ?? ''));
+      holder.p!.counts.set(key, (holder.p!.counts.get(key) ?? 0) + 1);
+      const upstream = request(
+        {
+          host: '127.0.0.1',
+          port: targetPort,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    holder.p = new CountingProxy(server, (server.address() as AddressInfo).port);
+    return holder.p;
+  }
+
+  reset(): void {
+    this.counts.clear();
+    this.total = 0;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
 }
