@@ -8,6 +8,8 @@ import { AlertSettings } from './app/alerts/alert-settings';
 import { FirstOnCallSource } from './app/alerts/on-call-fallback';
 import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
+import { CachedValue, notifyingWrites } from './app/cached-value';
+import { CachedConversationRepository } from './app/conversation-cache';
 import { Directory } from './app/directory';
 import { CachedMemberRepository } from './app/member-cache';
 import { randomBytes } from 'crypto';
@@ -142,7 +144,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
   await store.createTables([SEND_QUEUE_TABLE]);
 
-  const conversations = new TableConversationRepository(store);
+  // Where messages go (the ICS cyber channel, people's chats) is remembered for 30 s; changes made
+  // here show at once.
+  const conversations = new CachedConversationRepository(
+    new TableConversationRepository(store),
+    clock,
+  );
   // Member look-ups are remembered for 10 s (every button press starts with one); changes through
   // it show at once.
   const members = new CachedMemberRepository(new TableMemberRepository(store), clock);
@@ -177,11 +184,19 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     conversations,
     member: (id) => members.get(id),
   });
-  const onCallNames = async (): Promise<string[]> => {
-    const ids = await onCall.onCallNow(clock.now());
-    const people = await Promise.all(ids.map((id) => members.get(id)));
-    return people.flatMap((m, i) => (m ? [m.name] : ids[i] ? [ids[i]!] : []));
-  };
+  // Who is on call, as names for the alert cards: remembered for 15 s, and forgotten at once when the
+  // rota or the admins' list changes here (paging always asks afresh).
+  const onCallNamesNow = new CachedValue(
+    async (): Promise<string[]> => {
+      const ids = await onCall.onCallNow(clock.now());
+      const people = await Promise.all(ids.map((id) => members.get(id)));
+      return people.flatMap((m, i) => (m ? [m.name] : ids[i] ? [ids[i]!] : []));
+    },
+    clock,
+    15_000,
+  );
+  const onCallChanged = () => onCallNamesNow.invalidate();
+  const onCallNames = () => onCallNamesNow.get();
   const teamsAlertNotifier = new TeamsAlertNotifier({
     queue: sendQueue,
     conversations,
@@ -195,11 +210,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const alertNotifier: AlertNotifier = opts.alertNotifier ?? teamsAlertNotifier;
   const escalationTimers = new TableEscalationTimerStore(store);
+  const onCallList = notifyingWrites(new TableOnCallSource(store), ['set'], () => onCallChanged());
   // Who is on call: the rota (issue 4), and the admins' interim list where the rota has a gap.
-  const onCall: OnCallSource = new FirstOnCallSource([
-    () => rotaOnCall,
-    () => new TableOnCallSource(store),
-  ]);
+  const onCall: OnCallSource = new FirstOnCallSource([() => rotaOnCall, () => onCallList]);
   // One policy store for escalation and the admins' edits, so a saved policy applies at once.
   const escalationPolicies = new TableEscalationPolicyStore(store);
   // Microsoft Graph (people look-ups, activity feed) when GRAPH_ENABLED.
@@ -263,10 +276,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   // The on-call rota (issue 4): use cases, Teams messages, jobs and calendar feeds.
   let publicUrl = config.publicUrl ?? '';
   const rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
+    rotations: notifyingWrites(
+      new TableRotationRepository(store),
+      ['create', 'update'],
+      onCallChanged,
+    ),
+    overrides: notifyingWrites(
+      new TableOverrideRepository(store),
+      ['add', 'remove'],
+      onCallChanged,
+    ),
+    leave: notifyingWrites(new TableLeaveRepository(store), ['add', 'remove'], onCallChanged),
+    swaps: notifyingWrites(new TableSwapRepository(store), ['create', 'update'], onCallChanged),
     directory,
     members,
     organisations: new TableOrganisationRepository(store),
@@ -358,7 +379,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     escalationPolicyFeature({
       settings: new AlertSettings({
         policies: escalationPolicies,
-        onCallList: new TableOnCallSource(store),
+        onCallList,
         members,
         directory,
       }),

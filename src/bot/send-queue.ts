@@ -42,7 +42,8 @@ export interface QueuedSend {
 
 /** The table behind the queue (src/store/send-queue-repository.ts). */
 export interface SendQueueRepository {
-  add(row: Omit<QueuedSend, 'etag'>): Promise<void>;
+  /** Adds a new row; answers it with its ETag. */
+  add(row: Omit<QueuedSend, 'etag'>): Promise<QueuedSend>;
   get(id: string): Promise<QueuedSend | undefined>;
   /** Rows still to deliver (queued, throttled, sending) or whose callback is pending, oldest first. */
   listPending(): Promise<QueuedSend[]>;
@@ -104,6 +105,15 @@ export class SendQueue {
   private readonly random: () => number;
   private readonly pollMs: number;
   private seeded = false;
+  /**
+   * The rows still to deliver that this process knows of, with their ETags: what it queued itself and
+   * what the last full listing found. The table is listed again every `pollMs` (for rows other
+   * instances queued) and after a lost claim, not on every pass: a backlog waiting for a
+   * conversation's budget costs no reads.
+   */
+  private readonly known = new Map<string, QueuedSend>();
+  private listedAt = -Infinity;
+  private relist = true;
   private prunedAt = -Infinity;
   private sequence = 0;
   /** Set when a message is queued during a pass, so the worker looks again at once. */
@@ -138,7 +148,7 @@ export class SendQueue {
   ): Promise<string> {
     const now = this.deps.clock.now();
     const id = opts.id ?? this.newId();
-    await this.repo.add({
+    const row = await this.repo.add({
       id,
       conversationKey: budgetKey(message),
       message,
@@ -149,6 +159,7 @@ export class SendQueue {
       alertId: opts.alertId,
       digest: opts.digest,
     });
+    this.known.set(row.id, row);
     this.dirty = true;
     this.wake?.();
     return id;
@@ -200,7 +211,7 @@ export class SendQueue {
     const report: TickReport = { sent: 0, retried: 0, failed: 0 };
     if (!this.seeded) await this.seedBudgets();
     await this.pruneHourly();
-    const pending = await this.repo.listPending();
+    const pending = await this.pending();
     const byConversation = new Map<string, QueuedSend[]>();
     for (const row of pending) {
       if (row.state === 'sent') {
@@ -264,11 +275,21 @@ export class SendQueue {
         attempts: row.attempts + 1,
         notBefore: new Date(now.getTime() + this.leaseMs).toISOString(),
       });
-      if (!claimed) return undefined; // another worker has it
+      if (!claimed) {
+        // Another worker has it: look at the table afresh next time.
+        this.known.delete(row.id);
+        this.relist = true;
+        return undefined;
+      }
       row = claimed;
+      this.known.set(row.id, row);
       this.recordSend(row.conversationKey, now);
       try {
-        const delivered = await this.deliver(message);
+        const delivered = await this.deliver(message).finally(() =>
+          // Teams saw it at some moment before the answer: count it at the latest, so the budget
+          // never runs ahead of Teams' own count however long the request took.
+          this.moveSend(row.conversationKey, now, this.deps.clock.now()),
+        );
         const sentAt = this.deps.clock.now().toISOString();
         const isPost = message.kind === 'channelPost' && (!!row.alertId || !!row.digest);
         const sent = await this.finish(row, {
@@ -311,12 +332,36 @@ export class SendQueue {
     patch: Partial<QueuedSend>,
   ): Promise<QueuedSend | undefined> {
     const next = await this.repo.replace({ ...row, ...patch });
+    this.remember(row.id, next);
     if (!next)
       this.deps.logger.warn(
         { id: row.id },
         'a send-queue row changed while it was being delivered',
       );
     return next;
+  }
+
+  /** Keeps the in-memory view of a row in step with the table after a write (undefined: lost race). */
+  private remember(id: string, row: QueuedSend | undefined): void {
+    if (!row) {
+      this.known.delete(id);
+      this.relist = true;
+    } else if (isPending(row)) this.known.set(id, row);
+    else this.known.delete(id);
+  }
+
+  /** The rows to look at this pass, oldest first: listed from the table when due, else from memory. */
+  private async pending(): Promise<QueuedSend[]> {
+    const now = this.deps.clock.now().getTime();
+    if (this.relist || now - this.listedAt >= this.pollMs) {
+      this.relist = false;
+      this.listedAt = now;
+      const rows = await this.repo.listPending();
+      this.known.clear();
+      for (const row of rows) this.known.set(row.id, row);
+      return rows;
+    }
+    return [...this.known.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private async runCallback(row: QueuedSend): Promise<void> {
@@ -329,7 +374,7 @@ export class SendQueue {
         for (const alertId of await this.repo.digestAlerts(row.id))
           await onPosted(alertId, { ...where, digest: true });
       else if (row.alertId) await onPosted(row.alertId, where);
-      await this.repo.replace({ ...row, callbackPending: false });
+      this.remember(row.id, await this.repo.replace({ ...row, callbackPending: false }));
     } catch (e) {
       // The row stays pending and the next pass tries again.
       this.deps.logger.warn(
@@ -353,6 +398,13 @@ export class SendQueue {
     const kept = sendsToKeep(this.sentAt.get(key) ?? [], at, this.limits);
     kept.push(at.getTime());
     this.sentAt.set(key, kept);
+  }
+
+  /** Moves a send recorded at `from` to `to` (when the answer came). */
+  private moveSend(key: string, from: Date, to: Date): void {
+    const times = this.sentAt.get(key);
+    const i = times?.lastIndexOf(from.getTime()) ?? -1;
+    if (times && i >= 0) times[i] = Math.max(from.getTime(), to.getTime());
   }
 
   /** After a restart, what was sent in the last hour still counts against each conversation's budget. */
@@ -406,6 +458,13 @@ export class SendQueue {
     await this.ticking;
   }
 }
+
+/** True while a row still has something to do: a delivery, or the "posted" callback. */
+const isPending = (row: QueuedSend): boolean =>
+  row.state === 'queued' ||
+  row.state === 'throttled' ||
+  row.state === 'sending' ||
+  row.callbackPending === true;
 
 /** True when `later` is a newer update of the same message as `row`, so `row` need not be sent. */
 function supersedes(later: QueuedSend, row: QueuedSend): boolean {

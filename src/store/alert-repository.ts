@@ -250,7 +250,9 @@ export class TableAlertRepository implements AlertRepository {
   private async commit(actions: TransactionAction[]): Promise<string | 'lost'> {
     try {
       const res = await this.client.submitTransaction(actions);
-      const etag = res.getResponseForEntity(ALERT_ROW)?.etag;
+      // The alert row is always the first action; an update's sub-response names no row key.
+      const etag =
+        res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
       if (etag) return etag;
       const partition = (actions[0][1] as { partitionKey: string }).partitionKey;
       return (await this.client.getEntity(partition, ALERT_ROW)).etag ?? '';

@@ -47,9 +47,10 @@ export class TableSendQueueRepository implements SendQueueRepository {
     return this.store.table(SEND_QUEUE_TABLE);
   }
 
-  async add(row: Omit<QueuedSend, 'etag'>): Promise<void> {
+  async add(row: Omit<QueuedSend, 'etag'>): Promise<QueuedSend> {
     const res = await insertIfAbsent(this.client, toEntity(row));
     if (!res.ok) throw new Error(`send-queue row ${row.id} already exists`);
+    return { ...row, etag: res.value };
   }
 
   async get(id: string): Promise<QueuedSend | undefined> {

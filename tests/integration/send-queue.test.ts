@@ -80,10 +80,12 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
   });
   let n = 0;
   const posted: { alertId: string; activityId: string }[] = [];
-  const makeQueue = () =>
+  const makeQueue = (
+    deliver: (m: OutgoingMessage) => ReturnType<TeamsSender['deliver']> = (m) => sender.deliver(m),
+  ) =>
     new SendQueue(
       new TableSendQueueRepository(prefixed),
-      (m) => sender.deliver(m),
+      deliver,
       {
         clock,
         ids: { next: () => `id${++n}` },
@@ -100,6 +102,7 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
     conversations,
     makeQueue,
     posted,
+    sender,
     repo: new TableSendQueueRepository(prefixed),
   };
 }
@@ -182,6 +185,23 @@ describe('send queue', () => {
     expect(connector.requests.some((r) => r.status === 500)).toBe(true);
     const rows = await repo.listPending();
     expect(rows).toEqual([]);
+  });
+
+  test('when some sends are slow to answer, then Teams still never sees more than its limits (a send counts from when its answer came)', async () => {
+    const { clock, connector, makeQueue, sender } = await setUp();
+    let n = 0;
+    // Every eighth request takes 900 ms on the way (Teams sees it late); the others are instant.
+    const queue = makeQueue(async (m) => {
+      if (++n % 8 === 1) clock.advance(900);
+      return sender.deliver(m);
+    });
+    for (let i = 0; i < 40; i++) await queue.enqueue(post(`slow ${i}`));
+    await drain(queue, clock);
+
+    expect(connector.delivered).toHaveLength(40);
+    expect(peak(connector.requests, 1_000)).toBeLessThanOrEqual(7);
+    expect(peak(connector.requests, 2_000)).toBeLessThanOrEqual(8);
+    expect(peak(connector.requests, 30_000)).toBeLessThanOrEqual(60);
   });
 
   test('when the app restarts mid-way, then the new worker delivers the rest, none twice and none lost', async () => {

@@ -7,6 +7,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {
   DEFAULT_STORM_THRESHOLD,
+  postedAs,
   stormDecision,
   type Alert,
   type StormThreshold,
@@ -176,7 +177,9 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   async refreshCard(alert: Alert): Promise<void> {
-    const digestId = await this.deps.queue.digestOf(alert.id);
+    // A card posted on its own is not in a digest: no need to look it up.
+    const digestId =
+      postedAs(alert) === 'single' ? undefined : await this.deps.queue.digestOf(alert.id);
     if (digestId) {
       await this.refreshDigest(digestId);
       return;

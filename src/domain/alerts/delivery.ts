@@ -41,3 +41,15 @@ export function recordPaged(
     at,
   );
 }
+
+/**
+ * Where the alert's card was last posted: 'single' (its own message), 'digest' (a line on a storm
+ * digest), or undefined while it has not been posted yet.
+ */
+export function postedAs(alert: Alert): 'single' | 'digest' | undefined {
+  for (let i = alert.timeline.length - 1; i >= 0; i--) {
+    const event = alert.timeline[i]!;
+    if (event.kind === 'posted') return event.digest ? 'digest' : 'single';
+  }
+  return undefined;
+}

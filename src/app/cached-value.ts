@@ -1,0 +1,58 @@
+import type { Clock } from '../domain/shared/clock';
+
+/**
+ * One value loaded on demand and remembered for `ttlMs`, or until `invalidate()` (a change made in
+ * this instance). Callers at the same moment share one load. A failed load is not remembered.
+ */
+export class CachedValue<T> {
+  private held?: { value: Promise<T>; until: number };
+  private generation = 0;
+
+  constructor(
+    private readonly load: () => Promise<T>,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  get(): Promise<T> {
+    const now = this.clock.now().getTime();
+    if (this.held && this.held.until > now) return this.held.value;
+    const generation = this.generation;
+    const value = this.load();
+    this.held = { value, until: now + this.ttlMs };
+    value.catch(() => {
+      if (this.generation === generation) this.held = undefined;
+    });
+    return value;
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.held = undefined;
+  }
+}
+
+/**
+ * The same repository, calling `onWrite` after each call of one of its `writes` methods (settled or
+ * not), e.g. to drop a cached value the write may have changed.
+ */
+export function notifyingWrites<T extends object>(
+  repo: T,
+  writes: readonly (keyof T & string)[],
+  onWrite: () => void,
+): T {
+  return new Proxy(repo, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || !writes.includes(prop as keyof T & string)) return value;
+      return (...args: unknown[]) => {
+        onWrite();
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        void Promise.resolve(result)
+          .finally(onWrite)
+          .catch(() => undefined);
+        return result;
+      };
+    },
+  });
+}

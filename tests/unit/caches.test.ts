@@ -1,0 +1,142 @@
+import { CachedValue, notifyingWrites } from '../../src/app/cached-value';
+import { CachedConversationRepository } from '../../src/app/conversation-cache';
+import type { ConversationRepository, SavedConversation } from '../../src/app/ports';
+import { FakeClock } from '../../src/domain/shared/clock';
+
+const channel = (id: string): SavedConversation => ({
+  kind: 'channel',
+  id,
+  teamId: 'team-1',
+  reference: { conversation: { id } } as SavedConversation['reference'],
+  updatedAt: '2026-11-28T09:00:00Z',
+});
+
+/** An in-memory conversation store that counts its reads. */
+class CountingConversations implements ConversationRepository {
+  reads = 0;
+  readonly rows = new Map<string, SavedConversation>();
+  chosen?: string;
+  async save(c: SavedConversation) {
+    this.rows.set(`${c.kind}:${c.id}`, c);
+  }
+  async get(kind: SavedConversation['kind'], id: string) {
+    this.reads++;
+    return this.rows.get(`${kind}:${id}`);
+  }
+  async list(kind: SavedConversation['kind']) {
+    return [...this.rows.values()].filter((c) => c.kind === kind);
+  }
+  async markOnce() {
+    return true;
+  }
+  async cyberChannel() {
+    this.reads++;
+    return this.chosen ? this.rows.get(`channel:${this.chosen}`) : undefined;
+  }
+  async chooseCyberChannel(channelId: string) {
+    this.chosen = channelId;
+  }
+}
+
+describe('CachedValue', () => {
+  test('when asked again within its time, then it answers without loading; after it, it loads afresh', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    let loads = 0;
+    const value = new CachedValue(async () => ++loads, clock, 15_000);
+    expect(await value.get()).toBe(1);
+    clock.advance(14_000);
+    expect(await value.get()).toBe(1);
+    clock.advance(2_000);
+    expect(await value.get()).toBe(2);
+  });
+
+  test('when invalidated (a change made here), then the next read loads afresh at once', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    let loads = 0;
+    const value = new CachedValue(async () => ++loads, clock, 15_000);
+    await value.get();
+    value.invalidate();
+    expect(await value.get()).toBe(2);
+  });
+
+  test('when callers ask at the same moment, then they share one load; a failed load is not remembered', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    let loads = 0;
+    const value = new CachedValue(
+      async () => {
+        if (++loads === 1) throw new Error('store down');
+        return loads;
+      },
+      clock,
+      15_000,
+    );
+    const both = await Promise.allSettled([value.get(), value.get()]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(loads).toBe(1);
+    expect(await value.get()).toBe(2);
+  });
+});
+
+describe('notifyingWrites', () => {
+  test('when a write method is called, then the callback runs; reads do not call it', async () => {
+    let writes = 0;
+    const repo = notifyingWrites(
+      {
+        value: 1,
+        async get() {
+          return this.value;
+        },
+        async set(v: number) {
+          this.value = v;
+        },
+      },
+      ['set'],
+      () => writes++,
+    );
+    expect(await repo.get()).toBe(1);
+    expect(writes).toBe(0);
+    await repo.set(5);
+    expect(await repo.get()).toBe(5);
+    // Once before the write and once after it settles, so no read in between keeps the old value.
+    expect(writes).toBe(2);
+  });
+});
+
+describe('CachedConversationRepository', () => {
+  test('when the same conversation is looked up twice, then the store is read once; a save here shows at once', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    const inner = new CountingConversations();
+    await inner.save(channel('19:a'));
+    const cached = new CachedConversationRepository(inner, clock);
+    await cached.get('channel', '19:a');
+    await cached.get('channel', '19:a');
+    expect(inner.reads).toBe(1);
+    await cached.save({ ...channel('19:a'), name: 'Renamed' });
+    expect((await cached.get('channel', '19:a'))?.name).toBe('Renamed');
+  });
+
+  test('when a conversation is not found, then it is not remembered (a new install is seen at once)', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    const inner = new CountingConversations();
+    const cached = new CachedConversationRepository(inner, clock);
+    expect(await cached.get('channel', '19:new')).toBeUndefined();
+    await inner.save(channel('19:new'));
+    expect(await cached.get('channel', '19:new')).toBeDefined();
+  });
+
+  test('when an admin chooses another ICS cyber channel here, then alerts go there at once; another instance’s choice shows within 30 s', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    const inner = new CountingConversations();
+    await inner.save(channel('19:a'));
+    await inner.save(channel('19:b'));
+    inner.chosen = '19:a';
+    const cached = new CachedConversationRepository(inner, clock);
+    expect((await cached.cyberChannel())?.id).toBe('19:a');
+    await cached.chooseCyberChannel('19:b', clock.now().toISOString());
+    expect((await cached.cyberChannel())?.id).toBe('19:b');
+    inner.chosen = '19:a'; // another instance changes it
+    expect((await cached.cyberChannel())?.id).toBe('19:b');
+    clock.advance(31_000);
+    expect((await cached.cyberChannel())?.id).toBe('19:a');
+  });
+});
