@@ -1,0 +1,217 @@
+import { Directory } from '../../src/app/directory';
+import { RotaService } from '../../src/app/rota/rota-service';
+import { loadConfig } from '../../src/config';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import { TableAlertRepository } from '../../src/store/alert-repository';
+import {
+  TableMemberRepository,
+  TableOrganisationRepository,
+} from '../../src/store/directory-repositories';
+import {
+  ROTA_TABLES,
+  TableLeaveRepository,
+  TableOverrideRepository,
+  TableRotationRepository,
+  TableSwapRepository,
+} from '../../src/store/rota-repositories';
+import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
+import type { TableStore } from '../../src/store/tables';
+import { startTestStore } from '../helpers/azurite';
+import { RecordingConnector } from '../helpers/recording-connector';
+import {
+  bodyText,
+  CHANNEL,
+  chatOf,
+  conversationOf,
+  isChannelPost,
+  person,
+  postAlert,
+  seedTeams,
+  sendQueueRows,
+  signedAlert,
+} from '../helpers/teams-fault-world';
+
+/**
+ * Two app instances (each its own composition root, as two App Service instances would be) on one Table
+ * Storage, sending to one Teams connector. Their jobs tick at the same moments on one clock: every alert
+ * card, page, handover and reminder reaches Teams once.
+ */
+jest.setTimeout(120_000);
+
+const SECRET = 'two-instances-secret-0123456789';
+const JANE = person(1, 'Jane Smith', 'member');
+const BOB = person(2, 'Bob Jones', 'member');
+const SAM = person(3, 'Sam Patel', 'member');
+const ALEX = person(4, 'Alex Evans', 'member');
+const LEE = person(5, 'Lee Okafor', 'lead');
+const TITLE = 'Ransomware detected on a file server at RXH';
+
+const clock = new FakeClock('2026-11-28T08:55:00Z');
+let stopStore: () => Promise<void>;
+let store: TableStore;
+let connector: RecordingConnector;
+const apps: RunningApp[] = [];
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  stopStore = started.stop;
+  store = started.store;
+  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
+  await store.createTables(Object.values(ROTA_TABLES));
+  await seedTeams(store, connector.url, [JANE, BOB, SAM, ALEX, LEE], clock.now());
+  // The rota: Jane then Bob as primary, Sam then Alex as secondary, handing over daily at 09:00.
+  const members = new TableMemberRepository(store);
+  const organisations = new TableOrganisationRepository(store);
+  const rota = new RotaService({
+    rotations: new TableRotationRepository(store),
+    overrides: new TableOverrideRepository(store),
+    leave: new TableLeaveRepository(store),
+    swaps: new TableSwapRepository(store),
+    directory: new Directory(organisations, members, clock, []),
+    members,
+    organisations,
+    clock,
+    ids: { next: () => Math.random().toString(36).slice(2) },
+  });
+  for (const [layer, memberIds] of [
+    ['primary', [JANE.aadObjectId, BOB.aadObjectId]],
+    ['secondary', [SAM.aadObjectId, ALEX.aadObjectId]],
+  ] as const)
+    await rota.setupRotation(LEE, {
+      name: `CTAC ${layer}`,
+      layer,
+      memberIds: [...memberIds],
+      shiftLength: 'daily',
+      handoverTime: '09:00',
+      startDate: '2026-11-27',
+    });
+  // One after the other, as a scale-out would start them; each creates (or finds) the same tables.
+  for (let i = 0; i < 2; i++)
+    apps.push(
+      await startApp(
+        loadConfig({
+          NODE_ENV: 'test',
+          PORT: '0',
+          TABLES_CONNECTION_STRING: started.azurite.connectionString,
+          CTAC_WEBHOOK_SECRET: SECRET,
+        }),
+        { logger: createLogger('silent'), clock },
+      ),
+    );
+});
+afterAll(async () => {
+  for (const app of apps) await app.stop();
+  await connector?.stop();
+  await stopStore?.();
+});
+
+/**
+ * Both send queues work until nothing is left: before each pass the clock moves on far enough that
+ * each instance lists the table afresh, so both see every waiting row and race to claim it.
+ */
+async function bothQueuesSettle(): Promise<void> {
+  const repo = new TableSendQueueRepository(store);
+  for (let pass = 0; pass < 60; pass++) {
+    clock.advance(5_000);
+    await Promise.all(apps.map((app) => app.jobs.sendQueue.tick()));
+    if (!(await repo.listPending()).length) return;
+  }
+  throw new Error('the send queues never emptied');
+}
+
+const delivered = () => connector.delivered;
+/** The alert's card as a 1:1 page, per person's chat. */
+const pagesTo = (m: (typeof JANE)[]) =>
+  m.map(
+    (who) =>
+      delivered().filter(
+        (r) =>
+          r.method === 'POST' && conversationOf(r) === chatOf(who) && bodyText(r).includes(TITLE),
+      ).length,
+  );
+
+test('when two instances share one store and one connector, then every card, page, handover and reminder is sent once', async () => {
+  const [a, b] = apps as [RunningApp, RunningApp];
+
+  // 08:55, both rota jobs at once: Bob and Alex are each reminded once that they come on at 09:00.
+  const early = await Promise.all([a.jobs.rota.tick(), b.jobs.rota.tick()]);
+  expect(early[0].reminders + early[1].reminders).toBe(2);
+  await bothQueuesSettle();
+  const reminders = (who: typeof BOB) =>
+    delivered().filter(
+      (r) =>
+        conversationOf(r) === chatOf(who) && /on call from 28 Nov 2026, 09:00/.test(bodyText(r)),
+    );
+  expect(reminders(BOB)).toHaveLength(1);
+  expect(reminders(ALEX)).toHaveLength(1);
+
+  // (c) 09:00, both rota jobs at once: one handover post in the channel.
+  clock.set('2026-11-28T09:00:10Z');
+  const atHandover = await Promise.all([a.jobs.rota.tick(), b.jobs.rota.tick()]);
+  expect(atHandover[0].handovers + atHandover[1].handovers).toBe(1);
+  await bothQueuesSettle();
+  const handovers = () =>
+    delivered().filter(
+      (r) => isChannelPost(r) && bodyText(r).includes('Handover: who is on call now'),
+    );
+  expect(handovers()).toHaveLength(1);
+  expect(conversationOf(handovers()[0]!)).toBe(CHANNEL);
+
+  // (a) 09:01, the alert source sends the same signed alert to both instances at once.
+  clock.set('2026-11-28T09:01:00Z');
+  const call = signedAlert(SECRET, clock.now(), {
+    source: 'incident',
+    id: 'MSP-2201',
+    title: TITLE,
+    severity: 'high',
+    summary: 'EDR isolated the host.',
+  });
+  const answers = await Promise.all([postAlert(a.url, call), postAlert(b.url, call)]);
+  expect(answers.map((r) => r.status).sort()).toEqual([200, 201]);
+  expect(answers.map((r) => r.body.outcome).sort()).toEqual(['created', 'duplicate']);
+  const alertId = answers[0].body.id;
+  expect(answers[1].body.id).toBe(alertId);
+  await bothQueuesSettle();
+  const cards = delivered().filter((r) => isChannelPost(r) && bodyText(r).includes(TITLE));
+  expect(cards).toHaveLength(1);
+  expect(conversationOf(cards[0]!)).toBe(CHANNEL);
+  const alerts = new TableAlertRepository(store);
+  expect((await alerts.listOpen()).map((x) => x.id)).toEqual([alertId]);
+
+  // (b) Both escalation jobs tick at the same moments: each step is acted on by one instance only.
+  const raisedAt = new Date((await alerts.get(alertId))!.alert.raisedAt).getTime();
+  const bothEscalate = async (minutesAfter: number) => {
+    clock.set(new Date(raisedAt + minutesAfter * 60_000 + 1_000));
+    const ticks = await Promise.all([a.jobs.escalation.tick(), b.jobs.escalation.tick()]);
+    await bothQueuesSettle();
+    return ticks[0].handled + ticks[1].handled;
+  };
+  // Step 1 pages the primary (Bob).
+  expect(await bothEscalate(0)).toBe(1);
+  expect(pagesTo([BOB, ALEX, LEE, JANE, SAM])).toEqual([1, 0, 0, 0, 0]);
+  // Step 2, 15 minutes on: the primary and the secondary (Alex).
+  expect(await bothEscalate(15)).toBe(1);
+  expect(pagesTo([BOB, ALEX, LEE, JANE, SAM])).toEqual([2, 1, 0, 0, 0]);
+  // Step 3, 15 minutes later: the leads (Lee).
+  expect(await bothEscalate(30)).toBe(1);
+  expect(pagesTo([BOB, ALEX, LEE, JANE, SAM])).toEqual([2, 1, 1, 0, 0]);
+  // Ticking again at the same moment fires nothing more.
+  expect(await bothEscalate(30)).toBe(0);
+  expect(pagesTo([BOB, ALEX, LEE, JANE, SAM])).toEqual([2, 1, 1, 0, 0]);
+  const timeline = (await alerts.get(alertId))!.alert.timeline;
+  expect(timeline.filter((e) => e.kind === 'escalated')).toHaveLength(3);
+  expect(timeline.filter((e) => e.kind === 'paged')).toHaveLength(3);
+
+  // (d) Every queued message was claimed once and reached Teams once: as many successful requests as
+  // rows sent, and nothing left waiting or failed.
+  const rows = await sendQueueRows(store);
+  expect(rows.filter((r) => !['sent', 'superseded'].includes(r.state))).toEqual([]);
+  const sent = rows.filter((r) => r.state === 'sent');
+  expect(sent.every((r) => r.attempts === 1)).toBe(true);
+  expect(delivered()).toHaveLength(sent.length);
+  expect(connector.requests.filter((r) => r.status >= 300)).toEqual([]);
+  // The card in the channel was posted once and only ever updated in place.
+  expect(delivered().filter(isChannelPost)).toHaveLength(2);
+});
