@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/shared/clock';
 import type { IdGenerator } from '../domain/shared/ids';
@@ -192,6 +193,26 @@ export class SendQueue {
 
   digestAlerts(digestId: string): Promise<string[]> {
     return this.repo.digestAlerts(digestId);
+  }
+
+  /**
+   * Replaces the content of a channel post that has not been picked up for delivery yet (conditional
+   * on the row's ETag). False when it is already on its way or sent: then send an update instead.
+   */
+  async reviseQueued(row: QueuedSend, activity: Partial<Activity>): Promise<boolean> {
+    const current = row;
+    if (current.state !== 'queued' || current.message.kind !== 'channelPost') return false;
+    const revised = await this.repo.replace({
+      ...current,
+      message: { ...current.message, activity },
+    });
+    if (!revised) {
+      this.known.delete(row.id);
+      this.relist = true;
+      return false;
+    }
+    this.known.set(row.id, revised);
+    return true;
   }
 
   /** The queued channel post for an alert (to update its card before its message id is recorded). */

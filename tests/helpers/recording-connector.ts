@@ -12,6 +12,8 @@ export interface ConnectorRequest {
   status: number;
   /** The test's clock when the request arrived (a FakeClock's time, or real time). */
   at: number;
+  /** For a new channel thread: the id of the message it made (what later updates name). */
+  createdId?: string;
 }
 
 /** What the connector does with request number n (1-based): answer normally, or fail. */
@@ -91,8 +93,19 @@ export class RecordingConnector {
       const activityId = parts[4];
       const at = this.options.now?.() ?? Date.now();
       const failure = this.options.failures?.(n, { method, path });
+      let createdId: string | undefined;
       const record = (status: number) =>
-        this.requests.push({ n, method, path, conversationId, activityId, body, status, at });
+        this.requests.push({
+          n,
+          method,
+          path,
+          conversationId,
+          activityId,
+          body,
+          status,
+          at,
+          ...(createdId ? { createdId } : {}),
+        });
       if (failure) {
         record(failure.status);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -114,6 +127,7 @@ export class RecordingConnector {
         const channel = params.channelData?.channel?.id;
         if (channel) {
           const messageId = `msg-${this.nextId++}`;
+          createdId = messageId;
           answer = { id: `${channel};messageid=${messageId}`, activityId: messageId };
         } else {
           answer = { id: `personal-${params.members?.[0]?.id ?? 'unknown'}` };

@@ -179,3 +179,56 @@ test('when more than 5 alerts arrive in a minute, then the rest go into one dige
   expect(cardText(cardsOf(last))).toContain('Storm alert number 9');
   expect(cardText(cardsOf(last))).not.toContain('Alert storm');
 });
+
+test('when 60 alerts arrive at once, then 5 get their own card and the rest fill digests of at most 20, each alert in exactly one message and every card under 28 KB', async () => {
+  clock.advance(10 * 60_000);
+  const before = connector.delivered.length;
+  const storm = Array.from({ length: 60 }, (_, i) => {
+    const alert = raise(100 + i);
+    // The longest title a sender may give, with characters that need escaping in JSON.
+    alert.title = `Storm alert number ${100 + i}: "${'x'.repeat(160)}" <script> & more`.slice(
+      0,
+      200,
+    );
+    return alert;
+  });
+  // All at once, as a webhook storm's requests are handled concurrently.
+  await Promise.all(storm.map((a) => notifier.postToChannel(a)));
+  await drain();
+
+  const sent = connector.delivered.slice(before);
+  const posts = sent.filter((r) => r.method === 'POST' && r.path === '/v3/conversations');
+  const singles = posts.filter((r) => !cardText(cardsOf(r)).includes('Alert storm'));
+  const digests = posts.filter((r) => cardText(cardsOf(r)).includes('Alert storm'));
+  expect(singles).toHaveLength(5);
+  expect(digests).toHaveLength(3);
+  // What the channel shows now: each message's latest content (its post, or its last update).
+  const latest = new Map<string, string>();
+  for (const r of sent) {
+    const id = r.method === 'POST' ? r.createdId : r.conversationId.split('=')[1];
+    if (id) latest.set(id, JSON.stringify(cardsOf(r)));
+  }
+  for (const a of storm) {
+    const showing = [...latest.values()].filter((card) => card.includes(`"alertId":"${a.id}"`));
+    expect(showing).toHaveLength(1);
+  }
+  for (const card of latest.values()) expect(Buffer.byteLength(card)).toBeLessThan(28 * 1024);
+  const sizes = [...latest.values()]
+    .filter((card) => card.includes('Alert storm'))
+    .map((card) => (card.match(/"title":"Show card"/g) ?? []).length)
+    .sort((x, y) => y - x);
+  expect(sizes).toEqual([20, 20, 15]);
+});
+
+test('when digest cards are still waiting for their turn to go out, then late joiners change the waiting post instead of sending updates after it', async () => {
+  clock.advance(10 * 60_000);
+  const before = connector.delivered.length;
+  // Nothing is delivered while the alerts arrive (the worker has not run): every join revises the post.
+  for (let i = 0; i < 25; i++) await notifier.postToChannel(raise(200 + i));
+  await drain();
+  const sent = connector.delivered.slice(before);
+  expect(sent.filter((r) => r.method === 'POST')).toHaveLength(6);
+  expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  const digest = sent.find((r) => cardText(cardsOf(r)).includes('Alert storm'))!;
+  expect(cardText(cardsOf(digest))).toContain('Alert storm: 20 new alerts');
+});

@@ -27,6 +27,7 @@ export interface TeamsAlertNotifierDeps {
     | 'addToDigest'
     | 'digestOf'
     | 'digestAlerts'
+    | 'reviseQueued'
   >;
   conversations: ConversationRepository;
   /** Reads the alerts of a storm digest to render it. */
@@ -41,6 +42,24 @@ export interface TeamsAlertNotifierDeps {
   onCallNames(): Promise<string[]>;
   member(aadObjectId: string): Promise<Member | undefined>;
   logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+/**
+ * The most alerts one digest card lists, each with its own Acknowledge button: small enough that the
+ * card stays well under Teams' 28 KB message limit with the longest titles. A storm fills one digest
+ * after another.
+ */
+export const DIGEST_CAPACITY = 20;
+
+/** What this instance knows of the storm in one channel. */
+interface ChannelStorm {
+  /** When this channel's recent new alerts arrived (single cards and digest lines). */
+  arrivals: number[];
+  /** The digest alerts join now, until it is full or the storm passes. */
+  digest?: { id: string; size: number; ready: Promise<void> };
+  /** The first look at the table (alerts posted before this instance heard of the storm). */
+  loaded: Promise<void>;
+  startedAt: number;
 }
 
 const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> => ({
@@ -61,8 +80,17 @@ export class TeamsAlertNotifier implements AlertNotifier {
     { running: Promise<void>; queued?: Promise<void> }
   >();
 
+  /** Storms by channel: decided in memory, so alerts arriving together never race to start digests. */
+  private readonly storms = new Map<string, ChannelStorm>();
+
   constructor(private readonly deps: TeamsAlertNotifierDeps) {}
 
+  /**
+   * A new alert's card for the ICS cyber channel: its own card, or, past the storm threshold, a line
+   * on the current digest card (a new digest once that one is full). The decision is made in memory
+   * (one instance's alerts never race each other into two digests); the table is read once when a
+   * storm starts, for alerts other instances or an earlier run posted.
+   */
   async postToChannel(alert: Alert): Promise<void> {
     const channel = await this.alertChannel();
     if (!channel) {
@@ -73,39 +101,48 @@ export class TeamsAlertNotifier implements AlertNotifier {
       return;
     }
     const threshold = this.deps.storm ?? DEFAULT_STORM_THRESHOLD;
+    const storm = this.stormIn(channel, threshold);
+    await storm.loaded;
+    // From here to the first await the decision is taken and recorded without interruption.
     const now = this.deps.clock.now();
-    const recent = await this.deps.queue.recentPosts(
-      channel,
-      new Date(now.getTime() - threshold.windowMs),
-    );
-    const arrivals: string[] = [];
-    for (const row of recent)
-      if (row.digest)
-        arrivals.push(...(await this.deps.queue.digestAlerts(row.id)).map(() => row.enqueuedAt));
-      // Other channel posts (rota handovers...) are not alerts and do not make a storm.
-      else if (row.alertId) arrivals.push(row.enqueuedAt);
-    if (stormDecision(arrivals, now, threshold) === 'post') {
+    storm.arrivals = storm.arrivals.filter((at) => at > now.getTime() - threshold.windowMs);
+    const decision = stormDecision(storm.arrivals, now, threshold);
+    storm.arrivals.push(now.getTime());
+    if (decision === 'post') {
       await this.deps.queue.enqueue(
         { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
         { alertId: alert.id },
       );
       return;
     }
-    const digest = recent.filter((r) => r.digest).at(-1);
-    if (!digest) {
-      // The first alert past the threshold starts the channel's digest card.
+    const current = storm.digest;
+    if (!current || current.size >= DIGEST_CAPACITY) {
+      // The first alert past the threshold (or past a full digest) starts a digest card.
       const id = this.deps.queue.newId();
-      await this.deps.queue.addToDigest(id, alert.id);
-      await this.deps.queue.enqueue(
-        {
-          kind: 'channelPost',
-          channelId: channel,
-          activity: cardActivity(alertDigestCard(id, [alert]), 'Alert storm'),
-        },
-        { digest: true, id },
-      );
+      const ready = (async () => {
+        await this.deps.queue.addToDigest(id, alert.id);
+        await this.deps.queue.enqueue(
+          {
+            kind: 'channelPost',
+            channelId: channel,
+            activity: cardActivity(alertDigestCard(id, [alert]), 'Alert storm'),
+          },
+          { digest: true, id },
+        );
+      })();
+      storm.digest = { id, size: 1, ready };
+      try {
+        await ready;
+      } catch (e) {
+        // Not queued: the next alert starts a digest afresh.
+        if (storm.digest?.id === id) storm.digest = undefined;
+        throw e;
+      }
       return;
     }
+    current.size++;
+    const digest = { id: current.id };
+    await current.ready;
     await this.deps.queue.addToDigest(digest.id, alert.id);
     await this.refreshDigestCoalesced(digest.id);
     // Joined a digest already in the channel: its "posted" callback has run, so record it here.
@@ -116,6 +153,45 @@ export class TeamsAlertNotifier implements AlertNotifier {
         activityId: latest.delivered.activityId,
         digest: true,
       });
+  }
+
+  /**
+   * This instance's view of the storm in a channel, started afresh (from the table) once the last storm
+   * has passed.
+   */
+  private stormIn(channel: string, threshold: StormThreshold): ChannelStorm {
+    const now = this.deps.clock.now().getTime();
+    const known = this.storms.get(channel);
+    const from = now - threshold.windowMs;
+    if (known && (known.startedAt > from || known.arrivals.some((at) => at > from))) return known;
+    const storm: ChannelStorm = { arrivals: [], loaded: Promise.resolve(), startedAt: now };
+    storm.loaded = this.loadStorm(channel, storm, new Date(now - threshold.windowMs)).catch(
+      (err) => {
+        // Decide on what this instance knows; the table is looked at again next storm.
+        this.deps.logger.warn({ err }, 'alerts: could not read the channel’s recent posts');
+      },
+    );
+    this.storms.set(channel, storm);
+    return storm;
+  }
+
+  /** Alerts posted to the channel within the window before this instance heard of the storm. */
+  private async loadStorm(channel: string, storm: ChannelStorm, since: Date): Promise<void> {
+    const recent = await this.deps.queue.recentPosts(channel, since);
+    const arrivals: number[] = [];
+    let digest: ChannelStorm['digest'];
+    for (const row of recent) {
+      const at = Date.parse(row.enqueuedAt);
+      if (row.digest) {
+        const size = (await this.deps.queue.digestAlerts(row.id)).length;
+        arrivals.push(...Array.from({ length: size }, () => at));
+        digest = { id: row.id, size, ready: Promise.resolve() };
+      }
+      // Other channel posts (rota handovers...) are not alerts and do not make a storm.
+      else if (row.alertId) arrivals.push(at);
+    }
+    storm.arrivals.unshift(...arrivals);
+    storm.digest ??= digest;
   }
 
   /** The digest card as it stands, with a message on top for the person who pressed a button. */
@@ -160,6 +236,9 @@ export class TeamsAlertNotifier implements AlertNotifier {
     ]);
     if (!card || !row) return;
     const activity = cardActivity(card, 'Alert storm');
+    // Still waiting to go out (a storm's digests queue behind Teams' limits): send the latest
+    // content with the post itself rather than an update after it.
+    if (row.state === 'queued' && (await this.deps.queue.reviseQueued(row, activity))) return;
     if (row.delivered?.activityId)
       await this.deps.queue.enqueue({
         kind: 'update',
