@@ -215,3 +215,39 @@ test('when two instances share one store and one connector, then every card, pag
   // The card in the channel was posted once and only ever updated in place.
   expect(delivered().filter(isChannelPost)).toHaveLength(2);
 });
+
+test('when a storm of alerts is split across both instances at once, then each alert shows in the channel exactly once', async () => {
+  // 09:45: twelve alerts within a second, alternately to each instance.
+  clock.set('2026-11-28T09:45:00Z');
+  const stormTitle = (i: number) => `Storm alert ${i}: phishing wave at RXH`;
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      postAlert(
+        apps[i % 2]!.url,
+        signedAlert(SECRET, clock.now(), {
+          source: 'incident',
+          id: `STORM-${i}`,
+          title: stormTitle(i),
+          severity: 'low',
+        }),
+      ),
+    ),
+  );
+  expect(answers.map((r) => r.status)).toEqual(Array(12).fill(201));
+  await bothQueuesSettle();
+
+  // Each channel message as people see it now: its last update, or the post itself.
+  const shown = delivered()
+    .filter(isChannelPost)
+    .map((post) => {
+      const updates = delivered().filter(
+        (r) => r.method === 'PUT' && r.activityId === post.createdId,
+      );
+      return bodyText(updates.at(-1) ?? post);
+    });
+  for (let i = 0; i < 12; i++)
+    expect(shown.filter((text) => text.includes(stormTitle(i)))).toHaveLength(1);
+  // Nothing was delivered twice here either.
+  const sent = (await sendQueueRows(store)).filter((r) => r.state === 'sent');
+  expect(delivered()).toHaveLength(sent.length);
+});
