@@ -5,6 +5,7 @@ import type { AlertRepository } from '../app/alerts/ports';
 import { isOpen } from '../domain/alerts';
 import { jobActor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
+import { JobLoop, type LoopSettings } from './job-loop';
 
 export interface EscalationJobDeps {
   timers: EscalationTimerStore;
@@ -13,7 +14,7 @@ export interface EscalationJobDeps {
   clock: Clock;
   /** Names this instance in the timers it claims (for people reading the table). */
   instanceId: string;
-  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** How long a claim keeps other instances off a timer; a crashed instance's claims lapse after it. */
   leaseMs?: number;
   /** How often a tick also checks that every open alert has a timer (repairs a crash between writes). */
@@ -31,8 +32,7 @@ const actor = jobActor('escalation');
  * where the last instance stopped.
  */
 export class EscalationJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private loop?: JobLoop;
   private lastReconcile = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: EscalationJobDeps) {}
@@ -75,22 +75,25 @@ export class EscalationJob {
     }
   }
 
-  /** Ticks every `intervalMs` until stopped; the timer does not keep the process alive. */
-  start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err) => this.deps.logger?.error({ err }, 'escalation: tick failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+  /**
+   * Ticks every `intervalMs` until stopped, less often while ticks fail (JobLoop); the timer does not
+   * keep the process alive.
+   */
+  start(intervalMs: number, settings: LoopSettings = {}): void {
+    if (this.loop) return;
+    this.loop = new JobLoop(async () => void (await this.tick()), {
+      ...settings,
+      name: 'escalation',
+      intervalMs,
+      logger: this.deps.logger,
+    });
+    this.loop.start();
   }
 
   /** Stops ticking and waits for a tick in progress. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    const loop = this.loop;
+    this.loop = undefined;
+    await loop?.stop();
   }
 }

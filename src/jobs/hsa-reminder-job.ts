@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import type { HsaResponses } from '../app/alerts/hsa-responses';
 import type { Clock } from '../domain/shared/clock';
+import { JobLoop, type LoopSettings } from './job-loop';
 
 /** Reminds organisations of overdue HSA responses in each HSA's thread; each reminder is sent once. */
 export class HsaReminderJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private loop?: JobLoop;
 
   constructor(
     private readonly deps: {
       responses: Pick<HsaResponses, 'remindOverdue'>;
       clock: Clock;
-      logger?: Pick<Logger, 'info' | 'error'>;
+      logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
     },
   ) {}
 
@@ -20,21 +20,22 @@ export class HsaReminderJob {
     return this.deps.responses.remindOverdue(now);
   }
 
-  start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .then((sent) => sent && this.deps.logger?.info({ sent }, 'HSA reminders sent'))
-        .catch((err) => this.deps.logger?.error({ err }, 'HSA reminders: tick failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+  /** Ticks every `intervalMs` until stopped, less often while ticks fail (JobLoop). */
+  start(intervalMs: number, settings: LoopSettings = {}): void {
+    if (this.loop) return;
+    this.loop = new JobLoop(
+      async () => {
+        const sent = await this.tick();
+        if (sent) this.deps.logger?.info({ sent }, 'HSA reminders sent');
+      },
+      { ...settings, name: 'HSA reminders', intervalMs, logger: this.deps.logger },
+    );
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    const loop = this.loop;
+    this.loop = undefined;
+    await loop?.stop();
   }
 }

@@ -11,6 +11,7 @@ import {
 import { jobActor, type Actor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError, isCtacError } from '../domain/shared/errors';
+import { JobLoop, type LoopSettings } from './job-loop';
 
 export interface NhsAlertsPollerDeps {
   /** NHS_CYBER_ALERTS_URL, e.g. https://.../restapi/CyberAlert (no trailing slash). */
@@ -19,7 +20,7 @@ export interface NhsAlertsPollerDeps {
   store: NhsPollerStore;
   clock: Clock;
   instanceId: string;
-  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Pages read per poll at most. */
   maxPages?: number;
   /** Alerts published longer ago than this are not brought in (keeps a first poll from flooding the channel). */
@@ -61,8 +62,7 @@ const fingerprint = (item: unknown) => createHash('sha256').update(canonical(ite
  * page with nothing new. What it has taken in is kept in Table Storage, so a restart does not re-post.
  */
 export class NhsAlertsPoller {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private loop?: JobLoop;
 
   constructor(private readonly deps: NhsAlertsPollerDeps) {}
 
@@ -186,24 +186,26 @@ export class NhsAlertsPoller {
     return { status: res.status, json };
   }
 
-  /** Polls every `intervalMs` (and once now) until stopped; the timer does not keep the process alive. */
-  start(intervalMs: number): void {
-    if (this.timer) return;
-    const run = () => {
-      if (this.running) return;
-      this.running = this.poll()
-        .catch((err) => this.deps.logger?.warn({ err }, 'NHS cyber alerts: poll failed'))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
+  /**
+   * Polls every `intervalMs` (and once now) until stopped, less often while polls fail (JobLoop); the
+   * timer does not keep the process alive.
+   */
+  start(intervalMs: number, settings: LoopSettings = {}): void {
+    if (this.loop) return;
+    this.loop = new JobLoop(async () => void (await this.poll()), {
+      ...settings,
+      name: 'NHS cyber alerts poll',
+      intervalMs,
+      logger: this.deps.logger,
+      runAtStart: true,
+    });
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    const loop = this.loop;
+    this.loop = undefined;
+    await loop?.stop();
   }
 }
 

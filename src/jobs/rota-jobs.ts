@@ -17,6 +17,7 @@ import {
 } from '../domain/rota';
 import type { Clock } from '../domain/shared/clock';
 import { formatUkDateTime } from '../domain/shared/time';
+import { JobLoop, type LoopSettings } from './job-loop';
 
 const HOUR_MS = 3_600_000;
 /** A handover missed while no instance ran is still announced if it was this recent. */
@@ -58,8 +59,7 @@ export interface RotaTickResult {
  * restart does not repeat it.
  */
 export class RotaJobs {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private loop: JobLoop | undefined;
 
   constructor(private readonly deps: RotaJobsDeps) {}
 
@@ -77,22 +77,25 @@ export class RotaJobs {
     };
   }
 
-  /** Runs `tick()` every `intervalMs`; a tick that fails is logged and the next one tries again. */
-  start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((e) => this.deps.logger.error({ err: e }, 'rota jobs: tick failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+  /**
+   * Runs `tick()` every `intervalMs`; a tick that fails is logged and tried again, less often while
+   * ticks keep failing (JobLoop).
+   */
+  start(intervalMs: number, settings: LoopSettings = {}): void {
+    if (this.loop) return;
+    this.loop = new JobLoop(async () => void (await this.tick()), {
+      ...settings,
+      name: 'rota jobs',
+      intervalMs,
+      logger: this.deps.logger,
+    });
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    const loop = this.loop;
+    this.loop = undefined;
+    await loop?.stop();
   }
 
   private async handovers(changes: Change[], from: Date, now: Date): Promise<number> {

@@ -9,7 +9,7 @@ export interface JobBackoffOptions {
 /**
  * How long a job waits before its next tick, in milliseconds. After a tick that worked (`failures`
  * 0) it is the job's own interval. After `failures` failed ticks in a row it doubles from the longer
- * of the interval and `minMs`, up to the cap, with jitter (between half and all of that ceiling, so
+ * of the interval and `minMs` (twice that after the first failure), up to the cap, with jitter (between half and all of that ceiling, so
  * several instances do not retry in step) and never below the interval. `random` returns [0, 1).
  */
 export function nextJobDelay(
@@ -21,7 +21,7 @@ export function nextJobDelay(
   if (failures <= 0) return intervalMs;
   const base = Math.max(intervalMs, options.minMs ?? 1_000);
   const cap = Math.max(intervalMs, options.capMs ?? Math.max(60_000, 4 * intervalMs));
-  const ceiling = Math.min(cap, base * 2 ** Math.min(failures - 1, 52));
+  const ceiling = Math.min(cap, base * 2 ** Math.min(failures, 52));
   const r = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
   return Math.max(intervalMs, Math.floor(ceiling / 2 + (r * ceiling) / 2));
 }
