@@ -10,6 +10,7 @@ import {
   type SendLimit,
 } from '../domain/teams-send-budget';
 import { budgetKey, TeamsSendError, type Delivered, type OutgoingMessage } from './teams-sender';
+import { JobLoop, type LoopSettings } from '../jobs/job-loop';
 
 /**
  * Where a queued message stands. `sending` is a short claim while one worker delivers it;
@@ -441,34 +442,34 @@ export class SendQueue {
     this.seeded = true;
   }
 
-  /** Starts the real-time worker: it delivers what is due and sleeps until the next message is. */
-  start(): void {
+  /**
+   * Starts the real-time worker: it delivers what is due and sleeps until the next message is, or
+   * waits longer and longer while passes fail (Table Storage down: JobLoop's backoff).
+   */
+  start(settings: LoopSettings = {}): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let next: Date | undefined;
+    const loop = new JobLoop(
+      async () => {
         this.dirty = false;
-        try {
-          next = (await this.tick()).nextDueAt;
-        } catch (e) {
-          this.deps.logger.error({ err: e }, 'the send queue could not run');
-        }
-        if (!this.running) break;
-        if (this.dirty) continue;
-        const wait = next
+        const next = (await this.tick()).nextDueAt;
+        if (this.dirty) return 0;
+        return next
           ? Math.max(0, Math.min(this.pollMs, next.getTime() - this.deps.clock.now().getTime()))
           : this.pollMs;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
-    })();
+      },
+      {
+        ...settings,
+        name: 'the send queue',
+        intervalMs: this.pollMs,
+        logger: this.deps.logger,
+        runAtStart: true,
+        until: () => !this.running,
+      },
+    );
+    this.wake = () => loop.wake();
+    loop.start();
+    this.loop = loop.finished();
   }
 
   /** Stops the worker after the pass in progress; undelivered rows stay queued for the next start. */
