@@ -184,6 +184,9 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     .slice(-CARD_HISTORY);
   return renderCard('alerts/alert', {
     alertId: alert.id,
+    // Where the alert is kept (a hint the app checks), so a press needs no index look-up.
+    alertSource: alert.source,
+    alertKey: alert.dedupKey,
     hasNotice: !!ctx.notice,
     notice: ctx.notice?.text ?? '',
     noticeStyle: ctx.notice?.style ?? 'default',
@@ -240,6 +243,8 @@ export function alertListCard(view: AlertListView): AdaptiveCard {
     emptyText: view.emptyText ?? 'No open alerts.',
     alerts: shown.map((a) => ({
       alertId: a.id,
+      alertSource: a.source,
+      alertKey: a.dedupKey,
       from: view.from,
       digestId: view.digestId ?? '',
       severityWord: severityWord(a),

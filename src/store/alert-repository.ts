@@ -123,20 +123,29 @@ export class TableAlertRepository implements AlertRepository {
 
   async get(id: string): Promise<StoredAlert | undefined> {
     if (!id) return undefined;
-    let partition = this.partitionOfId.get(id);
-    if (!partition) {
-      const row = await getOrUndefined<{ partition: string }>(
-        this.client,
-        ID_PARTITION,
-        encodeKey(id),
-      );
-      if (!row) return undefined;
-      partition = row.partition;
+    const known = this.partitionOfId.get(id);
+    if (known) {
+      const stored = await this.readPartition(known);
+      if (stored?.alert.id === id) return stored;
+      // A wrong hint (forged card data): forget it and ask the index.
+      this.partitionOfId.delete(id);
     }
-    const stored = await this.readPartition(partition);
+    const row = await getOrUndefined<{ partition: string }>(
+      this.client,
+      ID_PARTITION,
+      encodeKey(id),
+    );
+    if (!row || row.partition === known) return undefined;
+    const stored = await this.readPartition(row.partition);
     if (!stored || stored.alert.id !== id) return undefined;
-    this.remember(id, partition);
+    this.remember(id, row.partition);
     return stored;
+  }
+
+  suggestLocation(id: string, source: string, dedupKey: string): void {
+    if (!id || this.partitionOfId.has(id) || (source !== 'hsa' && source !== 'incident')) return;
+    if (!dedupKey || dedupKey.length > 1_000) return;
+    this.remember(id, alertPartition(source, dedupKey));
   }
 
   async findByDedupKey(
@@ -251,8 +260,7 @@ export class TableAlertRepository implements AlertRepository {
     try {
       const res = await this.client.submitTransaction(actions);
       // The alert row is always the first action; an update's sub-response names no row key.
-      const etag =
-        res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
+      const etag = res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
       if (etag) return etag;
       const partition = (actions[0][1] as { partitionKey: string }).partitionKey;
       return (await this.client.getEntity(partition, ALERT_ROW)).etag ?? '';

@@ -23,6 +23,11 @@ export interface AlertRepository {
   update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>>;
   /** Open alerts (triggered, acknowledged, snoozed), newest first. */
   listOpen(): Promise<Alert[]>;
+  /**
+   * A hint, from a card's action data, of which sender's alert an id is (its source and dedup key),
+   * so a later get() can skip the id index. Untrusted: get() still checks the alert it finds.
+   */
+  suggestLocation?(id: string, source: string, dedupKey: string): void;
 }
 
 /** Where an alert's card lives in Teams. */

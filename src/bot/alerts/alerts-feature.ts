@@ -40,7 +40,7 @@ export type AlertActions = Pick<
 export interface AlertsFeatureDeps {
   alerts: AlertActions;
   /** Reads for rendering a card to someone the use cases refuse (a non-member pressing a button). */
-  lookup: Pick<AlertRepository, 'get' | 'findByDedupKey'>;
+  lookup: Pick<AlertRepository, 'get' | 'findByDedupKey' | 'suggestLocation'>;
   directory: Pick<Directory, 'require'>;
   /** Names of the people on call now, primary first. */
   onCallNames(): Promise<string[]>;
@@ -158,6 +158,7 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     ): CardActionHandler =>
     async (data, turn) => {
       const alertId = typeof data['alertId'] === 'string' ? data['alertId'].slice(0, MAX_ID) : '';
+      hintLocation(alertId, data);
       try {
         const outcome = await run(data, turn, alertId);
         if (data['from'] === 'list') return listCard(turn, outcome);
@@ -175,6 +176,12 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
         throw e;
       }
     };
+
+  /** The card says where its alert is kept; the repository checks the hint before trusting it. */
+  const hintLocation = (alertId: string, data: Record<string, unknown>): void => {
+    if (alertId && typeof data['src'] === 'string' && typeof data['key'] === 'string')
+      deps.lookup.suggestLocation?.(alertId, data['src'], data['key']);
+  };
 
   const outcomeNotice = (outcome: AlertOutcome): AlertCardContext['notice'] =>
     outcome.ok
@@ -277,6 +284,7 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     ),
     'alert.show': async (data, turn) => {
       const alertId = text(data['alertId']).slice(0, MAX_ID);
+      hintLocation(alertId, data);
       const alert = await deps.alerts.get(await caller(turn), alertId);
       if (!alert)
         throw new CtacError(

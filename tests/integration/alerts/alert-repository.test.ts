@@ -141,3 +141,26 @@ test('when an alert has long text, then it round-trips whole', async () => {
   expect((await repo.create(alert)).ok).toBe(true);
   expect((await repo.get(alert.id))?.alert).toEqual(alert);
 });
+
+test('when a card says where its alert is kept, then the alert is found without the id index; a forged hint finds the right alert all the same', async () => {
+  const first = newAlert('MSP-HINT-1');
+  const second = newAlert('MSP-HINT-2');
+  await repo.create(first);
+  await repo.create(second);
+  // A fresh instance (after a restart) that knows nothing of either alert.
+  const fresh = new TableAlertRepository(store);
+  // Forged: the second alert's place given for the first's id, and a place that does not exist.
+  fresh.suggestLocation(first.id, 'incident', 'MSP-HINT-2');
+  expect((await fresh.get(first.id))?.alert.title).toBe(first.title);
+  expect((await fresh.get(first.id))?.alert.dedupKey).toBe('MSP-HINT-1');
+  fresh.suggestLocation(second.id, 'hsa', 'CC-NOWHERE');
+  expect((await fresh.get(second.id))?.alert.dedupKey).toBe('MSP-HINT-2');
+  // A true hint is enough on its own: with the index row gone, the hinted alert is still found.
+  const third = newAlert('MSP-HINT-3');
+  await repo.create(third);
+  await store.table(ALERT_TABLES.alerts).deleteEntity('~id', third.id);
+  const other = new TableAlertRepository(store);
+  expect(await other.get(third.id)).toBeUndefined();
+  other.suggestLocation(third.id, 'incident', 'MSP-HINT-3');
+  expect((await other.get(third.id))?.alert.id).toBe(third.id);
+});
