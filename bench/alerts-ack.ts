@@ -123,6 +123,7 @@ async function main() {
   const alerts = new TableAlertRepository(store);
   const actor = { id: 'api:webhook', name: 'Webhook', source: 'api' as const };
   const ids: string[][] = people.map(() => []);
+  const keyOf = new Map<string, string>();
   const floorTable = store.table('BenchFloor');
   const timers = new TableEscalationTimerStore(store);
   let n = 0;
@@ -152,6 +153,7 @@ async function main() {
     await timers.set(id, new Date(at.getTime() + 3_600_000));
     await floorTable.upsertEntity({ partitionKey: id, rowKey: 'alert', state: 'triggered' });
     ids[w]!.push(id);
+    keyOf.set(id, `ACK-${w}-${i}`);
   };
   await Promise.all(
     people.map(async (_, w) => {
@@ -185,7 +187,12 @@ async function main() {
           team: { id: '19:team@thread.tacv2' },
         },
         value: {
-          action: { type: 'Action.Execute', verb: 'alert.acknowledge', data: { alertId } },
+          // The data the card's button carries (src/cards/alerts.ts): the id, and where it is kept.
+          action: {
+            type: 'Action.Execute',
+            verb: 'alert.acknowledge',
+            data: { verb: 'alert.acknowledge', alertId, src: 'incident', key: keyOf.get(alertId) },
+          },
           trigger: 'manual',
         },
       }),
