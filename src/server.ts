@@ -246,6 +246,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     instanceId: `${process.pid}@${config.host}`,
     logger,
+    // Every open alert's card reaches the channel, even after a crash between storing and queueing.
+    delivery: { index: alertRepository, ensurePosted: (id) => alertService.ensurePosted(id) },
   });
 
   const hsaResponses = new HsaResponses({

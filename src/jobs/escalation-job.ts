@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { AlertEscalation } from '../app/alerts/alert-escalation';
-import type { EscalationTimerStore, OpenAlertIndex } from '../app/alerts/escalation-ports';
+import type {
+  EscalationTimerStore,
+  OpenAlertIndex,
+  UnpostedAlertIndex,
+} from '../app/alerts/escalation-ports';
 import type { AlertRepository } from '../app/alerts/ports';
 import { isOpen } from '../domain/alerts';
 import { jobActor } from '../domain/shared/actor';
@@ -21,6 +25,17 @@ export interface EscalationJobDeps {
   reconcileEveryMs?: number;
   /** Timers handled per tick at most. */
   batch?: number;
+  /**
+   * The check that every open alert's card reached the channel (a crash between storing an alert and
+   * queueing its card): alerts older than `graceMs` (default 60 s) not marked posted, claimed one
+   * instance each, every `checkEveryMs` (default 60 s).
+   */
+  delivery?: {
+    index: UnpostedAlertIndex;
+    ensurePosted(alertId: string): Promise<void>;
+    checkEveryMs?: number;
+    graceMs?: number;
+  };
 }
 
 const actor = jobActor('escalation');
@@ -34,6 +49,7 @@ const actor = jobActor('escalation');
 export class EscalationJob {
   private loop?: JobLoop;
   private lastReconcile = Number.NEGATIVE_INFINITY;
+  private lastPostCheck = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: EscalationJobDeps) {}
 
@@ -43,6 +59,11 @@ export class EscalationJob {
     if (now.getTime() - this.lastReconcile >= reconcileEvery) {
       this.lastReconcile = now.getTime();
       await this.reconcile(now);
+    }
+    const delivery = this.deps.delivery;
+    if (delivery && now.getTime() - this.lastPostCheck >= (delivery.checkEveryMs ?? 60_000)) {
+      this.lastPostCheck = now.getTime();
+      await this.checkPosted(now, delivery);
     }
     const lease = new Date(now.getTime() + (this.deps.leaseMs ?? 60_000));
     let handled = 0;
@@ -59,6 +80,23 @@ export class EscalationJob {
       }
     }
     return { handled };
+  }
+
+  /** Posts the card of every open alert that should be in the channel by now and is not. */
+  private async checkPosted(
+    now: Date,
+    delivery: NonNullable<EscalationJobDeps['delivery']>,
+  ): Promise<void> {
+    const grace = delivery.graceMs ?? 60_000;
+    const claimed = await delivery.index.claimUnposted(
+      new Date(now.getTime() - grace),
+      now,
+      5 * 60_000,
+    );
+    for (const alertId of claimed)
+      await delivery.ensurePosted(alertId).catch((err) => {
+        this.deps.logger?.error({ err, alertId }, 'alerts: could not make sure a card was posted');
+      });
   }
 
   /** Gives every open alert without a timer the one it should have (after a crash between writes). */

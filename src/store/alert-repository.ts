@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { AlertRepository, StoredAlert } from '../app/alerts/ports';
 import type { Conditional } from '../app/ports';
 import { dedupKeyOf, isOpen, type Alert, type AlertEvent } from '../domain/alerts';
-import { insertIfAbsent } from './conditional';
+import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import {
   getOrUndefined,
@@ -172,6 +172,7 @@ export class TableAlertRepository implements AlertRepository {
         rowKey: partition,
         alertId: alert.id,
         raisedAt: alert.raisedAt,
+        posted: false,
       }),
     ]);
     if (!idClaim.ok) {
@@ -206,6 +207,7 @@ export class TableAlertRepository implements AlertRepository {
           rowKey: partition,
           alertId: alert.id,
           raisedAt: alert.raisedAt,
+          posted: false,
         },
         'Replace',
       );
@@ -229,6 +231,7 @@ export class TableAlertRepository implements AlertRepository {
       await this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
         if (!isNotFound(e)) throw e;
       });
+    else if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
     return { ok: true, value: { alert, etag: makeEtag(alert.timeline.length, committed) } };
   }
 
@@ -277,6 +280,49 @@ export class TableAlertRepository implements AlertRepository {
   async openAlertIds(): Promise<string[]> {
     const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
     return rows.map((row) => row.alertId);
+  }
+
+  async claimUnposted(raisedBefore: Date, now: Date, leaseMs: number): Promise<string[]> {
+    const rows = await listPartition<{
+      alertId: string;
+      raisedAt: string;
+      posted?: boolean;
+      checkedAt?: string;
+    }>(this.client, OPEN_PARTITION);
+    const won: string[] = [];
+    for (const row of rows) {
+      if (row.posted === true || !(row.raisedAt < raisedBefore.toISOString())) continue;
+      if (row.checkedAt && Date.parse(row.checkedAt) > now.getTime() - leaseMs) continue;
+      const claimed = await replaceIfUnchanged(
+        this.client,
+        {
+          partitionKey: OPEN_PARTITION,
+          rowKey: row.rowKey ?? '',
+          alertId: row.alertId,
+          raisedAt: row.raisedAt,
+          posted: false,
+          checkedAt: now.toISOString(),
+        },
+        row.etag ?? '',
+      );
+      if (claimed.ok) won.push(row.alertId);
+    }
+    return won;
+  }
+
+  /** Records in the open index that the alert's card is in the channel (or is known to be). */
+  async markPostedById(id: string): Promise<void> {
+    const stored = await this.get(id);
+    if (stored) await this.markPosted(alertPartition(stored.alert.source, stored.alert.dedupKey));
+  }
+
+  private async markPosted(partition: string): Promise<void> {
+    await this.client
+      .updateEntity({ partitionKey: OPEN_PARTITION, rowKey: partition, posted: true }, 'Merge')
+      .catch((e) => {
+        // Resolved meanwhile: the row is gone, which says no more.
+        if (!isNotFound(e)) throw e;
+      });
   }
 
   /** The alert row and its events in one query. */

@@ -4,7 +4,9 @@ import {
   addNote,
   applyUpdate,
   escalateNow,
+  isOpen,
   normaliseIncomingAlert,
+  postedAs,
   raiseAlert,
   recordPosted,
   resolve,
@@ -244,6 +246,20 @@ export class AlertService {
         if (this.refreshing.get(alert.id) === next) this.refreshing.delete(alert.id);
       });
     this.refreshing.set(alert.id, next);
+  }
+
+  /**
+   * Makes sure an open alert's card reaches the channel: after a crash between storing an alert and
+   * queueing its card, a re-sent alert is only a duplicate, so nothing else would ever post it.
+   */
+  async ensurePosted(alertId: string): Promise<void> {
+    const stored = await this.deps.alerts.get(alertId);
+    if (!stored || !isOpen(stored.alert)) return;
+    if (postedAs(stored.alert)) {
+      await this.deps.alerts.markPostedById?.(alertId);
+      return;
+    }
+    await this.deps.notifier.ensurePosted?.(stored.alert);
   }
 
   /** Resolves once every card update started so far is queued (tests, shutdown). */

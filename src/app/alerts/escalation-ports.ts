@@ -65,6 +65,19 @@ export interface OpenAlertIndex {
 }
 
 /**
+ * Open alerts whose card is not known to be in the channel (a crash between storing an alert and
+ * queueing its card), for the job that makes sure every alert is posted.
+ */
+export interface UnpostedAlertIndex {
+  /**
+   * Claims open alerts raised before `raisedBefore` that are not marked posted and that no instance
+   * has looked at within `leaseMs`; answers the ids this instance won (a conditional write each, so
+   * of several instances one looks at each).
+   */
+  claimUnposted(raisedBefore: Date, now: Date, leaseMs: number): Promise<string[]>;
+}
+
+/**
  * The Teams activity feed, when Microsoft Graph is configured: a page also shows there. Answers
  * whether it was sent; a failure never stops the page itself.
  */

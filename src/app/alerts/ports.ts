@@ -28,6 +28,8 @@ export interface AlertRepository {
    * so a later get() can skip the id index. Untrusted: get() still checks the alert it finds.
    */
   suggestLocation?(id: string, source: string, dedupKey: string): void;
+  /** Notes that the alert's card is known to be in the channel (for the check for unposted alerts). */
+  markPostedById?(id: string): Promise<void>;
 }
 
 /** Where an alert's card lives in Teams. */
@@ -43,6 +45,11 @@ export interface AlertCardRef {
 export interface AlertNotifier {
   /** A new thread in the ICS cyber channel with the alert card. */
   postToChannel(alert: Alert): Promise<void>;
+  /**
+   * Posts the alert's card unless it is already in the channel or queued to go (on its own or in a
+   * storm digest): the repair after a crash between storing an alert and queueing its card.
+   */
+  ensurePosted?(alert: Alert): Promise<void>;
   /** Re-renders the alert's existing card in place for everyone. */
   refreshCard(alert: Alert): Promise<void>;
   /** A 1:1 page to a member (by Entra object id) with the alert card. */

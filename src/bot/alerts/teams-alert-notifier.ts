@@ -145,14 +145,42 @@ export class TeamsAlertNotifier implements AlertNotifier {
     await current.ready;
     await this.deps.queue.addToDigest(digest.id, alert.id);
     await this.refreshDigestCoalesced(digest.id);
-    // Joined a digest already in the channel: its "posted" callback has run, so record it here.
-    const latest = await this.deps.queue.get(digest.id);
+    await this.recordJoined(alert, digest.id);
+  }
+
+  /** Joined a digest already in the channel: its "posted" callback has run, so record it here. */
+  private async recordJoined(alert: Alert, digestId: string): Promise<void> {
+    const latest = await this.deps.queue.get(digestId);
     if (latest?.state === 'sent' && !latest.callbackPending && latest.delivered?.activityId)
       await this.deps.recordPosted(alert.id, {
         conversationId: latest.delivered.conversationId,
         activityId: latest.delivered.activityId,
         digest: true,
       });
+  }
+
+  async ensurePosted(alert: Alert): Promise<void> {
+    if (postedAs(alert)) return;
+    // Its own card is queued (or sent, and being recorded).
+    if (await this.deps.queue.findPostForAlert(alert.id)) return;
+    const digestId = await this.deps.queue.digestOf(alert.id);
+    if (!digestId) {
+      await this.postToChannel(alert);
+      return;
+    }
+    if (!(await this.deps.queue.get(digestId))) {
+      // In a digest whose card was never queued: queue it now, with every alert it holds.
+      const [channel, card] = await Promise.all([this.alertChannel(), this.digestCard(digestId)]);
+      if (!channel || !card) return;
+      await this.deps.queue.enqueue(
+        { kind: 'channelPost', channelId: channel, activity: cardActivity(card, 'Alert storm') },
+        { digest: true, id: digestId },
+      );
+      return;
+    }
+    // The digest is out or queued but may not show this alert yet.
+    await this.refreshDigestCoalesced(digestId);
+    await this.recordJoined(alert, digestId);
   }
 
   /**

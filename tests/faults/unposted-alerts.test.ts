@@ -1,0 +1,158 @@
+import { loadConfig } from '../../src/config';
+import { raiseAlert } from '../../src/domain/alerts';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import { TableAlertRepository } from '../../src/store/alert-repository';
+import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
+import type { TableStore } from '../../src/store/tables';
+import { startTestStore } from '../helpers/azurite';
+import { RecordingConnector } from '../helpers/recording-connector';
+import {
+  bodyText,
+  isChannelPost,
+  person,
+  postAlert,
+  seedTeams,
+  signedAlert,
+} from '../helpers/teams-fault-world';
+
+/**
+ * The app dies between storing an alert and queueing its card (SIGKILL, a crash, a store error): the
+ * sender's retry is only a duplicate, so nothing would post the card. The escalation job's check
+ * finds open alerts not marked posted a minute after they were raised and posts each once, on its
+ * own or by queueing the storm digest that holds it.
+ */
+jest.setTimeout(90_000);
+
+const SECRET = 'unposted-secret-0123456789abcdef';
+const clock = new FakeClock('2026-11-28T09:00:00Z');
+const webhook = { id: 'api:webhook', name: 'Webhook', source: 'api' as const };
+let store: TableStore;
+let stopStore: () => Promise<void>;
+let connector: RecordingConnector;
+let app: RunningApp;
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  ({ store } = started);
+  stopStore = started.stop;
+  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
+  await seedTeams(store, connector.url, [person(1, 'Jane Smith', 'member')], clock.now());
+  app = await startApp(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: started.azurite.connectionString,
+      CTAC_WEBHOOK_SECRET: SECRET,
+    }),
+    { logger: createLogger('silent'), clock },
+  );
+  await app.jobs.sendQueue.stop();
+  await app.jobs.escalation.stop();
+  await app.jobs.rota.stop();
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.stop();
+  await stopStore?.();
+});
+
+async function drain(): Promise<void> {
+  for (let pass = 0; pass < 500; pass++) {
+    const report = await app.jobs.sendQueue.tick();
+    if (!report.nextDueAt) return;
+    clock.set(new Date(Math.max(report.nextDueAt.getTime(), clock.now().getTime() + 1)));
+  }
+  throw new Error('the send queue never emptied');
+}
+
+/** An alert stored as the webhook would, the process then dying before its card was queued. */
+async function storedButNeverQueued(dedupKey: string, title: string) {
+  const { alert } = raiseAlert(
+    { source: 'incident', dedupKey, title, severity: 'low' },
+    { id: `ORPH${dedupKey.replace(/\W/g, '')}`, actor: webhook, at: clock.now() },
+  );
+  const created = await new TableAlertRepository(store).create(alert);
+  if (!created.ok) throw new Error('seeding failed');
+  return alert;
+}
+
+const postsShowing = (text: string) =>
+  connector.delivered.filter((r) => isChannelPost(r) && bodyText(r).includes(text));
+
+test('when an alert was stored but its card never queued, then a minute later the job posts it, once, and a retried send does not post it twice', async () => {
+  await storedButNeverQueued('LOST-001', 'Lost alert one: ransomware note found');
+  // A card queued normally in the same minute is left alone.
+  const sent = await postAlert(
+    app.url,
+    signedAlert(SECRET, clock.now(), {
+      source: 'incident',
+      id: 'FINE-001',
+      title: 'Fine alert: phishing wave',
+      severity: 'low',
+    }),
+  );
+  expect(sent.status).toBe(201);
+
+  // Within the minute's grace nothing is touched (an ingest may still be on its way).
+  await app.jobs.escalation.tick(clock.now());
+  await drain();
+  expect(postsShowing('Lost alert one')).toHaveLength(0);
+
+  clock.advance(61_000);
+  await app.jobs.escalation.tick(clock.now());
+  await drain();
+  expect(postsShowing('Lost alert one')).toHaveLength(1);
+  expect(postsShowing('Fine alert: phishing wave')).toHaveLength(1);
+
+  // Later checks, and the sender's retry (a duplicate), post nothing more.
+  const retry = await postAlert(
+    app.url,
+    signedAlert(SECRET, clock.now(), {
+      source: 'incident',
+      id: 'LOST-001',
+      title: 'Lost alert one: ransomware note found',
+      severity: 'low',
+    }),
+  );
+  expect(retry.status).toBe(200);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(6 * 60_000);
+    await app.jobs.escalation.tick(clock.now());
+    await drain();
+  }
+  expect(postsShowing('Lost alert one')).toHaveLength(1);
+  expect(postsShowing('Fine alert: phishing wave')).toHaveLength(1);
+  const stored = await new TableAlertRepository(store).findByDedupKey('incident', 'LOST-001');
+  expect(stored?.alert.channelPost).toBeDefined();
+});
+
+test('when an alert joined a storm digest whose card was never queued, then the job queues that digest with every alert it holds', async () => {
+  clock.advance(10 * 60_000);
+  const first = await storedButNeverQueued('DIG-001', 'Digest orphan one: scanning from one range');
+  const second = await storedButNeverQueued(
+    'DIG-002',
+    'Digest orphan two: scanning from one range',
+  );
+  // The process had put both in a new digest, then died before queueing the digest's card.
+  const queue = new TableSendQueueRepository(store);
+  await queue.addToDigest('000000000000001_000001_digest-orphan', first.id, clock.now());
+  await queue.addToDigest('000000000000001_000001_digest-orphan', second.id, clock.now());
+
+  clock.advance(61_000);
+  await app.jobs.escalation.tick(clock.now());
+  await drain();
+  const digests = postsShowing('Digest orphan one');
+  expect(digests).toHaveLength(1);
+  expect(bodyText(digests[0]!)).toContain('Digest orphan two');
+  expect(bodyText(digests[0]!)).toContain('Alert storm');
+  // Both now know where their card is, and the next checks leave them alone.
+  clock.advance(6 * 60_000);
+  await app.jobs.escalation.tick(clock.now());
+  await drain();
+  expect(postsShowing('Digest orphan one')).toHaveLength(1);
+  const repo = new TableAlertRepository(store);
+  expect((await repo.get(first.id))?.alert.channelPost).toBeDefined();
+  expect((await repo.get(second.id))?.alert.channelPost).toBeDefined();
+});
