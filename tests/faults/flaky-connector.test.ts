@@ -16,6 +16,7 @@ import {
 } from '../helpers/recording-connector';
 import {
   bodyText,
+  drainSendQueue,
   chatOf,
   conversationOf,
   isChannelPost,
@@ -112,15 +113,7 @@ afterAll(async () => {
   await stopStore?.();
 });
 
-/** The send queue works until nothing is waiting, the clock moving to each next due time. */
-async function drain(): Promise<void> {
-  for (let pass = 0; pass < 1_000; pass++) {
-    const report = await app.jobs.sendQueue.tick();
-    if (!report.nextDueAt) return;
-    clock.set(new Date(Math.max(report.nextDueAt.getTime(), clock.now().getTime() + 1)));
-  }
-  throw new Error('the send queue never emptied');
-}
+const drain = () => drainSendQueue(app.jobs.sendQueue, clock);
 
 /** What people see in a message now: the last successful update of it, or the post itself. */
 function shownNow(post: ConnectorRequest, activityId: string): string {

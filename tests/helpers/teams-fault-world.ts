@@ -161,3 +161,17 @@ export async function sendQueueRows(
     });
   return rows;
 }
+
+/** The send queue works until nothing is waiting, the fake clock moving to each next due time. */
+export async function drainSendQueue(
+  queue: { tick(): Promise<{ nextDueAt?: Date }> },
+  clock: { now(): Date; set(at: Date): void },
+  maxPasses = 1_000,
+): Promise<void> {
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const report = await queue.tick();
+    if (!report.nextDueAt) return;
+    clock.set(new Date(Math.max(report.nextDueAt.getTime(), clock.now().getTime() + 1)));
+  }
+  throw new Error('the send queue never emptied');
+}
