@@ -36,7 +36,7 @@ import {
 import { alertsWebhookRouter } from './api/alerts-webhook';
 import { alertsFeature } from './bot/alerts/alerts-feature';
 import { escalationPolicyFeature } from './bot/alerts/escalation-policy-feature';
-import { TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
+import { digestShows, TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
 import { SendQueue } from './bot/send-queue';
 import { createSendingAdapter, TeamsSender } from './bot/teams-sender';
 import { SEND_QUEUE_TABLE, TableSendQueueRepository } from './store/send-queue-repository';
@@ -176,6 +176,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       ids: uuidGenerator,
       logger,
       onPosted: (alertId, post) => recordAlertPosted(alertId, post),
+      digestShows,
     },
   );
   const teamsSender = new TeamsSender({

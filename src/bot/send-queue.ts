@@ -133,6 +133,11 @@ export class SendQueue {
       ids: IdGenerator;
       logger: Logger;
       onPosted?: PostedCallback;
+      /**
+       * Whether a delivered digest post shows an alert (an alert can join a digest just before its
+       * post goes out, with the line that shows it still to come): only those are recorded as posted.
+       */
+      digestShows?: (message: OutgoingMessage, alertId: string) => boolean;
     },
     options: SendQueueOptions = {},
   ) {
@@ -392,10 +397,11 @@ export class SendQueue {
     if (!row.callbackPending || !onPosted || !post?.activityId) return;
     try {
       const where = { conversationId: post.conversationId, activityId: post.activityId };
-      if (row.digest)
+      if (row.digest) {
         for (const alertId of await this.repo.digestAlerts(row.id))
-          await onPosted(alertId, { ...where, digest: true });
-      else if (row.alertId) await onPosted(row.alertId, where);
+          if (this.deps.digestShows?.(row.message, alertId) ?? true)
+            await onPosted(alertId, { ...where, digest: true });
+      } else if (row.alertId) await onPosted(row.alertId, where);
       this.remember(row.id, await this.repo.replace({ ...row, callbackPending: false }));
     } catch (e) {
       // The row stays pending and the next pass tries again.

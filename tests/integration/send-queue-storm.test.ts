@@ -1,4 +1,4 @@
-import { TeamsAlertNotifier } from '../../src/bot/alerts/teams-alert-notifier';
+import { digestShows, TeamsAlertNotifier } from '../../src/bot/alerts/teams-alert-notifier';
 import { SendQueue } from '../../src/bot/send-queue';
 import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
 import { loadConfig } from '../../src/config';
@@ -70,6 +70,7 @@ beforeAll(async () => {
     ids: { next: () => `id${++n}` },
     logger: createLogger('silent'),
     onPosted: recordPosted,
+    digestShows,
   });
   notifier = new TeamsAlertNotifier({
     queue,
@@ -231,4 +232,27 @@ test('when digest cards are still waiting for their turn to go out, then late jo
   expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(0);
   const digest = sent.find((r) => cardText(cardsOf(r)).includes('Alert storm'))!;
   expect(cardText(cardsOf(digest))).toContain('Alert storm: 20 new alerts');
+});
+
+test('when an alert joined a digest but the app died before its line was queued, then it is not recorded as posted, and the repair adds its line', async () => {
+  clock.advance(10 * 60_000);
+  for (let i = 0; i < 6; i++) await notifier.postToChannel(raise(300 + i));
+  const digestId = (await queue.digestOf('A305'))!;
+  expect(digestId).toBeDefined();
+  // A seventh alert is put in the digest, then the process dies before re-rendering it.
+  const orphan = raise(306);
+  await queue.addToDigest(digestId, orphan.id);
+  await drain();
+  expect(posted.map((p) => p.alertId)).toContain('A305');
+  expect(posted.map((p) => p.alertId)).not.toContain('A306');
+
+  // The check for unposted alerts asks the notifier to make sure it is shown.
+  await notifier.ensurePosted(orphan);
+  await drain();
+  const shown = connector.delivered.filter((r) =>
+    JSON.stringify(r.body).includes('"alertId":"A306"'),
+  );
+  expect(shown.length).toBeGreaterThan(0);
+  expect(cardText(cardsOf(shown.at(-1)!))).toContain('Storm alert number 306');
+  expect(posted.filter((p) => p.alertId === 'A306')).toHaveLength(1);
 });

@@ -15,6 +15,7 @@ import {
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
 import type { PostedCallback, SendQueue } from '../send-queue';
+import type { OutgoingMessage } from '../teams-sender';
 
 export interface TeamsAlertNotifierDeps {
   queue: Pick<
@@ -50,6 +51,10 @@ export interface TeamsAlertNotifierDeps {
  * after another.
  */
 export const DIGEST_CAPACITY = 20;
+
+/** Whether a storm digest's message lists the alert (each line's buttons carry its id). */
+export const digestShows = (message: OutgoingMessage, alertId: string): boolean =>
+  JSON.stringify(message.activity ?? {}).includes(`"alertId":${JSON.stringify(alertId)}`);
 
 /** What this instance knows of the storm in one channel. */
 interface ChannelStorm {
