@@ -71,6 +71,11 @@ beforeAll(async () => {
     loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString }),
     { logger: createLogger('silent'), clock: new FakeClock('2026-11-28T09:00:00Z') },
   );
+  // The jobs change the store on their own (escalation steps, the send queue): stopped, so what is
+  // compared is what each request did.
+  await app.jobs.escalation.stop();
+  await app.jobs.rota.stop();
+  await app.jobs.sendQueue.stop();
   const now = new Date().toISOString();
   await new TableOrganisationRepository(app.store).create({
     code: 'RXH',

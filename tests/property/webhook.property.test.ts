@@ -17,7 +17,7 @@ let azurite: EmbeddedAzurite;
 let app: RunningApp;
 let service: TableServiceClient;
 const notifier = new RecordingNotifier();
-/** Time stands still, so the app's jobs (escalation, reminders) find nothing due while the store is compared. */
+/** Time stands still while the store is compared. */
 const clock = new FakeClock('2026-11-28T09:00:00Z');
 
 beforeAll(async () => {
@@ -31,6 +31,11 @@ beforeAll(async () => {
     }),
     { logger: createLogger('silent'), alertNotifier: notifier, clock },
   );
+  // The jobs change the store on their own (a new alert's first escalation step is due at once), so
+  // they are stopped: what is compared is what each request did.
+  await app.jobs.escalation.stop();
+  await app.jobs.rota.stop();
+  await app.jobs.sendQueue.stop();
   service = TableServiceClient.fromConnectionString(azurite.connectionString, {
     allowInsecureConnection: true,
   });
