@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Alert } from '../domain/alerts';
+import type { AlertSummary } from '../domain/alerts';
 import {
   ACKNOWLEDGE_WITHIN_HOURS,
   newHsaResponse,
@@ -295,7 +295,7 @@ export interface HsaComplianceView {
  * applicability unknown, remediation not started, so a silent organisation shows as overdue.
  */
 export function hsaComplianceView(
-  hsas: readonly Alert[],
+  hsas: readonly AlertSummary[],
   orgs: readonly Organisation[],
   responses: readonly HsaResponse[],
   now: Date,
@@ -362,7 +362,7 @@ const median = (values: number[]): number | undefined => {
 };
 
 /** Alerts grouped by the UK week they were raised in, newest week first, the last `weeks` weeks. */
-export function alertWeeks(alerts: readonly Alert[], now: Date, weeks = 8): AlertWeekView[] {
+export function alertWeeks(alerts: readonly AlertSummary[], now: Date, weeks = 8): AlertWeekView[] {
   const weekStart = (iso: string | Date) =>
     DateTime.fromJSDate(new Date(iso), { zone: UK_ZONE }).startOf('week');
   const thisWeek = weekStart(now);
@@ -395,7 +395,7 @@ export function alertWeeks(alerts: readonly Alert[], now: Date, weeks = 8): Aler
   return out;
 }
 
-export const alertRowView = (a: Alert): AlertRowView => ({
+export const alertRowView = (a: AlertSummary): AlertRowView => ({
   id: a.id,
   source: a.source === 'hsa' ? 'HSA' : 'Incident',
   key: a.dedupKey,

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AlertSummary,
   AlertEvent,
   AlertState,
   HsaResponse,
@@ -56,7 +57,7 @@ export const sourceLabel = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =
   `${alert.source === 'hsa' ? 'HSA' : 'Incident'} ${alert.dedupKey}`;
 
 /** One line saying where the alert stands: who acknowledged or resolved it and when, in UK time. */
-export function stateLine(alert: Alert): string {
+export function stateLine(alert: AlertSummary): string {
   switch (alert.state) {
     case 'triggered':
       return 'Nobody has acknowledged this alert yet.';
@@ -220,7 +221,7 @@ export const LIST_LIMIT = 25;
 
 export interface AlertListView {
   heading: string;
-  alerts: Alert[];
+  alerts: AlertSummary[];
   /** Where the card is, so a button pressed on it re-renders it: the `alerts` list or a storm digest. */
   from: 'list' | 'digest';
   /** For a storm digest: its id, so a button pressed on it re-renders it. */

@@ -1,7 +1,13 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { AlertRepository, StoredAlert } from '../app/alerts/ports';
 import type { Conditional } from '../app/ports';
-import { dedupKeyOf, isOpen, type Alert, type AlertEvent } from '../domain/alerts';
+import {
+  dedupKeyOf,
+  isOpen,
+  type Alert,
+  type AlertEvent,
+  type AlertSummary,
+} from '../domain/alerts';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import {
@@ -235,16 +241,22 @@ export class TableAlertRepository implements AlertRepository {
     return { ok: true, value: { alert, etag: makeEtag(alert.timeline.length, committed) } };
   }
 
-  async listOpen(): Promise<Alert[]> {
+  async listOpen(): Promise<AlertSummary[]> {
     const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
-    const alerts: Alert[] = [];
+    const alerts: AlertSummary[] = [];
     const parallel = 8;
     for (let i = 0; i < rows.length; i += parallel) {
       const batch = rows.slice(i, i + parallel);
-      const read = await Promise.all(batch.map((row) => this.readPartition(row.rowKey ?? '')));
-      read.forEach((stored, j) => {
-        if (stored && isOpen(stored.alert)) alerts.push(stored.alert);
-        else if (stored)
+      // Each alert's own row (a point read), not its partition: a list shows no timelines.
+      const read = await Promise.all(
+        batch.map((row) =>
+          getOrUndefined<Record<string, unknown>>(this.client, row.rowKey ?? '', ALERT_ROW),
+        ),
+      );
+      read.forEach((row, j) => {
+        const alert = row && (JSON.parse(unchunk(row)) as AlertSummary);
+        if (alert && isOpen(alert)) alerts.push(alert);
+        else if (alert)
           // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
           void this.client
             .deleteEntity(OPEN_PARTITION, batch[j].rowKey ?? '')

@@ -12,6 +12,7 @@ import {
   resolve,
   snooze,
   type Alert,
+  type AlertSummary,
   type AlertOutcome,
   type ChannelPost,
   type IncomingAlert,
@@ -116,7 +117,7 @@ export class AlertService {
   }
 
   /** Open alerts (triggered, acknowledged, snoozed), newest first. */
-  async listOpen(caller: AlertCaller): Promise<Alert[]> {
+  async listOpen(caller: AlertCaller): Promise<AlertSummary[]> {
     this.deps.directory.require(caller.member, 'member', 'see alerts');
     return this.deps.alerts.listOpen();
   }

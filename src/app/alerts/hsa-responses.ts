@@ -8,6 +8,7 @@ import {
   setApplicability,
   setRemediation,
   type Alert,
+  type AlertSummary,
   type HsaApplicability,
   type HsaRemediation,
   type HsaResponse,
@@ -128,7 +129,7 @@ export class HsaResponses {
     return sent;
   }
 
-  private async remind(alert: Alert, item: OverdueItem, people: Member[]): Promise<void> {
+  private async remind(alert: AlertSummary, item: OverdueItem, people: Member[]): Promise<void> {
     const text = `Reminder for ${alert.dedupKey}: ${item.message} Please update your organisation's response on the card.`;
     try {
       if (this.deps.notifier.replyInThreadMentioning && people.length > 0)
@@ -147,7 +148,7 @@ export class HsaResponses {
     }
   }
 
-  private async linesFor(alert: Alert, now: Date): Promise<HsaResponseLine[]> {
+  private async linesFor(alert: AlertSummary, now: Date): Promise<HsaResponseLine[]> {
     const [orgs, stored] = await Promise.all([
       this.deps.organisations.list(),
       this.deps.responses.list(alert.id),

@@ -1,4 +1,4 @@
-import type { Alert } from '../../domain/alerts';
+import type { Alert, AlertSummary } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /*
@@ -21,8 +21,11 @@ export interface AlertRepository {
   create(alert: Alert): Promise<Conditional<StoredAlert>>;
   /** Replaces the alert if unchanged since `etag`, appending its new timeline events atomically. */
   update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>>;
-  /** Open alerts (triggered, acknowledged, snoozed), newest first. */
-  listOpen(): Promise<Alert[]>;
+  /**
+   * Open alerts (triggered, acknowledged, snoozed), newest first, without their timelines: the open
+   * index, then each alert's own row (a point read each).
+   */
+  listOpen(): Promise<AlertSummary[]>;
   /**
    * A hint, from a card's action data, of which sender's alert an id is (its source and dedup key),
    * so a later get() can skip the id index. Untrusted: get() still checks the alert it finds.
@@ -55,13 +58,17 @@ export interface AlertNotifier {
   /** A 1:1 page to a member (by Entra object id) with the alert card. */
   page(memberAadObjectId: string, alert: Alert): Promise<void>;
   /** A message in the alert's channel thread (e.g. an overdue HSA reminder). */
-  replyInThread(alert: Alert, text: string): Promise<void>;
+  replyInThread(alert: AlertSummary, text: string): Promise<void>;
   /**
    * Optional: a message in the alert's thread that @mentions these members (Entra object ids), such as
    * an overdue HSA response reminder to an organisation's members. Where it is missing, replyInThread
    * is used with the members' names in the text.
    */
-  replyInThreadMentioning?(alert: Alert, text: string, memberAadObjectIds: string[]): Promise<void>;
+  replyInThreadMentioning?(
+    alert: AlertSummary,
+    text: string,
+    memberAadObjectIds: string[],
+  ): Promise<void>;
 }
 
 /** Until the rota lands (issue 4), who is on call is an ordered list admins set. */

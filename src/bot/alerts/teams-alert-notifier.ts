@@ -10,6 +10,7 @@ import {
   postedAs,
   stormDecision,
   type Alert,
+  type AlertSummary,
   type StormThreshold,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
@@ -325,12 +326,12 @@ export class TeamsAlertNotifier implements AlertNotifier {
     });
   }
 
-  async replyInThread(alert: Alert, text: string): Promise<void> {
+  async replyInThread(alert: AlertSummary, text: string): Promise<void> {
     await this.reply(alert, { type: 'message', text: escapeText(text) });
   }
 
   async replyInThreadMentioning(
-    alert: Alert,
+    alert: AlertSummary,
     text: string,
     memberAadObjectIds: string[],
   ): Promise<void> {
@@ -348,7 +349,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     await this.reply(alert, { type: 'message', text: body, entities: mentions });
   }
 
-  private async reply(alert: Alert, activity: Partial<Activity>): Promise<void> {
+  private async reply(alert: AlertSummary, activity: Partial<Activity>): Promise<void> {
     if (!alert.channelPost) {
       this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
       return;

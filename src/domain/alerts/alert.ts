@@ -86,6 +86,9 @@ export interface Alert {
   timeline: AlertEvent[];
 }
 
+/** An alert without its timeline: what a list of alerts shows (state, who acknowledged and when). */
+export type AlertSummary = Omit<Alert, 'timeline'>;
+
 /**
  * An alert as a sender describes it (webhook, NHS poller, chat form). Optional fields that are
  * undefined mean "not said", so an update that leaves them out keeps what the alert has.
