@@ -398,7 +398,7 @@ ${lines.join('\n')}
 
 What the routes read instead: the risks' open-by-score index rows (\`open_\`, one partition), the decision log's
 newest-first rows (\`t_\`, stopping at 500 unless searching), the alerts' \`~open\` index partition and then each
-open alert's own partition, the HSA responses of each open HSA, and the rota's rotations, overrides and leave.
+open alert's own row (a point read), the HSA responses of each open HSA, and the rota's rotations, overrides and leave.
 
 Azurite answers every filtered query (a partition or a row-key range) by testing each row of the table in memory and
 sorting what matches (only point reads use its key index), so here even a route that reads one partition gets slower as

@@ -69,7 +69,7 @@ const WEEK_MS = 7 * 86_400_000;
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
  *                               after filtering (the log grows by a few hundred a year)
- *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own partition
+ *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own row (a point read)
  *   rota                        the rota's rotations, and overrides and leave for the window's dates
  *   organisations / me          the directory's organisation partition and one member row
  */
