@@ -12,19 +12,18 @@
  *
  *   npm run build && node dist/bench/alerts-ack.js [--full]     (quick: 20 x 15; full: 20 x 50)
  */
-import { raiseAlert } from '../src/domain/alerts';
-import { recordPosted } from '../src/domain/alerts/delivery';
-import type { Member } from '../src/domain/people/member';
 import { fromRoot } from '../src/paths';
-import { TableEscalationTimerStore } from '../src/store/alert-escalation-store';
-import { ALERT_TABLES, TableAlertRepository } from '../src/store/alert-repository';
-import {
-  TableConversationRepository,
-  TableMemberRepository,
-} from '../src/store/directory-repositories';
+import { ALERT_TABLES } from '../src/store/alert-repository';
 import { TableStore } from '../src/store/tables';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
 import { startAzuriteProcess } from './alerts-storm';
+import {
+  BENCH_CHANNEL,
+  postedAlertSeeder,
+  saveBenchChannel,
+  seedMembers,
+  startBenchApp,
+} from './stack';
 import {
   closedLoop,
   CountingProxy,
@@ -39,7 +38,7 @@ import {
 } from './lib';
 
 const WORKERS = 20;
-const CHANNEL = '19:ics-cyber@thread.tacv2';
+const CHANNEL = BENCH_CHANNEL;
 
 async function main() {
   const perWorker = Number(process.env['BENCH_ACK_PER_WORKER'] ?? (fullSizes() ? 50 : 15));
@@ -56,21 +55,10 @@ async function main() {
   const proxy = process.env['BENCH_STORAGE_PROXY']
     ? await CountingProxy.start(Number(/:(\d+)\//.exec(azurite.connectionString)![1]))
     : undefined;
-  const appPort = await freePort();
-  const app = await spawnNode(
-    fromRoot('dist/src/server.js'),
-    [],
-    {
-      NODE_ENV: 'test',
-      PORT: String(appPort),
-      TABLES_CONNECTION_STRING: proxy
-        ? azuriteConnectionString(proxy.port)
-        : azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: 'bench-secret',
-      LOG_LEVEL: 'silent',
-    },
-    appPort,
+  const app = await startBenchApp(
+    proxy ? azuriteConnectionString(proxy.port) : azurite.connectionString,
   );
+  const appPort = app.port;
   const echoPort = await freePort();
   const echo = await spawnNode(
     fromRoot('dist/bench/baseline-bot.js'),
@@ -86,71 +74,18 @@ async function main() {
     floorPort,
   );
 
-  // Wait until the app has created its tables.
-  for (let i = 0; ; i++) {
-    const res = await fetch(`http://127.0.0.1:${appPort}/api/health`).catch(() => undefined);
-    if (res?.ok) break;
-    if (i > 200) throw new Error('the app did not become healthy');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  const members = new TableMemberRepository(store);
-  const people: Member[] = Array.from({ length: WORKERS }, (_, i) => ({
-    aadObjectId: `0000000${i % 10}-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    name: `Member ${i}`,
-    upn: `m${i}@example.nhs.uk`,
-    orgCode: '',
-    role: 'member',
-    teamsUserId: `29:user-${i}`,
-    addedAt: '2026-11-01T09:00:00Z',
-    addedBy: 'bench',
-  }));
-  for (const p of people) await members.put(p);
-  await new TableConversationRepository(store).save({
-    kind: 'channel',
-    id: CHANNEL,
-    teamId: '19:team@thread.tacv2',
-    reference: {
-      serviceUrl: connector.url,
-      channelId: 'msteams',
-      bot: { id: '28:ctac', name: 'CTAC' },
-      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel' },
-    },
-    updatedAt: new Date().toISOString(),
-  });
+  const people = await seedMembers(store, WORKERS);
+  await saveBenchChannel(store, connector.url);
 
   // Each member's alerts, already posted to the channel (as the webhook and send queue would have).
-  const alerts = new TableAlertRepository(store);
-  const actor = { id: 'api:webhook', name: 'Webhook', source: 'api' as const };
+  const seedAlert = await postedAlertSeeder(store);
   const ids: string[][] = people.map(() => []);
   const keyOf = new Map<string, string>();
   const floorTable = store.table('BenchFloor');
-  const timers = new TableEscalationTimerStore(store);
   let n = 0;
   const seedOne = async (w: number, i: number) => {
     const id = `BENCH${String(++n).padStart(5, '0')}`;
-    const at = new Date();
-    const { alert } = raiseAlert(
-      {
-        source: 'incident',
-        dedupKey: `ACK-${w}-${i}`,
-        title: `Bench alert ${w}-${i}`,
-        severity: 'high',
-      },
-      { id, actor, at },
-    );
-    const created = await alerts.create(alert);
-    if (!created.ok) throw new Error('seeding failed');
-    const posted = recordPosted(
-      created.value.alert,
-      { conversationId: CHANNEL, activityId: `seed-${id}` },
-      actor,
-      at,
-    );
-    await alerts.update(posted.alert, created.value.etag);
-    // Its first step has paged; the next is due later (as after a webhook alert's first page), so
-    // the app's escalation job leaves it alone during the run.
-    await timers.set(id, new Date(at.getTime() + 3_600_000));
+    await seedAlert(id, `ACK-${w}-${i}`, `Bench alert ${w}-${i}`);
     await floorTable.upsertEntity({ partitionKey: id, rowKey: 'alert', state: 'triggered' });
     ids[w]!.push(id);
     keyOf.set(id, `ACK-${w}-${i}`);

@@ -11,8 +11,6 @@
 import { signWebhook } from '../src/api/alerts-webhook';
 import { fromRoot } from '../src/paths';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
-import { TableConversationRepository } from '../src/store/directory-repositories';
-import { TableStore } from '../src/store/tables';
 import { spawn } from 'child_process';
 import { Agent, request } from 'http';
 import {
@@ -22,12 +20,10 @@ import {
   percentile,
   processMemory,
   report,
-  spawnNode,
   TeamsLimitConnector,
   waitForPort,
 } from './lib';
-
-const CHANNEL = '19:ics-cyber@thread.tacv2';
+import { saveBenchChannel, startBenchApp, storeAt } from './stack';
 
 /** A sender's connections: kept alive and reused, one per alert in flight, so a request is signed when it is sent. */
 const agent = new Agent({ keepAlive: true, maxSockets: 1000 });
@@ -53,42 +49,9 @@ async function main() {
   const secret = 'bench-secret';
   const azurite = await startAzuriteProcess();
   const connector = await TeamsLimitConnector.start();
-  const port = await freePort();
-  const app = await spawnNode(
-    fromRoot('dist/src/server.js'),
-    [],
-    {
-      NODE_ENV: 'test',
-      PORT: String(port),
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: secret,
-      LOG_LEVEL: 'silent',
-    },
-    port,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const res = await fetch(`${url}/api/health`).catch(() => undefined);
-    if (res?.ok) break;
-    if (i > 200) throw new Error('the app did not become healthy');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const store = new TableStore({
-    kind: 'connectionString',
-    connectionString: azurite.connectionString,
-  });
-  await new TableConversationRepository(store).save({
-    kind: 'channel',
-    id: CHANNEL,
-    teamId: '19:team@thread.tacv2',
-    reference: {
-      serviceUrl: connector.url,
-      channelId: 'msteams',
-      bot: { id: '28:ctac', name: 'CTAC' },
-      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel' },
-    },
-    updatedAt: new Date().toISOString(),
-  });
+  const app = await startBenchApp(azurite.connectionString, { CTAC_WEBHOOK_SECRET: secret });
+  const port = app.port;
+  await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
 
   // Which alerts people in the channel can see: their titles in any delivered message.
   const visible = new Set<number>();

@@ -18,32 +18,19 @@
  *
  *   npm run build && node dist/bench/load.js [--full]     (quick: 20 s; full: 60 s)
  */
-import { raiseAlert } from '../src/domain/alerts';
-import { recordPosted } from '../src/domain/alerts/delivery';
-import type { Member } from '../src/domain/people/member';
-import { fromRoot } from '../src/paths';
-import { TableEscalationTimerStore } from '../src/store/alert-escalation-store';
-import { ALERT_TABLES, TableAlertRepository } from '../src/store/alert-repository';
-import {
-  TableConversationRepository,
-  TableMemberRepository,
-} from '../src/store/directory-repositories';
-import { TableStore } from '../src/store/tables';
 import { startAzuriteProcess } from './alerts-storm';
 import {
-  freePort,
-  fullSizes,
-  mb,
-  ms,
-  percentile,
-  processMemory,
-  report,
-  spawnNode,
-  TeamsLimitConnector,
-} from './lib';
+  BENCH_CHANNEL,
+  postedAlertSeeder,
+  saveBenchChannel,
+  seedMembers,
+  startBenchApp,
+  storeAt,
+} from './stack';
+import { fullSizes, mb, ms, percentile, processMemory, report, TeamsLimitConnector } from './lib';
 
 const USERS = 50;
-const CHANNEL = '19:ics-cyber@thread.tacv2';
+const CHANNEL = BENCH_CHANNEL;
 const ERROR_TEXT = /went wrong/i;
 
 /** What people do, and how often (weights). */
@@ -71,62 +58,15 @@ async function main() {
 
   const azurite = await startAzuriteProcess();
   const connector = await TeamsLimitConnector.start();
-  const appPort = await freePort();
-  const app = await spawnNode(
-    fromRoot('dist/src/server.js'),
-    [],
-    {
-      NODE_ENV: 'test',
-      PORT: String(appPort),
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: 'bench-secret',
-      LOG_LEVEL: 'silent',
-    },
-    appPort,
-  );
-  const url = `http://127.0.0.1:${appPort}`;
-  for (let i = 0; ; i++) {
-    const res = await fetch(`${url}/api/health`).catch(() => undefined);
-    if (res?.ok) break;
-    if (i > 200) throw new Error('the app did not become healthy');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  const store = new TableStore({
-    kind: 'connectionString',
-    connectionString: azurite.connectionString,
-  });
-  const people: Member[] = Array.from({ length: USERS }, (_, i) => ({
-    aadObjectId: `0000000${i % 10}-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    name: `Member ${i}`,
-    upn: `m${i}@example.nhs.uk`,
-    orgCode: '',
-    role: 'member',
-    teamsUserId: `29:user-${i}`,
-    addedAt: '2026-11-01T09:00:00Z',
-    addedBy: 'bench',
-  }));
-  const members = new TableMemberRepository(store);
-  for (const p of people) await members.put(p);
-  await new TableConversationRepository(store).save({
-    kind: 'channel',
-    id: CHANNEL,
-    teamId: '19:team@thread.tacv2',
-    reference: {
-      serviceUrl: connector.url,
-      channelId: 'msteams',
-      bot: { id: '28:ctac', name: 'CTAC' },
-      conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel' },
-    },
-    updatedAt: new Date().toISOString(),
-  });
+  const app = await startBenchApp(azurite.connectionString);
+  const url = app.url;
+  const store = storeAt(azurite.connectionString);
+  const people = await seedMembers(store, USERS);
+  await saveBenchChannel(store, connector.url);
 
   // Each member's open alerts, already posted to the channel (as the webhook and send queue would
-  // have), the next escalation step an hour ahead (as alerts-ack.ts seeds them).
-  const alerts = new TableAlertRepository(store);
-  const timers = new TableEscalationTimerStore(store);
-  await store.createTables(Object.values(ALERT_TABLES));
-  const actor = { id: 'api:webhook', name: 'Webhook', source: 'api' as const };
+  // have), the next escalation step an hour ahead.
+  const seedAlert = await postedAlertSeeder(store);
   const own: string[][] = people.map(() => []);
   const all: string[] = [];
   let n = 0;
@@ -134,26 +74,7 @@ async function main() {
     people.map(async (_, w) => {
       for (let i = 0; i < alertsPerUser; i++) {
         const id = `LOAD${String(++n).padStart(5, '0')}`;
-        const at = new Date();
-        const { alert } = raiseAlert(
-          {
-            source: 'incident',
-            dedupKey: `LOAD-${w}-${i}`,
-            title: `Load alert ${w}-${i}`,
-            severity: 'high',
-          },
-          { id, actor, at },
-        );
-        const created = await alerts.create(alert);
-        if (!created.ok) throw new Error('seeding failed');
-        const posted = recordPosted(
-          created.value.alert,
-          { conversationId: CHANNEL, activityId: `seed-${id}` },
-          actor,
-          at,
-        );
-        await alerts.update(posted.alert, created.value.etag);
-        await timers.set(id, new Date(at.getTime() + 3_600_000));
+        await seedAlert(id, `LOAD-${w}-${i}`, `Load alert ${w}-${i}`);
         own[w]!.push(id);
         all.push(id);
       }
