@@ -417,6 +417,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         register: riskRegister,
         decisions: decisionLog,
         alerts: alertService,
+        // Resolved alerts too, for the weekly times to acknowledge and resolve.
+        alertHistory: { raisedSince: (from) => alertRepository.raisedSince(from, clock.now()) },
         rota,
         clock,
         hsaResponses: {

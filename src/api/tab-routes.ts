@@ -4,7 +4,7 @@ import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
-import type { Alert } from '../domain/alerts';
+import type { AlertSummary } from '../domain/alerts';
 import type { HsaResponse } from '../domain/alerts/hsa-response';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
@@ -38,7 +38,7 @@ export interface HsaResponseSource {
  * say so.
  */
 export interface AlertHistorySource {
-  raisedSince(from: Date): Promise<Alert[]>;
+  raisedSince(from: Date): Promise<AlertSummary[]>;
 }
 
 export interface TabRoutesDeps {

@@ -49,6 +49,14 @@ export const ALERT_TABLES = { alerts: 'Alerts' } as const;
 const ALERT_ROW = 'alert';
 const ID_PARTITION = '~id';
 const OPEN_PARTITION = '~open';
+/** One partition per week alerts were raised in (UTC, from Monday): the tab's weekly figures. */
+const WEEK_MS = 7 * 86_400_000;
+const MONDAY_EPOCH_OFFSET = 4 * 86_400_000; // 1 Jan 1970 was a Thursday
+const weekPartition = (at: string | Date): string => {
+  const ms = new Date(at).getTime();
+  const monday = ms - ((((ms - MONDAY_EPOCH_OFFSET) % WEEK_MS) + WEEK_MS) % WEEK_MS);
+  return `~week_${new Date(monday).toISOString().slice(0, 10)}`;
+};
 const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
 /** Table Storage string properties hold at most 32K UTF-16 characters: longer JSON is split. */
 const CHUNK = 30_000;
@@ -180,6 +188,11 @@ export class TableAlertRepository implements AlertRepository {
         raisedAt: alert.raisedAt,
         posted: false,
       }),
+      // The week it was raised in names its partition (the same row whichever sender wins a race).
+      this.client.upsertEntity(
+        { partitionKey: weekPartition(alert.raisedAt), rowKey: partition, alertId: alert.id },
+        'Replace',
+      ),
     ]);
     if (!idClaim.ok) {
       // Ids are random; a clash means the caller reused an id, which must not join two alerts.
@@ -320,6 +333,33 @@ export class TableAlertRepository implements AlertRepository {
       if (claimed.ok) won.push(row.alertId);
     }
     return won;
+  }
+
+  /**
+   * Alerts raised at or after `from` (up to `now`), resolved ones too, without their timelines: the
+   * week partitions the span covers, then each alert's own row (a point read each).
+   */
+  async raisedSince(from: Date, now: Date): Promise<AlertSummary[]> {
+    const weeks: string[] = [];
+    for (let t = from.getTime(); t <= now.getTime() + WEEK_MS; t += WEEK_MS) {
+      const week = weekPartition(new Date(Math.min(t, now.getTime())));
+      if (!weeks.includes(week)) weeks.push(week);
+    }
+    const rows = (await Promise.all(weeks.map((w) => listPartition(this.client, w)))).flat();
+    const partitions = [...new Set(rows.map((r) => r.rowKey ?? ''))];
+    const alerts: AlertSummary[] = [];
+    for (let i = 0; i < partitions.length; i += 8) {
+      const read = await Promise.all(
+        partitions
+          .slice(i, i + 8)
+          .map((p) => getOrUndefined<Record<string, unknown>>(this.client, p, ALERT_ROW)),
+      );
+      for (const row of read) {
+        const alert = row && (JSON.parse(unchunk(row)) as AlertSummary);
+        if (alert && alert.raisedAt >= from.toISOString()) alerts.push(alert);
+      }
+    }
+    return alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
   }
 
   /** Records in the open index that the alert's card is in the channel (or is known to be). */

@@ -164,3 +164,29 @@ test('when a card says where its alert is kept, then the alert is found without 
   other.suggestLocation(third.id, 'incident', 'MSP-HINT-3');
   expect((await other.get(third.id))?.alert.id).toBe(third.id);
 });
+
+test('when the tab asks for alerts raised since a date, then it gets every one raised since, resolved ones too, and none older', async () => {
+  const now = new Date('2026-11-28T09:00:00Z');
+  const weeksAgo = (w: number) => new Date(now.getTime() - w * 7 * 86_400_000 + 3_600_000);
+  const old = newAlert('MSP-WEEK-OLD', weeksAgo(5));
+  const lastWeek = newAlert('MSP-WEEK-LAST', weeksAgo(1));
+  const today = newAlert('MSP-WEEK-NOW', now);
+  for (const a of [old, lastWeek, today]) expect((await repo.create(a)).ok).toBe(true);
+  // Last week's alert was acknowledged and resolved since.
+  const stored = await repo.get(lastWeek.id);
+  const acked = acknowledge(stored!.alert, sam, weeksAgo(1));
+  if (!acked.ok) throw new Error('not acknowledged');
+  const saved = await repo.update(
+    { ...acked.alert, state: 'resolved', resolvedAt: now.toISOString() },
+    stored!.etag,
+  );
+  expect(saved.ok).toBe(true);
+
+  const since = await repo.raisedSince(new Date(now.getTime() - 3 * 7 * 86_400_000), now);
+  const ids = since.map((a) => a.id);
+  expect(ids).toContain(lastWeek.id);
+  expect(ids).toContain(today.id);
+  expect(ids).not.toContain(old.id);
+  expect(since.find((a) => a.id === lastWeek.id)?.resolvedAt).toBe(now.toISOString());
+  expect((await repo.raisedSince(weeksAgo(6), now)).map((a) => a.id)).toContain(old.id);
+});
