@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config';
 import { systemClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
+import { raiseAlert } from '../../src/domain/alerts';
+import { TableAlertRepository } from '../../src/store/alert-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,
@@ -183,6 +185,38 @@ describe('the listings', () => {
     expect(view.open.map((a: { key: string }) => a.key).sort()).toEqual(['CC-4719', 'MSP-17']);
     expect(view.weeks).toHaveLength(8);
     expect(view.weeks.reduce((n: number, w: { raised: number }) => n + w.raised, 0)).toBe(2);
+  });
+
+  test('when an alert raised this week was resolved, then its week counts it as resolved, with how long it took', async () => {
+    const repo = new TableAlertRepository(app.store);
+    const raisedAt = new Date(Date.now() - 45 * 60_000);
+    const { alert } = raiseAlert(
+      {
+        source: 'incident',
+        dedupKey: 'MSP-RESOLVED-1',
+        title: 'Resolved this week',
+        severity: 'low',
+      },
+      {
+        id: 'ARESOLVED',
+        actor: { id: 'api:webhook', name: 'Webhook', source: 'api' },
+        at: raisedAt,
+      },
+    );
+    const created = await repo.create(alert);
+    if (!created.ok) throw new Error('not created');
+    const resolvedAt = new Date(raisedAt.getTime() + 30 * 60_000).toISOString();
+    expect(
+      (await repo.update({ ...alert, state: 'resolved', resolvedAt }, created.value.etag)).ok,
+    ).toBe(true);
+
+    const view = await (await call('/api/tab/alerts', MEMBER)).json();
+    expect(view.resolvedCounted).toBe(true);
+    expect(view.open.map((a: { key: string }) => a.key)).not.toContain('MSP-RESOLVED-1');
+    // The week it was raised in (this week, unless the test runs in the first minutes of a Monday).
+    const weeks = view.weeks as { resolved: number; medianMinutesToResolve?: number }[];
+    expect(weeks.reduce((n, w) => n + w.resolved, 0)).toBe(1);
+    expect(weeks.find((w) => w.resolved === 1)?.medianMinutesToResolve).toBe(30);
   });
 
   test('when the rota is opened with no rotation yet, then both layers show a gap now', async () => {
