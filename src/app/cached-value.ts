@@ -56,3 +56,32 @@ export function notifyingWrites<T extends object>(
     },
   });
 }
+
+/**
+ * Values by key, each remembered for `ttlMs` from when it was set; at most `max` kept (the oldest
+ * dropped first).
+ */
+export class ExpiringMap<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+    private readonly max = 5_000,
+  ) {}
+
+  get(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > this.clock.now().getTime() ? hit.value : undefined;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, until: this.clock.now().getTime() + this.ttlMs });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/shared/clock';
+import { ExpiringMap } from './cached-value';
 import type { ConversationRepository, SavedConversation } from './ports';
 
 /**
@@ -8,24 +9,24 @@ import type { ConversationRepository, SavedConversation } from './ports';
  * conversations found are remembered, so a newly installed chat is never missed.
  */
 export class CachedConversationRepository implements ConversationRepository {
-  private readonly cache = new Map<string, { conversation: SavedConversation; until: number }>();
+  private readonly cache: ExpiringMap<SavedConversation>;
   private channel?: { conversation: SavedConversation; until: number };
 
   constructor(
     private readonly inner: ConversationRepository,
     private readonly clock: Clock,
     private readonly ttlMs = 30_000,
-  ) {}
+  ) {
+    this.cache = new ExpiringMap(clock, ttlMs);
+  }
 
   async get(kind: SavedConversation['kind'], id: string): Promise<SavedConversation | undefined> {
     const key = `${kind}\n${id}`;
-    const now = this.clock.now().getTime();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.conversation;
+    if (hit) return hit;
     const conversation = await this.inner.get(kind, id);
-    if (conversation) this.cache.set(key, { conversation, until: now + this.ttlMs });
+    if (conversation) this.cache.set(key, conversation);
     else this.cache.delete(key);
-    if (this.cache.size > 5_000) this.cache.delete(this.cache.keys().next().value!);
     return conversation;
   }
 
@@ -67,7 +68,6 @@ export class CachedConversationRepository implements ConversationRepository {
   }
 
   private forget(): void {
-    this.cache.clear();
     this.channel = undefined;
   }
 }

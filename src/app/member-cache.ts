@@ -1,5 +1,6 @@
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
+import { ExpiringMap } from './cached-value';
 import type { MemberRepository } from './ports';
 
 /**
@@ -9,23 +10,23 @@ import type { MemberRepository } from './ports';
  * remembered, so someone just added is never refused from a stale "not a member".
  */
 export class CachedMemberRepository implements MemberRepository {
-  private readonly cache = new Map<string, { member: Member; until: number }>();
+  private readonly cache: ExpiringMap<Member>;
 
   constructor(
     private readonly inner: MemberRepository,
-    private readonly clock: Clock,
-    private readonly ttlMs = 10_000,
-  ) {}
+    clock: Clock,
+    ttlMs = 10_000,
+  ) {
+    this.cache = new ExpiringMap(clock, ttlMs);
+  }
 
   async get(aadObjectId: string): Promise<Member | undefined> {
     const key = aadObjectId.toLowerCase();
-    const now = this.clock.now().getTime();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.member;
+    if (hit) return hit;
     const member = await this.inner.get(aadObjectId);
-    if (member) this.cache.set(key, { member, until: now + this.ttlMs });
+    if (member) this.cache.set(key, member);
     else this.cache.delete(key);
-    if (this.cache.size > 5_000) this.cache.delete(this.cache.keys().next().value!);
     return member;
   }
 

@@ -206,19 +206,10 @@ export class SendQueue {
    * on the row's ETag). False when it is already on its way or sent: then send an update instead.
    */
   async reviseQueued(row: QueuedSend, activity: Partial<Activity>): Promise<boolean> {
-    const current = row;
-    if (current.state !== 'queued' || current.message.kind !== 'channelPost') return false;
-    const revised = await this.repo.replace({
-      ...current,
-      message: { ...current.message, activity },
-    });
-    if (!revised) {
-      this.known.delete(row.id);
-      this.relist = true;
-      return false;
-    }
-    this.known.set(row.id, revised);
-    return true;
+    if (row.state !== 'queued' || row.message.kind !== 'channelPost') return false;
+    const revised = await this.repo.replace({ ...row, message: { ...row.message, activity } });
+    this.remember(row.id, revised);
+    return !!revised;
   }
 
   /** The queued channel post for an alert (to update its card before its message id is recorded). */
@@ -302,14 +293,10 @@ export class SendQueue {
         attempts: row.attempts + 1,
         notBefore: new Date(now.getTime() + this.leaseMs).toISOString(),
       });
-      if (!claimed) {
-        // Another worker has it: look at the table afresh next time.
-        this.known.delete(row.id);
-        this.relist = true;
-        return undefined;
-      }
+      // Lost: another worker has it, and the table is looked at afresh next time.
+      this.remember(row.id, claimed);
+      if (!claimed) return undefined;
       row = claimed;
-      this.known.set(row.id, row);
       this.recordSend(row.conversationKey, now);
       try {
         const delivered = await this.deliver(message).finally(() =>

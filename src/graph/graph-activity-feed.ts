@@ -8,35 +8,53 @@ const MAX_PREVIEW = 150;
 const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Activity feed notifications through Microsoft Graph (`sendActivityNotification`, application
+ * One activity feed notification through Microsoft Graph (`sendActivityNotification`, application
  * permission TeamsActivity.Send; the app must be installed for the person and its manifest must
- * declare the `onCallReminder` activity type). The notification opens the chat with CTAC.
+ * declare the activity type). It opens the chat with CTAC. False when the id is not an Entra object
+ * id or Graph refuses (logged as a warning with `context`); a failure never stops the caller.
  */
-export class GraphActivityFeed implements ActivityFeed {
-  constructor(
-    private readonly client: Client,
-    private readonly botAppId: string,
-    private readonly logger: Logger,
-  ) {}
+export async function sendActivityNotification(
+  graph: { client: Client; botAppId: string; logger: Pick<Logger, 'warn'> },
+  memberId: string,
+  note: { topic: string; activityType: string; parameter: string; text: string },
+  context: { message: string } & Record<string, unknown>,
+): Promise<boolean> {
+  const id = memberId.toLowerCase();
+  if (!ENTRA_ID.test(id)) return false;
+  const text = note.text.slice(0, MAX_PREVIEW);
+  try {
+    await graph.client.api(`/users/${id}/teamwork/sendActivityNotification`).post({
+      topic: {
+        source: 'text',
+        value: note.topic,
+        webUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(graph.botAppId)}`,
+      },
+      activityType: note.activityType,
+      previewText: { content: text },
+      templateParameters: [{ name: note.parameter, value: text }],
+    });
+    return true;
+  } catch (e) {
+    const { message, ...fields } = context;
+    graph.logger.warn({ err: e, memberId: id, ...fields }, message);
+    return false;
+  }
+}
 
-  async notify(memberId: string, text: string): Promise<boolean> {
-    const id = memberId.toLowerCase();
-    if (!ENTRA_ID.test(id)) return false;
-    try {
-      await this.client.api(`/users/${id}/teamwork/sendActivityNotification`).post({
-        topic: {
-          source: 'text',
-          value: 'CTAC on-call rota',
-          webUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(this.botAppId)}`,
-        },
-        activityType: ON_CALL_ACTIVITY_TYPE,
-        previewText: { content: text.slice(0, MAX_PREVIEW) },
-        templateParameters: [{ name: 'shift', value: text.slice(0, MAX_PREVIEW) }],
-      });
-      return true;
-    } catch (e) {
-      this.logger.warn({ err: e, memberId: id }, 'rota: activity feed notification failed');
-      return false;
-    }
+/** On-call reminders in the person's Teams activity feed (activity type `onCallReminder`). */
+export class GraphActivityFeed implements ActivityFeed {
+  private readonly graph: { client: Client; botAppId: string; logger: Pick<Logger, 'warn'> };
+
+  constructor(client: Client, botAppId: string, logger: Pick<Logger, 'warn'>) {
+    this.graph = { client, botAppId, logger };
+  }
+
+  notify(memberId: string, text: string): Promise<boolean> {
+    return sendActivityNotification(
+      this.graph,
+      memberId,
+      { topic: 'CTAC on-call rota', activityType: ON_CALL_ACTIVITY_TYPE, parameter: 'shift', text },
+      { message: 'rota: activity feed notification failed' },
+    );
   }
 }

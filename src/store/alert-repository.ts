@@ -62,6 +62,9 @@ const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
 const CHUNK = 30_000;
 const MAX_CACHED_IDS = 10_000;
 
+const newestFirst = (alerts: AlertSummary[]): AlertSummary[] =>
+  alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
+
 /** The partition of the alert with this source and dedup key. */
 export const alertPartition = (source: Alert['source'], dedupKey: string): string =>
   encodeKey(`${source}:${dedupKeyOf(source, dedupKey)}`);
@@ -256,27 +259,14 @@ export class TableAlertRepository implements AlertRepository {
 
   async listOpen(): Promise<AlertSummary[]> {
     const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
-    const alerts: AlertSummary[] = [];
-    const parallel = 8;
-    for (let i = 0; i < rows.length; i += parallel) {
-      const batch = rows.slice(i, i + parallel);
-      // Each alert's own row (a point read), not its partition: a list shows no timelines.
-      const read = await Promise.all(
-        batch.map((row) =>
-          getOrUndefined<Record<string, unknown>>(this.client, row.rowKey ?? '', ALERT_ROW),
-        ),
-      );
-      read.forEach((row, j) => {
-        const alert = row && (JSON.parse(unchunk(row)) as AlertSummary);
-        if (alert && isOpen(alert)) alerts.push(alert);
-        else if (alert)
-          // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
-          void this.client
-            .deleteEntity(OPEN_PARTITION, batch[j].rowKey ?? '')
-            .catch(() => undefined);
-      });
-    }
-    return alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
+    const partitions = rows.map((row) => row.rowKey ?? '');
+    const read = await this.summaries(partitions);
+    read.forEach((alert, i) => {
+      if (alert && !isOpen(alert))
+        // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
+        void this.client.deleteEntity(OPEN_PARTITION, partitions[i]!).catch(() => undefined);
+    });
+    return newestFirst(read.filter((a): a is AlertSummary => !!a && isOpen(a)));
   }
 
   /**
@@ -340,32 +330,37 @@ export class TableAlertRepository implements AlertRepository {
    * week partitions the span covers, then each alert's own row (a point read each).
    */
   async raisedSince(from: Date, now: Date): Promise<AlertSummary[]> {
-    const weeks: string[] = [];
-    for (let t = from.getTime(); t <= now.getTime() + WEEK_MS; t += WEEK_MS) {
-      const week = weekPartition(new Date(Math.min(t, now.getTime())));
-      if (!weeks.includes(week)) weeks.push(week);
-    }
-    const rows = (await Promise.all(weeks.map((w) => listPartition(this.client, w)))).flat();
+    const weeks = new Set([weekPartition(now)]);
+    for (let t = from.getTime(); t < now.getTime(); t += WEEK_MS)
+      weeks.add(weekPartition(new Date(t)));
+    const rows = (await Promise.all([...weeks].map((w) => listPartition(this.client, w)))).flat();
     const partitions = [...new Set(rows.map((r) => r.rowKey ?? ''))];
-    const alerts: AlertSummary[] = [];
+    const read = await this.summaries(partitions);
+    return newestFirst(
+      read.filter((a): a is AlertSummary => !!a && a.raisedAt >= from.toISOString()),
+    );
+  }
+
+  /**
+   * The alerts kept in these partitions, without timelines: each alert's own row, a point read each
+   * (8 at a time), in the same order; undefined where there is none.
+   */
+  private async summaries(partitions: string[]): Promise<(AlertSummary | undefined)[]> {
+    const out: (AlertSummary | undefined)[] = [];
     for (let i = 0; i < partitions.length; i += 8) {
-      const read = await Promise.all(
+      const rows = await Promise.all(
         partitions
           .slice(i, i + 8)
           .map((p) => getOrUndefined<Record<string, unknown>>(this.client, p, ALERT_ROW)),
       );
-      for (const row of read) {
-        const alert = row && (JSON.parse(unchunk(row)) as AlertSummary);
-        if (alert && alert.raisedAt >= from.toISOString()) alerts.push(alert);
-      }
+      out.push(...rows.map((row) => row && (JSON.parse(unchunk(row)) as AlertSummary)));
     }
-    return alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
+    return out;
   }
 
   /** Records in the open index that the alert's card is in the channel (or is known to be). */
-  async markPostedById(id: string): Promise<void> {
-    const stored = await this.get(id);
-    if (stored) await this.markPosted(alertPartition(stored.alert.source, stored.alert.dedupKey));
+  async markPostedAlert(alert: Pick<Alert, 'source' | 'dedupKey'>): Promise<void> {
+    await this.markPosted(alertPartition(alert.source, alert.dedupKey));
   }
 
   private async markPosted(partition: string): Promise<void> {

@@ -257,7 +257,7 @@ export class AlertService {
     const stored = await this.deps.alerts.get(alertId);
     if (!stored || !isOpen(stored.alert)) return;
     if (postedAs(stored.alert)) {
-      await this.deps.alerts.markPostedById?.(alertId);
+      await this.deps.alerts.markPostedAlert?.(stored.alert);
       return;
     }
     await this.deps.notifier.ensurePosted?.(stored.alert);

@@ -32,7 +32,7 @@ export interface AlertRepository {
    */
   suggestLocation?(id: string, source: string, dedupKey: string): void;
   /** Notes that the alert's card is known to be in the channel (for the check for unposted alerts). */
-  markPostedById?(id: string): Promise<void>;
+  markPostedAlert?(alert: Pick<Alert, 'source' | 'dedupKey'>): Promise<void>;
 }
 
 /** Where an alert's card lives in Teams. */

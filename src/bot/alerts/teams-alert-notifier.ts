@@ -127,14 +127,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       const id = this.deps.queue.newId();
       const ready = (async () => {
         await this.deps.queue.addToDigest(id, alert.id);
-        await this.deps.queue.enqueue(
-          {
-            kind: 'channelPost',
-            channelId: channel,
-            activity: cardActivity(alertDigestCard(id, [alert]), 'Alert storm'),
-          },
-          { digest: true, id },
-        );
+        await this.queueDigestPost(channel, id, alertDigestCard(id, [alert]));
       })();
       storm.digest = { id, size: 1, ready };
       try {
@@ -152,6 +145,14 @@ export class TeamsAlertNotifier implements AlertNotifier {
     await this.deps.queue.addToDigest(digest.id, alert.id);
     await this.refreshDigestCoalesced(digest.id);
     await this.recordJoined(alert, digest.id);
+  }
+
+  /** Queues a digest's card as a new post in the channel, under the digest's own id. */
+  private async queueDigestPost(channel: string, digestId: string, card: AdaptiveCard) {
+    await this.deps.queue.enqueue(
+      { kind: 'channelPost', channelId: channel, activity: cardActivity(card, 'Alert storm') },
+      { digest: true, id: digestId },
+    );
   }
 
   /** Joined a digest already in the channel: its "posted" callback has run, so record it here. */
@@ -178,10 +179,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       // In a digest whose card was never queued: queue it now, with every alert it holds.
       const [channel, card] = await Promise.all([this.alertChannel(), this.digestCard(digestId)]);
       if (!channel || !card) return;
-      await this.deps.queue.enqueue(
-        { kind: 'channelPost', channelId: channel, activity: cardActivity(card, 'Alert storm') },
-        { digest: true, id: digestId },
-      );
+      await this.queueDigestPost(channel, digestId, card);
       return;
     }
     // The digest is out or queued but may not show this alert yet.
