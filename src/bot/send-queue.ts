@@ -236,10 +236,9 @@ export class SendQueue {
         await this.runCallback(row);
         continue;
       }
-      byConversation.set(row.conversationKey, [
-        ...(byConversation.get(row.conversationKey) ?? []),
-        row,
-      ]);
+      const rows = byConversation.get(row.conversationKey);
+      if (rows) rows.push(row);
+      else byConversation.set(row.conversationKey, [row]);
     }
     const due: Date[] = [];
     await Promise.all(

@@ -1,6 +1,7 @@
 import type { TableEntityResult } from '@azure/data-tables';
 import type { QueuedSend, SendQueueRepository } from '../bot/send-queue';
-import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { replaceIfUnchanged } from './conditional';
+import { InsertBatcher } from './insert-batcher';
 import { encodeKey } from './keys';
 import { getOrUndefined, listPartition, type TableStore } from './tables';
 
@@ -41,6 +42,9 @@ interface SendRow {
 }
 
 export class TableSendQueueRepository implements SendQueueRepository {
+  /** New rows go in together when several are queued at once (a storm, many acknowledgements). */
+  private readonly inserts = new InsertBatcher(() => this.client, PARTITION);
+
   constructor(private readonly store: TableStore) {}
 
   private get client() {
@@ -48,7 +52,7 @@ export class TableSendQueueRepository implements SendQueueRepository {
   }
 
   async add(row: Omit<QueuedSend, 'etag'>): Promise<QueuedSend> {
-    const res = await insertIfAbsent(this.client, toEntity(row));
+    const res = await this.inserts.insert(toEntity(row));
     if (!res.ok) throw new Error(`send-queue row ${row.id} already exists`);
     return { ...row, etag: res.value };
   }
