@@ -22,18 +22,24 @@ import {
 /*
  * Key layout of the Alerts table
  *
- *   PK encodeKey('<source>:<dedupKey>')   RK 'alert'           the alert (state, content), JSON in `body`
- *                                          RK 'event-000001'    one row per timeline event (seq, zero padded)
+ *   PK encodeKey('<source>:<dedupKey>')   RK 'alert'           the alert: its content as JSON in `body`, and
+ *                                                              its timeline as JSON in `timeline`
+ *                                          RK 'event-000001'    older timeline events of a long-lived alert
  *   PK '~id'                               RK encodeKey(id)     alert id -> its partition (ids are CTAC's own)
  *   PK '~open'                             RK <alert partition> one row per alert that may be open
+ *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC)
  *
  * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
- * 'alert' row IS the dedup claim: the row and the alert's first events commit in one transaction, and a
- * second create for the same source and key fails as a whole (409), whoever sends it.
- * Every later change replaces the 'alert' row on its ETag and inserts the new event rows in the same
- * transaction, so the audit trail can never disagree with the state.
+ * 'alert' row IS the dedup claim: a second create for the same source and key fails (409), whoever
+ * sends it.
+ * The alert row holds the alert and its whole timeline, so reading an alert is one point read, and a
+ * change (the new state and its timeline event together) is one write on the row's ETag: the audit
+ * trail can never disagree with the state. Should an alert's timeline outgrow the row (hundreds of long
+ * notes), its oldest events move to 'event-' rows, in the same transaction as the change that moves
+ * them; `archived` counts them (events with seq below it are in rows, the rest in the alert row).
+ * Rows written before the timeline moved into the alert row have every event in 'event-' rows.
  *
- * The two index partitions cannot join that transaction (a transaction is one partition), so they are
+ * The index partitions cannot join that write (a transaction is one partition), so they are
  * written to be safe when left behind by a crash:
  *   - '~id' rows are claimed before the create; an orphan points at a partition whose alert has another
  *     id (or none), and `get` checks the id it finds.
@@ -41,8 +47,9 @@ import {
  *     reads each alert and drops rows whose alert turns out to be resolved.
  * Id -> partition never changes once written, so it is cached in memory.
  *
- * The ETag handed out is `<event count>|<entity ETag>`: an update needs to know which timeline events are
- * new since the read, and the count travels with the ETag so the caller never has to.
+ * The ETag handed out is `a<archived>.<event count>|<entity ETag>`: the next change needs to know which
+ * events are already in rows and which are new, and the counts travel with the ETag so the caller
+ * never has to.
  */
 export const ALERT_TABLES = { alerts: 'Alerts' } as const;
 
@@ -60,6 +67,14 @@ const weekPartition = (at: string | Date): string => {
 const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
 /** Table Storage string properties hold at most 32K UTF-16 characters: longer JSON is split. */
 const CHUNK = 30_000;
+/**
+ * The most timeline JSON kept in the alert row (an entity holds at most 1 MiB, 2 bytes a character):
+ * past it, the oldest events move to their own rows. About 80 of the longest notes, or 1,000 plain
+ * events.
+ */
+export const INLINE_TIMELINE_MAX = 200_000;
+/** Events moved to rows in one change, at most (a transaction holds 100 actions). */
+const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
 
 const newestFirst = (alerts: AlertSummary[]): AlertSummary[] =>
@@ -71,25 +86,30 @@ export const alertPartition = (source: Alert['source'], dedupKey: string): strin
 
 type Chunked = Record<string, string | number>;
 
-const chunk = (json: string): Chunked => {
-  const out: Chunked = { bodyChunks: Math.max(1, Math.ceil(json.length / CHUNK)) };
+/** JSON split over `<name>0`, `<name>1`... with the count in `<name>Chunks`. */
+const chunk = (json: string, name = 'body'): Chunked => {
+  const out: Chunked = { [`${name}Chunks`]: Math.max(1, Math.ceil(json.length / CHUNK)) };
   for (let i = 0; i * CHUNK < json.length || i === 0; i++)
-    out[`body${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
+    out[`${name}${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
   return out;
 };
 
-const unchunk = (row: Record<string, unknown>): string => {
-  const n = Number(row.bodyChunks ?? 1);
+const unchunk = (row: Record<string, unknown>, name = 'body'): string => {
+  const n = Number(row[`${name}Chunks`] ?? 1);
   let json = '';
-  for (let i = 0; i < n; i++) json += String(row[`body${i}`] ?? '');
+  for (let i = 0; i < n; i++) json += String(row[`${name}${i}`] ?? '');
   return json;
 };
 
 interface AlertRowExtras {
   eventCount: number;
+  /** Events kept in 'event-' rows (the oldest); absent on rows written before timelines moved in. */
+  archived?: number;
+  timelineChunks?: number;
 }
 
-const alertEntity = (partitionKey: string, alert: Alert) => {
+/** The alert row: the alert, and the events from `archived` on. */
+const alertEntity = (partitionKey: string, alert: Alert, archived: number) => {
   const { timeline, ...rest } = alert;
   return {
     partitionKey,
@@ -102,8 +122,27 @@ const alertEntity = (partitionKey: string, alert: Alert) => {
     state: alert.state,
     raisedAt: alert.raisedAt,
     eventCount: timeline.length,
+    archived,
     ...chunk(JSON.stringify(rest)),
+    ...chunk(JSON.stringify(timeline.slice(archived)), 'timeline'),
   };
+};
+
+/**
+ * How many of the alert's events must be in rows so the rest fit in its row: `from` (already in rows)
+ * plus the oldest of the others, while they are over the limit (at most MAX_MOVED at a time; the
+ * newest event always stays).
+ */
+const archiveUpTo = (timeline: AlertEvent[], from: number): number => {
+  let size = JSON.stringify(timeline.slice(from)).length;
+  let archived = from;
+  while (
+    size > INLINE_TIMELINE_MAX &&
+    archived - from < MAX_MOVED &&
+    archived < timeline.length - 1
+  )
+    size -= JSON.stringify(timeline[archived++]).length + 1;
+  return archived;
 };
 
 const eventEntity = (partitionKey: string, alertId: string, event: AlertEvent) => ({
@@ -119,13 +158,15 @@ const eventEntity = (partitionKey: string, alertId: string, event: AlertEvent) =
   ...chunk(JSON.stringify(event)),
 });
 
-const makeEtag = (eventCount: number, etag: string) => `${eventCount}|${etag}`;
-const splitEtag = (etag: string): { eventCount: number; etag: string } | undefined => {
-  const bar = etag.indexOf('|');
-  const eventCount = Number(etag.slice(0, bar));
-  return bar > 0 && Number.isInteger(eventCount)
-    ? { eventCount, etag: etag.slice(bar + 1) }
-    : undefined;
+const makeEtag = (archived: number, eventCount: number, etag: string) =>
+  `a${archived}.${eventCount}|${etag}`;
+const splitEtag = (
+  etag: string,
+): { archived: number; eventCount: number; etag: string } | undefined => {
+  const match = /^a(\d{1,9})\.(\d{1,9})\|(.+)$/s.exec(etag);
+  if (!match) return undefined;
+  const [archived, eventCount] = [Number(match[1]), Number(match[2])];
+  return archived <= eventCount ? { archived, eventCount, etag: match[3]! } : undefined;
 };
 
 /** Alerts in Table Storage: see the key layout above. */
@@ -207,12 +248,12 @@ export class TableAlertRepository implements AlertRepository {
       if (existing?.partition !== partition)
         throw new Error(`Alert id ${alert.id} is already used by another alert.`);
     }
+    const archived = archiveUpTo(alert.timeline, 0);
     const actions: TransactionAction[] = [
-      ['create', alertEntity(partition, alert)],
-      ...alert.timeline.map((e): TransactionAction => [
-        'create',
-        eventEntity(partition, alert.id, e),
-      ]),
+      ['create', alertEntity(partition, alert, archived)],
+      ...alert.timeline
+        .slice(0, archived)
+        .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]),
     ];
     const committed = await this.commit(actions);
     if (committed === 'lost') {
@@ -233,19 +274,24 @@ export class TableAlertRepository implements AlertRepository {
         },
         'Replace',
       );
-    return { ok: true, value: { alert, etag: makeEtag(alert.timeline.length, committed) } };
+    return {
+      ok: true,
+      value: { alert, etag: makeEtag(archived, alert.timeline.length, committed) },
+    };
   }
 
   async update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>> {
     const known = splitEtag(etag);
-    if (!known) return { ok: false, reason: 'conflict' };
-    const partition = alertPartition(alert.source, alert.dedupKey);
+    if (!known || known.eventCount > alert.timeline.length)
+      return { ok: false, reason: 'conflict' };
     const fresh = alert.timeline.slice(known.eventCount);
-    if (fresh.length > 99)
-      throw new Error('Too many new timeline events for one change (at most 99).');
+    const partition = alertPartition(alert.source, alert.dedupKey);
+    const archived = archiveUpTo(alert.timeline, known.archived);
     const actions: TransactionAction[] = [
-      ['update', alertEntity(partition, alert), 'Replace', { etag: known.etag }],
-      ...fresh.map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]),
+      ['update', alertEntity(partition, alert, archived), 'Replace', { etag: known.etag }],
+      ...alert.timeline
+        .slice(known.archived, archived)
+        .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]),
     ];
     const committed = await this.commit(actions);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
@@ -254,7 +300,10 @@ export class TableAlertRepository implements AlertRepository {
         if (!isNotFound(e)) throw e;
       });
     else if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
-    return { ok: true, value: { alert, etag: makeEtag(alert.timeline.length, committed) } };
+    return {
+      ok: true,
+      value: { alert, etag: makeEtag(archived, alert.timeline.length, committed) },
+    };
   }
 
   async listOpen(): Promise<AlertSummary[]> {
@@ -270,16 +319,31 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   /**
-   * Submits one partition's transaction and answers the alert row's new ETag, or 'lost' when another
-   * change won: 412 (the row changed since it was read) or 409 (the row, or an event row, is already
-   * there). Nothing is applied then.
+   * Writes the alert row (and any events moving to rows, in the same transaction) and answers the
+   * row's new ETag, or 'lost' when another change won: 412 (the row changed since it was read) or 409
+   * (the row, or an event row, is already there). Nothing is applied then. The usual change is the
+   * alert row alone: one plain write.
    */
   private async commit(actions: TransactionAction[]): Promise<string | 'lost'> {
     try {
-      const res = await this.client.submitTransaction(actions);
-      // The alert row is always the first action; an update's sub-response names no row key.
-      const etag = res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
-      if (etag) return etag;
+      if (actions.length === 1) {
+        const [kind, entity, , options] = actions[0] as [
+          'create' | 'update',
+          Record<string, unknown> & { partitionKey: string; rowKey: string },
+          'Replace',
+          { etag: string },
+        ];
+        const res =
+          kind === 'create'
+            ? await this.client.createEntity(entity)
+            : await this.client.updateEntity(entity, 'Replace', { etag: options.etag });
+        if (res.etag) return res.etag;
+      } else {
+        const res = await this.client.submitTransaction(actions);
+        // The alert row is always the first action; an update's sub-response names no row key.
+        const etag = res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
+        if (etag) return etag;
+      }
       const partition = (actions[0][1] as { partitionKey: string }).partitionKey;
       return (await this.client.getEntity(partition, ALERT_ROW)).etag ?? '';
     } catch (e) {
@@ -372,19 +436,35 @@ export class TableAlertRepository implements AlertRepository {
       });
   }
 
-  /** The alert row and its events in one query. */
+  /**
+   * The alert: its row (a point read), and for a long-lived alert whose oldest events are in rows,
+   * those rows too (one query of its partition).
+   */
   private async readPartition(partition: string): Promise<StoredAlert | undefined> {
+    const row = await getOrUndefined<Record<string, unknown>>(this.client, partition, ALERT_ROW);
+    if (!row) return undefined;
+    const extras = row as unknown as AlertRowExtras;
+    const inRows = extras.timelineChunks === undefined ? extras.eventCount : (extras.archived ?? 0);
+    const inline =
+      extras.timelineChunks === undefined
+        ? []
+        : (JSON.parse(unchunk(row, 'timeline')) as AlertEvent[]);
+    const older = inRows > 0 ? await this.archivedEvents(partition, inRows) : [];
+    const alert = {
+      ...(JSON.parse(unchunk(row)) as Omit<Alert, 'timeline'>),
+      timeline: [...older, ...inline],
+    };
+    return { alert, etag: makeEtag(inRows, alert.timeline.length, row.etag ?? '') };
+  }
+
+  /** The first `count` events of an alert, from their rows. */
+  private async archivedEvents(partition: string, count: number): Promise<AlertEvent[]> {
     const rows = await listPartition<Record<string, unknown>>(this.client, partition);
-    const alertRow = rows.find((r) => r.rowKey === ALERT_ROW);
-    if (!alertRow) return undefined;
-    const extras = alertRow as unknown as AlertRowExtras;
-    const timeline = rows
+    return rows
       .filter((r) => r.rowKey?.startsWith('event-'))
       .map((r) => JSON.parse(unchunk(r)) as AlertEvent)
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, extras.eventCount);
-    const alert = { ...(JSON.parse(unchunk(alertRow)) as Omit<Alert, 'timeline'>), timeline };
-    return { alert, etag: makeEtag(extras.eventCount, alertRow.etag ?? '') };
+      .filter((e) => e.seq < count)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   private remember(id: string, partition: string): void {

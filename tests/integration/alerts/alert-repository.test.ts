@@ -1,5 +1,10 @@
-import { raiseAlert, acknowledge, type Alert } from '../../../src/domain/alerts';
-import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
+import { raiseAlert, acknowledge, addNote, type Alert } from '../../../src/domain/alerts';
+import {
+  ALERT_TABLES,
+  INLINE_TIMELINE_MAX,
+  TableAlertRepository,
+  alertPartition,
+} from '../../../src/store/alert-repository';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { incident, people, webhookActor } from './fixtures';
@@ -115,6 +120,74 @@ test('when an ETag is made up, then the write is a conflict', async () => {
     ok: false,
     reason: 'conflict',
   });
+  expect(await repo.update(alert, 'a0.1|W/"datetime\'2020-01-01T00%3A00%3A00Z\'"')).toEqual({
+    ok: false,
+    reason: 'conflict',
+  });
+  expect((await repo.get(alert.id))?.alert).toEqual(alert);
+});
+
+test('when an alert gathers hundreds of long notes, then every one is kept in order, and a stale write still changes nothing', async () => {
+  const created = await repo.create(newAlert('MSP-CHATTY'));
+  if (!created.ok) throw new Error('not created');
+  let { alert, etag } = created.value;
+  const at = new Date('2026-11-28T10:00:00Z');
+  const notes = 300;
+  let staleEtag = etag;
+  for (let i = 0; i < notes; i++) {
+    const outcome = addNote(alert, `Note ${i}: ${'n☕'.repeat(990)}`, sam, at);
+    if (!outcome.ok) throw new Error(outcome.message);
+    if (i === 150) staleEtag = etag;
+    const saved = await repo.update(outcome.alert, etag);
+    if (!saved.ok) throw new Error(`note ${i} not saved`);
+    ({ alert, etag } = saved.value);
+  }
+  // Far more than one row holds: the oldest moved to rows of their own.
+  expect(JSON.stringify(alert.timeline).length).toBeGreaterThan(2 * INLINE_TIMELINE_MAX);
+  const stored = await new TableAlertRepository(store).get(alert.id);
+  expect(stored?.alert).toEqual(alert);
+  expect(stored?.alert.timeline.map((e) => e.seq)).toEqual(
+    Array.from({ length: notes + 1 }, (_, i) => i),
+  );
+  const late = addNote(alert, 'written from an old copy', sam, at);
+  if (!late.ok) throw new Error(late.message);
+  expect(await repo.update(late.alert, staleEtag)).toEqual({ ok: false, reason: 'conflict' });
+  // The ETag read back is good for the next change.
+  const next = addNote(stored!.alert, 'one more', sam, at);
+  if (!next.ok) throw new Error(next.message);
+  expect((await repo.update(next.alert, stored!.etag)).ok).toBe(true);
+  expect((await repo.get(alert.id))?.alert.timeline).toHaveLength(notes + 2);
+});
+
+test('when an alert was stored before timelines moved into its row, then it reads whole and takes changes', async () => {
+  // The earlier layout: the alert row without its timeline, every event in a row of its own.
+  const alert = newAlert('MSP-OLDLAYOUT');
+  const partitionKey = alertPartition(alert.source, alert.dedupKey);
+  const { timeline, ...rest } = alert;
+  const client = store.table(ALERT_TABLES.alerts);
+  await client.createEntity({
+    partitionKey,
+    rowKey: 'alert',
+    id: alert.id,
+    eventCount: timeline.length,
+    bodyChunks: 1,
+    body0: JSON.stringify(rest),
+  });
+  for (const event of timeline)
+    await client.createEntity({
+      partitionKey,
+      rowKey: `event-${String(event.seq).padStart(6, '0')}`,
+      bodyChunks: 1,
+      body0: JSON.stringify(event),
+    });
+  const stored = await repo.findByDedupKey('incident', 'MSP-OLDLAYOUT');
+  expect(stored?.alert).toEqual(alert);
+  const acked = acknowledge(stored!.alert, sam, new Date('2026-11-28T09:10:00Z'));
+  if (!acked.ok) throw new Error(acked.message);
+  expect((await repo.update(acked.alert, stored!.etag)).ok).toBe(true);
+  const after = await new TableAlertRepository(store).findByDedupKey('incident', 'MSP-OLDLAYOUT');
+  expect(after?.alert).toEqual(acked.alert);
+  expect(after?.alert.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']);
 });
 
 test('when alerts are resolved, then listOpen leaves them out and lists the rest newest first', async () => {
