@@ -35,6 +35,7 @@ import {
   report,
   spawnNode,
   TeamsLimitConnector,
+  processCpuMs,
 } from './lib';
 
 const WORKERS = 20;
@@ -153,16 +154,35 @@ async function main() {
   const rounds = 3;
   const per = Math.max(1, Math.floor(perWorker / rounds));
   const runs = { echo: [] as LoopResult[], floor: [] as LoopResult[], app: [] as LoopResult[] };
+  // CPU each process spent during each bot's rounds: the bot, Azurite, and this client (which
+  // also answers the app's card updates as the connector).
+  const cpu = {
+    echo: { bot: 0, azurite: 0, client: 0 },
+    floor: { bot: 0, azurite: 0, client: 0 },
+    app: { bot: 0, azurite: 0, client: 0 },
+  };
+  const botPid = { echo: echo.pid, floor: floor.pid, app: app.pid };
+  const measured = async (kind: keyof typeof runs, run: () => Promise<LoopResult>) => {
+    const clientCpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const before = [processCpuMs(botPid[kind]), processCpuMs(azurite.pid), clientCpu()];
+    runs[kind].push(await run());
+    cpu[kind].bot += processCpuMs(botPid[kind]) - before[0]!;
+    cpu[kind].azurite += processCpuMs(azurite.pid) - before[1]!;
+    cpu[kind].client += clientCpu() - before[2]!;
+  };
   for (let r = 0; r < rounds; r++) {
     const offset = r * per;
-    runs.echo.push(
-      await closedLoop(WORKERS, per, (w, i) => echoInvoke(w, ids[w]![offset + i]!).then(() => {})),
+    await measured('echo', () =>
+      closedLoop(WORKERS, per, (w, i) => echoInvoke(w, ids[w]![offset + i]!).then(() => {})),
     );
-    runs.floor.push(
-      await closedLoop(WORKERS, per, (w, i) => floorInvoke(w, ids[w]![offset + i]!).then(() => {})),
+    await measured('floor', () =>
+      closedLoop(WORKERS, per, (w, i) => floorInvoke(w, ids[w]![offset + i]!).then(() => {})),
     );
-    runs.app.push(
-      await closedLoop(WORKERS, per, async (w, i) => {
+    await measured('app', () =>
+      closedLoop(WORKERS, per, async (w, i) => {
         const text = await appInvoke(w, ids[w]![perWorker + offset + i]!);
         if (
           !text.includes(`Acknowledged by ${people[w]!.name}`) &&
@@ -197,21 +217,24 @@ async function main() {
 
   const p99Ratio = appRun.p99 / floorRun.p99;
   const throughputRatio = appRun.perSecond / floorRun.perSecond;
-  const row = (name: string, r: typeof appRun) =>
-    `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)}/s |`;
+  const perInvoke = (kind: keyof typeof cpu, who: keyof (typeof cpu)['app']) =>
+    `${(cpu[kind][who] / (WORKERS * per * rounds)).toFixed(1)} ms`;
+  const row = (name: string, r: typeof appRun, kind: keyof typeof cpu) =>
+    `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)}/s | ${perInvoke(kind, 'bot')} | ${perInvoke(kind, 'azurite')} | ${perInvoke(kind, 'client')} |`;
   report(`## Acknowledge latency (Action.Execute invoke over HTTP, ${WORKERS} concurrent, ${appRun.count} acknowledgements and as many invokes of each baseline, in ${rounds} interleaved rounds)
 
-| bot | p50 | p99 | throughput |
-| --- | --- | --- | --- |
-${row('echo bot (static card)', echoRun)}
-${row('storage floor (echo + 1 read + 1 conditional write)', floorRun)}
-${row('CTAC acknowledge', appRun)}
+| bot | p50 | p99 | throughput | CPU per invoke: bot | Azurite | client and connector |
+| --- | --- | --- | --- | --- | --- | --- |
+${row('echo bot (static card)', echoRun, 'echo')}
+${row('storage floor (echo + 1 read + 1 conditional write)', floorRun, 'floor')}
+${row('CTAC acknowledge', appRun, 'app')}
 
 Ratios to the storage floor: p50 ${(appRun.p50 / floorRun.p50).toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x (target at most 1.25x: ${p99Ratio <= 1.25 ? 'met' : 'not met'}), throughput ${throughputRatio.toFixed(2)}x (target at least 0.8x: ${throughputRatio >= 0.8 ? 'met' : 'not met'}). Echo to floor: p50 ${(floorRun.p50 / echoRun.p50).toFixed(2)}x.
 Answers without the acknowledged card: ${wrongCards}. Channel messages updated by the send queue by the end of the run: ${updatesBefore}; connector 429s: ${connector.throttled}.`);
 
   await Promise.all([app.stop(), echo.stop(), floor.stop()]);
   await connector.stop();
+  await proxy?.stop();
   await azurite.stop();
 }
 

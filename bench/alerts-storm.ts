@@ -131,12 +131,15 @@ The app runs in its own process (peak from /proc VmHWM and 50 ms samples); Azuri
 /** Azurite's Table service as a child process, in memory, on a free loopback port. */
 export async function startAzuriteProcess(): Promise<{
   connectionString: string;
+  pid: number;
   stop(): Promise<void>;
 }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [
+      // BENCH_AZURITE_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile Azurite.
+      ...(process.env['BENCH_AZURITE_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
       fromRoot('node_modules/azurite/dist/src/table/main.js'),
       '--silent',
       '--disableTelemetry',
@@ -152,8 +155,14 @@ export async function startAzuriteProcess(): Promise<{
   await waitForPort(port, child);
   return {
     connectionString: azuriteConnectionString(port),
+    pid: child.pid!,
     stop: async () => {
-      child.kill();
+      // SIGINT: Azurite closes and exits (writing its profile when asked for one).
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -78,6 +78,19 @@ export function processMemory(pid: number): { rss: number; peak: number } | unde
   }
 }
 
+/** CPU time a process has used so far, in ms (Linux: /proc/<pid>/stat utime + stime). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
 /** Closed loop: `workers` clients each running `perWorker` operations one after another. */
 export async function closedLoop(
   workers: number,
