@@ -111,6 +111,16 @@ export function describeEvent(event: AlertEvent): string | undefined {
   }
 }
 
+/** The last few timeline entries people see on the card, oldest first. */
+function latestHistory(timeline: AlertEvent[]): string[] {
+  const lines: string[] = [];
+  for (let i = timeline.length - 1; i >= 0 && lines.length < CARD_HISTORY; i--) {
+    const line = describeEvent(timeline[i]!);
+    if (line !== undefined) lines.unshift(line);
+  }
+  return lines;
+}
+
 /** One organisation's response to an HSA, as the card shows it (src/app/alerts/hsa-responses.ts). */
 export interface HsaResponseView {
   orgCode: string;
@@ -179,10 +189,7 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     label: 'On call',
     value: ctx.onCall?.length ? clip(ctx.onCall.join(', then '), 300) : 'Nobody is set as on call',
   });
-  const history = alert.timeline
-    .map(describeEvent)
-    .filter((line): line is string => line !== undefined)
-    .slice(-CARD_HISTORY);
+  const history = latestHistory(alert.timeline);
   return renderCard('alerts/alert', {
     alertId: alert.id,
     // Where the alert is kept (a hint the app checks), so a press needs no index look-up.

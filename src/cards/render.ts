@@ -14,6 +14,14 @@ export type AdaptiveCard = {
 
 const templates = new Map<string, ACData.Template>();
 
+/**
+ * Recent expansions, by template and model (as JSON): the same card is often wanted twice in a row
+ * (the answer to a button press, then the update of the channel message for everyone), and expanding a
+ * template costs far more than comparing its model. Each caller gets its own copy.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 64;
+
 export const TEMPLATES_DIR = fromRoot('adaptiveCards');
 
 /**
@@ -21,6 +29,16 @@ export const TEMPLATES_DIR = fromRoot('adaptiveCards');
  * nothing a person types is evaluated as a template expression.
  */
 export function renderCard<T extends object>(name: string, model: T): AdaptiveCard {
+  const key = `${name}\n${JSON.stringify(model)}`;
+  const seen = recent.get(key);
+  if (seen !== undefined) return JSON.parse(seen) as AdaptiveCard;
+  const card = expand(name, model);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, JSON.stringify(card));
+  return card;
+}
+
+function expand(name: string, model: object): AdaptiveCard {
   let template = templates.get(name);
   if (!template) {
     template = new ACData.Template(

@@ -161,6 +161,30 @@ describe('alert card', () => {
     expect(validateCard(card)).toEqual([]);
   });
 
+  test('when an alert has a long history, then the card shows its last six entries, oldest first', () => {
+    let alert = raised();
+    for (let i = 1; i <= 40; i++)
+      alert = ok(addNote(alert, `Note ${i}`, ben, new Date(at.getTime() + i * 60_000)));
+    const text = cardText(alertCard(alert));
+    expect(text).not.toContain('Note 34');
+    for (let i = 35; i <= 40; i++) expect(text).toContain(`Ben Okafor noted: Note ${i}`);
+    expect(text.indexOf('Note 35')).toBeLessThan(text.indexOf('Note 40'));
+  });
+
+  test('when the same card is wanted twice, then both are the same card and neither shares the other’s objects; a change gives the new card', () => {
+    const alert = raised();
+    const first = alertCard(alert, { onCall: ['Ben Okafor'] });
+    const second = alertCard(alert, { onCall: ['Ben Okafor'] });
+    expect(second).toEqual(first);
+    (second.body as unknown[]).length = 0;
+    expect(alertCard(alert, { onCall: ['Ben Okafor'] })).toEqual(first);
+    const acked = alertCard(ok(acknowledge(alert, ben, new Date('2026-11-28T09:05:00Z'))), {
+      onCall: ['Ben Okafor'],
+    });
+    expect(cardText(acked)).toContain('Acknowledged by Ben Okafor');
+    expect(cardText(alertCard(alert, { onCall: ['Sam Patel'] }))).toContain('Sam Patel');
+  });
+
   test('when the alert is resolved, then only Add note is left and the resolution is shown', () => {
     const done = ok(
       resolve(raised(), 'Patched every appliance.', ben, new Date('2026-11-28T10:30:00Z')),
