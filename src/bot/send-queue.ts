@@ -49,6 +49,8 @@ export interface SendQueueRepository {
   get(id: string): Promise<QueuedSend | undefined>;
   /** Rows still to deliver (queued, throttled, sending) or whose callback is pending, oldest first. */
   listPending(): Promise<QueuedSend[]>;
+  /** The same rows' ids and ETags only (no messages): a cheap look for what changed. */
+  listPendingKeys(): Promise<{ id: string; etag: string }[]>;
   /** Rows sent at or after `since`, to rebuild the budgets after a restart. */
   listSentSince(since: Date): Promise<QueuedSend[]>;
   /** The queued channel post for an alert, if one is waiting or was sent. */
@@ -99,6 +101,9 @@ export interface TickReport {
  * (backoffDelay). Rows survive a restart; claims are conditional on the ETag, so two instances never
  * deliver the same row twice at once.
  */
+/** Beyond this many new or changed rows, a listing reads the whole table rather than each row. */
+const FRESH_READS_MAX = 20;
+
 export class SendQueue {
   private readonly sentAt = new Map<string, number[]>();
   private readonly limits: readonly SendLimit[];
@@ -369,12 +374,32 @@ export class SendQueue {
     if (this.relist || now - this.listedAt >= this.pollMs) {
       this.relist = false;
       this.listedAt = now;
-      const rows = await this.repo.listPending();
+      const rows = await this.listAfresh();
       this.known.clear();
       for (const row of rows) this.known.set(row.id, row);
       return rows;
     }
     return [...this.known.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Every pending row in the table. Rows this process already holds at the same ETag are not read
+   * again: the ids and ETags are listed first (a backlog of cards waiting for Teams' limits is
+   * megabytes), and only new or changed rows are read, or the whole table when there are many.
+   */
+  private async listAfresh(): Promise<QueuedSend[]> {
+    const keys = await this.repo.listPendingKeys();
+    const stale = keys.filter(({ id, etag }) => this.known.get(id)?.etag !== etag);
+    if (stale.length > FRESH_READS_MAX) return this.repo.listPending();
+    const fresh = new Map<string, QueuedSend>();
+    for (let i = 0; i < stale.length; i += 8)
+      for (const row of await Promise.all(stale.slice(i, i + 8).map((k) => this.repo.get(k.id))))
+        if (row) fresh.set(row.id, row);
+    const staleIds = new Set(stale.map((k) => k.id));
+    return keys
+      .map(({ id }) => (staleIds.has(id) ? fresh.get(id) : this.known.get(id)))
+      .filter((row): row is QueuedSend => !!row && isPending(row))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private async runCallback(row: QueuedSend): Promise<void> {

@@ -20,6 +20,8 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
 export const SEND_QUEUE_TABLE = 'SendQueue';
 const PARTITION = 'send';
 const CHUNK = 30_000;
+/** Rows still to deliver, or whose "posted" callback is still to run. */
+const PENDING = `PartitionKey eq '${PARTITION}' and (state eq 'queued' or state eq 'throttled' or state eq 'sending' or callbackPending eq true)`;
 const MAX_CHUNKS = 4;
 
 interface SendRow {
@@ -63,9 +65,16 @@ export class TableSendQueueRepository implements SendQueueRepository {
   }
 
   listPending(): Promise<QueuedSend[]> {
-    return this.query(
-      `PartitionKey eq '${PARTITION}' and (state eq 'queued' or state eq 'throttled' or state eq 'sending' or callbackPending eq true)`,
-    );
+    return this.query(PENDING);
+  }
+
+  async listPendingKeys(): Promise<{ id: string; etag: string }[]> {
+    const keys: { id: string; etag: string }[] = [];
+    for await (const row of this.client.listEntities({
+      queryOptions: { filter: PENDING, select: ['RowKey'] },
+    }))
+      keys.push({ id: row.rowKey ?? '', etag: row.etag });
+    return keys;
   }
 
   listSentSince(since: Date): Promise<QueuedSend[]> {
