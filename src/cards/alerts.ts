@@ -9,7 +9,7 @@ import type {
 } from '../domain/alerts';
 import { allowedActions, isAllowed } from '../domain/alerts';
 import { formatUkDateTime } from '../domain/shared/time';
-import { renderCard, type AdaptiveCard } from './render';
+import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
 
 /** View models for the templates in adaptiveCards/alerts/. */
@@ -167,8 +167,20 @@ function cveText(cves: string[]): string {
   return `${cves.slice(0, CARD_CVES).join(', ')} and ${cves.length - CARD_CVES} more`;
 }
 
-/** The alert card: severity by colour and word, what it is, where it stands, who is on call, and its buttons. */
+/**
+ * The alert card: severity by colour and word, what it is, where it stands, who is on call, and its
+ * buttons. The card is a function of the alert without its timeline, the history lines it shows and
+ * the context, so those name it: the same card is not built twice in a row (the answer to a button
+ * press, then the update of the channel message for everyone).
+ */
 export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCard {
+  const { timeline, ...content } = alert;
+  const history = latestHistory(timeline);
+  const key = JSON.stringify([content, history, ctx]);
+  return renderCardKeyed('alerts/alert', key, () => alertCardModel(alert, history, ctx));
+}
+
+function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) {
   const severity = SEVERITY_STYLE[alert.severityRank];
   const state = STATE_WORD[alert.state];
   const actions = allowedActions(alert);
@@ -189,8 +201,7 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     label: 'On call',
     value: ctx.onCall?.length ? clip(ctx.onCall.join(', then '), 300) : 'Nobody is set as on call',
   });
-  const history = latestHistory(alert.timeline);
-  return renderCard('alerts/alert', {
+  return {
     alertId: alert.id,
     // Where the alert is kept (a hint the app checks), so a press needs no index look-up.
     alertSource: alert.source,
@@ -220,7 +231,7 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
     canEscalate: isAllowed(alert, 'escalate'),
     canNote: isAllowed(alert, 'note'),
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })),
-  });
+  };
 }
 
 /** The most alerts one list card shows; more are counted. */

@@ -29,10 +29,25 @@ export const TEMPLATES_DIR = fromRoot('adaptiveCards');
  * nothing a person types is evaluated as a template expression.
  */
 export function renderCard<T extends object>(name: string, model: T): AdaptiveCard {
-  const key = `${name}\n${JSON.stringify(model)}`;
+  return remembered(`${name}\n${JSON.stringify(model)}`, () => expand(name, model));
+}
+
+/**
+ * The same, for a model that is a pure function of `key` (built only when the card is not among the
+ * recent ones): for cards whose model costs more to build than its key.
+ */
+export function renderCardKeyed<T extends object>(
+  name: string,
+  key: string,
+  model: () => T,
+): AdaptiveCard {
+  return remembered(`${name}\n#${key}`, () => expand(name, model()));
+}
+
+function remembered(key: string, make: () => AdaptiveCard): AdaptiveCard {
   const seen = recent.get(key);
   if (seen !== undefined) return JSON.parse(seen) as AdaptiveCard;
-  const card = expand(name, model);
+  const card = make();
   if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
   recent.set(key, JSON.stringify(card));
   return card;
