@@ -119,6 +119,8 @@ export class SendQueue {
    * conversation's budget costs no reads.
    */
   private readonly known = new Map<string, QueuedSend>();
+  /** By conversation: until when the first of its rows must wait (this process's last pass). */
+  private readonly headWaits = new Map<string, number>();
   private listedAt = -Infinity;
   private relist = true;
   private prunedAt = -Infinity;
@@ -172,8 +174,12 @@ export class SendQueue {
       digest: opts.digest,
     });
     this.known.set(row.id, row);
-    this.dirty = true;
-    this.wake?.();
+    // Behind a head that must wait (a backlog at Teams' limits), it cannot go sooner: the worker
+    // already wakes for the head, so a storm's rows do not each cost a pass.
+    if ((this.headWaits.get(row.conversationKey) ?? 0) <= this.deps.clock.now().getTime()) {
+      this.dirty = true;
+      this.wake?.();
+    }
     return id;
   }
 
@@ -258,12 +264,17 @@ export class SendQueue {
 
   /** Delivers one conversation's rows in order; stops at the first that must wait, returning when. */
   private async drain(rows: QueuedSend[], report: TickReport): Promise<Date | undefined> {
+    const conversation = rows[0]?.conversationKey ?? '';
+    const waitUntil = (at: Date): Date => {
+      this.headWaits.set(conversation, at.getTime());
+      return at;
+    };
     for (const original of rows) {
       let row = original;
       const now = this.deps.clock.now();
-      if (Date.parse(row.notBefore) > now.getTime()) return new Date(row.notBefore);
+      if (Date.parse(row.notBefore) > now.getTime()) return waitUntil(new Date(row.notBefore));
       const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
-      if (budget.getTime() > now.getTime()) return budget;
+      if (budget.getTime() > now.getTime()) return waitUntil(budget);
 
       let message = row.message;
       if (message.kind === 'update' && rows.some((later) => supersedes(later, row))) {
