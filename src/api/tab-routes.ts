@@ -4,7 +4,7 @@ import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
-import type { AlertSummary } from '../domain/alerts';
+import type { AlertTimes } from '../domain/alerts';
 import type { HsaResponse } from '../domain/alerts/hsa-response';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
@@ -33,12 +33,11 @@ export interface HsaResponseSource {
 }
 
 /**
- * Alerts raised since a time, resolved ones included, for the weekly figures. The alert store lists only open
- * alerts today (the '~open' index); until it keeps a by-week index, the tab's figures cover open alerts only and
- * say so.
+ * When each alert raised since a time (resolved ones included) was raised, acknowledged and resolved: the
+ * weekly figures. Without it the tab's figures cover open alerts only and say so.
  */
 export interface AlertHistorySource {
-  raisedSince(from: Date): Promise<AlertSummary[]>;
+  raisedSince(from: Date): Promise<AlertTimes[]>;
 }
 
 export interface TabRoutesDeps {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AlertSummary } from '../domain/alerts';
+import type { AlertSummary, AlertTimes } from '../domain/alerts';
 import {
   ACKNOWLEDGE_WITHIN_HOURS,
   newHsaResponse,
@@ -362,7 +362,7 @@ const median = (values: number[]): number | undefined => {
 };
 
 /** Alerts grouped by the UK week they were raised in, newest week first, the last `weeks` weeks. */
-export function alertWeeks(alerts: readonly AlertSummary[], now: Date, weeks = 8): AlertWeekView[] {
+export function alertWeeks(alerts: readonly AlertTimes[], now: Date, weeks = 8): AlertWeekView[] {
   const weekStart = (iso: string | Date) =>
     DateTime.fromJSDate(new Date(iso), { zone: UK_ZONE }).startOf('week');
   const thisWeek = weekStart(now);

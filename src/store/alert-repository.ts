@@ -7,6 +7,7 @@ import {
   type Alert,
   type AlertEvent,
   type AlertSummary,
+  type AlertTimes,
 } from '../domain/alerts';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
@@ -27,7 +28,8 @@ import {
  *                                          RK 'event-000001'    older timeline events of a long-lived alert
  *   PK '~id'                               RK encodeKey(id)     alert id -> its partition (ids are CTAC's own)
  *   PK '~open'                             RK <alert partition> one row per alert that may be open
- *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC)
+ *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC); once
+ *                                                              resolved, its raised/acknowledged/resolved times
  *
  * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
  * 'alert' row IS the dedup claim: a second create for the same source and key fails (409), whoever
@@ -64,6 +66,25 @@ const weekPartition = (at: string | Date): string => {
   const monday = ms - ((((ms - MONDAY_EPOCH_OFFSET) % WEEK_MS) + WEEK_MS) % WEEK_MS);
   return `~week_${new Date(monday).toISOString().slice(0, 10)}`;
 };
+/** A row of a week partition: the alert, and once it is resolved for good, its times. */
+interface WeekRow {
+  rowKey?: string;
+  alertId: string;
+  raisedAt?: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+}
+
+const weekEntity = (partition: string, alert: AlertSummary) => ({
+  partitionKey: weekPartition(alert.raisedAt),
+  rowKey: partition,
+  alertId: alert.id,
+  raisedAt: alert.raisedAt,
+  ...(isOpen(alert) || !alert.resolvedAt
+    ? {}
+    : { acknowledgedAt: alert.acknowledgedAt ?? '', resolvedAt: alert.resolvedAt }),
+});
+
 const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
 /** Table Storage string properties hold at most 32K UTF-16 characters: longer JSON is split. */
 const CHUNK = 30_000;
@@ -77,7 +98,7 @@ export const INLINE_TIMELINE_MAX = 200_000;
 const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
 
-const newestFirst = (alerts: AlertSummary[]): AlertSummary[] =>
+const newestFirst = <T extends { raisedAt: string; id: string }>(alerts: T[]): T[] =>
   alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
 
 /** The partition of the alert with this source and dedup key. */
@@ -233,10 +254,7 @@ export class TableAlertRepository implements AlertRepository {
         posted: false,
       }),
       // The week it was raised in names its partition (the same row whichever sender wins a race).
-      this.client.upsertEntity(
-        { partitionKey: weekPartition(alert.raisedAt), rowKey: partition, alertId: alert.id },
-        'Replace',
-      ),
+      this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
     ]);
     if (!idClaim.ok) {
       // Ids are random; a clash means the caller reused an id, which must not join two alerts.
@@ -296,9 +314,13 @@ export class TableAlertRepository implements AlertRepository {
     const committed = await this.commit(actions);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
     if (!isOpen(alert))
-      await this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
-        if (!isNotFound(e)) throw e;
-      });
+      await Promise.all([
+        this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
+          if (!isNotFound(e)) throw e;
+        }),
+        // Resolved for good: its week's row keeps its times, so the weekly figures need no read.
+        this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
+      ]);
     else if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
     return {
       ok: true,
@@ -390,19 +412,51 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   /**
-   * Alerts raised at or after `from` (up to `now`), resolved ones too, without their timelines: the
-   * week partitions the span covers, then each alert's own row (a point read each).
+   * When the alerts raised at or after `from` (up to `now`) were raised, acknowledged and resolved,
+   * resolved ones too: the week partitions the span covers, whose rows hold a resolved alert's times;
+   * only alerts still open (or resolved before week rows kept times) are read, a point read each.
    */
-  async raisedSince(from: Date, now: Date): Promise<AlertSummary[]> {
+  async raisedSince(from: Date, now: Date): Promise<AlertTimes[]> {
     const weeks = new Set([weekPartition(now)]);
     for (let t = from.getTime(); t < now.getTime(); t += WEEK_MS)
       weeks.add(weekPartition(new Date(t)));
-    const rows = (await Promise.all([...weeks].map((w) => listPartition(this.client, w)))).flat();
-    const partitions = [...new Set(rows.map((r) => r.rowKey ?? ''))];
-    const read = await this.summaries(partitions);
-    return newestFirst(
-      read.filter((a): a is AlertSummary => !!a && a.raisedAt >= from.toISOString()),
-    );
+    const rows = (
+      await Promise.all([...weeks].map((w) => listPartition<WeekRow>(this.client, w)))
+    ).flat();
+    // One row per alert (a sender that lost the race to create it may have left one in another week).
+    const byPartition = new Map<string, WeekRow>();
+    for (const row of rows) {
+      const seen = byPartition.get(row.rowKey ?? '');
+      if (!seen || (!seen.resolvedAt && row.resolvedAt)) byPartition.set(row.rowKey ?? '', row);
+    }
+    const times: AlertTimes[] = [];
+    const toRead: string[] = [];
+    for (const [partition, row] of byPartition)
+      if (row.resolvedAt && row.raisedAt)
+        times.push({
+          id: row.alertId,
+          raisedAt: row.raisedAt,
+          acknowledgedAt: row.acknowledgedAt || undefined,
+          resolvedAt: row.resolvedAt,
+        });
+      else toRead.push(partition);
+    const read = await this.summaries(toRead);
+    read.forEach((alert, i) => {
+      // Resolved before week rows kept times: keep them now, so the next look needs no read.
+      if (alert && !isOpen(alert))
+        void this.client
+          .upsertEntity(weekEntity(toRead[i]!, alert), 'Replace')
+          .catch(() => undefined);
+    });
+    for (const alert of read)
+      if (alert)
+        times.push({
+          id: alert.id,
+          raisedAt: alert.raisedAt,
+          acknowledgedAt: alert.acknowledgedAt,
+          resolvedAt: alert.resolvedAt,
+        });
+    return newestFirst(times.filter((a) => a.raisedAt >= from.toISOString()));
   }
 
   /**

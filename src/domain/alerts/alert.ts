@@ -89,6 +89,9 @@ export interface Alert {
 /** An alert without its timeline: what a list of alerts shows (state, who acknowledged and when). */
 export type AlertSummary = Omit<Alert, 'timeline'>;
 
+/** When an alert was raised, first acknowledged and resolved: what the weekly figures count. */
+export type AlertTimes = Pick<Alert, 'id' | 'raisedAt' | 'acknowledgedAt' | 'resolvedAt'>;
+
 /**
  * An alert as a sender describes it (webhook, NHS poller, chat form). Optional fields that are
  * undefined mean "not said", so an update that leaves them out keeps what the alert has.

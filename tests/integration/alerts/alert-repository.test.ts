@@ -263,3 +263,45 @@ test('when the tab asks for alerts raised since a date, then it gets every one r
   expect(since.find((a) => a.id === lastWeek.id)?.resolvedAt).toBe(now.toISOString());
   expect((await repo.raisedSince(weeksAgo(6), now)).map((a) => a.id)).toContain(old.id);
 });
+
+test('when the weekly figures are asked for, then a resolved alert counts from its week row, and one resolved before rows kept times is read once and then kept', async () => {
+  const now = new Date('2026-11-28T12:00:00Z');
+  const raisedAt = new Date('2026-11-27T09:00:00Z');
+  const alert = newAlert('MSP-WEEK-TIMES', raisedAt);
+  expect((await repo.create(alert)).ok).toBe(true);
+  const stored = await repo.get(alert.id);
+  const acked = acknowledge(stored!.alert, sam, new Date('2026-11-27T09:10:00Z'));
+  if (!acked.ok) throw new Error('not acknowledged');
+  const resolvedAt = '2026-11-27T11:00:00.000Z';
+  expect(
+    (await repo.update({ ...acked.alert, state: 'resolved', resolvedAt }, stored!.etag)).ok,
+  ).toBe(true);
+  const expected = {
+    id: alert.id,
+    raisedAt: alert.raisedAt,
+    acknowledgedAt: '2026-11-27T09:10:00.000Z',
+    resolvedAt,
+  };
+  const from = new Date('2026-11-20T00:00:00Z');
+  expect((await repo.raisedSince(from, now)).find((a) => a.id === alert.id)).toEqual(expected);
+
+  // As the week row was before it kept times: the alert is read, and its times are kept for next time.
+  const client = store.table(ALERT_TABLES.alerts);
+  const partition = alertPartition(alert.source, alert.dedupKey);
+  const week = (
+    await client.listEntities({ queryOptions: { filter: `RowKey eq '${partition}'` } }).next()
+  ).value!;
+  const weekPartition = week.partitionKey!;
+  expect(weekPartition.startsWith('~week_')).toBe(true);
+  await client.upsertEntity(
+    { partitionKey: weekPartition, rowKey: partition, alertId: alert.id },
+    'Replace',
+  );
+  expect((await repo.raisedSince(from, now)).find((a) => a.id === alert.id)).toEqual(expected);
+  await new Promise((r) => setTimeout(r, 200));
+  const kept = await client.getEntity<{ resolvedAt: string }>(weekPartition, partition);
+  expect(kept.resolvedAt).toBe(resolvedAt);
+  // And the figures come from that row alone: the alert row itself is not needed.
+  await client.deleteEntity(partition, 'alert');
+  expect((await repo.raisedSince(from, now)).find((a) => a.id === alert.id)).toEqual(expected);
+});
