@@ -75,6 +75,14 @@ async function main() {
     floorPort,
   );
 
+  const alertFloorPort = await freePort();
+  const alertFloor = await spawnNode(
+    fromRoot('dist/bench/baseline-bot.js'),
+    ['alert-floor', String(alertFloorPort), azurite.connectionString],
+    {},
+    alertFloorPort,
+  );
+
   const people = await seedMembers(store, WORKERS);
   await saveBenchChannel(store, connector.url);
 
@@ -139,6 +147,7 @@ async function main() {
   };
   const echoInvoke = invoke(echoPort);
   const floorInvoke = invoke(floorPort);
+  const alertFloorInvoke = invoke(alertFloorPort);
   const appInvoke = invoke(appPort);
 
   // Warm up each (a few rounds each, on alerts not measured), then measure: echo, floor, app.
@@ -146,6 +155,7 @@ async function main() {
     const id = ids[w]![perWorker * 2 + i]!;
     await echoInvoke(w, id);
     await floorInvoke(w, id);
+    await alertFloorInvoke(w, id);
     await appInvoke(w, id);
   });
   // Rounds interleaved (echo, floor, app; echo, floor, app; ...) so a change in the machine's other
@@ -153,22 +163,34 @@ async function main() {
   let wrongCards = 0;
   const rounds = 3;
   const per = Math.max(1, Math.floor(perWorker / rounds));
-  const runs = { echo: [] as LoopResult[], floor: [] as LoopResult[], app: [] as LoopResult[] };
+  const runs = {
+    echo: [] as LoopResult[],
+    floor: [] as LoopResult[],
+    alertFloor: [] as LoopResult[],
+    app: [] as LoopResult[],
+  };
   // CPU each process spent during each bot's rounds: the bot, Azurite, and this client (which
   // also answers the app's card updates as the connector).
   const cpu = {
     echo: { bot: 0, azurite: 0, client: 0 },
     floor: { bot: 0, azurite: 0, client: 0 },
+    alertFloor: { bot: 0, azurite: 0, client: 0 },
     app: { bot: 0, azurite: 0, client: 0 },
   };
-  const botPid = { echo: echo.pid, floor: floor.pid, app: app.pid };
+  const botPid = { echo: echo.pid, floor: floor.pid, alertFloor: alertFloor.pid, app: app.pid };
+  // With the storage proxy: the app's storage requests while its rounds ran (answers, card updates
+  // and any job that ran meanwhile).
+  const duringApp = new Map<string, number>();
   const measured = async (kind: keyof typeof runs, run: () => Promise<LoopResult>) => {
     const clientCpu = () => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     };
     const before = [processCpuMs(botPid[kind]), processCpuMs(azurite.pid), clientCpu()];
+    if (kind === 'app') proxy?.reset();
     runs[kind].push(await run());
+    if (kind === 'app' && proxy)
+      for (const [k, v] of proxy.counts) duringApp.set(k, (duringApp.get(k) ?? 0) + v);
     cpu[kind].bot += processCpuMs(botPid[kind]) - before[0]!;
     cpu[kind].azurite += processCpuMs(azurite.pid) - before[1]!;
     cpu[kind].client += clientCpu() - before[2]!;
@@ -180,6 +202,9 @@ async function main() {
     );
     await measured('floor', () =>
       closedLoop(WORKERS, per, (w, i) => floorInvoke(w, ids[w]![offset + i]!).then(() => {})),
+    );
+    await measured('alertFloor', () =>
+      closedLoop(WORKERS, per, (w, i) => alertFloorInvoke(w, ids[w]![offset + i]!).then(() => {})),
     );
     await measured('app', () =>
       closedLoop(WORKERS, per, async (w, i) => {
@@ -193,6 +218,10 @@ async function main() {
     );
   }
   if (proxy) {
+    const acks = WORKERS * per * rounds;
+    console.log('storage requests while the app was measured, per acknowledgement:');
+    for (const [k, v] of [...duringApp].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${k}: ${(v / acks).toFixed(2)}`);
     await new Promise((r) => setTimeout(r, 3000));
     proxy.reset();
     const sample = 20;
@@ -211,28 +240,34 @@ async function main() {
   }
   const echoRun = summarise(runs.echo);
   const floorRun = summarise(runs.floor);
+  const alertFloorRun = summarise(runs.alertFloor);
   const appRun = summarise(runs.app);
   // The card updates for everyone go out through the send queue after the answers.
   const updatesBefore = connector.messages.size;
 
-  const p99Ratio = appRun.p99 / floorRun.p99;
-  const throughputRatio = appRun.perSecond / floorRun.perSecond;
   const perInvoke = (kind: keyof typeof cpu, who: keyof (typeof cpu)['app']) =>
     `${(cpu[kind][who] / (WORKERS * per * rounds)).toFixed(1)} ms`;
   const row = (name: string, r: typeof appRun, kind: keyof typeof cpu) =>
     `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)}/s | ${perInvoke(kind, 'bot')} | ${perInvoke(kind, 'azurite')} | ${perInvoke(kind, 'client')} |`;
+  const against = (floorName: string, f: typeof appRun) => {
+    const p99 = appRun.p99 / f.p99;
+    const throughput = appRun.perSecond / f.perSecond;
+    return `Against ${floorName}: p50 ${(appRun.p50 / f.p50).toFixed(2)}x, p99 ${p99.toFixed(2)}x (target at most 1.25x: ${p99 <= 1.25 ? 'met' : 'not met'}), throughput ${throughput.toFixed(2)}x (target at least 0.8x: ${throughput >= 0.8 ? 'met' : 'not met'}).`;
+  };
   report(`## Acknowledge latency (Action.Execute invoke over HTTP, ${WORKERS} concurrent, ${appRun.count} acknowledgements and as many invokes of each baseline, in ${rounds} interleaved rounds)
 
 | bot | p50 | p99 | throughput | CPU per invoke: bot | Azurite | client and connector |
 | --- | --- | --- | --- | --- | --- | --- |
 ${row('echo bot (static card)', echoRun, 'echo')}
-${row('storage floor (echo + 1 read + 1 conditional write)', floorRun, 'floor')}
+${row('storage floor, small row (echo + 1 read + 1 conditional write of a row in a table of its own)', floorRun, 'floor')}
+${row("storage floor, the alert's row (the same, on the alert's own row in the app's Alerts table)", alertFloorRun, 'alertFloor')}
 ${row('CTAC acknowledge', appRun, 'app')}
 
-Ratios to the storage floor: p50 ${(appRun.p50 / floorRun.p50).toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x (target at most 1.25x: ${p99Ratio <= 1.25 ? 'met' : 'not met'}), throughput ${throughputRatio.toFixed(2)}x (target at least 0.8x: ${throughputRatio >= 0.8 ? 'met' : 'not met'}). Echo to floor: p50 ${(floorRun.p50 / echoRun.p50).toFixed(2)}x.
+${against("the storage floor on the alert's own row", alertFloorRun)}
+${against('the storage floor on a small row', floorRun)} Echo to small-row floor: p50 ${(floorRun.p50 / echoRun.p50).toFixed(2)}x.
 Answers without the acknowledged card: ${wrongCards}. Channel messages updated by the send queue by the end of the run: ${updatesBefore}; connector 429s: ${connector.throttled}.`);
 
-  await Promise.all([app.stop(), echo.stop(), floor.stop()]);
+  await Promise.all([app.stop(), echo.stop(), floor.stop(), alertFloor.stop()]);
   await connector.stop();
   await proxy?.stop();
   await azurite.stop();

@@ -3,9 +3,11 @@
  *   echo:  a minimal botbuilder bot (CloudAdapter on express, anonymous) answering the
  *          Action.Execute invoke with a static card;
  *   floor: the same bot plus one point read and one ETag-conditional write to Table Storage per
- *          invoke (row `BenchFloor/<alertId>/alert`): the least an acknowledgement can do.
+ *          invoke (a small row `BenchFloor/<alertId>/alert` in a table of its own);
+ *   alert-floor: the same, on the alert's own row in the app's `Alerts` table (read, and written
+ *          back as read on its ETag): the least an acknowledgement of that alert can do.
  *
- *   node dist/bench/baseline-bot.js <echo|floor> <port> [connection string]
+ *   node dist/bench/baseline-bot.js <echo|floor|alert-floor> <port> [connection string]
  */
 import { TableClient } from '@azure/data-tables';
 import {
@@ -18,13 +20,16 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import express from 'express';
+import { ALERT_TABLES, alertPartition } from '../src/store/alert-repository';
 
 const [kind, port, connectionString] = process.argv.slice(2);
 const table =
-  kind === 'floor' && connectionString
-    ? TableClient.fromConnectionString(connectionString, 'BenchFloor', {
-        allowInsecureConnection: true,
-      })
+  (kind === 'floor' || kind === 'alert-floor') && connectionString
+    ? TableClient.fromConnectionString(
+        connectionString,
+        kind === 'floor' ? 'BenchFloor' : ALERT_TABLES.alerts,
+        { allowInsecureConnection: true },
+      )
     : undefined;
 
 const card = {
@@ -39,7 +44,15 @@ class BaselineBot extends ActivityHandler {
     _context: TurnContext,
     value: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    if (table) {
+    if (table && kind === 'alert-floor') {
+      // The alert's own row, where the app keeps it, written back as read on its ETag.
+      const data = value.action.data as { src?: string; key?: string };
+      const partition = alertPartition(data.src === 'hsa' ? 'hsa' : 'incident', data.key ?? '');
+      const { etag, timestamp: _timestamp, ...row } = await table.getEntity(partition, 'alert');
+      await table.updateEntity({ ...row, partitionKey: partition, rowKey: 'alert' }, 'Replace', {
+        etag,
+      });
+    } else if (table) {
       const id = String((value.action.data as { alertId?: string }).alertId ?? '');
       const row = await table.getEntity<{ state: string }>(id, 'alert');
       await table.updateEntity(
