@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'zlib';
 import type { TableEntityResult } from '@azure/data-tables';
 import type { QueuedSend, SendQueueRepository } from '../bot/send-queue';
 import { replaceIfUnchanged } from './conditional';
@@ -9,8 +10,9 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
  * Key layout
  *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<seq>_<uuid>   one row per outgoing Teams message
  * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
- * queued. The message (an activity with its card, up to about 28 KB of JSON) is split over
- * `message0..message3` (a string property holds at most 32K characters).
+ * queued. The message (an activity with its card, up to about 28 KB of JSON) is deflated, in base64,
+ * and split over `message0..message3` (a string property holds at most 32K characters);
+ * `messageEncoding` says so (rows without it hold the JSON as it is).
  * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
  * storm digests are kept, since later acknowledgements update their message.
  *
@@ -37,6 +39,8 @@ interface SendRow {
   callbackPending?: boolean;
   digest?: boolean;
   lastError?: string;
+  /** 'deflate-base64', or absent for the JSON as it is. */
+  messageEncoding?: string;
   message0: string;
   message1?: string;
   message2?: string;
@@ -152,12 +156,27 @@ export class TableSendQueueRepository implements SendQueueRepository {
   }
 }
 
-function toEntity(row: Omit<QueuedSend, 'etag'>) {
-  const json = JSON.stringify(row.message);
+/**
+ * The message as stored: its JSON deflated and in base64 (a card's JSON is mostly repeated keys, so
+ * it takes about a third of the room, and less to send and store), in chunks. Made once per message:
+ * a row is written again at each change of state with the same message.
+ */
+const packed = new WeakMap<object, string[]>();
+function pack(message: QueuedSend['message']): string[] {
+  const known = packed.get(message);
+  if (known) return known;
+  const json = JSON.stringify(message);
+  const text = deflateRawSync(json, { level: 1 }).toString('base64');
   const chunks: string[] = [];
-  for (let i = 0; i < json.length; i += CHUNK) chunks.push(json.slice(i, i + CHUNK));
+  for (let i = 0; i < text.length; i += CHUNK) chunks.push(text.slice(i, i + CHUNK));
   if (chunks.length > MAX_CHUNKS)
     throw new Error(`a Teams message of ${json.length} characters is too big to queue`);
+  packed.set(message, chunks);
+  return chunks;
+}
+
+function toEntity(row: Omit<QueuedSend, 'etag'>) {
+  const chunks = pack(row.message);
   const entity: Record<string, unknown> = {
     partitionKey: PARTITION,
     rowKey: row.id,
@@ -169,6 +188,7 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
     kind: row.message.kind,
     callbackPending: row.callbackPending ?? false,
     digest: row.digest ?? false,
+    messageEncoding: 'deflate-base64',
   };
   if (row.sentAt) entity['sentAt'] = row.sentAt;
   if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
@@ -179,9 +199,14 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
 }
 
 function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
-  const json = [row.message0, row.message1, row.message2, row.message3]
+  const text = [row.message0, row.message1, row.message2, row.message3]
     .filter((c) => typeof c === 'string')
     .join('');
+  // Rows queued before messages were deflated hold the JSON itself.
+  const json =
+    row.messageEncoding === 'deflate-base64'
+      ? inflateRawSync(Buffer.from(text, 'base64')).toString('utf8')
+      : text;
   return {
     id: row.rowKey!,
     conversationKey: row.conversationKey,

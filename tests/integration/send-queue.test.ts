@@ -104,6 +104,7 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
     posted,
     sender,
     repo: new TableSendQueueRepository(prefixed),
+    store: prefixed,
   };
 }
 
@@ -228,6 +229,37 @@ describe('send queue', () => {
     expect(await repo.listPending()).toEqual([]);
     const record = await repo.get((await repo.listSentSince(new Date(0)))[0]!.id);
     expect(record?.state).toBe('sent');
+  });
+
+  test('when messages were queued before they were stored deflated, then they are still delivered, with the new ones, in order', async () => {
+    const { clock, connector, makeQueue, repo, store } = await setUp();
+    // A row as the queue wrote it before: the message's JSON as it is, with no encoding column.
+    const at = clock.now().toISOString();
+    await store.table(SEND_QUEUE_TABLE).createEntity({
+      partitionKey: 'send',
+      rowKey: `${String(clock.now().getTime() - 1).padStart(15, '0')}_000000_legacy`,
+      conversationKey: CHANNEL,
+      state: 'queued',
+      attempts: 0,
+      notBefore: at,
+      enqueuedAt: at,
+      kind: 'channelPost',
+      callbackPending: false,
+      digest: false,
+      message0: JSON.stringify(post('queued before the upgrade ☕')),
+    });
+    const queue = makeQueue();
+    await queue.enqueue(post('queued after ☕ <b>'));
+    const long = 'x'.repeat(20_000) + ' end';
+    await queue.enqueue(post(long));
+    await drain(queue, clock);
+    expect(connector.delivered.map(textOf)).toEqual([
+      'queued before the upgrade ☕',
+      'queued after ☕ <b>',
+      long,
+    ]);
+    expect(await repo.listPending()).toEqual([]);
+    await queue.stop();
   });
 
   test('when Teams refuses a message for good, then it is marked failed and the rest still go', async () => {
