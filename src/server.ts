@@ -185,8 +185,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     conversations,
     member: (id) => members.get(id),
   });
-  // Who is on call, as names for the alert cards: remembered for 15 s, and forgotten at once when the
-  // rota or the admins' list changes here (paging always asks afresh).
+  // Who is on call, as names for the alert cards: remembered for 15 s (then, for up to a minute, still
+  // shown while a fresh look runs in the background, so no button press waits for it), and forgotten
+  // at once when the rota or the admins' list changes here (paging always asks afresh).
   const onCallNamesNow = new CachedValue(
     async (): Promise<string[]> => {
       const ids = await onCall.onCallNow(clock.now());
@@ -195,6 +196,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     },
     clock,
     15_000,
+    45_000,
   );
   const onCallChanged = () => onCallNamesNow.invalidate();
   const onCallNames = () => onCallNamesNow.get();

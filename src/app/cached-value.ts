@@ -3,32 +3,67 @@ import type { Clock } from '../domain/shared/clock';
 /**
  * One value loaded on demand and remembered for `ttlMs`, or until `invalidate()` (a change made in
  * this instance). Callers at the same moment share one load. A failed load is not remembered.
+ * With `staleMs`, a value past its time but no older than that beyond it is still answered at once,
+ * while one fresh load runs in the background for the next callers: nobody waits for a reload.
  */
 export class CachedValue<T> {
-  private held?: { value: Promise<T>; until: number };
+  private held?: { value: Promise<T>; until: number; loaded: boolean };
+  private refreshing = false;
   private generation = 0;
 
   constructor(
     private readonly load: () => Promise<T>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
+    private readonly staleMs = 0,
   ) {}
 
   get(): Promise<T> {
     const now = this.clock.now().getTime();
-    if (this.held && this.held.until > now) return this.held.value;
+    const held = this.held;
+    if (held && held.until > now) return held.value;
+    if (held?.loaded && held.until + this.staleMs > now) {
+      this.refreshInBackground();
+      return held.value;
+    }
     const generation = this.generation;
     const value = this.load();
-    this.held = { value, until: now + this.ttlMs };
-    value.catch(() => {
-      if (this.generation === generation) this.held = undefined;
-    });
+    const entry = { value, until: now + this.ttlMs, loaded: false };
+    this.held = entry;
+    value.then(
+      () => {
+        entry.loaded = true;
+      },
+      () => {
+        if (this.generation === generation && this.held === entry) this.held = undefined;
+      },
+    );
     return value;
   }
 
   invalidate(): void {
     this.generation++;
     this.held = undefined;
+  }
+
+  private refreshInBackground(): void {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    const generation = this.generation;
+    this.load()
+      .then((fresh) => {
+        if (this.generation !== generation) return;
+        this.held = {
+          value: Promise.resolve(fresh),
+          until: this.clock.now().getTime() + this.ttlMs,
+          loaded: true,
+        };
+      })
+      // A failed reload keeps the last value until its stale time runs out.
+      .catch(() => undefined)
+      .finally(() => {
+        this.refreshing = false;
+      });
   }
 }
 

@@ -77,6 +77,50 @@ describe('CachedValue', () => {
   });
 });
 
+describe('CachedValue with a stale time', () => {
+  test('when its time has passed but the value is recent, then it answers at once with it and loads afresh in the background for the next caller', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    let loads = 0;
+    let release: () => void = () => undefined;
+    const value = new CachedValue(
+      () =>
+        ++loads === 1
+          ? Promise.resolve(1)
+          : new Promise<number>((resolve) => (release = () => resolve(loads))),
+      clock,
+      15_000,
+      45_000,
+    );
+    expect(await value.get()).toBe(1);
+    clock.advance(20_000);
+    // Past its time: the last value at once, though the reload has not answered.
+    expect(await value.get()).toBe(1);
+    expect(await value.get()).toBe(1);
+    expect(loads).toBe(2);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(await value.get()).toBe(2);
+    // Too old to answer with: the caller waits for a load.
+    clock.advance(61_000);
+    const waiting = value.get();
+    release();
+    expect(await waiting).toBe(3);
+  });
+
+  test('when invalidated, then the next read loads afresh even within the stale time, and a reload in flight is not kept', async () => {
+    const clock = new FakeClock('2026-11-28T09:00:00Z');
+    let loads = 0;
+    const value = new CachedValue(async () => ++loads, clock, 15_000, 45_000);
+    await value.get();
+    clock.advance(20_000);
+    expect(await value.get()).toBe(1); // starts reload 2 in the background
+    value.invalidate();
+    expect(await value.get()).toBe(3);
+    await new Promise((r) => setImmediate(r));
+    expect(await value.get()).toBe(3);
+  });
+});
+
 describe('notifyingWrites', () => {
   test('when a write method is called, then the callback runs; reads do not call it', async () => {
     let writes = 0;
