@@ -161,7 +161,8 @@ async function main() {
   // Rounds interleaved (echo, floor, app; echo, floor, app; ...) so a change in the machine's other
   // load falls on all three alike.
   let wrongCards = 0;
-  const rounds = 3;
+  // More, shorter rounds at the full size: the machine's other load shifts less within each.
+  const rounds = Number(process.env['BENCH_ACK_ROUNDS'] ?? (fullSizes() ? 5 : 3));
   const per = Math.max(1, Math.floor(perWorker / rounds));
   const runs = {
     echo: [] as LoopResult[],
