@@ -18,7 +18,7 @@ import { TableStore } from '../src/store/tables';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
 import { startAzuriteProcess } from './alerts-storm';
 import {
-  BENCH_CHANNEL,
+  acknowledgeInChannel,
   postedAlertSeeder,
   saveBenchChannel,
   seedMembers,
@@ -39,7 +39,6 @@ import {
 } from './lib';
 
 const WORKERS = 20;
-const CHANNEL = BENCH_CHANNEL;
 
 async function main() {
   const perWorker = Number(process.env['BENCH_ACK_PER_WORKER'] ?? (fullSizes() ? 50 : 15));
@@ -111,34 +110,19 @@ async function main() {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        type: 'invoke',
-        name: 'adaptiveCard/action',
+        // The data the card's button carries (src/cards/alerts.ts): the id, and where it is kept.
+        ...acknowledgeInChannel(alertId, {
+          verb: 'alert.acknowledge',
+          alertId,
+          src: 'incident',
+          key: keyOf.get(alertId),
+        }),
         id: `invoke-${alertId}-${port}`,
         timestamp: new Date().toISOString(),
         serviceUrl: connector.url,
         channelId: 'msteams',
         from: { id: person.teamsUserId, aadObjectId: person.aadObjectId, name: person.name },
         recipient: { id: '28:ctac', name: 'CTAC' },
-        conversation: {
-          id: `${CHANNEL};messageid=seed-${alertId}`,
-          conversationType: 'channel',
-          isGroup: true,
-          tenantId: 'tenant',
-        },
-        channelData: {
-          tenant: { id: 'tenant' },
-          channel: { id: CHANNEL },
-          team: { id: '19:team@thread.tacv2' },
-        },
-        value: {
-          // The data the card's button carries (src/cards/alerts.ts): the id, and where it is kept.
-          action: {
-            type: 'Action.Execute',
-            verb: 'alert.acknowledge',
-            data: { verb: 'alert.acknowledge', alertId, src: 'incident', key: keyOf.get(alertId) },
-          },
-          trigger: 'manual',
-        },
       }),
     });
     const text = await res.text();

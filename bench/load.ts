@@ -20,7 +20,7 @@
  */
 import { startAzuriteProcess } from './alerts-storm';
 import {
-  BENCH_CHANNEL,
+  acknowledgeInChannel,
   postedAlertSeeder,
   saveBenchChannel,
   seedMembers,
@@ -30,7 +30,6 @@ import {
 import { fullSizes, mb, ms, percentile, processMemory, report, TeamsLimitConnector } from './lib';
 
 const USERS = 50;
-const CHANNEL = BENCH_CHANNEL;
 const ERROR_TEXT = /went wrong/i;
 
 /** What people do, and how often (weights). */
@@ -137,24 +136,8 @@ async function main() {
   const acknowledge = async (w: number, alertId: string): Promise<string | undefined> => {
     const res = await post({
       ...base(w),
-      type: 'invoke',
-      name: 'adaptiveCard/action',
+      ...acknowledgeInChannel(alertId, { alertId }),
       id: `i-${w}-${++sent}`,
-      conversation: {
-        id: `${CHANNEL};messageid=seed-${alertId}`,
-        conversationType: 'channel',
-        isGroup: true,
-        tenantId: 'tenant',
-      },
-      channelData: {
-        tenant: { id: 'tenant' },
-        channel: { id: CHANNEL },
-        team: { id: '19:team@thread.tacv2' },
-      },
-      value: {
-        action: { type: 'Action.Execute', verb: 'alert.acknowledge', data: { alertId } },
-        trigger: 'manual',
-      },
     });
     if (res.status !== 200) return `answered ${res.status}: ${res.text.slice(0, 200)}`;
     if (ERROR_TEXT.test(res.text)) return `error card: ${res.text.slice(0, 300)}`;

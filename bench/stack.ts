@@ -51,6 +51,30 @@ export async function startBenchApp(
 export const storeAt = (connectionString: string): TableStore =>
   new TableStore({ kind: 'connectionString', connectionString });
 
+/**
+ * Acknowledge pressed on an alert's card in the bench channel: the invoke's type, where it comes from
+ * and the data the button carries (everything but who pressed it and the ids around it).
+ */
+export const acknowledgeInChannel = (alertId: string, data: Record<string, unknown>) => ({
+  type: 'invoke',
+  name: 'adaptiveCard/action',
+  conversation: {
+    id: `${BENCH_CHANNEL};messageid=seed-${alertId}`,
+    conversationType: 'channel',
+    isGroup: true,
+    tenantId: 'tenant',
+  },
+  channelData: {
+    tenant: { id: 'tenant' },
+    channel: { id: BENCH_CHANNEL },
+    team: { id: '19:team@thread.tacv2' },
+  },
+  value: {
+    action: { type: 'Action.Execute', verb: 'alert.acknowledge', data },
+    trigger: 'manual',
+  },
+});
+
 /** The ICS cyber channel, its messages going to the local connector. */
 export async function saveBenchChannel(store: TableStore, connectorUrl: string): Promise<void> {
   await new TableConversationRepository(store).save({

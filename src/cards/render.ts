@@ -15,9 +15,9 @@ export type AdaptiveCard = {
 const templates = new Map<string, ACData.Template>();
 
 /**
- * Recent expansions, by template and model (as JSON): the same card is often wanted twice in a row
- * (the answer to a button press, then the update of the channel message for everyone), and expanding a
- * template costs far more than comparing its model. Each caller gets its own copy.
+ * Recent expansions of keyed cards (renderCardKeyed): the same card is often wanted twice in a row (the
+ * answer to a button press, then the update of the channel message for everyone), and expanding a
+ * template costs far more than building its key. Each caller gets its own copy.
  */
 const recent = new Map<string, string>();
 const RECENT_MAX = 64;
@@ -29,31 +29,6 @@ export const TEMPLATES_DIR = fromRoot('adaptiveCards');
  * nothing a person types is evaluated as a template expression.
  */
 export function renderCard<T extends object>(name: string, model: T): AdaptiveCard {
-  return remembered(`${name}\n${JSON.stringify(model)}`, () => expand(name, model));
-}
-
-/**
- * The same, for a model that is a pure function of `key` (built only when the card is not among the
- * recent ones): for cards whose model costs more to build than its key.
- */
-export function renderCardKeyed<T extends object>(
-  name: string,
-  key: string,
-  model: () => T,
-): AdaptiveCard {
-  return remembered(`${name}\n#${key}`, () => expand(name, model()));
-}
-
-function remembered(key: string, make: () => AdaptiveCard): AdaptiveCard {
-  const seen = recent.get(key);
-  if (seen !== undefined) return JSON.parse(seen) as AdaptiveCard;
-  const card = make();
-  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
-  recent.set(key, JSON.stringify(card));
-  return card;
-}
-
-function expand(name: string, model: object): AdaptiveCard {
   let template = templates.get(name);
   if (!template) {
     template = new ACData.Template(
@@ -63,5 +38,23 @@ function expand(name: string, model: object): AdaptiveCard {
   }
   const card = template.expand({ $root: model }) as AdaptiveCard;
   delete (card as Record<string, unknown>)['$schema'];
+  return card;
+}
+
+/**
+ * The same, for a card wanted again soon, whose model is a pure function of `key` (and is built only
+ * when the card is not among the recent ones).
+ */
+export function renderCardKeyed<T extends object>(
+  name: string,
+  key: string,
+  model: () => T,
+): AdaptiveCard {
+  const id = `${name}\n${key}`;
+  const seen = recent.get(id);
+  if (seen !== undefined) return JSON.parse(seen) as AdaptiveCard;
+  const card = renderCard(name, model());
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(id, JSON.stringify(card));
   return card;
 }

@@ -66,6 +66,15 @@ const weekPartition = (at: string | Date): string => {
   const monday = ms - ((((ms - MONDAY_EPOCH_OFFSET) % WEEK_MS) + WEEK_MS) % WEEK_MS);
   return `~week_${new Date(monday).toISOString().slice(0, 10)}`;
 };
+/** A new alert's row in the open index, not yet posted to the channel. */
+const openEntity = (partition: string, alert: Alert) => ({
+  partitionKey: OPEN_PARTITION,
+  rowKey: partition,
+  alertId: alert.id,
+  raisedAt: alert.raisedAt,
+  posted: false,
+});
+
 /** A row of a week partition: the alert, and once it is resolved for good, its times. */
 interface WeekRow {
   rowKey?: string;
@@ -204,7 +213,7 @@ export class TableAlertRepository implements AlertRepository {
     if (!id) return undefined;
     const known = this.partitionOfId.get(id);
     if (known) {
-      const stored = await this.readPartition(known);
+      const stored = await this.readAlert(known);
       if (stored?.alert.id === id) return stored;
       // A wrong hint (forged card data): forget it and ask the index.
       this.partitionOfId.delete(id);
@@ -215,7 +224,7 @@ export class TableAlertRepository implements AlertRepository {
       encodeKey(id),
     );
     if (!row || row.partition === known) return undefined;
-    const stored = await this.readPartition(row.partition);
+    const stored = await this.readAlert(row.partition);
     if (!stored || stored.alert.id !== id) return undefined;
     this.remember(id, row.partition);
     return stored;
@@ -231,7 +240,7 @@ export class TableAlertRepository implements AlertRepository {
     source: Alert['source'],
     dedupKey: string,
   ): Promise<StoredAlert | undefined> {
-    const stored = await this.readPartition(alertPartition(source, dedupKey));
+    const stored = await this.readAlert(alertPartition(source, dedupKey));
     if (stored) this.remember(stored.alert.id, alertPartition(source, dedupKey));
     return stored;
   }
@@ -246,13 +255,7 @@ export class TableAlertRepository implements AlertRepository {
         partition,
       }),
       // Claimed, not overwritten: a duplicate must not repoint the open alert's row at its own id.
-      insertIfAbsent(this.client, {
-        partitionKey: OPEN_PARTITION,
-        rowKey: partition,
-        alertId: alert.id,
-        raisedAt: alert.raisedAt,
-        posted: false,
-      }),
+      insertIfAbsent(this.client, openEntity(partition, alert)),
       // The week it was raised in names its partition (the same row whichever sender wins a race).
       this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
     ]);
@@ -266,14 +269,7 @@ export class TableAlertRepository implements AlertRepository {
       if (existing?.partition !== partition)
         throw new Error(`Alert id ${alert.id} is already used by another alert.`);
     }
-    const archived = archiveUpTo(alert.timeline, 0);
-    const actions: TransactionAction[] = [
-      ['create', alertEntity(partition, alert, archived)],
-      ...alert.timeline
-        .slice(0, archived)
-        .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]),
-    ];
-    const committed = await this.commit(actions);
+    const committed = await this.write(alert, 0);
     if (committed === 'lost') {
       if (idClaim.ok)
         await this.client.deleteEntity(ID_PARTITION, encodeKey(alert.id)).catch(() => undefined);
@@ -282,20 +278,8 @@ export class TableAlertRepository implements AlertRepository {
     this.remember(alert.id, partition);
     if (!openClaim.ok)
       // A row left by an attempt that never committed: this alert owns the partition now.
-      await this.client.upsertEntity(
-        {
-          partitionKey: OPEN_PARTITION,
-          rowKey: partition,
-          alertId: alert.id,
-          raisedAt: alert.raisedAt,
-          posted: false,
-        },
-        'Replace',
-      );
-    return {
-      ok: true,
-      value: { alert, etag: makeEtag(archived, alert.timeline.length, committed) },
-    };
+      await this.client.upsertEntity(openEntity(partition, alert), 'Replace');
+    return { ok: true, value: { alert, etag: committed.etag } };
   }
 
   async update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>> {
@@ -304,14 +288,7 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'conflict' };
     const fresh = alert.timeline.slice(known.eventCount);
     const partition = alertPartition(alert.source, alert.dedupKey);
-    const archived = archiveUpTo(alert.timeline, known.archived);
-    const actions: TransactionAction[] = [
-      ['update', alertEntity(partition, alert, archived), 'Replace', { etag: known.etag }],
-      ...alert.timeline
-        .slice(known.archived, archived)
-        .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]),
-    ];
-    const committed = await this.commit(actions);
+    const committed = await this.write(alert, known.archived, known.etag);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
     if (!isOpen(alert))
       await Promise.all([
@@ -322,10 +299,7 @@ export class TableAlertRepository implements AlertRepository {
         this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
       ]);
     else if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
-    return {
-      ok: true,
-      value: { alert, etag: makeEtag(archived, alert.timeline.length, committed) },
-    };
+    return { ok: true, value: { alert, etag: committed.etag } };
   }
 
   async listOpen(): Promise<AlertSummary[]> {
@@ -341,33 +315,40 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   /**
-   * Writes the alert row (and any events moving to rows, in the same transaction) and answers the
-   * row's new ETag, or 'lost' when another change won: 412 (the row changed since it was read) or 409
-   * (the row, or an event row, is already there). Nothing is applied then. The usual change is the
-   * alert row alone: one plain write.
+   * Writes the alert row, created or replaced on `etag`, with the events `archiveUpTo` moves out of it
+   * (events before `archived` are in rows already) in the same transaction. Answers the ETag to hand
+   * out, or 'lost' when another change won: 412 (the row changed since it was read) or 409 (the row,
+   * or an event row, is already there). Nothing is applied then. The usual change moves no events:
+   * one plain write.
    */
-  private async commit(actions: TransactionAction[]): Promise<string | 'lost'> {
+  private async write(
+    alert: Alert,
+    archived: number,
+    etag?: string,
+  ): Promise<{ etag: string } | 'lost'> {
+    const partition = alertPartition(alert.source, alert.dedupKey);
+    const moveTo = archiveUpTo(alert.timeline, archived);
+    const row = alertEntity(partition, alert, moveTo);
+    const moved = alert.timeline
+      .slice(archived, moveTo)
+      .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]);
     try {
-      if (actions.length === 1) {
-        const [kind, entity, , options] = actions[0] as [
-          'create' | 'update',
-          Record<string, unknown> & { partitionKey: string; rowKey: string },
-          'Replace',
-          { etag: string },
-        ];
-        const res =
-          kind === 'create'
-            ? await this.client.createEntity(entity)
-            : await this.client.updateEntity(entity, 'Replace', { etag: options.etag });
-        if (res.etag) return res.etag;
-      } else {
-        const res = await this.client.submitTransaction(actions);
-        // The alert row is always the first action; an update's sub-response names no row key.
-        const etag = res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
-        if (etag) return etag;
-      }
-      const partition = (actions[0][1] as { partitionKey: string }).partitionKey;
-      return (await this.client.getEntity(partition, ALERT_ROW)).etag ?? '';
+      let written: string | undefined;
+      if (moved.length) {
+        const res = await this.client.submitTransaction([
+          etag === undefined ? ['create', row] : ['update', row, 'Replace', { etag }],
+          ...moved,
+        ]);
+        // The alert row is the first action; an update's sub-response names no row key.
+        written = res.getResponseForEntity(ALERT_ROW)?.etag ?? res.subResponses[0]?.etag?.trim();
+      } else
+        written = (
+          etag === undefined
+            ? await this.client.createEntity(row)
+            : await this.client.updateEntity(row, 'Replace', { etag })
+        ).etag;
+      written ||= (await this.client.getEntity(partition, ALERT_ROW)).etag ?? '';
+      return { etag: makeEtag(moveTo, alert.timeline.length, written) };
     } catch (e) {
       if (isConditionFailed(e) || isConflict(e)) return 'lost';
       throw e;
@@ -442,20 +423,15 @@ export class TableAlertRepository implements AlertRepository {
       else toRead.push(partition);
     const read = await this.summaries(toRead);
     read.forEach((alert, i) => {
+      if (!alert) return;
+      const { id, raisedAt, acknowledgedAt, resolvedAt } = alert;
+      times.push({ id, raisedAt, acknowledgedAt, resolvedAt });
       // Resolved before week rows kept times: keep them now, so the next look needs no read.
-      if (alert && !isOpen(alert))
+      if (!isOpen(alert))
         void this.client
           .upsertEntity(weekEntity(toRead[i]!, alert), 'Replace')
           .catch(() => undefined);
     });
-    for (const alert of read)
-      if (alert)
-        times.push({
-          id: alert.id,
-          raisedAt: alert.raisedAt,
-          acknowledgedAt: alert.acknowledgedAt,
-          resolvedAt: alert.resolvedAt,
-        });
     return newestFirst(times.filter((a) => a.raisedAt >= from.toISOString()));
   }
 
@@ -494,7 +470,7 @@ export class TableAlertRepository implements AlertRepository {
    * The alert: its row (a point read), and for a long-lived alert whose oldest events are in rows,
    * those rows too (one query of its partition).
    */
-  private async readPartition(partition: string): Promise<StoredAlert | undefined> {
+  private async readAlert(partition: string): Promise<StoredAlert | undefined> {
     const row = await getOrUndefined<Record<string, unknown>>(this.client, partition, ALERT_ROW);
     if (!row) return undefined;
     const extras = row as unknown as AlertRowExtras;

@@ -91,9 +91,6 @@ const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-/** How long the on-call names on an answered card may be remembered. */
-const ON_CALL_MEMO_MS = 10_000;
-
 /** Longest id anyone types; anything longer is not an alert id. */
 const MAX_ID = 128;
 
@@ -108,17 +105,8 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     source: 'teams' as const,
   });
 
-  // Who is on call, remembered for 10 s for the card a button press answers with (the update of the
-  // channel message for everyone, just after, reads it afresh).
-  let onCallMemo: { names: Promise<string[]>; until: number } | undefined;
-  const onCallNames = (): Promise<string[]> => {
-    const now = deps.clock.now().getTime();
-    if (!onCallMemo || onCallMemo.until <= now) {
-      const names = deps.onCallNames().catch(() => [] as string[]);
-      onCallMemo = { names, until: now + ON_CALL_MEMO_MS };
-    }
-    return onCallMemo.names;
-  };
+  // Who is on call (the app remembers it); a card is still shown when that cannot be found.
+  const onCallNames = (): Promise<string[]> => deps.onCallNames().catch(() => [] as string[]);
 
   const render = async (alert: Alert, notice?: AlertCardContext['notice']) =>
     alertCard(alert, {
