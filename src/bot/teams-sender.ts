@@ -1,16 +1,16 @@
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   TurnContext,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type ConversationParameters,
   type ConversationReference,
 } from 'botbuilder';
-import type { ClaimsIdentity, ConnectorFactory } from 'botframework-connector';
+import type { ConnectorClient } from 'botframework-connector';
 import type { ConversationRepository } from '../app/ports';
 import type { Config } from '../config';
 import type { Member } from '../domain/people/member';
+import { ReusingAuthentication } from './adapter';
 
 /**
  * One message for Teams, as stored in the send queue. Activities are plain JSON (a card attachment
@@ -241,23 +241,13 @@ export class TeamsSender {
 }
 
 /**
- * Bot Framework authentication whose connector clients make one attempt per call. The SDK's own retry
- * policy would sleep through a 429's Retry-After inside a send, outside the per-conversation budget,
- * and hide the throttling from the queue's delivery state: the send queue owns retries instead.
+ * Connector clients for the send queue make one attempt per call. The SDK's own retry policy would
+ * sleep through a 429's Retry-After inside a send, outside the per-conversation budget, and hide
+ * the throttling from the queue's delivery state: the send queue owns retries instead.
  */
-class SingleAttemptAuthentication extends ConfigurationBotFrameworkAuthentication {
-  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const inner = super.createConnectorFactory(claimsIdentity);
-    return {
-      async create(serviceUrl: string, audience?: string) {
-        const client = await inner.create(serviceUrl, audience);
-        const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client
-          ?.pipeline;
-        pipeline?.removePolicy({ phase: 'Retry' });
-        return client;
-      },
-    };
-  }
+function singleAttempt(client: ConnectorClient): void {
+  const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  pipeline?.removePolicy({ phase: 'Retry' });
 }
 interface PipelineLike {
   removePolicy(options: { phase?: 'Retry' }): unknown;
@@ -274,7 +264,10 @@ export function createSendingAdapter(config: Config): CloudAdapter {
       }
     : {};
   return new CloudAdapter(
-    new SingleAttemptAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions),
+    new ReusingAuthentication(
+      options as ConfigurationBotFrameworkAuthenticationOptions,
+      singleAttempt,
+    ),
   );
 }
 
