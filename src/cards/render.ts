@@ -17,9 +17,10 @@ const templates = new Map<string, ACData.Template>();
 /**
  * Recent expansions of keyed cards (renderCardKeyed): the same card is often wanted twice in a row (the
  * answer to a button press, then the update of the channel message for everyone), and expanding a
- * template costs far more than building its key. Each caller gets its own copy.
+ * template costs far more than building its key. The cards are frozen, so every caller can be handed
+ * the same one: a caller that tried to change it would fail at once rather than change another's.
  */
-const recent = new Map<string, string>();
+const recent = new Map<string, AdaptiveCard>();
 const RECENT_MAX = 64;
 
 export const TEMPLATES_DIR = fromRoot('adaptiveCards');
@@ -43,7 +44,7 @@ export function renderCard<T extends object>(name: string, model: T): AdaptiveCa
 
 /**
  * The same, for a card wanted again soon, whose model is a pure function of `key` (and is built only
- * when the card is not among the recent ones).
+ * when the card is not among the recent ones). The card is frozen (build a new object to add to it).
  */
 export function renderCardKeyed<T extends object>(
   name: string,
@@ -52,9 +53,17 @@ export function renderCardKeyed<T extends object>(
 ): AdaptiveCard {
   const id = `${name}\n${key}`;
   const seen = recent.get(id);
-  if (seen !== undefined) return JSON.parse(seen) as AdaptiveCard;
-  const card = renderCard(name, model());
+  if (seen !== undefined) return seen;
+  const card = deepFreeze(renderCard(name, model()));
   if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
-  recent.set(id, JSON.stringify(card));
+  recent.set(id, card);
   return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
-import { renderCard, TEMPLATES_DIR } from '../../src/cards/render';
+import { renderCard, TEMPLATES_DIR, type AdaptiveCard } from '../../src/cards/render';
 import { policyFormCard, valuesOf } from '../../src/bot/alerts/escalation-policy-feature';
 import {
   defaultPolicies,
@@ -171,13 +171,19 @@ describe('alert card', () => {
     expect(text.indexOf('Note 35')).toBeLessThan(text.indexOf('Note 40'));
   });
 
-  test('when the same card is wanted twice, then both are the same card and neither shares the other’s objects; a change gives the new card', () => {
+  test('when the same card is wanted twice, then both get the same card, which nobody can change; a change to the alert gives the new card', () => {
     const alert = raised();
     const first = alertCard(alert, { onCall: ['Ben Okafor'] });
+    const copy = JSON.parse(JSON.stringify(first)) as AdaptiveCard;
     const second = alertCard(alert, { onCall: ['Ben Okafor'] });
     expect(second).toEqual(first);
-    (second.body as unknown[]).length = 0;
-    expect(alertCard(alert, { onCall: ['Ben Okafor'] })).toEqual(first);
+    expect(() => {
+      (second.body as unknown[]).length = 0;
+    }).toThrow(TypeError);
+    expect(() => {
+      ((second.body as unknown[])[0] as Record<string, unknown>)['text'] = 'changed';
+    }).toThrow(TypeError);
+    expect(alertCard(alert, { onCall: ['Ben Okafor'] })).toEqual(copy);
     const acked = alertCard(ok(acknowledge(alert, ben, new Date('2026-11-28T09:05:00Z'))), {
       onCall: ['Ben Okafor'],
     });
