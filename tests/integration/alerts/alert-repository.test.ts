@@ -190,6 +190,50 @@ test('when an alert was stored before timelines moved into its row, then it read
   expect(after?.alert.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']);
 });
 
+test('when an alert was stored under the earlier row key, then it reads, takes changes where it is, and no second alert is made beside it', async () => {
+  // The layout before the alert row's key repeated its partition's: RK 'alert', timeline inline.
+  const alert = newAlert('MSP-ROWKEY');
+  const partitionKey = alertPartition(alert.source, alert.dedupKey);
+  const { timeline, ...rest } = alert;
+  const client = store.table(ALERT_TABLES.alerts);
+  await client.createEntity({
+    partitionKey,
+    rowKey: 'alert',
+    id: alert.id,
+    eventCount: timeline.length,
+    archived: 0,
+    bodyChunks: 1,
+    body0: JSON.stringify(rest),
+    timelineChunks: 1,
+    timeline0: JSON.stringify(timeline),
+  });
+  await client.createEntity({
+    partitionKey: '~id',
+    rowKey: alert.id,
+    id: alert.id,
+    partition: partitionKey,
+  });
+  const fresh = new TableAlertRepository(store);
+  const stored = await fresh.get(alert.id);
+  expect(stored?.alert).toEqual(alert);
+  const acked = acknowledge(stored!.alert, sam, new Date('2026-11-28T09:10:00Z'));
+  if (!acked.ok) throw new Error(acked.message);
+  expect((await fresh.update(acked.alert, stored!.etag)).ok).toBe(true);
+  // A second change from the same read loses, as on any alert.
+  expect(await fresh.update(acked.alert, stored!.etag)).toEqual({ ok: false, reason: 'conflict' });
+
+  // The same source and key again: refused, and the partition still holds the one alert.
+  expect(await fresh.create(newAlert('MSP-ROWKEY'))).toEqual({ ok: false, reason: 'exists' });
+  const rows = [];
+  for await (const row of client.listEntities({
+    queryOptions: { filter: `PartitionKey eq '${partitionKey}'` },
+  }))
+    rows.push(row.rowKey);
+  expect(rows).toEqual(['alert']);
+  const after = await new TableAlertRepository(store).findByDedupKey('incident', 'MSP-ROWKEY');
+  expect(after?.alert).toEqual(acked.alert);
+});
+
 test('when alerts are resolved, then listOpen leaves them out and lists the rest newest first', async () => {
   const older = newAlert('MSP-LIST-OLD', new Date('2026-11-28T10:00:00Z'));
   const newer = newAlert('MSP-LIST-NEW', new Date('2026-11-28T11:00:00Z'));
@@ -289,7 +333,11 @@ test('when the weekly figures are asked for, then a resolved alert counts from i
   const client = store.table(ALERT_TABLES.alerts);
   const partition = alertPartition(alert.source, alert.dedupKey);
   const week = (
-    await client.listEntities({ queryOptions: { filter: `RowKey eq '${partition}'` } }).next()
+    await client
+      .listEntities({
+        queryOptions: { filter: `RowKey eq '${partition}' and PartitionKey ge '~week_'` },
+      })
+      .next()
   ).value!;
   const weekPartition = week.partitionKey!;
   expect(weekPartition.startsWith('~week_')).toBe(true);
@@ -302,6 +350,6 @@ test('when the weekly figures are asked for, then a resolved alert counts from i
   const kept = await client.getEntity<{ resolvedAt: string }>(weekPartition, partition);
   expect(kept.resolvedAt).toBe(resolvedAt);
   // And the figures come from that row alone: the alert row itself is not needed.
-  await client.deleteEntity(partition, 'alert');
+  await client.deleteEntity(partition, partition);
   expect((await repo.raisedSince(from, now)).find((a) => a.id === alert.id)).toEqual(expected);
 });
