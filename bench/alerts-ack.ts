@@ -94,7 +94,7 @@ async function main() {
   const seedOne = async (w: number, i: number) => {
     const id = `BENCH${String(++n).padStart(5, '0')}`;
     await seedAlert(id, `ACK-${w}-${i}`, `Bench alert ${w}-${i}`);
-    await floorTable.upsertEntity({ partitionKey: id, rowKey: 'alert', state: 'triggered' });
+    await floorTable.upsertEntity({ partitionKey: id, rowKey: id, state: 'triggered' });
     ids[w]!.push(id);
     keyOf.set(id, `ACK-${w}-${i}`);
   };

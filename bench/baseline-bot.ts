@@ -1,9 +1,9 @@
 /**
  * The acknowledge benchmark's baselines, each in its own process like the app:
- *   echo:  a minimal botbuilder bot (CloudAdapter on express, anonymous) answering the
- *          Action.Execute invoke with a static card;
+ *   echo:  a minimal botbuilder bot (CloudAdapter on express, anonymous, with the app's own
+ *          authentication object) answering the Action.Execute invoke with a static card;
  *   floor: the same bot plus one point read and one ETag-conditional write to Table Storage per
- *          invoke (a small row `BenchFloor/<alertId>/alert` in a table of its own);
+ *          invoke (a small row `BenchFloor/<alertId>/<alertId>` in a table of its own);
  *   alert-floor: the same, on the alert's own row in the app's `Alerts` table (read, and written
  *          back as read on its ETag): the least an acknowledgement of that alert can do.
  *
@@ -13,13 +13,13 @@ import { TableClient } from '@azure/data-tables';
 import {
   ActivityHandler,
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
 import express from 'express';
+import { ReusingAuthentication } from '../src/bot/adapter';
 import { ALERT_TABLES, alertPartition } from '../src/store/alert-repository';
 
 const [kind, port, connectionString] = process.argv.slice(2);
@@ -48,15 +48,17 @@ class BaselineBot extends ActivityHandler {
       // The alert's own row, where the app keeps it, written back as read on its ETag.
       const data = value.action.data as { src?: string; key?: string };
       const partition = alertPartition(data.src === 'hsa' ? 'hsa' : 'incident', data.key ?? '');
-      const { etag, timestamp: _timestamp, ...row } = await table.getEntity(partition, 'alert');
-      await table.updateEntity({ ...row, partitionKey: partition, rowKey: 'alert' }, 'Replace', {
+      // (Its row key repeats the partition's: src/store/alert-repository.ts.)
+      const { etag, timestamp: _timestamp, ...row } = await table.getEntity(partition, partition);
+      await table.updateEntity({ ...row, partitionKey: partition, rowKey: partition }, 'Replace', {
         etag,
       });
     } else if (table) {
       const id = String((value.action.data as { alertId?: string }).alertId ?? '');
-      const row = await table.getEntity<{ state: string }>(id, 'alert');
+      // Each row has a key of its own: Azurite looks through every row sharing a row key.
+      const row = await table.getEntity<{ state: string }>(id, id);
       await table.updateEntity(
-        { partitionKey: id, rowKey: 'alert', state: 'acknowledged', by: _context.activity.from.id },
+        { partitionKey: id, rowKey: id, state: 'acknowledged', by: _context.activity.from.id },
         'Replace',
         { etag: row.etag },
       );
@@ -69,8 +71,10 @@ class BaselineBot extends ActivityHandler {
   }
 }
 
+// The app's own authentication (it keeps its connector clients rather than making them each turn),
+// so the baselines do no more per turn than the app must.
 const adapter = new CloudAdapter(
-  new ConfigurationBotFrameworkAuthentication({} as ConfigurationBotFrameworkAuthenticationOptions),
+  new ReusingAuthentication({} as ConfigurationBotFrameworkAuthenticationOptions),
 );
 const bot = new BaselineBot();
 const app = express();

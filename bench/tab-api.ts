@@ -341,7 +341,7 @@ async function main() {
           fullScan(
             app.store,
             ALERT_TABLES.alerts,
-            (r) => r.rowKey === 'alert' && r['state'] !== 'resolved',
+            (r) => r.rowKey === r.partitionKey && r['state'] !== 'resolved',
           ),
       ],
       [
@@ -351,7 +351,7 @@ async function main() {
           fullScan(
             app.store,
             ALERT_TABLES.alerts,
-            (r) => r.rowKey === 'alert' && r['state'] !== 'resolved',
+            (r) => r.rowKey === r.partitionKey && r['state'] !== 'resolved',
           ),
       ],
       ['/api/tab/rota', '', async () => undefined],
