@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { Logger } from 'pino';
@@ -177,6 +178,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger,
       onPosted: (alertId, post) => recordAlertPosted(alertId, post),
       digestShows,
+      // An alert card's update for everyone is drawn when it goes out, from the alert as it stands.
+      render: (alertId): Promise<Partial<Activity> | undefined> =>
+        teamsAlertNotifier.cardNow(alertId),
     },
   );
   const teamsSender = new TeamsSender({

@@ -145,6 +145,11 @@ export class SendQueue {
        * post goes out, with the line that shows it still to come): only those are recorded as posted.
        */
       digestShows?: (message: OutgoingMessage, alertId: string) => boolean;
+      /**
+       * An alert's card as it stands (for a `refresh` about to be sent); undefined when the alert is
+       * gone, and the refresh then fails.
+       */
+      render?: (alertId: string) => Promise<Partial<Activity> | undefined>;
     },
     options: SendQueueOptions = {},
   ) {
@@ -277,11 +282,12 @@ export class SendQueue {
       if (budget.getTime() > now.getTime()) return waitUntil(budget);
 
       let message = row.message;
-      if (message.kind === 'update' && rows.some((later) => supersedes(later, row))) {
+      const isUpdate = message.kind === 'update' || message.kind === 'refresh';
+      if (isUpdate && rows.some((later) => supersedes(later, row))) {
         await this.finish(row, { state: 'superseded' });
         continue;
       }
-      if (message.kind === 'update' && !message.activityId) {
+      if ((message.kind === 'update' || message.kind === 'refresh') && !message.activityId) {
         const post = message.afterPostId ? await this.repo.get(message.afterPostId) : undefined;
         if (post?.state !== 'sent' || !post.delivered?.activityId) {
           // The post it updates failed or vanished: nothing to update.
@@ -312,8 +318,10 @@ export class SendQueue {
       this.remember(row.id, claimed);
       if (!claimed) return undefined;
       row = claimed;
-      this.recordSend(row.conversationKey, now);
       try {
+        // A card refresh becomes an update of the card as it stands now.
+        if (message.kind === 'refresh') message = await this.rendered(message);
+        this.recordSend(row.conversationKey, now);
         const delivered = await this.deliver(message).finally(() =>
           // Teams saw it at some moment before the answer: count it at the latest, so the budget
           // never runs ahead of Teams' own count however long the request took.
@@ -354,6 +362,16 @@ export class SendQueue {
       }
     }
     return undefined;
+  }
+
+  private async rendered(
+    message: Extract<OutgoingMessage, { kind: 'refresh' }>,
+  ): Promise<OutgoingMessage> {
+    const activity = await this.deps.render?.(message.alertId);
+    // 410: the alert is gone, so there is no card to show; not worth another try.
+    if (!activity) throw new TeamsSendError(410, undefined, 'the alert is no longer stored');
+    const { alertId: _alertId, ...where } = message;
+    return { ...where, kind: 'update', activity };
   }
 
   private async finish(
@@ -520,7 +538,8 @@ const isPending = (row: QueuedSend): boolean =>
 function supersedes(later: QueuedSend, row: QueuedSend): boolean {
   const a = later.message;
   const b = row.message;
-  if (later.id <= row.id || a.kind !== 'update' || b.kind !== 'update') return false;
+  const isUpdate = (m: OutgoingMessage) => m.kind === 'update' || m.kind === 'refresh';
+  if (later.id <= row.id || !isUpdate(a) || !isUpdate(b)) return false;
   const target = (m: typeof a) => m.activityId ?? `after:${m.afterPostId}`;
   return target(a) === target(b);
 }

@@ -30,6 +30,17 @@ export type OutgoingMessage =
       afterPostId?: string;
       activity: Partial<Activity>;
     }
+  /**
+   * The same, for an alert's card: the card is rendered from the alert as it stands when the update
+   * is sent (SendQueue's `render`), so the row holds only where the message is and which alert.
+   */
+  | {
+      kind: 'refresh';
+      conversationId: string;
+      activityId?: string;
+      afterPostId?: string;
+      alertId: string;
+    }
   /** A message in an existing channel thread. */
   | { kind: 'threadReply'; conversationId: string; activity: Partial<Activity> }
   /** A 1:1 message to a member, by Entra object id. */
@@ -93,6 +104,12 @@ export class TeamsSender {
           return await this.postToChannel(message.channelId, message.activity);
         case 'update':
           return await this.update(message.conversationId, message.activityId!, message.activity);
+        case 'refresh':
+          throw new TeamsSendError(
+            undefined,
+            undefined,
+            'a card refresh is rendered into an update before it is sent',
+          );
         case 'threadReply':
           return await this.continueIn(message.conversationId, async (context) => {
             const res = await context.sendActivity(message.activity);

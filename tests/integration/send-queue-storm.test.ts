@@ -2,7 +2,7 @@ import { digestShows, TeamsAlertNotifier } from '../../src/bot/alerts/teams-aler
 import { SendQueue } from '../../src/bot/send-queue';
 import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
 import { loadConfig } from '../../src/config';
-import { acknowledge, raiseAlert, type Alert } from '../../src/domain/alerts';
+import { acknowledge, raiseAlert, resolve, type Alert } from '../../src/domain/alerts';
 import type { Actor } from '../../src/domain/shared/actor';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
@@ -25,6 +25,7 @@ let stopStore: () => Promise<void>;
 let connector: RecordingConnector;
 let clock: FakeClock;
 let queue: SendQueue;
+let queueRepo: TableSendQueueRepository;
 let notifier: TeamsAlertNotifier;
 const alerts = new Map<string, Alert>();
 const posted: { alertId: string; activityId: string; digest?: boolean }[] = [];
@@ -37,6 +38,7 @@ beforeAll(async () => {
     connectionString: started.azurite.connectionString,
   });
   await store.createTables([SEND_QUEUE_TABLE]);
+  queueRepo = new TableSendQueueRepository(store);
   clock = new FakeClock('2026-11-28T09:00:00Z');
   connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
   const conversations = new TableConversationRepository(store);
@@ -65,12 +67,13 @@ beforeAll(async () => {
   ) => {
     posted.push({ alertId, activityId: post.activityId, digest: post.digest });
   };
-  queue = new SendQueue(new TableSendQueueRepository(store), (m) => sender.deliver(m), {
+  queue = new SendQueue(queueRepo, (m) => sender.deliver(m), {
     clock,
     ids: { next: () => `id${++n}` },
     logger: createLogger('silent'),
     onPosted: recordPosted,
     digestShows,
+    render: (id) => notifier.cardNow(id),
   });
   notifier = new TeamsAlertNotifier({
     queue,
@@ -255,4 +258,48 @@ test('when an alert joined a digest but the app died before its line was queued,
   expect(shown.length).toBeGreaterThan(0);
   expect(cardText(cardsOf(shown.at(-1)!))).toContain('Storm alert number 306');
   expect(posted.filter((p) => p.alertId === 'A306')).toHaveLength(1);
+});
+
+test('when an alert card is refreshed for everyone, then the update shows the alert as it stands when it goes out, one update however many changes waited, and none for an alert that is gone', async () => {
+  clock.advance(10 * 60_000);
+  const alert = raise(400);
+  await notifier.postToChannel(alert);
+  await drain();
+  const post = posted.find((p) => p.alertId === 'A400')!;
+  const message = `${CHANNEL};messageid=${post.activityId}`;
+  alerts.set('A400', {
+    ...alert,
+    channelPost: { conversationId: message, activityId: post.activityId },
+  });
+  const updates = () =>
+    connector.delivered.filter((r) => r.method === 'PUT' && r.conversationId === message);
+
+  // Ben acknowledges, then resolves, while the first refresh still waits to go out.
+  const acked = acknowledge(alerts.get('A400')!, ben, clock.now());
+  if (!acked.ok) throw new Error(acked.message);
+  alerts.set('A400', acked.alert);
+  await notifier.refreshCard(acked.alert);
+  const queued = (await queueRepo.listPending()).filter((r) => r.message.kind === 'refresh');
+  expect(queued).toHaveLength(1);
+  // The row says which alert and where, not the card: that is drawn when it is sent.
+  expect(JSON.stringify(queued[0]!.message)).not.toContain('AdaptiveCard');
+  clock.advance(60_000);
+  const done = resolve(acked.alert, 'Patched.', ben, clock.now());
+  if (!done.ok) throw new Error(done.message);
+  alerts.set('A400', done.alert);
+  await notifier.refreshCard(done.alert);
+  await drain();
+  expect(updates()).toHaveLength(1);
+  expect(cardText(cardsOf(updates()[0]!))).toContain('Resolved by Ben Okafor at 28 Nov 2026');
+  expect((await queueRepo.get(queued[0]!.id))?.state).toBe('superseded');
+
+  // A refresh whose alert is no longer stored sends nothing and is marked failed.
+  await notifier.refreshCard(done.alert);
+  const [orphan] = (await queueRepo.listPending()).filter((r) => r.message.kind === 'refresh');
+  alerts.delete('A400');
+  await drain();
+  expect(updates()).toHaveLength(1);
+  const failed = await queueRepo.get(orphan!.id);
+  expect(failed?.state).toBe('failed');
+  expect(failed?.lastError).toContain('the alert is no longer stored');
 });

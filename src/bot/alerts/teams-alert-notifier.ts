@@ -55,7 +55,8 @@ export const DIGEST_CAPACITY = 20;
 
 /** Whether a storm digest's message lists the alert (each line's buttons carry its id). */
 export const digestShows = (message: OutgoingMessage, alertId: string): boolean =>
-  JSON.stringify(message.activity ?? {}).includes(`"alertId":${JSON.stringify(alertId)}`);
+  'activity' in message &&
+  JSON.stringify(message.activity).includes(`"alertId":${JSON.stringify(alertId)}`);
 
 /** What this instance knows of the storm in one channel. */
 interface ChannelStorm {
@@ -295,13 +296,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
       await this.refreshDigest(digestId);
       return;
     }
-    const activity = await this.activity(alert);
+    // The card itself is rendered when the update is sent (cardNow), from the alert as it stands then.
     if (alert.channelPost) {
       await this.deps.queue.enqueue({
-        kind: 'update',
+        kind: 'refresh',
         conversationId: alert.channelPost.conversationId,
         activityId: alert.channelPost.activityId,
-        activity,
+        alertId: alert.id,
       });
       return;
     }
@@ -309,11 +310,20 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const post = await this.deps.queue.findPostForAlert(alert.id);
     if (!post) return;
     await this.deps.queue.enqueue({
-      kind: 'update',
+      kind: 'refresh',
       conversationId: post.conversationKey,
       afterPostId: post.id,
-      activity,
+      alertId: alert.id,
     });
+  }
+
+  /**
+   * The alert's card as it stands, for a refresh the send queue is about to send; undefined when the
+   * alert is no longer stored.
+   */
+  async cardNow(alertId: string): Promise<Partial<Activity> | undefined> {
+    const stored = await this.deps.alerts.get(alertId);
+    return stored && this.activity(stored.alert);
   }
 
   async page(memberAadObjectId: string, alert: Alert): Promise<void> {
