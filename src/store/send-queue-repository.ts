@@ -12,7 +12,8 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
  * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
  * queued. The message (an activity with its card, up to about 28 KB of JSON) is deflated, in base64,
  * and split over `message0..message3` (a string property holds at most 32K characters);
- * `messageEncoding` says so (rows without it hold the JSON as it is).
+ * `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
+ * refresh), and rows queued before messages were deflated.
  * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
  * storm digests are kept, since later acknowledgements update their message.
  *
@@ -157,26 +158,34 @@ export class TableSendQueueRepository implements SendQueueRepository {
 }
 
 /**
- * The message as stored: its JSON deflated and in base64 (a card's JSON is mostly repeated keys, so
- * it takes about a third of the room, and less to send and store), in chunks. Made once per message:
- * a row is written again at each change of state with the same message.
+ * Below this many characters a message is stored as its JSON: deflating a small one (a card refresh
+ * names only an alert and a message) saves little room and costs more than the rest of the row.
  */
-const packed = new WeakMap<object, string[]>();
-function pack(message: QueuedSend['message']): string[] {
+const DEFLATE_FROM = 1_024;
+
+/**
+ * The message as stored: its JSON deflated and in base64 (a card's JSON is mostly repeated keys, so
+ * it takes about a third of the room, and less to send and store), in chunks; a small one as it is.
+ * Made once per message: a row is written again at each change of state with the same message.
+ */
+const packed = new WeakMap<object, { chunks: string[]; deflated: boolean }>();
+function pack(message: QueuedSend['message']): { chunks: string[]; deflated: boolean } {
   const known = packed.get(message);
   if (known) return known;
   const json = JSON.stringify(message);
-  const text = deflateRawSync(json, { level: 1 }).toString('base64');
+  const deflated = json.length >= DEFLATE_FROM;
+  const text = deflated ? deflateRawSync(json, { level: 1 }).toString('base64') : json;
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += CHUNK) chunks.push(text.slice(i, i + CHUNK));
   if (chunks.length > MAX_CHUNKS)
     throw new Error(`a Teams message of ${json.length} characters is too big to queue`);
-  packed.set(message, chunks);
-  return chunks;
+  const made = { chunks, deflated };
+  packed.set(message, made);
+  return made;
 }
 
 function toEntity(row: Omit<QueuedSend, 'etag'>) {
-  const chunks = pack(row.message);
+  const { chunks, deflated } = pack(row.message);
   const entity: Record<string, unknown> = {
     partitionKey: PARTITION,
     rowKey: row.id,
@@ -188,8 +197,8 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
     kind: row.message.kind,
     callbackPending: row.callbackPending ?? false,
     digest: row.digest ?? false,
-    messageEncoding: 'deflate-base64',
   };
+  if (deflated) entity['messageEncoding'] = 'deflate-base64';
   if (row.sentAt) entity['sentAt'] = row.sentAt;
   if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
   if (row.alertId) entity['alertId'] = row.alertId;
@@ -202,7 +211,7 @@ function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
   const text = [row.message0, row.message1, row.message2, row.message3]
     .filter((c) => typeof c === 'string')
     .join('');
-  // Rows queued before messages were deflated hold the JSON itself.
+  // Small messages, and rows queued before messages were deflated, hold the JSON itself.
   const json =
     row.messageEncoding === 'deflate-base64'
       ? inflateRawSync(Buffer.from(text, 'base64')).toString('utf8')

@@ -231,7 +231,7 @@ describe('send queue', () => {
     expect(record?.state).toBe('sent');
   });
 
-  test('when messages were queued before they were stored deflated, then they are still delivered, with the new ones, in order', async () => {
+  test('when messages were queued before they were stored deflated, or are small, then they are stored as JSON and still delivered, with the new ones, in order', async () => {
     const { clock, connector, makeQueue, repo, store } = await setUp();
     // A row as the queue wrote it before: the message's JSON as it is, with no encoding column.
     const at = clock.now().toISOString();
@@ -252,6 +252,14 @@ describe('send queue', () => {
     await queue.enqueue(post('queued after ☕ <b>'));
     const long = 'x'.repeat(20_000) + ' end';
     await queue.enqueue(post(long));
+    // A small message is kept as its JSON; a large one deflated (a few hundred characters here).
+    const stored = [];
+    for await (const row of store.table(SEND_QUEUE_TABLE).listEntities<Record<string, string>>())
+      stored.push(row);
+    const small = stored.find((r) => r['message0']?.includes('queued after'));
+    expect(small?.['messageEncoding']).toBeUndefined();
+    const large = stored.find((r) => r['messageEncoding'] === 'deflate-base64');
+    expect(large?.['message0']?.length).toBeLessThan(1_000);
     await drain(queue, clock);
     expect(connector.delivered.map(textOf)).toEqual([
       'queued before the upgrade ☕',
