@@ -159,9 +159,8 @@ test('when an alert gathers hundreds of long notes, then every one is kept in or
   expect((await repo.get(alert.id))?.alert.timeline).toHaveLength(notes + 2);
 });
 
-test('when an alert was stored before timelines moved into its row, then it reads whole and takes changes', async () => {
-  // The earlier layout: the alert row without its timeline, every event in a row of its own.
-  const alert = newAlert('MSP-OLDLAYOUT');
+/** An alert row as earlier versions wrote it (row key 'alert'), with these extra columns. */
+async function storeAsBefore(alert: Alert, extra: Record<string, unknown>) {
   const partitionKey = alertPartition(alert.source, alert.dedupKey);
   const { timeline, ...rest } = alert;
   const client = store.table(ALERT_TABLES.alerts);
@@ -172,7 +171,15 @@ test('when an alert was stored before timelines moved into its row, then it read
     eventCount: timeline.length,
     bodyChunks: 1,
     body0: JSON.stringify(rest),
+    ...extra,
   });
+  return { partitionKey, timeline, client };
+}
+
+test('when an alert was stored before timelines moved into its row, then it reads whole and takes changes', async () => {
+  // The earlier layout: the alert row without its timeline, every event in a row of its own.
+  const alert = newAlert('MSP-OLDLAYOUT');
+  const { partitionKey, timeline, client } = await storeAsBefore(alert, {});
   for (const event of timeline)
     await client.createEntity({
       partitionKey,
@@ -193,19 +200,10 @@ test('when an alert was stored before timelines moved into its row, then it read
 test('when an alert was stored under the earlier row key, then it reads, takes changes where it is, and no second alert is made beside it', async () => {
   // The layout before the alert row's key repeated its partition's: RK 'alert', timeline inline.
   const alert = newAlert('MSP-ROWKEY');
-  const partitionKey = alertPartition(alert.source, alert.dedupKey);
-  const { timeline, ...rest } = alert;
-  const client = store.table(ALERT_TABLES.alerts);
-  await client.createEntity({
-    partitionKey,
-    rowKey: 'alert',
-    id: alert.id,
-    eventCount: timeline.length,
+  const { partitionKey, client } = await storeAsBefore(alert, {
     archived: 0,
-    bodyChunks: 1,
-    body0: JSON.stringify(rest),
     timelineChunks: 1,
-    timeline0: JSON.stringify(timeline),
+    timeline0: JSON.stringify(alert.timeline),
   });
   await client.createEntity({
     partitionKey: '~id',
