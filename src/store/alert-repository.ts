@@ -213,6 +213,11 @@ const splitEtag = (
 /** Alerts in Table Storage: see the key layout above. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
+  /**
+   * Partitions just seen to hold no row under the earlier key: creating the alert then needs no second
+   * look (this version never writes one).
+   */
+  private readonly noEarlierRow = new Set<string>();
 
   constructor(private readonly store: TableStore) {}
 
@@ -281,7 +286,9 @@ export class TableAlertRepository implements AlertRepository {
         throw new Error(`Alert id ${alert.id} is already used by another alert.`);
     }
     // An alert stored under the earlier row key already has this source and key.
-    const earlier = await getOrUndefined(this.client, partition, LEGACY_ALERT_ROW);
+    const earlier =
+      !this.noEarlierRow.has(partition) &&
+      (await getOrUndefined(this.client, partition, LEGACY_ALERT_ROW));
     const committed = earlier ? 'lost' : await this.write(alert, 0);
     if (committed === 'lost') {
       if (idClaim.ok)
@@ -514,7 +521,10 @@ export class TableAlertRepository implements AlertRepository {
       partition,
       LEGACY_ALERT_ROW,
     );
-    return earlier && { row: earlier, legacy: true };
+    if (earlier) return { row: earlier, legacy: true };
+    if (this.noEarlierRow.size >= MAX_CACHED_IDS) this.noEarlierRow.clear();
+    this.noEarlierRow.add(partition);
+    return undefined;
   }
 
   /** The first `count` events of an alert, from their rows. */
