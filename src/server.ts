@@ -162,6 +162,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   );
   // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
   const alertRepository = new TableAlertRepository(store);
+  await alertRepository.prepare();
   // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
   const recordAlertPosted = async (
     alertId: string,

@@ -30,6 +30,7 @@ import {
  *   PK '~open'                             RK <alert partition> one row per alert that may be open
  *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC); once
  *                                                              resolved, its raised/acknowledged/resolved times
+ *   PK '~layout'                           RK 'alert-row-keys'  present when this version began the table
  *
  * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
  * alert row IS the dedup claim: a second create for the same source and key fails (409), whoever
@@ -38,7 +39,8 @@ import {
  * key, so a shared 'alert' made each read and write of an alert go through all of them (about 1 ms
  * of its CPU at 3,000 alerts; Table Storage itself does not care). Alert rows written before keep
  * RK 'alert': they are read there when the partition has no row of the new key, and changed in place,
- * and no alert is created beside one.
+ * and no alert is created beside one. A table begun by this version (the '~layout' row) has none, so
+ * nothing looks for them there.
  * The alert row holds the alert and its whole timeline, so reading an alert is one point read, and a
  * change (the new state and its timeline event together) is one write on the row's ETag: the audit
  * trail can never disagree with the state. Should an alert's timeline outgrow the row (hundreds of long
@@ -64,6 +66,9 @@ export const ALERT_TABLES = { alerts: 'Alerts' } as const;
 const alertRow = (partition: string) => partition;
 /** The alert row's key in rows written before it repeated the partition's. */
 const LEGACY_ALERT_ROW = 'alert';
+/** Written when this version begins the table: no alert row in it has the earlier key. */
+const LAYOUT_PARTITION = '~layout';
+const LAYOUT_ROW = 'alert-row-keys';
 const ID_PARTITION = '~id';
 const OPEN_PARTITION = '~open';
 /** One partition per week alerts were raised in (UTC, from Monday): the tab's weekly figures. */
@@ -218,8 +223,25 @@ export class TableAlertRepository implements AlertRepository {
    * look (this version never writes one).
    */
   private readonly noEarlierRow = new Set<string>();
+  /** False once `prepare` found the table holds no alert row under the earlier key. */
+  private earlierRowsPossible = true;
 
   constructor(private readonly store: TableStore) {}
+
+  /**
+   * Run at start, after the table exists. A table this version began (it held nothing, or holds the
+   * layout row this writes then) has no alert row under the earlier key, so reads and creates skip
+   * looking for one. A table that already held alerts keeps looking: its rows may be of either kind.
+   */
+  async prepare(): Promise<void> {
+    const layout = await getOrUndefined(this.client, LAYOUT_PARTITION, LAYOUT_ROW);
+    if (!layout) {
+      const first = await this.client.listEntities().byPage({ maxPageSize: 1 }).next();
+      if (!first.done && first.value.length) return;
+      await insertIfAbsent(this.client, { partitionKey: LAYOUT_PARTITION, rowKey: LAYOUT_ROW });
+    }
+    this.earlierRowsPossible = false;
+  }
 
   private get client(): TableClient {
     return this.store.table(ALERT_TABLES.alerts);
@@ -287,6 +309,7 @@ export class TableAlertRepository implements AlertRepository {
     }
     // An alert stored under the earlier row key already has this source and key.
     const earlier =
+      this.earlierRowsPossible &&
       !this.noEarlierRow.has(partition) &&
       (await getOrUndefined(this.client, partition, LEGACY_ALERT_ROW));
     const committed = earlier ? 'lost' : await this.write(alert, 0);
@@ -516,6 +539,7 @@ export class TableAlertRepository implements AlertRepository {
       alertRow(partition),
     );
     if (row) return { row, legacy: false };
+    if (!this.earlierRowsPossible) return undefined;
     const earlier = await getOrUndefined<Record<string, unknown>>(
       this.client,
       partition,

@@ -5,15 +5,18 @@ import {
   TableAlertRepository,
   alertPartition,
 } from '../../../src/store/alert-repository';
-import type { TableStore } from '../../../src/store/tables';
+import { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { incident, people, webhookActor } from './fixtures';
 
 let store: TableStore;
 let stop: () => Promise<void>;
 let repo: TableAlertRepository;
+let connectionString: string;
 beforeAll(async () => {
-  ({ store, stop } = await startTestStore());
+  let azurite: { connectionString: string };
+  ({ store, stop, azurite } = await startTestStore());
+  connectionString = azurite.connectionString;
   await store.createTables(Object.values(ALERT_TABLES));
   repo = new TableAlertRepository(store);
 });
@@ -230,6 +233,48 @@ test('when an alert was stored under the earlier row key, then it reads, takes c
   expect(rows).toEqual(['alert']);
   const after = await new TableAlertRepository(store).findByDedupKey('incident', 'MSP-ROWKEY');
   expect(after?.alert).toEqual(acked.alert);
+});
+
+test('when this version began the alerts table, then no row under the earlier key is looked for; a table that already held alerts is still looked through', async () => {
+  // A table of its own (the same Azurite, another name), begun by this version.
+  const fresh = new TableStore({ kind: 'connectionString', connectionString }, 'Fresh');
+  await fresh.createTables(Object.values(ALERT_TABLES));
+  const begun = new TableAlertRepository(fresh);
+  await begun.prepare();
+  const alert = newAlert('MSP-FRESH');
+  expect((await begun.create(alert)).ok).toBe(true);
+  // Every later start finds the layout row and knows the same.
+  const restarted = new TableAlertRepository(fresh);
+  await restarted.prepare();
+  expect((await restarted.get(alert.id))?.alert).toEqual(alert);
+  // So a row planted under the earlier key (which this version never writes) is not looked for.
+  const planted = newAlert('MSP-PLANTED');
+  const plantedPartition = alertPartition(planted.source, planted.dedupKey);
+  const { timeline, ...rest } = planted;
+  await fresh.table(ALERT_TABLES.alerts).createEntity({
+    partitionKey: plantedPartition,
+    rowKey: 'alert',
+    id: planted.id,
+    eventCount: timeline.length,
+    bodyChunks: 1,
+    body0: JSON.stringify(rest),
+  });
+  expect(await restarted.findByDedupKey('incident', 'MSP-PLANTED')).toBeUndefined();
+
+  // The shared table already held alerts before this repository started: it keeps looking.
+  const older = newAlert('MSP-OLDER-TABLE');
+  await storeAsBefore(older, {
+    archived: 0,
+    timelineChunks: 1,
+    timeline0: JSON.stringify(older.timeline),
+  });
+  const prepared = new TableAlertRepository(store);
+  await prepared.prepare();
+  expect((await prepared.findByDedupKey('incident', 'MSP-OLDER-TABLE'))?.alert).toEqual(older);
+  expect(await prepared.create(newAlert('MSP-OLDER-TABLE'))).toEqual({
+    ok: false,
+    reason: 'exists',
+  });
 });
 
 test('when alerts are resolved, then listOpen leaves them out and lists the rest newest first', async () => {
