@@ -282,12 +282,11 @@ export class SendQueue {
       if (budget.getTime() > now.getTime()) return waitUntil(budget);
 
       let message = row.message;
-      const isUpdate = message.kind === 'update' || message.kind === 'refresh';
-      if (isUpdate && rows.some((later) => supersedes(later, row))) {
+      if (isCardUpdate(message) && rows.some((later) => supersedes(later, row))) {
         await this.finish(row, { state: 'superseded' });
         continue;
       }
-      if ((message.kind === 'update' || message.kind === 'refresh') && !message.activityId) {
+      if (isCardUpdate(message) && !message.activityId) {
         const post = message.afterPostId ? await this.repo.get(message.afterPostId) : undefined;
         if (post?.state !== 'sent' || !post.delivered?.activityId) {
           // The post it updates failed or vanished: nothing to update.
@@ -408,7 +407,7 @@ export class SendQueue {
       for (const row of rows) this.known.set(row.id, row);
       return rows;
     }
-    return [...this.known.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.known.values()].sort(byId);
   }
 
   /**
@@ -428,7 +427,7 @@ export class SendQueue {
     return keys
       .map(({ id }) => (staleIds.has(id) ? fresh.get(id) : this.known.get(id)))
       .filter((row): row is QueuedSend => !!row && isPending(row))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort(byId);
   }
 
   private async runCallback(row: QueuedSend): Promise<void> {
@@ -534,12 +533,20 @@ const isPending = (row: QueuedSend): boolean =>
   row.state === 'sending' ||
   row.callbackPending === true;
 
+/** Rows in queue order (their ids sort by when they were queued). */
+const byId = (a: QueuedSend, b: QueuedSend): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A change to a message already sent: an update with its card, or an alert card's refresh. */
+const isCardUpdate = (
+  m: OutgoingMessage,
+): m is Extract<OutgoingMessage, { kind: 'update' | 'refresh' }> =>
+  m.kind === 'update' || m.kind === 'refresh';
+
 /** True when `later` is a newer update of the same message as `row`, so `row` need not be sent. */
 function supersedes(later: QueuedSend, row: QueuedSend): boolean {
   const a = later.message;
   const b = row.message;
-  const isUpdate = (m: OutgoingMessage) => m.kind === 'update' || m.kind === 'refresh';
-  if (later.id <= row.id || !isUpdate(a) || !isUpdate(b)) return false;
+  if (later.id <= row.id || !isCardUpdate(a) || !isCardUpdate(b)) return false;
   const target = (m: typeof a) => m.activityId ?? `after:${m.afterPostId}`;
   return target(a) === target(b);
 }

@@ -7,6 +7,13 @@ export const ON_CALL_ACTIVITY_TYPE = 'onCallReminder';
 const MAX_PREVIEW = 150;
 const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** What sending a notification needs: the Graph client, the bot (the chat it opens) and a log. */
+export interface GraphNotifier {
+  client: Client;
+  botAppId: string;
+  logger: Pick<Logger, 'warn'>;
+}
+
 /**
  * One activity feed notification through Microsoft Graph (`sendActivityNotification`, application
  * permission TeamsActivity.Send; the app must be installed for the person and its manifest must
@@ -14,7 +21,7 @@ const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
  * id or Graph refuses (logged as a warning with `context`); a failure never stops the caller.
  */
 export async function sendActivityNotification(
-  graph: { client: Client; botAppId: string; logger: Pick<Logger, 'warn'> },
+  graph: GraphNotifier,
   memberId: string,
   note: { topic: string; activityType: string; parameter: string; text: string },
   context: { message: string } & Record<string, unknown>,
@@ -43,7 +50,7 @@ export async function sendActivityNotification(
 
 /** On-call reminders in the person's Teams activity feed (activity type `onCallReminder`). */
 export class GraphActivityFeed implements ActivityFeed {
-  private readonly graph: { client: Client; botAppId: string; logger: Pick<Logger, 'warn'> };
+  private readonly graph: GraphNotifier;
 
   constructor(client: Client, botAppId: string, logger: Pick<Logger, 'warn'>) {
     this.graph = { client, botAppId, logger };

@@ -2,7 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from 'pino';
 import type { AlertActivityFeed } from '../app/alerts/escalation-ports';
 import type { Alert } from '../domain/alerts';
-import { sendActivityNotification } from './graph-activity-feed';
+import { sendActivityNotification, type GraphNotifier } from './graph-activity-feed';
 
 /** The activity type the Teams app manifest declares for alert pages. */
 export const ALERT_PAGE_ACTIVITY_TYPE = 'alertPage';
@@ -12,7 +12,7 @@ export const ALERT_PAGE_ACTIVITY_TYPE = 'alertPage';
  * 1:1 message carrying the alert card, and opens the chat with CTAC where that card is.
  */
 export class GraphAlertActivityFeed implements AlertActivityFeed {
-  private readonly graph: { client: Client; botAppId: string; logger: Pick<Logger, 'warn'> };
+  private readonly graph: GraphNotifier;
 
   constructor(client: Client, botAppId: string, logger: Pick<Logger, 'warn'>) {
     this.graph = { client, botAppId, logger };

@@ -219,8 +219,8 @@ const splitEtag = (
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
   /**
-   * Partitions just seen to hold no row under the earlier key: creating the alert then needs no second
-   * look (this version never writes one).
+   * Partitions seen to hold no row under the earlier key: they are not looked at again (this version
+   * never writes one).
    */
   private readonly noEarlierRow = new Set<string>();
   /** False once `prepare` found the table holds no alert row under the earlier key. */
@@ -236,8 +236,9 @@ export class TableAlertRepository implements AlertRepository {
   async prepare(): Promise<void> {
     const layout = await getOrUndefined(this.client, LAYOUT_PARTITION, LAYOUT_ROW);
     if (!layout) {
-      const first = await this.client.listEntities().byPage({ maxPageSize: 1 }).next();
-      if (!first.done && first.value.length) return;
+      // A page may come back empty with more to follow: the table is empty only when none has a row.
+      for await (const page of this.client.listEntities().byPage({ maxPageSize: 1 }))
+        if (page.length) return;
       await insertIfAbsent(this.client, { partitionKey: LAYOUT_PARTITION, rowKey: LAYOUT_ROW });
     }
     this.earlierRowsPossible = false;
@@ -308,11 +309,7 @@ export class TableAlertRepository implements AlertRepository {
         throw new Error(`Alert id ${alert.id} is already used by another alert.`);
     }
     // An alert stored under the earlier row key already has this source and key.
-    const earlier =
-      this.earlierRowsPossible &&
-      !this.noEarlierRow.has(partition) &&
-      (await getOrUndefined(this.client, partition, LEGACY_ALERT_ROW));
-    const committed = earlier ? 'lost' : await this.write(alert, 0);
+    const committed = (await this.earlierRow(partition)) ? 'lost' : await this.write(alert, 0);
     if (committed === 'lost') {
       if (idClaim.ok)
         await this.client.deleteEntity(ID_PARTITION, encodeKey(alert.id)).catch(() => undefined);
@@ -487,7 +484,7 @@ export class TableAlertRepository implements AlertRepository {
   private async summaries(partitions: string[]): Promise<(AlertSummary | undefined)[]> {
     const out: (AlertSummary | undefined)[] = [];
     for (let i = 0; i < partitions.length; i += 8) {
-      const rows = await Promise.all(partitions.slice(i, i + 8).map((p) => this.alertRow(p)));
+      const rows = await Promise.all(partitions.slice(i, i + 8).map((p) => this.readAlertRow(p)));
       out.push(...rows.map((found) => found && (JSON.parse(unchunk(found.row)) as AlertSummary)));
     }
     return out;
@@ -512,7 +509,7 @@ export class TableAlertRepository implements AlertRepository {
    * those rows too (one query of its partition).
    */
   private async readAlert(partition: string): Promise<StoredAlert | undefined> {
-    const found = await this.alertRow(partition);
+    const found = await this.readAlertRow(partition);
     if (!found) return undefined;
     const { row, legacy } = found;
     const extras = row as unknown as AlertRowExtras;
@@ -530,7 +527,7 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   /** The alert row of a partition: under its own key, else under the earlier one ('alert'). */
-  private async alertRow(
+  private async readAlertRow(
     partition: string,
   ): Promise<{ row: Record<string, unknown> & { etag?: string }; legacy: boolean } | undefined> {
     const row = await getOrUndefined<Record<string, unknown>>(
@@ -539,16 +536,28 @@ export class TableAlertRepository implements AlertRepository {
       alertRow(partition),
     );
     if (row) return { row, legacy: false };
-    if (!this.earlierRowsPossible) return undefined;
-    const earlier = await getOrUndefined<Record<string, unknown>>(
+    const earlier = await this.earlierRow(partition);
+    return earlier && { row: earlier, legacy: true };
+  }
+
+  /**
+   * The partition's alert row under the earlier key, looked for only where one may be: not in a
+   * table this version began, nor in a partition already seen without one (none is written now).
+   */
+  private async earlierRow(
+    partition: string,
+  ): Promise<(Record<string, unknown> & { etag?: string }) | undefined> {
+    if (!this.earlierRowsPossible || this.noEarlierRow.has(partition)) return undefined;
+    const row = await getOrUndefined<Record<string, unknown>>(
       this.client,
       partition,
       LEGACY_ALERT_ROW,
     );
-    if (earlier) return { row: earlier, legacy: true };
-    if (this.noEarlierRow.size >= MAX_CACHED_IDS) this.noEarlierRow.clear();
-    this.noEarlierRow.add(partition);
-    return undefined;
+    if (!row) {
+      if (this.noEarlierRow.size >= MAX_CACHED_IDS) this.noEarlierRow.clear();
+      this.noEarlierRow.add(partition);
+    }
+    return row;
   }
 
   /** The first `count` events of an alert, from their rows. */

@@ -57,12 +57,8 @@ export class InsertBatcher {
     try {
       while (this.waiting.length) {
         const group = this.takeGroup();
-        if (group.length === 1) {
-          const only = group[0]!;
-          const result = insertIfAbsent(this.client(), only.entity);
-          only.settle(result);
-          await result.catch(() => undefined);
-        } else await this.commitGroup(group);
+        if (group.length === 1) await this.insertAlone(group[0]!);
+        else await this.commitGroup(group);
       }
     } finally {
       this.inFlight = false;
@@ -99,13 +95,14 @@ export class InsertBatcher {
       }
     } catch {
       // Nothing was written: each row on its own, so each caller hears about its own.
-      await Promise.all(
-        group.map(async (w) => {
-          const result = insertIfAbsent(this.client(), w.entity);
-          w.settle(result);
-          await result.catch(() => undefined);
-        }),
-      );
+      await Promise.all(group.map((w) => this.insertAlone(w)));
     }
+  }
+
+  /** One row in a request of its own; its caller gets the answer, whatever it is. */
+  private async insertAlone(w: Waiting): Promise<void> {
+    const result = insertIfAbsent(this.client(), w.entity);
+    w.settle(result);
+    await result.catch(() => undefined);
   }
 }
