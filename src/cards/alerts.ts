@@ -48,6 +48,28 @@ export const SNOOZE_CHOICES: readonly { title: string; minutes: number }[] = [
   { title: '3 days', minutes: 4320 },
 ];
 
+/** The Snooze button's choices as the card lists them (bound whole into the template). */
+const SNOOZE_CARD_CHOICES = Object.freeze(
+  SNOOZE_CHOICES.map((c) => Object.freeze({ title: c.title, value: String(c.minutes) })),
+);
+
+/** The buttons on the alert card, by the verb each sends. */
+const CARD_VERBS = ['acknowledge', 'resolve', 'snooze', 'escalate', 'note'] as const;
+
+/**
+ * What a button on the alert card sends: its verb, the alert, and where the alert is kept (a hint the
+ * app checks, so a press needs no index look-up). Bound whole into the template: one expression per
+ * button rather than one per field.
+ */
+function cardActionData(alert: Alert) {
+  return Object.fromEntries(
+    CARD_VERBS.map((verb) => [
+      verb,
+      { verb: `alert.${verb}`, alertId: alert.id, src: alert.source, key: alert.dedupKey },
+    ]),
+  );
+}
+
 /** The severity word as a person reads it: "HIGH", "INFORMATION ONLY". */
 export const severityWord = (alert: Pick<Alert, 'severity'>): string =>
   alert.severity.toUpperCase();
@@ -184,28 +206,27 @@ function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) 
   const severity = SEVERITY_STYLE[alert.severityRank];
   const state = STATE_WORD[alert.state];
   const actions = allowedActions(alert);
-  const facts: { label: string; value: string }[] = [
-    { label: 'Severity', value: alert.severity },
-    { label: 'State', value: state.word },
+  // Bound whole into the FactSet: each is a fact as the card shows it.
+  const facts: { title: string; value: string }[] = [
+    { title: 'Severity', value: alert.severity },
+    { title: 'State', value: state.word },
   ];
-  if (alert.cves.length) facts.push({ label: 'CVEs', value: cveText(alert.cves) });
+  if (alert.cves.length) facts.push({ title: 'CVEs', value: cveText(alert.cves) });
   if (alert.affectedProducts.length)
     facts.push({
-      label: 'Products',
+      title: 'Products',
       value: clip(alert.affectedProducts.join(', '), 300),
     });
   if (alert.organisations.length)
-    facts.push({ label: 'Organisations', value: clip(alert.organisations.join(', '), 300) });
-  facts.push({ label: 'Published', value: formatUkDateTime(alert.publishedAt) });
+    facts.push({ title: 'Organisations', value: clip(alert.organisations.join(', '), 300) });
+  facts.push({ title: 'Published', value: formatUkDateTime(alert.publishedAt) });
   facts.push({
-    label: 'On call',
+    title: 'On call',
     value: ctx.onCall?.length ? clip(ctx.onCall.join(', then '), 300) : 'Nobody is set as on call',
   });
   return {
     alertId: alert.id,
-    // Where the alert is kept (a hint the app checks), so a press needs no index look-up.
-    alertSource: alert.source,
-    alertKey: alert.dedupKey,
+    actionData: cardActionData(alert),
     hasNotice: !!ctx.notice,
     notice: ctx.notice?.text ?? '',
     noticeStyle: ctx.notice?.style ?? 'default',
@@ -230,7 +251,7 @@ function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) 
     canSnooze: isAllowed(alert, 'snooze'),
     canEscalate: isAllowed(alert, 'escalate'),
     canNote: isAllowed(alert, 'note'),
-    snoozeChoices: SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })),
+    snoozeChoices: SNOOZE_CARD_CHOICES,
   };
 }
 
