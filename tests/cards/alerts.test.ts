@@ -147,6 +147,46 @@ describe('alert card', () => {
     expect((card as unknown as { body: { style?: string }[] }).body[0]!.style).toBe('attention');
   });
 
+  test('when a button is pressed, then it sends its verb, the alert and where the alert is kept; Snooze offers every choice and the facts are listed', () => {
+    const alert = raised();
+    const card = alertCard(alert, { onCall: ['Ben Okafor'] }) as unknown as {
+      body: { type: string; facts?: { title: string; value: string }[] }[];
+      actions: {
+        data?: unknown;
+        card?: {
+          body: { choices?: unknown }[];
+          actions: { data: unknown }[];
+        };
+      }[];
+    };
+    const data = card.actions.map((a) => a.data ?? a.card!.actions[0]!.data);
+    expect(data).toEqual(
+      ['acknowledge', 'resolve', 'snooze', 'escalate', 'note'].map((verb) => ({
+        verb: `alert.${verb}`,
+        alertId: alert.id,
+        src: 'hsa',
+        key: 'CC-4719',
+      })),
+    );
+    expect(card.actions[2]!.card!.body[0]!.choices).toEqual([
+      { title: '15 minutes', value: '15' },
+      { title: '1 hour', value: '60' },
+      { title: '4 hours', value: '240' },
+      { title: 'Until tomorrow (24 hours)', value: '1440' },
+      { title: '3 days', value: '4320' },
+    ]);
+    const facts = card.body.find((b) => b.type === 'FactSet')!.facts!;
+    expect(facts.map((f) => f.title)).toEqual([
+      'Severity',
+      'State',
+      'CVEs',
+      'Organisations',
+      'Published',
+      'On call',
+    ]);
+    expect(facts.find((f) => f.title === 'On call')!.value).toBe('Ben Okafor');
+  });
+
   test('when someone acknowledges, then the card says who and when in UK time and drops the Acknowledge button', () => {
     // 28 Jun 2026 13:05 UTC is 14:05 in London (BST).
     const summer = raiseAlert(incoming(), {
