@@ -46,10 +46,15 @@ export async function spawnNode(
   env: Record<string, string>,
   port: number,
 ): Promise<{ pid: number; stop(): Promise<void> }> {
-  // BENCH_APP_NODE_ARGS: extra Node flags for the app (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const flags = script.endsWith('server.js')
-    ? (process.env['BENCH_APP_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
-    : [];
+  // BENCH_APP_NODE_ARGS: extra Node flags for the app (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+  // BENCH_BASELINE_NODE_ARGS: the same for the acknowledge benchmark's baseline bots.
+  const flags = (
+    process.env[
+      script.endsWith('server.js') ? 'BENCH_APP_NODE_ARGS' : 'BENCH_BASELINE_NODE_ARGS'
+    ] ?? ''
+  )
+    .split(' ')
+    .filter(Boolean);
   const child = spawn(process.execPath, [...flags, script, ...args], {
     env: { ...process.env, ...env },
     stdio: process.env['BENCH_VERBOSE'] ? 'inherit' : 'ignore',

@@ -44,8 +44,11 @@ export interface QueuedSend {
 
 /** The table behind the queue (src/store/send-queue-repository.ts). */
 export interface SendQueueRepository {
-  /** Adds a new row; answers it with its ETag. */
-  add(row: Omit<QueuedSend, 'etag'>): Promise<QueuedSend>;
+  /**
+   * Adds a new row; answers it with its ETag. `canWait`: nobody waits on this row being stored at
+   * once (a card update for everyone else), so under load it may be grouped with later rows.
+   */
+  add(row: Omit<QueuedSend, 'etag'>, opts?: { canWait?: boolean }): Promise<QueuedSend>;
   get(id: string): Promise<QueuedSend | undefined>;
   /** Rows still to deliver (queued, throttled, sending) or whose callback is pending, oldest first. */
   listPending(): Promise<QueuedSend[]>;
@@ -167,17 +170,21 @@ export class SendQueue {
   ): Promise<string> {
     const now = this.deps.clock.now();
     const id = opts.id ?? this.newId();
-    const row = await this.repo.add({
-      id,
-      conversationKey: budgetKey(message),
-      message,
-      state: 'queued',
-      attempts: 0,
-      notBefore: now.toISOString(),
-      enqueuedAt: now.toISOString(),
-      alertId: opts.alertId,
-      digest: opts.digest,
-    });
+    const row = await this.repo.add(
+      {
+        id,
+        conversationKey: budgetKey(message),
+        message,
+        state: 'queued',
+        attempts: 0,
+        notBefore: now.toISOString(),
+        enqueuedAt: now.toISOString(),
+        alertId: opts.alertId,
+        digest: opts.digest,
+      },
+      // A card update for everyone: whoever pressed the button already has the new card.
+      { canWait: isCardUpdate(message) },
+    );
     this.known.set(row.id, row);
     // Behind a head that must wait (a backlog at Teams' limits), it cannot go sooner: the worker
     // already wakes for the head, so a storm's rows do not each cost a pass.

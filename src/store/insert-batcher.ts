@@ -14,9 +14,15 @@ const approximateSize = (entity: object): number => {
   return size;
 };
 
+/** Under load, rows that can wait wait at most this long (from the oldest of them) for others. */
+const GATHER_MS = 200;
+
 interface Waiting {
   entity: TableEntity<object>;
   size: number;
+  canWait: boolean;
+  /** When it was handed in (ms since the epoch). */
+  at: number;
   settle(result: Promise<Conditional<string>>): void;
 }
 
@@ -26,6 +32,13 @@ interface Waiting {
  * in one transaction. A quiet queue adds no delay, and a busy one makes one storage request for many
  * rows instead of one each.
  *
+ * A row whose caller does not need it stored at once (`canWait`: a card update for everyone else,
+ * whose presser already has the new card) may wait a little longer under load, so the groups grow:
+ * when the last transaction carried several rows and every row waiting can wait, the next goes when
+ * it is full or when its oldest row has waited `gatherMs` (200 ms), whichever is first. A row that
+ * cannot wait ends the gathering at once. Table Storage and its client spend most of a small
+ * transaction's work on the transaction itself, so a busy queue then costs far less per row.
+ *
  * Each caller gets its own answer, as `insertIfAbsent` gives it: when a grouped transaction fails
  * (one row already there, a row too large), nothing in it was written, and each row is then tried on
  * its own, so one bad row never costs the others theirs.
@@ -33,22 +46,34 @@ interface Waiting {
 export class InsertBatcher {
   private waiting: Waiting[] = [];
   private inFlight = false;
+  /** Whether the last transaction carried more than one row (the queue is busy). */
+  private busy = false;
+  /** Ends the current gathering early (a row that cannot wait arrived, or the group is full). */
+  private endGathering?: () => void;
 
   constructor(
     private readonly client: () => TableClient,
     private readonly partitionKey: string,
+    private readonly gatherMs = GATHER_MS,
   ) {}
 
-  insert<T extends object>(entity: TableEntity<T>): Promise<Conditional<string>> {
+  insert<T extends object>(
+    entity: TableEntity<T>,
+    opts: { canWait?: boolean } = {},
+  ): Promise<Conditional<string>> {
     if (entity.partitionKey !== this.partitionKey)
       throw new Error(`InsertBatcher for ${this.partitionKey} was given another partition.`);
     return new Promise((resolve) => {
+      const canWait = opts.canWait ?? false;
       this.waiting.push({
         entity,
         size: approximateSize(entity),
+        canWait,
+        at: Date.now(),
         settle: (result) => resolve(result),
       });
       if (!this.inFlight) void this.flush();
+      else if (!canWait || this.groupIsFull()) this.endGathering?.();
     });
   }
 
@@ -56,7 +81,9 @@ export class InsertBatcher {
     this.inFlight = true;
     try {
       while (this.waiting.length) {
+        await this.gather();
         const group = this.takeGroup();
+        this.busy = group.length > 1;
         if (group.length === 1) await this.insertAlone(group[0]!);
         else await this.commitGroup(group);
       }
@@ -65,8 +92,34 @@ export class InsertBatcher {
     }
   }
 
+  /** Under load, while every waiting row can wait and the group is not full: waits for more. */
+  private async gather(): Promise<void> {
+    if (!this.busy || this.groupIsFull() || !this.waiting.every((w) => w.canWait)) return;
+    const wait = this.waiting[0]!.at + this.gatherMs - Date.now();
+    if (wait <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.endGathering?.(), wait);
+      this.endGathering = () => {
+        clearTimeout(timer);
+        this.endGathering = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Whether the waiting rows fill a transaction (more would have to go in another). */
+  private groupIsFull(): boolean {
+    const n = this.takeGroupSize();
+    return n >= MAX_ACTIONS || n < this.waiting.length;
+  }
+
   /** The oldest waiting rows that fit in one transaction (always at least one). */
   private takeGroup(): Waiting[] {
+    return this.waiting.splice(0, this.takeGroupSize());
+  }
+
+  /** How many of the oldest waiting rows fit in one transaction. */
+  private takeGroupSize(): number {
     let chars = 0;
     let n = 0;
     while (
@@ -75,7 +128,7 @@ export class InsertBatcher {
       (n === 0 || chars + this.waiting[n]!.size <= MAX_BATCH_CHARS)
     )
       chars += this.waiting[n++]!.size;
-    return this.waiting.splice(0, n);
+    return n;
   }
 
   private async commitGroup(group: Waiting[]): Promise<void> {

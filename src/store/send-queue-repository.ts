@@ -58,8 +58,8 @@ export class TableSendQueueRepository implements SendQueueRepository {
     return this.store.table(SEND_QUEUE_TABLE);
   }
 
-  async add(row: Omit<QueuedSend, 'etag'>): Promise<QueuedSend> {
-    const res = await this.inserts.insert(toEntity(row));
+  async add(row: Omit<QueuedSend, 'etag'>, opts?: { canWait?: boolean }): Promise<QueuedSend> {
+    const res = await this.inserts.insert(toEntity(row), opts);
     if (!res.ok) throw new Error(`send-queue row ${row.id} already exists`);
     return { ...row, etag: res.value };
   }

@@ -13,19 +13,44 @@ afterAll(() => stop());
 
 const client = () => store.table('BatcherTest');
 
-test('when many rows are inserted at once, then every one is stored and its ETag is good for a conditional change', async () => {
-  const batcher = new InsertBatcher(client, 'many');
-  let requests = 0;
-  const counting = () => {
-    const c = client();
-    return new Proxy(c, {
+/** The client, counting the storage requests that insert (one each, or one per transaction). */
+const countingClient = () => {
+  const counter = { requests: 0, client: () => client() };
+  counter.client = () =>
+    new Proxy(client(), {
       get(target, prop, receiver) {
-        if (prop === 'createEntity' || prop === 'submitTransaction') requests++;
+        if (prop === 'createEntity' || prop === 'submitTransaction') counter.requests++;
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
-  };
-  const grouped = new InsertBatcher(counting, 'many');
+  return counter;
+};
+
+const row = (partitionKey: string, i: number) => ({
+  partitionKey,
+  rowKey: `r${String(i).padStart(3, '0')}`,
+  n: i,
+});
+
+const settled = (p: Promise<unknown>) => {
+  let done = false;
+  void p.finally(() => {
+    done = true;
+  });
+  return () => done;
+};
+
+/** Makes the batcher busy: one row alone, then a group of five that waited for it. */
+const makeBusy = async (batcher: InsertBatcher, partitionKey: string) => {
+  const all = [batcher.insert(row(partitionKey, 900))];
+  for (let i = 1; i <= 5; i++) all.push(batcher.insert(row(partitionKey, 900 + i)));
+  for (const r of await Promise.all(all)) expect(r.ok).toBe(true);
+};
+
+test('when many rows are inserted at once, then every one is stored and its ETag is good for a conditional change', async () => {
+  const batcher = new InsertBatcher(client, 'many');
+  const counting = countingClient();
+  const grouped = new InsertBatcher(counting.client, 'many');
   const results = await Promise.all(
     Array.from({ length: 150 }, (_, i) =>
       grouped.insert({ partitionKey: 'many', rowKey: `r${String(i).padStart(3, '0')}`, n: i }),
@@ -33,7 +58,7 @@ test('when many rows are inserted at once, then every one is stored and its ETag
   );
   expect(results.every((r) => r.ok)).toBe(true);
   // The first goes alone; the rest wait for it and go together (at most 100 a transaction).
-  expect(requests).toBeLessThanOrEqual(4);
+  expect(counting.requests).toBeLessThanOrEqual(4);
   const stored: number[] = [];
   for await (const row of client().listEntities<{ n: number }>({
     queryOptions: { filter: "PartitionKey eq 'many'" },
@@ -80,4 +105,57 @@ test('when one row in a group cannot be stored, then only its caller hears so an
     rows.push(row.rowKey!);
   expect(rows.sort()).toEqual(['a', 'b', 'c', 'taken']);
   expect((await client().getEntity<{ n: number }>('mixed', 'taken')).n).toBe(0);
+});
+
+describe('rows that can wait (card updates for everyone else)', () => {
+  test('when the batcher is busy, then rows that can wait gather until a row that cannot arrives, and all go in one transaction', async () => {
+    const counting = countingClient();
+    // A minute's gathering: only the row that cannot wait ends it here.
+    const batcher = new InsertBatcher(counting.client, 'gather', 60_000);
+    await makeBusy(batcher, 'gather');
+    const before = counting.requests;
+    const patient: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i++) {
+      patient.push(batcher.insert(row('gather', i), { canWait: true }));
+      // Spread out: without gathering, each would go on its own.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const waiting = patient.map(settled);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(waiting.filter((done) => done())).toHaveLength(0);
+    const urgent = await batcher.insert(row('gather', 30));
+    expect(urgent.ok).toBe(true);
+    for (const r of (await Promise.all(patient)) as { ok: boolean }[]) expect(r.ok).toBe(true);
+    // The first row that can wait went with the group before it, or alone; the rest went with the urgent one.
+    expect(counting.requests - before).toBeLessThanOrEqual(2);
+    let stored = 0;
+    for await (const _ of client().listEntities({
+      queryOptions: { filter: "PartitionKey eq 'gather'" },
+    }))
+      stored++;
+    expect(stored).toBe(6 + 31);
+  });
+
+  test('when the batcher is busy and no other row comes, then a row that can wait goes once its time is up', async () => {
+    const batcher = new InsertBatcher(client, 'deadline', 100);
+    await makeBusy(batcher, 'deadline');
+    expect(await batcher.insert(row('deadline', 1), { canWait: true })).toMatchObject({ ok: true });
+  });
+
+  test('when the batcher is busy and a transaction fills, then its rows go at once', async () => {
+    const counting = countingClient();
+    const batcher = new InsertBatcher(counting.client, 'full', 60_000);
+    await makeBusy(batcher, 'full');
+    const before = counting.requests;
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => batcher.insert(row('full', i), { canWait: true })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(counting.requests - before).toBeLessThanOrEqual(2);
+  });
+
+  test('when the batcher is quiet, then a row that can wait goes at once, on its own', async () => {
+    const batcher = new InsertBatcher(client, 'quiet', 60_000);
+    expect(await batcher.insert(row('quiet', 1), { canWait: true })).toMatchObject({ ok: true });
+  });
 });

@@ -305,6 +305,42 @@ describe('send queue', () => {
     expect(posted).toEqual([{ alertId: 'alert-7', activityId: 'msg-1' }]);
   });
 
+  test('when card updates are queued, then only they may wait to be stored with others; posts and pages are stored at once', async () => {
+    const { clock, store } = await setUp();
+    const repo = new TableSendQueueRepository(store);
+    const stored: [string, boolean][] = [];
+    const add = repo.add.bind(repo);
+    repo.add = (row, opts) => {
+      stored.push([row.message.kind, opts?.canWait ?? false]);
+      return add(row, opts);
+    };
+    const queue = new SendQueue(repo, () => Promise.reject(new Error('not sent here')), {
+      clock,
+      ids: { next: () => 'x' },
+      logger,
+    });
+    await queue.enqueue(post('new alert'), { alertId: 'alert-8' });
+    await queue.enqueue({ kind: 'personal', aadObjectId: 'aad-1', activity: { text: 'page' } });
+    await queue.enqueue({
+      kind: 'update',
+      conversationId: CHANNEL,
+      activityId: 'msg-1',
+      activity: { type: 'message', text: 'acknowledged' },
+    });
+    await queue.enqueue({
+      kind: 'refresh',
+      conversationId: CHANNEL,
+      activityId: 'msg-1',
+      alertId: 'alert-8',
+    });
+    expect(stored).toEqual([
+      ['channelPost', false],
+      ['personal', false],
+      ['update', true],
+      ['refresh', true],
+    ]);
+  });
+
   test('when a member has no 1:1 chat saved, then the page opens one with their Teams id and saves it', async () => {
     const ben: Member = {
       aadObjectId: 'b2b2b2b2-0000-4000-8000-000000000002',
