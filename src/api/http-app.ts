@@ -26,6 +26,9 @@ const STATUS: Record<ErrorCode, number> = {
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never cached (Cache-Control: no-store), so hashing each one for an ETag is wasted
+  // work. The tab's files keep theirs (express.static makes its own), so a reload can be a 304.
+  app.disable('etag');
   app.set('trust proxy', 1);
   app.use(securityHeaders);
 

@@ -1,3 +1,4 @@
+import { get } from 'http';
 import { Writable } from 'stream';
 import type express from 'express';
 import { signWebhook } from '../../src/api/alerts-webhook';
@@ -178,6 +179,8 @@ test('when the API and the tab answer, then they carry the security headers', as
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-powered-by')).toBeNull();
+    // Never cached, so no ETag is worked out for them.
+    expect(res.headers.get('etag')).toBeNull();
   }
   const tab = await fetch(`${production.url}/tab/`);
   expect(tab.status).toBe(200);
@@ -186,6 +189,17 @@ test('when the API and the tab answer, then they carry the security headers', as
   expect(csp).toContain('frame-ancestors');
   expect(csp).toContain('https://teams.microsoft.com');
   expect(tab.headers.get('x-content-type-options')).toBe('nosniff');
+  // The tab's files keep their ETags: a reload of an unchanged file is a 304. (Plain HTTP: fetch
+  // adds Cache-Control: no-cache to a conditional request, as the Fetch standard says.)
+  const etag = tab.headers.get('etag');
+  expect(etag).toBeTruthy();
+  const status = await new Promise<number | undefined>((resolve, reject) =>
+    get(`${production.url}/tab/`, { headers: { 'If-None-Match': etag! } }, (r) => {
+      r.resume();
+      resolve(r.statusCode);
+    }).on('error', reject),
+  );
+  expect(status).toBe(304);
 });
 
 test('when requests carry a bearer token, a webhook signature and the secret in odd places, then none of them is logged', async () => {
