@@ -16,6 +16,8 @@ const approximateSize = (entity: object): number => {
 
 /** Under load, rows that can wait wait at most this long (from the oldest of them) for others. */
 const GATHER_MS = 200;
+/** How long after a transaction of several rows the batcher still counts as busy. */
+const BUSY_FOR_MS = 1_000;
 
 interface Waiting {
   entity: TableEntity<object>;
@@ -34,8 +36,9 @@ interface Waiting {
  *
  * A row whose caller does not need it stored at once (`canWait`: a card update for everyone else,
  * whose presser already has the new card) may wait a little longer under load, so the groups grow:
- * when the last transaction carried several rows and every row waiting can wait, the next goes when
- * it is full or when its oldest row has waited `gatherMs` (200 ms), whichever is first. A row that
+ * when the last transaction carried several rows and ended less than a second ago, and every row
+ * waiting can wait, the next goes when it is full or when its oldest row has waited `gatherMs`
+ * (200 ms), whichever is first. A row that
  * cannot wait ends the gathering at once. Table Storage and its client spend most of a small
  * transaction's work on the transaction itself, so a busy queue then costs far less per row.
  *
@@ -46,8 +49,8 @@ interface Waiting {
 export class InsertBatcher {
   private waiting: Waiting[] = [];
   private inFlight = false;
-  /** Whether the last transaction carried more than one row (the queue is busy). */
-  private busy = false;
+  /** Until when the batcher counts as busy: a while after a transaction of several rows ended. */
+  private busyUntil = 0;
   /** Ends the current gathering early (a row that cannot wait arrived, or the group is full). */
   private endGathering?: () => void;
 
@@ -83,9 +86,9 @@ export class InsertBatcher {
       while (this.waiting.length) {
         await this.gather();
         const group = this.takeGroup();
-        this.busy = group.length > 1;
         if (group.length === 1) await this.insertAlone(group[0]!);
         else await this.commitGroup(group);
+        this.busyUntil = group.length > 1 ? Date.now() + BUSY_FOR_MS : 0;
       }
     } finally {
       this.inFlight = false;
@@ -94,7 +97,8 @@ export class InsertBatcher {
 
   /** Under load, while every waiting row can wait and the group is not full: waits for more. */
   private async gather(): Promise<void> {
-    if (!this.busy || this.groupIsFull() || !this.waiting.every((w) => w.canWait)) return;
+    const busy = Date.now() < this.busyUntil;
+    if (!busy || this.groupIsFull() || !this.waiting.every((w) => w.canWait)) return;
     const wait = this.waiting[0]!.at + this.gatherMs - Date.now();
     if (wait <= 0) return;
     await new Promise<void>((resolve) => {

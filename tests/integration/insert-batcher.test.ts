@@ -154,6 +154,17 @@ describe('rows that can wait (card updates for everyone else)', () => {
     expect(counting.requests - before).toBeLessThanOrEqual(2);
   });
 
+  test('when the batcher was busy but has been quiet for a while, then a row that can wait goes at once', async () => {
+    const batcher = new InsertBatcher(client, 'calm', 60_000);
+    await makeBusy(batcher, 'calm');
+    await new Promise((r) => setTimeout(r, 1_100));
+    const answer = await Promise.race([
+      batcher.insert(row('calm', 1), { canWait: true }),
+      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
+    ]);
+    expect(answer).toMatchObject({ ok: true });
+  });
+
   test('when the batcher is quiet, then a row that can wait goes at once, on its own', async () => {
     const batcher = new InsertBatcher(client, 'quiet', 60_000);
     expect(await batcher.insert(row('quiet', 1), { canWait: true })).toMatchObject({ ok: true });
