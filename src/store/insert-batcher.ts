@@ -38,9 +38,9 @@ interface Waiting {
  * whose presser already has the new card) may wait a little longer under load, so the groups grow:
  * when the last transaction carried several rows and ended less than a second ago, and every row
  * waiting can wait, the next goes when it is full or when its oldest row has waited `gatherMs`
- * (200 ms), whichever is first. A row that
- * cannot wait ends the gathering at once. Table Storage and its client spend most of a small
- * transaction's work on the transaction itself, so a busy queue then costs far less per row.
+ * (200 ms), whichever is first. A row that cannot wait ends the gathering at once. Table Storage and
+ * its client spend most of a small transaction's work on the transaction itself, so a busy queue
+ * then costs far less per row.
  *
  * Each caller gets its own answer, as `insertIfAbsent` gives it: when a grouped transaction fails
  * (one row already there, a row too large), nothing in it was written, and each row is then tried on
@@ -76,7 +76,8 @@ export class InsertBatcher {
         settle: (result) => resolve(result),
       });
       if (!this.inFlight) void this.flush();
-      else if (!canWait || this.groupIsFull()) this.endGathering?.();
+      // Only a gathering in progress needs to hear of it.
+      else if (this.endGathering && (!canWait || this.groupIsFull())) this.endGathering();
     });
   }
 

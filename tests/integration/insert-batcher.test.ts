@@ -15,14 +15,16 @@ const client = () => store.table('BatcherTest');
 
 /** The client, counting the storage requests that insert (one each, or one per transaction). */
 const countingClient = () => {
-  const counter = { requests: 0, client: () => client() };
-  counter.client = () =>
-    new Proxy(client(), {
-      get(target, prop, receiver) {
-        if (prop === 'createEntity' || prop === 'submitTransaction') counter.requests++;
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
+  const counter = {
+    requests: 0,
+    client: () =>
+      new Proxy(client(), {
+        get(target, prop, receiver) {
+          if (prop === 'createEntity' || prop === 'submitTransaction') counter.requests++;
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      }),
+  };
   return counter;
 };
 
