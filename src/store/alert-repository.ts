@@ -151,8 +151,13 @@ interface AlertRowExtras {
   timelineChunks?: number;
 }
 
-/** The alert row: the alert, and the events from `archived` on. */
-const alertEntity = (partitionKey: string, rowKey: string, alert: Alert, archived: number) => {
+/** The alert row: the alert, and its inline events (`inline`, the JSON of those from `archived` on). */
+const alertEntity = (
+  partitionKey: string,
+  rowKey: string,
+  alert: Alert,
+  { archived, inline }: InlineTimeline,
+) => {
   const { timeline, ...rest } = alert;
   return {
     partitionKey,
@@ -167,17 +172,25 @@ const alertEntity = (partitionKey: string, rowKey: string, alert: Alert, archive
     eventCount: timeline.length,
     archived,
     ...chunk(JSON.stringify(rest)),
-    ...chunk(JSON.stringify(timeline.slice(archived)), 'timeline'),
+    ...chunk(inline, 'timeline'),
   };
 };
+
+/** Which of an alert's events stay in its row (those from `archived` on), and their JSON. */
+interface InlineTimeline {
+  archived: number;
+  inline: string;
+}
 
 /**
  * How many of the alert's events must be in rows so the rest fit in its row: `from` (already in rows)
  * plus the oldest of the others, while they are over the limit (at most MAX_MOVED at a time; the
- * newest event always stays).
+ * newest event always stays). The usual change moves none, and its JSON is made once.
  */
-const archiveUpTo = (timeline: AlertEvent[], from: number): number => {
-  let size = JSON.stringify(timeline.slice(from)).length;
+const inlineTimeline = (timeline: AlertEvent[], from: number): InlineTimeline => {
+  const inline = JSON.stringify(timeline.slice(from));
+  if (inline.length <= INLINE_TIMELINE_MAX) return { archived: from, inline };
+  let size = inline.length;
   let archived = from;
   while (
     size > INLINE_TIMELINE_MAX &&
@@ -185,7 +198,7 @@ const archiveUpTo = (timeline: AlertEvent[], from: number): number => {
     archived < timeline.length - 1
   )
     size -= JSON.stringify(timeline[archived++]).length + 1;
-  return archived;
+  return { archived, inline: JSON.stringify(timeline.slice(archived)) };
 };
 
 const eventEntity = (partitionKey: string, alertId: string, event: AlertEvent) => ({
@@ -355,8 +368,8 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   /**
-   * Writes the alert row, created or replaced on `etag`, with the events `archiveUpTo` moves out of it
-   * (events before `archived` are in rows already) in the same transaction. Answers the ETag to hand
+   * Writes the alert row, created or replaced on `etag`, with the events `inlineTimeline` moves out of
+   * it (events before `archived` are in rows already) in the same transaction. Answers the ETag to hand
    * out, or 'lost' when another change won: 412 (the row changed since it was read) or 409 (the row,
    * or an event row, is already there). Nothing is applied then. The usual change moves no events:
    * one plain write. A row under the earlier key (`legacy`) is changed where it is.
@@ -369,8 +382,9 @@ export class TableAlertRepository implements AlertRepository {
   ): Promise<{ etag: string } | 'lost'> {
     const partition = alertPartition(alert.source, alert.dedupKey);
     const rowKey = legacy ? LEGACY_ALERT_ROW : alertRow(partition);
-    const moveTo = archiveUpTo(alert.timeline, archived);
-    const row = alertEntity(partition, rowKey, alert, moveTo);
+    const kept = inlineTimeline(alert.timeline, archived);
+    const moveTo = kept.archived;
+    const row = alertEntity(partition, rowKey, alert, kept);
     const moved = alert.timeline
       .slice(archived, moveTo)
       .map((e): TransactionAction => ['create', eventEntity(partition, alert.id, e)]);

@@ -59,10 +59,14 @@ export function appendEvent(
     source: actor.source,
     at: at.toISOString(),
   } as AlertEvent;
-  const merged = { ...alert, ...patch, timeline: [...alert.timeline, event] };
+  const merged: Record<string, unknown> = {
+    ...alert,
+    ...patch,
+    timeline: [...alert.timeline, event],
+  };
   // A patch clears a field by setting it to undefined; drop the key so stored entities stay tidy.
-  const next = Object.fromEntries(
-    Object.entries(merged).filter(([, value]) => value !== undefined),
-  ) as unknown as Alert;
-  return { ok: true, alert: next, event };
+  // (Key by key: quicker than building, filtering and joining a list of entries on every change.)
+  const next: Record<string, unknown> = {};
+  for (const key of Object.keys(merged)) if (merged[key] !== undefined) next[key] = merged[key];
+  return { ok: true, alert: next as unknown as Alert, event };
 }
