@@ -9,7 +9,13 @@ import {
   TEAMS_CONVERSATION_LIMITS,
   type SendLimit,
 } from '../domain/teams-send-budget';
-import { budgetKey, TeamsSendError, type Delivered, type OutgoingMessage } from './teams-sender';
+import {
+  budgetKey,
+  TeamsSendError,
+  type Delivered,
+  type OutgoingMessage,
+  type RefreshTarget,
+} from './teams-sender';
 import { JobLoop, type LoopSettings } from '../jobs/job-loop';
 
 /**
@@ -106,6 +112,17 @@ export interface TickReport {
  */
 /** Beyond this many new or changed rows, a listing reads the whole table rather than each row. */
 const FRESH_READS_MAX = 20;
+/** Refreshes are gathered for at most this long (from the first), then stored as one row. */
+const GATHER_MS = 200;
+/** The most refreshes one row holds. */
+const BUNDLE_MAX = 50;
+
+/** Refreshes being gathered into one row for a conversation, and who waits for it to be stored. */
+interface Gathering {
+  targets: RefreshTarget[];
+  waiters: { resolve(id: string): void; reject(e: unknown): void }[];
+  timer: ReturnType<typeof setTimeout>;
+}
 
 export class SendQueue {
   private readonly sentAt = new Map<string, number[]>();
@@ -134,6 +151,8 @@ export class SendQueue {
   private loop?: Promise<void>;
   private wake?: () => void;
   private ticking?: Promise<TickReport>;
+  /** By conversation: card refreshes being gathered into one row. */
+  private readonly gathering = new Map<string, Gathering>();
 
   constructor(
     private readonly repo: SendQueueRepository,
@@ -163,8 +182,55 @@ export class SendQueue {
     this.pollMs = options.pollMs ?? 5_000;
   }
 
-  /** Queues a message durably and returns its id; the worker delivers it. */
-  async enqueue(
+  /**
+   * Queues a message durably and returns its id (once it is stored); the worker delivers it.
+   *
+   * Card refreshes for a conversation that is waiting for its Teams budget (many people acknowledging
+   * at once), which could not go sooner anyway, are gathered for up to 200 ms and stored as one row;
+   * the worker sends them as one update each. Any other refresh is stored at once in a row of its own.
+   */
+  enqueue(
+    message: OutgoingMessage,
+    opts: { alertId?: string; digest?: boolean; id?: string } = {},
+  ): Promise<string> {
+    if (message.kind !== 'refresh' || opts.id) return this.store(message, opts);
+    const { kind: _kind, ...target } = message;
+    const conversation = budgetKey(message);
+    let gathering = this.gathering.get(conversation);
+    const waiting = (this.headWaits.get(conversation) ?? 0) > this.deps.clock.now().getTime();
+    if (!gathering && !waiting) return this.store(message, opts);
+    if (!gathering) {
+      const timer = setTimeout(() => void this.storeGathered(conversation), GATHER_MS);
+      gathering = { targets: [], waiters: [], timer };
+      this.gathering.set(conversation, gathering);
+    }
+    const { targets, waiters } = gathering;
+    targets.push(target);
+    const stored = new Promise<string>((resolve, reject) => waiters.push({ resolve, reject }));
+    if (targets.length >= BUNDLE_MAX) void this.storeGathered(conversation);
+    return stored;
+  }
+
+  /** Stores a conversation's gathered refreshes as one row (each one once, where it first came). */
+  private async storeGathered(conversation: string): Promise<void> {
+    const gathering = this.gathering.get(conversation);
+    if (!gathering) return;
+    this.gathering.delete(conversation);
+    clearTimeout(gathering.timer);
+    const seen = new Set<string>();
+    const targets = gathering.targets.filter((t) => {
+      const key = targetKey(t);
+      return !seen.has(key) && !!seen.add(key);
+    });
+    try {
+      const id = await this.store({ kind: 'refreshes', conversationId: conversation, targets });
+      for (const w of gathering.waiters) w.resolve(id);
+    } catch (e) {
+      for (const w of gathering.waiters) w.reject(e);
+    }
+  }
+
+  private async store(
     message: OutgoingMessage,
     opts: { alertId?: string; digest?: boolean; id?: string } = {},
   ): Promise<string> {
@@ -183,7 +249,7 @@ export class SendQueue {
         digest: opts.digest,
       },
       // A card update for everyone: whoever pressed the button already has the new card.
-      { canWait: isCardUpdate(message) },
+      { canWait: isCardUpdate(message) || message.kind === 'refreshes' },
     );
     this.known.set(row.id, row);
     // Behind a head that must wait (a backlog at Teams' limits), it cannot go sooner: the worker
@@ -288,7 +354,12 @@ export class SendQueue {
       const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
       if (budget.getTime() > now.getTime()) return waitUntil(budget);
 
-      let message = row.message;
+      if (row.message.kind === 'refreshes') {
+        const wait = await this.drainRefreshes(row, row.message, rows, report);
+        if (wait) return waitUntil(wait);
+        continue;
+      }
+      let message: OutgoingMessage = row.message;
       if (isCardUpdate(message) && rows.some((later) => supersedes(later, row))) {
         await this.finish(row, { state: 'superseded' });
         continue;
@@ -367,6 +438,116 @@ export class SendQueue {
         return notBefore;
       }
     }
+    return undefined;
+  }
+
+  /**
+   * Sends a row of gathered refreshes, one update each, in order, while the conversation's budget
+   * allows; what is left is stored back in the row with when to go on (a restart goes on from there,
+   * at worst sending one card again, which changes nothing). A refresh whose card a later row
+   * updates anyway, whose post failed or whose alert is gone is dropped. Answers when to come back,
+   * or undefined when the row is done (or lost to another worker).
+   */
+  private async drainRefreshes(
+    original: QueuedSend,
+    bundle: Extract<OutgoingMessage, { kind: 'refreshes' }>,
+    rows: QueuedSend[],
+    report: TickReport,
+  ): Promise<Date | undefined> {
+    const claimed = await this.repo.replace({
+      ...original,
+      state: 'sending',
+      attempts: original.attempts + 1,
+      notBefore: new Date(this.deps.clock.now().getTime() + this.leaseMs).toISOString(),
+    });
+    this.remember(original.id, claimed);
+    if (!claimed) return undefined;
+    const row = claimed;
+    const left = [...bundle.targets];
+    let attempts = row.attempts;
+    const stopAt = async (at: Date, patch: Partial<QueuedSend> = {}): Promise<Date | undefined> => {
+      if (!left.length) return this.doneRefreshes(row, bundle);
+      await this.finish(row, {
+        state: 'queued',
+        attempts,
+        notBefore: at.toISOString(),
+        message: { ...bundle, targets: left },
+        ...patch,
+      });
+      return at;
+    };
+    while (left.length) {
+      const now = this.deps.clock.now();
+      const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
+      if (budget.getTime() > now.getTime()) return stopAt(budget);
+      const target = left[0]!;
+      const key = targetKey(target);
+      if (rows.some((later) => later.id > row.id && targetKeys(later.message).includes(key))) {
+        left.shift();
+        continue;
+      }
+      let where: { conversationId: string; activityId?: string } = target;
+      if (!target.activityId) {
+        const post = target.afterPostId ? await this.repo.get(target.afterPostId) : undefined;
+        if (!post || post.state === 'failed') {
+          left.shift();
+          continue;
+        }
+        if (post.state !== 'sent' || !post.delivered?.activityId)
+          return stopAt(new Date(now.getTime() + 1_000));
+        where = post.delivered;
+      }
+      try {
+        const activity = await this.deps.render?.(target.alertId);
+        if (!activity) {
+          left.shift();
+          continue;
+        }
+        this.recordSend(row.conversationKey, now);
+        await this.deliver({
+          kind: 'update',
+          conversationId: where.conversationId,
+          activityId: where.activityId,
+          activity,
+        }).finally(() => this.moveSend(row.conversationKey, now, this.deps.clock.now()));
+        left.shift();
+        attempts = 0;
+        report.sent++;
+      } catch (e) {
+        const error =
+          e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
+        if (!error.retryable || attempts >= this.maxAttempts) {
+          this.deps.logger.warn(
+            { status: error.statusCode, attempts, kind: 'refresh' },
+            'a message to Teams failed for good',
+          );
+          left.shift();
+          attempts = 0;
+          report.failed++;
+          continue;
+        }
+        const wait = backoffDelay(Math.max(1, attempts), error.retryAfterSeconds, this.random);
+        report.retried++;
+        return stopAt(new Date(this.deps.clock.now().getTime() + wait), {
+          state: error.statusCode === 429 ? 'throttled' : 'queued',
+          lastError: describe(error),
+        });
+      }
+    }
+    return this.doneRefreshes(row, bundle);
+  }
+
+  /** A row of refreshes with nothing left to send: kept a day as the record, like any sent row. */
+  private async doneRefreshes(
+    row: QueuedSend,
+    bundle: Extract<OutgoingMessage, { kind: 'refreshes' }>,
+  ): Promise<undefined> {
+    await this.finish(row, {
+      state: 'sent',
+      sentAt: this.deps.clock.now().toISOString(),
+      message: { ...bundle, targets: [] },
+      lastError: undefined,
+    });
     return undefined;
   }
 
@@ -524,8 +705,12 @@ export class SendQueue {
     this.loop = loop.finished();
   }
 
-  /** Stops the worker after the pass in progress; undelivered rows stay queued for the next start. */
+  /**
+   * Stops the worker after the pass in progress; undelivered rows stay queued for the next start, and
+   * refreshes being gathered are stored first.
+   */
   async stop(): Promise<void> {
+    await Promise.all([...this.gathering.keys()].map((c) => this.storeGathered(c)));
     this.running = false;
     this.wake?.();
     await this.loop;
@@ -549,13 +734,19 @@ const isCardUpdate = (
 ): m is Extract<OutgoingMessage, { kind: 'update' | 'refresh' }> =>
   m.kind === 'update' || m.kind === 'refresh';
 
+/** The message a card update changes: its id, or the queued post it follows. */
+const targetKey = (t: { activityId?: string; afterPostId?: string }): string =>
+  t.activityId ?? `after:${t.afterPostId}`;
+
+/** The messages a row's card updates change (none for a post or a reply). */
+const targetKeys = (m: OutgoingMessage): string[] =>
+  m.kind === 'refreshes' ? m.targets.map(targetKey) : isCardUpdate(m) ? [targetKey(m)] : [];
+
 /** True when `later` is a newer update of the same message as `row`, so `row` need not be sent. */
 function supersedes(later: QueuedSend, row: QueuedSend): boolean {
-  const a = later.message;
   const b = row.message;
-  if (later.id <= row.id || !isCardUpdate(a) || !isCardUpdate(b)) return false;
-  const target = (m: typeof a) => m.activityId ?? `after:${m.afterPostId}`;
-  return target(a) === target(b);
+  if (later.id <= row.id || !isCardUpdate(b)) return false;
+  return targetKeys(later.message).includes(targetKey(b));
 }
 
 /** How long delivered and failed messages stay in the table as the delivery record. */

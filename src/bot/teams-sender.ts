@@ -34,17 +34,24 @@ export type OutgoingMessage =
    * The same, for an alert's card: the card is rendered from the alert as it stands when the update
    * is sent (SendQueue's `render`), so the row holds only where the message is and which alert.
    */
-  | {
-      kind: 'refresh';
-      conversationId: string;
-      activityId?: string;
-      afterPostId?: string;
-      alertId: string;
-    }
+  | ({ kind: 'refresh' } & RefreshTarget)
+  /**
+   * Several alert cards' refreshes in one conversation (`conversationId`, whose budget they share),
+   * stored as one row when many come at once; each is sent as its own update, in order.
+   */
+  | { kind: 'refreshes'; conversationId: string; targets: RefreshTarget[] }
   /** A message in an existing channel thread. */
   | { kind: 'threadReply'; conversationId: string; activity: Partial<Activity> }
   /** A 1:1 message to a member, by Entra object id. */
   | { kind: 'personal'; aadObjectId: string; activity: Partial<Activity> };
+
+/** Where an alert card's refresh goes: its message (or the queued post it follows), and the alert. */
+export interface RefreshTarget {
+  conversationId: string;
+  activityId?: string;
+  afterPostId?: string;
+  alertId: string;
+}
 
 /** Where a delivered message is: a new channel thread's conversation id and message id. */
 export interface Delivered {
@@ -105,6 +112,7 @@ export class TeamsSender {
         case 'update':
           return await this.update(message.conversationId, message.activityId!, message.activity);
         case 'refresh':
+        case 'refreshes':
           throw new TeamsSendError(
             undefined,
             undefined,

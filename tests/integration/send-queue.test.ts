@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { SendQueue, type QueuedSend } from '../../src/bot/send-queue';
 import {
   createSendingAdapter,
@@ -82,6 +83,7 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
   const posted: { alertId: string; activityId: string }[] = [];
   const makeQueue = (
     deliver: (m: OutgoingMessage) => ReturnType<TeamsSender['deliver']> = (m) => sender.deliver(m),
+    render?: (alertId: string) => Promise<Partial<Activity> | undefined>,
   ) =>
     new SendQueue(
       new TableSendQueueRepository(prefixed),
@@ -93,6 +95,7 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
         onPosted: async (alertId, post) => {
           posted.push({ alertId, activityId: post.activityId });
         },
+        render,
       },
       { random: () => 0.5 },
     );
@@ -129,6 +132,26 @@ const conversationOf = (r: ConnectorRequest): string =>
   (
     r.conversationId || String((r.body['channelData'] as { channel: { id: string } }).channel.id)
   ).split(';')[0]!;
+
+/** An alert card's refresh, as the alert notifier queues it: the card's message in the channel. */
+const refresh = (i: number): OutgoingMessage => ({
+  kind: 'refresh',
+  conversationId: `${CHANNEL};messageid=m${i}`,
+  activityId: `m${i}`,
+  alertId: `alert-${i}`,
+});
+/** Draws "the card as it stands" for a refresh: here, a message naming the alert. */
+const drawCard = async (alertId: string): Promise<Partial<Activity>> => ({
+  type: 'message',
+  text: `card of ${alertId}`,
+});
+
+/** Puts the channel at Teams' limit for this second: seven posts out, an eighth waiting. */
+async function atTheLimit(queue: SendQueue): Promise<void> {
+  for (let i = 0; i < 8; i++) await queue.enqueue(post(`busy ${i}`));
+  await queue.tick();
+}
+const updatesOnly = (requests: ConnectorRequest[]) => requests.filter((r) => r.method === 'PUT');
 
 /** The most requests any window of `windowMs` saw in one conversation. */
 function peak(requests: ConnectorRequest[], windowMs: number): number {
@@ -391,6 +414,100 @@ describe('send queue', () => {
     expect(await repo.get(failedId)).toBeUndefined();
     expect((await repo.get(waitingId))?.state).toBe('sent');
     expect(connector.delivered.map(textOf)).toEqual(['old and delivered', 'new']);
+  });
+
+  test('when many alert cards are refreshed while the channel is at its limit, then the refreshes are stored in one row and every card is updated once, in order, within the Teams limits', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp();
+    const queue = makeQueue(undefined, drawCard);
+    await atTheLimit(queue);
+    // As when thirty people acknowledge at once; one of them presses twice.
+    const ids = await Promise.all(
+      [...Array.from({ length: 30 }, (_, i) => refresh(i)), refresh(3)].map((m) =>
+        queue.enqueue(m),
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+    const rows = await repo.listPending();
+    expect(rows.map((r) => r.message.kind)).toEqual(['channelPost', 'refreshes']);
+    await drain(queue, clock);
+
+    const updates = updatesOnly(connector.delivered);
+    expect(updates.map((r) => r.activityId)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
+    expect(updates.map(textOf)).toEqual(Array.from({ length: 30 }, (_, i) => `card of alert-${i}`));
+    expect(peak(connector.requests, 1_000)).toBeLessThanOrEqual(7);
+    expect(peak(connector.requests, 30_000)).toBeLessThanOrEqual(60);
+    expect(await repo.listPending()).toEqual([]);
+  });
+
+  test('when Teams throttles part-way through gathered refreshes and the app then restarts, then the rest go after the wait, each card once, none lost', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp((n) =>
+      n === 11 ? { status: 429, retryAfterSeconds: 5 } : undefined,
+    );
+    const first = makeQueue(undefined, drawCard);
+    await atTheLimit(first);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => first.enqueue(refresh(i))));
+    clock.advance(5_000);
+    await first.tick();
+    await first.stop();
+    const before = updatesOnly(connector.delivered).length;
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(20);
+
+    const second = makeQueue(undefined, drawCard);
+    await drain(second, clock);
+    expect(updatesOnly(connector.delivered).map((r) => r.activityId)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    );
+    const throttled = connector.requests.find((r) => r.status === 429)!;
+    const next = connector.requests.find((r) => r.n > throttled.n)!;
+    expect(next.at - throttled.at).toBeGreaterThanOrEqual(5_000);
+    expect(await repo.listPending()).toEqual([]);
+  });
+
+  test('when a gathered refresh is followed by a later update of the same card, or its alert is gone, then that card is updated once, by the later one', async () => {
+    const { clock, connector, makeQueue } = await setUp();
+    const queue = makeQueue(undefined, async (alertId) =>
+      alertId === 'alert-4' ? undefined : drawCard(alertId),
+    );
+    await atTheLimit(queue);
+    await Promise.all(Array.from({ length: 6 }, (_, i) => queue.enqueue(refresh(i))));
+    // Later, once those are stored: another change to alert 2's card.
+    await queue.enqueue(refresh(2));
+    await drain(queue, clock);
+    expect(updatesOnly(connector.delivered).map((r) => r.activityId)).toEqual([
+      'm0',
+      'm1',
+      'm3',
+      'm5',
+      'm2',
+    ]);
+  });
+
+  test('when the app stops while refreshes are being gathered, then they are stored first and the next start sends them', async () => {
+    const { clock, connector, makeQueue, repo } = await setUp();
+    const first = makeQueue(undefined, drawCard);
+    await atTheLimit(first);
+    const queued = Array.from({ length: 5 }, (_, i) => first.enqueue(refresh(i)));
+    await first.stop();
+    // Stored by the time the worker has stopped, not whenever the gathering would have ended.
+    const stored = (await repo.listPending()).flatMap((row) =>
+      row.message.kind === 'refreshes'
+        ? row.message.targets.map((t) => t.alertId)
+        : row.message.kind === 'refresh'
+          ? [row.message.alertId]
+          : [],
+    );
+    expect(stored).toEqual(['alert-0', 'alert-1', 'alert-2', 'alert-3', 'alert-4']);
+    await Promise.all(queued);
+    const second = makeQueue(undefined, drawCard);
+    await drain(second, clock);
+    expect(updatesOnly(connector.delivered).map((r) => r.activityId)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+    ]);
   });
 
   test('when the real-time worker runs, then a queued message is delivered without anyone calling tick', async () => {
