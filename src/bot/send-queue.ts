@@ -194,7 +194,6 @@ export class SendQueue {
     opts: { alertId?: string; digest?: boolean; id?: string } = {},
   ): Promise<string> {
     if (message.kind !== 'refresh' || opts.id) return this.store(message, opts);
-    const { kind: _kind, ...target } = message;
     const conversation = budgetKey(message);
     let gathering = this.gathering.get(conversation);
     const waiting = (this.headWaits.get(conversation) ?? 0) > this.deps.clock.now().getTime();
@@ -205,6 +204,7 @@ export class SendQueue {
       this.gathering.set(conversation, gathering);
     }
     const { targets, waiters } = gathering;
+    const { kind: _kind, ...target } = message;
     targets.push(target);
     const stored = new Promise<string>((resolve, reject) => waiters.push({ resolve, reject }));
     if (targets.length >= BUNDLE_MAX) void this.storeGathered(conversation);
@@ -249,7 +249,7 @@ export class SendQueue {
         digest: opts.digest,
       },
       // A card update for everyone: whoever pressed the button already has the new card.
-      { canWait: isCardUpdate(message) || message.kind === 'refreshes' },
+      { canWait: isCardUpdate(message) },
     );
     this.known.set(row.id, row);
     // Behind a head that must wait (a backlog at Teams' limits), it cannot go sooner: the worker
@@ -360,50 +360,33 @@ export class SendQueue {
         continue;
       }
       let message: OutgoingMessage = row.message;
-      if (isCardUpdate(message) && rows.some((later) => supersedes(later, row))) {
+      if (isCardUpdate(message) && updatedLater(rows, row, targetKey(message))) {
         await this.finish(row, { state: 'superseded' });
         continue;
       }
-      if (isCardUpdate(message) && !message.activityId) {
-        const post = message.afterPostId ? await this.repo.get(message.afterPostId) : undefined;
-        if (post?.state !== 'sent' || !post.delivered?.activityId) {
-          // The post it updates failed or vanished: nothing to update.
-          if (!post || post.state === 'failed') {
-            await this.finish(row, {
-              state: 'failed',
-              lastError: 'the message to update was never posted',
-            });
-            report.failed++;
-            continue;
-          }
-          return new Date(now.getTime() + 1_000);
+      if (isCardUpdate(message)) {
+        const where = await this.whereToUpdate(message);
+        // The post it updates failed or vanished: nothing to update.
+        if (where === 'gone') {
+          await this.finish(row, {
+            state: 'failed',
+            lastError: 'the message to update was never posted',
+          });
+          report.failed++;
+          continue;
         }
-        message = {
-          ...message,
-          conversationId: post.delivered.conversationId,
-          activityId: post.delivered.activityId,
-        };
+        if (where === 'wait') return new Date(now.getTime() + 1_000);
+        message = { ...message, ...where };
       }
 
-      const claimed = await this.repo.replace({
-        ...row,
-        state: 'sending',
-        attempts: row.attempts + 1,
-        notBefore: new Date(now.getTime() + this.leaseMs).toISOString(),
-      });
+      const claimed = await this.claim(row);
       // Lost: another worker has it, and the table is looked at afresh next time.
-      this.remember(row.id, claimed);
       if (!claimed) return undefined;
       row = claimed;
       try {
         // A card refresh becomes an update of the card as it stands now.
         if (message.kind === 'refresh') message = await this.rendered(message);
-        this.recordSend(row.conversationKey, now);
-        const delivered = await this.deliver(message).finally(() =>
-          // Teams saw it at some moment before the answer: count it at the latest, so the budget
-          // never runs ahead of Teams' own count however long the request took.
-          this.moveSend(row.conversationKey, now, this.deps.clock.now()),
-        );
+        const delivered = await this.send(row.conversationKey, message, now);
         const sentAt = this.deps.clock.now().toISOString();
         const isPost = message.kind === 'channelPost' && (!!row.alertId || !!row.digest);
         const sent = await this.finish(row, {
@@ -416,21 +399,15 @@ export class SendQueue {
         report.sent++;
         if (sent) await this.runCallback(sent);
       } catch (e) {
-        const error =
-          e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
-        if (!error.retryable || row.attempts >= this.maxAttempts) {
-          this.deps.logger.warn(
-            { status: error.statusCode, attempts: row.attempts, kind: message.kind },
-            'a message to Teams failed for good',
-          );
+        const error = sendFailure(e);
+        if (this.failsForGood(error, row.attempts, message.kind)) {
           await this.finish(row, { state: 'failed', lastError: describe(error) });
           report.failed++;
           continue;
         }
-        const wait = backoffDelay(row.attempts, error.retryAfterSeconds, this.random);
-        const notBefore = new Date(this.deps.clock.now().getTime() + wait);
+        const notBefore = this.retryAt(error, row.attempts);
         await this.finish(row, {
-          state: error.statusCode === 429 ? 'throttled' : 'queued',
+          state: retryState(error),
           notBefore: notBefore.toISOString(),
           lastError: describe(error),
         });
@@ -454,15 +431,8 @@ export class SendQueue {
     rows: QueuedSend[],
     report: TickReport,
   ): Promise<Date | undefined> {
-    const claimed = await this.repo.replace({
-      ...original,
-      state: 'sending',
-      attempts: original.attempts + 1,
-      notBefore: new Date(this.deps.clock.now().getTime() + this.leaseMs).toISOString(),
-    });
-    this.remember(original.id, claimed);
-    if (!claimed) return undefined;
-    const row = claimed;
+    const row = await this.claim(original);
+    if (!row) return undefined;
     const left = [...bundle.targets];
     let attempts = row.attempts;
     const stopAt = async (at: Date, patch: Partial<QueuedSend> = {}): Promise<Date | undefined> => {
@@ -481,55 +451,30 @@ export class SendQueue {
       const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
       if (budget.getTime() > now.getTime()) return stopAt(budget);
       const target = left[0]!;
-      const key = targetKey(target);
-      if (rows.some((later) => later.id > row.id && targetKeys(later.message).includes(key))) {
+      if (updatedLater(rows, row, targetKey(target))) {
         left.shift();
         continue;
       }
-      let where: { conversationId: string; activityId?: string } = target;
-      if (!target.activityId) {
-        const post = target.afterPostId ? await this.repo.get(target.afterPostId) : undefined;
-        if (!post || post.state === 'failed') {
-          left.shift();
-          continue;
-        }
-        if (post.state !== 'sent' || !post.delivered?.activityId)
-          return stopAt(new Date(now.getTime() + 1_000));
-        where = post.delivered;
-      }
+      const where = await this.whereToUpdate(target);
+      if (where === 'wait') return stopAt(new Date(now.getTime() + 1_000));
       try {
-        const activity = await this.deps.render?.(target.alertId);
-        if (!activity) {
-          left.shift();
-          continue;
-        }
-        this.recordSend(row.conversationKey, now);
-        await this.deliver({
-          kind: 'update',
-          conversationId: where.conversationId,
-          activityId: where.activityId,
-          activity,
-        }).finally(() => this.moveSend(row.conversationKey, now, this.deps.clock.now()));
+        const activity = where === 'gone' ? undefined : await this.deps.render?.(target.alertId);
+        if (where !== 'gone' && activity)
+          await this.send(row.conversationKey, { kind: 'update', ...where, activity }, now);
         left.shift();
         attempts = 0;
-        report.sent++;
+        if (activity) report.sent++;
       } catch (e) {
-        const error =
-          e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
-        if (!error.retryable || attempts >= this.maxAttempts) {
-          this.deps.logger.warn(
-            { status: error.statusCode, attempts, kind: 'refresh' },
-            'a message to Teams failed for good',
-          );
+        const error = sendFailure(e);
+        if (this.failsForGood(error, attempts, 'refresh')) {
           left.shift();
           attempts = 0;
           report.failed++;
           continue;
         }
-        const wait = backoffDelay(Math.max(1, attempts), error.retryAfterSeconds, this.random);
         report.retried++;
-        return stopAt(new Date(this.deps.clock.now().getTime() + wait), {
-          state: error.statusCode === 429 ? 'throttled' : 'queued',
+        return stopAt(this.retryAt(error, Math.max(1, attempts)), {
+          state: retryState(error),
           lastError: describe(error),
         });
       }
@@ -549,6 +494,61 @@ export class SendQueue {
       lastError: undefined,
     });
     return undefined;
+  }
+
+  /** Claims a row for delivery (sending, under a lease) on its ETag; undefined when another has it. */
+  private async claim(row: QueuedSend): Promise<QueuedSend | undefined> {
+    const claimed = await this.repo.replace({
+      ...row,
+      state: 'sending',
+      attempts: row.attempts + 1,
+      notBefore: new Date(this.deps.clock.now().getTime() + this.leaseMs).toISOString(),
+    });
+    this.remember(row.id, claimed);
+    return claimed;
+  }
+
+  /**
+   * Where a card update goes: its message, or that of the queued post it follows once the post is
+   * out; 'wait' while the post is on its way, 'gone' when it failed or vanished.
+   */
+  private async whereToUpdate(target: {
+    conversationId: string;
+    activityId?: string;
+    afterPostId?: string;
+  }): Promise<Delivered | 'wait' | 'gone'> {
+    if (target.activityId)
+      return { conversationId: target.conversationId, activityId: target.activityId };
+    const post = target.afterPostId ? await this.repo.get(target.afterPostId) : undefined;
+    if (!post || post.state === 'failed') return 'gone';
+    if (post.state !== 'sent' || !post.delivered?.activityId) return 'wait';
+    return post.delivered;
+  }
+
+  /** Sends one message, counted against its conversation's budget. */
+  private send(conversationKey: string, message: OutgoingMessage, now: Date): Promise<Delivered> {
+    this.recordSend(conversationKey, now);
+    return this.deliver(message).finally(() =>
+      // Teams saw it at some moment before the answer: count it at the latest, so the budget
+      // never runs ahead of Teams' own count however long the request took.
+      this.moveSend(conversationKey, now, this.deps.clock.now()),
+    );
+  }
+
+  /** True (and logged) when a failed send is not to be tried again. */
+  private failsForGood(error: TeamsSendError, attempts: number, kind: string): boolean {
+    if (error.retryable && attempts < this.maxAttempts) return false;
+    this.deps.logger.warn(
+      { status: error.statusCode, attempts, kind },
+      'a message to Teams failed for good',
+    );
+    return true;
+  }
+
+  /** When to try a failed send again: Retry-After, or backoff with jitter. */
+  private retryAt(error: TeamsSendError, attempts: number): Date {
+    const wait = backoffDelay(attempts, error.retryAfterSeconds, this.random);
+    return new Date(this.deps.clock.now().getTime() + wait);
   }
 
   private async rendered(
@@ -742,12 +742,17 @@ const targetKey = (t: { activityId?: string; afterPostId?: string }): string =>
 const targetKeys = (m: OutgoingMessage): string[] =>
   m.kind === 'refreshes' ? m.targets.map(targetKey) : isCardUpdate(m) ? [targetKey(m)] : [];
 
-/** True when `later` is a newer update of the same message as `row`, so `row` need not be sent. */
-function supersedes(later: QueuedSend, row: QueuedSend): boolean {
-  const b = row.message;
-  if (later.id <= row.id || !isCardUpdate(b)) return false;
-  return targetKeys(later.message).includes(targetKey(b));
-}
+/** True when a row after `row` updates the message `key` anyway, so `row` need not. */
+const updatedLater = (rows: QueuedSend[], row: QueuedSend, key: string): boolean =>
+  rows.some((later) => later.id > row.id && targetKeys(later.message).includes(key));
+
+/** A failed send as the queue judges it: anything but a TeamsSendError counts as a network failure. */
+const sendFailure = (e: unknown): TeamsSendError =>
+  e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
+
+/** The state of a row waiting to be tried again: 429s are marked throttled. */
+const retryState = (error: TeamsSendError): DeliveryState =>
+  error.statusCode === 429 ? 'throttled' : 'queued';
 
 /** How long delivered and failed messages stay in the table as the delivery record. */
 const KEEP_FINISHED_MS = 24 * 3_600_000;
