@@ -82,6 +82,7 @@ import { uuidGenerator } from './domain/shared/ids';
 import { DECISION_TABLE, TableDecisionRepository } from './store/decision-repository';
 import { RISK_SETTINGS_TABLE, TableRiskPolicyRepository } from './store/risk-policy-repository';
 import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
+import type { JWTVerifyGetKey } from 'jose';
 import { entraVerifier, type TokenVerifier } from './api/auth-bearer';
 import { createDevIssuer, type DevIssuer } from './api/auth-dev-issuer';
 import { registersRouter } from './api/registers-routes';
@@ -104,6 +105,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Delivery of alert cards and pages; tests may record it. */
   alertNotifier?: AlertNotifier;
+  /** Tests only: Entra ID's signing keys for tab tokens, so nothing is fetched from Entra. */
+  entraKeys?: JWTVerifyGetKey;
 }
 
 /** How often the escalation job looks for due timers. */
@@ -400,7 +403,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const devIssuer = config.env === 'production' ? undefined : await createDevIssuer();
   const tokenVerifier: TokenVerifier = devIssuer
     ? devIssuer.verifier
-    : entraVerifier(config.bot.tenantId ?? '', apiAudiences(config));
+    : entraVerifier({
+        tenantId: config.bot.tenantId ?? '',
+        audience: apiAudience(config),
+        keys: opts.entraKeys,
+      });
   const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({
@@ -481,11 +488,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   };
 }
 
-/** Audiences of the tab's SSO tokens: `api://<public host>/<bot id>` and the bare bot id. */
-function apiAudiences(config: Config): string[] {
+/**
+ * The audience of the tab's SSO tokens: `api://<public host>/<bot id>`, the app's identifier URI. Never the
+ * bare bot id: app-only tokens for the bot carry that.
+ */
+function apiAudience(config: Config): string | undefined {
   const appId = config.bot.appId ?? '';
-  const host = config.publicUrl ? new URL(config.publicUrl).host : '';
-  return host ? [`api://${host}/${appId}`, appId] : [appId];
+  return config.publicUrl && appId ? `api://${new URL(config.publicUrl).host}/${appId}` : undefined;
 }
 
 /** `npm run serve`: the app alone. */
