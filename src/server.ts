@@ -88,6 +88,11 @@ import { createDevIssuer, type DevIssuer } from './api/auth-dev-issuer';
 import { registersRouter } from './api/registers-routes';
 import { devHostRouter, tabAssetsRouter } from './api/tab-assets';
 import { tabRouter } from './api/tab-routes';
+import { AuditLog } from './app/audit-log';
+import type { Member } from './domain/people/member';
+import { AUDIT_TABLE, TableAuditRepository } from './store/audit-repository';
+import { auditFeature } from './bot/audit/audit-feature';
+import { auditRouter } from './api/audit-routes';
 
 export interface RunningApp {
   url: string;
@@ -146,7 +151,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(HSA_RESPONSE_TABLES),
   ]);
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
-  await store.createTables([SEND_QUEUE_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
 
   // Where messages go (the ICS cyber channel, people's chats) is remembered for 30 s; changes made
   // here show at once.
@@ -157,11 +162,20 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   // Member look-ups are remembered for 10 s (every button press starts with one); changes through
   // it show at once.
   const members = new CachedMemberRepository(new TableMemberRepository(store), clock);
+  // Admin changes (roles, organisations, channel, appetite, bands, policies) are recorded here.
+  // The directory records its changes here, and checks who may read it: each needs the other.
+  const audit: AuditLog = new AuditLog(
+    new TableAuditRepository(store),
+    { require: (...args): Member => directory.require(...args) },
+    clock,
+    uuidGenerator,
+  );
   const directory = new Directory(
     new TableOrganisationRepository(store),
     members,
     clock,
     config.admins,
+    audit,
   );
   // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
   const alertRepository = new TableAlertRepository(store);
@@ -386,6 +400,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger,
     }),
   );
+  features.push(auditFeature({ audit }));
   features.push(rotaFeature({ rota, logger, calendar: calendarFeeds, notifier: rotaNotifier }));
   // Escalation policies (issue 3): `policies` for everyone, `policy <severity>` for admins.
   features.push(
@@ -395,6 +410,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         onCallList,
         members,
         directory,
+        audit,
       }),
       memberName: async (id) => (await members.get(id))?.name,
     }),
@@ -443,6 +459,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         },
       }),
       ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer)] : []),
+      auditRouter({ verifier: tokenVerifier, directory, audit, clock }),
       calendarRoutes(calendarFeeds, logger),
       alertsWebhookRouter({
         secret: config.webhookSecret,

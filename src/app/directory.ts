@@ -2,6 +2,7 @@ import { hasRole, normaliseMember, type Member, type Role } from '../domain/peop
 import { normaliseOrganisation, type Organisation } from '../domain/people/organisation';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
+import type { AuditRecorder } from './audit-log';
 import type { MemberRepository, OrganisationRepository } from './ports';
 
 /** The person behind an activity, as Teams tells us. */
@@ -20,6 +21,8 @@ export class Directory {
     private readonly clock: Clock,
     /** UPNs from CTAC_ADMINS: these people are admins from their first message. */
     private readonly bootstrapAdmins: readonly string[],
+    /** Where role and organisation changes are recorded (the audit log). */
+    private readonly audit?: AuditRecorder,
   ) {}
 
   /**
@@ -81,6 +84,14 @@ export class Directory {
     const result = await this.orgs.create(org);
     if (!result.ok)
       throw new CtacError('conflict', `An organisation with the code ${org.code} already exists.`);
+    await this.audit?.record({
+      action: 'organisation.added',
+      by: admin,
+      subject: `${org.name} (${org.code})`,
+      after: org.isOes
+        ? 'Operator of essential services under NIS'
+        : 'Not an operator of essential services',
+    });
     return result.value;
   }
 
@@ -120,6 +131,14 @@ export class Directory {
       addedBy: existing?.addedBy ?? admin.name,
     };
     await this.members.put(member);
+    if (!existing || existing.role !== member.role || existing.orgCode !== member.orgCode)
+      await this.audit?.record({
+        action: existing ? 'member.changed' : 'member.added',
+        by: admin,
+        subject: member.name,
+        before: existing && roleIn(existing),
+        after: roleIn(member),
+      });
     return { member, isNew: !existing };
   }
 
@@ -135,3 +154,7 @@ export class Directory {
     return (await this.members.list()).some((m) => m.role === 'admin');
   }
 }
+
+/** "Lead of RXC": a member's role and organisation in words, for the audit log. */
+const roleIn = (m: Pick<Member, 'role' | 'orgCode'>): string =>
+  `${m.role[0]!.toUpperCase()}${m.role.slice(1)}${m.orgCode ? ` of ${m.orgCode}` : ''}`;

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 
+import { AUDIT_ACTION_LABELS, type AuditEntry } from '../domain/audit/audit-entry';
 import {
   DECISION_OUTCOME_LABELS,
   decisionMakerLabel,
@@ -159,7 +160,37 @@ export function decisionLogCsv(
   return toCsv(DECISION_LOG_HEADER, rows);
 }
 
+/** Column headers of the audit log export, in order. */
+export const AUDIT_LOG_HEADER = [
+  'When',
+  'What',
+  'Subject',
+  'Before',
+  'After',
+  'By',
+  'From',
+  'Reference',
+] as const;
+
+/** The admins' audit log as CSV, newest first, times in UK time. */
+export function auditLogCsv(entries: readonly AuditEntry[]): string {
+  const rows = entries.map((e) => [
+    formatUkDateTime(e.at),
+    AUDIT_ACTION_LABELS[e.action] ?? e.action,
+    e.subject,
+    e.before ?? '',
+    e.after ?? '',
+    e.actor.name || e.actor.id,
+    e.actor.source,
+    e.id,
+  ]);
+  return toCsv(AUDIT_LOG_HEADER, rows);
+}
+
 /** "ctac-risk-register-2026-11-28.csv": the UK date of the export, safe in a Content-Disposition header. */
-export function registerCsvFileName(register: 'risk-register' | 'decision-log', at: Date): string {
+export function registerCsvFileName(
+  register: 'risk-register' | 'decision-log' | 'audit-log',
+  at: Date,
+): string {
   return `ctac-${register}-${ukCalendarDate(at)}.csv`;
 }

@@ -7,6 +7,8 @@ import {
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import { CtacError } from '../../domain/shared/errors';
+import { describePolicy } from '../../domain/audit/describe';
+import type { AuditRecorder } from '../audit-log';
 import type { Directory } from '../directory';
 import type { MemberRepository } from '../ports';
 import type {
@@ -36,6 +38,8 @@ export class AlertSettings {
       onCallList: OnCallListStore;
       members: MemberRepository;
       directory: Pick<Directory, 'require'>;
+      /** Where admin changes are recorded (the audit log). */
+      audit?: AuditRecorder;
     },
   ) {}
 
@@ -86,7 +90,7 @@ export class AlertSettings {
     input: unknown,
     etag?: string,
   ): Promise<EscalationPolicy> {
-    this.deps.directory.require(actor, 'admin', 'change escalation policies');
+    const admin = this.deps.directory.require(actor, 'admin', 'change escalation policies');
     this.checkRank(rank);
     const policy = normalisePolicy(input);
     const problems: string[] = [];
@@ -96,13 +100,34 @@ export class AlertSettings {
           problems.push(`Step ${i + 1}: ${target.memberId} is not a CTAC member.`);
     if (problems.length)
       throw new CtacError('validation', 'Please check the escalation policy.', problems);
+    const before = this.deps.audit && (await this.deps.policies.read(rank)).policy;
     if (etag === undefined) await this.deps.policies.set(rank, policy);
     else if (!(await this.deps.policies.setIfUnchanged(rank, policy, etag)).ok)
       throw new CtacError(
         'conflict',
         `Someone changed the ${rank} policy after this form was opened, so nothing was saved. Open it again with "policy ${rank}" to see their change.`,
       );
+    await this.deps.audit?.record({
+      action: 'alert.policy',
+      by: admin,
+      subject: `Escalation policy: ${rank}`,
+      before: await this.describe(before ?? defaultPolicies[rank], !before),
+      after: await this.describe(policy, false),
+    });
     return policy;
+  }
+
+  private async describe(policy: EscalationPolicy, isDefault: boolean): Promise<string> {
+    const ids = policy.steps.flatMap((s) =>
+      s.targets.flatMap((t) => (t.kind === 'member' ? [t.memberId] : [])),
+    );
+    const names = new Map(
+      await Promise.all(
+        ids.map(async (id) => [id, (await this.deps.members.get(id))?.name ?? id] as const),
+      ),
+    );
+    const text = describePolicy(policy, (id) => names.get(id) ?? id);
+    return isDefault ? `${text} (the default)` : text;
   }
 
   /** The interim on-call list, primary first, as members. */
@@ -115,7 +140,7 @@ export class AlertSettings {
 
   /** Sets the interim on-call list (admins): Entra object ids of members, primary first. */
   async setOnCallList(actor: Member | undefined, memberIds: string[]): Promise<Member[]> {
-    this.deps.directory.require(actor, 'admin', 'set who is on call');
+    const admin = this.deps.directory.require(actor, 'admin', 'set who is on call');
     const ids = [...new Set(memberIds.map((id) => id.trim().toLowerCase()).filter(Boolean))];
     const problems: string[] = [];
     if (ids.length > 10) problems.push('List at most 10 people.');
@@ -125,7 +150,15 @@ export class AlertSettings {
     });
     if (problems.length)
       throw new CtacError('validation', 'Please check who is on call.', problems);
+    const before = this.deps.audit && (await this.onCallList(admin));
     await this.deps.onCallList.set(ids);
+    await this.deps.audit?.record({
+      action: 'alert.on-call-list',
+      by: admin,
+      subject: 'Interim on-call list',
+      before: before?.map((m) => m.name).join(', ') || 'nobody',
+      after: (members as Member[]).map((m) => m.name).join(', ') || 'nobody',
+    });
     return members as Member[];
   }
 }

@@ -1,0 +1,115 @@
+import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
+
+const { channel, personalChat, users } = PLAYGROUND;
+let stack: E2eStack;
+
+/** Someone types a command in the personal chat (or, with `inChannel`, mentions the bot in the channel). */
+async function command(
+  text: string,
+  expectText: string,
+  opts: { inChannel?: boolean; from?: string } = {},
+) {
+  const before = stack.messages.length;
+  await stack.say(opts.inChannel ? channel : personalChat, opts.from ?? users.asha.id, text, {
+    mention: opts.inChannel,
+  });
+  return stack.waitForMessage(
+    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
+  );
+}
+
+beforeAll(async () => {
+  stack = await E2eStack.start();
+  await stack.install(channel);
+  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('when admins change organisations, roles and a policy, then "audit" lists each with who, what, before and after, newest first', async () => {
+  const empty = await command('audit', 'Audit log');
+  expect(cardText(empty.cards)).toContain('No admin changes have been recorded yet.');
+
+  const orgForm = await command('org add', 'Add an ICS organisation');
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
+    orgForm.messageId,
+  );
+  const memberForm = await command('member add', 'Add a member or change their role');
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.add',
+    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'member' },
+    memberForm.messageId,
+  );
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.add',
+    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'lead' },
+    memberForm.messageId,
+  );
+  const form = await command('policy low', 'Escalation policy for low alerts', { inChannel: true });
+  const etag = /"verb":"policy\.save","rank":"low","etag":("(?:[^"\\]|\\.)*")/.exec(
+    JSON.stringify(form.cards),
+  );
+  const saved = await stack.execute(
+    form.conversationId,
+    users.asha.id,
+    'policy.save',
+    {
+      rank: 'low',
+      etag: JSON.parse(etag![1]!) as string,
+      name: 'Low: leads only',
+      delay1: '30',
+      targets1: 'leads',
+      repeat: '0',
+    },
+    form.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Saved the low policy.');
+
+  const log = cardText((await command('audit', 'Audit log: the latest')).cards);
+  const order = [
+    'Escalation policy changed: Escalation policy: low',
+    'Member changed: Ben Okafor',
+    'Member added: Ben Okafor',
+    'Organisation added: East Sussex Healthcare NHS Trust (RXC)',
+  ].map((line) => log.indexOf(line));
+  expect(order.every((i) => i >= 0)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  expect(log).toContain('by Asha Patel');
+  expect(log).toContain('at once: primary; not repeated (the default)');
+  expect(log).toContain('after 30 min: leads; not repeated');
+  expect(log).toContain('Member of RXC');
+  expect(log).toContain('Lead of RXC');
+}, 90_000);
+
+test('when a lead or someone outside CTAC asks for the audit log, then they are refused and see none of it', async () => {
+  // Only the Playground's signed-in user types; other people act through card buttons, which carry their id.
+  const card = await command('help', 'CTAC commands', { inChannel: true });
+  for (const [who, refusal] of [
+    [users.ben.id, 'Only admins can see the audit log.'],
+    [users.chloe.id, 'Only CTAC members can see the audit log'],
+  ] as const) {
+    const answer = cardText(
+      (
+        await stack.execute(
+          card.conversationId,
+          who,
+          'command.run',
+          { command: 'audit' },
+          card.messageId,
+        )
+      ).value,
+    );
+    expect(answer).toContain(refusal);
+    expect(answer).not.toContain('Ben Okafor');
+    expect(answer).not.toContain('Escalation policy');
+  }
+}, 60_000);
