@@ -1,4 +1,5 @@
 import {
+  Button,
   FluentProvider,
   Tab,
   TabList,
@@ -8,7 +9,7 @@ import {
   teamsLightTheme,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import { getJson } from './api';
+import { downloadCsv, getJson } from './api';
 import type { TeamsSession, TeamsTheme } from './teams';
 import { ErrorBar, h, Loaded, useLoad } from './ui';
 import { AlertsView } from './views/alerts';
@@ -78,6 +79,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
   const [selected, setSelected] = useState<ViewId>(views[0]!.id);
   // A decision changes the register: the Decisions view reloads when this moves on.
   const [decisions, setDecisions] = useState(0);
+  const [auditError, setAuditError] = useState<unknown>();
   return h(
     'div',
     null,
@@ -93,6 +95,17 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
         null,
         'Escalations and HSA compliance are for leads of the ICS cyber group; you can see the registers, alerts and the rota.',
       ),
+    me.role === 'admin' &&
+      h(
+        Button,
+        {
+          size: 'small',
+          onClick: () =>
+            downloadCsv('/api/registers/audit.csv', 'audit-log.csv').catch(setAuditError),
+        },
+        'Export the audit log as CSV',
+      ),
+    auditError ? h(ErrorBar, { error: auditError }) : null,
     h(
       'nav',
       { 'aria-label': 'CTAC views' },
