@@ -35,6 +35,7 @@ import {
   TableSwapRepository,
 } from './store/rota-repositories';
 import { alertsWebhookRouter } from './api/alerts-webhook';
+import { TableWebhookReplayGuard, WEBHOOK_REPLAY_TABLE } from './store/webhook-replay-store';
 import { alertsFeature } from './bot/alerts/alerts-feature';
 import { escalationPolicyFeature } from './bot/alerts/escalation-policy-feature';
 import { digestShows, TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
@@ -149,6 +150,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(ALERT_ESCALATION_TABLES),
     ...Object.values(ALERT_POLLER_TABLES),
     ...Object.values(HSA_RESPONSE_TABLES),
+    WEBHOOK_REPLAY_TABLE,
   ]);
   await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
@@ -464,6 +466,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       alertsWebhookRouter({
         secret: config.webhookSecret,
         ingest: (incoming, actor) => alertService.ingest(incoming, actor),
+        replays: new TableWebhookReplayGuard(store),
         clock,
         logger,
       }),

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { IngestResult } from '../app/alerts/alert-service';
+import type { WebhookReplayGuard } from '../app/alerts/webhook-replay';
 import { parseWebhookBody, webhookBodyToIncoming, type IncomingAlert } from '../domain/alerts';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
@@ -18,9 +19,14 @@ export interface AlertsWebhookDeps {
   /** CTAC_WEBHOOK_SECRET; without it the route answers 503 and accepts nothing. */
   secret?: string;
   ingest: (incoming: IncomingAlert, actor: Actor) => Promise<IngestResult>;
+  /** Signed requests already seen, in storage: shared by every instance and kept over a restart. */
+  replays: WebhookReplayGuard;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
 }
+
+/** How often an instance deletes the replay guard's rows that are past their five minutes. */
+const REPLAY_SWEEP_MS = 60_000;
 
 /** `sha256=<hex>` for a body, as a sender computes it (also used by tests and the README example). */
 export function signWebhook(secret: string, timestamp: string, rawBody: Buffer | string): string {
@@ -36,7 +42,7 @@ const fail = (res: Response, status: number, code: string, message: string, prob
  */
 export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
   const router = express.Router();
-  const taken = new SeenSignatures();
+  const sweepReplays = sweeper(deps);
   router.post(
     '/api/alerts',
     (_req, res, next) => {
@@ -61,8 +67,11 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           fail(res, 401, 'unauthorised', refused);
           return;
         }
-        const signature = (req.get('x-ctac-signature') ?? '').trim().toLowerCase();
-        const replayed = taken.get(signature, deps.clock.now());
+        const signature = /[0-9a-f]{64}/.exec(
+          (req.get('x-ctac-signature') ?? '').toLowerCase(),
+        )![0];
+        const timestamp = Number(req.get('x-ctac-timestamp'));
+        const replayed = await deps.replays.find(signature, timestamp);
         if (replayed) {
           // The same bytes again (a retry, or a replay): no second effect, whatever happened since.
           res
@@ -82,14 +91,21 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           fail(res, 400, 'validation', 'Please check the alert.', parsed.problems);
           return;
         }
-        const result = await deps.ingest(webhookBodyToIncoming(parsed.value), webhookActor);
-        // Only a request that was taken is remembered, so a sender may retry one that failed.
-        taken.add(
-          signature,
-          { alertId: result.alert.id, state: result.alert.state },
-          Number(req.get('x-ctac-timestamp')),
-          deps.clock.now(),
+        // The signed timestamp is the sender's version of the alert: an older one changes nothing.
+        const result = await deps.ingest(
+          {
+            ...webhookBodyToIncoming(parsed.value),
+            sentAt: new Date(timestamp * 1000).toISOString(),
+          },
+          webhookActor,
         );
+        // Recorded once applied, so a refused request leaves nothing and one cut off part-way (a crash
+        // before this line) is taken when sent again: the same version twice changes nothing.
+        await deps.replays.record(signature, timestamp, {
+          alertId: result.alert.id,
+          state: result.alert.state,
+        });
+        sweepReplays();
         deps.logger.info(
           { alertId: result.alert.id, outcome: result.outcome },
           'alert webhook: alert taken',
@@ -109,32 +125,20 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
 }
 
 /**
- * Signatures of requests taken while their timestamp is still acceptable: the same bytes again inside the five
- * minutes are answered as a duplicate without being applied (an older request replayed after a newer one
- * would otherwise undo it). Kept in memory: each instance remembers what it took itself.
+ * Deletes the replay guard's rows past their five minutes (with a minute to spare for clocks), at most once a
+ * minute per instance and in the background: a failure only leaves rows for the next sweep.
  */
-class SeenSignatures {
-  private readonly seen = new Map<string, { until: number; alertId: string; state: string }>();
-
-  get(signature: string, now: Date): { alertId: string; state: string } | undefined {
-    const entry = this.seen.get(signature);
-    return entry && entry.until >= now.getTime() ? entry : undefined;
-  }
-
-  add(
-    signature: string,
-    taken: { alertId: string; state: string },
-    timestampSeconds: number,
-    now: Date,
-  ): void {
-    if (this.seen.size >= 10_000) {
-      for (const [key, entry] of this.seen) if (entry.until < now.getTime()) this.seen.delete(key);
-    }
-    this.seen.set(signature, {
-      ...taken,
-      until: (timestampSeconds + WEBHOOK_MAX_SKEW_SECONDS) * 1000,
-    });
-  }
+function sweeper(deps: AlertsWebhookDeps): () => void {
+  let last = 0;
+  return () => {
+    const now = deps.clock.now().getTime();
+    if (now - last < REPLAY_SWEEP_MS) return;
+    last = now;
+    const before = Math.floor(now / 1000) - WEBHOOK_MAX_SKEW_SECONDS - 60;
+    deps.replays
+      .forgetBefore(before)
+      .catch((err) => deps.logger.warn({ err }, 'alert webhook: old replay rows were not deleted'));
+  };
 }
 
 /** Why the signature or timestamp is not acceptable, or undefined when both are. */

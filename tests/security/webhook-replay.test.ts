@@ -4,6 +4,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { TableAlertRepository } from '../../src/store/alert-repository';
+import { TableWebhookReplayGuard } from '../../src/store/webhook-replay-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { RecordingNotifier } from '../integration/alerts/fixtures';
 
@@ -27,11 +28,9 @@ let clock: FakeClock;
 let notifier: RecordingNotifier;
 let repo: TableAlertRepository;
 
-beforeAll(async () => {
-  azurite = await startEmbeddedAzurite();
-  clock = new FakeClock('2026-11-28T09:00:00Z');
-  notifier = new RecordingNotifier();
-  app = await startApp(
+/** An instance of the app on the shared Azurite tables (a restart, or a second instance). */
+const startInstance = () =>
+  startApp(
     loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
@@ -40,6 +39,12 @@ beforeAll(async () => {
     }),
     { logger: createLogger('silent'), clock, alertNotifier: notifier },
   );
+
+beforeAll(async () => {
+  azurite = await startEmbeddedAzurite();
+  clock = new FakeClock('2026-11-28T09:00:00Z');
+  notifier = new RecordingNotifier();
+  app = await startInstance();
   repo = new TableAlertRepository(app.store);
 });
 afterAll(async () => {
@@ -60,8 +65,8 @@ function sign(body: Record<string, unknown>): Signed {
   return { timestamp, signature: signWebhook(SECRET, timestamp, raw), raw };
 }
 
-async function replay(req: Signed) {
-  const res = await fetch(`${app.url}/api/alerts`, {
+async function replay(req: Signed, to: RunningApp = app) {
+  const res = await fetch(`${to.url}/api/alerts`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -134,4 +139,97 @@ test('when a signature is checked, then it is compared in constant time, right o
     { a: 32, b: 32 },
     { a: 32, b: 32 },
   ]);
+});
+
+/**
+ * Two versions signed in the same second: the sender's version (the timestamp) cannot order them, so only
+ * the stored guard stops the first, replayed, from undoing the second.
+ */
+async function twoVersionsInOneSecond(id: string) {
+  const first = sign(alert(id, { title: 'First report', severity: 'medium' }));
+  const second = sign(alert(id, { title: 'Now spreading', severity: 'critical' }));
+  const created = await replay(first);
+  expect(created.status).toBe(201);
+  expect((await replay(second)).body.outcome).toBe('updated');
+  return { first, alertId: created.body.id as string };
+}
+
+async function expectNotApplied(
+  reply: { status: number; body: Record<string, unknown> },
+  alertId: string,
+) {
+  expect(reply.status).toBe(200);
+  expect(reply.body).toMatchObject({ id: alertId, outcome: 'duplicate' });
+  expect((await repo.get(alertId))?.alert).toMatchObject({
+    title: 'Now spreading',
+    severity: 'critical',
+  });
+}
+
+test('when a signed request is replayed after the app restarts, then it is not applied again', async () => {
+  const { first, alertId } = await twoVersionsInOneSecond('REPLAY-5');
+  await app.stop();
+  app = await startInstance();
+  repo = new TableAlertRepository(app.store);
+  const calls = notifier.calls.length;
+  await expectNotApplied(await replay(first), alertId);
+  expect(notifier.calls.length).toBe(calls);
+});
+
+test('when a signed request is replayed to a second instance on the same tables, then it is not applied there', async () => {
+  const second = await startInstance();
+  try {
+    const { first, alertId } = await twoVersionsInOneSecond('REPLAY-6');
+    const calls = notifier.calls.length;
+    await expectNotApplied(await replay(first, second), alertId);
+    // And the other way round: taken by the second instance, replayed to the first.
+    const request = sign(alert('REPLAY-6B'));
+    expect((await replay(request, second)).status).toBe(201);
+    const again = await replay(request);
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('duplicate');
+    expect(notifier.calls.length).toBe(calls + 1);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('when an older version arrives for the first time after a newer one, then it changes nothing', async () => {
+  const older = sign(alert('REPLAY-7', { title: 'First report', severity: 'medium' }));
+  clock.advance(60_000);
+  const newer = await replay(
+    sign(alert('REPLAY-7', { title: 'Now spreading', severity: 'critical' })),
+  );
+  expect(newer.status).toBe(201);
+  const calls = notifier.calls.length;
+  // Never seen by any instance (it was held up on the way), yet signed before the version CTAC has.
+  await expectNotApplied(await replay(older), newer.body.id);
+  expect(notifier.calls.length).toBe(calls);
+  const stored = await repo.get(newer.body.id);
+  expect(stored?.alert.timeline.map((e) => e.kind)).toEqual(['raised']);
+});
+
+test('when a refused request is sent, then nothing of it is kept and, corrected, it is taken', async () => {
+  const guard = new TableWebhookReplayGuard(app.store);
+  const invalid = sign(alert('REPLAY-8', { severity: 'apocalyptic' }));
+  expect((await replay(invalid)).status).toBe(400);
+  expect(
+    await guard.find(invalid.signature.slice('sha256='.length), Number(invalid.timestamp)),
+  ).toBeUndefined();
+  expect((await replay(invalid)).status).toBe(400);
+  const fixed = await replay(sign(alert('REPLAY-8')));
+  expect(fixed.status).toBe(201);
+});
+
+test('when requests are past their five minutes, then the guard forgets them and keeps the rest', async () => {
+  const guard = new TableWebhookReplayGuard(app.store);
+  const old = 'a'.repeat(64);
+  const recent = 'b'.repeat(64);
+  await guard.record(old, 1_000, { alertId: 'alert-w', state: 'resolved' });
+  await guard.record(recent, 2_000, { alertId: 'alert-x', state: 'triggered' });
+  // Recorded twice (two instances at once): the first record stands.
+  await guard.record(recent, 2_000, { alertId: 'alert-x', state: 'acknowledged' });
+  await guard.forgetBefore(1_500);
+  expect(await guard.find(old, 1_000)).toBeUndefined();
+  expect(await guard.find(recent, 2_000)).toEqual({ alertId: 'alert-x', state: 'triggered' });
 });

@@ -71,6 +71,8 @@ export interface Alert {
   raisedAt: string;
   /** When the sender published it (the raising time when the sender did not say). */
   publishedAt: string;
+  /** When the sender sent the version of the content last taken (see IncomingAlert.sentAt). */
+  lastSentAt?: string;
   state: AlertState;
   /** Set only while `state` is snoozed. */
   snoozedUntil?: string;
@@ -109,6 +111,11 @@ export interface IncomingAlert {
   remediation?: string;
   /** ISO 8601 instant. */
   publishedAt?: string;
+  /**
+   * When the sender sent this version (the webhook's signed X-CTAC-Timestamp), ISO 8601: a version older
+   * than the one last taken changes nothing, so a replayed older request cannot undo a newer one.
+   */
+  sentAt?: string;
 }
 
 export const MAX_DEDUP_KEY = 128;
@@ -165,6 +172,12 @@ export function normaliseIncomingAlert(input: IncomingAlert): IncomingAlert {
     if (Number.isNaN(ms)) problems.push('publishedAt: is not a date and time.');
     else publishedAt = new Date(ms).toISOString();
   }
+  let sentAt: string | undefined;
+  if (input.sentAt !== undefined) {
+    const ms = Date.parse(input.sentAt);
+    if (Number.isNaN(ms)) problems.push('sentAt: is not a date and time.');
+    else sentAt = new Date(ms).toISOString();
+  }
   if (problems.length) throw new CtacError('validation', 'Please check the alert.', problems);
   return {
     source: input.source,
@@ -185,6 +198,7 @@ export function normaliseIncomingAlert(input: IncomingAlert): IncomingAlert {
         ? undefined
         : truncate(cleanParagraphs(input.remediation), MAX_REMEDIATION),
     publishedAt,
+    sentAt,
   };
 }
 
@@ -228,6 +242,7 @@ export function raiseAlert(
     raisedBy: ctx.actor,
     raisedAt: at,
     publishedAt: clean.publishedAt ?? at,
+    ...(clean.sentAt && { lastSentAt: clean.sentAt }),
     state: 'triggered',
     escalation: { stepsFired: 0, clockFrom: at },
     timeline: [event],

@@ -15,7 +15,9 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
  * Compares what the sender sent again with the alert. Returns 'unchanged' when nothing it said
  * differs (fields it left out, order of lists and white space do not count), else the alert with
  * the new content and an `updated` event naming the fields that changed. The state is kept, and so
- * is `publishedAt`: response deadlines run from the first publication.
+ * is `publishedAt`: response deadlines run from the first publication. A version the sender sent
+ * before the one last taken (`sentAt` older than the alert's `lastSentAt`) is 'unchanged' too: a
+ * replayed older request never undoes a newer one.
  * Throws a `validation` CtacError for invalid content and a `conflict` CtacError if the incoming
  * alert is a different one (source or id differ): that is a caller's mistake, not a user's.
  */
@@ -32,8 +34,10 @@ export function applyUpdate(
       `An update for ${next.source} ${next.dedupKey} cannot change alert ${alert.id} (${alert.source} ${alert.dedupKey}).`,
     );
 
+  if (next.sentAt && alert.lastSentAt && next.sentAt < alert.lastSentAt) return 'unchanged';
+
   const changes: AlertContentField[] = [];
-  const patch: Partial<Alert> = {};
+  const patch: Partial<Alert> = next.sentAt ? { lastSentAt: next.sentAt } : {};
   if (next.title !== alert.title) {
     changes.push('title');
     patch.title = next.title;

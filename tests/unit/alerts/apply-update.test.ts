@@ -121,3 +121,49 @@ describe('applying an update from the sender', () => {
     expect(() => update(raised(), { dedupKey: 'msp-1001' })).toThrow(CtacError);
   });
 });
+
+describe('the order of the sender’s versions', () => {
+  const SENT = '2026-11-28T09:05:00.000Z';
+  const taken = (result: ReturnType<typeof applyUpdate>): Alert => {
+    if (result === 'unchanged') throw new Error('expected the version to be taken');
+    return result.alert;
+  };
+  const newer = () =>
+    taken(applyUpdate(raised(), incidentIn({ title: 'Now spreading', sentAt: SENT }), webhook, AT));
+
+  test('when a version changes the alert, then the alert remembers when the sender sent it', () => {
+    expect(newer().lastSentAt).toBe(SENT);
+    expect(raised({ sentAt: '2026-11-28T08:59:00Z' }).lastSentAt).toBe('2026-11-28T08:59:00.000Z');
+  });
+
+  test('when a version sent before the last one taken arrives, then it changes nothing', () => {
+    expect(
+      applyUpdate(
+        newer(),
+        incidentIn({ title: 'First report', sentAt: '2026-11-28T09:04:59Z' }),
+        webhook,
+        AT,
+      ),
+    ).toBe('unchanged');
+  });
+
+  test('when a version sent at the same time or later arrives, then it is taken', () => {
+    for (const sentAt of [SENT, '2026-11-28T09:06:00Z']) {
+      const next = taken(
+        applyUpdate(newer(), incidentIn({ title: 'Contained', sentAt }), webhook, AT),
+      );
+      expect(next.title).toBe('Contained');
+      expect(next.lastSentAt).toBe(new Date(sentAt).toISOString());
+    }
+  });
+
+  test('when a sender does not say when it sent a version, then it is taken as before', () => {
+    expect(taken(applyUpdate(newer(), incidentIn({ title: 'Contained' }), webhook, AT)).title).toBe(
+      'Contained',
+    );
+  });
+
+  test('when sentAt is not a date, then the alert is refused with a clear problem', () => {
+    expect(() => update(raised(), { sentAt: 'yesterday-ish' })).toThrow(CtacError);
+  });
+});
