@@ -274,8 +274,11 @@ export interface DecisionFormValues {
 }
 
 export function decisionFormCard(view: {
+  /** The organisations the person may log a decision for (all, for a lead; their own, for a member). */
   organisations: readonly Organisation[];
   risks: readonly Risk[];
+  /** Whether "ICS cyber group" is offered as who decided (leads only); offered unless false. */
+  groupChoice?: boolean;
   values?: DecisionFormValues;
   problems?: string[];
   /** In the message action's task module (Action.Submit) rather than in the chat (Action.Execute). */
@@ -305,7 +308,9 @@ export function decisionFormCard(view: {
     relatedAlert: v.relatedAlert ?? '',
     makers: [
       { title: 'The forum', value: 'forum' },
-      { title: 'ICS cyber group', value: 'ics-cyber-group' },
+      ...(view.groupChoice === false
+        ? []
+        : [{ title: 'ICS cyber group', value: 'ics-cyber-group' }]),
       ...view.organisations.map((o) => ({ title: `${o.name} (${o.code})`, value: o.code })),
     ],
     outcomes: DECISION_OUTCOMES.map((o) => ({ title: DECISION_OUTCOME_LABELS[o], value: o })),
@@ -341,8 +346,12 @@ const decisionFacts = (d: Decision, names: OrgNames) => [
     ? [{ title: 'Message', value: `[Open the message](${d.sourceMessageLink})` }]
     : []),
   ...(d.supersedes ? [{ title: 'Supersedes', value: d.supersedes }] : []),
-  { title: 'Logged', value: `${formatUkDateTime(d.loggedAt)} by ${d.loggedBy.name}` },
+  { title: 'Logged', value: `${formatUkDateTime(d.loggedAt)} by ${loggedByLabel(d)}` },
 ];
+
+/** Who logged a decision: their name and, when they have one, their organisation's code. */
+const loggedByLabel = (d: Decision): string =>
+  d.loggedByOrg ? `${d.loggedBy.name} (${d.loggedByOrg})` : d.loggedBy.name;
 
 /** The confirmation posted in the thread for every logged decision. */
 export const decisionLoggedCard = (d: Decision, names: OrgNames): AdaptiveCard =>
@@ -367,7 +376,7 @@ export const decisionListCard = (
       superseded: !!supersededBy,
       status: supersededBy
         ? `Superseded by ${supersededBy}`
-        : `${d.supersedes ? `Corrects ${d.supersedes}. ` : ''}Logged by ${d.loggedBy.name}, ${formatUkDateTime(d.loggedAt)}`,
+        : `${d.supersedes ? `Corrects ${d.supersedes}. ` : ''}Logged by ${loggedByLabel(d)}, ${formatUkDateTime(d.loggedAt)}`,
       statusColour: supersededBy ? 'Attention' : 'Default',
     })),
   });

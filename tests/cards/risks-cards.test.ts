@@ -113,6 +113,10 @@ const cards: [string, unknown][] = [
     }),
   ],
   ['a correction form', decisionFormCard({ organisations: orgs, risks: [], supersedes: 'D-2' })],
+  [
+    'a member\u2019s decision form (no group choice)',
+    decisionFormCard({ organisations: [orgs[1]!], risks: [], groupChoice: false }),
+  ],
   ['a logged decision', decisionLoggedCard(d2, names)],
   ['the decision list', decisionListCard(markSuperseded([d2, d1]), names)],
   ['an empty decision list', decisionListCard([], names)],
@@ -193,4 +197,28 @@ test('when there are more open risks than fit, then the list shows the highest a
   expect(validateCard(card)).toEqual([]);
   expect(cardText(card)).toContain('40 lower-scoring risks are not shown');
   expect(cardText(card)).not.toContain('Risk 20 ');
+});
+
+test('when a member\u2019s decision form is rendered, then it offers only the forum and the organisations given', () => {
+  const card = decisionFormCard({ organisations: [orgs[1]!], risks: [], groupChoice: false });
+  const json = JSON.stringify(card);
+  expect(json).not.toContain('ics-cyber-group');
+  expect(cardText(card)).toContain('East Sussex County Council (ESCC)');
+  expect(cardText(card)).not.toContain('East Sussex Healthcare NHS Trust');
+  expect(JSON.stringify(decisionFormCard({ organisations: orgs, risks: [] }))).toContain(
+    'ics-cyber-group',
+  );
+});
+
+test('when a decision was logged by someone with an organisation, then the card and the list name it beside them', () => {
+  const own = logDecision(
+    { text: 'Block macros', rationale: 'why', decidedBy: 'forum', outcome: 'approved' },
+    { id: 'D-9', actor, at, actorOrgCode: 'ESCC' },
+  );
+  expect(cardText(decisionLoggedCard(own, names))).toContain(
+    '28 Nov 2026, 09:00 by Zo\u00eb N\u00ed Bhriain (ESCC)',
+  );
+  expect(cardText(decisionListCard(markSuperseded([own]), names))).toContain(
+    'Logged by Zo\u00eb N\u00ed Bhriain (ESCC), 28 Nov 2026, 09:00',
+  );
 });

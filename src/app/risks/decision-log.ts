@@ -1,10 +1,12 @@
 import {
   logDecision,
   markSuperseded,
+  requireMayAttributeDecision,
   supersede,
   type Decision,
   type DecisionInput,
   type DecisionLogEntry,
+  type DecisionMaker,
 } from '../../domain/decisions';
 import type { Member } from '../../domain/people/member';
 import type { EventSource } from '../../domain/shared/actor';
@@ -19,7 +21,11 @@ import type { DecisionRepository } from './ports';
 /** The most decisions the chat lists at once. */
 export const RECENT_DECISIONS = 10;
 
-/** The decision log: members log decisions and correct them by superseding; nothing is edited in place. */
+/**
+ * The decision log: members log decisions and correct them by superseding; nothing is edited in place. Each
+ * entry is recorded as its logger's (name and organisation from the directory, whatever the form says), and
+ * only leads may log or correct a decision as the ICS cyber group's or another organisation's.
+ */
 export class DecisionLog {
   constructor(
     private readonly decisions: DecisionRepository,
@@ -35,9 +41,17 @@ export class DecisionLog {
     source: EventSource,
   ): Promise<Decision> {
     const member = this.directory.require(caller, 'member', 'log decisions');
-    return this.createWithFreshId((id) =>
-      logDecision(input, { id, actor: actorOf(member, source), at: this.clock.now() }),
-    );
+    const at = this.clock.now();
+    const make = (id: string) =>
+      logDecision(input, {
+        id,
+        actor: actorOf(member, source),
+        at,
+        actorOrgCode: member.orgCode || undefined,
+      });
+    const first = make(shortRef('D', this.ids));
+    await this.requireMayAttribute(first.decidedBy, member, 'log');
+    return this.createWithFreshId(first, make);
   }
 
   /** A member corrects a decision: a new decision supersedes it, and both stay in the log. */
@@ -48,12 +62,33 @@ export class DecisionLog {
     source: EventSource,
   ): Promise<Decision> {
     const member = this.directory.require(caller, 'member', 'correct decisions');
-    const old = await this.decisions.get(oldId);
+    const old = await this.forCorrection(member, oldId);
+    const at = this.clock.now();
+    const make = (id: string) =>
+      supersede(
+        old,
+        { ...correction, id },
+        actorOf(member, source),
+        at,
+        member.orgCode || undefined,
+      );
+    const first = make(shortRef('D', this.ids));
+    if (first.decidedBy !== old.decidedBy)
+      await this.requireMayAttribute(first.decidedBy, member, 'log');
+    return this.createWithFreshId(first, make);
+  }
+
+  /**
+   * The decision for its correction form, refused (`forbidden`) to a member when it is the ICS cyber group's
+   * or another organisation's: a correction would mark it superseded.
+   */
+  async forCorrection(caller: Member | undefined, id: string): Promise<Decision> {
+    const member = this.directory.require(caller, 'member', 'correct decisions');
+    const old = await this.decisions.get(id);
     if (!old)
-      throw new CtacError('not_found', `There is no decision ${oldId.slice(0, 40)} in the log.`);
-    return this.createWithFreshId((id) =>
-      supersede(old, { ...correction, id }, actorOf(member, source), this.clock.now()),
-    );
+      throw new CtacError('not_found', `There is no decision ${id.slice(0, 40)} in the log.`);
+    await this.requireMayAttribute(old.decidedBy, member, 'correct');
+    return old;
   }
 
   async get(caller: Member | undefined, id: string): Promise<Decision | undefined> {
@@ -81,9 +116,32 @@ export class DecisionLog {
     await this.decisions.create(decision);
   }
 
-  private async createWithFreshId(make: (id: string) => Decision): Promise<Decision> {
+  /** Decisions name an organisation only by a code the directory knows, and only as far as the caller may. */
+  private async requireMayAttribute(
+    decidedBy: DecisionMaker,
+    member: Member,
+    doing: 'log' | 'correct',
+  ): Promise<void> {
+    const names: Record<string, string> = Object.fromEntries(
+      (await this.directory.listOrganisations()).map((o) => [o.code, o.name]),
+    );
+    const unknownOrg =
+      decidedBy !== 'forum' && decidedBy !== 'ics-cyber-group' && !Object.hasOwn(names, decidedBy);
+    // A decision already in the log may name an organisation since removed: it can still be corrected.
+    if (unknownOrg && doing === 'log')
+      throw new CtacError('validation', 'Please check the decision details.', [
+        `There is no organisation with the code ${decidedBy}. Choose who decided from the list.`,
+      ]);
+    requireMayAttributeDecision(decidedBy, member, doing, names);
+  }
+
+  /** Saves `first`, or on the rare clash of references the same decision under a fresh one. */
+  private async createWithFreshId(
+    first: Decision,
+    make: (id: string) => Decision,
+  ): Promise<Decision> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const decision = make(shortRef('D', this.ids));
+      const decision = attempt === 0 ? first : make(shortRef('D', this.ids));
       const res = await this.decisions.create(decision);
       if (res.ok) return res.value;
     }

@@ -8,7 +8,9 @@ import {
   escalateIfAboveAppetite,
   escalateRisk,
   ESCALATION_CHOICE_LABELS,
+  mayChangeRisk,
   raiseRisk,
+  requireMayChangeRisk,
   rescoreRisk,
   type CloseRiskInput,
   type DecideEscalationInput,
@@ -17,6 +19,7 @@ import {
   type Risk,
   type RiskAppetiteInput,
   type RiskBandTable,
+  type RiskChangeKind,
   type RiskInput,
 } from '../../domain/risk';
 import type { EventSource } from '../../domain/shared/actor';
@@ -46,9 +49,10 @@ export interface DecisionOnRisk {
 }
 
 /**
- * The shared ICS risk register: members raise, edit, re-score, escalate and close risks; leads decide on
- * escalated ones. Every change is conditional on the risk's ETag; after a lost race the change is tried again
- * on the fresh risk, where the domain rules decide whether it still makes sense.
+ * The shared ICS risk register: members raise risks; members of a risk's organisation and leads edit,
+ * re-score, escalate and close it (only leads while it is escalated); leads decide on escalated ones. Every
+ * change is conditional on the risk's ETag; after a lost race the change is tried again on the fresh risk,
+ * where the domain rules (who may, and whether it still makes sense) are checked again.
  */
 export class RiskRegister {
   constructor(
@@ -90,12 +94,12 @@ export class RiskRegister {
     return (await this.load(id)).risk;
   }
 
-  /**
-   * The risk as its escalation card in the channel shows it, for re-drawing that card after a refused press:
-   * whoever can see the channel already sees this, member or not.
-   */
-  async escalationState(id: string): Promise<Risk> {
-    return (await this.load(id)).risk;
+  /** The risk for its edit form, refused (`forbidden`) to anyone who may not edit it. */
+  async forEditing(caller: Member | undefined, id: string): Promise<Risk> {
+    const member = this.directory.require(caller, 'member', 'edit risks');
+    const { risk } = await this.load(id);
+    await this.requireMayChange(risk, member, 'edit');
+    return risk;
   }
 
   /** Open risks (every status but closed), highest score first. */
@@ -111,7 +115,7 @@ export class RiskRegister {
     source: EventSource,
   ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'edit risks');
-    return this.change(id, (risk) => {
+    return this.change(id, { member, kind: 'edit' }, (risk) => {
       const res = editRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() });
       return { risk: res.risk, changed: !!res.event, escalated: false };
     });
@@ -125,7 +129,7 @@ export class RiskRegister {
   ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 're-score risks');
     const policy = await this.settings.policy();
-    return this.change(id, (risk) => {
+    return this.change(id, { member, kind: 're-score' }, (risk) => {
       const res = rescoreRisk(risk, input, {
         actor: actorOf(member, source),
         at: this.clock.now(),
@@ -142,14 +146,14 @@ export class RiskRegister {
     source: EventSource,
   ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'close risks');
-    return this.change(id, (risk) => ({
+    return this.change(id, { member, kind: 'close' }, (risk) => ({
       risk: closeRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() }).risk,
       changed: true,
       escalated: false,
     }));
   }
 
-  /** A member sends a risk to the ICS cyber group by hand, saying why. */
+  /** A member of the risk's organisation, or a lead, sends it to the ICS cyber group by hand, saying why. */
   async escalate(
     caller: Member | undefined,
     id: string,
@@ -157,7 +161,7 @@ export class RiskRegister {
     source: EventSource,
   ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'escalate risks');
-    return this.change(id, (risk) => ({
+    return this.change(id, { member, kind: 'escalate' }, (risk) => ({
       risk: escalateRisk(risk, input, { actor: actorOf(member, source), at: this.clock.now() })
         .risk,
       changed: true,
@@ -222,7 +226,7 @@ export class RiskRegister {
     const escalated: Risk[] = [];
     for (const open of await this.risks.listOpen()) {
       if (open.status !== 'open') continue;
-      const result = await this.change(open.id, (risk) => {
+      const result = await this.change(open.id, undefined, (risk) => {
         if (risk.status !== 'open') return { risk, changed: false, escalated: false };
         const res = escalateIfAboveAppetite(risk, saved.policy.appetite, {
           actor: actorOf(admin, source),
@@ -241,12 +245,19 @@ export class RiskRegister {
     return this.inCurrentBands(await this.risks.listAll());
   }
 
+  /**
+   * Applies a change to the freshly read risk and saves it. `by` is the person changing it, checked on every
+   * attempt against the risk as it is then (it may have been escalated meanwhile); undefined for changes the
+   * system makes (escalation after an admin lowers the appetite).
+   */
   private async change(
     id: string,
+    by: { member: Member; kind: RiskChangeKind } | undefined,
     apply: (risk: Risk) => RiskChangeResult,
   ): Promise<RiskChangeResult> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const stored = await this.load(id);
+      if (by) await this.requireMayChange(stored.risk, by.member, by.kind);
       const result = apply(stored.risk);
       if (!result.changed) return result;
       const saved = await this.risks.update(result.risk, stored.etag);
@@ -285,6 +296,13 @@ export class RiskRegister {
     await this.decisionLog.record(stored.pendingDecision);
     const cleared = await this.risks.clearPending(stored.risk.id, stored.etag);
     return cleared.ok ? cleared.value : stored;
+  }
+
+  private async requireMayChange(risk: Risk, member: Member, kind: RiskChangeKind): Promise<void> {
+    if (mayChangeRisk(risk, member)) return;
+    // The organisation is looked up only to name it in the refusal.
+    const org = (await this.directory.listOrganisations()).find((o) => o.code === risk.orgCode);
+    requireMayChangeRisk(risk, member, kind, org ? `${org.name} (${org.code})` : risk.orgCode);
   }
 
   private async requireKnownOrganisation(code: string): Promise<void> {

@@ -28,7 +28,12 @@ import {
   type RiskFormValues,
 } from '../../cards/risk-views';
 import { noticeCard } from '../../cards/views';
-import { DECISION_LIMITS, type Decision, type DecisionInput } from '../../domain/decisions';
+import {
+  DECISION_LIMITS,
+  mayAttributeDecision,
+  type Decision,
+  type DecisionInput,
+} from '../../domain/decisions';
 import {
   cleanLine,
   clipText,
@@ -101,8 +106,18 @@ const messageLink = (v: unknown): string => {
 
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-const problemsOf = (e: CtacError) => (e.problems.length ? e.problems : [e.message]);
+const problemsOf = (e: CtacError) =>
+  e.code === 'forbidden'
+    ? [e.message, ...e.problems]
+    : e.problems.length
+      ? e.problems
+      : [e.message];
 const isFormProblem = (e: unknown): e is CtacError => isCtacError(e) && e.code === 'validation';
+/** A decision form that asks for more than its sender may (the group's attribution): shown again to fix. */
+const isDecisionFormProblem = (e: unknown): e is CtacError =>
+  isCtacError(e) && (e.code === 'validation' || e.code === 'forbidden');
+/** Refusals of a button press answer with a short notice, never with the risk behind the button. */
+const isRefusal = (e: CtacError): boolean => e.code === 'forbidden' || e.code === 'not_a_member';
 
 /** Risks, escalations to the ICS cyber group and the decision log, in the chat. */
 export function risksFeature(deps: RisksFeatureDeps): BotFeature {
@@ -158,14 +173,20 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
     },
   ) => {
     const caller = await turn.caller();
+    // Only the attributions the caller may use are offered; the use case checks again whatever comes back.
+    const may = (maker: string) => !!caller && mayAttributeDecision(maker, caller);
     return decisionFormCard({
-      organisations: await directory.listOrganisations(),
+      organisations: (await directory.listOrganisations()).filter((o) => may(o.code)),
       risks: await register.listOpen(caller),
+      groupChoice: may('ics-cyber-group'),
       ...opts,
     });
   };
 
-  /** The risk card after a change, with what happened on top; a refusal shows the risk as it is. */
+  /**
+   * The risk card after a change, with what happened on top. A change the risk's state does not allow shows
+   * the risk as it is; a refusal of the caller themself is a short notice (thrown to the bot's notice card).
+   */
   const changeRisk =
     (
       run: (
@@ -184,7 +205,7 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
           : { text: 'Nothing changed: the values are the same as before.', style: 'default' };
         return riskCard(risk, await orgNames(), banner);
       } catch (e) {
-        if (!isCtacError(e) || e.code === 'not_found' || e.code === 'not_a_member') throw e;
+        if (!isCtacError(e) || e.code === 'not_found' || isRefusal(e)) throw e;
         const risk = await register.get(await turn.caller(), id);
         return riskCard(risk, await orgNames(), {
           text: [e.message, ...e.problems].join(' '),
@@ -220,7 +241,7 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
     'risk.show': async (data, turn) =>
       riskCard(await register.get(await turn.caller(), text(data['riskId'])), await orgNames()),
     'risk.edit.form': async (data, turn) => {
-      const risk = await register.get(await turn.caller(), text(data['riskId']));
+      const risk = await register.forEditing(await turn.caller(), text(data['riskId']));
       return riskFormCard({ riskId: risk.id, organisations: [], values: riskFormValues(risk) });
     },
     'risk.edit': async (data, turn) => {
@@ -292,14 +313,20 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         return card;
       } catch (e) {
         if (!isCtacError(e) || e.code === 'not_found') throw e;
-        // Refusals leave the card as it is for everyone, with the reason on top.
-        const current = await register.escalationState(id);
         const label = isEscalationChoice(choice) ? ESCALATION_CHOICE_LABELS[choice] : 'That choice';
-        const refusal =
-          e.code === 'forbidden' || e.code === 'not_a_member'
-            ? `${label} was not applied: only leads of the ICS cyber group can decide on escalated risks. Nothing was changed.`
-            : [e.message, ...e.problems].join(' ');
-        return escalationCard(current, await orgNames(), { text: refusal, style: 'attention' });
+        // Only the presser sees this answer; the card in the channel stays as it is for everyone else.
+        if (isRefusal(e))
+          return noticeCard(
+            `${label} was not applied`,
+            'Only leads of the ICS cyber group can decide on escalated risks. Nothing was changed.',
+            'warning',
+          );
+        // A lead's press that came too late or without a rationale: the card as it now is, the reason on top.
+        const current = await register.get(caller, id);
+        return escalationCard(current, await orgNames(), {
+          text: [e.message, ...e.problems].join(' '),
+          style: 'attention',
+        });
       }
     },
     'decision.log': async (data, turn) => {
@@ -308,18 +335,19 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         const decision = await decisions.log(await turn.caller(), decisionInput(values), 'teams');
         return decisionLoggedCard(decision, await orgNames());
       } catch (e) {
-        if (!isFormProblem(e)) throw e;
+        if (!isDecisionFormProblem(e)) throw e;
         return decisionForm(turn, { values, problems: problemsOf(e) });
       }
     },
     'decision.correct.form': async (data, turn) => {
-      const old = await decisions.get(await turn.caller(), text(data['decisionId']));
-      if (!old) throw new CtacError('not_found', 'That decision is not in the log.');
+      const old = await decisions.forCorrection(await turn.caller(), text(data['decisionId']));
       return decisionForm(turn, { supersedes: old.id, values: valuesOf(old) });
     },
     'decision.supersede': async (data, turn) => {
       const values = decisionFormFrom(data);
       const oldId = text(data['supersedes']);
+      // A decision the caller may not correct is refused with a notice, not a form to try again.
+      await decisions.forCorrection(await turn.caller(), oldId);
       try {
         const decision = await decisions.supersede(
           await turn.caller(),
@@ -329,7 +357,7 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         );
         return decisionLoggedCard(decision, await orgNames());
       } catch (e) {
-        if (!isFormProblem(e)) throw e;
+        if (!isDecisionFormProblem(e)) throw e;
         return decisionForm(turn, { values, problems: problemsOf(e), supersedes: oldId });
       }
     },
@@ -473,7 +501,7 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         await confirmInThread(turn, decision);
         return taskMessage(`Decision ${decision.id} logged.`);
       } catch (e) {
-        if (!isFormProblem(e)) throw e;
+        if (!isDecisionFormProblem(e)) throw e;
         return taskCard(
           await decisionForm(turn, { values, problems: problemsOf(e), inTask: true }),
         );

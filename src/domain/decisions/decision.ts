@@ -50,6 +50,8 @@ export interface Decision {
   decidedOn: CalendarDate;
   loggedAt: string;
   loggedBy: Actor;
+  /** The organisation of the person who logged it, from the directory (absent for people without one). */
+  loggedByOrg?: string;
   /** The id of the decision this one corrects. */
   supersedes?: string;
 }
@@ -64,7 +66,10 @@ export const DECISION_LIMITS = Object.freeze({
 });
 
 /** The decision form's fields after checking and tidying. */
-export type DecisionFields = Omit<Decision, 'id' | 'loggedAt' | 'loggedBy' | 'supersedes'>;
+export type DecisionFields = Omit<
+  Decision,
+  'id' | 'loggedAt' | 'loggedBy' | 'loggedByOrg' | 'supersedes'
+>;
 
 /** The decision form as it arrives from a card, the message action or the API: anything may be missing or forged. */
 export interface DecisionInput {
@@ -203,10 +208,18 @@ export interface LogDecisionContext {
   id: string;
   actor: Actor;
   at: Date;
+  /** The logger's organisation code, from the directory. */
+  actorOrgCode?: string;
 }
 
 /** Makes a new decision log entry from the form; a missing decision date means today (UK). */
 export function logDecision(input: DecisionInput, context: LogDecisionContext): Decision {
   const fields = normaliseDecision(input, { today: ukCalendarDate(context.at) });
-  return { id: context.id, ...fields, loggedAt: context.at.toISOString(), loggedBy: context.actor };
+  return {
+    id: context.id,
+    ...fields,
+    loggedAt: context.at.toISOString(),
+    loggedBy: context.actor,
+    ...(context.actorOrgCode && { loggedByOrg: context.actorOrgCode }),
+  };
 }

@@ -1,3 +1,4 @@
 /** The decision log: decisions are logged, never edited, and corrected by superseding. */
+export * from './attribution';
 export * from './decision';
 export * from './supersede';

@@ -35,6 +35,8 @@ export function supersede(
   correction: DecisionCorrection,
   actor: Actor,
   at: Date,
+  /** The corrector's organisation code, from the directory. */
+  actorOrgCode?: string,
 ): Decision {
   const { id, ...changes } = correction;
   if (typeof id !== 'string' || !id || id === old.id)
@@ -45,7 +47,14 @@ export function supersede(
     throw new CtacError('validation', 'Please check the correction.', [
       'The correction is the same as the decision it replaces: change what was wrong.',
     ]);
-  return { id, ...fields, loggedAt: at.toISOString(), loggedBy: actor, supersedes: old.id };
+  return {
+    id,
+    ...fields,
+    loggedAt: at.toISOString(),
+    loggedBy: actor,
+    ...(actorOrgCode && { loggedByOrg: actorOrgCode }),
+    supersedes: old.id,
+  };
 }
 
 /** A decision in the log and, when a later one corrects it, that one's id. */

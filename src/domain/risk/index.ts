@@ -11,6 +11,7 @@ export * from './org-code';
 export * from './raise-risk';
 export * from './rescore-risk';
 export * from './risk';
+export * from './risk-access';
 export * from './risk-appetite';
 export * from './risk-bands';
 export type { ChangeContext } from './risk-change';

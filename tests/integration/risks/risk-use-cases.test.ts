@@ -295,3 +295,174 @@ test('when an admin lowers the appetite, then open risks now above it are escala
     (await rejection(register.setAppetite(member, { icsWide: 1 }, undefined, 'teams'))).code,
   ).toBe('forbidden');
 });
+
+describe('who may change a risk', () => {
+  const ownMember = member; // RXC
+  const otherMember: Member = {
+    ...person('00000000-0000-4000-8000-000000000004', 'Dan Whitmore', 'member'),
+    orgCode: 'ESCC',
+  };
+  beforeAll(() => new TableMemberRepository(store).put(otherMember));
+
+  test('when a member of another organisation edits, re-scores, escalates or closes a risk, then each is refused saying who may, and the risk is unchanged', async () => {
+    const { risk } = await register.raise(
+      ownMember,
+      form({ title: 'Not yours', likelihood: 2, consequence: 2 }),
+      'teams',
+    );
+    const attempts = [
+      () => register.edit(otherMember, risk.id, { title: 'Forged' }, 'teams'),
+      () => register.rescore(otherMember, risk.id, { likelihood: 1, consequence: 1 }, 'teams'),
+      () => register.escalate(otherMember, risk.id, { note: 'Forged' }, 'teams'),
+      () => register.close(otherMember, risk.id, { reason: 'Forged' }, 'teams'),
+      () => register.forEditing(otherMember, risk.id),
+    ];
+    for (const attempt of attempts) {
+      const e = await rejection(attempt());
+      expect(e.code).toBe('forbidden');
+      expect(e.message).toMatch(
+        /^Only members of East Sussex Healthcare NHS Trust \(RXC\) and leads of the ICS cyber group can (edit|re-score|escalate|close) risk R-/,
+      );
+      expect(e.message).not.toContain('Not yours');
+    }
+    const after = await register.get(ownMember, risk.id);
+    expect(after).toMatchObject({ title: 'Not yours', score: 4, status: 'open' });
+    expect(after.history).toHaveLength(1);
+  });
+
+  test('when a member of the risk\u2019s organisation or a lead changes it, then it is saved', async () => {
+    const { risk } = await register.raise(
+      otherMember,
+      form({ title: 'Theirs', orgCode: 'ESCC', likelihood: 2, consequence: 2 }),
+      'teams',
+    );
+    expect(
+      (await rejection(register.edit(ownMember, risk.id, { owner: 'Me' }, 'teams'))).code,
+    ).toBe('forbidden');
+    expect(
+      (
+        await rejection(
+          register.rescore(ownMember, risk.id, { likelihood: 2, consequence: 3 }, 'teams'),
+        )
+      ).code,
+    ).toBe('forbidden');
+    const byOwn = await register.edit(otherMember, risk.id, { owner: 'Head of ICT' }, 'teams');
+    expect(byOwn.risk.owner).toBe('Head of ICT');
+    // Kept low: an earlier test set ESCC's appetite to 4.
+    const byLead = await register.rescore(
+      lead,
+      risk.id,
+      { likelihood: 1, consequence: 3 },
+      'teams',
+    );
+    expect(byLead.risk).toMatchObject({ score: 3, status: 'open' });
+    const byAdmin = await register.close(admin, risk.id, { reason: 'Replaced' }, 'teams');
+    expect(byAdmin.risk.status).toBe('closed');
+  });
+
+  test('when a risk waits for the leads, then only a lead can edit or re-score it, even from its own organisation', async () => {
+    const { risk } = await register.raise(
+      ownMember,
+      form({ title: 'Waiting', likelihood: 4, consequence: 4 }),
+      'teams',
+    );
+    expect(risk.status).toBe('escalated');
+    for (const attempt of [
+      () => register.rescore(ownMember, risk.id, { likelihood: 1, consequence: 1 }, 'teams'),
+      () => register.edit(ownMember, risk.id, { title: 'Nothing to see' }, 'teams'),
+      () => register.forEditing(ownMember, risk.id),
+    ]) {
+      const e = await rejection(attempt());
+      expect(e.code).toBe('forbidden');
+      expect(e.message).toBe(
+        `Risk ${risk.id} is waiting for a decision from the ICS cyber group, so only its leads can ${e.message.includes('re-score') ? 're-score' : 'edit'} it now. Nothing was changed.`,
+      );
+    }
+    expect(await register.get(ownMember, risk.id)).toMatchObject({ score: 16, title: 'Waiting' });
+    const byLead = await register.rescore(
+      lead,
+      risk.id,
+      { likelihood: 4, consequence: 5 },
+      'teams',
+    );
+    expect(byLead.risk).toMatchObject({ score: 20, status: 'escalated' });
+  });
+});
+
+describe('who a decision is recorded as', () => {
+  const escc: Member = {
+    ...person('00000000-0000-4000-8000-000000000005', 'Eilidh Grant', 'member'),
+    orgCode: 'ESCC',
+  };
+  beforeAll(() => new TableMemberRepository(store).put(escc));
+  const decision = (decidedBy: string, text = `Decided by ${decidedBy}`) => ({
+    text,
+    rationale: 'Agreed in the chat',
+    decidedBy,
+    outcome: 'approved',
+  });
+  const logged = async (text: string) => (await decisions.listAll()).filter((d) => d.text === text);
+
+  test('when a member logs a decision as the ICS cyber group\u2019s or another organisation\u2019s, then it is refused and nothing is logged', async () => {
+    for (const [decidedBy, maker] of [
+      ['ics-cyber-group', 'the ICS cyber group'],
+      ['ICS cyber group', 'the ICS cyber group'],
+      ['rxc', 'East Sussex Healthcare NHS Trust (RXC)'],
+    ] as const) {
+      const e = await rejection(log.log(escc, decision(decidedBy, 'Forged attribution'), 'teams'));
+      expect(e.code).toBe('forbidden');
+      expect(e.message).toBe(
+        `Only leads of the ICS cyber group can log a decision as made by ${maker}. Nothing was saved.`,
+      );
+      expect(e.problems).toEqual([
+        'Choose the forum or East Sussex County Council (ESCC) as who decided, or ask a lead to log it.',
+      ]);
+    }
+    expect(await logged('Forged attribution')).toEqual([]);
+  });
+
+  test('when a decision names an organisation that does not exist, then the form lists the problem', async () => {
+    const e = await rejection(log.log(lead, decision('LEADS'), 'teams'));
+    expect(e.code).toBe('validation');
+    expect(e.problems).toEqual([
+      'There is no organisation with the code LEADS. Choose who decided from the list.',
+    ]);
+  });
+
+  test('when a member logs for the forum or their own organisation, then it is recorded as theirs: their name and organisation', async () => {
+    for (const decidedBy of ['forum', 'ESCC']) {
+      const d = await log.log(escc, decision(decidedBy, `Own ${decidedBy}`), 'teams');
+      expect(d).toMatchObject({
+        decidedBy,
+        loggedBy: { id: escc.aadObjectId, name: 'Eilidh Grant', source: 'teams' },
+        loggedByOrg: 'ESCC',
+      });
+      expect(await decisions.get(d.id)).toEqual(d);
+    }
+  });
+
+  test('when a lead logs the group\u2019s decision, then a member cannot correct it, nor re-attribute their own to the group', async () => {
+    const group = await log.log(lead, decision('ics-cyber-group', 'Group decision'), 'teams');
+    expect(group).toMatchObject({ decidedBy: 'ics-cyber-group', loggedByOrg: 'RXC' });
+    for (const attempt of [
+      () => log.forCorrection(escc, group.id),
+      () => log.supersede(escc, group.id, { decidedBy: 'ESCC', outcome: 'rejected' }, 'teams'),
+    ]) {
+      const e = await rejection(attempt());
+      expect(e.code).toBe('forbidden');
+      expect(e.message).toBe(
+        'Only leads of the ICS cyber group can correct a decision of the ICS cyber group. Nothing was saved.',
+      );
+    }
+    const own = await log.log(escc, decision('ESCC', 'Own, to re-attribute'), 'teams');
+    const e = await rejection(
+      log.supersede(escc, own.id, { decidedBy: 'ics-cyber-group' }, 'teams'),
+    );
+    expect(e.code).toBe('forbidden');
+    const entries = await log.listRecent(lead, 100);
+    expect(entries.find((x) => x.decision.id === group.id)?.supersededBy).toBeUndefined();
+    expect(entries.find((x) => x.decision.id === own.id)?.supersededBy).toBeUndefined();
+    const corrected = await log.supersede(lead, group.id, { outcome: 'deferred' }, 'teams');
+    expect(corrected).toMatchObject({ decidedBy: 'ics-cyber-group', supersedes: group.id });
+  });
+});
