@@ -360,7 +360,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     uuidGenerator,
   );
-  const riskSettings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock);
+  const riskSettings = new RiskSettings(
+    new TableRiskPolicyRepository(store),
+    directory,
+    clock,
+    audit,
+  );
   const riskRegister = new RiskRegister(
     new TableRiskRepository(store),
     decisionLog,

@@ -27,7 +27,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('when admins change organisations, roles and a policy, then "audit" lists each with who, what, before and after, newest first', async () => {
+test('when admins change organisations, roles, a policy and the appetite, then "audit" lists each with who, what, before and after, newest first', async () => {
   const empty = await command('audit', 'Audit log');
   expect(cardText(empty.cards)).toContain('No admin changes have been recorded yet.');
 
@@ -74,8 +74,19 @@ test('when admins change organisations, roles and a policy, then "audit" lists e
   );
   expect(cardText(saved.value)).toContain('Saved the low policy.');
 
+  const appetite = await command('appetite', 'Risk appetite', { inChannel: true });
+  const appetiteSaved = await stack.execute(
+    appetite.conversationId,
+    users.asha.id,
+    'appetite.set',
+    { icsWide: '12', org_RXC: '9' },
+    appetite.messageId,
+  );
+  expect(cardText(appetiteSaved.value)).toContain('Risk appetite saved');
+
   const log = cardText((await command('audit', 'Audit log: the latest')).cards);
   const order = [
+    'Risk appetite changed: Risk appetite',
     'Escalation policy changed: Escalation policy: low',
     'Member changed: Ben Okafor',
     'Member added: Ben Okafor',
@@ -88,6 +99,7 @@ test('when admins change organisations, roles and a policy, then "audit" lists e
   expect(log).toContain('after 30 min: leads; not repeated');
   expect(log).toContain('Member of RXC');
   expect(log).toContain('Lead of RXC');
+  expect(log).toContain('ICS-wide 12; RXC 9');
 }, 90_000);
 
 test('when a lead or someone outside CTAC asks for the audit log, then they are refused and see none of it', async () => {

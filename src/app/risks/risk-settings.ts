@@ -8,6 +8,7 @@ import {
   type RiskBandInput,
   type RiskPolicy,
 } from '../../domain/risk';
+import type { AuditRecorder } from '../audit-log';
 import type { Directory } from '../directory';
 import type { RiskPolicyRepository, StoredRiskPolicy } from './ports';
 
@@ -27,6 +28,8 @@ export class RiskSettings {
     private readonly policies: RiskPolicyRepository,
     private readonly directory: Directory,
     private readonly clock: Clock,
+    /** Where appetite and band changes are recorded (the audit log). */
+    private readonly audit?: AuditRecorder,
   ) {}
 
   async policy(): Promise<RiskPolicy> {
@@ -103,6 +106,23 @@ export class RiskSettings {
         'conflict',
         `Another admin changed the risk settings at the same moment. Type "${command}" to see the latest and try again.`,
       );
+    await this.audit?.record({
+      action: part === 'appetite' ? 'risk.appetite' : 'risk.bands',
+      by: admin,
+      subject: part === 'appetite' ? 'Risk appetite' : 'Risk bands',
+      before: describe[part](stored.policy),
+      after: describe[part](res.value.policy),
+    });
     return res.value;
   }
 }
+
+/** A part of the risk policy in words for the audit log: "ICS-wide 12; RXC 9" or "low 1-3, moderate 4-6, ...". */
+const describe: Record<PolicyPart, (policy: RiskPolicy) => string> = {
+  appetite: ({ appetite }) =>
+    [
+      `ICS-wide ${appetite.icsWide}`,
+      ...Object.entries(appetite.organisations).map(([code, n]) => `${code} ${n}`),
+    ].join('; '),
+  bands: ({ bands }) => bands.map((b) => `${b.name} ${b.min}-${b.max}`).join(', '),
+};
