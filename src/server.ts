@@ -332,13 +332,15 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     (id) => members.get(id),
     logger,
   );
-  const calendarFeeds = new RotaCalendarFeeds(
+  const calendarFeeds = new RotaCalendarFeeds({
     rota,
-    new TableCalendarLinkRepository(store),
+    links: new TableCalendarLinkRepository(store),
+    // Not the cached look-up: a removed member's links end with the next fetch, on any instance.
+    members: new TableMemberRepository(store),
     clock,
-    () => publicUrl,
-    () => randomBytes(32).toString('base64url'),
-  );
+    baseUrl: () => publicUrl,
+    newSecret: () => randomBytes(32).toString('base64url'),
+  });
   const rotaJobs = new RotaJobs({
     rota,
     claims: new TableJobClaims(store),

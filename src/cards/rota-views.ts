@@ -12,7 +12,7 @@ import type {
 } from '../domain/rota';
 import { formatUkDateTime } from '../domain/shared/time';
 import { renderCard, type AdaptiveCard } from './render';
-import type { NoticeStyle } from './views';
+import { noticeCard, type NoticeStyle } from './views';
 
 /** View models for the rota's templates in adaptiveCards/rota/. */
 
@@ -393,4 +393,32 @@ export function changesCard(
     changes: shown.map(({ kind, id, what, when }) => ({ kind, id, what, when })),
     moreText: rows.length > shown.length ? `And ${rows.length - shown.length} more.` : '',
   });
+}
+
+/** The `rota calendar` and `rota calendar reset` answers: links made now are shown, once. */
+export function calendarLinksCard(
+  links: { mine?: string; rota?: string },
+  reset = false,
+): AdaptiveCard {
+  const shown = [
+    ...(links.mine ? [`Your shifts: ${links.mine}`] : []),
+    ...(links.rota ? [`The whole rota: ${links.rota}`] : []),
+  ];
+  const resetHint =
+    'If a link is lost, or someone else may have it, send "rota calendar reset": you get new links and the old ones stop working at once.';
+  if (shown.length === 0)
+    return noticeCard(
+      'You already have your rota calendar links',
+      `CTAC showed them when they were made and keeps them in a form it cannot show again. ${resetHint}`,
+    );
+  return noticeCard(
+    reset ? 'Your new rota calendar links' : 'Your rota calendar links',
+    [
+      `${reset ? 'Your old links have stopped working. ' : ''}Subscribe in Outlook (Add calendar, Subscribe from web). Keep these links private: anyone with one can read the rota. CTAC shows them only this once, so save them now.`,
+      ...shown,
+      ...(shown.length < 2 ? ['Your other link was shown when it was made.'] : []),
+      resetHint,
+    ].join('\n\n'),
+    'accent',
+  );
 }

@@ -190,6 +190,51 @@ test('when a member asks for their calendar links, then the link serves their sh
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
   expect(await res.text()).toContain('SUMMARY:CTAC on call (primary): Asha Patel');
+
+  // The links are shown once: asked again, CTAC says she has them and shows none.
+  const again = await ask(
+    personalChat,
+    users.asha.id,
+    'rota calendar',
+    'You already have your rota calendar links',
+  );
+  expect(cardText(again.cards)).not.toMatch(/\.ics/);
+  expect(cardText(again.cards)).toContain('rota calendar reset');
+
+  // Reset: two new links that work, and the old ones stop at once.
+  const reset = await ask(
+    personalChat,
+    users.asha.id,
+    'rota calendar reset',
+    'Your new rota calendar links',
+  );
+  const fresh = [...cardText(reset.cards).matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
+  expect(fresh).toHaveLength(2);
+  expect(fresh).not.toContain(links[0]);
+  expect(fresh).not.toContain(links[1]);
+  for (const old of links) expect((await fetch(old)).status).toBe(404);
+  for (const link of fresh) expect((await fetch(link)).status).toBe(200);
+  expect(await (await fetch(fresh[1]!)).text()).toContain('BEGIN:VCALENDAR');
+});
+
+test('when someone outside CTAC asks for calendar links or a reset, then they get none', async () => {
+  // Only the Playground's signed-in user types; others act through card buttons, which carry their id.
+  const help = await ask(channel, users.asha.id, 'help', 'CTAC commands');
+  for (const command of ['rota calendar', 'rota calendar reset']) {
+    const answer = cardText(
+      (
+        await stack.execute(
+          help.conversationId,
+          users.chloe.id,
+          'command.run',
+          { command },
+          help.messageId,
+        )
+      ).value,
+    );
+    expect(answer).toContain('Only CTAC members can get calendar links');
+    expect(answer).not.toMatch(/\.ics/);
+  }
 });
 
 test('when a member covers someone from the form, then it is confirmed; making someone else cover is refused', async () => {

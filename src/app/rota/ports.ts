@@ -61,14 +61,28 @@ export interface JobClaims {
 }
 
 /** Who a calendar feed is for: the whole rota or one member. */
-export type CalendarScope = { kind: 'rota' } | { kind: 'member'; memberId: string };
+/**
+ * What a calendar link shows: the whole rota, or one member's shifts. Every link belongs to a member (the
+ * one it was given to), so removing a member ends their links, the whole-rota one included.
+ */
+export interface CalendarScope {
+  kind: 'rota' | 'member';
+  memberId: string;
+}
 
-/** Secret calendar links: an unguessable secret per scope. */
+/**
+ * Secret calendar links, kept only as a SHA-256 hash of the secret: whoever can read the table cannot
+ * read the calendars. One link per scope; a new one ends the old at once.
+ */
 export interface CalendarLinkRepository {
-  /** The scope's secret, made (with `newSecret`) the first time it is asked for. */
-  secretFor(scope: CalendarScope, newSecret: () => string): Promise<string>;
-  /** The scope a secret belongs to, or undefined for an unknown secret. */
-  find(secret: string): Promise<CalendarScope | undefined>;
+  /** Gives the scope a link with this secret hash unless it has one already (then false: nothing made). */
+  create(scope: CalendarScope, secretHash: string): Promise<boolean>;
+  /** Gives the scope a link with this secret hash in place of any it had, which stops working at once. */
+  replace(scope: CalendarScope, secretHash: string): Promise<void>;
+  /** The scope whose current link has this secret hash; undefined for an unknown or replaced one. */
+  find(secretHash: string): Promise<CalendarScope | undefined>;
+  /** Ends the member's links (their shifts and the whole rota). */
+  removeMember(memberId: string): Promise<void>;
 }
 
 /**

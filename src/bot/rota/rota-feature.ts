@@ -4,6 +4,7 @@ import type { RotaNotifier } from '../../app/rota/ports';
 import type { RotaPerson, RotaService, SwapAnswer, SwapOutcome } from '../../app/rota/rota-service';
 import type { AdaptiveCard } from '../../cards/render';
 import {
+  calendarLinksCard,
   changesCard,
   dateHelpCard,
   formatRange,
@@ -99,14 +100,22 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'rota calendar',
     usage: 'rota calendar',
-    description: 'Your private calendar links for Outlook.',
+    description:
+      'Your private calendar links for Outlook (your shifts, and the whole rota), shown once.',
+    group: 'Rota',
+  },
+  {
+    name: 'rota calendar reset',
+    usage: 'rota calendar reset',
+    description: 'New calendar links for you; your old ones stop working at once.',
     group: 'Rota',
   },
 ];
 
-/** Secret calendar links, for `rota calendar`. */
+/** Secret calendar links, for `rota calendar` and `rota calendar reset`: only links made now are given. */
 export interface CalendarLinks {
-  linksFor(member: Member): Promise<{ mine: string; rota: string }>;
+  linksFor(member: Member): Promise<{ mine?: string; rota?: string }>;
+  reset(member: Member): Promise<{ mine: string; rota: string }>;
 }
 
 export interface RotaFeatureDeps {
@@ -589,15 +598,12 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       }
     };
 
-  async function calendar(turn: BotTurn): Promise<AdaptiveCard> {
+  async function calendar(turn: BotTurn, reset: boolean): Promise<AdaptiveCard> {
     const caller = await requireMember(turn, 'get calendar links');
     if (!deps.calendar) return noticeCard('Calendar links are not available here');
-    const links = await deps.calendar.linksFor(caller);
-    return noticeCard(
-      'Your rota calendar links',
-      `Subscribe in Outlook (Add calendar, Subscribe from web). Keep these links private: anyone with one can read the rota.\n\nYour shifts: ${links.mine}\n\nThe whole rota: ${links.rota}`,
-      'accent',
-    );
+    return reset
+      ? calendarLinksCard(await deps.calendar.reset(caller), true)
+      : calendarLinksCard(await deps.calendar.linksFor(caller));
   }
 
   return {
@@ -617,7 +623,9 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
         case 'swap':
           return swapForm(turn);
         case 'rota calendar':
-          return calendar(turn);
+          return calendar(turn, false);
+        case 'rota calendar reset':
+          return calendar(turn, true);
         case 'rota changes':
           return changes(turn);
         case 'rota add':

@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { hashSecret } from '../../../src/app/rota/rota-calendar-feeds';
 import { loadConfig } from '../../../src/config';
 import { normaliseRotation } from '../../../src/domain/rota';
 import type { Member } from '../../../src/domain/people/member';
@@ -11,10 +12,11 @@ import {
 } from '../../../src/store/directory-repositories';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../../src/store/embedded-azurite';
 import {
+  ROTA_TABLES,
   TableCalendarLinkRepository,
   TableRotationRepository,
 } from '../../../src/store/rota-repositories';
-import { TableStore } from '../../../src/store/tables';
+import { TABLES, TableStore } from '../../../src/store/tables';
 
 const person = (id: string, name: string): Member => ({
   aadObjectId: id,
@@ -29,9 +31,13 @@ const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith');
 const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones');
 const ROTA_SECRET = 'r'.repeat(43);
 const JANE_SECRET = 'j'.repeat(20) + '-_' + 'J'.repeat(21);
+const BOB_SECRET = 'b'.repeat(43);
+const BOB_ROTA_SECRET = 'B'.repeat(43);
 
 let azurite: EmbeddedAzurite;
 let app: RunningApp;
+let store: TableStore;
+let links: TableCalendarLinkRepository;
 
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
@@ -45,7 +51,7 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     clock: new FakeClock('2026-03-16T12:00:00Z'),
   });
-  const store = new TableStore({
+  store = new TableStore({
     kind: 'connectionString',
     connectionString: azurite.connectionString,
   });
@@ -64,9 +70,11 @@ beforeAll(async () => {
       startDate: '2026-03-16',
     }),
   );
-  const links = new TableCalendarLinkRepository(store);
-  await links.secretFor({ kind: 'rota' }, () => ROTA_SECRET);
-  await links.secretFor({ kind: 'member', memberId: JANE.aadObjectId }, () => JANE_SECRET);
+  links = new TableCalendarLinkRepository(store);
+  await links.create({ kind: 'rota', memberId: JANE.aadObjectId }, hashSecret(ROTA_SECRET));
+  await links.create({ kind: 'member', memberId: JANE.aadObjectId }, hashSecret(JANE_SECRET));
+  await links.create({ kind: 'member', memberId: BOB.aadObjectId }, hashSecret(BOB_SECRET));
+  await links.create({ kind: 'rota', memberId: BOB.aadObjectId }, hashSecret(BOB_ROTA_SECRET));
 });
 afterAll(async () => {
   await app?.stop();
@@ -135,4 +143,47 @@ test('when an unknown or malformed secret is asked for, then the answer is 404 a
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('BEGIN:VCALENDAR');
   }
+});
+
+const feed = (secret: string) => fetch(`${app.url}/api/calendar/${secret}.ics`);
+
+async function linkRows(): Promise<string> {
+  const rows: unknown[] = [];
+  for await (const row of store.table(ROTA_TABLES.calendarLinks).listEntities()) rows.push(row);
+  return JSON.stringify(rows);
+}
+
+test('when links are kept, then the table holds only hashes of their secrets', async () => {
+  const rows = await linkRows();
+  for (const secret of [ROTA_SECRET, JANE_SECRET, BOB_SECRET, BOB_ROTA_SECRET]) {
+    expect(rows).toContain(hashSecret(secret));
+    expect(rows).not.toContain(secret);
+  }
+});
+
+test('when a link is replaced, then the old one is a 404 at once and the new one works', async () => {
+  const fresh = 'n'.repeat(43);
+  expect((await feed(JANE_SECRET)).status).toBe(200);
+  await links.replace({ kind: 'member', memberId: JANE.aadObjectId }, hashSecret(fresh));
+  const old = await feed(JANE_SECRET);
+  expect(old.status).toBe(404);
+  expect(await old.text()).not.toContain('BEGIN:VCALENDAR');
+  expect((await feed(fresh)).status).toBe(200);
+  // The other scope's link is untouched.
+  expect((await feed(ROTA_SECRET)).status).toBe(200);
+});
+
+test('when the member a link was given to is no longer a CTAC member, then their links are 404 and deleted', async () => {
+  expect((await feed(BOB_SECRET)).status).toBe(200);
+  expect((await feed(BOB_ROTA_SECRET)).status).toBe(200);
+  await store.table(TABLES.members).deleteEntity('member', BOB.aadObjectId);
+  const res = await feed(BOB_ROTA_SECRET);
+  expect(res.status).toBe(404);
+  expect(await res.text()).not.toContain('BEGIN:VCALENDAR');
+  expect((await feed(BOB_SECRET)).status).toBe(404);
+  const rows = await linkRows();
+  expect(rows).not.toContain(hashSecret(BOB_SECRET));
+  expect(rows).not.toContain(hashSecret(BOB_ROTA_SECRET));
+  // Jane's links still work.
+  expect((await feed(ROTA_SECRET)).status).toBe(200);
 });

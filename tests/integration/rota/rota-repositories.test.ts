@@ -172,15 +172,52 @@ test('when two instances claim the same handover, then only the first gets it', 
   expect(await claims.claim('handover:2026-11-28T09:00:00.000Z', at, 'a')).toBe(false);
 });
 
-test('when a calendar link is asked for twice, then the same secret comes back and only it finds the scope', async () => {
+test('when a calendar link is made twice, then the first stands and only its hash finds the scope', async () => {
   const links = new TableCalendarLinkRepository(store);
-  let n = 0;
-  const secret = () => `secret-${++n}`;
-  const first = await links.secretFor({ kind: 'member', memberId: JANE }, secret);
-  expect(await links.secretFor({ kind: 'member', memberId: JANE }, secret)).toBe(first);
-  const rota = await links.secretFor({ kind: 'rota' }, secret);
-  expect(rota).not.toBe(first);
-  expect(await links.find(first)).toEqual({ kind: 'member', memberId: JANE });
-  expect(await links.find(rota)).toEqual({ kind: 'rota' });
-  expect(await links.find('secret-99')).toBeUndefined();
+  const mine = { kind: 'member', memberId: JANE } as const;
+  const rota = { kind: 'rota', memberId: JANE } as const;
+  expect(await links.create(mine, 'a'.repeat(64))).toBe(true);
+  expect(await links.create(mine, 'b'.repeat(64))).toBe(false);
+  expect(await links.create(rota, 'c'.repeat(64))).toBe(true);
+  expect(await links.find('a'.repeat(64))).toEqual(mine);
+  expect(await links.find('b'.repeat(64))).toBeUndefined();
+  expect(await links.find('c'.repeat(64))).toEqual(rota);
+});
+
+test('when a calendar link is replaced, then only the new one finds the scope, even if the old row were left', async () => {
+  const links = new TableCalendarLinkRepository(store);
+  const mine = { kind: 'member', memberId: BOB } as const;
+  await links.create(mine, 'd'.repeat(64));
+  await links.replace(mine, 'e'.repeat(64));
+  expect(await links.find('d'.repeat(64))).toBeUndefined();
+  expect(await links.find('e'.repeat(64))).toEqual(mine);
+  // A row for the old hash left by a crash before its deletion opens nothing: the scope names the new one.
+  await store.table(ROTA_TABLES.calendarLinks).createEntity({
+    partitionKey: 'secret',
+    rowKey: 'd'.repeat(64),
+    scopeKind: 'member',
+    memberId: BOB,
+  });
+  expect(await links.find('d'.repeat(64))).toBeUndefined();
+  // Two resets at once: one of the new links stands, and neither old one.
+  await Promise.all([links.replace(mine, 'f'.repeat(64)), links.replace(mine, '0'.repeat(64))]);
+  const found = [
+    await links.find('e'.repeat(64)),
+    await links.find('f'.repeat(64)),
+    await links.find('0'.repeat(64)),
+  ];
+  expect(found.filter(Boolean)).toEqual([mine]);
+  expect(found[0]).toBeUndefined();
+});
+
+test('when a member is removed from the calendar links, then both their links end and others stay', async () => {
+  const links = new TableCalendarLinkRepository(store);
+  const other = '33333333-3333-4333-8333-333333333333';
+  await links.create({ kind: 'member', memberId: other }, '1'.repeat(64));
+  await links.create({ kind: 'rota', memberId: other }, '2'.repeat(64));
+  await links.create({ kind: 'rota', memberId: BOB }, '3'.repeat(64));
+  await links.removeMember(other);
+  expect(await links.find('1'.repeat(64))).toBeUndefined();
+  expect(await links.find('2'.repeat(64))).toBeUndefined();
+  expect(await links.find('3'.repeat(64))).toEqual({ kind: 'rota', memberId: BOB });
 });
