@@ -287,6 +287,7 @@ async function main() {
       PORT: '0',
       TABLES_CONNECTION_STRING: azurite.connectionString,
       LOG_LEVEL: 'silent',
+      CTAC_DEV_HOST: 'true',
     }),
     { logger: createLogger('silent') },
   );

@@ -4,10 +4,11 @@ import { startPlayground } from './playground';
 
 /**
  * `npm start`: the whole app on loopback with no cloud account: embedded Azurite (data under .data/), the app
- * and its tab on PORT, and the M365 Agents Playground. Prints the one URL to open; Ctrl-C stops everything.
+ * and its tab on PORT, the development host page to try the tab (unless BOT_ID is set, or CTAC_DEV_HOST=false),
+ * and the M365 Agents Playground. Prints the one URL to open; Ctrl-C stops everything.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { devHostByDefault: true });
   const app = await startApp(config);
   const playgroundPort = Number(process.env['PLAYGROUND_PORT'] ?? 56150);
   const playground = await startPlayground({
@@ -41,7 +42,11 @@ async function main(): Promise<void> {
     Open this in your browser to talk to the bot:  ${playground.url}
 
     The Playground shows the "ICS Cyber" team and a personal chat. To begin, install the app into the team
-    from the Playground's menu, then type "help". The tab is at ${app.url}/tab/ and health at ${app.url}/api/health.
+    from the Playground's menu, then type "help". ${
+      config.devHost
+        ? `Try the tab at ${app.url}/dev/host.html (on this computer only)`
+        : `The tab is at ${app.url}/tab/`
+    } and health at ${app.url}/api/health.
     Data is kept in ${config.storage.kind === 'embedded' ? config.storage.dataDir : 'the configured Table Storage'}. Press Ctrl-C to stop.
 `);
 }

@@ -31,6 +31,11 @@ const schema = z
     BOT_TOKEN_ISSUER: z.string().trim().optional(),
     TABLES_CONNECTION_STRING: z.string().trim().optional(),
     TABLES_ENDPOINT: z.string().trim().url().optional(),
+    /**
+     * The development host (/dev/host.html, /dev/token) and its token issuer: a person trying the tab on their
+     * own computer. Only on loopback, never in production, never with BOT_ID (a real bot's tenant).
+     */
+    CTAC_DEV_HOST: z.enum(['true', 'false']).optional(),
     /** Prefix for table names, so several deployments or test runs can share one account. */
     CTAC_TABLE_PREFIX: z
       .string()
@@ -65,7 +70,35 @@ const schema = z
         path: ['BOT_TOKEN_ISSUER'],
         message: 'and BOT_OPENID_METADATA_URL go together (both or neither)',
       });
+    if (env.CTAC_DEV_HOST === 'true') {
+      const refuse = (path: string, message: string) =>
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+      // It signs a token for whoever the page names: with a real bot, that is anyone in a real tenant.
+      if (env.BOT_ID)
+        refuse(
+          'CTAC_DEV_HOST',
+          'cannot be true together with BOT_ID: the development host signs tokens for anyone, so it runs only without real bot credentials',
+        );
+      if (env.NODE_ENV === 'production')
+        refuse(
+          'CTAC_DEV_HOST',
+          'cannot be true in production (it is for trying CTAC on your own computer)',
+        );
+      if (!isLoopbackHost(env.HOST))
+        refuse(
+          'CTAC_DEV_HOST',
+          `cannot be true while HOST is ${env.HOST}: the development host listens on loopback only (127.0.0.1 or localhost)`,
+        );
+    }
     if (env.NODE_ENV !== 'production') return;
+    for (const key of ['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const)
+      if (env[key])
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message:
+            'is for tests only and is refused in production (the bot must check tokens against the Bot Framework)',
+        });
     const need = (key: keyof typeof env, why: string) => {
       if (!env[key])
         ctx.addIssue({
@@ -86,10 +119,21 @@ const schema = z
       });
   });
 
+/** 127.0.0.0/8, ::1 and localhost: addresses only this computer can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
   host: string;
+  /** CTAC_DEV_HOST: the development host page and its token issuer (checked: loopback, no BOT_ID, not production). */
+  devHost: boolean;
   publicUrl?: string;
   bot: {
     appId?: string;
@@ -120,11 +164,28 @@ export class ConfigError extends Error {
   }
 }
 
+export interface LoadOptions {
+  /**
+   * `npm start`: CTAC_DEV_HOST is true unless set, when it can be (no BOT_ID, not production, loopback HOST),
+   * so a person can try the tab at once; set explicitly, it is taken as given.
+   */
+  devHostByDefault?: boolean;
+}
+
 /** Reads and checks the environment; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const blankToUndefined = Object.fromEntries(
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Config {
+  const blankToUndefined: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]),
   );
+  if (options.devHostByDefault && blankToUndefined['CTAC_DEV_HOST'] === undefined)
+    blankToUndefined['CTAC_DEV_HOST'] = String(
+      !blankToUndefined['BOT_ID']?.trim() &&
+        (blankToUndefined['NODE_ENV'] ?? 'development') !== 'production' &&
+        isLoopbackHost(blankToUndefined['HOST'] ?? '127.0.0.1'),
+    );
   const parsed = schema.safeParse(blankToUndefined);
   if (!parsed.success)
     throw new ConfigError(
@@ -135,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    devHost: e.CTAC_DEV_HOST === 'true',
     publicUrl: e.CTAC_PUBLIC_URL?.replace(/\/$/, ''),
     bot: {
       appId: e.BOT_ID,

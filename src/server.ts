@@ -86,6 +86,7 @@ import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
 import type { JWTVerifyGetKey } from 'jose';
 import { entraVerifier, type TokenVerifier } from './api/auth-bearer';
 import { createDevIssuer, type DevIssuer } from './api/auth-dev-issuer';
+import { noIssuerVerifier } from './api/auth-no-issuer';
 import { registersRouter } from './api/registers-routes';
 import { devHostRouter, tabAssetsRouter } from './api/tab-assets';
 import { tabRouter } from './api/tab-routes';
@@ -99,7 +100,7 @@ export interface RunningApp {
   url: string;
   port: number;
   store: TableStore;
-  /** Outside production: signs bearer tokens the API accepts (tests, local tab). */
+  /** With CTAC_DEV_HOST only: signs bearer tokens the API accepts (tests, local tab). */
   devIssuer?: DevIssuer;
   /** The background jobs, for tests that drive them with a FakeClock (tick()) besides their own timers. */
   jobs: { escalation: EscalationJob; rota: RotaJobs; sendQueue: SendQueue };
@@ -424,21 +425,29 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       memberName: async (id) => (await members.get(id))?.name,
     }),
   );
-  // Bearer tokens for the API (src/api/auth-bearer.ts): Entra ID in production, a local issuer elsewhere.
-  const devIssuer = config.env === 'production' ? undefined : await createDevIssuer();
+  // Bearer tokens for the API (src/api/auth-bearer.ts): the development issuer with CTAC_DEV_HOST only
+  // (config allows it only on loopback and without BOT_ID), else Entra ID when there is a bot to ask it
+  // about, else none at all.
+  const devIssuer = config.devHost ? await createDevIssuer() : undefined;
   const tokenVerifier: TokenVerifier = devIssuer
     ? devIssuer.verifier
-    : entraVerifier({
-        tenantId: config.bot.tenantId ?? '',
-        audience: apiAudience(config),
-        keys: opts.entraKeys,
-      });
+    : config.bot.appId && config.bot.tenantId
+      ? entraVerifier({
+          tenantId: config.bot.tenantId,
+          audience: apiAudience(config),
+          keys: opts.entraKeys,
+        })
+      : noIssuerVerifier;
   const bot = new CtacBot({ directory, conversations, clock, logger, features });
 
   const app = createHttpApp({
     logger,
     handleBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
     checkStore: () => store.ping(),
+    clock,
+    botAppId: config.bot.appId,
+    allowLocalFraming: config.env !== 'production',
+    localOnly: config.devHost,
     tabDir: fromRoot('src', 'tab', 'public'),
     routes: [
       registersRouter({
@@ -448,7 +457,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         decisions: decisionLog,
         clock,
       }),
-      // The leads' tab (issue 6): its API, its bundled scripts and, outside production, the development host.
+      // The leads' tab (issue 6): its API, its bundled scripts and, with CTAC_DEV_HOST, the development host.
       tabAssetsRouter(fromRoot('dist-tab')),
       tabRouter({
         verifier: tokenVerifier,

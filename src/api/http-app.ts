@@ -1,6 +1,10 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../domain/shared/clock';
 import { isCtacError, type ErrorCode } from '../domain/shared/errors';
+import { localRequestsOnly } from './local-requests';
+import { requestLimits } from './rate-limits';
+import { RecentStoreCheck } from './store-health';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -10,7 +14,23 @@ export interface HttpAppDeps {
   tabDir?: string;
   /** Routers of the product's areas (e.g. the alert webhook), mounted before the 404. */
   routes?: express.Router[];
+  /** How old a health answer may be is measured on this clock (tests move a fake one). */
+  clock?: Clock;
+  /** The bot's app id, so refusals of other bots' traffic are counted apart (see rate-limits.ts). */
+  botAppId?: string;
+  /** Outside production: the tab may also be framed by pages on this computer. */
+  allowLocalFraming?: boolean;
+  /** The development host is on: answer only requests made on this computer (local-requests.ts). */
+  localOnly?: boolean;
 }
+
+/**
+ * The largest body /api/messages reads before botbuilder checks the caller's token. Teams caps a message at
+ * about 28 KB, and one activity may carry it up to three times (the text, its text/html attachment and, for
+ * a message action, the original message beside the form's data), with a few KB of envelope; a card's
+ * submitted inputs are far smaller. Larger is refused with 413 before any parsing.
+ */
+const BOT_BODY_LIMIT = '100kb';
 
 const STATUS: Record<ErrorCode, number> = {
   validation: 400,
@@ -29,15 +49,25 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   // API answers are never cached (Cache-Control: no-store), so hashing each one for an ETag is wasted
   // work. The tab's files keep theirs (express.static makes its own), so a reload can be a 304.
   app.disable('etag');
+  // One proxy in front (App Service's front end): req.ip is the address it saw (see clientKey).
   app.set('trust proxy', 1);
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.allowLocalFraming ?? false));
+  if (deps.localOnly) app.use(localRequestsOnly);
 
-  app.get('/api/health', async (_req, res) => {
+  app.use(requestLimits(deps.botAppId));
+
+  const storeCheck = new RecentStoreCheck(async () => {
     try {
       await deps.checkStore();
-      res.json({ status: 'ok', store: 'ok' });
     } catch (e) {
       deps.logger.warn({ err: e }, 'health check: Table Storage did not answer');
+      throw e;
+    }
+  }, deps.clock ?? systemClock);
+  app.get('/api/health', async (_req, res) => {
+    if ((await storeCheck.status()).ok) {
+      res.json({ status: 'ok', store: 'ok' });
+    } else {
       res.status(503).json({
         status: 'unavailable',
         store: 'unreachable',
@@ -46,7 +76,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
   });
 
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
     // botbuilder throws (a 500) on a body without an activity type before it checks the token.
     const body = req.body as { type?: unknown } | undefined;
     if (
@@ -81,21 +111,37 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   return app;
 }
 
-/** Headers for every response. The tab is framed by Teams, so frame-ancestors lists the Teams hosts. */
-function securityHeaders(req: Request, res: Response, next: () => void): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  if (req.path.startsWith('/tab')) {
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self' http://127.0.0.1:* http://localhost:* https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com",
-    );
-  } else {
-    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    res.setHeader('Cache-Control', 'no-store');
-  }
-  next();
+/** The Teams and Microsoft 365 hosts that frame the tab. */
+export const TEAMS_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.cloud.microsoft',
+  'https://*.office.com',
+];
+
+/**
+ * Headers for every response. The tab is framed by Teams, so frame-ancestors lists the Teams hosts; outside
+ * production pages on this computer may frame it too.
+ */
+function securityHeaders(allowLocalFraming: boolean) {
+  const ancestors = [
+    "'self'",
+    ...(allowLocalFraming ? ['http://127.0.0.1:*', 'http://localhost:*'] : []),
+    ...TEAMS_FRAME_ANCESTORS,
+  ].join(' ');
+  const tabPolicy = `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors ${ancestors}`;
+  return (req: Request, res: Response, next: () => void): void => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (req.path.startsWith('/tab')) {
+      res.setHeader('Content-Security-Policy', tabPolicy);
+    } else {
+      res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      res.setHeader('Cache-Control', 'no-store');
+    }
+    next();
+  };
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { join } from 'path';
 import type { DevIssuer } from './auth-dev-issuer';
+import { localRequestsOnly } from './local-requests';
 
 /**
  * The tab's bundled scripts (scripts/build-tab.ts writes them to dist-tab/tab) at /tab/, beside the pages in
@@ -13,12 +14,14 @@ export function tabAssetsRouter(buildDir: string): Router {
 }
 
 /**
- * Outside production only: the development host page (/dev/host.html), which plays the Teams client for the
- * tab, and /dev/token, which signs a token for whoever the host page says is signed in. The development
- * issuer's tokens are refused by the production verifier, and this router is never mounted there.
+ * With CTAC_DEV_HOST only (never in production, never with BOT_ID, loopback only): the development host page
+ * (/dev/host.html), which plays the Teams client for the tab, and /dev/token, which signs a token for whoever
+ * the host page says is signed in. Both answer only requests made on this computer to 127.0.0.1 or
+ * localhost, so neither another machine, nor a tunnel, nor a web page using DNS rebinding can get a token.
  */
 export function devHostRouter(buildDir: string, issuer: DevIssuer): Router {
   const router = Router();
+  router.use('/dev', localRequestsOnly);
   router.use('/dev', (_req, res, next) => {
     res.setHeader(
       'Content-Security-Policy',

@@ -28,7 +28,12 @@ let app: RunningApp;
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
   app = await startApp(
-    loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString }),
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      CTAC_DEV_HOST: 'true',
+    }),
     { logger: createLogger('silent') },
   );
   await seedTabData(app.store);

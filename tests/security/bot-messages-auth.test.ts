@@ -7,8 +7,9 @@ import { startApp, type RunningApp } from '../../src/server';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 
 /**
- * /api/messages in production mode: botbuilder checks the Bot Framework token against a local OpenID metadata
- * document and JWKS (BOT_OPENID_METADATA_URL), signed with a key made here. Validation is never switched off.
+ * /api/messages with real bot credentials: botbuilder checks the Bot Framework token against a local OpenID
+ * metadata document and JWKS (BOT_OPENID_METADATA_URL), signed with a key made here. Validation is never
+ * switched off. The app runs in test mode: production refuses these test-only settings (asserted below).
  */
 const BOT_ID = '3b1f6a2e-8c4d-4e9f-a1b2-c3d4e5f60718';
 const ISSUER = 'https://api.botframework.test';
@@ -54,7 +55,7 @@ beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
   app = await startApp(
     loadConfig({
-      NODE_ENV: 'production',
+      NODE_ENV: 'test',
       PORT: '0',
       TABLES_CONNECTION_STRING: azurite.connectionString,
       BOT_ID,
@@ -140,3 +141,28 @@ test('when BOT_OPENID_METADATA_URL is not a loopback address, then CTAC refuses 
     }),
   ).toThrow(/loopback/);
 });
+
+test.each(['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const)(
+  'when %s is set in production, then CTAC refuses to start and says it is for tests only',
+  (name) => {
+    const production = {
+      NODE_ENV: 'production',
+      BOT_ID,
+      BOT_PASSWORD: 'not-a-real-password',
+      BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+      CTAC_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
+    };
+    // The same settings without the override start.
+    expect(loadConfig(production).bot.tokenIssuer).toBeUndefined();
+    const both = {
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/v1/.well-known/openidconfiguration',
+      BOT_TOKEN_ISSUER: ISSUER,
+    };
+    // With the pair (or only one of them) production refuses, naming the setting.
+    for (const env of [both, { [name]: both[name] }])
+      expect(() => loadConfig({ ...production, ...env })).toThrow(
+        new RegExp(`${name} is for tests only and is refused in production`),
+      );
+  },
+);

@@ -72,9 +72,15 @@ const OPEN: Record<string, string> = {
     'the unguessable secret in the link is the credential (Outlook cannot sign in); an unknown one is a 404',
   'GET /tab':
     'the static tab pages and scripts; the tab signs in with Teams SSO and its API checks the token',
-  'GET /dev': 'the development host page, mounted only outside production',
+  'GET /dev':
+    'the development host page, mounted only with CTAC_DEV_HOST (loopback, no BOT_ID, not production)',
   'POST /dev/token':
-    'signs development tokens, mounted only outside production; they fail in production',
+    'signs development tokens, mounted only with CTAC_DEV_HOST and answering only requests made on the same computer',
+};
+
+/** With the development host there is no bot app id, so the bot is anonymous (and answers only this computer). */
+const OPEN_WITH_DEV_HOST: Record<string, string> = {
+  'POST /api/messages': 'the anonymous bot of a local run, for the Agents Playground',
 };
 
 const concrete = (e: Endpoint) =>
@@ -102,40 +108,62 @@ class Buffered extends Writable {
 }
 
 let azurite: EmbeddedAzurite;
+/** Production with real bot credentials (never sent a token: botbuilder would fetch the Bot Framework's keys). */
 let production: RunningApp;
+/** Test mode with the same bot credentials, its bot tokens checked against a loopback issuer. */
 let testing: RunningApp;
+/** Test mode with the development host and its issuer (CTAC_DEV_HOST), so without a bot. */
+let devHost: RunningApp;
 const log = new Buffered();
 const baseEnv = () => ({
   PORT: '0',
   TABLES_CONNECTION_STRING: azurite.connectionString,
+  CTAC_WEBHOOK_SECRET: SECRET,
+});
+const botEnv = {
   BOT_ID: '3b1f6a2e-8c4d-4e9f-a1b2-c3d4e5f60718',
   BOT_PASSWORD,
   BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
-  CTAC_WEBHOOK_SECRET: SECRET,
-  // Requests here never carry a bot token, so this issuer is never asked; it keeps everything on loopback.
-  BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/openid',
-  BOT_TOKEN_ISSUER: 'https://api.botframework.test',
-});
+};
 
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
-  production = await startApp(loadConfig({ ...baseEnv(), NODE_ENV: 'production' }), {
+  production = await startApp(loadConfig({ ...baseEnv(), ...botEnv, NODE_ENV: 'production' }), {
     logger: createLogger('silent'),
   });
   testing = await startApp(
-    loadConfig({ ...baseEnv(), NODE_ENV: 'test', CTAC_TABLE_PREFIX: 'surface' }),
+    loadConfig({
+      ...baseEnv(),
+      ...botEnv,
+      NODE_ENV: 'test',
+      CTAC_TABLE_PREFIX: 'surface',
+      // Nothing listens there: a bot token sent here is refused without leaving the machine.
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/openid',
+      BOT_TOKEN_ISSUER: 'https://api.botframework.test',
+    }),
+    { logger: createLogger('trace', log) },
+  );
+  devHost = await startApp(
+    loadConfig({
+      ...baseEnv(),
+      NODE_ENV: 'test',
+      CTAC_TABLE_PREFIX: 'surfacedev',
+      CTAC_DEV_HOST: 'true',
+    }),
     { logger: createLogger('trace', log) },
   );
 });
 afterAll(async () => {
   await production?.stop();
   await testing?.stop();
+  await devHost?.stop();
   await azurite?.stop().catch(() => undefined);
 });
 
 describe.each([
   ['production', () => ({ app: production, express: built[0]! })],
   ['test', () => ({ app: testing, express: built[1]! })],
+  ['development host', () => ({ app: devHost, express: built[2]! })],
 ])('in %s mode', (mode, running) => {
   test('when every route of the app is asked without credentials, then only the listed exceptions answer', async () => {
     const { app, express: expressApp } = running();
@@ -156,11 +184,13 @@ describe.each([
     for (const e of all) {
       const name = `${e.method} ${e.path}`;
       const status = await probe(app.url, e);
-      if (OPEN[name]) continue;
+      if (OPEN[name] || (mode === 'development host' && OPEN_WITH_DEV_HOST[name])) continue;
       if (status !== 401 && status !== 403) answeredOpenly.push(`${name} answered ${status}`);
     }
     expect(answeredOpenly).toEqual([]);
-    if (mode === 'production') expect(names.some((n) => n.includes('/dev'))).toBe(false);
+    // The development host exists only where CTAC_DEV_HOST switched it on.
+    if (mode === 'development host') expect(names).toContain('POST /dev/token');
+    else expect(names.some((n) => n.includes('/dev'))).toBe(false);
   });
 });
 
@@ -202,8 +232,33 @@ test('when the API and the tab answer, then they carry the security headers', as
   expect(status).toBe(304);
 });
 
+test('when the tab is served in production, then only the Teams and Microsoft 365 hosts may frame it', async () => {
+  const ancestors = async (app: RunningApp) => {
+    const res = await fetch(`${app.url}/tab/`);
+    await res.arrayBuffer();
+    const csp = res.headers.get('content-security-policy') ?? '';
+    return /frame-ancestors ([^;]+)/.exec(csp)?.[1]?.split(' ');
+  };
+  expect(await ancestors(production)).toEqual([
+    "'self'",
+    'https://teams.microsoft.com',
+    'https://*.teams.microsoft.com',
+    'https://*.cloud.microsoft',
+    'https://*.office.com',
+  ]);
+  // Outside production, pages on the same computer may frame it too.
+  for (const app of [testing, devHost])
+    expect(await ancestors(app)).toEqual(
+      expect.arrayContaining([
+        'http://127.0.0.1:*',
+        'http://localhost:*',
+        'https://teams.microsoft.com',
+      ]),
+    );
+});
+
 test('when requests carry a bearer token, a webhook signature and the secret in odd places, then none of them is logged', async () => {
-  const bearer = await testing.devIssuer!.sign({
+  const bearer = await devHost.devIssuer!.sign({
     oid: 'd4d4d4d4-0000-4000-8000-000000000004',
     name: 'Dee',
   });
@@ -211,8 +266,13 @@ test('when requests carry a bearer token, a webhook signature and the secret in 
   const body = JSON.stringify({ source: 'incident', id: 'X-1', title: SECRET, severity: 'nope' });
   const goodSignature = signWebhook(SECRET, timestamp, body);
   const badSignature = signWebhook('wrong-secret', timestamp, body);
+  // The same traffic to the app with bot credentials and to the development host (both log here).
   const send = (path: string, init: RequestInit) =>
-    fetch(`${testing.url}${path}`, init).then((r) => r.arrayBuffer());
+    Promise.all(
+      [testing, devHost].map((app) =>
+        fetch(`${app.url}${path}`, init).then((r) => r.arrayBuffer()),
+      ),
+    );
   await send('/api/tab/me', { headers: { authorization: `Bearer ${bearer}` } });
   await send('/api/tab/risks', { headers: { authorization: `Bearer ${bearer}x` } });
   await send(`/api/tab/me?token=${bearer}&secret=${SECRET}`, { headers: { cookie: bearer } });
@@ -265,9 +325,9 @@ test('when the bot endpoint gets JSON that is not an activity, then it answers 4
 
 // Last: it stops the store.
 test('when the store fails under a request, then the answer is a clear 503 with no stack trace', async () => {
-  const bearer = await testing.devIssuer!.sign({ oid: 'd4d4d4d4-0000-4000-8000-000000000004' });
+  const bearer = await devHost.devIssuer!.sign({ oid: 'd4d4d4d4-0000-4000-8000-000000000004' });
   await azurite.stop();
-  const res = await fetch(`${testing.url}/api/tab/me`, {
+  const res = await fetch(`${devHost.url}/api/tab/me`, {
     headers: { authorization: `Bearer ${bearer}` },
   });
   const text = await res.text();

@@ -30,7 +30,12 @@ beforeAll(async () => {
   await buildTab();
   azurite = await startEmbeddedAzurite();
   app = await startApp(
-    loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString }),
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      CTAC_DEV_HOST: 'true',
+    }),
     { logger: createLogger('silent') },
   );
   await seedTabData(app.store);

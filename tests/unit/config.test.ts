@@ -68,6 +68,76 @@ describe('configuration', () => {
     ).toThrow(/PORT[\s\S]*NHS_CYBER_ALERTS_URL[\s\S]*LOG_LEVEL/);
   });
 
+  describe('the development host (CTAC_DEV_HOST)', () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        if (e instanceof ConfigError) return e.problems.join('\n');
+        throw e;
+      }
+      return '';
+    };
+
+    test('when nothing is set, then it is off', () => {
+      expect(loadConfig({}).devHost).toBe(false);
+      expect(loadConfig({ NODE_ENV: 'test' }).devHost).toBe(false);
+    });
+
+    test('when it is true on loopback without a bot, then it is on', () => {
+      for (const HOST of ['127.0.0.1', 'localhost', '::1', '127.0.0.2'])
+        expect(loadConfig({ CTAC_DEV_HOST: 'true', HOST }).devHost).toBe(true);
+    });
+
+    test('when it is true together with BOT_ID, then CTAC refuses to start and says why', () => {
+      expect(problemsOf({ CTAC_DEV_HOST: 'true', BOT_ID: 'b0t' })).toMatch(
+        /CTAC_DEV_HOST cannot be true together with BOT_ID: the development host signs tokens for anyone/,
+      );
+    });
+
+    test('when it is true on an address other machines can reach, then CTAC refuses to start', () => {
+      for (const HOST of ['0.0.0.0', '::', '10.1.2.3', 'ctac.example.org'])
+        expect(problemsOf({ CTAC_DEV_HOST: 'true', HOST })).toMatch(
+          new RegExp(`CTAC_DEV_HOST cannot be true while HOST is ${HOST}: .*loopback only`),
+        );
+    });
+
+    test('when it is true in production, then CTAC refuses to start', () => {
+      expect(problemsOf({ CTAC_DEV_HOST: 'true', NODE_ENV: 'production' })).toMatch(
+        /CTAC_DEV_HOST cannot be true in production/,
+      );
+    });
+
+    test('when it is not true or false, then it is named', () => {
+      expect(problemsOf({ CTAC_DEV_HOST: 'yes' })).toMatch(/CTAC_DEV_HOST/);
+    });
+
+    test('when npm start loads the config, then it is on unless BOT_ID, production, another HOST or false says otherwise', () => {
+      const local = { devHostByDefault: true };
+      expect(loadConfig({}, local).devHost).toBe(true);
+      expect(loadConfig({ BOT_ID: 'b0t' }, local).devHost).toBe(false);
+      expect(loadConfig({ HOST: '0.0.0.0' }, local).devHost).toBe(false);
+      expect(loadConfig({ CTAC_DEV_HOST: 'false' }, local).devHost).toBe(false);
+      expect(
+        loadConfig(
+          {
+            NODE_ENV: 'production',
+            BOT_PASSWORD: 'pw',
+            BOT_TENANT_ID: 't',
+            CTAC_WEBHOOK_SECRET: 's',
+            TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
+            BOT_ID: 'b0t',
+          },
+          local,
+        ).devHost,
+      ).toBe(false);
+      // Asked for explicitly with a bot, it is still refused.
+      expect(() => loadConfig({ BOT_ID: 'b0t', CTAC_DEV_HOST: 'true' }, local)).toThrow(
+        ConfigError,
+      );
+    });
+  });
+
   test('when a variable is set but empty, then it counts as unset', () => {
     expect(loadConfig({ PORT: '', TABLES_CONNECTION_STRING: '' }).storage.kind).toBe('embedded');
   });

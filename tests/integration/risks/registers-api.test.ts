@@ -33,7 +33,12 @@ const at = new Date();
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
   app = await startApp(
-    loadConfig({ NODE_ENV: 'test', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString }),
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      CTAC_DEV_HOST: 'true',
+    }),
     { logger: createLogger('silent') },
   );
   const members = new TableMemberRepository(app.store);
