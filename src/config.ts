@@ -111,6 +111,13 @@ const schema = z
     need('BOT_PASSWORD', 'the bot must authenticate to Teams');
     need('BOT_TENANT_ID', 'the bot is single tenant');
     need('CTAC_WEBHOOK_SECRET', 'the alert webhook must be signed');
+    need('CTAC_PUBLIC_URL', 'the tab’s sign-in tokens are addressed to api://<its host>/<BOT_ID>');
+    if (env.CTAC_PUBLIC_URL && !env.CTAC_PUBLIC_URL.startsWith('https://'))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['CTAC_PUBLIC_URL'],
+        message: 'must be an https:// address in production (Teams opens only https tabs)',
+      });
     if (!env.TABLES_CONNECTION_STRING && !env.TABLES_ENDPOINT)
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

@@ -151,6 +151,7 @@ test.each(['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const)(
       BOT_PASSWORD: 'not-a-real-password',
       BOT_TENANT_ID: '11111111-2222-4333-8444-555555555555',
       CTAC_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      CTAC_PUBLIC_URL: 'https://ctac.example.nhs.uk',
       TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
     };
     // The same settings without the override start.

@@ -128,9 +128,17 @@ const botEnv = {
 
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
-  production = await startApp(loadConfig({ ...baseEnv(), ...botEnv, NODE_ENV: 'production' }), {
-    logger: createLogger('silent'),
-  });
+  production = await startApp(
+    loadConfig({
+      ...baseEnv(),
+      ...botEnv,
+      NODE_ENV: 'production',
+      CTAC_PUBLIC_URL: 'https://ctac.example.nhs.uk',
+    }),
+    {
+      logger: createLogger('silent'),
+    },
+  );
   testing = await startApp(
     loadConfig({
       ...baseEnv(),

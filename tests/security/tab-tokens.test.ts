@@ -103,10 +103,10 @@ test.each([
   expect((await res.json()).error.code).toBe('unauthorised');
 });
 
-test('when the app has no public URL, then no Entra token is accepted, as its audience cannot be known', async () => {
+test('when the app has no public URL (outside production: production refuses to start without one), then no Entra token is accepted, as its audience cannot be known', async () => {
   const bare = await startApp(
     loadConfig({
-      NODE_ENV: 'production',
+      NODE_ENV: 'test',
       PORT: '0',
       TABLES_CONNECTION_STRING: azurite.connectionString,
       BOT_ID,

@@ -45,6 +45,7 @@ describe('configuration', () => {
       'BOT_PASSWORD',
       'BOT_TENANT_ID',
       'CTAC_WEBHOOK_SECRET',
+      'CTAC_PUBLIC_URL',
       'TABLES_ENDPOINT',
     ])
       expect(problems).toContain(name);
@@ -57,9 +58,24 @@ describe('configuration', () => {
       BOT_PASSWORD: 'pw',
       BOT_TENANT_ID: 'tenant',
       CTAC_WEBHOOK_SECRET: 's',
+      CTAC_PUBLIC_URL: 'https://ctac.example.nhs.uk',
       TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
     });
     expect(config.bot.anonymous).toBe(false);
+  });
+
+  test('when production has a plain http public URL, then it refuses to start and says https is needed', () => {
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        BOT_ID: 'id',
+        BOT_PASSWORD: 'pw',
+        BOT_TENANT_ID: 'tenant',
+        CTAC_WEBHOOK_SECRET: 's',
+        CTAC_PUBLIC_URL: 'http://ctac.example.nhs.uk',
+        TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
+      }),
+    ).toThrow(/CTAC_PUBLIC_URL must be an https:\/\/ address in production/);
   });
 
   test('when values are malformed, then each is named', () => {
@@ -125,6 +141,7 @@ describe('configuration', () => {
             BOT_PASSWORD: 'pw',
             BOT_TENANT_ID: 't',
             CTAC_WEBHOOK_SECRET: 's',
+            CTAC_PUBLIC_URL: 'https://ctac.example.nhs.uk',
             TABLES_ENDPOINT: 'https://ctac.table.core.windows.net',
             BOT_ID: 'b0t',
           },
