@@ -65,15 +65,21 @@ export class AlertService {
   /**
    * Takes an alert from the webhook, the NHS poller or the chat. The same source and dedup key never
    * makes a second alert: changed content updates the existing one (and its card) with an `updated`
-   * event; the same content again is a duplicate and changes nothing. Throws a `validation` CtacError
-   * listing every problem with the alert.
+   * event; the same content again is a duplicate and changes nothing. With `createOnly` (a member in
+   * the chat, who is not the sender) an alert already there is left exactly as it is and answered as
+   * a duplicate. Throws a `validation` CtacError listing every problem with the alert.
    */
-  async ingest(incoming: IncomingAlert, actor: Actor): Promise<IngestResult> {
+  async ingest(
+    incoming: IncomingAlert,
+    actor: Actor,
+    opts: { createOnly?: boolean } = {},
+  ): Promise<IngestResult> {
     const clean = normaliseIncomingAlert(incoming);
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.deps.clock.now();
       const existing = await this.deps.alerts.findByDedupKey(clean.source, clean.dedupKey);
       if (existing) {
+        if (opts.createOnly) return { outcome: 'duplicate', alert: existing.alert };
         const change = applyUpdate(existing.alert, clean, actor, now);
         if (change === 'unchanged') return { outcome: 'duplicate', alert: existing.alert };
         const saved = await this.deps.alerts.update(change.alert, existing.etag);

@@ -16,6 +16,7 @@ import { noticeCard } from '../../cards/views';
 import {
   dedupKeyOf,
   HSA_APPLICABILITIES,
+  HSA_ID,
   HSA_REMEDIATIONS,
   type Alert,
   type AlertOutcome,
@@ -39,7 +40,7 @@ export type AlertActions = Pick<
 
 export interface AlertsFeatureDeps {
   alerts: AlertActions;
-  /** Reads for rendering a card to someone the use cases refuse (a non-member pressing a button). */
+  /** Reads beside the use cases: an alert by its sender's id, the card's location hint, an HSA's card. */
   lookup: Pick<AlertRepository, 'get' | 'findByDedupKey' | 'suggestLocation'>;
   directory: Pick<Directory, 'require'>;
   /** Names of the people on call now, primary first. */
@@ -137,8 +138,8 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     render(outcome.alert, outcome.ok ? undefined : { text: outcome.message, style: 'warning' });
 
   /**
-   * Runs a card action. Someone the use case refuses (not a member, not allowed) keeps seeing the
-   * alert's card, with the reason on top; an unknown alert gets a notice.
+   * Runs a card action. Someone the use case refuses (not a member, not allowed) gets only the reason,
+   * never the alert (issue 17): the use case checks the caller before it reads anything.
    */
   const onCard =
     (
@@ -147,22 +148,14 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     async (data, turn) => {
       const alertId = typeof data['alertId'] === 'string' ? data['alertId'].slice(0, MAX_ID) : '';
       hintLocation(alertId, data);
-      try {
-        const outcome = await run(data, turn, alertId);
-        if (data['from'] === 'list') return listCard(turn, outcome);
-        const digestId = typeof data['digestId'] === 'string' ? data['digestId'].slice(0, 200) : '';
-        if (data['from'] === 'digest' && digestId && deps.digestCard) {
-          const digest = await deps.digestCard(digestId, outcomeNotice(outcome));
-          if (digest) return digest;
-        }
-        return await answer(outcome);
-      } catch (e) {
-        if (isCtacError(e) && (e.code === 'not_a_member' || e.code === 'forbidden')) {
-          const stored = alertId ? await deps.lookup.get(alertId) : undefined;
-          if (stored) return render(stored.alert, { text: e.message, style: 'attention' });
-        }
-        throw e;
+      const outcome = await run(data, turn, alertId);
+      if (data['from'] === 'list') return listCard(turn, outcome);
+      const digestId = typeof data['digestId'] === 'string' ? data['digestId'].slice(0, 200) : '';
+      if (data['from'] === 'digest' && digestId && deps.digestCard) {
+        const digest = await deps.digestCard(digestId, outcomeNotice(outcome));
+        if (digest) return digest;
       }
+      return answer(outcome);
     };
 
   /** The card says where its alert is kept; the repository checks the hint before trusting it. */
@@ -223,19 +216,25 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
         .filter(Boolean),
     };
     try {
-      const { alert, outcome } = await deps.alerts.ingest(incoming, {
-        id: member.aadObjectId,
-        name: member.name,
-        source: 'teams',
-      });
-      const what = source === 'hsa' ? `HSA ${alert.dedupKey}` : 'the incident';
-      return noticeCard(
-        outcome === 'created' ? `Raised: ${alert.title}` : `Already raised: ${alert.title}`,
-        outcome === 'created'
-          ? `${member.name} raised ${what} (alert ${alert.id}). Its card is going to the ICS cyber channel and the person on call will be paged.`
-          : `This form was already sent: ${what} is alert ${alert.id}. Type "ack ${alert.id}" or use its card.`,
-        'good',
+      // A member raises new alerts only: what the NHS feed or a signed sender said is never changed
+      // from the chat, and a form sent again changes nothing.
+      const { alert, outcome } = await deps.alerts.ingest(
+        incoming,
+        { id: member.aadObjectId, name: member.name, source: 'teams' },
+        { createOnly: true },
       );
+      const hsa = source === 'hsa' ? `HSA ${alert.dedupKey}` : '';
+      return outcome === 'created'
+        ? noticeCard(
+            `Raised: ${alert.title}`,
+            `${member.name} raised ${hsa || 'the incident'} (alert ${alert.id}). Its card is going to the ICS cyber channel and the person on call will be paged.`,
+            'good',
+          )
+        : noticeCard(
+            `Already raised: ${alert.title}`,
+            `${hsa || 'This incident'} is already alert ${alert.id}, so nothing was changed. Type "ack ${alert.id}" or use its card.`,
+            'accent',
+          );
     } catch (e) {
       if (isCtacError(e) && e.code === 'validation')
         return alertFormCard({
@@ -308,22 +307,11 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       if (!changes.length) changes.push({ kind: 'acknowledge' });
       const who = await caller(turn);
       const refusals: string[] = [];
-      try {
-        for (const change of changes) {
-          const outcome = await deps.hsa.respond(who, alertId, change);
-          if (
-            !outcome.ok &&
-            outcome.code !== 'unchanged' &&
-            outcome.code !== 'already_acknowledged'
-          )
-            refusals.push(outcome.message);
-        }
-      } catch (e) {
-        if (isCtacError(e) && (e.code === 'not_a_member' || e.code === 'forbidden')) {
-          const stored = await deps.lookup.get(alertId);
-          if (stored) return render(stored.alert, { text: e.message, style: 'attention' });
-        }
-        throw e;
+      // A refusal (not a member, not allowed) is thrown before anything is read: it shows no HSA.
+      for (const change of changes) {
+        const outcome = await deps.hsa.respond(who, alertId, change);
+        if (!outcome.ok && outcome.code !== 'unchanged' && outcome.code !== 'already_acknowledged')
+          refusals.push(outcome.message);
       }
       const stored = await deps.lookup.get(alertId);
       if (!stored) throw new CtacError('not_found', 'That HSA no longer exists.');
@@ -372,7 +360,7 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
           const who = await caller(turn);
           deps.directory.require(who.member, 'member', 'see HSAs');
           const id = dedupKeyOf('hsa', args);
-          if (!/^CC-\d{1,6}$/.test(id))
+          if (id.length > MAX_ID || !HSA_ID.test(id))
             throw new CtacError(
               'validation',
               'Give the HSA id NHS England uses, for example "hsa CC-4719".',

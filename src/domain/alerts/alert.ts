@@ -119,6 +119,8 @@ export interface IncomingAlert {
 }
 
 export const MAX_DEDUP_KEY = 128;
+/** NHS England's form of an HSA id, once upper-cased: "CC-" and digits, such as CC-4719. */
+export const HSA_ID = /^CC-\d+$/;
 const CVE = /^CVE-\d{4}-\d{4,}$/;
 const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/;
 
@@ -146,6 +148,9 @@ export function normaliseIncomingAlert(input: IncomingAlert): IncomingAlert {
   if (!dedupKey) problems.push('id: the sender’s id is missing.');
   else if (dedupKey.length > MAX_DEDUP_KEY)
     problems.push(`id: must be at most ${MAX_DEDUP_KEY} characters.`);
+  // Every path (webhook, NHS poller, chat) comes through here, so none can file an HSA under another id.
+  else if (input.source === 'hsa' && !HSA_ID.test(dedupKey))
+    problems.push('id: an HSA id is "CC-" and digits, as NHS England gives it, such as CC-4719.');
   if (!title) problems.push('title: the alert needs a title.');
   if (!isSeverityOf(input.source, input.severity)) {
     const allowed = input.source === 'hsa' ? HSA_SEVERITIES : INCIDENT_SEVERITIES;

@@ -88,7 +88,8 @@ describe('applying an update from the sender', () => {
 
   test.each<[string, Partial<IncomingAlert>]>([
     ['another id', { dedupKey: 'MSP-2002' }],
-    ['another source', { source: 'hsa', severity: 'High' }],
+    // An incident's id (MSP-1001) is not an HSA id, so the HSA names one that is.
+    ['another source', { source: 'hsa', dedupKey: 'CC-1001', severity: 'High' }],
   ])(
     'when the update has %s, then it is a conflict and the alert is untouched',
     (_label, overrides) => {
