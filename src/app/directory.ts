@@ -26,10 +26,14 @@ export class Directory {
   ) {}
 
   /**
-   * Finds the caller's member record. A person listed in CTAC_ADMINS, or the person who installed the app
-   * while no admin exists yet, becomes an admin on first contact.
+   * Finds the caller's member record. A person listed in CTAC_ADMINS becomes an admin on first contact.
+   * Only when CTAC_ADMINS is empty does the person who installs the app into a team (`installer: 'team'`)
+   * while no admin exists become one: a personal or group chat install makes nobody an admin.
    */
-  async identify(caller: Caller, opts: { installer?: boolean } = {}): Promise<Member | undefined> {
+  async identify(
+    caller: Caller,
+    opts: { installer?: 'team' | 'chat' } = {},
+  ): Promise<Member | undefined> {
     const id = caller.aadObjectId?.toLowerCase();
     if (!id) return undefined;
     const existing = await this.members.get(id);
@@ -43,7 +47,8 @@ export class Directory {
     }
     const upn = caller.upn?.toLowerCase() ?? '';
     const listed = upn !== '' && this.bootstrapAdmins.includes(upn);
-    const firstInstaller = opts.installer === true && !(await this.hasAnyAdmin());
+    const firstInstaller =
+      opts.installer === 'team' && this.bootstrapAdmins.length === 0 && !(await this.hasAnyAdmin());
     if (!listed && !firstInstaller) return undefined;
     const admin: Member = {
       aadObjectId: id,

@@ -43,13 +43,25 @@ test('when a stranger speaks, then they are not a member and nothing is stored',
   expect(await new TableMemberRepository(store).list()).toEqual([]);
 });
 
-test('when the installer installs with no admin yet, then they become admin; a later installer does not', async () => {
+test('when the installer installs into a team with no admin yet, then they become admin; a later installer does not', async () => {
   const d = directory();
-  expect(await d.identify(asha, { installer: true })).toMatchObject({
+  expect(await d.identify(asha, { installer: 'team' })).toMatchObject({
     role: 'admin',
     addedBy: 'installed the app',
   });
-  expect(await d.identify(ben, { installer: true })).toBeUndefined();
+  expect(await d.identify(ben, { installer: 'team' })).toBeUndefined();
+});
+
+test('when someone installs the app in a personal or group chat, then they do not become admin', async () => {
+  const d = directory();
+  expect(await d.identify(asha, { installer: 'chat' })).toBeUndefined();
+  expect(await new TableMemberRepository(store).list()).toEqual([]);
+});
+
+test('when CTAC_ADMINS is set, then installing into a team makes nobody else an admin', async () => {
+  const d = directory(['ben@nhs.net']);
+  expect(await d.identify(asha, { installer: 'team' })).toBeUndefined();
+  expect(await d.identify(ben)).toMatchObject({ role: 'admin', addedBy: 'CTAC_ADMINS' });
 });
 
 test('when a member who is not an admin adds an organisation, then it is refused and nothing is stored', async () => {
