@@ -438,7 +438,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           keys: opts.entraKeys,
         })
       : noIssuerVerifier;
-  const bot = new CtacBot({ directory, conversations, clock, logger, features });
+  const bot = new CtacBot({
+    directory,
+    conversations,
+    clock,
+    logger,
+    features,
+    tenantId: config.bot.tenantId,
+  });
 
   const app = createHttpApp({
     logger,

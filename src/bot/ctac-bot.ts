@@ -28,7 +28,7 @@ import {
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError, isCtacError } from '../domain/shared/errors';
-import type { BotFeature, BotTurn } from './bot-feature';
+import type { BotFeature, BotTurn, CardActionHandler, MessageActionHandler } from './bot-feature';
 import {
   COMMANDS,
   helpView,
@@ -37,6 +37,7 @@ import {
   suggestCommand,
   type CommandSpec,
 } from './commands';
+import { refuseTurn, turnRefusal } from './turn-guard';
 
 export interface CtacBotDeps {
   directory: Directory;
@@ -45,6 +46,8 @@ export interface CtacBotDeps {
   logger: Logger;
   /** Areas of the product plugged in by the composition root (alerts, rota, risks...). */
   features?: readonly BotFeature[];
+  /** BOT_TENANT_ID: when set, activities from any other tenant are refused and logged. */
+  tenantId?: string;
 }
 
 /** Longest command text we read; anything longer is not a command anyone typed by hand. */
@@ -56,10 +59,22 @@ const MAX_COMMAND_CHARS = 2000;
  */
 export class CtacBot extends TeamsActivityHandler {
   private readonly commands: readonly CommandSpec[];
+  /**
+   * Card verbs and message action ids, each to the first feature that declares it. Maps, not plain
+   * objects: a verb such as `constructor` or `__proto__` is then simply not known.
+   */
+  private readonly verbs = new Map<string, CardActionHandler>();
+  private readonly messageActions = new Map<string, MessageActionHandler>();
 
   constructor(private readonly deps: CtacBotDeps) {
     super();
     this.commands = [...COMMANDS, ...(deps.features ?? []).flatMap((f) => f.commands)];
+    for (const feature of deps.features ?? []) {
+      for (const [verb, handler] of Object.entries(feature.verbs ?? {}))
+        if (!this.verbs.has(verb)) this.verbs.set(verb, handler);
+      for (const [id, handler] of Object.entries(feature.messageActions ?? {}))
+        if (!this.messageActions.has(id)) this.messageActions.set(id, handler);
+    }
 
     this.onInstallationUpdateAdd(async (context, next) => {
       await this.welcome(context);
@@ -74,6 +89,20 @@ export class CtacBot extends TeamsActivityHandler {
       if (text) await this.reply(context, await this.safely(() => this.runCommand(context, text)));
       await next();
     });
+  }
+
+  /** Every activity starts here: one that comes from another tenant or team goes no further. */
+  override async run(context: TurnContext): Promise<void> {
+    const refusal = await turnRefusal(context.activity, {
+      tenantId: this.deps.tenantId,
+      cyberChannel: () => this.deps.conversations.cyberChannel(),
+    });
+    if (!refusal) return super.run(context);
+    this.deps.logger.warn(
+      { ...refusal.details, refused: refusal.reason },
+      `bot: refused an activity from ${refusal.reason}`,
+    );
+    await refuseTurn(context);
   }
 
   /** Teams sends conversationUpdate with the bot among the members added when it joins a team or chat. */
@@ -121,11 +150,7 @@ export class CtacBot extends TeamsActivityHandler {
     step: 'fetchTask' | 'submitAction',
   ): Promise<MessagingExtensionActionResponse> {
     const commandId = typeof action?.commandId === 'string' ? action.commandId : '';
-    const handler = this.deps.features
-      ?.map((f) =>
-        Object.hasOwn(f.messageActions ?? {}, commandId) ? f.messageActions![commandId] : undefined,
-      )
-      .find((h) => h !== undefined);
+    const handler = this.messageActions.get(commandId);
     if (!handler)
       return {
         task: {
@@ -191,7 +216,7 @@ export class CtacBot extends TeamsActivityHandler {
     verb: string,
     data: Record<string, unknown>,
   ): Promise<AdaptiveCard> {
-    const handler = this.deps.features?.map((f) => f.verbs?.[verb]).find((h) => h !== undefined);
+    const handler = this.verbs.get(verb);
     if (handler) return handler(data, this.turn(context));
     switch (verb) {
       case 'help.show':
@@ -313,7 +338,7 @@ export class CtacBot extends TeamsActivityHandler {
   /** The member behind this activity; their sign-in name is only fetched for someone not yet known. */
   private async caller(
     context: TurnContext,
-    opts: { installer?: boolean } = {},
+    opts: Parameters<Directory['identify']>[1] = {},
   ): Promise<Member | undefined> {
     const from = context.activity.from;
     const caller: Caller = {
@@ -379,8 +404,9 @@ export class CtacBot extends TeamsActivityHandler {
 
   private async welcome(context: TurnContext): Promise<void> {
     await this.saveConversation(context);
-    const installer = await this.caller(context, { installer: true });
     const team = context.activity.channelData?.team;
+    // Only an install into a team can make its installer the first admin (Directory.identify).
+    const installer = await this.caller(context, { installer: team?.id ? 'team' : 'chat' });
     if (!team?.id) {
       if (context.activity.conversation?.conversationType === 'personal')
         await this.reply(context, helpCard(helpView(this.commands)));

@@ -167,3 +167,30 @@ test.each(['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const)(
       );
   },
 );
+
+test('when a signed card action comes from another tenant, then it is refused with nothing of CTAC in the answer', async () => {
+  const press = async (tenantId: string) => {
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await token(trusted)}`,
+      },
+      body: JSON.stringify({
+        ...activity,
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        conversation: { id: 'conversation-1', conversationType: 'personal', tenantId },
+        channelData: { tenant: { id: tenantId } },
+        value: { action: { type: 'Action.Execute', verb: 'help.show', data: {} } },
+      }),
+    });
+    return { status: res.status, body: await res.text() };
+  };
+  const own = await press('11111111-2222-4333-8444-555555555555');
+  expect(own.body).toContain('CTAC commands');
+  const other = await press('99999999-2222-4333-8444-555555555555');
+  expect(other.status).toBe(200);
+  expect(other.body).toContain('Not available here');
+  expect(other.body).not.toContain('CTAC commands');
+});
