@@ -367,7 +367,7 @@ test('when a member raises a risk, then it is stored (the harness sees changes),
       rationale: 'Forged by a member',
     });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('only leads');
+    expect(res.body).toContain('Only leads of the ICS cyber group can decide');
     expect(await snapshot()).toBe(afterRaise);
   }
 });
