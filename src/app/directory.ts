@@ -147,6 +147,31 @@ export class Directory {
     return { member, isNew: !existing };
   }
 
+  /**
+   * Takes a person out of CTAC (admins): their member record goes, so every check that asks who they are
+   * refuses them from then on, and their calendar links stop working. An admin cannot remove themselves,
+   * so CTAC always keeps at least one admin.
+   */
+  async removeMember(actor: Member | undefined, aadObjectId: unknown): Promise<Member> {
+    const admin = this.require(actor, 'admin', 'remove members');
+    const id = typeof aadObjectId === 'string' ? aadObjectId.trim().toLowerCase() : '';
+    const existing = id ? await this.members.get(id) : undefined;
+    if (!existing)
+      throw new CtacError('validation', 'Please choose who to remove.', [
+        'Choose a person from the list of CTAC members.',
+      ]);
+    if (existing.aadObjectId === admin.aadObjectId)
+      throw new CtacError('forbidden', 'You cannot remove yourself. Ask another admin to do it.');
+    await this.members.remove(existing.aadObjectId);
+    await this.audit?.record({
+      action: 'member.removed',
+      by: admin,
+      subject: existing.name,
+      before: roleIn(existing),
+    });
+    return existing;
+  }
+
   async listMembers(actor: Member | undefined): Promise<Member[]> {
     this.require(actor, 'member', 'see the member list');
     const all = await this.members.list();

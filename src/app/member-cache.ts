@@ -39,4 +39,10 @@ export class CachedMemberRepository implements MemberRepository {
     await this.inner.put(member);
     this.cache.delete(member.aadObjectId.toLowerCase());
   }
+
+  async remove(aadObjectId: string): Promise<void> {
+    this.cache.delete(aadObjectId.toLowerCase());
+    await this.inner.remove(aadObjectId);
+    this.cache.delete(aadObjectId.toLowerCase());
+  }
 }

@@ -16,6 +16,8 @@ export interface MemberRepository {
   list(): Promise<Member[]>;
   /** Creates or replaces the member record. */
   put(member: Member): Promise<void>;
+  /** Deletes the member record; nothing happens when there is none. */
+  remove(aadObjectId: string): Promise<void>;
 }
 
 /** An opaque Teams conversation reference, saved for proactive posts. */

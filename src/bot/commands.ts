@@ -36,6 +36,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'People and organisations',
   },
   {
+    name: 'member remove',
+    usage: 'member remove',
+    description:
+      'Take a person out of CTAC: they lose their role and their calendar links (admins).',
+    group: 'People and organisations',
+  },
+  {
     name: 'members',
     usage: 'members',
     description: 'List CTAC members, their organisations and roles.',

@@ -18,6 +18,7 @@ import {
   helpCard,
   memberFormCard,
   memberListCard,
+  memberRemoveFormCard,
   noticeCard,
   organisationFormCard,
   organisationListCard,
@@ -204,6 +205,14 @@ export class CtacBot extends TeamsActivityHandler {
       case 'member add':
         this.deps.directory.require(await this.caller(context), 'admin', 'add members');
         return this.memberForm(context);
+      case 'member remove': {
+        const caller = await this.caller(context);
+        return memberRemoveFormCard({
+          members: await this.deps.directory.listMembers(
+            this.deps.directory.require(caller, 'admin', 'remove members'),
+          ),
+        });
+      }
       case 'channel':
         return this.cyberChannelCommand(context, parsed.args);
       default:
@@ -280,6 +289,24 @@ export class CtacBot extends TeamsActivityHandler {
                 orgCode: asText(data['orgCode']),
                 role: asText(data['role']),
               },
+              problems: e.problems,
+            });
+          throw e;
+        }
+      }
+      case 'member.remove': {
+        const caller = await this.caller(context);
+        try {
+          const removed = await this.deps.directory.removeMember(caller, data['aadObjectId']);
+          return noticeCard(
+            `Removed ${removed.name} from CTAC`,
+            `${removed.name} is no longer a ${removed.role}${removed.orgCode ? ` for ${removed.orgCode}` : ''}: they cannot act on CTAC's cards or tab, and their calendar links have stopped working. If they are in a rotation, a lead should take them out of it with "rota setup". Removed by ${caller?.name ?? 'an admin'}.`,
+            'good',
+          );
+        } catch (e) {
+          if (isCtacError(e) && e.code === 'validation')
+            return memberRemoveFormCard({
+              members: await this.deps.directory.listMembers(caller),
               problems: e.problems,
             });
           throw e;

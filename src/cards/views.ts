@@ -97,6 +97,21 @@ export const memberFormCard = (view: {
     problems: view.problems ?? [],
   });
 
+/** `member remove`: choose a CTAC member to take out (admins). */
+export const memberRemoveFormCard = (view: {
+  members: Member[];
+  aadObjectId?: string;
+  problems?: string[];
+}): AdaptiveCard =>
+  renderCard('member-remove-form', {
+    people: view.members.map((m) => ({
+      title: `${m.name} (${ROLE_NAMES[m.role]}${m.orgCode ? `, ${m.orgCode}` : ''})`,
+      value: m.aadObjectId,
+    })),
+    aadObjectId: view.aadObjectId ?? '',
+    problems: view.problems ?? [],
+  });
+
 const ROLE_NAMES: Record<Member['role'], string> = {
   member: 'Member',
   lead: 'Lead',

@@ -9,7 +9,7 @@ import type {
 } from '../app/ports';
 import { insertIfAbsent } from './conditional';
 import { encodeKey } from './keys';
-import { getOrUndefined, listPartition, TABLES, type TableStore } from './tables';
+import { getOrUndefined, isNotFound, listPartition, TABLES, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -86,6 +86,13 @@ export class TableMemberRepository implements MemberRepository {
       },
       'Replace',
     );
+  }
+  async remove(aadObjectId: string): Promise<void> {
+    try {
+      await this.client.deleteEntity(MEMBER_PARTITION, encodeKey(aadObjectId.toLowerCase()));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import {
   helpCard,
   memberFormCard,
   memberListCard,
+  memberRemoveFormCard,
   noticeCard,
   organisationFormCard,
   organisationListCard,
@@ -11,6 +12,8 @@ import {
   welcomeCard,
 } from '../../src/cards/views';
 import { helpView } from '../../src/bot/commands';
+import { auditLogCard } from '../../src/cards/audit-views';
+import { auditEntry } from '../../src/domain/audit/audit-entry';
 import type { Member } from '../../src/domain/people/member';
 import type { Organisation } from '../../src/domain/people/organisation';
 import { validateCard } from '../helpers/card-validator';
@@ -57,6 +60,31 @@ const samples: Record<string, () => unknown> = {
       organisations: [org],
     }),
   'member-list': () => memberListCard([member], [org]),
+  'member-remove-form': () =>
+    memberRemoveFormCard({ members: [member], problems: ['Choose a person from the list.'] }),
+  'audit-log': () =>
+    auditLogCard(
+      [
+        auditEntry({
+          id: 'a1',
+          at: '2026-11-28T09:00:00Z',
+          action: 'member.changed',
+          actor: { id: 'x', name: 'Asha Patel', source: 'teams' },
+          subject: member.name,
+          before: 'Member of RXC',
+          after: 'Lead of RXC',
+        }),
+        auditEntry({
+          id: 'a2',
+          at: '2026-11-28T10:00:00Z',
+          action: 'organisation.added',
+          actor: { id: 'x', name: 'Asha Patel', source: 'teams' },
+          subject: 'East Sussex Healthcare NHS Trust (RXC)',
+          after: 'Operator of essential services under NIS',
+        }),
+      ],
+      20,
+    ),
 };
 
 describe('adaptive card templates', () => {

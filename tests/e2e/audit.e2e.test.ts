@@ -125,3 +125,49 @@ test('when a lead or someone outside CTAC asks for the audit log, then they are 
     expect(answer).not.toContain('Escalation policy');
   }
 }, 60_000);
+
+test('when an admin removes a member, then they can no longer act, their calendar links stop, and the audit log says who removed them', async () => {
+  const help = await command('help', 'CTAC commands', { inChannel: true });
+  const asBen = async (verb: string, data: Record<string, unknown>) =>
+    cardText(
+      (await stack.execute(help.conversationId, users.ben.id, verb, data, help.messageId)).value,
+    );
+  // Ben (a lead since the first test) has calendar links, and may not remove anyone himself.
+  const links = [
+    ...(await asBen('command.run', { command: 'rota calendar' })).matchAll(/http:\/\/\S+\.ics/g),
+  ].map((m) => m[0]);
+  expect(links).toHaveLength(2);
+  for (const link of links) expect((await fetch(link)).status).toBe(200);
+  expect(await asBen('member.remove', { aadObjectId: users.asha.aadObjectId })).toContain(
+    'Only admins can remove members.',
+  );
+
+  const form = await command('member remove', 'Remove someone from CTAC');
+  expect(cardText(form.cards)).toContain('Ben Okafor (Lead, RXC)');
+  const self = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.remove',
+    { aadObjectId: users.asha.aadObjectId },
+    form.messageId,
+  );
+  expect(cardText(self.value)).toContain('You cannot remove yourself');
+  const removed = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.remove',
+    { aadObjectId: users.ben.aadObjectId },
+    form.messageId,
+  );
+  expect(cardText(removed.value)).toContain('Removed Ben Okafor from CTAC');
+
+  for (const link of links) expect((await fetch(link)).status).toBe(404);
+  expect(await asBen('command.run', { command: 'alerts' })).toContain('Only CTAC members');
+  const members = cardText((await command('members', 'CTAC members')).cards);
+  expect(members).not.toContain('Ben Okafor');
+  const log = cardText((await command('audit', 'Audit log: the latest')).cards);
+  expect(log).toContain('Member removed: Ben Okafor');
+  expect(log.indexOf('Member removed: Ben Okafor')).toBeLessThan(
+    log.indexOf('Risk appetite changed'),
+  );
+}, 90_000);
