@@ -445,6 +445,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     logger,
     features,
     tenantId: config.bot.tenantId,
+    audit,
   });
 
   const app = createHttpApp({

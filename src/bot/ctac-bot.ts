@@ -11,6 +11,7 @@ import {
   type MessagingExtensionActionResponse,
 } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { AuditRecorder } from '../app/audit-log';
 import type { Caller, Directory } from '../app/directory';
 import type { ConversationRepository } from '../app/ports';
 import type { AdaptiveCard } from '../cards/render';
@@ -47,6 +48,8 @@ export interface CtacBotDeps {
   logger: Logger;
   /** Areas of the product plugged in by the composition root (alerts, rota, risks...). */
   features?: readonly BotFeature[];
+  /** Where admin changes made here (the ICS cyber channel) are recorded. */
+  audit?: AuditRecorder;
   /** BOT_TENANT_ID: when set, activities from any other tenant are refused and logged. */
   tenantId?: string;
 }
@@ -394,7 +397,7 @@ export class CtacBot extends TeamsActivityHandler {
   private async cyberChannelCommand(context: TurnContext, args: string): Promise<AdaptiveCard> {
     const team = context.activity.channelData?.team;
     if (args.toLowerCase() === 'here') {
-      this.deps.directory.require(
+      const admin = this.deps.directory.require(
         await this.caller(context),
         'admin',
         'choose the ICS cyber channel',
@@ -405,10 +408,19 @@ export class CtacBot extends TeamsActivityHandler {
           'Mention me with "channel here" in the team channel that should get alerts, escalations and handovers.',
           'warning',
         );
+      const before = await this.deps.conversations.cyberChannel();
       await this.deps.conversations.chooseCyberChannel(
         channelIdOf(context),
         this.deps.clock.now().toISOString(),
       );
+      if (before?.id !== channelIdOf(context))
+        await this.deps.audit?.record({
+          action: 'channel.chosen',
+          by: admin,
+          subject: 'ICS cyber channel',
+          before: before ? channelName(before.id, before.name) : 'none',
+          after: channelName(channelIdOf(context), context.activity.channelData?.channel?.name),
+        });
       return noticeCard(
         'This is now the ICS cyber channel',
         'New alerts, risk escalations and rota handovers will be posted here. Cards already posted stay where they are.',
@@ -537,3 +549,7 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** The Teams channel an activity came from (the team's General channel has the team's id). */
 const channelIdOf = (context: TurnContext): string =>
   context.activity.channelData?.channel?.id ?? context.activity.channelData?.team?.id ?? '';
+
+/** A channel for the audit log: its name when Teams gave one, with its id so it can be found. */
+const channelName = (id: string, name: unknown): string =>
+  typeof name === 'string' && name ? `${name} (${id})` : id;

@@ -171,3 +171,28 @@ test('when an admin removes a member, then they can no longer act, their calenda
     log.indexOf('Risk appetite changed'),
   );
 }, 90_000);
+
+test('when an admin moves the ICS cyber channel, then the audit log says from which channel to which', async () => {
+  // The team's General channel has the team's id; the app was installed in the ICS cyber channel.
+  const before = stack.messages.length;
+  await stack.say(PLAYGROUND.team, users.asha.id, 'channel here', { mention: true });
+  await stack.waitForMessage(
+    (m) =>
+      stack.messages.indexOf(m) >= before &&
+      cardText(m.cards).includes('This is now the ICS cyber channel'),
+  );
+  const log = cardText((await command('audit', 'Audit log: the latest')).cards);
+  expect(log).toContain('ICS cyber channel chosen: ICS cyber channel');
+  expect(log).toMatch(/Before\n[^\n]*channel-ics-cyber/);
+  expect(log).toMatch(/After\n[^\n]*team-ics-cyber/);
+  // Saying it again where it already is records nothing new.
+  const again = stack.messages.length;
+  await stack.say(PLAYGROUND.team, users.asha.id, 'channel here', { mention: true });
+  await stack.waitForMessage(
+    (m) =>
+      stack.messages.indexOf(m) >= again &&
+      cardText(m.cards).includes('This is now the ICS cyber channel'),
+  );
+  const after = cardText((await command('audit', 'Audit log: the latest')).cards);
+  expect(after.split('ICS cyber channel chosen').length).toBe(2);
+}, 60_000);
