@@ -456,6 +456,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     botAppId: config.bot.appId,
     allowLocalFraming: config.env !== 'production',
     localOnly: config.devHost,
+    anonymousBot: config.bot.anonymous,
     tabDir: fromRoot('src', 'tab', 'public'),
     routes: [
       registersRouter({

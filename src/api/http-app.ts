@@ -22,6 +22,11 @@ export interface HttpAppDeps {
   allowLocalFraming?: boolean;
   /** The development host is on: answer only requests made on this computer (local-requests.ts). */
   localOnly?: boolean;
+  /**
+   * The bot runs without BOT_ID, so it takes any activity unchecked and replies to whatever service URL the
+   * activity names: /api/messages then answers only requests made on this computer (DNS rebinding, tunnels).
+   */
+  anonymousBot?: boolean;
 }
 
 /**
@@ -76,6 +81,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
   });
 
+  if (deps.anonymousBot && !deps.localOnly) app.use('/api/messages', localRequestsOnly);
   app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
     // botbuilder throws (a 500) on a body without an activity type before it checks the token.
     const body = req.body as { type?: unknown } | undefined;

@@ -136,6 +136,24 @@ describe('without CTAC_DEV_HOST', () => {
     expect(me.status).toBe(401);
     expect(connections.filter((h) => h !== '127.0.0.1' && h !== 'localhost')).toEqual([]);
   });
+  test('when the bot runs without BOT_ID, then it answers only requests made on this computer', async () => {
+    const activity = (headers: Record<string, string>) =>
+      send(plain, '/api/messages', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'conversationUpdate', conversation: { id: 'c' } }),
+      });
+    for (const headers of [
+      { host: 'attacker.example:3978' },
+      { host: `localhost:${plain.port}`, 'x-forwarded-for': '203.0.113.7' },
+    ]) {
+      const refused = await activity(headers);
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).error.message).toMatch(/answers only on the computer/);
+    }
+    // The Agents Playground on this computer still reaches it.
+    expect((await activity({ host: `127.0.0.1:${plain.port}` })).status).not.toBe(403);
+  });
 });
 
 describe('the Agents Toolkit local run (.localConfigs)', () => {

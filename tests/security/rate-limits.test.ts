@@ -197,15 +197,23 @@ describe('open routes count every request per client', () => {
 
 describe('/api/messages counts only refusals', () => {
   test('when more activities than the limit arrive at once and are accepted, then none is refused; 60 refusals then stop the client', async () => {
+    // A bot without BOT_ID answers only this computer, so these go to the app with a bot and its tokens.
     const client = '198.51.100.10';
+    const token = await botToken(BOT_ID);
     const burst = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => postActivity(app, client, activity({ id: `a-${i}` }))),
+      Array.from({ length: 150 }, (_, i) =>
+        postActivity(botApp, client, activity({ id: `a-${i}` }), token),
+      ),
     );
     expect(burst.map((a) => a.status).filter((s) => !isAccepted(s))).toEqual([]);
-    const refused = await repeat(60, () => postActivity(app, client, '{"not":"an activity"}'));
+    const refused = await repeat(60, () =>
+      postActivity(botApp, client, '{"not":"an activity"}', token),
+    );
     expect(refused.every((s) => s === 400)).toBe(true);
-    expectTooMany(await postActivity(app, client, activity()));
-    expect(isAccepted((await postActivity(app, '198.51.100.11', activity())).status)).toBe(true);
+    expectTooMany(await postActivity(botApp, client, activity(), token));
+    expect(
+      isAccepted((await postActivity(botApp, '198.51.100.11', activity(), token)).status),
+    ).toBe(true);
   });
 
   test('when another bot registered at this address is refused many times, then this bot’s traffic from the same Microsoft address still passes', async () => {
@@ -223,9 +231,10 @@ describe('/api/messages counts only refusals', () => {
     // A message at Teams' size limit, carried three times, fits.
     const large = activity({ text: 'x'.repeat(28_000), value: { a: 'x'.repeat(56_000) } });
     expect(large.length).toBeGreaterThan(84_000);
-    expect(isAccepted((await postActivity(app, client, large)).status)).toBe(true);
+    const token = await botToken(BOT_ID);
+    expect(isAccepted((await postActivity(botApp, client, large, token)).status)).toBe(true);
     const tooLarge = activity({ text: 'x'.repeat(110_000) });
-    const answer = await postActivity(app, client, tooLarge);
+    const answer = await postActivity(botApp, client, tooLarge, token);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe('too_large');
   });
