@@ -82,6 +82,7 @@ import { risksFeature } from './bot/risks/risks-feature';
 import { uuidGenerator } from './domain/shared/ids';
 import { DECISION_TABLE, TableDecisionRepository } from './store/decision-repository';
 import { RISK_SETTINGS_TABLE, TableRiskPolicyRepository } from './store/risk-policy-repository';
+import { RISK_CARD_TABLE, TableRiskCardPlaces } from './store/risk-card-repository';
 import { RISK_TABLE, TableRiskRepository } from './store/risk-repository';
 import type { JWTVerifyGetKey } from 'jose';
 import { entraVerifier, type TokenVerifier } from './api/auth-bearer';
@@ -153,7 +154,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ...Object.values(HSA_RESPONSE_TABLES),
     WEBHOOK_REPLAY_TABLE,
   ]);
-  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE]);
+  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE, RISK_CARD_TABLE]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
 
   // Where messages go (the ICS cyber channel, people's chats) is remembered for 30 s; changes made
@@ -369,18 +370,21 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     audit,
   );
+  // Where each risk's cards are in Teams, so a decision made anywhere updates them (issue 22).
+  const riskCards = new TeamsRiskEscalationNotifier(
+    adapter,
+    config.bot.appId ?? '',
+    conversations,
+    directory,
+    new TableRiskCardPlaces(store),
+    logger,
+  );
   const riskRegister = new RiskRegister(
     new TableRiskRepository(store),
     decisionLog,
     riskSettings,
     directory,
-    new TeamsRiskEscalationNotifier(
-      adapter,
-      config.bot.appId ?? '',
-      conversations,
-      directory,
-      logger,
-    ),
+    riskCards,
     clock,
     uuidGenerator,
   );
@@ -391,6 +395,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       settings: riskSettings,
       directory,
       logger,
+      cards: riskCards,
     }),
   ];
   features.push(

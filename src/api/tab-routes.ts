@@ -9,6 +9,7 @@ import type { HsaResponse } from '../domain/alerts/hsa-response';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
+import { recordedDecisionView } from './decision-view';
 import {
   alertRowView,
   alertWeeks,
@@ -102,13 +103,19 @@ export function tabRouter(deps: TabRoutesDeps): Router {
       const { choice, rationale } = body as Record<string, unknown>;
       const id = String(req.params['id'] ?? '').slice(0, 60);
       // The same use case as the Decide buttons on the escalation card in the channel.
-      const { risk, decision } = await deps.register.decide(
+      const { risk, decision, repeated } = await deps.register.decide(
         authenticatedMember(res),
         id,
         { choice, rationale },
         'tab',
       );
-      res.status(201).json({ riskId: risk.id, status: risk.status, decisionId: decision.id });
+      // The same decision again (a second press, a retry) is 200 with the first decision; a new one is 201.
+      res.status(repeated ? 200 : 201).json({
+        riskId: risk.id,
+        status: risk.status,
+        decisionId: decision.id,
+        decision: recordedDecisionView(risk, decision),
+      });
     },
   );
 

@@ -6,7 +6,7 @@ import {
   overdueItems,
   type HsaResponse,
 } from '../domain/alerts/hsa-response';
-import type { DecisionLogEntry } from '../domain/decisions';
+import { DECISION_OUTCOME_LABELS, type DecisionLogEntry } from '../domain/decisions';
 import type { Organisation } from '../domain/people/organisation';
 import {
   CAF_PRINCIPLES,
@@ -250,7 +250,7 @@ export function decisionRegisterView(
       text: d.text,
       rationale: d.rationale,
       decidedBy: DECIDED_BY_LABELS[d.decidedBy] ?? d.decidedBy,
-      outcome: d.outcome.charAt(0).toUpperCase() + d.outcome.slice(1),
+      outcome: DECISION_OUTCOME_LABELS[d.outcome] ?? d.outcome,
       decidedOn: d.decidedOn,
       decidedOnUk: formatUkDate(`${d.decidedOn}T12:00:00Z`),
       loggedBy: d.loggedBy.name,

@@ -1,6 +1,6 @@
 import {
   DECISION_OUTCOME_LABELS,
-  DECISION_OUTCOMES,
+  LOGGED_DECISION_OUTCOMES,
   decisionMakerLabel,
   type Decision,
   type DecisionLogEntry,
@@ -14,6 +14,7 @@ import {
   cafPrincipleLabel,
   consequenceLabel,
   ESCALATION_CHOICE_LABELS,
+  ESCALATABLE,
   ESCALATION_CHOICES,
   likelihoodLabel,
   RISK_STATUS_LABELS,
@@ -182,8 +183,8 @@ export function riskCard(risk: Risk, names: OrgNames, banner?: Banner): Adaptive
     mitigations: risk.mitigations,
     notes,
     canChange: risk.status !== 'closed',
-    canEscalate: ['open', 'accepted', 'treating', 'transferred'].includes(risk.status),
-    canClose: ['open', 'accepted', 'treating', 'transferred'].includes(risk.status),
+    canEscalate: ESCALATABLE.includes(risk.status),
+    canClose: ESCALATABLE.includes(risk.status),
     likelihood: String(risk.likelihood),
     consequence: String(risk.consequence),
     likelihoods: likelihoodChoices,
@@ -313,7 +314,10 @@ export function decisionFormCard(view: {
         : [{ title: 'ICS cyber group', value: 'ics-cyber-group' }]),
       ...view.organisations.map((o) => ({ title: `${o.name} (${o.code})`, value: o.code })),
     ],
-    outcomes: DECISION_OUTCOMES.map((o) => ({ title: DECISION_OUTCOME_LABELS[o], value: o })),
+    outcomes: LOGGED_DECISION_OUTCOMES.map((o) => ({
+      title: DECISION_OUTCOME_LABELS[o],
+      value: o,
+    })),
     risks: [
       { title: 'None', value: 'none' },
       ...view.risks.map((r) => ({ title: `${r.id}: ${r.title}`.slice(0, 120), value: r.id })),

@@ -95,6 +95,8 @@ test('when a member uses "Log as decision" on a message, then the form is prefil
   expect(text).toContain('From a message by Ben Okafor.');
   expect(JSON.stringify(form)).toContain(messagePayload.linkToMessage);
 
+  // The dialog's form carries no link of its own here: the one Teams gives with the message is kept.
+  const before = stack.messages.length;
   const submitted = await invoke('composeExtension/submitAction', users.chloe.id, {
     commandId: 'logDecision',
     commandContext: 'message',
@@ -105,12 +107,20 @@ test('when a member uses "Log as decision" on a message, then the form is prefil
       decidedBy: 'forum',
       outcome: 'approved',
       relatedRisk: 'none',
-      sourceMessageLink: messagePayload.linkToMessage,
       sourceMessageAuthor: 'Ben Okafor',
     },
   });
-  expect(submitted.task?.type).toBe('message');
-  expect(String(submitted.task?.value)).toMatch(/^Decision D-[0-9A-F]{8} logged\.$/);
+  // No task in the answer: Teams closes the dialog, and the confirmation is in the conversation.
+  expect(submitted.task).toBeUndefined();
+  const confirmation = await stack.waitForMessage(
+    (m) =>
+      stack.messages.indexOf(m) >= before &&
+      /Decision D-[0-9A-F]{8} logged/.test(cardText(m.cards)) &&
+      cardText(m.cards).includes('block Office macros'),
+  );
+  expect(cardText(confirmation.cards)).toContain(
+    `[Open the message](${messagePayload.linkToMessage})`,
+  );
 
   const list = await command(users.asha.id, 'decisions', 'Recent decisions');
   expect(cardText(list.cards)).toContain('block Office macros');

@@ -72,4 +72,27 @@ export interface RiskPolicyRepository {
 export interface RiskEscalationNotifier {
   /** Posts the escalation card, with the leads' choices, in the ICS cyber channel. */
   postEscalation(risk: Risk): Promise<void>;
+  /**
+   * Shows a decision wherever the risk's cards are, whichever way it was made (the card or the tab): the
+   * escalation card in the channel for everyone, a confirmation in its thread, and the raiser's own copy.
+   */
+  decided(risk: Risk, decision: Decision): Promise<void>;
+}
+
+/** Which of a risk's cards in Teams: the escalation card in the ICS cyber channel, or the raiser's own copy. */
+export type RiskCardKind = 'escalation' | 'raiser';
+
+/** Where a risk's card was sent, so a later change (a decision made in the tab) can update it there. */
+export interface RiskCardPlace {
+  /** The conversation the message is in (for a channel post, the channel). */
+  conversationId: string;
+  activityId: string;
+  /** The conversation reference as Teams gave it when the card was sent (plain JSON). */
+  reference: unknown;
+}
+
+/** The latest card of each kind per risk: a new escalation card replaces the place of the old one. */
+export interface RiskCardPlaces {
+  save(riskId: string, kind: RiskCardKind, place: RiskCardPlace): Promise<void>;
+  get(riskId: string, kind: RiskCardKind): Promise<RiskCardPlace | undefined>;
 }

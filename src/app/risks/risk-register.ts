@@ -1,5 +1,5 @@
 import type { Decision } from '../../domain/decisions';
-import type { Member } from '../../domain/people/member';
+import { hasRole, type Member } from '../../domain/people/member';
 import {
   bandForScore,
   closeRisk,
@@ -11,6 +11,7 @@ import {
   mayChangeRisk,
   raiseRisk,
   requireMayChangeRisk,
+  repeatsLastDecision,
   rescoreRisk,
   type CloseRiskInput,
   type DecideEscalationInput,
@@ -46,6 +47,8 @@ export interface RiskChangeResult {
 export interface DecisionOnRisk {
   risk: Risk;
   decision: Decision;
+  /** True when this was the same decision again from the same lead: nothing new was recorded or sent. */
+  repeated: boolean;
 }
 
 /**
@@ -173,6 +176,8 @@ export class RiskRegister {
    * A lead decides on an escalated risk. The decision is written on the risk first, together with a copy
    * waiting for the decision log, and then into the log (by its id, so a retry cannot log it twice); a crash in
    * between is finished by the next reader of the risk. Anyone below lead is refused and nothing changes.
+   * The same decision again from the same lead answers with the first one (idempotent). Every decision, from
+   * the card or the tab, then shows wherever the risk's cards are in Teams (the notifier).
    */
   async decide(
     caller: Member | undefined,
@@ -188,7 +193,12 @@ export class RiskRegister {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const stored = await this.load(id);
       const { risk } = stored;
-      if (risk.status !== 'escalated' && risk.lastDecision && caller.role !== 'member') {
+      const lead = hasRole(caller, 'lead');
+      if (lead && repeatsLastDecision(risk, input, caller.aadObjectId)) {
+        const first = await this.decisionLog.get(caller, risk.lastDecision!.decisionId);
+        if (first) return { risk, decision: first, repeated: true };
+      }
+      if (risk.status !== 'escalated' && risk.lastDecision && lead) {
         const d = risk.lastDecision;
         throw new CtacError(
           'conflict',
@@ -206,7 +216,8 @@ export class RiskRegister {
       });
       if (!saved.ok) continue;
       await this.flushPending(saved.value);
-      return { risk: saved.value.risk, decision: result.decision };
+      await this.notifier.decided(saved.value.risk, result.decision);
+      return { risk: saved.value.risk, decision: result.decision, repeated: false };
     }
     throw conflict();
   }

@@ -1,6 +1,7 @@
 import {
   CardFactory,
   type MessagingExtensionAction,
+  type TurnContext,
   type MessagingExtensionActionResponse,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -53,6 +54,12 @@ export interface RisksFeatureDeps {
   settings: RiskSettings;
   directory: Directory;
   logger: Logger;
+  /** Remembers where the raiser's copy of a risk card is, so a later decision updates it there. */
+  cards?: RaiserCards;
+}
+
+export interface RaiserCards {
+  rememberRaiserCard(riskId: string, context: TurnContext, activityId: string): Promise<void>;
 }
 
 const GROUP = 'Risks and decisions';
@@ -224,6 +231,9 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
       const values = riskFormFrom(data);
       try {
         const { risk, escalated } = await register.raise(await turn.caller(), values, 'teams');
+        // The answer replaces the form: that message becomes the raiser's copy of the risk card.
+        const copy = turn.context.activity.replyToId;
+        if (copy) await deps.cards?.rememberRaiserCard(risk.id, turn.context, copy);
         const by = (await turn.caller())?.name ?? 'a member';
         return riskCard(risk, await orgNames(), {
           text: `Risk ${risk.id} raised by ${by}.${escalatedNote(escalated)}`,
@@ -301,16 +311,14 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
       const caller = await turn.caller();
       const choice = text(data['choice']);
       try {
-        const { risk, decision } = await register.decide(
+        // The use case updates the card for everyone and confirms in its thread, as for a decision in the tab.
+        const { risk } = await register.decide(
           caller,
           id,
           { choice, rationale: data['rationale'] },
           'teams',
         );
-        const card = escalationCard(risk, await orgNames());
-        await updateForEveryone(turn, card);
-        await confirmInThread(turn, decision);
-        return card;
+        return escalationCard(risk, await orgNames());
       } catch (e) {
         if (!isCtacError(e) || e.code === 'not_found') throw e;
         const label = isEscalationChoice(choice) ? ESCALATION_CHOICE_LABELS[choice] : 'That choice';
@@ -430,22 +438,6 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
     },
   };
 
-  /** Replaces the pressed card for everyone in the conversation, not only for the person who pressed. */
-  async function updateForEveryone(turn: BotTurn, card: AdaptiveCard): Promise<void> {
-    const id = turn.context.activity.replyToId;
-    if (!id) return;
-    try {
-      await turn.context.updateActivity({
-        id,
-        type: 'message',
-        conversation: turn.context.activity.conversation,
-        attachments: [CardFactory.adaptiveCard(card)],
-      });
-    } catch (e) {
-      deps.logger.warn({ err: e }, 'risks: could not update the escalation card for everyone');
-    }
-  }
-
   async function confirmInThread(turn: BotTurn, decision: Decision): Promise<void> {
     try {
       await turn.context.sendActivity({
@@ -495,11 +487,17 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
         return taskMessage('That decision is far too long to log. Nothing was saved.');
       const caller = await turn.caller();
       directory.require(caller, 'member', 'log decisions');
-      const values = decisionFormFrom(data);
+      // The link Teams gives with the message itself, not only the copy carried through the form.
+      const fromTeams = messageLink(action.messagePayload?.linkToMessage);
+      const values = {
+        ...decisionFormFrom(data),
+        ...(fromTeams && { sourceMessageLink: fromTeams }),
+      };
       try {
         const decision = await decisions.log(caller, decisionInput(values), 'teams');
         await confirmInThread(turn, decision);
-        return taskMessage(`Decision ${decision.id} logged.`);
+        // No task in the answer closes the dialog (Teams: "no response"); the confirmation is in the chat.
+        return {};
       } catch (e) {
         if (!isDecisionFormProblem(e)) throw e;
         return taskCard(
@@ -599,7 +597,10 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
   /** Posts the new risk's card where the message action was used, so the conversation sees it. */
   async function postInThread(turn: BotTurn, card: AdaptiveCard, riskId: string): Promise<void> {
     try {
-      await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      const sent = await turn.context.sendActivity({
+        attachments: [CardFactory.adaptiveCard(card)],
+      });
+      if (sent?.id) await deps.cards?.rememberRaiserCard(riskId, turn.context, sent.id);
     } catch (e) {
       deps.logger.warn({ err: e, riskId }, 'risks: could not post the raised risk');
     }

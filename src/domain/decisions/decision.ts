@@ -4,14 +4,37 @@ import { parseCalendarDate, ukCalendarDate, type CalendarDate } from '../risk/ca
 import { limitText, lineFrom, paragraphsFrom } from '../risk/clean-text';
 import { parseOrgCode } from '../risk/org-code';
 
-/** What came of the thing decided. */
-export type DecisionOutcome = 'approved' | 'rejected' | 'deferred' | 'noted';
+/**
+ * What came of the thing decided. The first four are for decisions logged by hand; the rest are the ICS cyber
+ * group's decisions on escalated risks, each read the same as where it leaves the risk
+ * (ESCALATION_CHOICE_TERMS in src/domain/risk/escalation-choice.ts).
+ */
+export type DecisionOutcome =
+  | 'approved'
+  | 'rejected'
+  | 'deferred'
+  | 'noted'
+  | 'accepted'
+  | 'treating'
+  | 'transferred'
+  | 'tolerated'
+  | 'information-requested';
 
-export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
+/** The outcomes a person chooses on the decision form. */
+export const LOGGED_DECISION_OUTCOMES: readonly DecisionOutcome[] = [
   'approved',
   'rejected',
   'deferred',
   'noted',
+];
+
+export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
+  ...LOGGED_DECISION_OUTCOMES,
+  'accepted',
+  'treating',
+  'transferred',
+  'tolerated',
+  'information-requested',
 ];
 
 export const DECISION_OUTCOME_LABELS: Readonly<Record<DecisionOutcome, string>> = {
@@ -19,6 +42,11 @@ export const DECISION_OUTCOME_LABELS: Readonly<Record<DecisionOutcome, string>> 
   rejected: 'Rejected',
   deferred: 'Deferred',
   noted: 'Noted',
+  accepted: 'Accepted',
+  treating: 'Being treated',
+  transferred: 'Transferred',
+  tolerated: 'Tolerated',
+  'information-requested': 'More information requested',
 };
 
 /**

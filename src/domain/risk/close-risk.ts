@@ -6,7 +6,13 @@ import type { RiskClosed } from './risk-events';
 import type { RiskStatus } from './risk-status';
 
 // An escalated risk waits for the leads: closing it would side-step their decision.
-const CLOSABLE: readonly RiskStatus[] = ['open', 'accepted', 'treating', 'transferred'];
+const CLOSABLE: readonly RiskStatus[] = [
+  'open',
+  'accepted',
+  'treating',
+  'transferred',
+  'tolerated',
+];
 
 export interface CloseRiskInput {
   reason?: unknown;

@@ -1,38 +1,23 @@
-import { logDecision, type Decision, type DecisionOutcome } from '../decisions/decision';
+import { logDecision, type Decision } from '../decisions/decision';
 import { hasRole, type Role } from '../people/member';
 import { CtacError } from '../shared/errors';
 import { bandLabel } from './risk-bands';
 import { limitText, lineFrom, paragraphsFrom } from './clean-text';
-import { isEscalationChoice, type EscalationChoice } from './escalation-choice';
+import {
+  ESCALATION_CHOICE_TERMS,
+  ESCALATION_CHOICES,
+  isEscalationChoice,
+  type EscalationChoice,
+} from './escalation-choice';
 import { RISK_LIMITS, type Risk } from './risk';
 import { eventBase, requireStatus, without, withEvent, type ChangeContext } from './risk-change';
 import type { RiskDecided } from './risk-events';
 import type { RiskStatus } from './risk-status';
 
-/** Where each choice leaves the risk; asking for more information keeps it with the leads. */
-export const STATUS_AFTER: Readonly<Record<EscalationChoice, RiskStatus>> = {
-  accept: 'accepted',
-  tolerate: 'accepted',
-  treat: 'treating',
-  transfer: 'transferred',
-  'request-info': 'escalated',
-};
-
-const OUTCOME: Readonly<Record<EscalationChoice, DecisionOutcome>> = {
-  accept: 'approved',
-  tolerate: 'approved',
-  treat: 'approved',
-  transfer: 'approved',
-  'request-info': 'deferred',
-};
-
-const WHAT: Readonly<Record<EscalationChoice, string>> = {
-  accept: 'Accept the risk',
-  tolerate: 'Tolerate the risk',
-  treat: 'Treat the risk',
-  transfer: 'Transfer the risk',
-  'request-info': 'Ask for more information on the risk',
-};
+/** Where each choice leaves the risk (from the one table of choices). */
+export const STATUS_AFTER: Readonly<Record<EscalationChoice, RiskStatus>> = Object.fromEntries(
+  ESCALATION_CHOICES.map((c) => [c, ESCALATION_CHOICE_TERMS[c].status]),
+) as Record<EscalationChoice, RiskStatus>;
 
 export interface DecideEscalationInput {
   choice?: unknown;
@@ -85,10 +70,10 @@ export function decideEscalation(
 
   const decision = logDecision(
     {
-      text: `${WHAT[choice]}: ${risk.title} (${risk.orgCode}, score ${risk.score}, ${bandLabel(risk.band).toLowerCase()}).`,
+      text: `${ESCALATION_CHOICE_TERMS[choice].what}: ${risk.title} (${risk.orgCode}, score ${risk.score}, ${bandLabel(risk.band).toLowerCase()}).`,
       rationale,
       decidedBy: 'ics-cyber-group',
-      outcome: OUTCOME[choice],
+      outcome: ESCALATION_CHOICE_TERMS[choice].outcome,
       related: { kind: 'risk', id: risk.id },
       sourceMessageLink: input.sourceMessageLink,
     },
@@ -125,4 +110,26 @@ export function decideEscalation(
           event,
         );
   return { risk: decided, event, decision };
+}
+
+/**
+ * True when the input is the same decision again from the same person (a second press, a retry): the same
+ * choice and rationale as the risk's last decision, made on this escalation. The caller answers with that
+ * decision and records nothing new. Asking for more information keeps the risk escalated, so it counts only
+ * until the risk is escalated afresh.
+ */
+export function repeatsLastDecision(
+  risk: Risk,
+  input: DecideEscalationInput,
+  actorId: string,
+): boolean {
+  const d = risk.lastDecision;
+  if (!d || d.by.id !== actorId) return false;
+  const stillEscalated = risk.status === 'escalated';
+  if (stillEscalated !== (d.choice === 'request-info')) return false;
+  if (stillEscalated && risk.escalation && risk.escalation.at > d.at) return false;
+  return (
+    lineFrom(input.choice).toLowerCase() === d.choice &&
+    paragraphsFrom(input.rationale) === d.rationale
+  );
 }

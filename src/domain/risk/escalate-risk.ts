@@ -7,7 +7,13 @@ import type { RiskEscalated } from './risk-events';
 import type { RiskStatus } from './risk-status';
 
 /** The statuses a risk can be escalated from; an escalated risk already waits for the ICS cyber group. */
-export const ESCALATABLE: readonly RiskStatus[] = ['open', 'accepted', 'treating', 'transferred'];
+export const ESCALATABLE: readonly RiskStatus[] = [
+  'open',
+  'accepted',
+  'treating',
+  'transferred',
+  'tolerated',
+];
 
 /**
  * Sends a risk to the ICS cyber group. Used by raising and re-scoring when the score is above appetite, and by

@@ -26,11 +26,11 @@ export interface RescoreRiskContext extends ChangeContext {
 }
 
 // After the ICS cyber group has decided, only a rise in score above appetite needs them again.
-const DECIDED: readonly RiskStatus[] = ['accepted', 'treating', 'transferred'];
+const DECIDED: readonly RiskStatus[] = ['accepted', 'treating', 'transferred', 'tolerated'];
 
 /**
  * Re-scores a risk. It is escalated when the new score is above appetite and the risk is open, or when it has
- * been decided on (accepted, treating, transferred) and the score went up. A risk already escalated stays so,
+ * been decided on (accepted, treating, transferred, tolerated) and the score went up. A risk already escalated stays so,
  * even if the score drops: the leads still decide. The same rating again changes nothing and has no event.
  */
 export function rescoreRisk(

@@ -42,6 +42,7 @@ const STANDING: Readonly<Record<RiskStatus, string>> = {
   accepted: 'accepted',
   treating: 'being treated',
   transferred: 'transferred',
+  tolerated: 'tolerated',
   closed: 'closed',
 };
 
@@ -63,4 +64,5 @@ export const NOT_CLOSED: readonly RiskStatus[] = [
   'accepted',
   'treating',
   'transferred',
+  'tolerated',
 ];

@@ -1,8 +1,9 @@
 /**
- * Where a risk stands. `escalated` means waiting for a decision of the ICS cyber group; `accepted`, `treating`
- * and `transferred` follow their decision; `closed` is final.
+ * Where a risk stands. `escalated` means waiting for a decision of the ICS cyber group; `accepted`, `treating`,
+ * `transferred` and `tolerated` follow their decision; `closed` is final.
  */
-export type RiskStatus = 'open' | 'escalated' | 'accepted' | 'treating' | 'transferred' | 'closed';
+export type RiskStatus =
+  'open' | 'escalated' | 'accepted' | 'treating' | 'transferred' | 'tolerated' | 'closed';
 
 export const RISK_STATUSES: readonly RiskStatus[] = [
   'open',
@@ -10,6 +11,7 @@ export const RISK_STATUSES: readonly RiskStatus[] = [
   'accepted',
   'treating',
   'transferred',
+  'tolerated',
   'closed',
 ];
 
@@ -20,6 +22,7 @@ export const RISK_STATUS_LABELS: Readonly<Record<RiskStatus, string>> = {
   accepted: 'Accepted',
   treating: 'Being treated',
   transferred: 'Transferred',
+  tolerated: 'Tolerated',
   closed: 'Closed',
 };
 

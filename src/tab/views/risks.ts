@@ -32,6 +32,7 @@ const STATUSES: [string, string][] = [
   ['accepted', 'Accepted'],
   ['treating', 'Being treated'],
   ['transferred', 'Transferred'],
+  ['tolerated', 'Tolerated'],
   ['closed', 'Closed'],
 ];
 const LIKELIHOOD = ['Rare', 'Unlikely', 'Possible', 'Likely', 'Almost certain'];

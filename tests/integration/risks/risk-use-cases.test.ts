@@ -26,7 +26,10 @@ const clock = new FakeClock('2026-11-28T09:00:00Z');
 let n = 0;
 const ids = { next: () => (++n).toString(16).padStart(8, '0') + '-0000-4000-8000-000000000000' };
 const posted: Risk[] = [];
-const notifier: RiskEscalationNotifier = { postEscalation: async (r) => void posted.push(r) };
+const notifier: RiskEscalationNotifier = {
+  postEscalation: async (r) => void posted.push(r),
+  decided: async () => undefined,
+};
 
 const person = (id: string, name: string, role: Member['role']): Member => ({
   aadObjectId: id,

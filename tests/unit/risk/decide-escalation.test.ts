@@ -1,5 +1,16 @@
 import type { Role } from '../../../src/domain/people/member';
-import { decideEscalation, STATUS_AFTER } from '../../../src/domain/risk/decide-escalation';
+import { DECISION_OUTCOME_LABELS } from '../../../src/domain/decisions';
+import {
+  decideEscalation,
+  repeatsLastDecision,
+  STATUS_AFTER,
+} from '../../../src/domain/risk/decide-escalation';
+import {
+  ESCALATION_CHOICE_LABELS,
+  ESCALATION_CHOICE_TERMS,
+  ESCALATION_CHOICES,
+} from '../../../src/domain/risk/escalation-choice';
+import { RISK_STATUS_LABELS } from '../../../src/domain/risk/risk-status';
 import type { EscalationChoice } from '../../../src/domain/risk/escalation-choice';
 import { raiseRisk } from '../../../src/domain/risk/raise-risk';
 import type { Risk } from '../../../src/domain/risk/risk';
@@ -33,10 +44,11 @@ describe('a lead decides on an escalated risk', () => {
   });
 
   test.each<[EscalationChoice, string, string]>([
-    ['accept', 'accepted', 'approved'],
-    ['tolerate', 'accepted', 'approved'],
-    ['treat', 'treating', 'approved'],
-    ['transfer', 'transferred', 'approved'],
+    // Each choice's outcome reads the same as where it leaves the risk (issue 22, item 3).
+    ['accept', 'accepted', 'accepted'],
+    ['tolerate', 'tolerated', 'tolerated'],
+    ['treat', 'treating', 'treating'],
+    ['transfer', 'transferred', 'transferred'],
   ])(
     'when a lead chooses %s, then the risk becomes %s and the log shows %s',
     (choice, status, outcome) => {
@@ -95,7 +107,7 @@ describe('a lead decides on an escalated risk', () => {
       at: '2026-12-02T10:15:00.000Z',
       by: lead,
     });
-    expect(decision.outcome).toBe('deferred');
+    expect(decision.outcome).toBe('information-requested');
     expect(decision.text).toBe(
       'Ask for more information on the risk: Unsupported PACS server (RXH, score 16, extreme).',
     );
@@ -158,5 +170,42 @@ describe('someone who is not a lead tries to decide', () => {
     expect(caught(() => decideAs(member, 'member', open, { choice: 'nonsense' })).code).toBe(
       'forbidden',
     );
+  });
+});
+
+describe('the words of each choice (one table)', () => {
+  test('when a choice is decided, then its outcome reads the same as the status it leaves the risk in', () => {
+    for (const choice of ESCALATION_CHOICES) {
+      const terms = ESCALATION_CHOICE_TERMS[choice];
+      expect(ESCALATION_CHOICE_LABELS[choice]).toBe(terms.name);
+      if (choice !== 'request-info')
+        expect(DECISION_OUTCOME_LABELS[terms.outcome]).toBe(RISK_STATUS_LABELS[terms.status]);
+    }
+    expect(DECISION_OUTCOME_LABELS[ESCALATION_CHOICE_TERMS.treat.outcome]).toBe('Being treated');
+    expect(RISK_STATUS_LABELS[ESCALATION_CHOICE_TERMS.tolerate.status]).toBe('Tolerated');
+    expect(new Set(ESCALATION_CHOICES.map((c) => ESCALATION_CHOICE_TERMS[c].outcome)).size).toBe(5);
+  });
+});
+
+describe('the same decision again', () => {
+  const input = { choice: 'treat', rationale: 'Replace it by March.' };
+  test('when the same lead sends the same choice and rationale, then it is a repeat', () => {
+    const { risk } = decide(escalatedRisk(), input);
+    expect(
+      repeatsLastDecision(risk, { ...input, rationale: ' Replace it by March. ' }, lead.id),
+    ).toBe(true);
+  });
+  test('when the rationale, the choice or the person differs, or nothing was decided, then it is not', () => {
+    const { risk } = decide(escalatedRisk(), input);
+    expect(repeatsLastDecision(risk, { ...input, rationale: 'Other' }, lead.id)).toBe(false);
+    expect(repeatsLastDecision(risk, { ...input, choice: 'accept' }, lead.id)).toBe(false);
+    expect(repeatsLastDecision(risk, input, 'someone-else')).toBe(false);
+    expect(repeatsLastDecision(escalatedRisk(), input, lead.id)).toBe(false);
+  });
+  test('when more information was asked for, then the same ask is a repeat but a decision after it is not', () => {
+    const ask = { choice: 'request-info', rationale: 'Which wards?' };
+    const { risk } = decide(escalatedRisk(), ask);
+    expect(repeatsLastDecision(risk, ask, lead.id)).toBe(true);
+    expect(repeatsLastDecision(risk, input, lead.id)).toBe(false);
   });
 });
