@@ -10,17 +10,17 @@ import {
   Textarea,
 } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
+import type { RecordedDecisionView } from '../../api/decision-view';
 import type { EscalationView } from '../../api/tab-views';
+import { ESCALATION_CHOICE_TERMS, ESCALATION_CHOICES } from '../../domain/risk/escalation-choice';
 import { getJson, postJson } from '../api';
 import { ErrorBar, h, Loaded, useLoad } from '../ui';
 
-const CHOICES: [string, string][] = [
-  ['accept', 'Accept'],
-  ['treat', 'Treat'],
-  ['transfer', 'Transfer'],
-  ['tolerate', 'Tolerate'],
-  ['request-info', 'Ask for more information'],
-];
+// The same names as the card's buttons, from the one table of choices.
+const CHOICES: [string, string][] = ESCALATION_CHOICES.map((c) => [
+  c,
+  ESCALATION_CHOICE_TERMS[c].name,
+]);
 
 /** Risks waiting for the ICS cyber group, oldest first, each with a decision form. */
 export function EscalationsView({ onDecided }: { onDecided: () => void }) {
@@ -71,6 +71,7 @@ function EscalationCard(props: {
   const [rationale, setRationale] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  const [recorded, setRecorded] = useState<RecordedDecisionView>();
   const ids = { choice: `choice-${e.id}`, rationale: `rationale-${e.id}` };
 
   const submit = async (ev: FormEvent) => {
@@ -78,11 +79,15 @@ function EscalationCard(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const res = await postJson<{ decisionId: string }>(
+      const res = await postJson<{ decisionId: string; decision: RecordedDecisionView }>(
         `/api/tab/escalations/${encodeURIComponent(e.id)}/decision`,
         { choice, rationale },
       );
-      props.onDecided(`Decision ${res.decisionId} on ${e.id} is in the decision register.`);
+      // The form empties so a second press cannot send the decision again; what was recorded shows instead.
+      setChoice('');
+      setRationale('');
+      setRecorded(res.decision);
+      props.onDecided(`${recordedLine(e.id, res.decision)} It is in the decision register.`);
     } catch (err) {
       setError(err);
     } finally {
@@ -109,6 +114,12 @@ function EscalationCard(props: {
     ),
     e.infoRequest && h('p', null, `The leads asked: ${e.infoRequest}`),
     h('p', { className: 'ctac-description' }, e.description),
+    recorded &&
+      h(
+        MessageBar,
+        { intent: 'success', role: 'status' },
+        h(MessageBarBody, null, `${recordedLine(e.id, recorded)} Rationale: ${recorded.rationale}`),
+      ),
     h(
       'form',
       { onSubmit: submit, 'aria-label': `Decide on ${e.id}` },
@@ -150,6 +161,9 @@ function EscalationCard(props: {
     ),
   );
 }
+
+const recordedLine = (riskId: string, d: RecordedDecisionView): string =>
+  `Decision ${d.id} on ${riskId}: ${d.choiceName} (${d.outcome}), by ${d.decidedBy} on ${d.decidedAtUk}.`;
 
 export const bandColour = (
   band: string,
