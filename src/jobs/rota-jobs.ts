@@ -197,7 +197,7 @@ export class RotaJobs {
       const end = await this.gapEnd(gap);
       const card = announcementCard({
         title: `Nobody is ${gap.layer} on call from ${formatUkDateTime(gap.start)}`,
-        text: `The ${gap.layer} rota has a gap ${end ? formatRange(gap.start, end) : `from ${formatUkDateTime(gap.start)} for more than ${GAP_LOOKAHEAD_DAYS} days`} (UK time). Please arrange cover: "cover @person <from> to <to>", or change the rotation with "rota setup".`,
+        text: `The ${gap.layer} rota has a gap ${end ? formatRange(gap.start, end) : `from ${formatUkDateTime(gap.start)} for more than ${GAP_LOOKAHEAD_DAYS} days`} (UK time). Please arrange cover: "cover @person START to END", or change the rotation with "rota setup".`,
         style: 'attention',
       });
       const leads = [...people.values()].filter((p) => hasRole(p, 'lead'));

@@ -120,7 +120,7 @@ const samples: Record<string, () => unknown> = {
       excludeId: JANE,
     }),
   swap: () => swapCard(swap, people),
-  'date-help': () => dateHelpCard('I could not read "blah".', 'leave <from> to <to>', 'leave'),
+  'date-help': () => dateHelpCard('I could not read "blah".', 'leave START to END', 'leave'),
   changes: () =>
     changesCard(
       {

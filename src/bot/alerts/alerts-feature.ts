@@ -67,19 +67,19 @@ const COMMANDS: readonly CommandSpec[] = [
   { name: 'alerts', usage: 'alerts', description: 'Open alerts, newest first.', group: GROUP },
   {
     name: 'ack',
-    usage: 'ack <alert id>',
+    usage: 'ack ALERT-ID',
     description: 'Acknowledge an alert (its CTAC id, or an HSA id such as CC-4719).',
     group: GROUP,
   },
   {
     name: 'resolve',
-    usage: 'resolve <alert id> <what was done>',
-    description: 'Resolve an alert with a note saying how.',
+    usage: 'resolve ALERT-ID NOTE',
+    description: 'Resolve an alert with a note saying what was done.',
     group: GROUP,
   },
   {
     name: 'incident',
-    usage: 'incident <title>',
+    usage: 'incident TITLE',
     description: 'Raise an incident: a form, then an alert card in the ICS cyber channel.',
     group: GROUP,
   },

@@ -28,8 +28,9 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'policy',
-    usage: 'policy <critical|high|medium|low|information>',
-    description: "Change a severity's escalation steps (admins).",
+    usage: 'policy SEVERITY',
+    description:
+      "Change a severity's escalation steps: critical, high, medium, low or information (admins).",
     group: 'Alerts',
   },
 ];

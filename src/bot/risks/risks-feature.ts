@@ -74,7 +74,7 @@ const COMMANDS: readonly CommandSpec[] = [
   { name: 'risks', usage: 'risks', description: 'Open risks, highest score first.', group: GROUP },
   {
     name: 'decision',
-    usage: 'decision <what was decided>',
+    usage: 'decision WHAT-WAS-DECIDED',
     description:
       'Log a decision made in the chat (members). Or use "Log as decision" on any message.',
     group: GROUP,

@@ -61,13 +61,13 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'cover',
-    usage: 'cover @person <from> to <to>',
+    usage: 'cover @person START to END',
     description: 'Take someone\'s shifts for a time, e.g. "cover @Ben tomorrow 9am to Fri 17:00".',
     group: 'Rota',
   },
   {
     name: 'leave',
-    usage: 'leave <from> to <to>',
+    usage: 'leave START to END',
     description: 'Mark time you cannot be on call, e.g. "leave 1/12 to 5/12".',
     group: 'Rota',
   },
@@ -79,14 +79,14 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'rota add',
-    usage: 'rota add @person [primary|secondary] <from> to <to>',
+    usage: 'rota add @person [primary|secondary] START to END',
     description:
       'Put someone on call as well as the rotation for a time, e.g. "rota add @Ben secondary Fri 17:00 to Mon 9am" (leads).',
     group: 'Rota',
   },
   {
     name: 'rota remove',
-    usage: 'rota remove @person [primary|secondary] <from> to <to>',
+    usage: 'rota remove @person [primary|secondary] START to END',
     description:
       'Take someone off call for a time, in one layer or both, e.g. "rota remove @Ben 1/12 9am to 2/12 9am" (leads).',
     group: 'Rota',
@@ -192,7 +192,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
         shiftLength: r?.shiftLength.kind ?? 'weekly',
         shiftHours: r?.shiftLength.kind === 'hours' ? String(r.shiftLength.hours) : '',
         handoverTime: r?.handoverTime ?? '09:00',
-        startDate: r?.startDate ?? rota.now().toISOString().slice(0, 10),
+        startDate: ukDateText(r?.startDate ?? ukIsoDate(rota.now())),
         etagPrimary: primary?.etag ?? '',
         etagSecondary: secondary?.etag ?? '',
         organisations,
@@ -282,7 +282,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     if (!person) {
       if (rest) {
         const parsed = parseUkDateTimeRange(rest, rota.now());
-        if (!parsed.ok) return dateHelpCard(parsed.error, 'cover @person <from> to <to>', 'cover');
+        if (!parsed.ok) return dateHelpCard(parsed.error, 'cover @person START to END', 'cover');
       }
       return rangeForm(
         'cover',
@@ -295,7 +295,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     }
     if (!rest) return rangeForm('cover', turn, { coveredMemberId: person.id });
     const parsed = parseUkDateTimeRange(rest, rota.now());
-    if (!parsed.ok) return dateHelpCard(parsed.error, 'cover @person <from> to <to>', 'cover');
+    if (!parsed.ok) return dateHelpCard(parsed.error, 'cover @person START to END', 'cover');
     const cover = await rota.cover(caller, {
       kind: 'cover',
       memberId: caller.aadObjectId,
@@ -373,7 +373,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       const whole = wholeDays(date, date);
       return leaveSaved(caller, whole.start, whole.end);
     }
-    return dateHelpCard(parsed.error, 'leave <from> to <to>', 'leave');
+    return dateHelpCard(parsed.error, 'leave START to END', 'leave');
   }
 
   const saveLeave: CardActionHandler = async (data, turn) => {
@@ -553,7 +553,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     args: string,
   ): Promise<AdaptiveCard> {
     const caller = await requireMember(turn, 'change the rota');
-    const usage = `rota ${kind} @person [primary|secondary] <from> to <to>`;
+    const usage = `rota ${kind} @person [primary|secondary] START to END`;
     const { person, rest } = findPerson(await rota.people(), turn, args);
     if (!person)
       return overrideForm(
@@ -657,6 +657,12 @@ function outcomeMessage(outcome: SwapOutcome): string {
   if (!outcome.changed) return 'Nothing changed: that was already done.';
   return '';
 }
+
+const ukIsoDate = (at: Date): string => DateTime.fromJSDate(at, { zone: UK_ZONE }).toISODate()!;
+
+/** `2026-12-16` as people in the UK write it, `16/12/2026`, for a date field they may retype. */
+const ukDateText = (isoDate: string): string =>
+  DateTime.fromISO(isoDate, { zone: UK_ZONE }).toFormat('dd/MM/yyyy');
 
 /** Card data is untrusted: only short strings are read. */
 function text(value: unknown, max = MAX_FIELD * 5): string {

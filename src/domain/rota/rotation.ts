@@ -39,7 +39,7 @@ export interface RotationInput {
   shiftLength?: unknown;
   handoverTime?: unknown;
   timeZone?: unknown;
-  /** `yyyy-MM-dd` (as Input.Date sends it) or `dd/mm/yyyy`. */
+  /** `dd/mm/yyyy` (as people in the UK type it) or `yyyy-MM-dd`. */
   startDate?: unknown;
 }
 
@@ -136,7 +136,9 @@ function readShiftLength(value: unknown, problems: string[]): ShiftLength | unde
       hours <= MAX_SHIFT_HOURS
     )
       return { kind: 'hours', hours };
-    problems.push(`A shift in hours must be a whole number of hours from 1 to ${MAX_SHIFT_HOURS}.`);
+    problems.push(
+      `A shift in hours must be a whole number of hours from 1 to ${MAX_SHIFT_HOURS}: change the hours per shift, or choose daily or weekly.`,
+    );
     return undefined;
   }
   problems.push('The shift length must be daily, weekly or a number of hours.');
@@ -165,7 +167,9 @@ function readStartDate(value: unknown, problems: string[]): string {
       : undefined;
   const date = parts ? DateTime.fromObject(parts, { zone: 'UTC' }) : undefined;
   if (!date?.isValid) {
-    problems.push('The start date must be a real date, for example 28/11/2026.');
+    problems.push(
+      'The start date must be a real date written day/month/year, for example 16/12/2026.',
+    );
     return '';
   }
   return date.toISODate()!;

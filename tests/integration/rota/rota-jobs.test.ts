@@ -182,6 +182,9 @@ test('when a gap is less than 48 hours away, then the leads are told once, howev
     expect.stringContaining('Nobody is primary on call from 29 Nov 2026, 09:00'),
   ]);
   expect(to('personal-Lee Lead')[0]!.text).toContain('29 Nov 2026, 09:00 to 30 Nov 2026, 09:00');
+  // Teams drops anything that looks like markup: the placeholders are words it keeps.
+  expect(to('personal-Lee Lead')[0]!.text).toContain('"cover @person START to END"');
+  expect(to('personal-Lee Lead')[0]!.text).not.toMatch(/<[a-z][^>]*>/i);
 });
 
 test('when the reminder lead time before a shift comes, then the incoming person gets one 1:1 reminder', async () => {

@@ -80,7 +80,7 @@ describe('normaliseRotation', () => {
       'The shift length must be daily, weekly or a number of hours.',
       'The handover time must be a time of day such as 09:00.',
       'The time zone must be an IANA zone such as Europe/London.',
-      'The start date must be a real date, for example 28/11/2026.',
+      'The start date must be a real date written day/month/year, for example 16/12/2026.',
     ]);
   });
 
@@ -98,12 +98,12 @@ describe('normaliseRotation', () => {
     [
       'zero hours',
       { shiftLength: { kind: 'hours', hours: 0 } },
-      'A shift in hours must be a whole number of hours from 1 to 336.',
+      'A shift in hours must be a whole number of hours from 1 to 336: change the hours per shift, or choose daily or weekly.',
     ],
     [
       'half an hour',
       { shiftLength: { kind: 'hours', hours: 1.5 } },
-      'A shift in hours must be a whole number of hours from 1 to 336.',
+      'A shift in hours must be a whole number of hours from 1 to 336: change the hours per shift, or choose daily or weekly.',
     ],
     [
       'a name that is too long',

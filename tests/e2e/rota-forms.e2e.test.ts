@@ -1,0 +1,101 @@
+import { PlaygroundBrowser } from '../helpers/playground-browser';
+import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
+
+/**
+ * The rota forms as a person meets them in the Playground's own client (issue 22, items 7 to 10): the
+ * card is rendered and its inputs checked in the browser, so a form the client refuses to send shows up.
+ */
+const { channel, personalChat, users } = PLAYGROUND;
+let stack: E2eStack;
+let ui: PlaygroundBrowser;
+
+beforeAll(async () => {
+  stack = await E2eStack.start();
+  // Asha installs the app in the team (so she is the first admin) and adds Ben as a member.
+  await stack.install(channel);
+  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+  const orgForm = await ask('org add', 'Add an ICS organisation');
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
+    orgForm.messageId,
+  );
+  for (const person of [users.asha, users.ben]) {
+    const form = await ask('member add', 'Add a member');
+    await stack.execute(
+      personalChat,
+      users.asha.id,
+      'member.add',
+      {
+        aadObjectId: person.aadObjectId,
+        orgCode: 'RXC',
+        role: person === users.asha ? 'admin' : 'member',
+      },
+      form.messageId,
+    );
+  }
+  ui = await PlaygroundBrowser.open(stack.playground.url);
+}, 120_000);
+afterAll(async () => {
+  await ui?.close();
+  await stack?.stop();
+});
+
+async function ask(text: string, expectText: string): Promise<BotMessage> {
+  const before = stack.messages.length;
+  await stack.say(personalChat, users.asha.id, text);
+  return stack.waitForMessage(
+    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
+  );
+}
+
+/** Opens the setup form in the Playground and picks the members, in the order given. */
+async function openSetupForm(members: string[]) {
+  await ui.say('rota setup');
+  const form = await ui.waitForCard('Set up the primary rotation');
+  await form.getByRole('combobox', { name: /Members, in order/ }).click();
+  for (const name of members) await ui.option(name).click();
+  await ui.page.keyboard.press('Escape');
+  return form;
+}
+
+test('when a lead saves a weekly rotation leaving hours per shift as shown, then it is saved', async () => {
+  const form = await openSetupForm(['Asha Patel', 'Ben Okafor']);
+  await form.getByRole('button', { name: 'Save rotation' }).click();
+  const saved = await ui.waitForCard(/Set up the primary rotation "CTAC primary"/);
+  expect(await saved.innerText()).toContain('take weekly shifts');
+});
+
+test('when a lead gives 0 hours per shift, then the form comes back saying what to change', async () => {
+  const form = await openSetupForm(['Ben Okafor']);
+  await form.getByRole('combobox', { name: /Shift length/ }).click();
+  await ui.option('A number of hours').click();
+  await form.getByLabel(/Hours per shift/).fill('0');
+  await form.getByRole('button', { name: 'Save rotation' }).click();
+  const refused = await ui.waitForCard(/whole number of hours from 1 to 336/);
+  expect(await refused.innerText()).toContain('Set up the primary rotation');
+});
+
+test('when a lead types the first handover the UK way (16/12/2026), then it is taken', async () => {
+  const form = await openSetupForm(['Ben Okafor']);
+  await form.getByLabel(/First handover on/).fill('16/12/2026');
+  await form.getByRole('button', { name: 'Save rotation' }).click();
+  const saved = await ui.waitForCard(/from 16 Dec 2026/);
+  expect(await saved.innerText()).toContain('Changed the primary rotation "CTAC primary"');
+});
+
+test('when someone asks for help, then every command shows its placeholders', async () => {
+  const before = stack.messages.length;
+  await ui.say('help');
+  const help = await ui.waitForCard('CTAC commands');
+  expect(await help.innerText()).toContain('cover @person START to END');
+  expect(await help.innerText()).toContain('rota add @person [primary|secondary] START to END');
+  expect(await help.innerText()).toContain('ack ALERT-ID');
+  const sent = await stack.waitForMessage(
+    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes('CTAC commands'),
+  );
+  // Teams drops anything that looks like markup, so no "<word>" may reach a card.
+  expect(cardText(sent.cards)).not.toMatch(/<[a-z][^>]*>/i);
+});
