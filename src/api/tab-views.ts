@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AlertSummary, AlertTimes } from '../domain/alerts';
+import type { AlertState, AlertSummary, AlertTimes } from '../domain/alerts';
 import {
   ACKNOWLEDGE_WITHIN_HOURS,
   newHsaResponse,
@@ -338,6 +338,8 @@ export interface AlertRowView {
   title: string;
   severity: string;
   state: string;
+  /** The state in the words the alert cards use ("Needs action"). */
+  stateLabel: string;
   raisedAtUk: string;
   acknowledgedBy?: string;
 }
@@ -395,6 +397,14 @@ export function alertWeeks(alerts: readonly AlertTimes[], now: Date, weeks = 8):
   return out;
 }
 
+/** Alert states as people read them; the same words as the alert cards in the channel. */
+export const ALERT_STATE_LABELS: Readonly<Record<AlertState, string>> = {
+  triggered: 'Needs action',
+  acknowledged: 'Acknowledged',
+  snoozed: 'Snoozed',
+  resolved: 'Resolved',
+};
+
 export const alertRowView = (a: AlertSummary): AlertRowView => ({
   id: a.id,
   source: a.source === 'hsa' ? 'HSA' : 'Incident',
@@ -402,6 +412,7 @@ export const alertRowView = (a: AlertSummary): AlertRowView => ({
   title: a.title,
   severity: a.severity,
   state: a.state,
+  stateLabel: ALERT_STATE_LABELS[a.state],
   raisedAtUk: formatUkDateTime(a.raisedAt),
   ...(a.acknowledgedBy && { acknowledgedBy: a.acknowledgedBy.name }),
 });

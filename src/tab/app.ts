@@ -55,22 +55,33 @@ export function TabApp(props: {
   return h(
     FluentProvider,
     { theme: THEMES[theme], className: 'ctac-root' },
-    h(
-      'main',
-      { className: 'ctac-main' },
-      h('h1', null, 'CTAC for leads'),
-      h(Signed, { session: props.session }),
-    ),
+    h('main', { className: 'ctac-main' }, h(Signed, { session: props.session })),
   );
 }
 
+/** The page's heading, for the role of whoever has it open. */
+const HEADINGS: Record<Me['role'], string> = {
+  member: 'CTAC for members',
+  lead: 'CTAC for leads',
+  admin: 'CTAC for admins',
+};
+
 function Signed({ session }: { session: TeamsSession }) {
   const me = useLoad(() => getJson<Me>('/api/tab/me'), []);
-  return h(Loaded<Me>, {
-    state: me,
-    label: 'your details',
-    children: (m) => h(Views, { me: m, session }),
-  });
+  const heading = me.data ? HEADINGS[me.data.role] : 'CTAC';
+  useEffect(() => {
+    document.title = heading;
+  }, [heading]);
+  return h(
+    'div',
+    null,
+    h('h1', null, heading),
+    h(Loaded<Me>, {
+      state: me,
+      label: 'your details',
+      children: (m) => h(Views, { me: m, session }),
+    }),
+  );
 }
 
 function Views({ me, session }: { me: Me; session: TeamsSession }) {
@@ -112,6 +123,8 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       h(
         TabList,
         {
+          // Wraps onto a second line on a phone rather than pushing tabs off screen.
+          className: 'ctac-tabs',
           selectedValue: selected,
           onTabSelect: (_ev, data) => setSelected(data.value as ViewId),
         },
@@ -135,7 +148,8 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'escalations' &&
         h(EscalationsView, { onDecided: () => setDecisions((n) => n + 1) }),
       selected === 'risks' && h(RisksView, { isLead }),
-      selected === 'decisions' && h(DecisionsView, { isLead, version: decisions }),
+      selected === 'decisions' &&
+        h(DecisionsView, { isLead, version: decisions, locale: session.locale }),
       selected === 'hsa' && h(HsaView),
       selected === 'alerts' && h(AlertsView),
       selected === 'rota' && h(RotaViewPanel),
@@ -151,7 +165,7 @@ export function OutsideTeams({ error }: { error: unknown }) {
     h(
       'main',
       { className: 'ctac-main' },
-      h('h1', null, 'CTAC for leads'),
+      h('h1', null, 'CTAC'),
       h(
         'p',
         null,

@@ -1,3 +1,5 @@
+// First, so teams-js finds its domain list answered before it loads (see teams-origins.ts).
+import './teams-origins';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { app } from '@microsoft/teams-js';
 import { createRoot } from 'react-dom/client';

@@ -1,3 +1,5 @@
+// First, so teams-js finds its domain list answered before it loads (see teams-origins.ts).
+import './teams-origins';
 import { app, authentication, pages } from '@microsoft/teams-js';
 
 /** The Teams themes a tab can be asked to follow. */
@@ -8,6 +10,8 @@ export interface TeamsSession {
   userName: string;
   userPrincipalName: string;
   theme: TeamsTheme;
+  /** The person's Teams language and region (en-GB), which dates typed in the tab follow. */
+  locale: string;
   /** Set in a channel tab. */
   channelId?: string;
 }
@@ -23,6 +27,7 @@ export async function startTeams(): Promise<TeamsSession> {
     userName: context.user?.displayName ?? context.user?.userPrincipalName ?? '',
     userPrincipalName: context.user?.userPrincipalName ?? '',
     theme: asTheme(context.app.theme),
+    locale: context.app.locale || 'en-GB',
     ...(context.channel?.id && { channelId: context.channel.id }),
   };
 }

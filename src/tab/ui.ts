@@ -65,7 +65,22 @@ export function Loaded<T>(props: {
   return h('div', { 'aria-busy': loading }, props.children(data));
 }
 
-/** A plain data table with a caption and column headers, as screen readers expect. */
+/**
+ * A box that scrolls sideways by itself when what it holds is wider than the screen (a table on a phone), so
+ * the page never does. Focusable and named, so keyboard users can scroll it too.
+ */
+export function ScrollBox(props: { label: string; children?: ReactNode }) {
+  return h(
+    'div',
+    { className: 'ctac-scroll', role: 'region', 'aria-label': props.label, tabIndex: 0 },
+    props.children,
+  );
+}
+
+/**
+ * A plain data table with a caption and column headers, as screen readers expect. A row with fewer cells than
+ * columns has its last cell span the rest (a week with nothing to count says so once).
+ */
 export function DataTable(props: {
   caption: string;
   columns: string[];
@@ -73,26 +88,34 @@ export function DataTable(props: {
   empty: string;
 }) {
   if (props.rows.length === 0) return h('p', null, props.empty);
+  const span = (cells: number, i: number) =>
+    i === cells - 1 && cells < props.columns.length
+      ? { colSpan: props.columns.length - cells + 1 }
+      : {};
   return h(
-    Table,
-    { 'aria-label': props.caption, size: 'small' },
+    ScrollBox,
+    { label: props.caption },
     h(
-      TableHeader,
-      null,
+      Table,
+      { 'aria-label': props.caption, size: 'small', className: 'ctac-table' },
       h(
-        TableRow,
+        TableHeader,
         null,
-        ...props.columns.map((c) => h(TableHeaderCell, { key: c, scope: 'col' }, c)),
-      ),
-    ),
-    h(
-      TableBody,
-      null,
-      ...props.rows.map((r) =>
         h(
           TableRow,
-          { key: r.key, className: r.className },
-          ...r.cells.map((c, i) => h(TableCell, { key: i }, c)),
+          null,
+          ...props.columns.map((c) => h(TableHeaderCell, { key: c, scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        TableBody,
+        null,
+        ...props.rows.map((r) =>
+          h(
+            TableRow,
+            { key: r.key, className: r.className },
+            ...r.cells.map((c, i) => h(TableCell, { key: i, ...span(r.cells.length, i) }, c)),
+          ),
         ),
       ),
     ),

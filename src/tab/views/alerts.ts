@@ -8,8 +8,8 @@ interface AlertsAnswer {
   resolvedCounted: boolean;
 }
 
-const duration = (minutes: number | undefined): string => {
-  if (minutes === undefined) return 'none yet';
+const duration = (minutes: number | undefined, none: string): string => {
+  if (minutes === undefined) return none;
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   return `${hours} h ${minutes % 60} min`;
@@ -40,7 +40,7 @@ export function AlertsView() {
                 `${a.source} ${a.key}`,
                 a.title,
                 a.severity,
-                a.state,
+                a.stateLabel,
                 a.raisedAtUk,
                 a.acknowledgedBy ?? '',
               ],
@@ -66,14 +66,18 @@ export function AlertsView() {
             empty: 'No weeks to show.',
             rows: view.weeks.map((w) => ({
               key: w.weekOf,
-              cells: [
-                w.weekOfUk,
-                String(w.raised),
-                String(w.acknowledged),
-                duration(w.medianMinutesToAcknowledge),
-                String(w.resolved),
-                duration(w.medianMinutesToResolve),
-              ],
+              // A quiet week says so once, across the figures, rather than a row of noughts.
+              cells:
+                w.raised === 0
+                  ? [w.weekOfUk, 'No alerts this week']
+                  : [
+                      w.weekOfUk,
+                      String(w.raised),
+                      String(w.acknowledged),
+                      duration(w.medianMinutesToAcknowledge, 'None acknowledged yet'),
+                      String(w.resolved),
+                      duration(w.medianMinutesToResolve, 'None resolved yet'),
+                    ],
             })),
           }),
         ),

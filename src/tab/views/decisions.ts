@@ -1,13 +1,18 @@
 import { Button, Field, Input, Link, Select } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { DecisionRowView } from '../../api/tab-views';
 import { downloadCsv, getJson, query } from '../api';
+import { DateField } from '../date-field';
+import { dateHelp, datePattern, parseLocalDate } from '../locale-dates';
 import { DataTable, ErrorBar, h, Loaded, useLoad } from '../ui';
 
 /** The decision register: search and filters, links back to the chat, CSV export. */
-export function DecisionsView({ isLead, version }: { isLead: boolean; version: number }) {
+export function DecisionsView(props: { isLead: boolean; version: number; locale: string }) {
+  const { isLead, version } = props;
+  const pattern = useMemo(() => datePattern(props.locale), [props.locale]);
   const [form, setForm] = useState({ q: '', decidedBy: '', outcome: '', from: '', to: '' });
   const [filter, setFilter] = useState(form);
+  const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
   const state = useLoad(
     () => getJson<{ decisions: DecisionRowView[] }>(`/api/tab/decisions${query(filter)}`),
     [filter, version],
@@ -28,7 +33,15 @@ export function DecisionsView({ isLead, version }: { isLead: boolean; version: n
         className: 'ctac-filters',
         onSubmit: (ev: { preventDefault(): void }) => {
           ev.preventDefault();
-          setFilter(form);
+          // Dates go to the API as ISO days; one it cannot read stops the search and says why.
+          const day = (typed: string) => (typed.trim() ? parseLocalDate(typed, pattern) : '');
+          const [from, to] = [day(form.from), day(form.to)];
+          setDateErrors({
+            ...(from === undefined && { from: dateHelp(pattern) }),
+            ...(to === undefined && { to: dateHelp(pattern) }),
+          });
+          if (from === undefined || to === undefined) return;
+          setFilter({ ...form, from, to });
         },
       },
       h(Field, { label: 'Words or reference' }, h(Input, { value: form.q, onChange: set('q') })),
@@ -55,16 +68,20 @@ export function DecisionsView({ isLead, version }: { isLead: boolean; version: n
           ),
         ),
       ),
-      h(
-        Field,
-        { label: 'Decided from' },
-        h(Input, { type: 'date', value: form.from, onChange: set('from') }),
-      ),
-      h(
-        Field,
-        { label: 'Decided to' },
-        h(Input, { type: 'date', value: form.to, onChange: set('to') }),
-      ),
+      h(DateField, {
+        label: 'Decided from',
+        value: form.from,
+        pattern,
+        error: dateErrors.from,
+        onChange: (value) => setForm((f) => ({ ...f, from: value })),
+      }),
+      h(DateField, {
+        label: 'Decided to',
+        value: form.to,
+        pattern,
+        error: dateErrors.to,
+        onChange: (value) => setForm((f) => ({ ...f, to: value })),
+      }),
       h(Button, { type: 'submit', appearance: 'primary' }, 'Search'),
     ),
     isLead &&

@@ -1,7 +1,7 @@
 import { Badge } from '@fluentui/react-components';
 import type { HsaComplianceView } from '../../api/tab-views';
 import { getJson } from '../api';
-import { h, Loaded, useLoad } from '../ui';
+import { h, Loaded, ScrollBox, useLoad } from '../ui';
 
 /** Each open HSA against each organisation: acknowledged in 48 hours, applicability, remediation, overdue. */
 export function HsaView() {
@@ -17,56 +17,60 @@ export function HsaView() {
         view.hsas.length === 0
           ? h('p', null, 'No High Severity Alerts are open.')
           : h(
-              'table',
-              { className: 'ctac-grid' },
-              h('caption', null, 'Open HSAs by organisation; overdue items are marked'),
+              ScrollBox,
+              { label: 'Open HSAs by organisation' },
               h(
-                'thead',
-                null,
+                'table',
+                { className: 'ctac-grid' },
+                h('caption', null, 'Open HSAs by organisation; overdue items are marked'),
                 h(
-                  'tr',
+                  'thead',
                   null,
-                  h('th', { scope: 'col' }, 'HSA'),
-                  ...view.organisations.map((o) =>
-                    h('th', { key: o.code, scope: 'col' }, h('abbr', { title: o.name }, o.code)),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                ...view.hsas.map((hsa) =>
                   h(
                     'tr',
-                    { key: hsa.alertId },
-                    h(
-                      'th',
-                      { scope: 'row' },
-                      `${hsa.hsaId} ${hsa.title}`,
-                      h('br'),
-                      h('small', null, `${hsa.severity}, published ${hsa.publishedAtUk}`),
+                    null,
+                    h('th', { scope: 'col' }, 'HSA'),
+                    ...view.organisations.map((o) =>
+                      h('th', { key: o.code, scope: 'col' }, h('abbr', { title: o.name }, o.code)),
                     ),
-                    ...hsa.cells.map((c) =>
+                  ),
+                ),
+                h(
+                  'tbody',
+                  null,
+                  ...view.hsas.map((hsa) =>
+                    h(
+                      'tr',
+                      { key: hsa.alertId },
                       h(
-                        'td',
-                        {
-                          key: c.orgCode,
-                          className: c.overdue.length ? 'ctac-overdue' : undefined,
-                        },
-                        c.acknowledged
-                          ? c.acknowledgedInTime
-                            ? `Acknowledged in 48 h (${c.acknowledgedAtUk})`
-                            : `Acknowledged late (${c.acknowledgedAtUk})`
-                          : 'Not acknowledged',
+                        'th',
+                        { scope: 'row' },
+                        `${hsa.hsaId} ${hsa.title}`,
                         h('br'),
-                        `Applies: ${c.applicability}; ${c.remediation}`,
-                        c.overdue.length > 0 &&
-                          h(
-                            'div',
-                            null,
-                            h(Badge, { color: 'danger', appearance: 'filled' }, 'Overdue'),
-                            h('ul', null, ...c.overdue.map((o, i) => h('li', { key: i }, o))),
-                          ),
+                        h('small', null, `${hsa.severity}, published ${hsa.publishedAtUk}`),
+                      ),
+                      ...hsa.cells.map((c) =>
+                        h(
+                          'td',
+                          {
+                            key: c.orgCode,
+                            className: c.overdue.length ? 'ctac-overdue' : undefined,
+                          },
+                          c.acknowledged
+                            ? c.acknowledgedInTime
+                              ? `Acknowledged in 48 h (${c.acknowledgedAtUk})`
+                              : `Acknowledged late (${c.acknowledgedAtUk})`
+                            : 'Not acknowledged',
+                          h('br'),
+                          `Applies: ${c.applicability}; ${c.remediation}`,
+                          c.overdue.length > 0 &&
+                            h(
+                              'div',
+                              null,
+                              h(Badge, { color: 'danger', appearance: 'filled' }, 'Overdue'),
+                              h('ul', null, ...c.overdue.map((o, i) => h('li', { key: i }, o))),
+                            ),
+                        ),
                       ),
                     ),
                   ),

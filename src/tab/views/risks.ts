@@ -2,7 +2,7 @@ import { Badge, Button, Field, Select } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { RiskRegisterView } from '../../api/tab-views';
 import { downloadCsv, getJson, query } from '../api';
-import { ErrorBar, DataTable, h, Loaded, useLoad } from '../ui';
+import { ErrorBar, DataTable, h, Loaded, ScrollBox, useLoad } from '../ui';
 import { bandColour } from './escalations';
 
 const CAF = [
@@ -162,40 +162,44 @@ export function RisksView({ isLead }: { isLead: boolean }) {
 /** Likelihood down the side (most likely at the top), consequence across, counts in the cells. */
 function HeatMapTable({ counts, total }: { counts: number[][]; total: number }) {
   return h(
-    'table',
-    { className: 'ctac-heatmap' },
+    ScrollBox,
+    { label: 'Heat map' },
     h(
-      'caption',
-      null,
-      `Heat map: ${total} risk${total === 1 ? '' : 's'} by likelihood and consequence`,
-    ),
-    h(
-      'thead',
-      null,
+      'table',
+      { className: 'ctac-heatmap' },
       h(
-        'tr',
+        'caption',
         null,
-        h('th', { scope: 'col' }, 'Likelihood \\ Consequence'),
-        ...CONSEQUENCE.map((c, i) => h('th', { key: c, scope: 'col' }, `${i + 1} ${c}`)),
+        `Heat map: ${total} risk${total === 1 ? '' : 's'} by likelihood and consequence`,
       ),
-    ),
-    h(
-      'tbody',
-      null,
-      ...[5, 4, 3, 2, 1].map((l) =>
+      h(
+        'thead',
+        null,
         h(
           'tr',
-          { key: l },
-          h('th', { scope: 'row' }, `${l} ${LIKELIHOOD[l - 1]}`),
-          ...[1, 2, 3, 4, 5].map((c) =>
-            h(
-              'td',
-              {
-                key: c,
-                className: `ctac-cell ctac-${cellBand(l * c)}`,
-                'data-count': counts[l - 1]![c - 1],
-              },
-              String(counts[l - 1]![c - 1]),
+          null,
+          h('th', { scope: 'col' }, 'Likelihood \\ Consequence'),
+          ...CONSEQUENCE.map((c, i) => h('th', { key: c, scope: 'col' }, `${i + 1} ${c}`)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        ...[5, 4, 3, 2, 1].map((l) =>
+          h(
+            'tr',
+            { key: l },
+            h('th', { scope: 'row' }, `${l} ${LIKELIHOOD[l - 1]}`),
+            ...[1, 2, 3, 4, 5].map((c) =>
+              h(
+                'td',
+                {
+                  key: c,
+                  className: `ctac-cell ctac-${cellBand(l * c)}`,
+                  'data-count': counts[l - 1]![c - 1],
+                },
+                String(counts[l - 1]![c - 1]),
+              ),
             ),
           ),
         ),
