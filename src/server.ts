@@ -490,7 +490,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
             ),
         },
       }),
-      ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer)] : []),
+      ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer, () => members.list())] : []),
       auditRouter({ verifier: tokenVerifier, directory, audit, clock }),
       calendarRoutes(calendarFeeds, logger),
       alertsWebhookRouter({

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { join } from 'path';
+import type { Member } from '../domain/people/member';
 import type { DevIssuer } from './auth-dev-issuer';
 import { localRequestsOnly } from './local-requests';
 
@@ -15,11 +16,16 @@ export function tabAssetsRouter(buildDir: string): Router {
 
 /**
  * With CTAC_DEV_HOST only (never in production, never with BOT_ID, loopback only): the development host page
- * (/dev/host.html), which plays the Teams client for the tab, and /dev/token, which signs a token for whoever
- * the host page says is signed in. Both answer only requests made on this computer to 127.0.0.1 or
- * localhost, so neither another machine, nor a tunnel, nor a web page using DNS rebinding can get a token.
+ * (/dev/host.html), which plays the Teams client for the tab, /dev/token, which signs a token for whoever
+ * the host page says is signed in, and /dev/people, everyone in CTAC with their role, for the host page's
+ * person list. All answer only requests made on this computer to 127.0.0.1 or localhost, so neither another
+ * machine, nor a tunnel, nor a web page using DNS rebinding can get a token or the list.
  */
-export function devHostRouter(buildDir: string, issuer: DevIssuer): Router {
+export function devHostRouter(
+  buildDir: string,
+  issuer: DevIssuer,
+  listPeople: () => Promise<Member[]>,
+): Router {
   const router = Router();
   router.use('/dev', localRequestsOnly);
   router.use('/dev', (_req, res, next) => {
@@ -30,6 +36,20 @@ export function devHostRouter(buildDir: string, issuer: DevIssuer): Router {
     next();
   });
   router.use('/dev', express.static(join(buildDir, 'dev'), { index: 'host.html', maxAge: 0 }));
+  router.get('/dev/people', async (_req, res) => {
+    const people = await listPeople();
+    res.json({
+      people: people
+        .map((m) => ({
+          oid: m.aadObjectId,
+          name: m.name,
+          upn: m.upn,
+          role: m.role,
+          orgCode: m.orgCode,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
+    });
+  });
   router.post('/dev/token', express.json({ limit: '4kb' }), async (req, res) => {
     const body = (req.body ?? {}) as { oid?: unknown; name?: unknown };
     const oid = typeof body.oid === 'string' ? body.oid.trim().toLowerCase() : '';

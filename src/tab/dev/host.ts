@@ -17,33 +17,36 @@ const saveButton = document.getElementById('save') as HTMLButtonElement;
 const field = (name: string) =>
   form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
 
-/** The people of the local Teams client (.m365agentsplayground.yml), so `npm start` users can pick one. */
-const PLAYGROUND_PEOPLE = [
-  ['a1a1a1a1-0000-4000-8000-000000000001', 'Asha Patel', 'asha.patel@sussexics.example.nhs.uk'],
-  ['b2b2b2b2-0000-4000-8000-000000000002', 'Ben Okafor', 'ben.okafor@esht.example.nhs.uk'],
-  [
-    'c3c3c3c3-0000-4000-8000-000000000003',
-    'Chloë Davies',
-    'chloe.davies@eastsussex.example.gov.uk',
-  ],
-] as const;
+/** Someone in CTAC, as /dev/people lists them. */
+interface Person {
+  oid: string;
+  name: string;
+  upn: string;
+  role: 'member' | 'lead' | 'admin';
+  orgCode: string;
+}
 const preset = field('preset') as HTMLSelectElement;
-for (const [oid, name] of PLAYGROUND_PEOPLE) preset.add(new Option(name, oid));
+let people: Person[] = [];
 const usePreset = () => {
-  const person = PLAYGROUND_PEOPLE.find(([oid]) => oid === preset.value);
+  const person = people.find((p) => p.oid === preset.value);
   if (!person) return;
-  field('oid').value = person[0];
-  field('name').value = person[1];
-  field('upn').value = person[2];
+  field('oid').value = person.oid;
+  field('name').value = person.name;
+  field('upn').value = person.upn;
 };
 preset.addEventListener('change', usePreset);
 
-const params = new URLSearchParams(location.search);
-if (!params.get('oid')) {
-  preset.value = PLAYGROUND_PEOPLE[0][0];
-  usePreset();
+/** Everyone in CTAC with their role, from the app, so any of them (a lead too) can be picked. */
+async function loadPeople(): Promise<void> {
+  const res = await fetch('/dev/people');
+  if (!res.ok) throw new Error(`The app did not list the people in CTAC (${res.status}).`);
+  people = ((await res.json()) as { people: Person[] }).people;
+  for (const p of people)
+    preset.add(new Option(`${p.name} (${p.role}${p.orgCode ? `, ${p.orgCode}` : ''})`, p.oid));
 }
-for (const name of ['oid', 'name', 'upn', 'theme', 'page']) {
+
+const params = new URLSearchParams(location.search);
+for (const name of ['oid', 'name', 'upn', 'theme', 'locale', 'page']) {
   const value = params.get(name);
   if (value) field(name).value = value;
 }
@@ -53,6 +56,7 @@ const settings = () => ({
   name: field('name').value.trim(),
   upn: field('upn').value.trim(),
   theme: field('theme').value,
+  locale: field('locale').value,
   page: field('page').value,
 });
 
@@ -74,7 +78,7 @@ function context() {
     loginHint: s.upn,
     tid: '00000000-0000-4000-8000-00000000d0d0',
     theme: s.theme,
-    locale: 'en-GB',
+    locale: s.locale,
     hostName: 'Teams',
     hostClientType: 'web',
     frameContext: s.page === 'config' ? 'settings' : 'content',
@@ -150,7 +154,27 @@ saveButton.addEventListener('click', () => {
   frame.contentWindow?.postMessage({ func: 'settings.save', args: [{}] }, location.origin);
 });
 
-if (settings().oid) open();
-else log.textContent = 'Enter the Entra object id of a CTAC member, then open the tab.';
-log.textContent ||=
-  'Whoever installs the app in the Playground first (Asha) is an admin; admins add the others as members.';
+/** Lists the people, picks the one the address names or else the first lead, and opens the tab. */
+async function start(): Promise<void> {
+  try {
+    await loadPeople();
+  } catch (e) {
+    log.textContent = e instanceof Error ? e.message : String(e);
+  }
+  const named = params.get('oid');
+  const first = people.find((p) => p.role === 'lead') ?? people.find((p) => p.role === 'admin');
+  if (named) preset.value = people.some((p) => p.oid === named) ? named : '';
+  else if (first) {
+    preset.value = first.oid;
+    usePreset();
+  }
+  if (settings().oid) open();
+  else if (people.length === 0)
+    log.textContent ||=
+      'Nobody is in CTAC yet: open the channel in the Agents Playground first (whoever installs the app there is an admin), then reload.';
+  else
+    log.textContent =
+      'Pick a person, or enter the Entra object id of a CTAC member, then open the tab.';
+}
+
+void start();
