@@ -109,9 +109,8 @@ async function seriousViolations(): Promise<string[]> {
 
 test('when a lead opens the tab, then it greets the context user and shows the escalations oldest first', async () => {
   const tab = await openTab(LEAD);
-  await expect(
-    tab.getByRole('heading', { level: 1, name: 'CTAC for leads' }).isVisible(),
-  ).resolves.toBe(true);
+  // The heading names the role, so it appears once the tab knows who is signed in.
+  await tab.getByRole('heading', { level: 1, name: 'CTAC for leads', exact: true }).waitFor();
   await tab.getByText(`Signed in as ${LEAD.name}`).waitFor();
   const queue = tab.getByRole('list', { name: 'Escalated risks, oldest first' });
   await queue.waitFor();
