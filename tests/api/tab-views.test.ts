@@ -1,4 +1,4 @@
-import { alertWeeks, hsaComplianceView } from '../../src/api/tab-views';
+import { alertRowView, alertWeeks, hsaComplianceView } from '../../src/api/tab-views';
 import { acknowledgeHsa, newHsaResponse, raiseAlert, type Alert } from '../../src/domain/alerts';
 
 const actor = { id: 'a1', name: 'Asha Patel', source: 'teams' as const };
@@ -94,4 +94,17 @@ test('when an organisation acknowledged an HSA after 48 hours, then it shows as 
     acknowledgedAtUk: '22 Nov 2026, 10:00',
     overdue: [],
   });
+});
+
+test('when an alert waits for someone, then the tab names its state as the cards do', () => {
+  const rows = [
+    alert('T', '2026-11-23T09:00:00Z'),
+    alert('A', '2026-11-23T09:00:00Z', { state: 'acknowledged' }),
+    alert('S', '2026-11-23T09:00:00Z', { state: 'snoozed' }),
+  ].map(alertRowView);
+  expect(rows.map((r) => [r.key, r.state, r.stateLabel])).toEqual([
+    ['T', 'triggered', 'Needs action'],
+    ['A', 'acknowledged', 'Acknowledged'],
+    ['S', 'snoozed', 'Snoozed'],
+  ]);
 });
