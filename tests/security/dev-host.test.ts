@@ -143,10 +143,11 @@ describe('without CTAC_DEV_HOST', () => {
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'conversationUpdate', conversation: { id: 'c' } }),
       });
-    for (const headers of [
+    const elsewhere: Record<string, string>[] = [
       { host: 'attacker.example:3978' },
       { host: `localhost:${plain.port}`, 'x-forwarded-for': '203.0.113.7' },
-    ]) {
+    ];
+    for (const headers of elsewhere) {
       const refused = await activity(headers);
       expect(refused.status).toBe(403);
       expect(JSON.parse(refused.body).error.message).toMatch(/answers only on the computer/);
