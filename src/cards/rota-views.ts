@@ -147,6 +147,54 @@ export interface SetupFormValues {
   problems?: string[];
 }
 
+/**
+ * `rota setup`, second step: the people chosen, numbered in the order they will take shifts, for the lead to
+ * check and renumber before saving. A multi-select gives its choices in list order, not in the order they
+ * were picked, so the order is set here. `values` rides in the buttons' data back to the save.
+ */
+export const orderFormCard = (
+  values: SetupFormValues,
+  people: People,
+  problems: string[] = [],
+  positions: readonly string[] = [],
+): AdaptiveCard =>
+  renderCard('rota/order-form', {
+    title: `Check the order of the ${values.layer} rotation`,
+    intro:
+      'People take shifts in this order, then start again. To change it, give each person a different number, 1 for the first shift, and press Save rotation.',
+    problems,
+    people: values.memberIds.map((id, i) => ({
+      inputId: `position_${i}`,
+      label: personChoiceTitle(people, id),
+      position: positions[i] ?? String(i + 1),
+    })),
+    addedLater: values.addPeople?.trim()
+      ? `People added by email (${values.addPeople.trim()}) take their shifts after these.`
+      : '',
+    saveData: { ...setupData(values), verb: 'rota.setup', step: 'order' },
+    backData: { ...setupData(values), verb: 'rota.setup.back' },
+  });
+
+/** What the order step carries back: every value of the first step, the members as a list in form order. */
+const setupData = (v: SetupFormValues) => ({
+  layer: v.layer,
+  name: v.name,
+  memberIds: v.memberIds.join(','),
+  shiftLength: v.shiftLength,
+  shiftHours: v.shiftHours,
+  handoverTime: v.handoverTime,
+  startDate: v.startDate,
+  addPeople: v.addPeople ?? '',
+  addOrgCode: v.addOrgCode ?? '',
+  etagPrimary: v.etagPrimary,
+  etagSecondary: v.etagSecondary,
+});
+
+const personChoiceTitle = (people: People, id: string): string => {
+  const p = people.get(id);
+  return p ? (p.orgCode ? `${p.name} (${p.orgCode})` : p.name) : id;
+};
+
 /** `rota setup`: the form leads and admins use to create or edit a layer's rotation. */
 export const setupFormCard = (values: SetupFormValues, people: People): AdaptiveCard =>
   renderCard('rota/setup-form', {

@@ -11,6 +11,7 @@ import {
   rangeFormCard,
   scheduleCard,
   setupFormCard,
+  orderFormCard,
   swapCard,
   swapFormCard,
 } from '../../src/cards/rota-views';
@@ -84,6 +85,24 @@ const swap: SwapRequest = {
 const samples: Record<string, () => unknown> = {
   'on-call': () => onCallCard(onCallAt([rotation], [], leave, from), people, true),
   schedule: () => scheduleCard(window, people, 14),
+  'order-form': () =>
+    orderFormCard(
+      {
+        layer: 'secondary',
+        name: 'CTAC secondary',
+        memberIds: [BOB, JANE],
+        shiftLength: 'weekly',
+        shiftHours: '',
+        handoverTime: '09:00',
+        startDate: '16/12/2026',
+        etagPrimary: '',
+        etagSecondary: 'W/"2"',
+        addPeople: 'jo.bloggs@nhs.net',
+      },
+      people,
+      ['Bob and Jane both have 1: give each person a different number.'],
+      ['1', '1'],
+    ),
   'setup-form': () =>
     setupFormCard(
       {

@@ -61,9 +61,16 @@ async function openSetupForm(members: string[]) {
   return form;
 }
 
+/** Presses Next on the setup form, then Save rotation on the order step as it comes. */
+async function nextThenSave(form: Awaited<ReturnType<typeof openSetupForm>>) {
+  await form.getByRole('button', { name: 'Next: check the order' }).click();
+  const order = await ui.waitForCard('Check the order of the primary rotation');
+  await order.getByRole('button', { name: 'Save rotation' }).click();
+}
+
 test('when a lead saves a weekly rotation leaving hours per shift as shown, then it is saved', async () => {
   const form = await openSetupForm(['Asha Patel', 'Ben Okafor']);
-  await form.getByRole('button', { name: 'Save rotation' }).click();
+  await nextThenSave(form);
   const saved = await ui.waitForCard(/Set up the primary rotation "CTAC primary"/);
   expect(await saved.innerText()).toContain('take weekly shifts');
 });
@@ -73,7 +80,7 @@ test('when a lead gives 0 hours per shift, then the form comes back saying what 
   await form.getByRole('combobox', { name: /Shift length/ }).click();
   await ui.option('A number of hours').click();
   await form.getByLabel(/Hours per shift/).fill('0');
-  await form.getByRole('button', { name: 'Save rotation' }).click();
+  await form.getByRole('button', { name: 'Next: check the order' }).click();
   const refused = await ui.waitForCard(/whole number of hours from 1 to 336/);
   expect(await refused.innerText()).toContain('Set up the primary rotation');
 });
@@ -81,9 +88,37 @@ test('when a lead gives 0 hours per shift, then the form comes back saying what 
 test('when a lead types the first handover the UK way (16/12/2026), then it is taken', async () => {
   const form = await openSetupForm(['Ben Okafor']);
   await form.getByLabel(/First handover on/).fill('16/12/2026');
-  await form.getByRole('button', { name: 'Save rotation' }).click();
+  await nextThenSave(form);
   const saved = await ui.waitForCard(/from 16 Dec 2026/);
   expect(await saved.innerText()).toContain('Changed the primary rotation "CTAC primary"');
+});
+
+test('when a lead picks Ben then Asha but wants Asha first, then the order step shows the order and saves it as renumbered', async () => {
+  // The secondary layer has no rotation yet, so nobody is chosen to begin with. A multi-select's order is
+  // the client's (pick order here, list order in Teams), so the lead sets it on the next step.
+  await ui.say('rota setup secondary');
+  const form = await ui.waitForCard('Set up the secondary rotation');
+  await form.getByRole('combobox', { name: /Members, in order/ }).click();
+  for (const name of ['Ben Okafor', 'Asha Patel']) await ui.option(name).click();
+  await ui.page.keyboard.press('Escape');
+  await form.getByRole('button', { name: 'Next: check the order' }).click();
+  const order = await ui.waitForCard('Check the order of the secondary rotation');
+  const numbers = [
+    await order.getByLabel(/Asha Patel/).inputValue(),
+    await order.getByLabel(/Ben Okafor/).inputValue(),
+  ];
+  expect(numbers.sort()).toEqual(['1', '2']);
+  // The same number twice is refused, saying what to change, and nothing is saved.
+  await order.getByLabel(/Asha Patel/).fill('1');
+  await order.getByLabel(/Ben Okafor/).fill('1');
+  await order.getByRole('button', { name: 'Save rotation' }).click();
+  const clash = await ui.waitForCard(/both have 1: give each person a different number/);
+  await clash.getByLabel(/Ben Okafor/).fill('2');
+  await clash.getByRole('button', { name: 'Save rotation' }).click();
+  const saved = await ui.waitForCard(/Set up the secondary rotation "CTAC secondary"/);
+  expect(await saved.innerText()).toContain(
+    'Asha Patel, Ben Okafor take weekly shifts in that order',
+  );
 });
 
 test('when someone asks for help, then every command shows its placeholders', async () => {

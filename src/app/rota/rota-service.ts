@@ -33,7 +33,7 @@ import {
 import { hasRole, type Member } from '../../domain/people/member';
 import type { Actor } from '../../domain/shared/actor';
 import type { Clock } from '../../domain/shared/clock';
-import { CtacError } from '../../domain/shared/errors';
+import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
 import type { Directory } from '../directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
@@ -136,6 +136,22 @@ export class RotaService {
    * A lead or admin creates a layer's rotation, or edits it when `etag` (the version the form was
    * filled from) is given. An edit from an out-of-date form is refused rather than overwriting.
    */
+  /**
+   * The problems a rotation would be refused for, without saving it (the setup form checks its fields
+   * before asking for the members' order). Members are checked when it is saved.
+   */
+  checkRotation(input: RotationInput): string[] {
+    const layer = typeof input.layer === 'string' ? input.layer.trim().toLowerCase() : '';
+    try {
+      normaliseRotation({ ...input, id: layer || 'unknown' });
+      return [];
+    } catch (e) {
+      if (isCtacError(e) && e.code === 'validation')
+        return e.problems.length ? e.problems : [e.message];
+      throw e;
+    }
+  }
+
   async setupRotation(
     actor: Member | undefined,
     input: RotationInput,

@@ -14,6 +14,7 @@ import {
   rangeFormCard,
   scheduleCard,
   setupFormCard,
+  orderFormCard,
   swapCard,
   swapFormCard,
   type People,
@@ -29,6 +30,7 @@ import {
   type RotaLayer,
 } from '../../domain/rota';
 import type { Member } from '../../domain/people/member';
+import { orderByPositions } from '../../domain/rota/rotation-order';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import { formatUkDate, UK_ZONE } from '../../domain/shared/time';
 import type { BotFeature, BotTurn, CardActionHandler } from '../bot-feature';
@@ -160,14 +162,8 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     return scheduleCard(window, people, ROTA_DAYS);
   }
 
-  async function setupForm(
-    turn: BotTurn,
-    args: string,
-    problems: string[] = [],
-    submitted?: Partial<SetupFormValues>,
-  ) {
-    const caller = await turn.caller();
-    // The form is only for leads: refuse before showing it (the save checks again).
+  /** The rota's forms are for leads: refused before a form (or its order step) is shown. */
+  function requireLead(caller: Member | undefined): void {
     if (!caller)
       throw new CtacError(
         'not_a_member',
@@ -175,6 +171,16 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       );
     if (caller.role === 'member')
       throw new CtacError('forbidden', 'Only leads can set up the rota.');
+  }
+
+  async function setupForm(
+    turn: BotTurn,
+    args: string,
+    problems: string[] = [],
+    submitted?: Partial<SetupFormValues>,
+  ) {
+    // The form is only for leads: refuse before showing it (the save checks again).
+    requireLead(await turn.caller());
     const layer: RotaLayer = args.trim().toLowerCase() === 'secondary' ? 'secondary' : 'primary';
     const [primary, secondary, people, organisations] = await Promise.all([
       rota.getRotation('primary'),
@@ -203,6 +209,37 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     );
   }
 
+  /** What the setup form's values mean to the rota service, with the members in their order. */
+  const setupInput = (v: SetupFormValues, memberIds: string[]) => ({
+    name: v.name,
+    memberIds,
+    shiftLength:
+      v.shiftLength.toLowerCase() === 'hours'
+        ? { kind: 'hours', hours: v.shiftHours }
+        : v.shiftLength,
+    handoverTime: v.handoverTime,
+    startDate: v.startDate,
+  });
+
+  /** The order step's "Back to the form": the first step again, with what was chosen. */
+  const backToSetup: CardActionHandler = async (data, turn) => {
+    const layer = text(data['layer']).toLowerCase();
+    return setupForm(turn, layer, [], {
+      layer: isRotaLayer(layer) ? layer : 'primary',
+      name: text(data['name']),
+      memberIds: text(data['memberIds'], 10_000)
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+      shiftLength: text(data['shiftLength']),
+      shiftHours: text(data['shiftHours']),
+      handoverTime: text(data['handoverTime']),
+      startDate: text(data['startDate']),
+      addPeople: text(data['addPeople'], 2000),
+      addOrgCode: text(data['addOrgCode']),
+    });
+  };
+
   const saveRotation: CardActionHandler = async (data, turn) => {
     const caller = await turn.caller();
     const layer = text(data['layer']).toLowerCase();
@@ -213,7 +250,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       .map((id) => id.trim())
       .filter(Boolean);
     const addPeople = text(data['addPeople'], 2000);
-    const submitted: Partial<SetupFormValues> = {
+    const submitted: SetupFormValues = {
       layer: isRotaLayer(layer) ? layer : 'primary',
       name: text(data['name']),
       memberIds: chosen,
@@ -223,7 +260,31 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
       startDate: text(data['startDate']),
       addPeople,
       addOrgCode: text(data['addOrgCode']),
+      etagPrimary: text(data['etagPrimary']),
+      etagSecondary: text(data['etagSecondary']),
     };
+    const step = text(data['step']);
+    // From the form: the people chosen, numbered, for the lead to check the order before anything is saved.
+    if (step === 'choose' && chosen.length > 0) {
+      requireLead(await turn.caller());
+      // The other fields are checked first, so a mistake there comes back before the order is asked.
+      const problems = rota.checkRotation({ ...setupInput(submitted, chosen), layer });
+      if (problems.length) return setupForm(turn, submitted.layer, problems, submitted);
+      return orderFormCard(submitted, await rota.people());
+    }
+    if (step === 'order') {
+      const people = await rota.people();
+      const ordered = orderByPositions(
+        chosen,
+        chosen.map((_, i) => text(data[`position_${i}`])),
+        (id) => personName(people, id),
+      );
+      if (!ordered.ok) {
+        requireLead(await turn.caller());
+        return orderFormCard(submitted, people, ordered.problems, ordered.positions);
+      }
+      chosen.splice(0, chosen.length, ...ordered.memberIds);
+    }
     try {
       const added = await rota.addPeopleBySignInName(
         caller,
@@ -231,12 +292,11 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
         text(data['addOrgCode']),
       );
       const input = {
+        ...setupInput(submitted, [
+          ...chosen,
+          ...added.filter((id) => !chosen.includes(id.toLowerCase())),
+        ]),
         layer,
-        name: submitted.name,
-        memberIds: [...chosen, ...added.filter((id) => !chosen.includes(id.toLowerCase()))],
-        shiftLength: kind === 'hours' ? { kind, hours: submitted.shiftHours } : kind,
-        handoverTime: submitted.handoverTime,
-        startDate: submitted.startDate,
       };
       const { rotation, created } = await rota.setupRotation(caller, input, etag || undefined);
       const people = await rota.people();
@@ -638,6 +698,7 @@ export function rotaFeature(deps: RotaFeatureDeps): BotFeature {
     },
     verbs: {
       'rota.setup': saveRotation,
+      'rota.setup.back': backToSetup,
       'rota.cover': saveCover,
       'rota.leave': saveLeave,
       'rota.swap.propose': proposeSwap,
