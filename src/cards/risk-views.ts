@@ -111,7 +111,7 @@ export function riskFormCard(view: {
     consequence: v.consequence ?? '',
     owner: v.owner ?? '',
     mitigations: v.mitigations ?? '',
-    reviewDate: v.reviewDate ?? '',
+    reviewDate: dateField(v.reviewDate),
     organisations: view.organisations.map((o) => ({
       title: `${o.name} (${o.code})`,
       value: o.code,
@@ -304,7 +304,7 @@ export function decisionFormCard(view: {
     rationale: v.rationale ?? '',
     decidedBy: v.decidedBy ?? 'forum',
     outcome: v.outcome ?? 'approved',
-    decidedOn: v.decidedOn ?? '',
+    decidedOn: dateField(v.decidedOn),
     relatedRisk: v.relatedRisk || 'none',
     relatedAlert: v.relatedAlert ?? '',
     makers: [
@@ -492,3 +492,9 @@ export function bandsFormCard(view: {
     etag: view.stored.etag ?? '',
   });
 }
+
+/** A stored date (2026-12-16) in a form field as people in the UK type it (16/12/2026); typed text stays. */
+const dateField = (value: string | undefined): string => {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
+  return iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : (value ?? '');
+};

@@ -6,6 +6,7 @@ import {
   escalationCard,
   riskCard,
   riskFormCard,
+  riskFormValues,
   riskListCard,
 } from '../../src/cards/risk-views';
 import { logDecision, markSuperseded, supersede } from '../../src/domain/decisions';
@@ -221,4 +222,22 @@ test('when a decision was logged by someone with an organisation, then the card 
   expect(cardText(decisionListCard(markSuperseded([own]), names))).toContain(
     'Logged by Zo\u00eb N\u00ed Bhriain (ESCC), 28 Nov 2026, 09:00',
   );
+});
+
+test('when a stored risk or decision is opened in a form, then its dates show the UK way (31/01/2027), and typed text stays as typed', () => {
+  const risk = raise(4, 4, 'Unpatched VPN');
+  const edit = JSON.stringify(
+    riskFormCard({ riskId: risk.id, organisations: orgs, values: riskFormValues(risk) }),
+  );
+  expect(edit).toContain('"id":"reviewDate"');
+  expect(edit).toMatch(/"value":"\d{2}\/\d{2}\/\d{4}"/);
+  expect(edit).not.toContain(`"value":"${risk.reviewDate}"`);
+  const correction = JSON.stringify(
+    decisionFormCard({ organisations: orgs, risks: [], values: { decidedOn: '2026-12-16' } }),
+  );
+  expect(correction).toContain('"value":"16/12/2026"');
+  const typed = JSON.stringify(
+    decisionFormCard({ organisations: orgs, risks: [], values: { decidedOn: '16 Dec' } }),
+  );
+  expect(typed).toContain('"value":"16 Dec"');
 });
