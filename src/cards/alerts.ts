@@ -24,19 +24,35 @@ const CARD_HISTORY = 6;
 const clip = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 
-const SEVERITY_STYLE: Record<SeverityRank, { style: string; colour: string }> = {
-  critical: { style: 'attention', colour: 'Attention' },
-  high: { style: 'attention', colour: 'Attention' },
-  medium: { style: 'warning', colour: 'Warning' },
-  low: { style: 'accent', colour: 'Accent' },
-  information: { style: 'emphasis', colour: 'Default' },
+/*
+ * Colour on alert cards: only container styles, and only the host's default text on them. Teams defines a
+ * default text colour for each container style that reads on that style's background in light, dark and
+ * high contrast; its coloured text ("Good", "Attention", "Warning") does not (light green on the salmon
+ * "attention" background is 1.4:1, and "Good" on white is 2.1:1, against WCAG AA's 4.5:1). Severity and
+ * state are always said in words as well. tests/cards/alert-colours.test.ts checks the contrast.
+ */
+
+/** The header's container style for an alert still open, by severity. */
+const SEVERITY_STYLE: Record<SeverityRank, ContainerStyle> = {
+  critical: 'attention',
+  high: 'attention',
+  medium: 'warning',
+  low: 'accent',
+  information: 'emphasis',
 };
 
-const STATE_WORD: Record<AlertState, { word: string; colour: string }> = {
-  triggered: { word: 'Needs action', colour: 'Attention' },
-  acknowledged: { word: 'Acknowledged', colour: 'Good' },
-  snoozed: { word: 'Snoozed', colour: 'Warning' },
-  resolved: { word: 'Resolved', colour: 'Good' },
+/** Container styles the alert cards use. */
+export type ContainerStyle = 'default' | 'emphasis' | 'attention' | 'warning' | 'accent' | 'good';
+
+/** The header's style: the alarm colour while the alert is open, the resolved colour once it is done. */
+export const headerStyle = (alert: Pick<Alert, 'state' | 'severityRank'>): ContainerStyle =>
+  alert.state === 'resolved' ? 'good' : SEVERITY_STYLE[alert.severityRank];
+
+const STATE_WORD: Record<AlertState, string> = {
+  triggered: 'Needs action',
+  acknowledged: 'Acknowledged',
+  snoozed: 'Snoozed',
+  resolved: 'Resolved',
 };
 
 /** How long the Snooze button offers, in minutes (all within the 7-day limit). */
@@ -78,11 +94,14 @@ export const severityWord = (alert: Pick<Alert, 'severity'>): string =>
 export const sourceLabel = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =>
   `${alert.source === 'hsa' ? 'HSA' : 'Incident'} ${alert.dedupKey}`;
 
-/** One line saying where the alert stands: who acknowledged or resolved it and when, in UK time. */
+/**
+ * One line saying where the alert stands for CTAC's on call: who acknowledged or resolved it and when,
+ * in UK time. An organisation's acknowledgement of an HSA is another thing, said as such (responseLine).
+ */
 export function stateLine(alert: AlertSummary): string {
   switch (alert.state) {
     case 'triggered':
-      return 'Nobody has acknowledged this alert yet.';
+      return 'Nobody on call has acknowledged this alert yet.';
     case 'acknowledged':
       return alert.acknowledgedBy && alert.acknowledgedAt
         ? `Acknowledged by ${alert.acknowledgedBy.name} at ${formatUkDateTime(alert.acknowledgedAt)}`
@@ -152,13 +171,17 @@ export interface HsaResponseView {
   overdue: { kind: string }[];
 }
 
-function responseLine(line: HsaResponseView): { heading: string; detail: string; colour: string } {
+/** Ends text with a full stop unless it already ends a sentence (a note may end with its own). */
+const sentence = (text: string): string => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
+function responseLine(line: HsaResponseView): { heading: string; detail: string } {
   const r = line.response;
   const parts: string[] = [];
+  // "HSA acknowledged for RXC": the organisation's acknowledgement to NHS England, not the on-call one.
   parts.push(
     r.acknowledgedBy && r.acknowledgedAt
-      ? `Acknowledged by ${r.acknowledgedBy.name} at ${formatUkDateTime(r.acknowledgedAt)}`
-      : `Not acknowledged (due by ${formatUkDateTime(line.due.acknowledgeBy)})`,
+      ? `HSA acknowledged for ${line.orgCode} by ${r.acknowledgedBy.name} at ${formatUkDateTime(r.acknowledgedAt)}`
+      : `HSA not yet acknowledged for ${line.orgCode} (due by ${formatUkDateTime(line.due.acknowledgeBy)})`,
   );
   parts.push(r.applicability === 'unknown' ? 'not known if affected' : r.applicability);
   parts.push(`remediation ${r.remediation}`);
@@ -170,8 +193,7 @@ function responseLine(line: HsaResponseView): { heading: string; detail: string;
   const overdue = line.overdue.map((o) => o.kind);
   return {
     heading: `${clip(line.orgName, 80)} (${line.orgCode})${overdue.length ? `: OVERDUE ${overdue.join(', ')}` : ''}`,
-    detail: `${parts.join('; ')}.`,
-    colour: overdue.length ? 'Attention' : r.acknowledgedAt ? 'Good' : 'Default',
+    detail: sentence(parts.join('; ')),
   };
 }
 
@@ -203,13 +225,12 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
 }
 
 function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) {
-  const severity = SEVERITY_STYLE[alert.severityRank];
   const state = STATE_WORD[alert.state];
   const actions = allowedActions(alert);
   // Bound whole into the FactSet: each is a fact as the card shows it.
   const facts: { title: string; value: string }[] = [
     { title: 'Severity', value: alert.severity },
-    { title: 'State', value: state.word },
+    { title: 'State', value: state },
   ];
   if (alert.cves.length) facts.push({ title: 'CVEs', value: cveText(alert.cves) });
   if (alert.affectedProducts.length)
@@ -230,13 +251,11 @@ function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) 
     hasNotice: !!ctx.notice,
     notice: ctx.notice?.text ?? '',
     noticeStyle: ctx.notice?.style ?? 'default',
-    severityStyle: severity.style,
-    severityColour: severity.colour,
+    headerStyle: headerStyle(alert),
     severityWord: severityWord(alert),
     sourceLabel: sourceLabel(alert),
     title: alert.title,
-    stateWord: state.word,
-    stateColour: state.colour,
+    stateWord: state,
     stateLine: stateLine(alert),
     summary: clip(alert.summary, CARD_SUMMARY),
     facts,
@@ -288,9 +307,8 @@ export function alertListCard(view: AlertListView): AdaptiveCard {
       from: view.from,
       digestId: view.digestId ?? '',
       severityWord: severityWord(a),
-      severityColour: SEVERITY_STYLE[a.severityRank].colour,
       label: `${sourceLabel(a)} (${a.id})`,
-      stateWord: STATE_WORD[a.state].word,
+      stateWord: STATE_WORD[a.state],
       title: clip(a.title, 200),
       detail: stateLine(a),
       canAcknowledge: isAllowed(a, 'acknowledge'),

@@ -134,7 +134,7 @@ describe('alert card', () => {
     expect(text).toContain('A remote code execution flaw is being exploited.');
     expect(text).toContain('CVE-2026-1234, CVE-2026-5678');
     expect(text).toContain('Ben Okafor, then Chloë Davies');
-    expect(text).toContain('Nobody has acknowledged this alert yet.');
+    expect(text).toContain('Nobody on call has acknowledged this alert yet.');
     expect(buttons(card)).toEqual(['Acknowledge', 'Resolve', 'Snooze', 'Escalate now', 'Add note']);
     expect(verbs(card)).toEqual([
       'alert.acknowledge',
@@ -329,9 +329,13 @@ describe('alert card', () => {
     expect(validateCard(card)).toEqual([]);
     const text = cardText(card);
     expect(text).toContain(
-      'Acknowledged by Ben Okafor at 28 Nov 2026, 10:00; affected; remediation in progress; next update by 1 Dec 2026, 10:00.',
+      'HSA acknowledged for RXC by Ben Okafor at 28 Nov 2026, 10:00; affected; remediation in progress; next update by 1 Dec 2026, 10:00.',
     );
     expect(text).toContain('East Sussex County Council (ESCC): OVERDUE acknowledgement');
+    expect(text).toContain('HSA not yet acknowledged for ESCC (due by 30 Nov 2026, 09:00)');
+    // The two acknowledgements are named apart: the alert's on-call one at the top, each organisation's here.
+    expect(text).toContain('Nobody on call has acknowledged this alert yet.');
+    expect(text).toContain("Each organisation's response to the HSA");
     expect(JSON.stringify(card)).toContain('"verb":"hsa.respond"');
     // Incidents have no organisation responses.
     expect(
@@ -350,5 +354,33 @@ describe('alert card', () => {
       'Already acknowledged by Ben Okafor at 28 Nov 2026, 09:05.',
     );
     expect(validateCard(card)).toEqual([]);
+  });
+
+  test("when an organisation's latest note ends with a full stop, then the line ends with just that one", () => {
+    const hsa = raised();
+    const line = (lastNote: string) =>
+      cardText(
+        alertCard(hsa, {
+          responses: [
+            {
+              orgCode: 'RXC',
+              orgName: 'East Sussex Healthcare NHS Trust',
+              response: {
+                alertId: hsa.id,
+                orgCode: 'RXC',
+                applicability: 'affected',
+                remediation: 'in progress',
+                lastNote,
+              },
+              due: { acknowledgeBy: new Date('2026-11-30T09:00:00Z') },
+              overdue: [],
+            },
+          ],
+        }),
+      );
+    expect(line('Patched by 22:00.')).toContain('latest: Patched by 22:00.\n');
+    expect(line('Patched by 22:00.')).not.toContain('..');
+    expect(line('Patched by 22:00')).toContain('latest: Patched by 22:00.\n');
+    expect(line('Patched?')).toContain('latest: Patched?\n');
   });
 });

@@ -83,7 +83,7 @@ test('when an alert arrives, then its card is a new thread in the channel; one a
   expect(posted.conversationId.startsWith(channel)).toBe(true);
   const postedText = cardText(posted.cards);
   expect(postedText).toContain('HIGH · HSA CC-4719');
-  expect(postedText).toContain('Nobody has acknowledged this alert yet.');
+  expect(postedText).toContain('Nobody on call has acknowledged this alert yet.');
   expect(JSON.stringify(posted.cards)).toContain('"verb":"alert.acknowledge"');
 
   // Chloë is in the team but not a CTAC member: her press changes nothing and shows her nothing of the alert.
@@ -142,7 +142,7 @@ test('when an alert arrives, then its card is a new thread in the channel; one a
   const respondedText = cardText(responded.value);
   expect(respondedText).toContain("Your organisation's response is recorded.");
   expect(respondedText).toMatch(
-    /East Sussex Healthcare NHS Trust \(RXC\)\nAcknowledged by Ben Okafor at .*; affected; remediation in progress/,
+    /East Sussex Healthcare NHS Trust \(RXC\)\nHSA acknowledged for RXC by Ben Okafor at .*; affected; remediation in progress/,
   );
   await stack.waitForMessage(
     (m) =>
