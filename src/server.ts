@@ -451,6 +451,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     features,
     tenantId: config.bot.tenantId,
     audit,
+    sendPersonal: (aadObjectId, activity) =>
+      sendQueue.enqueue({ kind: 'personal', aadObjectId, activity }),
   });
 
   const app = createHttpApp({

@@ -39,6 +39,7 @@ import {
   suggestCommand,
   type CommandSpec,
 } from './commands';
+import { isForm, sendFormPrivately, type SendPersonal } from './private-forms';
 import { refuseTurn, turnRefusal } from './turn-guard';
 
 export interface CtacBotDeps {
@@ -52,6 +53,8 @@ export interface CtacBotDeps {
   audit?: AuditRecorder;
   /** BOT_TENANT_ID: when set, activities from any other tenant are refused and logged. */
   tenantId?: string;
+  /** A card to a person's own chat with CTAC: forms asked for in a channel go there. */
+  sendPersonal: SendPersonal;
 }
 
 /** Longest command text we read; anything longer is not a command anyone typed by hand. */
@@ -90,7 +93,14 @@ export class CtacBot extends TeamsActivityHandler {
       const text = normaliseCommandText(
         TurnContext.removeRecipientMention(context.activity) ?? context.activity.text,
       );
-      if (text) await this.reply(context, await this.safely(() => this.runCommand(context, text)));
+      if (text)
+        await this.reply(
+          context,
+          await this.privateIfForm(
+            context,
+            await this.safely(() => this.runCommand(context, text)),
+          ),
+        );
       await next();
     });
   }
@@ -234,7 +244,10 @@ export class CtacBot extends TeamsActivityHandler {
       case 'help.show':
         return helpCard(helpView(this.commands));
       case 'command.run':
-        return this.runCommand(context, normaliseCommandText(String(data['command'] ?? '')));
+        return this.privateIfForm(
+          context,
+          await this.runCommand(context, normaliseCommandText(String(data['command'] ?? ''))),
+        );
       case 'org.add': {
         const caller = await this.caller(context);
         try {
@@ -446,12 +459,19 @@ export class CtacBot extends TeamsActivityHandler {
     const team = context.activity.channelData?.team;
     // Only an install into a team can make its installer the first admin (Directory.identify).
     const installer = await this.caller(context, { installer: team?.id ? 'team' : 'chat' });
+    const now = this.deps.clock.now().toISOString();
     if (!team?.id) {
-      if (context.activity.conversation?.conversationType === 'personal')
+      // Teams sends installationUpdate and conversationUpdate for one install (and again each time the
+      // Playground is reopened): the chat gets the help card once.
+      const chatId = context.activity.conversation?.id;
+      if (
+        context.activity.conversation?.conversationType === 'personal' &&
+        chatId &&
+        (await this.deps.conversations.markOnce(`welcome:personal:${chatId}`, now))
+      )
         await this.reply(context, helpCard(helpView(this.commands)));
       return;
     }
-    const now = this.deps.clock.now().toISOString();
     // The channel the app is first installed in is the ICS cyber channel until an admin chooses another.
     await this.deps.conversations.chooseCyberChannel(channelIdOf(context), now, {
       onlyIfUnset: true,
@@ -536,6 +556,13 @@ export class CtacBot extends TeamsActivityHandler {
         'attention',
       );
     }
+  }
+
+  /** A form asked for outside the person's own chat goes to that chat; the thread gets a short reply. */
+  private async privateIfForm(context: TurnContext, card: AdaptiveCard): Promise<AdaptiveCard> {
+    if (context.activity.conversation?.conversationType === 'personal' || !isForm(card))
+      return card;
+    return sendFormPrivately(this.deps, context.activity.from?.aadObjectId, card, asAttachment);
   }
 
   private async reply(context: TurnContext, card: AdaptiveCard): Promise<void> {

@@ -96,7 +96,16 @@ test('when a lead sets up the primary rotation, then oncall and rota answer with
 });
 
 test('when a member offers a shift and the other member accepts on the card, then the rota shows the swap', async () => {
+  const asked = stack.messages.length;
   const form = await ask(channel, users.asha.id, 'swap', 'Swap a shift');
+  // The form opened in Asha's own chat (issue 22, item 13), which is hers alone in the Playground:
+  // the others press from the channel thread, where CTAC said it sent her the form.
+  const pointer = await stack.waitForMessage(
+    (m) =>
+      stack.messages.indexOf(m) >= asked &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes("I've sent you the form in our chat"),
+  );
   const choices = findInput(form.cards[0], 'shift')['choices'] as {
     title: string;
     value: string;
@@ -117,20 +126,20 @@ test('when a member offers a shift and the other member accepts on the card, the
 
   // Chloë is not a CTAC member: pressing Accept on the card changes nothing.
   const forged = await stack.execute(
-    form.conversationId,
+    pointer.conversationId,
     users.chloe.id,
     'rota.swap.accept',
     { swapId },
-    form.messageId,
+    pointer.messageId,
   );
   expect(cardText(forged.value)).toContain('Only CTAC members can answer swaps');
 
   const accepted = await stack.execute(
-    form.conversationId,
+    pointer.conversationId,
     users.ben.id,
     'rota.swap.accept',
     { swapId },
-    form.messageId,
+    pointer.messageId,
   );
   expect(cardText(accepted.value)).toContain('Accepted: the rota has changed.');
   expect(cardText(accepted.value)).toContain('by Ben Okafor');
@@ -238,7 +247,9 @@ test('when someone outside CTAC asks for calendar links or a reset, then they ge
 });
 
 test('when a member covers someone from the form, then it is confirmed; making someone else cover is refused', async () => {
-  const form = await ask(channel, users.ben.id, 'cover', 'Cover a shift');
+  // Forms open in the person's own chat (issue 22, item 13). Ben has no chat with CTAC in the
+  // Playground (its 1:1 chat is Asha's), so he is pointed there; he sends what the form would.
+  const form = await ask(channel, users.ben.id, 'cover', 'Open your chat with CTAC');
   const saved = await stack.execute(
     form.conversationId,
     users.ben.id,

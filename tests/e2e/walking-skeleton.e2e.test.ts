@@ -90,19 +90,29 @@ test('when the installer adds an organisation and a member, then members lists t
   );
 });
 
-test('when someone who is not an admin submits the organisation form, then nothing is added', async () => {
-  // Chloë is in the team but not a CTAC member; she presses the form an admin opened in the channel.
+test('when an admin asks for the organisation form in the channel, then it opens in their own chat, and nobody else can submit it', async () => {
+  const n = stack.messages.length;
   await stack.say(channel, users.asha.id, 'org add', { mention: true });
-  const form = await stack.waitForMessage(
+  // Forms open privately (issue 22, item 13): the thread gets a pointer, the form goes to Asha's chat.
+  const pointer = await stack.waitForMessage(
     (m) =>
-      m.conversationId.startsWith(channel) && cardText(m.cards).includes('Add an ICS organisation'),
+      stack.messages.indexOf(m) >= n &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes("I've sent you the form in our chat"),
   );
+  await stack.waitForMessage(
+    (m) =>
+      stack.messages.indexOf(m) >= n &&
+      m.conversationId === personalChat &&
+      cardText(m.cards).includes('Add an ICS organisation'),
+  );
+  // Chloë is in the team but not a CTAC member; she sends what the form would, from the channel.
   const res = await stack.execute(
-    form.conversationId,
+    pointer.conversationId,
     users.chloe.id,
     'org.add',
     { name: 'Forged Org', code: 'FAKE' },
-    form.messageId,
+    pointer.messageId,
   );
   expect(cardText(res.value)).toContain('Only CTAC members can add organisations');
   await stack.say(personalChat, users.asha.id, 'orgs');
