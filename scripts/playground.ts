@@ -15,6 +15,8 @@ export interface PlaygroundProcess {
 /**
  * Starts the M365 Agents Playground (a local Teams client) pointed at the bot endpoint, on loopback, with
  * telemetry off (the flag AND the statsbeat variable: the flag alone still calls out) and no browser.
+ * It has no host option and would listen on every interface: scripts/loopback-only.cjs, loaded first,
+ * binds it to 127.0.0.1.
  */
 export async function startPlayground(opts: {
   botEndpoint: string;
@@ -26,6 +28,8 @@ export async function startPlayground(opts: {
   const child = spawn(
     process.execPath,
     [
+      '--require',
+      fromRoot('scripts', 'loopback-only.cjs'),
       fromRoot('node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
       '-e',
       opts.botEndpoint,

@@ -41,8 +41,9 @@ async function main(): Promise<void> {
 
     Open this in your browser to talk to the bot:  ${playground.url}
 
-    The Playground shows the "ICS Cyber" team and a personal chat. To begin, install the app into the team
-    from the Playground's menu, then type "help". ${
+    The Playground shows the "ICS Cyber" team and a personal chat. Opening a conversation installs CTAC
+    there: open the ICS cyber channel first (with CTAC_ADMINS empty, you become the first admin), then type
+    "help". ${
       config.devHost
         ? `Try the tab at ${app.url}/dev/host.html (on this computer only)`
         : `The tab is at ${app.url}/tab/`
