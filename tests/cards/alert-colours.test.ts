@@ -169,7 +169,7 @@ const response: HsaResponseView = {
 const cards: Record<string, unknown> = {};
 // Every severity rank: incidents for critical to low, an HSA for "Information only".
 const SEVERITIES: Partial<IncomingAlert>[] = [
-  ...['critical', 'high', 'medium', 'low'].map((severity) => ({
+  ...(['critical', 'high', 'medium', 'low'] as const).map((severity) => ({
     source: 'incident' as const,
     severity,
     dedupKey: `INC-${severity}`,

@@ -129,7 +129,7 @@ export class AlertEscalation {
       await this.deps.notifier
         .replyInThread(
           stored.alert,
-          `Nobody has acknowledged this ${stored.alert.severity} alert yet. Can anyone in the channel pick it up?`,
+          `Nobody on call has acknowledged this ${stored.alert.severity} alert yet. Can anyone in the channel pick it up?`,
         )
         .catch((err) =>
           this.deps.logger?.error({ err, alertId: stored.alert.id }, 'asking the channel failed'),

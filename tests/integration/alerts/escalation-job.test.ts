@@ -142,7 +142,7 @@ test('when a critical alert reaches its channel step, then the channel thread is
   await w.service.ingest(incident({ severity: 'critical' }), webhookActor);
   for (let m = 0; m <= 15; m += 5) await job.tick(new Date(at('09:00').getTime() + minutes(m)));
   expect(notifier.of('reply')).toHaveLength(1);
-  expect(notifier.of('reply')[0].text).toContain('Nobody has acknowledged this critical alert yet');
+  expect(notifier.of('reply')[0].text).toContain('Nobody on call has acknowledged this critical alert yet');
 });
 
 test('when paging one person fails, then the others are still paged and only they are recorded', async () => {
