@@ -5,13 +5,7 @@ let stack: E2eStack;
 
 /** Asha (the admin who installed the app) types a command; other people act through invokes, which carry their id. */
 async function command(text: string, expectText: string, opts: { inChannel?: boolean } = {}) {
-  const before = stack.messages.length;
-  await stack.say(opts.inChannel ? channel : personalChat, users.asha.id, text, {
-    mention: opts.inChannel,
-  });
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
+  return stack.ask(opts.inChannel ? channel : personalChat, users.asha.id, text, expectText);
 }
 
 /** The ETag the form carries, from the Save button's data. */

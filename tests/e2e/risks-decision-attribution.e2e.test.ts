@@ -16,13 +16,7 @@ type TaskResponse = {
 };
 
 async function command(text: string, expectText: string, opts: { inChannel?: boolean } = {}) {
-  const before = stack.messages.length;
-  await stack.say(opts.inChannel ? channel : personalChat, users.asha.id, text, {
-    mention: opts.inChannel,
-  });
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
+  return stack.ask(opts.inChannel ? channel : personalChat, users.asha.id, text, expectText);
 }
 
 async function invoke(name: string, fromId: string, value: Record<string, unknown>) {

@@ -22,13 +22,7 @@ let openRisk: string;
 let escalatedRisk: string;
 
 async function command(text: string, expectText: string, opts: { inChannel?: boolean } = {}) {
-  const before = stack.messages.length;
-  await stack.say(opts.inChannel ? channel : personalChat, users.asha.id, text, {
-    mention: opts.inChannel,
-  });
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
+  return stack.ask(opts.inChannel ? channel : personalChat, users.asha.id, text, expectText);
 }
 
 /** Someone presses a button on the risk form's card in the channel. */

@@ -38,13 +38,7 @@ async function command(
   expectText: string,
   opts: { inChannel?: boolean } = {},
 ) {
-  const before = stack.messages.length;
-  await stack.say(opts.inChannel ? channel : personalChat, fromId, text, {
-    mention: opts.inChannel,
-  });
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
+  return stack.ask(opts.inChannel ? channel : personalChat, fromId, text, expectText);
 }
 
 beforeAll(async () => {

@@ -6,11 +6,7 @@ let stack: E2eStack;
 
 /** Asha types a command (the Playground sends typed text as her) and waits for the reply containing `expectText`. */
 async function ask(conversationId: string, text: string, expectText: string): Promise<BotMessage> {
-  const before = stack.messages.length;
-  await stack.say(conversationId, users.asha.id, text, { mention: conversationId === channel });
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
+  return stack.ask(conversationId, users.asha.id, text, expectText);
 }
 
 const ukDay = (days: number) =>

@@ -99,6 +99,33 @@ export class E2eStack {
     await this.azurite.stop();
   }
 
+  /**
+   * Someone types a command and waits for the card that answers with `expectText`. A form asked for in a
+   * channel opens in the asker's own chat (issue 22, item 13) while the thread gets a pointer: then the
+   * form's card is returned placed at the pointer, as other people in the channel can only press from there.
+   */
+  async ask(
+    conversationId: string,
+    fromId: string,
+    text: string,
+    expectText: string,
+  ): Promise<BotMessage> {
+    const before = this.messages.length;
+    const inChannel = conversationId !== PLAYGROUND.personalChat;
+    await this.say(conversationId, fromId, text, { mention: inChannel });
+    const answer = await this.waitForMessage(
+      (m) => this.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
+    );
+    if (!inChannel || answer.conversationId !== PLAYGROUND.personalChat) return answer;
+    const pointer = await this.waitForMessage(
+      (m) =>
+        this.messages.indexOf(m) >= before &&
+        m.conversationId.startsWith(conversationId) &&
+        cardText(m.cards).includes("I've sent you the form in our chat"),
+    );
+    return { ...answer, conversationId: pointer.conversationId, messageId: pointer.messageId };
+  }
+
   /** Waits until the bot has sent a message that matches, and returns it. */
   async waitForMessage(match: (m: BotMessage) => boolean, timeoutMs = 15_000): Promise<BotMessage> {
     const deadline = Date.now() + timeoutMs;

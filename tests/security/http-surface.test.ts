@@ -76,6 +76,8 @@ const OPEN: Record<string, string> = {
     'the development host page, mounted only with CTAC_DEV_HOST (loopback, no BOT_ID, not production)',
   'POST /dev/token':
     'signs development tokens, mounted only with CTAC_DEV_HOST and answering only requests made on the same computer',
+  'GET /dev/people':
+    'the development host page’s person list (who to sign in as), mounted and answering as /dev/token does',
 };
 
 /** With the development host there is no bot app id, so the bot is anonymous (and answers only this computer). */
