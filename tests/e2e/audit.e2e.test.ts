@@ -173,26 +173,31 @@ test('when an admin removes a member, then they can no longer act, their calenda
 }, 90_000);
 
 test('when an admin moves the ICS cyber channel, then the audit log says from which channel to which', async () => {
-  // The team's General channel has the team's id; the app was installed in the ICS cyber channel.
-  const before = stack.messages.length;
-  await stack.say(PLAYGROUND.team, users.asha.id, 'channel here', { mention: true });
-  await stack.waitForMessage(
-    (m) =>
-      stack.messages.indexOf(m) >= before &&
-      cardText(m.cards).includes('This is now the ICS cyber channel'),
-  );
+  const channelHere = async (conversationId: string) => {
+    const before = stack.messages.length;
+    await stack.say(conversationId, users.asha.id, 'channel here', { mention: true });
+    await stack.waitForMessage(
+      (m) =>
+        stack.messages.indexOf(m) >= before &&
+        cardText(m.cards).includes('This is now the ICS cyber channel'),
+    );
+  };
+  const moves = async () =>
+    cardText((await command('audit', 'Audit log: the latest')).cards).split(
+      'ICS cyber channel chosen',
+    ).length - 1;
+  // Start from the ICS cyber channel, whichever channel the install chose; then move to General (the team's
+  // id), and back: two moves, each with where from and where to.
+  await channelHere(channel);
+  const start = await moves();
+  await channelHere(PLAYGROUND.team);
   const log = cardText((await command('audit', 'Audit log: the latest')).cards);
   expect(log).toContain('ICS cyber channel chosen: ICS cyber channel');
-  expect(log).toMatch(/Before\n[^\n]*channel-ics-cyber/);
-  expect(log).toMatch(/After\n[^\n]*team-ics-cyber/);
+  expect(log).toMatch(/Before\n[^\n]*channel-ics-cyber[^\n]*\nAfter\n[^\n]*team-ics-cyber/);
+  expect(await moves()).toBe(start + 1);
   // Saying it again where it already is records nothing new.
-  const again = stack.messages.length;
-  await stack.say(PLAYGROUND.team, users.asha.id, 'channel here', { mention: true });
-  await stack.waitForMessage(
-    (m) =>
-      stack.messages.indexOf(m) >= again &&
-      cardText(m.cards).includes('This is now the ICS cyber channel'),
-  );
-  const after = cardText((await command('audit', 'Audit log: the latest')).cards);
-  expect(after.split('ICS cyber channel chosen').length).toBe(2);
+  await channelHere(PLAYGROUND.team);
+  expect(await moves()).toBe(start + 1);
+  await channelHere(channel);
+  expect(await moves()).toBe(start + 2);
 }, 60_000);
