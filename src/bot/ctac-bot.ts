@@ -575,7 +575,13 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The Teams channel an activity came from (the team's General channel has the team's id). */
 const channelIdOf = (context: TurnContext): string =>
-  context.activity.channelData?.channel?.id ?? context.activity.channelData?.team?.id ?? '';
+  context.activity.channelData?.channel?.id ??
+  // An event that names no channel (one of the two a Playground install sends) still came in one.
+  (context.activity.conversation?.conversationType === 'channel'
+    ? context.activity.conversation.id?.split(';')[0]
+    : undefined) ??
+  context.activity.channelData?.team?.id ??
+  '';
 
 /** A channel for the audit log: its name when Teams gave one, with its id so it can be found. */
 const channelName = (id: string, name: unknown): string =>
