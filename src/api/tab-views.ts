@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AlertState, AlertSummary, AlertTimes } from '../domain/alerts';
 import {
-  ACKNOWLEDGE_WITHIN_HOURS,
+  acknowledgedInTime,
   newHsaResponse,
   overdueItems,
   type HsaResponse,
@@ -20,16 +20,13 @@ import {
 } from '../domain/risk';
 import type { OnCallNow, RotaGap } from '../domain/rota';
 import { formatUkDate, formatUkDateTime, UK_ZONE } from '../domain/shared/time';
+import { untrustedText } from '../domain/shared/untrusted';
 import type { RotaPerson, RotaWindow } from '../app/rota/rota-service';
 
 /*
  * The tab's read models: pure functions from what the use cases return to what the tab shows. Times go out
  * both as ISO instants (for sorting) and already formatted for UK readers (28 Nov 2026, 09:00).
  */
-
-const HOUR_MS = 3_600_000;
-const text = (v: unknown, max = 200): string =>
-  typeof v === 'string' ? v.trim().slice(0, max) : '';
 
 /** An escalated risk as the queue shows it. */
 export interface EscalationView {
@@ -93,10 +90,10 @@ export interface RiskFilter {
 }
 
 export function parseRiskFilter(query: Record<string, unknown>): RiskFilter {
-  const org = text(query['org'], 12).toUpperCase();
-  const caf = text(query['caf'], 3).toUpperCase();
-  const band = text(query['band'], 40).toLowerCase();
-  const status = text(query['status'], 20).toLowerCase();
+  const org = untrustedText(query['org'], 12).toUpperCase();
+  const caf = untrustedText(query['caf'], 3).toUpperCase();
+  const band = untrustedText(query['band'], 40).toLowerCase();
+  const status = untrustedText(query['status'], 20).toLowerCase();
   return {
     ...(org && { org }),
     ...(isCafPrinciple(caf) && { caf }),
@@ -191,11 +188,11 @@ export interface DecisionFilter {
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseDecisionFilter(query: Record<string, unknown>): DecisionFilter {
-  const q = text(query['q'], 100).toLowerCase();
-  const decidedBy = text(query['decidedBy'], 20);
-  const outcome = text(query['outcome'], 20).toLowerCase();
-  const from = text(query['from'], 10);
-  const to = text(query['to'], 10);
+  const q = untrustedText(query['q'], 100).toLowerCase();
+  const decidedBy = untrustedText(query['decidedBy'], 20);
+  const outcome = untrustedText(query['outcome'], 20).toLowerCase();
+  const from = untrustedText(query['from'], 10);
+  const to = untrustedText(query['to'], 10);
   return {
     ...(q && { q }),
     ...(decidedBy && { decidedBy }),
@@ -318,9 +315,7 @@ export function hsaComplianceView(
           return {
             orgCode: org.code,
             acknowledged: !!ackAt,
-            acknowledgedInTime:
-              !!ackAt &&
-              Date.parse(ackAt) - Date.parse(hsa.publishedAt) <= ACKNOWLEDGE_WITHIN_HOURS * HOUR_MS,
+            acknowledgedInTime: acknowledgedInTime(response, hsa),
             ...(ackAt && { acknowledgedAtUk: formatUkDateTime(ackAt) }),
             applicability: response.applicability,
             remediation: response.remediation,

@@ -241,6 +241,16 @@ export function hsaResponseDueDates(
   return due;
 }
 
+/** True when the organisation acknowledged the HSA no later than 48 elapsed hours after publication. */
+export function acknowledgedInTime(
+  response: Pick<HsaResponse, 'acknowledgedAt'>,
+  hsa: Pick<HsaForResponse, 'publishedAt'>,
+): boolean {
+  if (!response.acknowledgedAt) return false;
+  const acknowledgeBy = Date.parse(hsa.publishedAt) + ACKNOWLEDGE_WITHIN_HOURS * 3_600_000;
+  return Date.parse(response.acknowledgedAt) <= acknowledgeBy;
+}
+
 /** Something the organisation should have done by now. */
 export interface OverdueItem {
   kind: 'acknowledgement' | 'update' | 'patch';

@@ -1,4 +1,5 @@
 import {
+  acknowledgedInTime,
   acknowledgeHsa,
   giveHsaUpdate,
   hsaResponseDueDates,
@@ -142,6 +143,29 @@ describe('overdue HSA responses', () => {
     );
     expect(overdueItems(patched, published, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
     expect(overdueItems(notAffected, published, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('acknowledged in time', () => {
+  const published = hsa('2026-11-27T09:00:00Z');
+
+  test.each([
+    ['nobody has acknowledged', undefined, false],
+    ['acknowledged at publication', '2026-11-27T09:00:00.000Z', true],
+    ['acknowledged exactly 48 hours after publication', '2026-11-29T09:00:00.000Z', true],
+    ['acknowledged a second after the 48 hours', '2026-11-29T09:00:01.000Z', false],
+  ])('when %s, then in time is %p', (_l, acknowledgedAt, expected) => {
+    expect(acknowledgedInTime({ ...fresh(), acknowledgedAt }, published)).toBe(expected);
+  });
+
+  test('when the clocks change within the 48 hours, then it is still 48 elapsed hours', () => {
+    const beforeSpringForward = hsa('2026-03-28T09:00:00Z');
+    expect(
+      acknowledgedInTime({ acknowledgedAt: '2026-03-30T09:00:00.000Z' }, beforeSpringForward),
+    ).toBe(true);
+    expect(
+      acknowledgedInTime({ acknowledgedAt: '2026-03-30T09:00:00.001Z' }, beforeSpringForward),
+    ).toBe(false);
   });
 });
 
