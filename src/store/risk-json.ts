@@ -1,25 +1,18 @@
+import { fromJsonChunkColumns, toJsonChunkColumns, type ChunkLayout } from './chunked-columns';
+
 /**
- * A string property in Table Storage holds at most 64 KiB (32K UTF-16 units). A risk with a long description
- * and twenty mitigations, or an edit event holding the old and new text, can pass that, so JSON is split
- * over `json0`, `json1`, ... properties (an entity may hold 1 MiB).
+ * A risk with a long description and twenty mitigations, or an edit event holding the old and new text,
+ * can pass the 32K characters a string property holds, so risks, decisions and audit entries keep their
+ * JSON over `json0`, `json1`, ... with the count in `jsonParts` (the shared codec in chunked-columns.ts).
  */
-const CHUNK = 30_000;
+const JSON_LAYOUT: ChunkLayout = { name: 'json', countColumn: 'jsonParts' };
 
 export type JsonColumns = Record<`json${number}`, string> & { jsonParts: number };
 
 export function toJsonColumns(value: unknown): JsonColumns {
-  const text = JSON.stringify(value);
-  const columns: Record<string, string | number> = {};
-  let parts = 0;
-  for (let i = 0; i < text.length || parts === 0; i += CHUNK)
-    columns[`json${parts++}`] = text.slice(i, i + CHUNK);
-  columns['jsonParts'] = parts;
-  return columns as JsonColumns;
+  return toJsonChunkColumns(value, JSON_LAYOUT) as JsonColumns;
 }
 
 export function fromJsonColumns<T>(row: Record<string, unknown>): T {
-  const parts = Number(row['jsonParts'] ?? 0);
-  let text = '';
-  for (let i = 0; i < parts; i++) text += String(row[`json${i}`] ?? '');
-  return JSON.parse(text) as T;
+  return fromJsonChunkColumns<T>(row, JSON_LAYOUT);
 }
