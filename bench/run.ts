@@ -89,6 +89,7 @@ Run: ${formatUkDateTime(new Date())} (UK time), ${full ? 'full sizes (`npm run b
 Every benchmark runs in its own process; Azurite (Table Storage) runs in another, in memory, on loopback; the
 app and the baseline bots run in their own processes too where a benchmark says so. Figures on a shared
 machine vary from run to run: compare ratios measured in the same run, not absolute times across runs.
+Earlier runs: [bench/HISTORY.md](HISTORY.md).
 `;
   let failures = 0;
   for (const bench of BENCHES) {
