@@ -181,9 +181,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     config.admins,
     audit,
   );
-  // Alerts (issue 3): storage, use cases, escalation. The Teams notifier replaces the logging one.
+  // Alerts (issue 3): storage, use cases, escalation.
   const alertRepository = new TableAlertRepository(store);
-  await alertRepository.prepare();
   // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
   const recordAlertPosted = async (
     alertId: string,
@@ -408,7 +407,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       fetchHsa: nhsPoller && ((hsaId) => nhsPoller.fetchOne(hsaId)),
       hsa: {
         lines: (alertId) => hsaResponses.lines(alertId),
-        respond: (caller, alertId, change) => hsaResponses.respond(caller, alertId, change),
+        respondWithForm: (caller, alertId, form) =>
+          hsaResponses.respondWithForm(caller, alertId, form),
       },
       clock,
       ids: uuidGenerator,

@@ -9,6 +9,7 @@ import {
   type AlertSummary,
   type AlertTimes,
 } from '../domain/alerts';
+import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import {
@@ -30,23 +31,18 @@ import {
  *   PK '~open'                             RK <alert partition> one row per alert that may be open
  *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC); once
  *                                                              resolved, its raised/acknowledged/resolved times
- *   PK '~layout'                           RK 'alert-row-keys'  present when this version began the table
  *
  * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
  * alert row IS the dedup claim: a second create for the same source and key fails (409), whoever
  * sends it. The row's key repeats the partition's rather than being one word for every alert: Azurite
  * (local runs and tests) finds a row by its row key first and then looks through every row with that
  * key, so a shared 'alert' made each read and write of an alert go through all of them (about 1 ms
- * of its CPU at 3,000 alerts; Table Storage itself does not care). Alert rows written before keep
- * RK 'alert': they are read there when the partition has no row of the new key, and changed in place,
- * and no alert is created beside one. A table begun by this version (the '~layout' row) has none, so
- * nothing looks for them there.
+ * of its CPU at 3,000 alerts; Table Storage itself does not care).
  * The alert row holds the alert and its whole timeline, so reading an alert is one point read, and a
  * change (the new state and its timeline event together) is one write on the row's ETag: the audit
  * trail can never disagree with the state. Should an alert's timeline outgrow the row (hundreds of long
  * notes), its oldest events move to 'event-' rows, in the same transaction as the change that moves
  * them; `archived` counts them (events with seq below it are in rows, the rest in the alert row).
- * Rows written before the timeline moved into the alert row have every event in 'event-' rows.
  *
  * The index partitions cannot join that write (a transaction is one partition), so they are
  * written to be safe when left behind by a crash:
@@ -64,11 +60,6 @@ export const ALERT_TABLES = { alerts: 'Alerts' } as const;
 
 /** The key of the alert row in its partition. */
 const alertRow = (partition: string) => partition;
-/** The alert row's key in rows written before it repeated the partition's. */
-const LEGACY_ALERT_ROW = 'alert';
-/** Written when this version begins the table: no alert row in it has the earlier key. */
-const LAYOUT_PARTITION = '~layout';
-const LAYOUT_ROW = 'alert-row-keys';
 const ID_PARTITION = '~id';
 const OPEN_PARTITION = '~open';
 /** One partition per week alerts were raised in (UTC, from Monday): the tab's weekly figures. */
@@ -108,8 +99,6 @@ const weekEntity = (partition: string, alert: AlertSummary) => ({
 });
 
 const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
-/** Table Storage string properties hold at most 32K UTF-16 characters: longer JSON is split. */
-const CHUNK = 30_000;
 /**
  * The most timeline JSON kept in the alert row (an entity holds at most 1 MiB, 2 bytes a character):
  * past it, the oldest events move to their own rows. About 80 of the longest notes, or 1,000 plain
@@ -127,28 +116,13 @@ const newestFirst = <T extends { raisedAt: string; id: string }>(alerts: T[]): T
 export const alertPartition = (source: Alert['source'], dedupKey: string): string =>
   encodeKey(`${source}:${dedupKeyOf(source, dedupKey)}`);
 
-type Chunked = Record<string, string | number>;
-
-/** JSON split over `<name>0`, `<name>1`... with the count in `<name>Chunks`. */
-const chunk = (json: string, name = 'body'): Chunked => {
-  const out: Chunked = { [`${name}Chunks`]: Math.max(1, Math.ceil(json.length / CHUNK)) };
-  for (let i = 0; i * CHUNK < json.length || i === 0; i++)
-    out[`${name}${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
-  return out;
-};
-
-const unchunk = (row: Record<string, unknown>, name = 'body'): string => {
-  const n = Number(row[`${name}Chunks`] ?? 1);
-  let json = '';
-  for (let i = 0; i < n; i++) json += String(row[`${name}${i}`] ?? '');
-  return json;
-};
+/** Long JSON is split over columns (see chunked-columns.ts): the alert or event, and the inline timeline. */
+const BODY: ChunkLayout = { name: 'body' };
+const TIMELINE: ChunkLayout = { name: 'timeline' };
 
 interface AlertRowExtras {
-  eventCount: number;
-  /** Events kept in 'event-' rows (the oldest); absent on rows written before timelines moved in. */
+  /** Events kept in 'event-' rows (the oldest). */
   archived?: number;
-  timelineChunks?: number;
 }
 
 /** The alert row: the alert, and its inline events (`inline`, the JSON of those from `archived` on). */
@@ -171,8 +145,8 @@ const alertEntity = (
     raisedAt: alert.raisedAt,
     eventCount: timeline.length,
     archived,
-    ...chunk(JSON.stringify(rest)),
-    ...chunk(inline, 'timeline'),
+    ...toChunkColumns(JSON.stringify(rest), BODY),
+    ...toChunkColumns(inline, TIMELINE),
   };
 };
 
@@ -211,51 +185,25 @@ const eventEntity = (partitionKey: string, alertId: string, event: AlertEvent) =
   actorId: event.actor.id,
   actorName: event.actor.name,
   eventSource: event.source,
-  ...chunk(JSON.stringify(event)),
+  ...toChunkColumns(JSON.stringify(event), BODY),
 });
 
-/** `a` for an alert row keyed by its partition, `l` for one under the earlier key ('alert'). */
-const makeEtag = (archived: number, eventCount: number, etag: string, legacy: boolean) =>
-  `${legacy ? 'l' : 'a'}${archived}.${eventCount}|${etag}`;
+const makeEtag = (archived: number, eventCount: number, etag: string) =>
+  `a${archived}.${eventCount}|${etag}`;
 const splitEtag = (
   etag: string,
-): { archived: number; eventCount: number; etag: string; legacy: boolean } | undefined => {
-  const match = /^([al])(\d{1,9})\.(\d{1,9})\|(.+)$/s.exec(etag);
+): { archived: number; eventCount: number; etag: string } | undefined => {
+  const match = /^a(\d{1,9})\.(\d{1,9})\|(.+)$/s.exec(etag);
   if (!match) return undefined;
-  const [archived, eventCount] = [Number(match[2]), Number(match[3])];
-  return archived <= eventCount
-    ? { archived, eventCount, etag: match[4]!, legacy: match[1] === 'l' }
-    : undefined;
+  const [archived, eventCount] = [Number(match[1]), Number(match[2])];
+  return archived <= eventCount ? { archived, eventCount, etag: match[3]! } : undefined;
 };
 
 /** Alerts in Table Storage: see the key layout above. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
-  /**
-   * Partitions seen to hold no row under the earlier key: they are not looked at again (this version
-   * never writes one).
-   */
-  private readonly noEarlierRow = new Set<string>();
-  /** False once `prepare` found the table holds no alert row under the earlier key. */
-  private earlierRowsPossible = true;
 
   constructor(private readonly store: TableStore) {}
-
-  /**
-   * Run at start, after the table exists. A table this version began (it held nothing, or holds the
-   * layout row this writes then) has no alert row under the earlier key, so reads and creates skip
-   * looking for one. A table that already held alerts keeps looking: its rows may be of either kind.
-   */
-  async prepare(): Promise<void> {
-    const layout = await getOrUndefined(this.client, LAYOUT_PARTITION, LAYOUT_ROW);
-    if (!layout) {
-      // A page may come back empty with more to follow: the table is empty only when none has a row.
-      for await (const page of this.client.listEntities().byPage({ maxPageSize: 1 }))
-        if (page.length) return;
-      await insertIfAbsent(this.client, { partitionKey: LAYOUT_PARTITION, rowKey: LAYOUT_ROW });
-    }
-    this.earlierRowsPossible = false;
-  }
 
   private get client(): TableClient {
     return this.store.table(ALERT_TABLES.alerts);
@@ -321,8 +269,7 @@ export class TableAlertRepository implements AlertRepository {
       if (existing?.partition !== partition)
         throw new Error(`Alert id ${alert.id} is already used by another alert.`);
     }
-    // An alert stored under the earlier row key already has this source and key.
-    const committed = (await this.earlierRow(partition)) ? 'lost' : await this.write(alert, 0);
+    const committed = await this.write(alert, 0);
     if (committed === 'lost') {
       if (idClaim.ok)
         await this.client.deleteEntity(ID_PARTITION, encodeKey(alert.id)).catch(() => undefined);
@@ -341,7 +288,7 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'conflict' };
     const fresh = alert.timeline.slice(known.eventCount);
     const partition = alertPartition(alert.source, alert.dedupKey);
-    const committed = await this.write(alert, known.archived, known.etag, known.legacy);
+    const committed = await this.write(alert, known.archived, known.etag);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
     if (!isOpen(alert))
       await Promise.all([
@@ -372,16 +319,15 @@ export class TableAlertRepository implements AlertRepository {
    * it (events before `archived` are in rows already) in the same transaction. Answers the ETag to hand
    * out, or 'lost' when another change won: 412 (the row changed since it was read) or 409 (the row,
    * or an event row, is already there). Nothing is applied then. The usual change moves no events:
-   * one plain write. A row under the earlier key (`legacy`) is changed where it is.
+   * one plain write.
    */
   private async write(
     alert: Alert,
     archived: number,
     etag?: string,
-    legacy = false,
   ): Promise<{ etag: string } | 'lost'> {
     const partition = alertPartition(alert.source, alert.dedupKey);
-    const rowKey = legacy ? LEGACY_ALERT_ROW : alertRow(partition);
+    const rowKey = alertRow(partition);
     const kept = inlineTimeline(alert.timeline, archived);
     const moveTo = kept.archived;
     const row = alertEntity(partition, rowKey, alert, kept);
@@ -404,7 +350,7 @@ export class TableAlertRepository implements AlertRepository {
             : await this.client.updateEntity(row, 'Replace', { etag })
         ).etag;
       written ||= (await this.client.getEntity(partition, rowKey)).etag ?? '';
-      return { etag: makeEtag(moveTo, alert.timeline.length, written, legacy) };
+      return { etag: makeEtag(moveTo, alert.timeline.length, written) };
     } catch (e) {
       if (isConditionFailed(e) || isConflict(e)) return 'lost';
       throw e;
@@ -451,7 +397,7 @@ export class TableAlertRepository implements AlertRepository {
   /**
    * When the alerts raised at or after `from` (up to `now`) were raised, acknowledged and resolved,
    * resolved ones too: the week partitions the span covers, whose rows hold a resolved alert's times;
-   * only alerts still open (or resolved before week rows kept times) are read, a point read each.
+   * only alerts still open (or whose week row a crash left without times) are read, a point read each.
    */
   async raisedSince(from: Date, now: Date): Promise<AlertTimes[]> {
     const weeks = new Set([weekPartition(now)]);
@@ -482,7 +428,8 @@ export class TableAlertRepository implements AlertRepository {
       if (!alert) return;
       const { id, raisedAt, acknowledgedAt, resolvedAt } = alert;
       times.push({ id, raisedAt, acknowledgedAt, resolvedAt });
-      // Resolved before week rows kept times: keep them now, so the next look needs no read.
+      // Resolved, but a crash between the resolve and its week row left the row without times: keep
+      // them now, so the next look needs no read.
       if (!isOpen(alert))
         void this.client
           .upsertEntity(weekEntity(toRead[i]!, alert), 'Replace')
@@ -499,7 +446,9 @@ export class TableAlertRepository implements AlertRepository {
     const out: (AlertSummary | undefined)[] = [];
     for (let i = 0; i < partitions.length; i += 8) {
       const rows = await Promise.all(partitions.slice(i, i + 8).map((p) => this.readAlertRow(p)));
-      out.push(...rows.map((found) => found && (JSON.parse(unchunk(found.row)) as AlertSummary)));
+      out.push(
+        ...rows.map((row) => row && (JSON.parse(fromChunkColumns(row, BODY)) as AlertSummary)),
+      );
     }
     return out;
   }
@@ -523,55 +472,23 @@ export class TableAlertRepository implements AlertRepository {
    * those rows too (one query of its partition).
    */
   private async readAlert(partition: string): Promise<StoredAlert | undefined> {
-    const found = await this.readAlertRow(partition);
-    if (!found) return undefined;
-    const { row, legacy } = found;
-    const extras = row as unknown as AlertRowExtras;
-    const inRows = extras.timelineChunks === undefined ? extras.eventCount : (extras.archived ?? 0);
-    const inline =
-      extras.timelineChunks === undefined
-        ? []
-        : (JSON.parse(unchunk(row, 'timeline')) as AlertEvent[]);
+    const row = await this.readAlertRow(partition);
+    if (!row) return undefined;
+    const inRows = (row as unknown as AlertRowExtras).archived ?? 0;
+    const inline = JSON.parse(fromChunkColumns(row, TIMELINE)) as AlertEvent[];
     const older = inRows > 0 ? await this.archivedEvents(partition, inRows) : [];
     const alert = {
-      ...(JSON.parse(unchunk(row)) as Omit<Alert, 'timeline'>),
+      ...(JSON.parse(fromChunkColumns(row, BODY)) as Omit<Alert, 'timeline'>),
       timeline: [...older, ...inline],
     };
-    return { alert, etag: makeEtag(inRows, alert.timeline.length, row.etag ?? '', legacy) };
+    return { alert, etag: makeEtag(inRows, alert.timeline.length, row.etag ?? '') };
   }
 
-  /** The alert row of a partition: under its own key, else under the earlier one ('alert'). */
-  private async readAlertRow(
-    partition: string,
-  ): Promise<{ row: Record<string, unknown> & { etag?: string }; legacy: boolean } | undefined> {
-    const row = await getOrUndefined<Record<string, unknown>>(
-      this.client,
-      partition,
-      alertRow(partition),
-    );
-    if (row) return { row, legacy: false };
-    const earlier = await this.earlierRow(partition);
-    return earlier && { row: earlier, legacy: true };
-  }
-
-  /**
-   * The partition's alert row under the earlier key, looked for only where one may be: not in a
-   * table this version began, nor in a partition already seen without one (none is written now).
-   */
-  private async earlierRow(
+  /** The alert row of a partition (a point read). */
+  private readAlertRow(
     partition: string,
   ): Promise<(Record<string, unknown> & { etag?: string }) | undefined> {
-    if (!this.earlierRowsPossible || this.noEarlierRow.has(partition)) return undefined;
-    const row = await getOrUndefined<Record<string, unknown>>(
-      this.client,
-      partition,
-      LEGACY_ALERT_ROW,
-    );
-    if (!row) {
-      if (this.noEarlierRow.size >= MAX_CACHED_IDS) this.noEarlierRow.clear();
-      this.noEarlierRow.add(partition);
-    }
-    return row;
+    return getOrUndefined<Record<string, unknown>>(this.client, partition, alertRow(partition));
   }
 
   /** The first `count` events of an alert, from their rows. */
@@ -579,7 +496,7 @@ export class TableAlertRepository implements AlertRepository {
     const rows = await listPartition<Record<string, unknown>>(this.client, partition);
     return rows
       .filter((r) => r.rowKey?.startsWith('event-'))
-      .map((r) => JSON.parse(unchunk(r)) as AlertEvent)
+      .map((r) => JSON.parse(fromChunkColumns(r, BODY)) as AlertEvent)
       .filter((e) => e.seq < count)
       .sort((a, b) => a.seq - b.seq);
   }
