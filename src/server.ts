@@ -407,8 +407,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       fetchHsa: nhsPoller && ((hsaId) => nhsPoller.fetchOne(hsaId)),
       hsa: {
         lines: (alertId) => hsaResponses.lines(alertId),
-        respondWithForm: (caller, alertId, form) =>
-          hsaResponses.respondWithForm(caller, alertId, form),
+        respond: (caller, alertId, change) => hsaResponses.respond(caller, alertId, change),
       },
       clock,
       ids: uuidGenerator,
