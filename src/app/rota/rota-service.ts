@@ -1,16 +1,10 @@
 import {
-  acceptSwap,
-  applySwapDirectly,
-  approveSwap,
-  cancelSwap,
-  declineSwap,
   findGaps,
   normaliseLeave,
   normaliseMemberId,
   normaliseOverride,
   normaliseRotation,
   onCallAt,
-  proposeSwap,
   scheduleBetween,
   scheduleShifts,
   swapOverrides,
@@ -25,13 +19,11 @@ import {
   type RotaSchedule,
   type Rotation,
   type RotationInput,
-  type SwapContext,
   type SwapInput,
   type SwapRequest,
-  type SwapTransition,
 } from '../../domain/rota';
 import { hasRole, type Member } from '../../domain/people/member';
-import type { Actor } from '../../domain/shared/actor';
+import { mergeMemberIds } from '../../domain/rota/rotation-order';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
@@ -45,6 +37,16 @@ import type {
   StoredRotation,
   SwapRepository,
 } from './ports';
+import {
+  addPeopleBySignInName,
+  requireRotaMembers,
+  rotaPeople,
+  type RotaPerson,
+} from './rota-people';
+import { RotaSwaps, type SwapAnswer, type SwapOutcome } from './rota-swaps';
+
+export { MAX_PEOPLE_BY_EMAIL, type RotaPerson } from './rota-people';
+export type { SwapAnswer, SwapOutcome } from './rota-swaps';
 
 const DAY_MS = 86_400_000;
 /** onCallAt looks up to 400 days ahead for the next change; load that much. */
@@ -64,21 +66,6 @@ export interface RotaServiceDeps {
   lookup?: PeopleLookup;
 }
 
-/** The most people added by email in one go. */
-export const MAX_PEOPLE_BY_EMAIL = 20;
-
-/** A person as the rota shows them. */
-export interface RotaPerson {
-  id: string;
-  name: string;
-  orgCode: string;
-  orgName: string;
-  role: Member['role'];
-  upn: string;
-  /** The Teams user id once they have used the bot (for @mentions). */
-  teamsUserId?: string;
-}
-
 /** The schedule for a window, with its gaps and one shift per person per stretch. */
 export interface RotaWindow {
   schedule: RotaSchedule;
@@ -87,21 +74,17 @@ export interface RotaWindow {
   rotations: Rotation[];
 }
 
-export type SwapAnswer = 'accept' | 'decline' | 'approve' | 'cancel';
-
-/**
- * The result of answering a swap. `changed: false` means the answer was already given (pressing
- * Accept twice); `raced: true` means someone else changed the swap first and `swap` is what they left.
- */
-export interface SwapOutcome {
-  swap: SwapRequest;
-  changed: boolean;
-  raced?: boolean;
-}
-
 /** The on-call rota's use cases: rotations, cover, leave, swaps, who is on call and the schedule. */
 export class RotaService {
-  constructor(private readonly deps: RotaServiceDeps) {}
+  private readonly swaps: RotaSwaps;
+
+  constructor(private readonly deps: RotaServiceDeps) {
+    this.swaps = new RotaSwaps({
+      ...deps,
+      requireMembers: (ids) => this.requireMembers(ids),
+      scheduleOf: (from, to) => this.schedule(from, to),
+    });
+  }
 
   now(): Date {
     return this.deps.clock.now();
@@ -177,6 +160,21 @@ export class RotaService {
         `There is already a ${rotation.layer} rotation. Type "rota setup ${rotation.layer}" to edit it.`,
       );
     return { rotation, created: true };
+  }
+
+  /**
+   * Saves a rotation from the setup form: people added by email join CTAC first (see
+   * addPeopleBySignInName), then follow the people chosen, who keep their order.
+   */
+  async setupRotationWithPeople(
+    actor: Member | undefined,
+    input: Omit<RotationInput, 'memberIds'> & { memberIds: readonly string[] },
+    newPeople: { signInNames: readonly string[]; orgCode: string },
+    etag?: string,
+  ): Promise<{ rotation: Rotation; created: boolean }> {
+    const added = await this.addPeopleBySignInName(actor, newPeople.signInNames, newPeople.orgCode);
+    const memberIds = mergeMemberIds(input.memberIds, added);
+    return this.setupRotation(actor, { ...input, memberIds }, etag);
   }
 
   /**
@@ -260,58 +258,36 @@ export class RotaService {
   }
 
   /**
-   * A member offers one of their shifts to another member (a lead may offer anyone's). The shift
-   * must really be the proposer's in that layer, so a forged form cannot swap someone else's time.
+   * Marks leave (see addLeave) and answers with the times it leaves nobody on call, so the person
+   * can be told a lead will need to arrange cover.
    */
-  async proposeSwap(actor: Member | undefined, input: SwapInput): Promise<SwapRequest> {
-    const member = this.deps.directory.require(actor, 'member', 'swap shifts');
-    const transition = proposeSwap(this.deps.ids.next(), input, this.context(member));
-    await this.requireMembers([transition.swap.toMemberId]);
-    await this.requireOnCall(
-      transition.swap.fromMemberId,
-      transition.swap.layer,
-      transition.swap.shift,
-    );
-    return this.create(transition);
+  async markLeave(
+    actor: Member | undefined,
+    input: LeaveInput,
+  ): Promise<{ leave: Leave; gaps: RotaGap[] }> {
+    const leave = await this.addLeave(actor, input);
+    const { gaps } = await this.schedule(leave.start, leave.end);
+    return { leave, gaps };
+  }
+
+  /** A member offers one of their shifts to another member (a lead may offer anyone's). */
+  proposeSwap(actor: Member | undefined, input: SwapInput): Promise<SwapRequest> {
+    return this.swaps.propose(actor, input);
   }
 
   /** A lead changes who takes a shift directly, with no one asked. */
-  async applySwapDirectly(actor: Member | undefined, input: SwapInput): Promise<SwapRequest> {
-    const lead = this.deps.directory.require(actor, 'lead', 'change the rota directly');
-    const transition = applySwapDirectly(this.deps.ids.next(), input, this.context(lead));
-    await this.requireMembers([transition.swap.toMemberId]);
-    await this.requireOnCall(
-      transition.swap.fromMemberId,
-      transition.swap.layer,
-      transition.swap.shift,
-    );
-    return this.create(transition);
+  applySwapDirectly(actor: Member | undefined, input: SwapInput): Promise<SwapRequest> {
+    return this.swaps.applyDirectly(actor, input);
   }
 
-  /** Accept, decline, approve or cancel a swap from its card. */
-  async answerSwap(
+  /** Accept, decline, approve or cancel a swap from its card; the outcome says who to tell. */
+  answerSwap(
     actor: Member | undefined,
     swapId: string,
     answer: SwapAnswer,
     reason?: string,
   ): Promise<SwapOutcome> {
-    const member = this.deps.directory.require(actor, 'member', 'answer swaps');
-    const stored = await this.deps.swaps.get(swapId);
-    if (!stored) throw new CtacError('not_found', 'That swap no longer exists.');
-    const ctx = this.context(member);
-    const transition =
-      answer === 'accept'
-        ? acceptSwap(stored.swap, ctx)
-        : answer === 'decline'
-          ? declineSwap(stored.swap, ctx, reason)
-          : answer === 'approve'
-            ? approveSwap(stored.swap, ctx)
-            : cancelSwap(stored.swap, ctx, reason);
-    if (!transition.changed) return { swap: transition.swap, changed: false };
-    const res = await this.deps.swaps.update(transition.swap, stored.etag, transition.event);
-    if (res.ok) return { swap: res.value.swap, changed: true };
-    const current = await this.deps.swaps.get(swapId);
-    return { swap: current?.swap ?? stored.swap, changed: false, raced: true };
+    return this.swaps.answer(actor, swapId, answer, reason);
   }
 
   /** Whether leads can add people by email (Graph is configured). */
@@ -324,10 +300,8 @@ export class RotaService {
   }
 
   /**
-   * A lead adds people to CTAC by email or sign-in name, e.g. while setting up a rotation, before
-   * those people have used the bot: each is looked up in Entra ID for their object id and name, and
-   * whoever is not yet a member becomes a member of `orgCode`. Every name is checked before anyone
-   * is added, so a mistake adds nobody. Answers the people's ids in the order given.
+   * A lead adds people to CTAC by email or sign-in name before they have used the bot (see
+   * rota-people): answers their ids in the order given; a mistake adds nobody.
    */
   async addPeopleBySignInName(
     actor: Member | undefined,
@@ -337,85 +311,16 @@ export class RotaService {
     const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
     if (wanted.length === 0) return [];
     const lead = this.deps.directory.require(actor, 'lead', 'add people to the rota');
-    const lookup = this.deps.lookup;
-    if (!lookup)
-      throw new CtacError('validation', 'Please check the people to add.', [
-        'Adding people by email needs Microsoft Graph, which is not set up here. Ask an admin to add them with "member add".',
-      ]);
-    if (wanted.length > MAX_PEOPLE_BY_EMAIL)
-      throw new CtacError('validation', 'Please check the people to add.', [
-        `Add at most ${MAX_PEOPLE_BY_EMAIL} people by email at a time.`,
-      ]);
-    const problems: string[] = [];
-    const members = await this.deps.members.list();
-    const found: { id: string; isNew: boolean; name: string; upn: string }[] = [];
-    for (const name of wanted) {
-      const known = members.find((m) => m.upn.toLowerCase() === name);
-      if (known) {
-        found.push({
-          id: known.aadObjectId.toLowerCase(),
-          isNew: false,
-          name: known.name,
-          upn: known.upn,
-        });
-        continue;
-      }
-      const person = await lookup.findBySignInName(name);
-      if (!person) {
-        problems.push(`Nobody with the email or sign-in name ${name} was found in the directory.`);
-        continue;
-      }
-      const member = members.find((m) => m.aadObjectId.toLowerCase() === person.aadObjectId);
-      found.push({
-        id: person.aadObjectId,
-        isNew: !member,
-        name: person.name,
-        upn: person.upn || name,
-      });
-    }
-    const code = orgCode.trim().toUpperCase();
-    if (found.some((f) => f.isNew) && !(code && (await this.deps.organisations.get(code))))
-      problems.push('Choose the organisation the new people belong to.');
-    if (problems.length)
-      throw new CtacError('validation', 'Please check the people to add.', problems);
-    for (const f of found.filter((x) => x.isNew))
-      await this.deps.members.put({
-        aadObjectId: f.id,
-        name: f.name,
-        upn: f.upn,
-        orgCode: code,
-        role: 'member',
-        addedAt: this.now().toISOString(),
-        addedBy: lead.name,
-      });
-    return found.map((f) => f.id);
+    return addPeopleBySignInName(this.deps, lead, wanted, orgCode);
   }
 
   getSwap(id: string): Promise<SwapRequest | undefined> {
-    return this.deps.swaps.get(id).then((s) => s?.swap);
+    return this.swaps.get(id);
   }
 
   /** Everyone the rota can name, by Entra object id, with their organisation. */
-  async people(): Promise<Map<string, RotaPerson>> {
-    const [members, orgs] = await Promise.all([
-      this.deps.members.list(),
-      this.deps.organisations.list(),
-    ]);
-    const orgNames = new Map(orgs.map((o) => [o.code, o.name]));
-    return new Map(
-      members.map((m) => [
-        m.aadObjectId.toLowerCase(),
-        {
-          id: m.aadObjectId.toLowerCase(),
-          name: m.name,
-          orgCode: m.orgCode,
-          orgName: orgNames.get(m.orgCode) ?? m.orgCode,
-          role: m.role,
-          upn: m.upn,
-          ...(m.teamsUserId ? { teamsUserId: m.teamsUserId } : {}),
-        },
-      ]),
-    );
+  people(): Promise<Map<string, RotaPerson>> {
+    return rotaPeople(this.deps);
   }
 
   private async saveOverride(member: Member, input: OverrideInput): Promise<RotaOverride> {
@@ -433,41 +338,9 @@ export class RotaService {
     return override;
   }
 
-  private async create(transition: SwapTransition): Promise<SwapRequest> {
-    if (!transition.changed) return transition.swap;
-    const res = await this.deps.swaps.create(transition.swap, transition.event);
-    if (!res.ok) throw new CtacError('conflict', 'That swap was already saved.');
-    return res.value.swap;
-  }
-
-  private context(member: Member): SwapContext {
-    const actor: Actor = { id: member.aadObjectId, name: member.name, source: 'teams' };
-    return { actor, role: member.role, at: this.now() };
-  }
-
   /** Everyone named must be a CTAC member: the rota pages them. */
-  private async requireMembers(ids: readonly string[]): Promise<void> {
-    const people = await this.people();
-    const unknown = ids.filter((id) => !people.has(id));
-    if (unknown.length)
-      throw new CtacError('validation', 'Please check the people chosen.', [
-        'Everyone on the rota must be a CTAC member. Ask an admin to add them with "member add".',
-      ]);
-  }
-
-  private async requireOnCall(
-    memberId: string,
-    layer: RotaLayer,
-    range: { start: Date; end: Date },
-  ) {
-    const { schedule } = await this.schedule(range.start, range.end);
-    const covered = schedule.layers[layer].every((segment) =>
-      segment.onCall.some((a) => a.memberId === memberId),
-    );
-    if (!covered)
-      throw new CtacError('validation', 'Please check the swap.', [
-        `That time is not all ${layer} on-call time of the person offering it.`,
-      ]);
+  private requireMembers(ids: readonly string[]): Promise<void> {
+    return requireRotaMembers(this.deps, ids);
   }
 
   private async load(

@@ -38,3 +38,11 @@ export function orderByPositions(
       .map((p) => p.id),
   };
 }
+
+/**
+ * A rotation's members when a lead also adds people by email: those chosen, in their order, then each
+ * person added who was not already chosen.
+ */
+export function mergeMemberIds(chosen: readonly string[], added: readonly string[]): string[] {
+  return [...chosen, ...added.filter((id) => !chosen.includes(id.toLowerCase()))];
+}

@@ -1,4 +1,4 @@
-import { orderByPositions } from '../../../src/domain/rota/rotation-order';
+import { mergeMemberIds, orderByPositions } from '../../../src/domain/rota/rotation-order';
 
 const names: Record<string, string> = { a: 'Asha', b: 'Ben', c: 'Chloë' };
 const nameOf = (id: string) => names[id] ?? id;
@@ -25,6 +25,21 @@ describe('orderByPositions', () => {
       if (result.ok) return;
       expect(result.problems).toContain(problem);
       expect(result.positions).toEqual(typed.map((t) => t.trim()));
+    },
+  );
+});
+
+describe('mergeMemberIds', () => {
+  test.each([
+    ['nobody is added', ['a', 'b'], [], ['a', 'b']],
+    ['new people are added', ['a', 'b'], ['c', 'd'], ['a', 'b', 'c', 'd']],
+    ['someone added was already chosen', ['a', 'b'], ['b', 'c'], ['a', 'b', 'c']],
+    ['an added id differs only in case', ['a', 'b'], ['B'], ['a', 'b']],
+    ['nobody was chosen', [], ['c'], ['c']],
+  ])(
+    'when %s, then the chosen keep their order and the added follow once',
+    (_c, chosen, added, all) => {
+      expect(mergeMemberIds(chosen, added)).toEqual(all);
     },
   );
 });
