@@ -1,5 +1,5 @@
 import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
+import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 
 export type StorageSettings =
   { kind: 'connectionString'; connectionString: string } | { kind: 'endpoint'; endpoint: string };
@@ -15,34 +15,39 @@ export type TableName = (typeof TABLES)[keyof typeof TABLES];
 /**
  * Opens table clients. Local runs and tests use a connection string (Azurite); in Azure a table endpoint and
  * the app's managed identity, so no account key is ever in settings. The credential is only created for an
- * endpoint: elsewhere it would probe the cloud metadata address.
+ * endpoint (elsewhere it would probe the cloud metadata address), and only once: every table client shares
+ * it, so they share its token cache instead of each fetching tokens of its own.
  */
 export class TableStore {
   private readonly clients = new Map<string, TableClient>();
   private readonly service: TableServiceClient;
+  private readonly open: (table: string) => TableClient;
+  /** The one managed identity credential behind every client (endpoint settings only). */
+  readonly credential: TokenCredential | undefined;
 
   constructor(
-    private readonly settings: StorageSettings,
+    settings: StorageSettings,
     private readonly prefix = '',
+    credential?: TokenCredential,
   ) {
-    this.service =
-      settings.kind === 'connectionString'
-        ? TableServiceClient.fromConnectionString(settings.connectionString, {
-            allowInsecureConnection: isHttp(settings.connectionString),
-          })
-        : new TableServiceClient(settings.endpoint, new DefaultAzureCredential());
+    if (settings.kind === 'connectionString') {
+      const options = { allowInsecureConnection: isHttp(settings.connectionString) };
+      this.service = TableServiceClient.fromConnectionString(settings.connectionString, options);
+      this.open = (table) =>
+        TableClient.fromConnectionString(settings.connectionString, table, options);
+    } else {
+      const shared = credential ?? new ManagedIdentityCredential();
+      this.credential = shared;
+      this.service = new TableServiceClient(settings.endpoint, shared);
+      this.open = (table) => new TableClient(settings.endpoint, table, shared);
+    }
   }
 
   table(name: TableName | string): TableClient {
     const full = `${this.prefix}${name}`;
     let client = this.clients.get(full);
     if (!client) {
-      client =
-        this.settings.kind === 'connectionString'
-          ? TableClient.fromConnectionString(this.settings.connectionString, full, {
-              allowInsecureConnection: isHttp(this.settings.connectionString),
-            })
-          : new TableClient(this.settings.endpoint, full, new DefaultAzureCredential());
+      client = this.open(full);
       this.clients.set(full, client);
     }
     return client;
