@@ -1,4 +1,4 @@
-// CTAC in Azure: one Linux App Service (Node 20) running the bot, the tab, the HTTP API and the
+// CTAC in Azure: one Linux App Service (Node 22 LTS) running the bot, the tab, the HTTP API and the
 // jobs; an Azure Bot (single tenant) with the Teams channel; a storage account whose Table service
 // holds all state. The web app reaches the tables with its system-assigned managed identity through
 // the Storage Table Data Contributor role: no account key or connection string exists anywhere in
@@ -153,7 +153,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       // The package's `npm start` runs the local stack; in Azure only the server runs.
       appCommandLine: 'node dist/src/server.js'
       alwaysOn: true

@@ -87,14 +87,14 @@ describe('infra/azure.bicep', () => {
     expect(exprText(get(plan.body, 'sku.capacity'))).toBe('int(instanceCount)');
   });
 
-  it('runs the app on Node 20, HTTPS only, with a system-assigned identity', () => {
+  it('runs the app on Node 22 LTS, HTTPS only, with a system-assigned identity', () => {
     const site = resourceOfType(azure, 'Microsoft.Web/sites');
     const plan = resourceOfType(azure, 'Microsoft.Web/serverfarms');
     expect(get(site.body, 'identity.type')).toBe('SystemAssigned');
     expect(get(site.body, 'properties.httpsOnly')).toBe(true);
     expect(exprText(get(site.body, 'properties.serverFarmId'))).toBe(`${plan.name}.id`);
     expect(get(site.body, 'properties.siteConfig')).toMatchObject({
-      linuxFxVersion: 'NODE|20-lts',
+      linuxFxVersion: 'NODE|22-lts',
       appCommandLine: 'node dist/src/server.js',
       alwaysOn: true,
       healthCheckPath: '/api/health',
