@@ -1,3 +1,5 @@
+import { cleanParagraphs } from '../shared/clean-text';
+
 /** Longest title kept on an alert (characters). */
 export const MAX_TITLE = 200;
 /** Longest summary kept on an alert. */
@@ -7,28 +9,8 @@ export const MAX_REMEDIATION = 8000;
 /** Longest note (resolution note or timeline note). */
 export const MAX_NOTE = 2000;
 
-// C0 and C1 controls, plus the bidi overrides and isolates that can make text read differently from
-// what it is (U+202A-U+202E, U+2066-U+2069) and the byte order mark. Zero-width joiners stay: emoji use them.
-const INVISIBLE_EXCEPT_NEWLINE =
-   
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-/** One line of text as a person would read it: no control characters, single spaces, trimmed. */
-export function cleanLine(text: string): string {
-  return text.replace(INVISIBLE_EXCEPT_NEWLINE, ' ').replace(/\s+/g, ' ').trim();
-}
-
-/** Text that may have paragraphs: keeps line breaks (at most one blank line), tidies each line. */
-export function cleanParagraphs(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(INVISIBLE_EXCEPT_NEWLINE, ' ')
-    .split('\n')
-    .map((line) => line.replace(/\s+/g, ' ').trim())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
+// Alert text is cleaned by the one text cleaner (src/domain/shared/clean-text.ts), as risks and names are.
+export { cleanLine, cleanParagraphs } from '../shared/clean-text';
 
 const ENTITIES: Record<string, string> = {
   amp: '&',

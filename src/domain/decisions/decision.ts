@@ -1,7 +1,7 @@
 import type { Actor } from '../shared/actor';
 import { CtacError } from '../shared/errors';
 import { parseCalendarDate, ukCalendarDate, type CalendarDate } from '../risk/calendar-date';
-import { limitText, lineFrom, paragraphsFrom } from '../risk/clean-text';
+import { limitText, lineFrom, paragraphsFrom } from '../shared/clean-text';
 import { parseOrgCode } from '../risk/org-code';
 
 /**

@@ -1,3 +1,4 @@
+import { cleanLine } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
 
 /** One organisation of the Integrated Care System (an ICB, a trust, a council, a hospice...). */
@@ -41,11 +42,8 @@ export function normaliseOrganisation(
   return { code, name, isOes };
 }
 
-/** Collapses white space and drops control characters, so stored text is what a person would read. */
-export function cleanText(text: string): string {
-   
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+/**
+ * One line as a person would read it: the shared text cleaner (control and invisible characters gone,
+ * single spaces), under the name the people and rota code know it by.
+ */
+export const cleanText = cleanLine;
