@@ -38,8 +38,6 @@ export const onThemeChange = (handler: (theme: TeamsTheme) => void): void =>
 /** The Teams SSO token for the app's API (the host refreshes it as needed). */
 export const getToken = (): Promise<string> => authentication.getAuthToken();
 
-export const notifyReady = (): void => app.notifySuccess() as unknown as void;
-
 /** The channel tab's configuration page: saves where the tab points when the person presses Save. */
 export function configureChannelTab(origin: string): void {
   pages.config.registerOnSaveHandler((saveEvent) => {
