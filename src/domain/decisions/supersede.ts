@@ -79,9 +79,3 @@ export function markSuperseded(decisions: readonly Decision[]): DecisionLogEntry
     return by ? { decision, supersededBy: by.id } : { decision };
   });
 }
-
-/** The decisions that stand: those no other decision in the list supersedes. */
-export const currentDecisions = (decisions: readonly Decision[]): Decision[] =>
-  markSuperseded(decisions)
-    .filter((entry) => entry.supersededBy === undefined)
-    .map((entry) => entry.decision);

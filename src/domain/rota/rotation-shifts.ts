@@ -36,24 +36,6 @@ export function shiftsBetween(rotation: Rotation, from: Date, to: Date): Rotatio
   return shifts;
 }
 
-/** The next handover strictly after `after`: who hands over (if anyone) and who takes over. */
-export interface RotationHandover {
-  at: Date;
-  outgoing?: RotationShift;
-  incoming: RotationShift;
-}
-
-/** The rotation's next handover after `after` (its first shift if it has not started yet). */
-export function nextHandover(rotation: Rotation, after: Date): RotationHandover {
-  const current = indexAt(rotation, after);
-  if (current < 0) {
-    const first = shift(rotation, 0);
-    return { at: first.start, incoming: first };
-  }
-  const incoming = shift(rotation, current + 1);
-  return { at: incoming.start, outgoing: shift(rotation, current), incoming };
-}
-
 /** The start of shift `index` (0 is the first) as a UTC instant. */
 export function shiftStart(rotation: Rotation, index: number): Date {
   const first = firstHandover(rotation);

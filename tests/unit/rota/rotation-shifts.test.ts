@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
 import { CtacError } from '../../../src/domain/shared/errors';
-import {
-  nextHandover,
-  shiftAt,
-  shiftsBetween,
-  shiftStart,
-} from '../../../src/domain/rota/rotation-shifts';
+import { shiftAt, shiftsBetween, shiftStart } from '../../../src/domain/rota/rotation-shifts';
 import { at, BOB, JANE, PRIYA, rotation } from './fixtures';
 
 const HOUR = 3_600_000;
@@ -365,26 +360,33 @@ describe('shiftsBetween', () => {
   });
 });
 
-describe('nextHandover', () => {
+// The next handover, as the live code finds it: the running shift's end (shiftAt), and who takes over
+// (shiftsBetween). These cases tested a nextHandover function nothing used.
+describe('the next handover', () => {
+  const justAfter = (d: Date): Date => new Date(d.getTime() + 1);
+
   test('when a shift is running, then the next handover says who hands over to whom', () => {
-    const handover = nextHandover(rotation(), at('2026-11-23T15:00:00Z'));
-    expect(handover.at).toEqual(at('2026-11-24T09:00:00Z'));
-    expect(handover.outgoing).toMatchObject({ memberId: JANE });
-    expect(handover.incoming).toMatchObject({ memberId: BOB, start: at('2026-11-24T09:00:00Z') });
+    const now = at('2026-11-23T15:00:00Z');
+    const outgoing = shiftAt(rotation(), now)!;
+    expect(outgoing.end).toEqual(at('2026-11-24T09:00:00Z'));
+    expect(outgoing).toMatchObject({ memberId: JANE });
+    const incoming = shiftsBetween(rotation(), now, justAfter(outgoing.end))[1];
+    expect(incoming).toMatchObject({ memberId: BOB, start: at('2026-11-24T09:00:00Z') });
   });
 
   test('when asked exactly at a handover, then the answer is the following one', () => {
-    expect(nextHandover(rotation(), at('2026-11-24T09:00:00Z')).at).toEqual(
+    expect(shiftAt(rotation(), at('2026-11-24T09:00:00Z'))!.end).toEqual(
       at('2026-11-25T09:00:00Z'),
     );
   });
 
   test('when the rotation has not started, then the next handover is its first shift, with nobody handing over', () => {
-    const handover = nextHandover(rotation(), at('2026-11-01T00:00:00Z'));
-    expect(handover).toEqual({
-      at: at('2026-11-23T09:00:00Z'),
-      incoming: expect.objectContaining({ memberId: JANE, index: 0 }),
-    });
+    const now = at('2026-11-01T00:00:00Z');
+    expect(shiftAt(rotation(), now)).toBeUndefined();
+    const [first] = shiftsBetween(rotation(), now, justAfter(at('2026-11-23T09:00:00Z')));
+    expect(first).toEqual(
+      expect.objectContaining({ memberId: JANE, index: 0, start: at('2026-11-23T09:00:00Z') }),
+    );
   });
 
   test.each([
@@ -393,7 +395,7 @@ describe('nextHandover', () => {
   ])(
     'when it is %s, then the next handover is 09:00 UK time the next morning',
     (_case, instant, expected) => {
-      expect(nextHandover(rotation({ startDate: '2026-03-01' }), at(instant)).at).toEqual(
+      expect(shiftAt(rotation({ startDate: '2026-03-01' }), at(instant))!.end).toEqual(
         at(expected),
       );
     },
