@@ -19,11 +19,7 @@ export interface EmbeddedAzurite {
 export async function startEmbeddedAzurite(
   opts: { dataDir?: string; port?: number } = {},
 ): Promise<EmbeddedAzurite> {
-  // Loaded lazily: Azurite takes about a second to require and production never needs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const TableServer = require('azurite/dist/src/table/TableServer').default;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
+  const { TableServer, TableConfiguration } = loadAzurite();
   let dbPath = 'unused';
   if (opts.dataDir) {
     mkdirSync(resolve(opts.dataDir), { recursive: true });
@@ -56,6 +52,29 @@ export async function startEmbeddedAzurite(
     connectionString: azuriteConnectionString(port),
     stop: () => server.close(),
   };
+}
+
+/**
+ * Azurite is a development dependency, loaded only here, when no storage is configured: it takes about a
+ * second to require, and a production install (`npm ci --omit=dev`) does not have it.
+ */
+function loadAzurite() {
+  try {
+    return {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      TableServer: require('azurite/dist/src/table/TableServer').default,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      TableConfiguration: require('azurite/dist/src/table/TableConfiguration').default,
+    };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new Error(
+      'No Table Storage is configured (TABLES_CONNECTION_STRING or TABLES_ENDPOINT), and Azurite, which CTAC ' +
+        'starts in its place on your own computer, is not installed: it is a development dependency. Set one ' +
+        'of those settings, or install the development dependencies with npm install.',
+      { cause: e },
+    );
+  }
 }
 
 export const azuriteConnectionString = (port: number): string =>
