@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { join } from 'path';
 import type { Member } from '../domain/people/member';
 import type { DevIssuer } from './auth-dev-issuer';
@@ -6,11 +7,21 @@ import { localRequestsOnly } from './local-requests';
 
 /**
  * The tab's bundled scripts (scripts/build-tab.ts writes them to dist-tab/tab) at /tab/, beside the pages in
- * src/tab/public that the app's own static route serves.
+ * src/tab/public that the app's own static route serves. The build writes brotli and gzip copies beside each
+ * bundle: a browser that accepts one gets it as it is (brotli first, it is smaller), with Content-Encoding and
+ * Vary: Accept-Encoding; any other gets the plain file. The copies are found when the router is made.
  */
 export function tabAssetsRouter(buildDir: string): Router {
   const router = Router();
-  router.use('/tab', express.static(join(buildDir, 'tab'), { index: false, maxAge: 0 }));
+  router.use(
+    '/tab',
+    expressStaticGzip(join(buildDir, 'tab'), {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      serveStatic: { index: false, maxAge: 0 },
+    }),
+  );
   return router;
 }
 
