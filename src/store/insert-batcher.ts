@@ -19,6 +19,31 @@ const GATHER_MS = 200;
 /** How long after a transaction of several rows the batcher still counts as busy. */
 const BUSY_FOR_MS = 1_000;
 
+/**
+ * The batcher's clock and timer, injected so tests move virtual time instead of sleeping (the job
+ * loops' VirtualTimers in tests/helpers fits).
+ */
+export interface BatcherTimers {
+  /** Calls `fn` once after `ms`; answers a function that cancels the call. */
+  after(ms: number, fn: () => void): () => void;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+const realTimers: BatcherTimers = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+  now: () => Date.now(),
+};
+
+export interface InsertBatcherOptions {
+  /** Longest a row that can wait waits for others under load (from the oldest waiting). */
+  gatherMs?: number;
+  timers?: BatcherTimers;
+}
+
 interface Waiting {
   entity: TableEntity<object>;
   size: number;
@@ -38,7 +63,7 @@ interface Waiting {
  * whose presser already has the new card) may wait a little longer under load, so the groups grow:
  * when the last transaction carried several rows and ended less than a second ago, and every row
  * waiting can wait, the next goes when it is full or when its oldest row has waited `gatherMs`
- * (200 ms), whichever is first. A row that cannot wait ends the gathering at once. Table Storage and
+ * (200 ms unless set), whichever is first. A row that cannot wait ends the gathering at once. Table Storage and
  * its client spend most of a small transaction's work on the transaction itself, so a busy queue
  * then costs far less per row.
  *
@@ -53,12 +78,17 @@ export class InsertBatcher {
   private busyUntil = 0;
   /** Ends the current gathering early (a row that cannot wait arrived, or the group is full). */
   private endGathering?: () => void;
+  private readonly gatherMs: number;
+  private readonly timers: BatcherTimers;
 
   constructor(
     private readonly client: () => TableClient,
     private readonly partitionKey: string,
-    private readonly gatherMs = GATHER_MS,
-  ) {}
+    { gatherMs = GATHER_MS, timers = realTimers }: InsertBatcherOptions = {},
+  ) {
+    this.gatherMs = gatherMs;
+    this.timers = timers;
+  }
 
   insert<T extends object>(
     entity: TableEntity<T>,
@@ -72,7 +102,7 @@ export class InsertBatcher {
         entity,
         size: approximateSize(entity),
         canWait,
-        at: Date.now(),
+        at: this.timers.now(),
         settle: (result) => resolve(result),
       });
       if (!this.inFlight) void this.flush();
@@ -89,7 +119,7 @@ export class InsertBatcher {
         const group = this.takeGroup();
         if (group.length === 1) await this.insertAlone(group[0]!);
         else await this.commitGroup(group);
-        this.busyUntil = group.length > 1 ? Date.now() + BUSY_FOR_MS : 0;
+        this.busyUntil = group.length > 1 ? this.timers.now() + BUSY_FOR_MS : 0;
       }
     } finally {
       this.inFlight = false;
@@ -98,14 +128,14 @@ export class InsertBatcher {
 
   /** Under load, while every waiting row can wait and the group is not full: waits for more. */
   private async gather(): Promise<void> {
-    const busy = Date.now() < this.busyUntil;
+    const busy = this.timers.now() < this.busyUntil;
     if (!busy || this.groupIsFull() || !this.waiting.every((w) => w.canWait)) return;
-    const wait = this.waiting[0]!.at + this.gatherMs - Date.now();
+    const wait = this.waiting[0]!.at + this.gatherMs - this.timers.now();
     if (wait <= 0) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.endGathering?.(), wait);
+      const cancel = this.timers.after(wait, () => this.endGathering?.());
       this.endGathering = () => {
-        clearTimeout(timer);
+        cancel();
         this.endGathering = undefined;
         resolve();
       };

@@ -1,7 +1,9 @@
+import { FakeClock } from '../../src/domain/shared/clock';
 import { replaceIfUnchanged } from '../../src/store/conditional';
 import { InsertBatcher } from '../../src/store/insert-batcher';
 import type { TableStore } from '../../src/store/tables';
 import { startTestStore } from '../helpers/azurite';
+import { VirtualTimers } from '../helpers/virtual-timers';
 
 let store: TableStore;
 let stop: () => Promise<void>;
@@ -110,19 +112,27 @@ test('when one row in a group cannot be stored, then only its caller hears so an
 });
 
 describe('rows that can wait (card updates for everyone else)', () => {
+  // The batcher's clock stands still unless a test moves it, so no test sleeps for a gathering or
+  // for the busy spell to pass, and slow storage cannot end either early.
+  let timers: VirtualTimers;
+  beforeEach(() => {
+    timers = new VirtualTimers(new FakeClock());
+  });
+
   test('when the batcher is busy, then rows that can wait gather until a row that cannot arrives, and all go in one transaction', async () => {
     const counting = countingClient();
     // A minute's gathering: only the row that cannot wait ends it here.
-    const batcher = new InsertBatcher(counting.client, 'gather', 60_000);
+    const batcher = new InsertBatcher(counting.client, 'gather', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'gather');
     const before = counting.requests;
     const patient: Promise<unknown>[] = [];
     for (let i = 0; i < 30; i++) {
       patient.push(batcher.insert(row('gather', i), { canWait: true }));
-      // Spread out: without gathering, each would go on its own.
+      // Spread out in real time (storage answers meanwhile): without gathering, each would go on its own.
       await new Promise((r) => setTimeout(r, 2));
     }
     const waiting = patient.map(settled);
+    // Time for a row sent by mistake to come back from storage: none does, as the gathering holds.
     await new Promise((r) => setTimeout(r, 50));
     expect(waiting.filter((done) => done())).toHaveLength(0);
     const urgent = await batcher.insert(row('gather', 30));
@@ -139,14 +149,19 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher is busy and no other row comes, then a row that can wait goes once its time is up', async () => {
-    const batcher = new InsertBatcher(client, 'deadline', 100);
+    const batcher = new InsertBatcher(client, 'deadline', { gatherMs: 100, timers });
     await makeBusy(batcher, 'deadline');
-    expect(await batcher.insert(row('deadline', 1), { canWait: true })).toMatchObject({ ok: true });
+    const answer = batcher.insert(row('deadline', 1), { canWait: true });
+    // It waits for its time, then goes.
+    await timers.settle(1);
+    expect(timers.waiting).toBe(1);
+    await timers.advance(100, 0);
+    expect(await answer).toMatchObject({ ok: true });
   });
 
   test('when the batcher is busy and a transaction fills, then its rows go at once', async () => {
     const counting = countingClient();
-    const batcher = new InsertBatcher(counting.client, 'full', 60_000);
+    const batcher = new InsertBatcher(counting.client, 'full', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'full');
     const before = counting.requests;
     const results = await Promise.all(
@@ -157,9 +172,9 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher was busy but has been quiet for a while, then a row that can wait goes at once', async () => {
-    const batcher = new InsertBatcher(client, 'calm', 60_000);
+    const batcher = new InsertBatcher(client, 'calm', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'calm');
-    await new Promise((r) => setTimeout(r, 1_100));
+    await timers.advance(1_100, 0);
     const answer = await Promise.race([
       batcher.insert(row('calm', 1), { canWait: true }),
       new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
@@ -168,7 +183,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher is quiet, then a row that can wait goes at once, on its own', async () => {
-    const batcher = new InsertBatcher(client, 'quiet', 60_000);
+    const batcher = new InsertBatcher(client, 'quiet', { gatherMs: 60_000, timers });
     expect(await batcher.insert(row('quiet', 1), { canWait: true })).toMatchObject({ ok: true });
   });
 });
