@@ -6,30 +6,19 @@ import {
   type AdaptiveCardInvokeValue,
   type Attachment,
   CardFactory,
-  type ConversationReference,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AuditRecorder } from '../app/audit-log';
-import type { Caller, Directory } from '../app/directory';
+import { CyberChannel } from '../app/cyber-channel';
+import type { Directory } from '../app/directory';
 import type { ConversationRepository } from '../app/ports';
 import type { AdaptiveCard } from '../cards/render';
-import {
-  helpCard,
-  memberFormCard,
-  memberListCard,
-  memberRemoveFormCard,
-  noticeCard,
-  organisationFormCard,
-  organisationListCard,
-  unknownCommandCard,
-  welcomeCard,
-  type PersonChoice,
-} from '../cards/views';
+import { helpCard, noticeCard, unknownCommandCard, welcomeCard } from '../cards/views';
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
-import { CtacError, isCtacError } from '../domain/shared/errors';
+import { isCtacError } from '../domain/shared/errors';
 import type { BotFeature, BotTurn, CardActionHandler, MessageActionHandler } from './bot-feature';
 import {
   COMMANDS,
@@ -39,6 +28,10 @@ import {
   suggestCommand,
   type CommandSpec,
 } from './commands';
+import { directoryFeature } from './directory/directory-feature';
+import { saveConversation } from './directory/conversation-references';
+import { identifyCaller } from './directory/teams-caller';
+import { channelIdOf } from './directory/teams-channel';
 import { isForm, sendFormPrivately, type SendPersonal } from './private-forms';
 import { refuseTurn, turnRefusal } from './turn-guard';
 
@@ -73,10 +66,19 @@ export class CtacBot extends TeamsActivityHandler {
   private readonly verbs = new Map<string, CardActionHandler>();
   private readonly messageActions = new Map<string, MessageActionHandler>();
 
+  /** The directory (organisations, members, the ICS cyber channel) first, then the plugged-in areas. */
+  private readonly features: readonly BotFeature[];
+  private readonly cyberChannel: CyberChannel;
+
   constructor(private readonly deps: CtacBotDeps) {
     super();
-    this.commands = [...COMMANDS, ...(deps.features ?? []).flatMap((f) => f.commands)];
-    for (const feature of deps.features ?? []) {
+    this.cyberChannel = new CyberChannel(deps);
+    this.features = [
+      directoryFeature({ ...deps, cyberChannel: this.cyberChannel }),
+      ...(deps.features ?? []),
+    ];
+    this.commands = uniqueByName([...COMMANDS, ...this.features.flatMap((f) => f.commands)]);
+    for (const feature of this.features) {
       for (const [verb, handler] of Object.entries(feature.verbs ?? {}))
         if (!this.verbs.has(verb)) this.verbs.set(verb, handler);
       for (const [id, handler] of Object.entries(feature.messageActions ?? {}))
@@ -89,7 +91,7 @@ export class CtacBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await this.saveConversation(context);
+      await saveConversation(context, this.deps.conversations, this.deps.clock.now());
       const text = normaliseCommandText(
         TurnContext.removeRecipientMention(context.activity) ?? context.activity.text,
       );
@@ -195,42 +197,13 @@ export class CtacBot extends TeamsActivityHandler {
       );
     const parsed = parseCommand(text, this.commands);
     if (!parsed) return unknownCommandCard(text, suggestCommand(text, this.commands));
-    const feature = this.deps.features?.find((f) =>
+    const feature = this.features.find((f) =>
       f.commands.some((c) => c.name === parsed.command.name),
     );
     if (feature?.runCommand)
       return feature.runCommand(parsed.command.name, parsed.args, this.turn(context));
-    switch (parsed.command.name) {
-      case 'help':
-        return helpCard(helpView(this.commands));
-      case 'orgs':
-        return organisationListCard(
-          'ICS organisations',
-          await this.deps.directory.listOrganisations(),
-        );
-      case 'org add':
-        this.deps.directory.require(await this.caller(context), 'admin', 'add organisations');
-        return organisationFormCard();
-      case 'members': {
-        const members = await this.deps.directory.listMembers(await this.caller(context));
-        return memberListCard(members, await this.deps.directory.listOrganisations());
-      }
-      case 'member add':
-        this.deps.directory.require(await this.caller(context), 'admin', 'add members');
-        return this.memberForm(context);
-      case 'member remove': {
-        const caller = await this.caller(context);
-        return memberRemoveFormCard({
-          members: await this.deps.directory.listMembers(
-            this.deps.directory.require(caller, 'admin', 'remove members'),
-          ),
-        });
-      }
-      case 'channel':
-        return this.cyberChannelCommand(context, parsed.args);
-      default:
-        return unknownCommandCard(text, undefined);
-    }
+    if (parsed.command.name === 'help') return helpCard(helpView(this.commands));
+    return unknownCommandCard(text, undefined);
   }
 
   private async runCardAction(
@@ -248,86 +221,6 @@ export class CtacBot extends TeamsActivityHandler {
           context,
           await this.runCommand(context, normaliseCommandText(String(data['command'] ?? ''))),
         );
-      case 'org.add': {
-        const caller = await this.caller(context);
-        try {
-          const org = await this.deps.directory.addOrganisation(caller, data);
-          return noticeCard(
-            `Added ${org.name} (${org.code})`,
-            `${org.isOes ? 'Marked as an operator of essential services. ' : ''}Added by ${caller?.name ?? 'an admin'}. Next, add its people with "member add".`,
-            'good',
-          );
-        } catch (e) {
-          if (isCtacError(e) && (e.code === 'validation' || e.code === 'conflict'))
-            return organisationFormCard({
-              name: asText(data['name']),
-              code: asText(data['code']),
-              isOes: data['isOes'] === 'true',
-              problems: e.problems.length ? e.problems : [e.message],
-            });
-          throw e;
-        }
-      }
-      case 'member.add': {
-        const caller = this.deps.directory.require(
-          await this.caller(context),
-          'admin',
-          'add members',
-        );
-        const people = await this.roster(context);
-        const person = people.find(
-          (p) => p.aadObjectId.toLowerCase() === asText(data['aadObjectId']).toLowerCase(),
-        );
-        try {
-          if (!person)
-            throw new CtacError('validation', 'Please check the member details.', [
-              'Choose a person from the team.',
-            ]);
-          const { member, isNew } = await this.deps.directory.addMember(caller, {
-            aadObjectId: person.aadObjectId,
-            name: person.name,
-            upn: person.upn,
-            orgCode: data['orgCode'],
-            role: data['role'],
-          });
-          return noticeCard(
-            isNew ? `Added ${member.name}` : `Updated ${member.name}`,
-            `${member.name} is now a ${member.role} for ${member.orgCode}. Changed by ${caller.name}.`,
-            'good',
-          );
-        } catch (e) {
-          if (isCtacError(e) && e.code === 'validation')
-            return memberFormCard({
-              people,
-              organisations: await this.deps.directory.listOrganisations(),
-              values: {
-                aadObjectId: asText(data['aadObjectId']),
-                orgCode: asText(data['orgCode']),
-                role: asText(data['role']),
-              },
-              problems: e.problems,
-            });
-          throw e;
-        }
-      }
-      case 'member.remove': {
-        const caller = await this.caller(context);
-        try {
-          const removed = await this.deps.directory.removeMember(caller, data['aadObjectId']);
-          return noticeCard(
-            `Removed ${removed.name} from CTAC`,
-            `${removed.name} is no longer a ${removed.role}${removed.orgCode ? ` for ${removed.orgCode}` : ''}: they cannot act on CTAC's cards or tab, and their calendar links have stopped working. If they are in a rotation, a lead should take them out of it with "rota setup". Removed by ${caller?.name ?? 'an admin'}.`,
-            'good',
-          );
-        } catch (e) {
-          if (isCtacError(e) && e.code === 'validation')
-            return memberRemoveFormCard({
-              members: await this.deps.directory.listMembers(caller),
-              problems: e.problems,
-            });
-          throw e;
-        }
-      }
       default:
         return noticeCard(
           'That button is out of date',
@@ -339,126 +232,16 @@ export class CtacBot extends TeamsActivityHandler {
 
   private turn(context: TurnContext): BotTurn {
     let member: Promise<Member | undefined> | undefined;
-    return { context, caller: () => (member ??= this.caller(context)) };
-  }
-
-  private async memberForm(context: TurnContext): Promise<AdaptiveCard> {
-    const [people, organisations] = await Promise.all([
-      this.roster(context),
-      this.deps.directory.listOrganisations(),
-    ]);
-    if (organisations.length === 0)
-      return noticeCard(
-        'Add an organisation first',
-        'Every member belongs to an ICS organisation. Type "org add" to add one.',
-        'warning',
-      );
-    return memberFormCard({ people, organisations });
-  }
-
-  /** The people of the team (or of this chat when no team is known yet), as Teams tells us. */
-  private async roster(context: TurnContext): Promise<PersonChoice[]> {
-    const teamId =
-      context.activity.channelData?.team?.id ?? (await this.deps.conversations.list('team'))[0]?.id;
-    const people: PersonChoice[] = [];
-    let token: string | undefined;
-    do {
-      const page = teamId
-        ? await TeamsInfo.getPagedTeamMembers(context, teamId, 100, token)
-        : await TeamsInfo.getPagedMembers(context, 100, token);
-      for (const m of page.members)
-        if (m.aadObjectId)
-          people.push({
-            aadObjectId: m.aadObjectId,
-            name: m.name,
-            upn: m.userPrincipalName ?? m.email,
-          });
-      token = page.continuationToken || undefined;
-    } while (token);
-    return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
-  }
-
-  /** The member behind this activity; their sign-in name is only fetched for someone not yet known. */
-  private async caller(
-    context: TurnContext,
-    opts: Parameters<Directory['identify']>[1] = {},
-  ): Promise<Member | undefined> {
-    const from = context.activity.from;
-    const caller: Caller = {
-      aadObjectId: from?.aadObjectId,
-      name: from?.name ?? '',
-      teamsUserId: from?.id,
-    };
-    const known = from?.aadObjectId ? await this.deps.directory.identify(caller) : undefined;
-    if (known) return known;
-    try {
-      const account = await TeamsInfo.getMember(context, from.id);
-      caller.upn = account.userPrincipalName ?? account.email;
-      caller.aadObjectId ??= account.aadObjectId;
-      caller.name ||= account.name;
-    } catch (e) {
-      this.deps.logger.debug({ err: e }, 'could not look up the caller in Teams');
-    }
-    return this.deps.directory.identify(caller, opts);
-  }
-
-  /** Saves where the app lives and says hello once per team (safe if Teams sends the event twice). */
-  /**
-   * `channel` shows which channel is the ICS cyber channel; `channel here`, said in a channel by an admin,
-   * makes that channel the one alerts, escalations and handovers go to.
-   */
-  private async cyberChannelCommand(context: TurnContext, args: string): Promise<AdaptiveCard> {
-    const team = context.activity.channelData?.team;
-    if (args.toLowerCase() === 'here') {
-      const admin = this.deps.directory.require(
-        await this.caller(context),
-        'admin',
-        'choose the ICS cyber channel',
-      );
-      if (!team?.id)
-        return noticeCard(
-          'Say this in the channel you want',
-          'Mention me with "channel here" in the team channel that should get alerts, escalations and handovers.',
-          'warning',
-        );
-      const before = await this.deps.conversations.cyberChannel();
-      await this.deps.conversations.chooseCyberChannel(
-        channelIdOf(context),
-        this.deps.clock.now().toISOString(),
-      );
-      if (before?.id !== channelIdOf(context))
-        await this.deps.audit?.record({
-          action: 'channel.chosen',
-          by: admin,
-          subject: 'ICS cyber channel',
-          before: before ? channelName(before.id, before.name) : 'none',
-          after: channelName(channelIdOf(context), context.activity.channelData?.channel?.name),
-        });
-      return noticeCard(
-        'This is now the ICS cyber channel',
-        'New alerts, risk escalations and rota handovers will be posted here. Cards already posted stay where they are.',
-        'good',
-      );
-    }
-    const current = await this.deps.conversations.cyberChannel();
-    const here = team?.id && current?.id === channelIdOf(context);
-    return noticeCard(
-      here
-        ? 'This is the ICS cyber channel'
-        : current
-          ? 'The ICS cyber channel is set'
-          : 'No ICS cyber channel yet',
-      current
-        ? `Alerts, escalations and handovers go to ${here ? 'this channel' : 'the channel chosen by an admin'}. An admin can move them by mentioning me with "channel here" in another channel.`
-        : 'Install CTAC in the team, or have an admin mention me with "channel here" in the channel to use.',
-    );
+    return { context, caller: () => (member ??= identifyCaller(context, this.deps)) };
   }
 
   private async welcome(context: TurnContext): Promise<void> {
-    await this.saveConversation(context);
+    await saveConversation(context, this.deps.conversations, this.deps.clock.now());
     const team = context.activity.channelData?.team;
     // Only an install into a team can make its installer the first admin (Directory.identify).
-    const installer = await this.caller(context, { installer: team?.id ? 'team' : 'chat' });
+    const installer = await identifyCaller(context, this.deps, {
+      installer: team?.id ? 'team' : 'chat',
+    });
     const now = this.deps.clock.now().toISOString();
     if (!team?.id) {
       // Teams sends installationUpdate and conversationUpdate for one install (and again each time the
@@ -472,10 +255,7 @@ export class CtacBot extends TeamsActivityHandler {
         await this.reply(context, helpCard(helpView(this.commands)));
       return;
     }
-    // The channel the app is first installed in is the ICS cyber channel until an admin chooses another.
-    await this.deps.conversations.chooseCyberChannel(channelIdOf(context), now, {
-      onlyIfUnset: true,
-    });
+    await this.cyberChannel.installedIn({ id: channelIdOf(context) });
     const first = await this.deps.conversations.markOnce(`welcome:${team.id}`, now);
     if (!first) return;
     let teamName = team.name as string | undefined;
@@ -492,49 +272,6 @@ export class CtacBot extends TeamsActivityHandler {
         installedAt: this.deps.clock.now(),
       }),
     );
-  }
-
-  private async saveConversation(context: TurnContext): Promise<void> {
-    const activity = context.activity;
-    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
-    const now = this.deps.clock.now().toISOString();
-    const team = activity.channelData?.team;
-    const type = activity.conversation?.conversationType;
-    if (team?.id) {
-      await this.deps.conversations.save({
-        kind: 'team',
-        id: team.id,
-        name: team.name,
-        reference,
-        updatedAt: now,
-      });
-      const channelId = channelIdOf(context);
-      const channelRef = {
-        ...reference,
-        conversation: { ...reference.conversation, id: channelId },
-      };
-      await this.deps.conversations.save({
-        kind: 'channel',
-        id: channelId,
-        teamId: team.id,
-        reference: channelRef,
-        updatedAt: now,
-      });
-    } else if (type === 'personal' && activity.from?.aadObjectId) {
-      await this.deps.conversations.save({
-        kind: 'personal',
-        id: activity.from.aadObjectId.toLowerCase(),
-        reference,
-        updatedAt: now,
-      });
-    } else if (activity.conversation?.id) {
-      await this.deps.conversations.save({
-        kind: 'groupChat',
-        id: activity.conversation.id,
-        reference,
-        updatedAt: now,
-      });
-    }
   }
 
   /** Runs a command or action; expected refusals become a friendly card, anything else is logged. */
@@ -571,18 +308,7 @@ export class CtacBot extends TeamsActivityHandler {
 }
 
 export const asAttachment = (card: AdaptiveCard): Attachment => CardFactory.adaptiveCard(card);
-const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The Teams channel an activity came from (the team's General channel has the team's id). */
-const channelIdOf = (context: TurnContext): string =>
-  context.activity.channelData?.channel?.id ??
-  // An event that names no channel (one of the two a Playground install sends) still came in one.
-  (context.activity.conversation?.conversationType === 'channel'
-    ? context.activity.conversation.id?.split(';')[0]
-    : undefined) ??
-  context.activity.channelData?.team?.id ??
-  '';
-
-/** A channel for the audit log: its name when Teams gave one, with its id so it can be found. */
-const channelName = (id: string, name: unknown): string =>
-  typeof name === 'string' && name ? `${name} (${id})` : id;
+/** Each command once, where it first appears (the directory's are also the bot's own, for the help card). */
+const uniqueByName = (commands: readonly CommandSpec[]): CommandSpec[] =>
+  commands.filter((c, i) => commands.findIndex((d) => d.name === c.name) === i);

@@ -1,7 +1,10 @@
+import type { AuditRecorder } from '../../src/app/audit-log';
+import { CyberChannel } from '../../src/app/cyber-channel';
 import { Directory } from '../../src/app/directory';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { CtacError } from '../../src/domain/shared/errors';
 import {
+  TableConversationRepository,
   TableMemberRepository,
   TableOrganisationRepository,
 } from '../../src/store/directory-repositories';
@@ -110,5 +113,80 @@ test('when an admin adds the same person twice, then the second is an update kee
   expect(again).toMatchObject({
     isNew: false,
     member: { role: 'lead', addedAt: '2026-11-28T09:00:00.000Z' },
+  });
+});
+
+describe('the ICS cyber channel', () => {
+  const GENERAL = '19:general@thread.tacv2';
+  const CYBER = '19:cyber@thread.tacv2';
+  let audited: Parameters<AuditRecorder['record']>[0][];
+  let conversations: TableConversationRepository;
+  let channel: CyberChannel;
+  let admin: Awaited<ReturnType<Directory['identify']>>;
+  let bob: Awaited<ReturnType<Directory['identify']>>;
+
+  beforeEach(async () => {
+    audited = [];
+    conversations = new TableConversationRepository(store);
+    const d = directory(['asha.patel@nhs.net']);
+    admin = await d.identify(asha);
+    await d.addOrganisation(admin, { code: 'RXC', name: 'Trust' });
+    bob = (await d.addMember(admin, { ...ben, orgCode: 'RXC', role: 'lead' })).member;
+    for (const id of [GENERAL, CYBER])
+      await conversations.save({
+        kind: 'channel',
+        id,
+        teamId: GENERAL,
+        reference: {} as never,
+        updatedAt: '2026-11-28T09:00:00Z',
+      });
+    channel = new CyberChannel({
+      conversations,
+      directory: d,
+      clock: new FakeClock('2026-11-28T09:00:00Z'),
+      audit: { record: async (change) => void audited.push(change) },
+    });
+  });
+
+  test('when the app is installed in one channel and then another, then the first stays the ICS cyber channel', async () => {
+    await channel.installedIn({ id: CYBER });
+    await channel.installedIn({ id: GENERAL });
+    expect((await conversations.cyberChannel())?.id).toBe(CYBER);
+    expect(await channel.where(CYBER)).toEqual({ set: true, here: true });
+    expect(await channel.where(GENERAL)).toEqual({ set: true, here: false });
+    expect(await channel.where(undefined)).toEqual({ set: true, here: false });
+    expect(audited).toEqual([]);
+  });
+
+  test.each([
+    ['moves it', GENERAL, { kind: 'chosen', moved: true }, 1],
+    ['says it where it already is', CYBER, { kind: 'chosen', moved: false }, 0],
+    ['says it outside a channel', undefined, { kind: 'not_in_a_channel' }, 0],
+  ])(
+    'when an admin %s with "channel here", then the result and the audit log say so',
+    async (_case, here, result, entries) => {
+      await channel.installedIn({ id: CYBER });
+      const choice = await channel.chooseHere(admin, here ? { id: here, name: 'Here' } : undefined);
+      expect(choice).toEqual(result);
+      expect((await conversations.cyberChannel())?.id).toBe(here ?? CYBER);
+      expect(audited).toHaveLength(entries);
+      if (entries)
+        expect(audited[0]).toMatchObject({
+          action: 'channel.chosen',
+          subject: 'ICS cyber channel',
+          after: `Here (${here})`,
+        });
+    },
+  );
+
+  test('when a lead or a stranger says "channel here", then they are refused and nothing moves', async () => {
+    await channel.installedIn({ id: CYBER });
+    await expect(channel.chooseHere(bob, { id: GENERAL })).rejects.toThrow(
+      'Only admins can choose the ICS cyber channel.',
+    );
+    await expect(channel.chooseHere(undefined, { id: GENERAL })).rejects.toMatchObject({
+      code: 'not_a_member',
+    });
+    expect((await conversations.cyberChannel())?.id).toBe(CYBER);
   });
 });

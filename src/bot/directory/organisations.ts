@@ -1,0 +1,41 @@
+import { noticeCard, organisationFormCard, organisationListCard } from '../../cards/views';
+import { isCtacError } from '../../domain/shared/errors';
+import type { CardActionHandler } from '../bot-feature';
+import { cardField } from '../card-fields';
+import type { DirectoryFeatureDeps, DirectoryHandlers } from './directory-feature';
+
+/** `orgs` and `org add`: the ICS organisations, which admins add. */
+export function directoryOrganisations({ directory }: DirectoryFeatureDeps): DirectoryHandlers {
+  const addOrganisation: CardActionHandler = async (data, turn) => {
+    const caller = await turn.caller();
+    try {
+      const org = await directory.addOrganisation(caller, data);
+      return noticeCard(
+        `Added ${org.name} (${org.code})`,
+        `${org.isOes ? 'Marked as an operator of essential services. ' : ''}Added by ${caller?.name ?? 'an admin'}. Next, add its people with "member add".`,
+        'good',
+      );
+    } catch (e) {
+      if (isCtacError(e) && (e.code === 'validation' || e.code === 'conflict'))
+        return organisationFormCard({
+          name: cardField(data, 'name'),
+          code: cardField(data, 'code'),
+          isOes: data['isOes'] === 'true',
+          problems: e.problems.length ? e.problems : [e.message],
+        });
+      throw e;
+    }
+  };
+
+  return {
+    commands: {
+      orgs: async () =>
+        organisationListCard('ICS organisations', await directory.listOrganisations()),
+      'org add': async (turn) => {
+        directory.require(await turn.caller(), 'admin', 'add organisations');
+        return organisationFormCard();
+      },
+    },
+    verbs: { 'org.add': addOrganisation },
+  };
+}

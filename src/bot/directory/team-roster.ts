@@ -1,0 +1,28 @@
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { ConversationRepository } from '../../app/ports';
+import type { PersonChoice } from '../../cards/views';
+
+/** The people of the team (or of this chat when no team is known yet), as Teams tells us, by name. */
+export async function teamRoster(
+  context: TurnContext,
+  conversations: ConversationRepository,
+): Promise<PersonChoice[]> {
+  const teamId =
+    context.activity.channelData?.team?.id ?? (await conversations.list('team'))[0]?.id;
+  const people: PersonChoice[] = [];
+  let token: string | undefined;
+  do {
+    const page = teamId
+      ? await TeamsInfo.getPagedTeamMembers(context, teamId, 100, token)
+      : await TeamsInfo.getPagedMembers(context, 100, token);
+    for (const m of page.members)
+      if (m.aadObjectId)
+        people.push({
+          aadObjectId: m.aadObjectId,
+          name: m.name,
+          upn: m.userPrincipalName ?? m.email,
+        });
+    token = page.continuationToken || undefined;
+  } while (token);
+  return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+}
