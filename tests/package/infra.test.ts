@@ -309,3 +309,40 @@ describe('infra/azure.local.bicep', () => {
     expect(exprText(get(bot.body, 'properties.endpoint'))).toBe("'${botEndpoint}/api/messages'");
   });
 });
+
+describe('infra/.webappignore (what the deployed zip leaves out of node_modules)', () => {
+  const patterns = () =>
+    fs
+      .readFileSync(infra('.webappignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
+
+  it('leaves out source maps, type declarations and the vendored copies of chai', () => {
+    expect(patterns()).toEqual(
+      expect.arrayContaining([
+        '/node_modules/**/*.map',
+        '/node_modules/**/*.d.ts',
+        '/node_modules/botbuilder/vendors/chai/',
+        '/node_modules/botframework-streaming/vendors/chai/',
+      ]),
+    );
+  });
+
+  it.each(['botbuilder', 'botframework-streaming'])(
+    'when %s is updated, then its code still never loads its vendored chai (safe to leave out)',
+    (pkg) => {
+      const lib = path.join(ROOT, 'node_modules', pkg, 'lib');
+      const requiresChai = fs
+        .readdirSync(lib, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.js'))
+        .filter((file) =>
+          /vendors\/chai|require\(["']chai["']\)/.test(
+            fs.readFileSync(path.join(lib, file), 'utf8'),
+          ),
+        );
+      expect(requiresChai).toEqual([]);
+      // What it does load from vendors/ stays in the zip.
+      expect(patterns().some((p) => p.includes('filenamify'))).toBe(false);
+    },
+  );
+});
