@@ -54,7 +54,3 @@ export function parseCafPrinciple(value: unknown): CafPrinciple | undefined {
 /** "B4 System security". */
 export const cafPrincipleLabel = (principle: CafPrinciple): string =>
   `${principle} ${CAF_PRINCIPLES[principle]}`;
-
-/** The objective a principle belongs to: `B4` -> `B`. */
-export const cafObjectiveOf = (principle: CafPrinciple): CafObjective =>
-  principle[0] as CafObjective;
