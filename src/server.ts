@@ -1,4 +1,3 @@
-import type { Activity } from 'botbuilder';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { Logger } from 'pino';
@@ -38,9 +37,12 @@ import { alertsWebhookRouter } from './api/alerts-webhook';
 import { TableWebhookReplayGuard, WEBHOOK_REPLAY_TABLE } from './store/webhook-replay-store';
 import { alertsFeature } from './bot/alerts/alerts-feature';
 import { escalationPolicyFeature } from './bot/alerts/escalation-policy-feature';
-import { digestShows, TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
-import { SendQueue } from './bot/send-queue';
-import { createSendingAdapter, TeamsSender } from './bot/teams-sender';
+import { alertPostRecorder } from './app/alerts/alert-digests';
+import { SendQueue, type MessageContent } from './app/outbox';
+import { TeamsAlertNotifier } from './bot/alerts/teams-alert-notifier';
+import { createSendingAdapter, messageContent, TeamsSender } from './bot/teams-sender';
+import { OutboxJob } from './jobs/outbox-job';
+import { TableAlertDigestRepository } from './store/alert-digest-repository';
 import { SEND_QUEUE_TABLE, TableSendQueueRepository } from './store/send-queue-repository';
 import { jobActor } from './domain/shared/actor';
 import type { BotFeature } from './bot/bot-feature';
@@ -104,7 +106,7 @@ export interface RunningApp {
   /** With CTAC_DEV_HOST only: signs bearer tokens the API accepts (tests, local tab). */
   devIssuer?: DevIssuer;
   /** The background jobs, for tests that drive them with a FakeClock (tick()) besides their own timers. */
-  jobs: { escalation: EscalationJob; rota: RotaJobs; sendQueue: SendQueue };
+  jobs: { escalation: EscalationJob; rota: RotaJobs; sendQueue: OutboxJob };
   stop(): Promise<void>;
 }
 
@@ -183,7 +185,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   );
   // Alerts (issue 3): storage, use cases, escalation.
   const alertRepository = new TableAlertRepository(store);
-  // Every alert message to Teams goes through the persisted send queue (src/bot/send-queue.ts).
+  // Every message to Teams goes through the outbox (src/app/outbox), delivered by the TeamsSender.
+  const alertDigests = new TableAlertDigestRepository(store);
   const recordAlertPosted = async (
     alertId: string,
     post: { conversationId: string; activityId: string; digest?: boolean },
@@ -197,13 +200,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       clock,
       ids: uuidGenerator,
       logger,
-      onPosted: (alertId, post) => recordAlertPosted(alertId, post),
-      digestShows,
+      onPosted: alertPostRecorder(alertDigests, recordAlertPosted),
       // An alert card's update for everyone is drawn when it goes out, from the alert as it stands.
-      render: (alertId): Promise<Partial<Activity> | undefined> =>
+      render: (alertId): Promise<MessageContent | undefined> =>
         teamsAlertNotifier.cardNow(alertId),
     },
   );
+  const outboxJob = new OutboxJob(sendQueue, logger);
   const teamsSender = new TeamsSender({
     adapter: createSendingAdapter(config),
     botAppId: config.bot.appId ?? '',
@@ -227,6 +230,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const onCallNames = () => onCallNamesNow.get();
   const teamsAlertNotifier = new TeamsAlertNotifier({
     queue: sendQueue,
+    digests: alertDigests,
     conversations,
     alerts: alertRepository,
     recordPosted: recordAlertPosted,
@@ -451,7 +455,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     tenantId: config.bot.tenantId,
     audit,
     sendPersonal: (aadObjectId, activity) =>
-      sendQueue.enqueue({ kind: 'personal', aadObjectId, activity }),
+      sendQueue.enqueue({ kind: 'personal', aadObjectId, content: messageContent(activity) }),
   });
 
   const app = createHttpApp({
@@ -516,20 +520,20 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   escalationJob.start(ESCALATION_TICK_MS);
   nhsPoller?.start(NHS_POLL_MS);
   hsaReminderJob.start(HSA_REMINDER_MS);
-  sendQueue.start();
+  outboxJob.start();
 
   return {
     url,
     port,
     store,
     devIssuer,
-    jobs: { escalation: escalationJob, rota: rotaJobs, sendQueue },
+    jobs: { escalation: escalationJob, rota: rotaJobs, sendQueue: outboxJob },
     async stop() {
       await rotaJobs.stop();
       await escalationJob.stop();
       await nhsPoller?.stop();
       await hsaReminderJob.stop();
-      await sendQueue.stop();
+      await outboxJob.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,5 @@
 import {
+  CardFactory,
   CloudAdapter,
   TurnContext,
   type Activity,
@@ -7,86 +8,53 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
+import {
+  DeliveryError,
+  type DeliverableMessage,
+  type Delivered,
+  type MessageContent,
+} from '../app/outbox';
 import type { ConversationRepository } from '../app/ports';
 import type { Config } from '../config';
 import type { Member } from '../domain/people/member';
 import { ReusingAuthentication } from './adapter';
 
+/** A message's plain content as a Teams activity: text with its @mentions, or an adaptive card. */
+export function toActivity(content: MessageContent): Partial<Activity> {
+  const activity: Partial<Activity> = { type: 'message' };
+  if (content.text !== undefined) activity.text = content.text;
+  if (content.summary !== undefined) activity.summary = content.summary;
+  if (content.card) activity.attachments = [CardFactory.adaptiveCard(content.card)];
+  if (content.mentions)
+    activity.entities = content.mentions.map((m) => ({
+      type: 'mention',
+      text: m.text,
+      mentioned: { id: m.id, name: m.name },
+    }));
+  return activity;
+}
+
 /**
- * One message for Teams, as stored in the send queue. Activities are plain JSON (a card attachment
- * or text), so a row can be delivered after a restart.
+ * The plain content of an activity the bot built (a form sent to a person's chat): its text, summary,
+ * adaptive card and mentions; anything else an activity may carry is not kept.
  */
-export type OutgoingMessage =
-  /** A new thread in a channel; `channelId` is the channel's conversation id. */
-  | { kind: 'channelPost'; channelId: string; activity: Partial<Activity> }
-  /**
-   * Replaces a message already sent. `conversationId` is the conversation it is in (for a channel
-   * thread, `channel;messageid=...`). The message id is given, or is that of an earlier queued post.
-   */
-  | {
-      kind: 'update';
-      conversationId: string;
-      activityId?: string;
-      afterPostId?: string;
-      activity: Partial<Activity>;
-    }
-  /**
-   * The same, for an alert's card: the card is rendered from the alert as it stands when the update
-   * is sent (SendQueue's `render`), so the row holds only where the message is and which alert.
-   */
-  | ({ kind: 'refresh' } & RefreshTarget)
-  /**
-   * Several alert cards' refreshes in one conversation (`conversationId`, whose budget they share),
-   * stored as one row when many come at once; each is sent as its own update, in order.
-   */
-  | { kind: 'refreshes'; conversationId: string; targets: RefreshTarget[] }
-  /** A message in an existing channel thread. */
-  | { kind: 'threadReply'; conversationId: string; activity: Partial<Activity> }
-  /** A 1:1 message to a member, by Entra object id. */
-  | { kind: 'personal'; aadObjectId: string; activity: Partial<Activity> };
-
-/** Where an alert card's refresh goes: its message (or the queued post it follows), and the alert. */
-export interface RefreshTarget {
-  conversationId: string;
-  activityId?: string;
-  afterPostId?: string;
-  alertId: string;
+export function messageContent(activity: Partial<Activity>): MessageContent {
+  const card = activity.attachments?.find(
+    (a) => a.contentType === CardFactory.contentTypes.adaptiveCard,
+  )?.content as object | undefined;
+  const mentions = activity.entities
+    ?.filter((e) => e.type === 'mention')
+    .map((e) => {
+      const m = e as unknown as { text: string; mentioned: { id: string; name: string } };
+      return { text: m.text, id: m.mentioned.id, name: m.mentioned.name };
+    });
+  return {
+    ...(activity.text !== undefined ? { text: activity.text } : {}),
+    ...(activity.summary !== undefined ? { summary: activity.summary } : {}),
+    ...(card ? { card } : {}),
+    ...(mentions?.length ? { mentions } : {}),
+  };
 }
-
-/** Where a delivered message is: a new channel thread's conversation id and message id. */
-export interface Delivered {
-  conversationId: string;
-  activityId?: string;
-}
-
-/** A send Teams refused: its status, and Retry-After in seconds when it said. */
-export class TeamsSendError extends Error {
-  constructor(
-    readonly statusCode: number | undefined,
-    readonly retryAfterSeconds: number | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TeamsSendError';
-  }
-  /** 429, 412 and 5xx are worth another try; so is a network failure (no status). */
-  get retryable(): boolean {
-    const s = this.statusCode;
-    return s === undefined || s === 429 || s === 412 || s >= 500;
-  }
-}
-
-/** The conversation a budget applies to: a channel and all its threads are one conversation. */
-export const budgetKey = (message: OutgoingMessage): string => {
-  switch (message.kind) {
-    case 'channelPost':
-      return message.channelId.split(';')[0]!;
-    case 'personal':
-      return `personal:${message.aadObjectId.toLowerCase()}`;
-    default:
-      return message.conversationId.split(';')[0]!;
-  }
-};
 
 export interface TeamsSenderDeps {
   adapter: CloudAdapter;
@@ -104,27 +72,22 @@ export interface TeamsSenderDeps {
 export class TeamsSender {
   constructor(private readonly deps: TeamsSenderDeps) {}
 
-  async deliver(message: OutgoingMessage): Promise<Delivered> {
+  /** Delivers one outbox message as a Teams activity; a refusal is thrown as a DeliveryError. */
+  async deliver(message: DeliverableMessage): Promise<Delivered> {
     try {
+      const activity = toActivity(message.content);
       switch (message.kind) {
         case 'channelPost':
-          return await this.postToChannel(message.channelId, message.activity);
+          return await this.postToChannel(message.channelId, activity);
         case 'update':
-          return await this.update(message.conversationId, message.activityId!, message.activity);
-        case 'refresh':
-        case 'refreshes':
-          throw new TeamsSendError(
-            undefined,
-            undefined,
-            'a card refresh is rendered into an update before it is sent',
-          );
+          return await this.update(message.conversationId, message.activityId!, activity);
         case 'threadReply':
           return await this.continueIn(message.conversationId, async (context) => {
-            const res = await context.sendActivity(message.activity);
+            const res = await context.sendActivity(activity);
             return { conversationId: message.conversationId, activityId: res?.id };
           });
         case 'personal':
-          return await this.sendPersonal(message.aadObjectId, message.activity);
+          return await this.sendPersonal(message.aadObjectId, activity);
       }
     } catch (e) {
       throw asSendError(e);
@@ -189,7 +152,7 @@ export class TeamsSender {
     }
     const member = await this.deps.member(id);
     if (!member?.teamsUserId)
-      throw new TeamsSendError(
+      throw new DeliveryError(
         404,
         undefined,
         'This person has no 1:1 chat with CTAC yet and their Teams id is unknown.',
@@ -198,7 +161,7 @@ export class TeamsSender {
     const any =
       (await this.deps.conversations.list('team'))[0] ??
       (await this.deps.conversations.list('channel'))[0];
-    if (!any) throw new TeamsSendError(404, undefined, 'CTAC is not installed in a team yet.');
+    if (!any) throw new DeliveryError(404, undefined, 'CTAC is not installed in a team yet.');
     const base = any.reference as ConversationReference;
     const tenantId = base.conversation?.tenantId;
     const params = {
@@ -260,7 +223,7 @@ export class TeamsSender {
   private async reference(kind: 'channel', id: string): Promise<ConversationReference> {
     const saved = await this.deps.conversations.get(kind, id);
     if (!saved)
-      throw new TeamsSendError(404, undefined, `No saved conversation for the ${kind} ${id}.`);
+      throw new DeliveryError(404, undefined, `No saved conversation for the ${kind} ${id}.`);
     return saved.reference as ConversationReference;
   }
 }
@@ -297,8 +260,8 @@ export function createSendingAdapter(config: Config): CloudAdapter {
 }
 
 /** Reads status and Retry-After from whatever the connector client threw. */
-function asSendError(e: unknown): TeamsSendError {
-  if (e instanceof TeamsSendError) return e;
+function asSendError(e: unknown): DeliveryError {
+  if (e instanceof DeliveryError) return e;
   const err = e as {
     statusCode?: number;
     message?: string;
@@ -314,7 +277,7 @@ function asSendError(e: unknown): TeamsSendError {
       ? headers.get('retry-after')
       : (headers?.['retry-after'] as string | undefined);
   const seconds = raw !== undefined && raw !== null && raw !== '' ? Number(raw) : undefined;
-  return new TeamsSendError(
+  return new DeliveryError(
     status,
     seconds !== undefined && Number.isFinite(seconds) ? seconds : undefined,
     err?.message ?? String(e),

@@ -1,13 +1,6 @@
 import type { Logger } from 'pino';
-import type { ActivityFeed, JobClaims, RotaNotifier } from '../app/rota/ports';
+import type { ActivityFeed, JobClaims, RotaNotice, RotaNotifier } from '../app/rota/ports';
 import type { RotaService } from '../app/rota/rota-service';
-import {
-  announcementCard,
-  formatRange,
-  layerLabel,
-  onCallLine,
-  personName,
-} from '../cards/rota-views';
 import { hasRole } from '../domain/people/member';
 import {
   ROTA_LAYERS,
@@ -115,27 +108,13 @@ export class RotaJobs {
         this.deps.rota.people(),
         this.deps.openAlerts?.().catch(() => []) ?? Promise.resolve([]),
       ]);
-      const facts = ROTA_LAYERS.flatMap((layer) => {
-        const l = onCall[layer];
-        return [
-          { title: layerLabel(layer), value: onCallLine(people, l) },
-          ...(l.until
-            ? [{ title: `${layerLabel(layer)} until`, value: formatUkDateTime(l.until) }]
-            : []),
-        ];
+      await this.deps.notifier.postToChannel({
+        kind: 'handover',
+        at,
+        onCall,
+        people,
+        openAlerts: alerts,
       });
-      const gap = onCall.primary.gap || onCall.secondary.gap;
-      await this.deps.notifier.postToChannel(
-        announcementCard({
-          title: 'Handover: who is on call now',
-          text: `From ${formatUkDateTime(at)} (UK time).${gap ? ' There is a gap: a lead needs to arrange cover.' : ''}`,
-          style: gap ? 'attention' : 'accent',
-          facts,
-          footer: alerts.length
-            ? `Open alerts handed over: ${alerts.join('; ')}`
-            : 'No open alerts are handed over.',
-        }),
-      );
       sent += 1;
     }
     return sent;
@@ -164,17 +143,17 @@ export class RotaJobs {
               s.memberId === memberId &&
               s.start.getTime() === change.at.getTime(),
           )?.end ?? change.end;
-        await this.deps.notifier.sendToMember(
+        await this.deps.notifier.sendToMember(memberId, {
+          kind: 'shiftReminder',
           memberId,
-          announcementCard({
-            title: `You are ${change.layer} on call from ${formatUkDateTime(change.at)}`,
-            text: `Hello ${personName(people, memberId)}: your ${change.layer} on-call shift runs ${formatRange(change.at, end)} (UK time). If you cannot do it, type "swap" or ask a lead.`,
-            style: 'accent',
-          }),
-        );
+          layer: change.layer,
+          start: change.at,
+          end,
+          people,
+        });
         await this.deps.activityFeed?.notify(
           memberId,
-          `You are ${change.layer} on call ${formatRange(change.at, end)} (UK time).`,
+          `You are ${change.layer} on call ${formatUkDateTime(change.at)} to ${formatUkDateTime(end)} (UK time).`,
         );
         sent += 1;
       }
@@ -195,17 +174,19 @@ export class RotaJobs {
       if (!(await this.claim(`gap:${gap.layer}:${gap.start.toISOString()}`, now))) continue;
       const people = await this.deps.rota.people();
       const end = await this.gapEnd(gap);
-      const card = announcementCard({
-        title: `Nobody is ${gap.layer} on call from ${formatUkDateTime(gap.start)}`,
-        text: `The ${gap.layer} rota has a gap ${end ? formatRange(gap.start, end) : `from ${formatUkDateTime(gap.start)} for more than ${GAP_LOOKAHEAD_DAYS} days`} (UK time). Please arrange cover: "cover @person START to END", or change the rotation with "rota setup".`,
-        style: 'attention',
-      });
+      const notice: RotaNotice = {
+        kind: 'gap',
+        layer: gap.layer,
+        start: gap.start,
+        end,
+        lookaheadDays: GAP_LOOKAHEAD_DAYS,
+      };
       const leads = [...people.values()].filter((p) => hasRole(p, 'lead'));
       const delivered = await Promise.all(
-        leads.map((l) => this.deps.notifier.sendToMember(l.id, card)),
+        leads.map((l) => this.deps.notifier.sendToMember(l.id, notice)),
       );
       // No lead has a chat with the bot yet: the channel is the next best place.
-      if (!delivered.some(Boolean)) await this.deps.notifier.postToChannel(card);
+      if (!delivered.some(Boolean)) await this.deps.notifier.postToChannel(notice);
       sent += 1;
     }
     return sent;

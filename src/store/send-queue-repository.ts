@@ -1,24 +1,21 @@
 import { deflateRawSync, inflateRawSync } from 'zlib';
 import type { TableEntityResult } from '@azure/data-tables';
-import type { QueuedSend, SendQueueRepository } from '../bot/send-queue';
+import type { QueuedSend, SendQueueRepository } from '../app/outbox';
 import { replaceIfUnchanged } from './conditional';
 import { InsertBatcher } from './insert-batcher';
-import { encodeKey } from './keys';
-import { getOrUndefined, listPartition, type TableStore } from './tables';
+import { getOrUndefined, type TableStore } from './tables';
 
 /*
  * Key layout
- *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<seq>_<uuid>   one row per outgoing Teams message
+ *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<seq>_<uuid>   one row per outgoing message
  * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
- * queued. The message (an activity with its card, up to about 28 KB of JSON) is deflated, in base64,
- * and split over `message0..message3` (a string property holds at most 32K characters);
- * `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
+ * queued. The message (plain JSON: where it goes and its text or card, up to about 28 KB) is
+ * deflated, in base64, and split over `message0..message3` (a string property holds at most 32K
+ * characters); `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
  * refresh), and rows queued before messages were deflated.
  * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
  * storm digests are kept, since later acknowledgements update their message.
- *
- *   SendQueue  PK 'digest-of'            RK encodeKey(alert id)   the storm digest an alert is in
- *              PK 'digest_<digest row>'  RK encodeKey(alert id)   the alerts in one digest, in order
+ * The same table holds which alerts are in which storm digest (src/store/alert-digest-repository.ts).
  */
 export const SEND_QUEUE_TABLE = 'SendQueue';
 const PARTITION = 'send';
@@ -99,39 +96,6 @@ export class TableSendQueueRepository implements SendQueueRepository {
     return this.query(
       `PartitionKey eq '${PARTITION}' and kind eq 'channelPost' and conversationKey eq '${conversationKey.replace(/'/g, "''")}' and enqueuedAt ge '${since.toISOString()}'`,
     );
-  }
-
-  async addToDigest(digestId: string, alertId: string, at: Date): Promise<void> {
-    await this.client.upsertEntity(
-      {
-        partitionKey: `digest_${digestId}`,
-        rowKey: encodeKey(alertId),
-        alertId,
-        at: at.toISOString(),
-      },
-      'Replace',
-    );
-    await this.client.upsertEntity(
-      { partitionKey: 'digest-of', rowKey: encodeKey(alertId), digestId },
-      'Replace',
-    );
-  }
-
-  async digestOf(alertId: string): Promise<string | undefined> {
-    const row = await getOrUndefined<{ digestId: string }>(
-      this.client,
-      'digest-of',
-      encodeKey(alertId),
-    );
-    return row?.digestId;
-  }
-
-  async digestAlerts(digestId: string): Promise<string[]> {
-    const rows = await listPartition<{ alertId: string; at: string }>(
-      this.client,
-      `digest_${digestId}`,
-    );
-    return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.alertId);
   }
 
   async deleteFinishedBefore(before: Date): Promise<number> {

@@ -7,6 +7,7 @@ import {
   TableEscalationPolicyStore,
   TableOnCallSource,
 } from '../../src/store/alert-escalation-store';
+import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
@@ -285,12 +286,13 @@ test('when the app is killed with SIGKILL during a 500-alert storm and started a
 async function describeEach(indexes: number[]): Promise<string[]> {
   const alerts = new TableAlertRepository(store);
   const queue = new TableSendQueueRepository(store);
+  const digests = new TableAlertDigestRepository(store);
   return Promise.all(
     indexes.map(async (i) => {
       const found = await alerts.findByDedupKey('incident', `SIGKILL-${i}`);
       if (!found) return `${i}: no alert stored (sent again: ${resentStatus.get(i) ?? 'no'})`;
       const post = await queue.findPostForAlert(found.alert.id);
-      const digest = await queue.digestOf(found.alert.id);
+      const digest = await digests.digestOf(found.alert.id);
       const digestRow = digest ? await queue.get(digest) : undefined;
       return `${i}: stored (sent again: ${resentStatus.get(i) ?? 'no'}), own card row: ${post?.state ?? 'none'}, digest: ${digest ?? 'none'} ${digestRow?.state ?? ''}`;
     }),

@@ -3,8 +3,8 @@ import { raiseAlert } from '../../src/domain/alerts';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
+import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertRepository } from '../../src/store/alert-repository';
-import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
 import { startTestStore } from '../helpers/azurite';
 import { RecordingConnector } from '../helpers/recording-connector';
@@ -130,9 +130,9 @@ test('when an alert joined a storm digest whose card was never queued, then the 
     'Digest orphan two: scanning from one range',
   );
   // The process had put both in a new digest, then died before queueing the digest's card.
-  const queue = new TableSendQueueRepository(store);
-  await queue.addToDigest('000000000000001_000001_digest-orphan', first.id, clock.now());
-  await queue.addToDigest('000000000000001_000001_digest-orphan', second.id, clock.now());
+  const digestRepo = new TableAlertDigestRepository(store);
+  await digestRepo.add('000000000000001_000001_digest-orphan', first.id, clock.now());
+  await digestRepo.add('000000000000001_000001_digest-orphan', second.id, clock.now());
 
   await after(61_000);
   const digests = postsShowing('Digest orphan one');

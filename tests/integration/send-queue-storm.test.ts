@@ -1,11 +1,13 @@
-import { digestShows, TeamsAlertNotifier } from '../../src/bot/alerts/teams-alert-notifier';
-import { SendQueue } from '../../src/bot/send-queue';
+import { alertPostRecorder } from '../../src/app/alerts/alert-digests';
+import { SendQueue } from '../../src/app/outbox';
+import { TeamsAlertNotifier } from '../../src/bot/alerts/teams-alert-notifier';
 import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
 import { loadConfig } from '../../src/config';
 import { acknowledge, raiseAlert, resolve, type Alert } from '../../src/domain/alerts';
 import type { Actor } from '../../src/domain/shared/actor';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
+import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableConversationRepository } from '../../src/store/directory-repositories';
 import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import { TableStore } from '../../src/store/tables';
@@ -26,6 +28,7 @@ let connector: RecordingConnector;
 let clock: FakeClock;
 let queue: SendQueue;
 let queueRepo: TableSendQueueRepository;
+let digests: TableAlertDigestRepository;
 let notifier: TeamsAlertNotifier;
 const alerts = new Map<string, Alert>();
 const posted: { alertId: string; activityId: string; digest?: boolean }[] = [];
@@ -39,6 +42,7 @@ beforeAll(async () => {
   });
   await store.createTables([SEND_QUEUE_TABLE]);
   queueRepo = new TableSendQueueRepository(store);
+  digests = new TableAlertDigestRepository(store);
   clock = new FakeClock('2026-11-28T09:00:00Z');
   connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
   const conversations = new TableConversationRepository(store);
@@ -71,12 +75,12 @@ beforeAll(async () => {
     clock,
     ids: { next: () => `id${++n}` },
     logger: createLogger('silent'),
-    onPosted: recordPosted,
-    digestShows,
+    onPosted: alertPostRecorder(digests, recordPosted),
     render: (id) => notifier.cardNow(id),
   });
   notifier = new TeamsAlertNotifier({
     queue,
+    digests,
     conversations,
     alerts: {
       get: async (id) => (alerts.has(id) ? { alert: alerts.get(id)!, etag: '*' } : undefined),
@@ -240,11 +244,11 @@ test('when digest cards are still waiting for their turn to go out, then late jo
 test('when an alert joined a digest but the app died before its line was queued, then it is not recorded as posted, and the repair adds its line', async () => {
   clock.advance(10 * 60_000);
   for (let i = 0; i < 6; i++) await notifier.postToChannel(raise(300 + i));
-  const digestId = (await queue.digestOf('A305'))!;
+  const digestId = (await digests.digestOf('A305'))!;
   expect(digestId).toBeDefined();
   // A seventh alert is put in the digest, then the process dies before re-rendering it.
   const orphan = raise(306);
-  await queue.addToDigest(digestId, orphan.id);
+  await digests.add(digestId, orphan.id, clock.now());
   await drain();
   expect(posted.map((p) => p.alertId)).toContain('A305');
   expect(posted.map((p) => p.alertId)).not.toContain('A306');

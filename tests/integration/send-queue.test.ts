@@ -1,13 +1,16 @@
-import type { Activity } from 'botbuilder';
-import { SendQueue, type QueuedSend } from '../../src/bot/send-queue';
 import {
-  createSendingAdapter,
-  TeamsSender,
-  type OutgoingMessage,
-} from '../../src/bot/teams-sender';
+  SendQueue,
+  type Deliver,
+  type MessageContent,
+  type OutboxMessage,
+  type OutboxTimers,
+  type QueuedSend,
+} from '../../src/app/outbox';
+import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
 import { loadConfig } from '../../src/config';
 import type { Member } from '../../src/domain/people/member';
 import { FakeClock } from '../../src/domain/shared/clock';
+import { OutboxJob } from '../../src/jobs/outbox-job';
 import { createLogger } from '../../src/logger';
 import { TableConversationRepository } from '../../src/store/directory-repositories';
 import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
@@ -22,6 +25,16 @@ import {
 const CHANNEL = '19:ics-cyber@thread.tacv2';
 const OTHER_CHANNEL = '19:general@thread.tacv2';
 const logger = createLogger('silent');
+/**
+ * Ends a gathering of refreshes as soon as those queued together are in, instead of after 200 ms of
+ * real time: no test waits for the gathering's timer.
+ */
+const gatherTogether: OutboxTimers = {
+  after(_ms, fn) {
+    const timer = setImmediate(fn);
+    return () => clearImmediate(timer);
+  },
+};
 
 let connectionString: string;
 let stopStore: () => Promise<void>;
@@ -82,8 +95,8 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
   let n = 0;
   const posted: { alertId: string; activityId: string }[] = [];
   const makeQueue = (
-    deliver: (m: OutgoingMessage) => ReturnType<TeamsSender['deliver']> = (m) => sender.deliver(m),
-    render?: (alertId: string) => Promise<Partial<Activity> | undefined>,
+    deliver: Deliver = (m) => sender.deliver(m),
+    render?: (alertId: string) => Promise<MessageContent | undefined>,
   ) =>
     new SendQueue(
       new TableSendQueueRepository(prefixed),
@@ -92,12 +105,12 @@ async function setUp(failures?: FailurePlan, members: Member[] = []) {
         clock,
         ids: { next: () => `id${++n}` },
         logger,
-        onPosted: async (alertId, post) => {
-          posted.push({ alertId, activityId: post.activityId });
+        onPosted: async (row, where) => {
+          posted.push({ alertId: row.alertId!, activityId: where.activityId });
         },
         render,
       },
-      { random: () => 0.5 },
+      { random: () => 0.5, timers: gatherTogether },
     );
   return {
     clock,
@@ -121,10 +134,10 @@ async function drain(queue: SendQueue, clock: FakeClock, maxPasses = 2_000): Pro
   throw new Error('the queue never emptied');
 }
 
-const post = (text: string, channelId = CHANNEL): OutgoingMessage => ({
+const post = (text: string, channelId = CHANNEL): OutboxMessage => ({
   kind: 'channelPost',
   channelId,
-  activity: { type: 'message', text },
+  content: { text },
 });
 const textOf = (r: ConnectorRequest): string =>
   String((r.body['activity'] as { text?: string } | undefined)?.text ?? r.body['text'] ?? '');
@@ -134,15 +147,14 @@ const conversationOf = (r: ConnectorRequest): string =>
   ).split(';')[0]!;
 
 /** An alert card's refresh, as the alert notifier queues it: the card's message in the channel. */
-const refresh = (i: number): OutgoingMessage => ({
+const refresh = (i: number): OutboxMessage => ({
   kind: 'refresh',
   conversationId: `${CHANNEL};messageid=m${i}`,
   activityId: `m${i}`,
   alertId: `alert-${i}`,
 });
 /** Draws "the card as it stands" for a refresh: here, a message naming the alert. */
-const drawCard = async (alertId: string): Promise<Partial<Activity>> => ({
-  type: 'message',
+const drawCard = async (alertId: string): Promise<MessageContent> => ({
   text: `card of ${alertId}`,
 });
 
@@ -323,7 +335,7 @@ describe('send queue', () => {
       kind: 'update',
       conversationId: CHANNEL,
       afterPostId: postId,
-      activity: { type: 'message', text: 'acknowledged' },
+      content: { text: 'acknowledged' },
     });
     await drain(queue, clock);
     const [created, updated] = connector.delivered;
@@ -349,12 +361,12 @@ describe('send queue', () => {
       logger,
     });
     await queue.enqueue(post('new alert'), { alertId: 'alert-8' });
-    await queue.enqueue({ kind: 'personal', aadObjectId: 'aad-1', activity: { text: 'page' } });
+    await queue.enqueue({ kind: 'personal', aadObjectId: 'aad-1', content: { text: 'page' } });
     await queue.enqueue({
       kind: 'update',
       conversationId: CHANNEL,
       activityId: 'msg-1',
-      activity: { type: 'message', text: 'acknowledged' },
+      content: { text: 'acknowledged' },
     });
     await queue.enqueue({
       kind: 'refresh',
@@ -386,12 +398,12 @@ describe('send queue', () => {
     await queue.enqueue({
       kind: 'personal',
       aadObjectId: ben.aadObjectId,
-      activity: { type: 'message', text: 'page 1' },
+      content: { text: 'page 1' },
     });
     await queue.enqueue({
       kind: 'personal',
       aadObjectId: ben.aadObjectId,
-      activity: { type: 'message', text: 'page 2' },
+      content: { text: 'page 2' },
     });
     await drain(queue, clock);
     const [create, first, second] = connector.delivered;
@@ -507,10 +519,11 @@ describe('send queue', () => {
   test('when the real-time worker runs, then a queued message is delivered without anyone calling tick', async () => {
     const { connector, makeQueue } = await setUp();
     const queue = makeQueue();
-    queue.start();
+    const worker = new OutboxJob(queue, logger);
+    worker.start();
     await queue.enqueue(post('straight away'));
     await connector.waitForDelivered(1);
-    await queue.stop();
+    await worker.stop();
     expect(connector.delivered.map(textOf)).toEqual(['straight away']);
   });
 });

@@ -1,5 +1,14 @@
-import type { Leave, RotaOverride, Rotation, SwapEvent, SwapRequest } from '../../domain/rota';
+import type {
+  Leave,
+  OnCallNow,
+  RotaLayer,
+  RotaOverride,
+  Rotation,
+  SwapEvent,
+  SwapRequest,
+} from '../../domain/rota';
 import type { Conditional } from '../ports';
+import type { RotaPerson } from './rota-people';
 
 /** A stored rotation with the ETag its next conditional write must match. */
 export interface StoredRotation {
@@ -85,16 +94,37 @@ export interface CalendarLinkRepository {
   removeMember(memberId: string): Promise<void>;
 }
 
+/** The people a notice names, by member id (RotaService.people). */
+type NoticePeople = ReadonlyMap<string, RotaPerson>;
+
+/** Something the rota tells people; the Teams notifier (src/bot/rota) renders it as a card. */
+export type RotaNotice =
+  /** Who is on call from a handover, with the open alerts they inherit (one line each). */
+  | { kind: 'handover'; at: Date; onCall: OnCallNow; people: NoticePeople; openAlerts: string[] }
+  /** To the person coming on call: their stretch in a layer. */
+  | {
+      kind: 'shiftReminder';
+      memberId: string;
+      layer: RotaLayer;
+      start: Date;
+      end: Date;
+      people: NoticePeople;
+    }
+  /** To the leads: nobody is on call in a layer from `start` (until `end`, if within `lookaheadDays`). */
+  | { kind: 'gap'; layer: RotaLayer; start: Date; end?: Date; lookaheadDays: number }
+  /** A swap offered or answered, with a line for the person told. */
+  | { kind: 'swap'; swap: SwapRequest; people: NoticePeople; note: string };
+
 /**
- * Delivery of the rota's messages to Teams (implemented in src/bot/rota). Cards are Adaptive Card
- * JSON objects. Each call answers whether the message went; a person who has never talked to the
- * bot cannot be messaged 1:1 and gets `false`.
+ * Delivery of the rota's notices (implemented in src/bot/rota, which renders them). Each call answers
+ * whether the message went; a person who has never talked to the bot cannot be messaged 1:1 and gets
+ * `false`.
  */
 export interface RotaNotifier {
   /** A new post in the ICS cyber channel. */
-  postToChannel(card: object): Promise<boolean>;
+  postToChannel(notice: RotaNotice): Promise<boolean>;
   /** A 1:1 message to a member, by Entra object id. */
-  sendToMember(memberId: string, card: object): Promise<boolean>;
+  sendToMember(memberId: string, notice: RotaNotice): Promise<boolean>;
 }
 
 /** A person as the organisation's directory (Entra ID) knows them. */

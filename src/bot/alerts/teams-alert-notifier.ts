@@ -1,5 +1,5 @@
-import { CardFactory, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { AlertDigestRepository, RecordPosted } from '../../app/alerts/alert-digests';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
 import { alertCard, alertDigestCard, type HsaResponseView } from '../../cards/alerts';
@@ -15,27 +15,20 @@ import {
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
-import type { PostedCallback, SendQueue } from '../send-queue';
-import type { OutgoingMessage } from '../teams-sender';
+import type { MessageContent, Mention, SendQueue } from '../../app/outbox';
 
 export interface TeamsAlertNotifierDeps {
   queue: Pick<
     SendQueue,
-    | 'enqueue'
-    | 'newId'
-    | 'get'
-    | 'findPostForAlert'
-    | 'recentPosts'
-    | 'addToDigest'
-    | 'digestOf'
-    | 'digestAlerts'
-    | 'reviseQueued'
+    'enqueue' | 'newId' | 'get' | 'findPostForAlert' | 'recentPosts' | 'reviseQueued'
   >;
+  /** Which alerts are in which storm digest. */
+  digests: AlertDigestRepository;
   conversations: ConversationRepository;
   /** Reads the alerts of a storm digest to render it. */
   alerts: Pick<AlertRepository, 'get'>;
   /** Records where an alert's card is, for an alert that joins a digest already in the channel. */
-  recordPosted: PostedCallback;
+  recordPosted: RecordPosted;
   clock: Clock;
   storm?: StormThreshold;
   /** For an HSA card: each organisation's response. */
@@ -53,11 +46,6 @@ export interface TeamsAlertNotifierDeps {
  */
 export const DIGEST_CAPACITY = 20;
 
-/** Whether a storm digest's message lists the alert (each line's buttons carry its id). */
-export const digestShows = (message: OutgoingMessage, alertId: string): boolean =>
-  'activity' in message &&
-  JSON.stringify(message.activity).includes(`"alertId":${JSON.stringify(alertId)}`);
-
 /** What this instance knows of the storm in one channel. */
 interface ChannelStorm {
   /** When this channel's recent new alerts arrived (single cards and digest lines). */
@@ -69,11 +57,7 @@ interface ChannelStorm {
   startedAt: number;
 }
 
-const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> => ({
-  type: 'message',
-  summary,
-  attachments: [CardFactory.adaptiveCard(card)],
-});
+const cardContent = (card: AdaptiveCard, summary: string): MessageContent => ({ summary, card });
 
 /**
  * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
@@ -117,7 +101,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     storm.arrivals.push(now.getTime());
     if (decision === 'post') {
       await this.deps.queue.enqueue(
-        { kind: 'channelPost', channelId: channel, activity: await this.activity(alert) },
+        { kind: 'channelPost', channelId: channel, content: await this.content(alert) },
         { alertId: alert.id },
       );
       return;
@@ -127,7 +111,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       // The first alert past the threshold (or past a full digest) starts a digest card.
       const id = this.deps.queue.newId();
       const ready = (async () => {
-        await this.deps.queue.addToDigest(id, alert.id);
+        await this.deps.digests.add(id, alert.id, this.deps.clock.now());
         await this.queueDigestPost(channel, id, alertDigestCard(id, [alert]));
       })();
       storm.digest = { id, size: 1, ready };
@@ -143,7 +127,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     current.size++;
     const digest = { id: current.id };
     await current.ready;
-    await this.deps.queue.addToDigest(digest.id, alert.id);
+    await this.deps.digests.add(digest.id, alert.id, this.deps.clock.now());
     await this.refreshDigestCoalesced(digest.id);
     await this.recordJoined(alert, digest.id);
   }
@@ -151,7 +135,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
   /** Queues a digest's card as a new post in the channel, under the digest's own id. */
   private async queueDigestPost(channel: string, digestId: string, card: AdaptiveCard) {
     await this.deps.queue.enqueue(
-      { kind: 'channelPost', channelId: channel, activity: cardActivity(card, 'Alert storm') },
+      { kind: 'channelPost', channelId: channel, content: cardContent(card, 'Alert storm') },
       { digest: true, id: digestId },
     );
   }
@@ -171,7 +155,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     if (postedAs(alert)) return;
     // Its own card is queued (or sent, and being recorded).
     if (await this.deps.queue.findPostForAlert(alert.id)) return;
-    const digestId = await this.deps.queue.digestOf(alert.id);
+    const digestId = await this.deps.digests.digestOf(alert.id);
     if (!digestId) {
       await this.postToChannel(alert);
       return;
@@ -216,7 +200,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     for (const row of recent) {
       const at = Date.parse(row.enqueuedAt);
       if (row.digest) {
-        const size = (await this.deps.queue.digestAlerts(row.id)).length;
+        const size = (await this.deps.digests.alerts(row.id)).length;
         arrivals.push(...Array.from({ length: size }, () => at));
         digest = { id: row.id, size, ready: Promise.resolve() };
       }
@@ -232,7 +216,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     digestId: string,
     notice?: { text: string; style: NoticeStyle },
   ): Promise<AdaptiveCard | undefined> {
-    const ids = await this.deps.queue.digestAlerts(digestId);
+    const ids = await this.deps.digests.alerts(digestId);
     if (!ids.length) return undefined;
     const alerts = (await Promise.all(ids.map((id) => this.deps.alerts.get(id)))).flatMap((s) =>
       s ? [s.alert] : [],
@@ -268,30 +252,30 @@ export class TeamsAlertNotifier implements AlertNotifier {
       this.deps.queue.get(digestId),
     ]);
     if (!card || !row) return;
-    const activity = cardActivity(card, 'Alert storm');
+    const content = cardContent(card, 'Alert storm');
     // Still waiting to go out (a storm's digests queue behind Teams' limits): send the latest
     // content with the post itself rather than an update after it.
-    if (row.state === 'queued' && (await this.deps.queue.reviseQueued(row, activity))) return;
+    if (row.state === 'queued' && (await this.deps.queue.reviseQueued(row, content))) return;
     if (row.delivered?.activityId)
       await this.deps.queue.enqueue({
         kind: 'update',
         conversationId: row.delivered.conversationId,
         activityId: row.delivered.activityId,
-        activity,
+        content,
       });
     else
       await this.deps.queue.enqueue({
         kind: 'update',
         conversationId: row.conversationKey,
         afterPostId: row.id,
-        activity,
+        content,
       });
   }
 
   async refreshCard(alert: Alert): Promise<void> {
     // A card posted on its own is not in a digest: no need to look it up.
     const digestId =
-      postedAs(alert) === 'single' ? undefined : await this.deps.queue.digestOf(alert.id);
+      postedAs(alert) === 'single' ? undefined : await this.deps.digests.digestOf(alert.id);
     if (digestId) {
       await this.refreshDigest(digestId);
       return;
@@ -321,21 +305,21 @@ export class TeamsAlertNotifier implements AlertNotifier {
    * The alert's card as it stands, for a refresh the send queue is about to send; undefined when the
    * alert is no longer stored.
    */
-  async cardNow(alertId: string): Promise<Partial<Activity> | undefined> {
+  async cardNow(alertId: string): Promise<MessageContent | undefined> {
     const stored = await this.deps.alerts.get(alertId);
-    return stored && this.activity(stored.alert);
+    return stored && this.content(stored.alert);
   }
 
   async page(memberAadObjectId: string, alert: Alert): Promise<void> {
     await this.deps.queue.enqueue({
       kind: 'personal',
       aadObjectId: memberAadObjectId,
-      activity: await this.activity(alert),
+      content: await this.content(alert),
     });
   }
 
   async replyInThread(alert: AlertSummary, text: string): Promise<void> {
-    await this.reply(alert, { type: 'message', text: escapeText(text) });
+    await this.reply(alert, { text: escapeText(text) });
   }
 
   async replyInThreadMentioning(
@@ -346,18 +330,18 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const people = (await Promise.all(memberAadObjectIds.map((id) => this.deps.member(id)))).filter(
       (m): m is Member => !!m,
     );
-    const mentions = people.map((m) => ({
-      type: 'mention',
+    const mentions: Mention[] = people.map((m) => ({
       text: `<at>${escapeText(m.name)}</at>`,
-      mentioned: { id: m.teamsUserId ?? m.aadObjectId, name: m.name },
+      id: m.teamsUserId ?? m.aadObjectId,
+      name: m.name,
     }));
     const body = [escapeText(text), mentions.map((m) => m.text).join(' ')]
       .filter(Boolean)
       .join(' ');
-    await this.reply(alert, { type: 'message', text: body, entities: mentions });
+    await this.reply(alert, { text: body, mentions });
   }
 
-  private async reply(alert: AlertSummary, activity: Partial<Activity>): Promise<void> {
+  private async reply(alert: AlertSummary, content: MessageContent): Promise<void> {
     if (!alert.channelPost) {
       this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
       return;
@@ -365,11 +349,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
     await this.deps.queue.enqueue({
       kind: 'threadReply',
       conversationId: alert.channelPost.conversationId,
-      activity,
+      content,
     });
   }
 
-  private async activity(alert: Alert): Promise<Partial<Activity>> {
+  private async content(alert: Alert): Promise<MessageContent> {
     const onCall = await this.deps.onCallNames().catch((err) => {
       this.deps.logger.error({ err }, 'alerts: could not find who is on call');
       return [];
@@ -381,7 +365,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
             return [];
           })
         : undefined;
-    return cardActivity(
+    return cardContent(
       alertCard(alert, { onCall, responses }),
       `${alert.severity}: ${alert.title}`,
     );

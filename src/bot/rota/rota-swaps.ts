@@ -28,7 +28,7 @@ export function rotaSwaps({ rota, notifier, logger }: RotaFeatureDeps): RotaHand
     if (!notifier) return;
     for (const id of ids)
       await notifier
-        .sendToMember(id, swapCard(swap, people, note))
+        .sendToMember(id, { kind: 'swap', swap, people, note })
         .catch((e) => logger.warn({ err: e }, 'rota: could not tell a member about a swap'));
   }
 

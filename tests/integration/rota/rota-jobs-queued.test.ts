@@ -1,7 +1,7 @@
 import { Directory } from '../../../src/app/directory';
 import { RotaService } from '../../../src/app/rota/rota-service';
+import { SendQueue } from '../../../src/app/outbox';
 import { QueuedRotaNotifier } from '../../../src/bot/rota/queued-rota-notifier';
-import { SendQueue } from '../../../src/bot/send-queue';
 import { createSendingAdapter, TeamsSender } from '../../../src/bot/teams-sender';
 import { loadConfig } from '../../../src/config';
 import type { Member } from '../../../src/domain/people/member';

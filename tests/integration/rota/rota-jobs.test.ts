@@ -2,8 +2,9 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { Directory } from '../../../src/app/directory';
 import { RotaService } from '../../../src/app/rota/rota-service';
-import { createAdapter } from '../../../src/bot/adapter';
-import { TeamsRotaNotifier } from '../../../src/bot/rota/rota-notifier';
+import { SendQueue } from '../../../src/app/outbox';
+import { QueuedRotaNotifier } from '../../../src/bot/rota/queued-rota-notifier';
+import { createSendingAdapter, TeamsSender } from '../../../src/bot/teams-sender';
 import { loadConfig } from '../../../src/config';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
@@ -22,6 +23,10 @@ import {
   TableRotationRepository,
   TableSwapRepository,
 } from '../../../src/store/rota-repositories';
+import {
+  SEND_QUEUE_TABLE,
+  TableSendQueueRepository,
+} from '../../../src/store/send-queue-repository';
 import type { TableStore } from '../../../src/store/tables';
 import { createGraphClient } from '../../../src/graph/graph-client';
 import { GraphActivityFeed } from '../../../src/graph/graph-activity-feed';
@@ -55,12 +60,14 @@ let store: TableStore;
 let stopStore: () => Promise<void>;
 let clock: FakeClock;
 let rota: RotaService;
-let notifier: TeamsRotaNotifier;
+let notifier: QueuedRotaNotifier;
+let queue: SendQueue;
 let graph: FakeGraph;
 let activityFeed: GraphActivityFeed;
 
-const jobs = (instanceId: string) =>
-  new RotaJobs({
+/** An instance's rota jobs; each tick's messages go out through the outbox before it answers. */
+const jobs = (instanceId: string) => {
+  const rotaJobs = new RotaJobs({
     rota,
     claims: new TableJobClaims(store),
     notifier,
@@ -72,6 +79,14 @@ const jobs = (instanceId: string) =>
     openAlerts: async () => ['Citrix NetScaler flaw CC-4719 (high, triggered)'],
     activityFeed,
   });
+  return {
+    async tick() {
+      const result = await rotaJobs.tick();
+      await queue.tick();
+      return result;
+    },
+  };
+};
 
 beforeAll(async () => {
   graph = await FakeGraph.start([]);
@@ -85,11 +100,16 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      const cards = (activity: { attachments?: { content: unknown }[] }) =>
+        cardText(activity.attachments?.map((a) => a.content));
       if (req.method === 'POST' && m) {
-        const activity = JSON.parse(body);
+        sent.push({ conversationId: decodeURIComponent(m[1]!), text: cards(JSON.parse(body)) });
+      } else if (req.method === 'POST' && /\/v3\/conversations\/?$/.test(req.url ?? '')) {
+        // A new thread in a channel: the channel is named in channelData.
+        const created = JSON.parse(body);
         sent.push({
-          conversationId: decodeURIComponent(m[1]!),
-          text: cardText(activity.attachments?.map((a: { content: unknown }) => a.content)),
+          conversationId: created.channelData.channel.id,
+          text: cards(created.activity),
         });
       }
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -100,7 +120,7 @@ beforeAll(async () => {
   connectorUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
 
   ({ store, stop: stopStore } = await startTestStore());
-  await store.createTables(Object.values(ROTA_TABLES));
+  await store.createTables([...Object.values(ROTA_TABLES), SEND_QUEUE_TABLE]);
   const members = new TableMemberRepository(store);
   const organisations = new TableOrganisationRepository(store);
   await organisations.create({
@@ -145,10 +165,21 @@ beforeAll(async () => {
     ids: { next: () => `id-${Math.random().toString(36).slice(2)}` },
   });
   const config = loadConfig({ NODE_ENV: 'test', TABLES_CONNECTION_STRING: 'unused' });
-  notifier = new TeamsRotaNotifier(
-    createAdapter(config, createLogger('silent')),
-    '',
+  const sender = new TeamsSender({
+    adapter: createSendingAdapter(config),
+    botAppId: '',
     conversations,
+    member: (id) => members.get(id),
+  });
+  queue = new SendQueue(new TableSendQueueRepository(store), (m) => sender.deliver(m), {
+    clock,
+    ids: { next: () => Math.random().toString(36).slice(2) },
+    logger: createLogger('silent'),
+  });
+  notifier = new QueuedRotaNotifier(
+    queue,
+    conversations,
+    (id) => members.get(id),
     createLogger('silent'),
   );
   // Jane and Bob take daily primary shifts handing over at 09:00; Jane is away on the 29th.

@@ -1,82 +1,29 @@
-import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Clock } from '../domain/shared/clock';
-import type { IdGenerator } from '../domain/shared/ids';
-import {
-  backoffDelay,
-  nextSendAt,
-  sendsToKeep,
-  TEAMS_CONVERSATION_LIMITS,
-  type SendLimit,
-} from '../domain/teams-send-budget';
+import type { Clock } from '../../domain/shared/clock';
+import type { IdGenerator } from '../../domain/shared/ids';
+import type { SendLimit } from '../../domain/teams-send-budget';
+import { SendBudget } from './budget';
+import { RefreshGathering } from './gathering';
 import {
   budgetKey,
-  TeamsSendError,
+  isCardUpdate,
+  targetKey,
+  targetKeys,
   type Delivered,
-  type OutgoingMessage,
-  type RefreshTarget,
-} from './teams-sender';
-import { JobLoop, type LoopSettings } from '../jobs/job-loop';
-
-/**
- * Where a queued message stands. `sending` is a short claim while one worker delivers it;
- * `superseded` is a card update not sent because a newer update of the same message was queued.
- */
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'throttled' | 'failed' | 'superseded';
-
-/** One outgoing message and its delivery record, as stored. */
-export interface QueuedSend {
-  id: string;
-  /** The conversation whose Teams budget it counts against (a channel, or one person's chat). */
-  conversationKey: string;
-  message: OutgoingMessage;
-  state: DeliveryState;
-  attempts: number;
-  /** Not to be tried before this instant (ISO 8601): backoff, Retry-After, or a claim's lease. */
-  notBefore: string;
-  enqueuedAt: string;
-  sentAt?: string;
-  /** Where Teams put it (for a channel post: the new thread and its message id). */
-  delivered?: Delivered;
-  /** The alert a channel post is for, so a later card update can find its message. */
-  alertId?: string;
-  /** True for a storm digest: a channel post listing several alerts (kept in the digest's rows). */
-  digest?: boolean;
-  /** True while the "posted" callback still has to run for a sent channel post. */
-  callbackPending?: boolean;
-  lastError?: string;
-  etag: string;
-}
-
-/** The table behind the queue (src/store/send-queue-repository.ts). */
-export interface SendQueueRepository {
-  /**
-   * Adds a new row; answers it with its ETag. `canWait`: nobody waits on this row being stored at
-   * once (a card update for everyone else), so under load it may be grouped with later rows.
-   */
-  add(row: Omit<QueuedSend, 'etag'>, opts?: { canWait?: boolean }): Promise<QueuedSend>;
-  get(id: string): Promise<QueuedSend | undefined>;
-  /** Rows still to deliver (queued, throttled, sending) or whose callback is pending, oldest first. */
-  listPending(): Promise<QueuedSend[]>;
-  /** The same rows' ids and ETags only (no messages): a cheap look for what changed. */
-  listPendingKeys(): Promise<{ id: string; etag: string }[]>;
-  /** Rows sent at or after `since`, to rebuild the budgets after a restart. */
-  listSentSince(since: Date): Promise<QueuedSend[]>;
-  /** The queued channel post for an alert, if one is waiting or was sent. */
-  findPostForAlert(alertId: string): Promise<QueuedSend | undefined>;
-  /** Channel posts (single cards and digests) queued for a conversation since `since`, oldest first. */
-  listRecentPosts(conversationKey: string, since: Date): Promise<QueuedSend[]>;
-  /** Puts an alert in a storm digest (the digest's row id). */
-  addToDigest(digestId: string, alertId: string, at: Date): Promise<void>;
-  /** The digest an alert is in, if any. */
-  digestOf(alertId: string): Promise<string | undefined>;
-  /** The alerts in a digest, in the order they joined. */
-  digestAlerts(digestId: string): Promise<string[]>;
-  /** Deletes finished rows queued before `before`; answers how many. */
-  deleteFinishedBefore(before: Date): Promise<number>;
-  /** Replaces the row if nobody changed it since it was read; false on a lost race. */
-  replace(row: QueuedSend): Promise<QueuedSend | undefined>;
-}
+  type DeliverableMessage,
+  type MessageContent,
+  type OutboxMessage,
+} from './message';
+import {
+  realOutboxTimers,
+  type Deliver,
+  type OutboxTimers,
+  type PostedCallback,
+  type QueuedSend,
+  type RenderCard,
+  type SendQueueRepository,
+} from './ports';
+import { DeliveryError, describeFailure, retryState, RetryPolicy, sendFailure } from './retry';
 
 export interface SendQueueOptions {
   limits?: readonly SendLimit[];
@@ -87,13 +34,19 @@ export interface SendQueueOptions {
   random?: () => number;
   /** A real-time worker wakes at least this often, to pick up rows other instances queued. */
   pollMs?: number;
+  /** Ends a gathering of card refreshes (real timers by default). */
+  timers?: OutboxTimers;
 }
 
-/** Called once a channel post is delivered, to record where the alert's card is. */
-export type PostedCallback = (
-  alertId: string,
-  post: { conversationId: string; activityId: string; digest?: boolean },
-) => Promise<void>;
+export interface SendQueueDeps {
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Pick<Logger, 'warn'>;
+  /** Records where an alert's channel post (or a storm digest) went, once it is delivered. */
+  onPosted?: PostedCallback;
+  /** An alert's card as it stands, for a `refresh` about to be sent. */
+  render?: RenderCard;
+}
 
 export interface TickReport {
   sent: number;
@@ -103,34 +56,25 @@ export interface TickReport {
   nextDueAt?: Date;
 }
 
-/**
- * The persisted send queue: every outgoing message is a row in Table Storage with a delivery state.
- * A worker delivers each conversation's messages in order, within the Teams per-conversation limits
- * (nextSendAt), honours Retry-After on 429 and retries 412/5xx with backoff and jitter
- * (backoffDelay). Rows survive a restart; claims are conditional on the ETag, so two instances never
- * deliver the same row twice at once.
- */
 /** Beyond this many new or changed rows, a listing reads the whole table rather than each row. */
 const FRESH_READS_MAX = 20;
-/** Refreshes are gathered for at most this long (from the first), then stored as one row. */
-const GATHER_MS = 200;
-/** The most refreshes one row holds. */
-const BUNDLE_MAX = 50;
+/** How long delivered and failed messages stay in the table as the delivery record. */
+const KEEP_FINISHED_MS = 24 * 3_600_000;
 
-/** Refreshes being gathered into one row for a conversation, and who waits for it to be stored. */
-interface Gathering {
-  targets: RefreshTarget[];
-  waiters: { resolve(id: string): void; reject(e: unknown): void }[];
-  timer: ReturnType<typeof setTimeout>;
-}
-
+/**
+ * The outbox: every outgoing message is a row in Table Storage with a delivery state. A worker
+ * delivers each conversation's messages in order, within the Teams per-conversation limits
+ * (SendBudget), honours Retry-After on 429 and retries 412/5xx with backoff and jitter
+ * (RetryPolicy). Rows survive a restart; claims are conditional on the ETag, so two instances never
+ * deliver the same row twice at once. `tick()` is one pass; the composition root runs `pass()` in a
+ * job loop (src/jobs/outbox-job.ts).
+ */
 export class SendQueue {
-  private readonly sentAt = new Map<string, number[]>();
-  private readonly limits: readonly SendLimit[];
-  private readonly maxAttempts: number;
+  private readonly budget: SendBudget;
+  private readonly retries: RetryPolicy;
   private readonly leaseMs: number;
-  private readonly random: () => number;
-  private readonly pollMs: number;
+  /** A real-time worker passes at least this often. */
+  readonly pollMs: number;
   private seeded = false;
   /**
    * The rows still to deliver that this process knows of, with their ETags: what it queued itself and
@@ -147,39 +91,25 @@ export class SendQueue {
   private sequence = 0;
   /** Set when a message is queued during a pass, so the worker looks again at once. */
   private dirty = false;
-  private running = false;
-  private loop?: Promise<void>;
   private wake?: () => void;
   private ticking?: Promise<TickReport>;
   /** By conversation: card refreshes being gathered into one row. */
-  private readonly gathering = new Map<string, Gathering>();
+  private readonly gathering: RefreshGathering;
 
   constructor(
     private readonly repo: SendQueueRepository,
-    private readonly deliver: (message: OutgoingMessage) => Promise<Delivered>,
-    private readonly deps: {
-      clock: Clock;
-      ids: IdGenerator;
-      logger: Logger;
-      onPosted?: PostedCallback;
-      /**
-       * Whether a delivered digest post shows an alert (an alert can join a digest just before its
-       * post goes out, with the line that shows it still to come): only those are recorded as posted.
-       */
-      digestShows?: (message: OutgoingMessage, alertId: string) => boolean;
-      /**
-       * An alert's card as it stands (for a `refresh` about to be sent); undefined when the alert is
-       * gone, and the refresh then fails.
-       */
-      render?: (alertId: string) => Promise<Partial<Activity> | undefined>;
-    },
+    private readonly deliver: Deliver,
+    private readonly deps: SendQueueDeps,
     options: SendQueueOptions = {},
   ) {
-    this.limits = options.limits ?? TEAMS_CONVERSATION_LIMITS;
-    this.maxAttempts = options.maxAttempts ?? 8;
+    this.budget = new SendBudget(options.limits);
+    this.retries = new RetryPolicy(options.maxAttempts ?? 8, options.random ?? Math.random);
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.random = options.random ?? Math.random;
     this.pollMs = options.pollMs ?? 5_000;
+    this.gathering = new RefreshGathering(
+      (message) => this.store(message),
+      options.timers ?? realOutboxTimers,
+    );
   }
 
   /**
@@ -190,48 +120,19 @@ export class SendQueue {
    * the worker sends them as one update each. Any other refresh is stored at once in a row of its own.
    */
   enqueue(
-    message: OutgoingMessage,
+    message: OutboxMessage,
     opts: { alertId?: string; digest?: boolean; id?: string } = {},
   ): Promise<string> {
     if (message.kind !== 'refresh' || opts.id) return this.store(message, opts);
     const conversation = budgetKey(message);
-    let gathering = this.gathering.get(conversation);
     const waiting = (this.headWaits.get(conversation) ?? 0) > this.deps.clock.now().getTime();
-    if (!gathering && !waiting) return this.store(message, opts);
-    if (!gathering) {
-      const timer = setTimeout(() => void this.storeGathered(conversation), GATHER_MS);
-      gathering = { targets: [], waiters: [], timer };
-      this.gathering.set(conversation, gathering);
-    }
-    const { targets, waiters } = gathering;
+    if (!this.gathering.has(conversation) && !waiting) return this.store(message, opts);
     const { kind: _kind, ...target } = message;
-    targets.push(target);
-    const stored = new Promise<string>((resolve, reject) => waiters.push({ resolve, reject }));
-    if (targets.length >= BUNDLE_MAX) void this.storeGathered(conversation);
-    return stored;
-  }
-
-  /** Stores a conversation's gathered refreshes as one row (each one once, where it first came). */
-  private async storeGathered(conversation: string): Promise<void> {
-    const gathering = this.gathering.get(conversation);
-    if (!gathering) return;
-    this.gathering.delete(conversation);
-    clearTimeout(gathering.timer);
-    const seen = new Set<string>();
-    const targets = gathering.targets.filter((t) => {
-      const key = targetKey(t);
-      return !seen.has(key) && !!seen.add(key);
-    });
-    try {
-      const id = await this.store({ kind: 'refreshes', conversationId: conversation, targets });
-      for (const w of gathering.waiters) w.resolve(id);
-    } catch (e) {
-      for (const w of gathering.waiters) w.reject(e);
-    }
+    return this.gathering.add(conversation, target);
   }
 
   private async store(
-    message: OutgoingMessage,
+    message: OutboxMessage,
     opts: { alertId?: string; digest?: boolean; id?: string } = {},
   ): Promise<string> {
     const now = this.deps.clock.now();
@@ -278,25 +179,13 @@ export class SendQueue {
     return this.repo.listRecentPosts(conversationKey, since);
   }
 
-  addToDigest(digestId: string, alertId: string): Promise<void> {
-    return this.repo.addToDigest(digestId, alertId, this.deps.clock.now());
-  }
-
-  digestOf(alertId: string): Promise<string | undefined> {
-    return this.repo.digestOf(alertId);
-  }
-
-  digestAlerts(digestId: string): Promise<string[]> {
-    return this.repo.digestAlerts(digestId);
-  }
-
   /**
    * Replaces the content of a channel post that has not been picked up for delivery yet (conditional
    * on the row's ETag). False when it is already on its way or sent: then send an update instead.
    */
-  async reviseQueued(row: QueuedSend, activity: Partial<Activity>): Promise<boolean> {
+  async reviseQueued(row: QueuedSend, content: MessageContent): Promise<boolean> {
     if (row.state !== 'queued' || row.message.kind !== 'channelPost') return false;
-    const revised = await this.repo.replace({ ...row, message: { ...row.message, activity } });
+    const revised = await this.repo.replace({ ...row, message: { ...row.message, content } });
     this.remember(row.id, revised);
     return !!revised;
   }
@@ -312,6 +201,38 @@ export class SendQueue {
     const run = (this.ticking ?? Promise.resolve()).then(() => this.runTick());
     this.ticking = run.catch(() => ({ sent: 0, retried: 0, failed: 0 }));
     return run;
+  }
+
+  /**
+   * One pass for a job loop: answers how long to wait before the next (0 when a message was queued
+   * meanwhile, else until the next is due, at most `pollMs`).
+   */
+  async pass(): Promise<number> {
+    this.dirty = false;
+    const next = (await this.tick()).nextDueAt;
+    if (this.dirty) return 0;
+    return next
+      ? Math.max(0, Math.min(this.pollMs, next.getTime() - this.deps.clock.now().getTime()))
+      : this.pollMs;
+  }
+
+  /** Calls `wake` whenever a message is queued that could go before the worker's next pass. */
+  onWork(wake: (() => void) | undefined): void {
+    this.wake = wake;
+  }
+
+  /**
+   * Stores refreshes being gathered and waits for the pass in progress; undelivered rows stay queued
+   * for the next start.
+   */
+  async stop(): Promise<void> {
+    await this.gathering.flushAll();
+    await this.ticking;
+  }
+
+  /** Stores refreshes being gathered now rather than when their gathering ends. */
+  flushGathered(): Promise<void> {
+    return this.gathering.flushAll();
   }
 
   private async runTick(): Promise<TickReport> {
@@ -351,7 +272,7 @@ export class SendQueue {
       let row = original;
       const now = this.deps.clock.now();
       if (Date.parse(row.notBefore) > now.getTime()) return waitUntil(new Date(row.notBefore));
-      const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
+      const budget = this.budget.nextSendAt(row.conversationKey, now);
       if (budget.getTime() > now.getTime()) return waitUntil(budget);
 
       if (row.message.kind === 'refreshes') {
@@ -359,7 +280,7 @@ export class SendQueue {
         if (wait) return waitUntil(wait);
         continue;
       }
-      let message: OutgoingMessage = row.message;
+      let message: OutboxMessage = row.message;
       if (isCardUpdate(message) && updatedLater(rows, row, targetKey(message))) {
         await this.finish(row, { state: 'superseded' });
         continue;
@@ -385,10 +306,10 @@ export class SendQueue {
       row = claimed;
       try {
         // A card refresh becomes an update of the card as it stands now.
-        if (message.kind === 'refresh') message = await this.rendered(message);
-        const delivered = await this.send(row.conversationKey, message, now);
+        const ready = message.kind === 'refresh' ? await this.rendered(message) : message;
+        const delivered = await this.send(row.conversationKey, ready, now);
         const sentAt = this.deps.clock.now().toISOString();
-        const isPost = message.kind === 'channelPost' && (!!row.alertId || !!row.digest);
+        const isPost = ready.kind === 'channelPost' && (!!row.alertId || !!row.digest);
         const sent = await this.finish(row, {
           state: 'sent',
           sentAt,
@@ -400,16 +321,16 @@ export class SendQueue {
         if (sent) await this.runCallback(sent);
       } catch (e) {
         const error = sendFailure(e);
-        if (this.failsForGood(error, row.attempts, message.kind)) {
-          await this.finish(row, { state: 'failed', lastError: describe(error) });
+        if (this.givesUp(error, row.attempts, message.kind)) {
+          await this.finish(row, { state: 'failed', lastError: describeFailure(error) });
           report.failed++;
           continue;
         }
-        const notBefore = this.retryAt(error, row.attempts);
+        const notBefore = this.retries.retryAt(error, row.attempts, this.deps.clock.now());
         await this.finish(row, {
           state: retryState(error),
           notBefore: notBefore.toISOString(),
-          lastError: describe(error),
+          lastError: describeFailure(error),
         });
         report.retried++;
         return notBefore;
@@ -427,7 +348,7 @@ export class SendQueue {
    */
   private async drainRefreshes(
     original: QueuedSend,
-    bundle: Extract<OutgoingMessage, { kind: 'refreshes' }>,
+    bundle: Extract<OutboxMessage, { kind: 'refreshes' }>,
     rows: QueuedSend[],
     report: TickReport,
   ): Promise<Date | undefined> {
@@ -448,7 +369,7 @@ export class SendQueue {
     };
     while (left.length) {
       const now = this.deps.clock.now();
-      const budget = nextSendAt(this.sentAt.get(row.conversationKey) ?? [], now, this.limits);
+      const budget = this.budget.nextSendAt(row.conversationKey, now);
       if (budget.getTime() > now.getTime()) return stopAt(budget);
       const target = left[0]!;
       if (updatedLater(rows, row, targetKey(target))) {
@@ -458,25 +379,23 @@ export class SendQueue {
       const where = await this.whereToUpdate(target);
       if (where === 'wait') return stopAt(new Date(now.getTime() + 1_000));
       try {
-        const activity = where === 'gone' ? undefined : await this.deps.render?.(target.alertId);
-        if (where !== 'gone' && activity)
-          await this.send(row.conversationKey, { kind: 'update', ...where, activity }, now);
+        const content = where === 'gone' ? undefined : await this.deps.render?.(target.alertId);
+        if (where !== 'gone' && content)
+          await this.send(row.conversationKey, { kind: 'update', ...where, content }, now);
         left.shift();
         attempts = 0;
-        if (activity) report.sent++;
+        if (content) report.sent++;
       } catch (e) {
         const error = sendFailure(e);
-        if (this.failsForGood(error, attempts, 'refresh')) {
+        if (this.givesUp(error, attempts, 'refresh')) {
           left.shift();
           attempts = 0;
           report.failed++;
           continue;
         }
         report.retried++;
-        return stopAt(this.retryAt(error, Math.max(1, attempts)), {
-          state: retryState(error),
-          lastError: describe(error),
-        });
+        const at = this.retries.retryAt(error, Math.max(1, attempts), this.deps.clock.now());
+        return stopAt(at, { state: retryState(error), lastError: describeFailure(error) });
       }
     }
     return this.doneRefreshes(row, bundle);
@@ -485,7 +404,7 @@ export class SendQueue {
   /** A row of refreshes with nothing left to send: kept a day as the record, like any sent row. */
   private async doneRefreshes(
     row: QueuedSend,
-    bundle: Extract<OutgoingMessage, { kind: 'refreshes' }>,
+    bundle: Extract<OutboxMessage, { kind: 'refreshes' }>,
   ): Promise<undefined> {
     await this.finish(row, {
       state: 'sent',
@@ -526,18 +445,22 @@ export class SendQueue {
   }
 
   /** Sends one message, counted against its conversation's budget. */
-  private send(conversationKey: string, message: OutgoingMessage, now: Date): Promise<Delivered> {
-    this.recordSend(conversationKey, now);
+  private send(
+    conversationKey: string,
+    message: DeliverableMessage,
+    now: Date,
+  ): Promise<Delivered> {
+    this.budget.record(conversationKey, now);
     return this.deliver(message).finally(() =>
       // Teams saw it at some moment before the answer: count it at the latest, so the budget
       // never runs ahead of Teams' own count however long the request took.
-      this.moveSend(conversationKey, now, this.deps.clock.now()),
+      this.budget.move(conversationKey, now, this.deps.clock.now()),
     );
   }
 
   /** True (and logged) when a failed send is not to be tried again. */
-  private failsForGood(error: TeamsSendError, attempts: number, kind: string): boolean {
-    if (error.retryable && attempts < this.maxAttempts) return false;
+  private givesUp(error: DeliveryError, attempts: number, kind: string): boolean {
+    if (!this.retries.givesUp(error, attempts)) return false;
     this.deps.logger.warn(
       { status: error.statusCode, attempts, kind },
       'a message to Teams failed for good',
@@ -545,20 +468,14 @@ export class SendQueue {
     return true;
   }
 
-  /** When to try a failed send again: Retry-After, or backoff with jitter. */
-  private retryAt(error: TeamsSendError, attempts: number): Date {
-    const wait = backoffDelay(attempts, error.retryAfterSeconds, this.random);
-    return new Date(this.deps.clock.now().getTime() + wait);
-  }
-
   private async rendered(
-    message: Extract<OutgoingMessage, { kind: 'refresh' }>,
-  ): Promise<OutgoingMessage> {
-    const activity = await this.deps.render?.(message.alertId);
+    message: Extract<OutboxMessage, { kind: 'refresh' }>,
+  ): Promise<DeliverableMessage> {
+    const content = await this.deps.render?.(message.alertId);
     // 410: the alert is gone, so there is no card to show; not worth another try.
-    if (!activity) throw new TeamsSendError(410, undefined, 'the alert is no longer stored');
-    const { alertId: _alertId, ...where } = message;
-    return { ...where, kind: 'update', activity };
+    if (!content) throw new DeliveryError(410, undefined, 'the alert is no longer stored');
+    const { alertId: _alertId, kind: _kind, ...where } = message;
+    return { ...where, kind: 'update', content };
   }
 
   private async finish(
@@ -623,12 +540,7 @@ export class SendQueue {
     const post = row.delivered;
     if (!row.callbackPending || !onPosted || !post?.activityId) return;
     try {
-      const where = { conversationId: post.conversationId, activityId: post.activityId };
-      if (row.digest) {
-        for (const alertId of await this.repo.digestAlerts(row.id))
-          if (this.deps.digestShows?.(row.message, alertId) ?? true)
-            await onPosted(alertId, { ...where, digest: true });
-      } else if (row.alertId) await onPosted(row.alertId, where);
+      await onPosted(row, { conversationId: post.conversationId, activityId: post.activityId });
       this.remember(row.id, await this.repo.replace({ ...row, callbackPending: false }));
     } catch (e) {
       // The row stays pending and the next pass tries again.
@@ -649,72 +561,13 @@ export class SendQueue {
       .catch((err) => this.deps.logger.warn({ err }, 'could not prune the send queue'));
   }
 
-  private recordSend(key: string, at: Date): void {
-    const kept = sendsToKeep(this.sentAt.get(key) ?? [], at, this.limits);
-    kept.push(at.getTime());
-    this.sentAt.set(key, kept);
-  }
-
-  /** Moves a send recorded at `from` to `to` (when the answer came). */
-  private moveSend(key: string, from: Date, to: Date): void {
-    const times = this.sentAt.get(key);
-    const i = times?.lastIndexOf(from.getTime()) ?? -1;
-    if (times && i >= 0) times[i] = Math.max(from.getTime(), to.getTime());
-  }
-
   /** After a restart, what was sent in the last hour still counts against each conversation's budget. */
   private async seedBudgets(): Promise<void> {
     const now = this.deps.clock.now();
-    const longest = Math.max(...this.limits.map((l) => l.windowMs));
-    for (const row of await this.repo.listSentSince(new Date(now.getTime() - longest)))
-      if (row.sentAt)
-        this.sentAt.set(row.conversationKey, [
-          ...(this.sentAt.get(row.conversationKey) ?? []),
-          Date.parse(row.sentAt),
-        ]);
+    const since = new Date(now.getTime() - this.budget.longestWindowMs);
+    for (const row of await this.repo.listSentSince(since))
+      if (row.sentAt) this.budget.seed(row.conversationKey, Date.parse(row.sentAt));
     this.seeded = true;
-  }
-
-  /**
-   * Starts the real-time worker: it delivers what is due and sleeps until the next message is, or
-   * waits longer and longer while passes fail (Table Storage down: JobLoop's backoff).
-   */
-  start(settings: LoopSettings = {}): void {
-    if (this.running) return;
-    this.running = true;
-    const loop = new JobLoop(
-      async () => {
-        this.dirty = false;
-        const next = (await this.tick()).nextDueAt;
-        if (this.dirty) return 0;
-        return next
-          ? Math.max(0, Math.min(this.pollMs, next.getTime() - this.deps.clock.now().getTime()))
-          : this.pollMs;
-      },
-      {
-        ...settings,
-        name: 'the send queue',
-        intervalMs: this.pollMs,
-        logger: this.deps.logger,
-        runAtStart: true,
-        until: () => !this.running,
-      },
-    );
-    this.wake = () => loop.wake();
-    loop.start();
-    this.loop = loop.finished();
-  }
-
-  /**
-   * Stops the worker after the pass in progress; undelivered rows stay queued for the next start, and
-   * refreshes being gathered are stored first.
-   */
-  async stop(): Promise<void> {
-    await Promise.all([...this.gathering.keys()].map((c) => this.storeGathered(c)));
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await this.ticking;
   }
 }
 
@@ -728,34 +581,6 @@ const isPending = (row: QueuedSend): boolean =>
 /** Rows in queue order (their ids sort by when they were queued). */
 const byId = (a: QueuedSend, b: QueuedSend): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** A change to a message already sent: an update with its card, or an alert card's refresh. */
-const isCardUpdate = (
-  m: OutgoingMessage,
-): m is Extract<OutgoingMessage, { kind: 'update' | 'refresh' }> =>
-  m.kind === 'update' || m.kind === 'refresh';
-
-/** The message a card update changes: its id, or the queued post it follows. */
-const targetKey = (t: { activityId?: string; afterPostId?: string }): string =>
-  t.activityId ?? `after:${t.afterPostId}`;
-
-/** The messages a row's card updates change (none for a post or a reply). */
-const targetKeys = (m: OutgoingMessage): string[] =>
-  m.kind === 'refreshes' ? m.targets.map(targetKey) : isCardUpdate(m) ? [targetKey(m)] : [];
-
 /** True when a row after `row` updates the message `key` anyway, so `row` need not. */
 const updatedLater = (rows: QueuedSend[], row: QueuedSend, key: string): boolean =>
   rows.some((later) => later.id > row.id && targetKeys(later.message).includes(key));
-
-/** A failed send as the queue judges it: anything but a TeamsSendError counts as a network failure. */
-const sendFailure = (e: unknown): TeamsSendError =>
-  e instanceof TeamsSendError ? e : new TeamsSendError(undefined, undefined, String(e));
-
-/** The state of a row waiting to be tried again: 429s are marked throttled. */
-const retryState = (error: TeamsSendError): DeliveryState =>
-  error.statusCode === 429 ? 'throttled' : 'queued';
-
-/** How long delivered and failed messages stay in the table as the delivery record. */
-const KEEP_FINISHED_MS = 24 * 3_600_000;
-
-const describe = (e: TeamsSendError): string =>
-  `${e.statusCode ?? 'network'}: ${e.message}`.slice(0, 500);
