@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'zlib';
 import type { TableEntityResult } from '@azure/data-tables';
 import type { QueuedSend, SendQueueRepository } from '../app/outbox';
+import { fromChunkColumns, toChunkColumns, type ChunkedColumns } from './chunked-columns';
 import { replaceIfUnchanged } from './conditional';
 import { InsertBatcher } from './insert-batcher';
 import { getOrUndefined, type TableStore } from './tables';
@@ -10,8 +11,8 @@ import { getOrUndefined, type TableStore } from './tables';
  *   SendQueue  PK 'send'   RK <enqueued ms, 15 digits>_<seq>_<uuid>   one row per outgoing message
  * Row keys sort oldest first, so a conversation's messages are delivered in the order they were
  * queued. The message (plain JSON: where it goes and its text or card, up to about 28 KB) is
- * deflated, in base64, and split over `message0..message3` (a string property holds at most 32K
- * characters); `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
+ * deflated, in base64, and split over `message0..message3` by the shared column codec
+ * (chunked-columns.ts; a string property holds at most 32K characters); `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
  * refresh), and rows queued before messages were deflated.
  * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
  * storm digests are kept, since later acknowledgements update their message.
@@ -19,9 +20,10 @@ import { getOrUndefined, type TableStore } from './tables';
  */
 export const SEND_QUEUE_TABLE = 'SendQueue';
 const PARTITION = 'send';
-const CHUNK = 30_000;
 /** Rows still to deliver, or whose "posted" callback is still to run. */
 const PENDING = `PartitionKey eq '${PARTITION}' and (state eq 'queued' or state eq 'throttled' or state eq 'sending' or callbackPending eq true)`;
+/** The message's columns: `message0..message3`, read until one is missing (no count column). */
+const MESSAGE_COLUMNS = { name: 'message', countColumn: null };
 const MAX_CHUNKS = 4;
 
 interface SendRow {
@@ -132,24 +134,20 @@ const DEFLATE_FROM = 1_024;
  * it takes about a third of the room, and less to send and store), in chunks; a small one as it is.
  * Made once per message: a row is written again at each change of state with the same message.
  */
-const packed = new WeakMap<object, { chunks: string[]; deflated: boolean }>();
-function pack(message: QueuedSend['message']): { chunks: string[]; deflated: boolean } {
+const packed = new WeakMap<object, { columns: ChunkedColumns; deflated: boolean }>();
+function pack(message: QueuedSend['message']): { columns: ChunkedColumns; deflated: boolean } {
   const known = packed.get(message);
   if (known) return known;
   const json = JSON.stringify(message);
   const deflated = json.length >= DEFLATE_FROM;
   const text = deflated ? deflateRawSync(json, { level: 1 }).toString('base64') : json;
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += CHUNK) chunks.push(text.slice(i, i + CHUNK));
-  if (chunks.length > MAX_CHUNKS)
-    throw new Error(`a Teams message of ${json.length} characters is too big to queue`);
-  const made = { chunks, deflated };
+  const made = { columns: toChunkColumns(text, MESSAGE_COLUMNS, MAX_CHUNKS), deflated };
   packed.set(message, made);
   return made;
 }
 
 function toEntity(row: Omit<QueuedSend, 'etag'>) {
-  const { chunks, deflated } = pack(row.message);
+  const { columns, deflated } = pack(row.message);
   const entity: Record<string, unknown> = {
     partitionKey: PARTITION,
     rowKey: row.id,
@@ -167,14 +165,12 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
   if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
   if (row.alertId) entity['alertId'] = row.alertId;
   if (row.lastError) entity['lastError'] = row.lastError;
-  chunks.forEach((c, i) => (entity[`message${i}`] = c));
+  Object.assign(entity, columns);
   return entity as { partitionKey: string; rowKey: string } & Record<string, unknown>;
 }
 
 function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
-  const text = [row.message0, row.message1, row.message2, row.message3]
-    .filter((c) => typeof c === 'string')
-    .join('');
+  const text = fromChunkColumns(row as unknown as Record<string, unknown>, MESSAGE_COLUMNS);
   // Small messages, and rows queued before messages were deflated, hold the JSON itself.
   const json =
     row.messageEncoding === 'deflate-base64'
