@@ -1,8 +1,5 @@
 import {
   findGaps,
-  normaliseLeave,
-  normaliseMemberId,
-  normaliseOverride,
   normaliseRotation,
   onCallAt,
   scheduleBetween,
@@ -22,7 +19,7 @@ import {
   type SwapInput,
   type SwapRequest,
 } from '../../domain/rota';
-import { hasRole, type Member } from '../../domain/people/member';
+import type { Member } from '../../domain/people/member';
 import { mergeMemberIds } from '../../domain/rota/rotation-order';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
@@ -43,6 +40,7 @@ import {
   rotaPeople,
   type RotaPerson,
 } from './rota-people';
+import { RotaChanges } from './rota-changes';
 import { RotaSwaps, type SwapAnswer, type SwapOutcome } from './rota-swaps';
 
 export { MAX_PEOPLE_BY_EMAIL, type RotaPerson } from './rota-people';
@@ -77,6 +75,7 @@ export interface RotaWindow {
 /** The on-call rota's use cases: rotations, cover, leave, swaps, who is on call and the schedule. */
 export class RotaService {
   private readonly swaps: RotaSwaps;
+  private readonly changes: RotaChanges;
 
   constructor(private readonly deps: RotaServiceDeps) {
     this.swaps = new RotaSwaps({
@@ -84,6 +83,7 @@ export class RotaService {
       requireMembers: (ids) => this.requireMembers(ids),
       scheduleOf: (from, to) => this.schedule(from, to),
     });
+    this.changes = new RotaChanges({ ...deps, requireMembers: (ids) => this.requireMembers(ids) });
   }
 
   now(): Date {
@@ -116,10 +116,6 @@ export class RotaService {
   }
 
   /**
-   * A lead or admin creates a layer's rotation, or edits it when `etag` (the version the form was
-   * filled from) is given. An edit from an out-of-date form is refused rather than overwriting.
-   */
-  /**
    * The problems a rotation would be refused for, without saving it (the setup form checks its fields
    * before asking for the members' order). Members are checked when it is saved.
    */
@@ -135,6 +131,10 @@ export class RotaService {
     }
   }
 
+  /**
+   * A lead or admin creates a layer's rotation, or edits it when `etag` (the version the form was
+   * filled from) is given. An edit from an out-of-date form is refused rather than overwriting.
+   */
   async setupRotation(
     actor: Member | undefined,
     input: RotationInput,
@@ -181,80 +181,33 @@ export class RotaService {
    * `memberId` takes `coveredMemberId`'s shifts for a time. A member may offer to cover someone
    * themselves; arranging cover between two other people is for leads.
    */
-  async cover(actor: Member | undefined, input: OverrideInput): Promise<RotaOverride> {
-    const member = this.deps.directory.require(actor, 'member', 'change the rota');
-    const memberId = typeof input.memberId === 'string' ? input.memberId.trim().toLowerCase() : '';
-    if (memberId !== member.aadObjectId && !hasRole(member, 'lead'))
-      throw new CtacError(
-        'forbidden',
-        'You can offer to cover a shift yourself; only a lead can arrange cover by someone else.',
-      );
-    return this.saveOverride(member, { ...input, kind: 'cover' });
+  cover(actor: Member | undefined, input: OverrideInput): Promise<RotaOverride> {
+    return this.changes.cover(actor, input);
   }
 
   /** A lead adds someone to a layer, or takes someone off, for a time. */
-  async addOverride(actor: Member | undefined, input: OverrideInput): Promise<RotaOverride> {
-    const lead = this.deps.directory.require(actor, 'lead', 'change the rota');
-    return this.saveOverride(lead, input);
+  addOverride(actor: Member | undefined, input: OverrideInput): Promise<RotaOverride> {
+    return this.changes.addOverride(actor, input);
   }
 
   /** Undoes an override: a lead, or whoever made it. */
-  async removeOverride(actor: Member | undefined, id: string): Promise<RotaOverride> {
-    const member = this.deps.directory.require(actor, 'member', 'change the rota');
-    const existing = await this.deps.overrides.get(id);
-    if (!existing) throw new CtacError('not_found', 'That rota change no longer exists.');
-    if (existing.createdBy !== member.aadObjectId && !hasRole(member, 'lead'))
-      throw new CtacError(
-        'forbidden',
-        'Only a lead or the person who made this change can undo it.',
-      );
-    await this.deps.overrides.remove(id);
-    return existing;
+  removeOverride(actor: Member | undefined, id: string): Promise<RotaOverride> {
+    return this.changes.removeOverride(actor, id);
   }
 
   /** Takes back leave: whoever it is for or made it, or a lead. */
-  async removeLeave(actor: Member | undefined, id: string): Promise<Leave> {
-    const member = this.deps.directory.require(actor, 'member', 'change the rota');
-    const existing = await this.deps.leave.get(id);
-    if (!existing) throw new CtacError('not_found', 'That leave no longer exists.');
-    const own = [existing.memberId, existing.createdBy].includes(member.aadObjectId);
-    if (!own && !hasRole(member, 'lead'))
-      throw new CtacError('forbidden', 'Only a lead or the person on leave can take it back.');
-    await this.deps.leave.remove(id);
-    return existing;
+  removeLeave(actor: Member | undefined, id: string): Promise<Leave> {
+    return this.changes.removeLeave(actor, id);
   }
 
   /** Covers, other overrides and leave that have not ended by `from` and start before `to`. */
-  async changesBetween(
-    from: Date,
-    to: Date,
-  ): Promise<{ overrides: RotaOverride[]; leave: Leave[] }> {
-    const [overrides, leave] = await Promise.all([
-      this.deps.overrides.listOverlapping(from, to),
-      this.deps.leave.listOverlapping(from, to),
-    ]);
-    const byStart = <T extends { start: Date }>(a: T, b: T) =>
-      a.start.getTime() - b.start.getTime();
-    return { overrides: overrides.sort(byStart), leave: leave.sort(byStart) };
+  changesBetween(from: Date, to: Date): Promise<{ overrides: RotaOverride[]; leave: Leave[] }> {
+    return this.changes.between(from, to);
   }
 
   /** A member marks time they cannot be on call; a lead can do it for anyone. */
-  async addLeave(actor: Member | undefined, input: LeaveInput): Promise<Leave> {
-    const member = this.deps.directory.require(actor, 'member', 'mark leave');
-    const memberId =
-      input.memberId === undefined ? member.aadObjectId : (normaliseMemberId(input.memberId) ?? '');
-    if (memberId !== member.aadObjectId && !hasRole(member, 'lead'))
-      throw new CtacError(
-        'forbidden',
-        'You can mark your own leave; only a lead can mark leave for someone else.',
-      );
-    const leave = normaliseLeave(
-      { ...input, memberId },
-      { id: this.deps.ids.next(), createdBy: member.aadObjectId, createdAt: this.now() },
-    );
-    const res = await this.deps.leave.add(leave);
-    if (!res.ok) throw new CtacError('conflict', 'That leave was already saved.');
-    return leave;
+  addLeave(actor: Member | undefined, input: LeaveInput): Promise<Leave> {
+    return this.changes.addLeave(actor, input);
   }
 
   /**
@@ -321,21 +274,6 @@ export class RotaService {
   /** Everyone the rota can name, by Entra object id, with their organisation. */
   people(): Promise<Map<string, RotaPerson>> {
     return rotaPeople(this.deps);
-  }
-
-  private async saveOverride(member: Member, input: OverrideInput): Promise<RotaOverride> {
-    const override = normaliseOverride(input, {
-      id: this.deps.ids.next(),
-      createdBy: member.aadObjectId,
-      createdAt: this.now(),
-    });
-    await this.requireMembers([
-      override.memberId,
-      ...(override.kind === 'cover' ? [override.coveredMemberId] : []),
-    ]);
-    const res = await this.deps.overrides.add(override);
-    if (!res.ok) throw new CtacError('conflict', 'That rota change was already saved.');
-    return override;
   }
 
   /** Everyone named must be a CTAC member: the rota pages them. */
