@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { ActivityFeed, JobClaims, RotaNotice, RotaNotifier } from '../app/rota/ports';
 import type { RotaService } from '../app/rota/rota-service';
-import { hasRole } from '../domain/people/member';
 import {
   ROTA_LAYERS,
+  whoToTellAboutGap,
   type OnCallShift,
   type RotaLayer,
   type ScheduleSegment,
@@ -181,9 +181,8 @@ export class RotaJobs {
         end,
         lookaheadDays: GAP_LOOKAHEAD_DAYS,
       };
-      const leads = [...people.values()].filter((p) => hasRole(p, 'lead'));
       const delivered = await Promise.all(
-        leads.map((l) => this.deps.notifier.sendToMember(l.id, notice)),
+        whoToTellAboutGap(people.values()).map((id) => this.deps.notifier.sendToMember(id, notice)),
       );
       // No lead has a chat with the bot yet: the channel is the next best place.
       if (!delivered.some(Boolean)) await this.deps.notifier.postToChannel(notice);

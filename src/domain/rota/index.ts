@@ -11,5 +11,6 @@ export * from './schedule';
 export * from './schedule-shifts';
 export * from './swap-request';
 export * from './swap-notices';
+export * from './gap-notices';
 export * from './uk-date-time';
 export { MAX_NOTE, MAX_RANGE_DAYS } from './range-input';
