@@ -1,6 +1,5 @@
 import {
   TeamsActivityHandler,
-  TeamsInfo,
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -15,7 +14,7 @@ import { CyberChannel } from '../app/cyber-channel';
 import type { Directory } from '../app/directory';
 import type { ConversationRepository } from '../app/ports';
 import type { AdaptiveCard } from '../cards/render';
-import { helpCard, noticeCard, unknownCommandCard, welcomeCard } from '../cards/views';
+import { helpCard, noticeCard, unknownCommandCard } from '../cards/views';
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
 import { isCtacError } from '../domain/shared/errors';
@@ -31,7 +30,7 @@ import {
 import { directoryFeature } from './directory/directory-feature';
 import { saveConversation } from './directory/conversation-references';
 import { identifyCaller } from './directory/teams-caller';
-import { channelIdOf } from './directory/teams-channel';
+import { welcomeCardFor } from './directory/installation';
 import { isForm, sendFormPrivately, type SendPersonal } from './private-forms';
 import { refuseTurn, turnRefusal } from './turn-guard';
 
@@ -235,43 +234,15 @@ export class CtacBot extends TeamsActivityHandler {
     return { context, caller: () => (member ??= identifyCaller(context, this.deps)) };
   }
 
+  /** Saves where the app lives and says hello once (safe if Teams sends the event twice). */
   private async welcome(context: TurnContext): Promise<void> {
     await saveConversation(context, this.deps.conversations, this.deps.clock.now());
-    const team = context.activity.channelData?.team;
-    // Only an install into a team can make its installer the first admin (Directory.identify).
-    const installer = await identifyCaller(context, this.deps, {
-      installer: team?.id ? 'team' : 'chat',
+    const card = await welcomeCardFor(context, {
+      ...this.deps,
+      cyberChannel: this.cyberChannel,
+      help: () => helpCard(helpView(this.commands)),
     });
-    const now = this.deps.clock.now().toISOString();
-    if (!team?.id) {
-      // Teams sends installationUpdate and conversationUpdate for one install (and again each time the
-      // Playground is reopened): the chat gets the help card once.
-      const chatId = context.activity.conversation?.id;
-      if (
-        context.activity.conversation?.conversationType === 'personal' &&
-        chatId &&
-        (await this.deps.conversations.markOnce(`welcome:personal:${chatId}`, now))
-      )
-        await this.reply(context, helpCard(helpView(this.commands)));
-      return;
-    }
-    await this.cyberChannel.installedIn({ id: channelIdOf(context) });
-    const first = await this.deps.conversations.markOnce(`welcome:${team.id}`, now);
-    if (!first) return;
-    let teamName = team.name as string | undefined;
-    if (!teamName)
-      teamName = await TeamsInfo.getTeamDetails(context, team.id).then(
-        (d) => d.name,
-        () => undefined,
-      );
-    await this.reply(
-      context,
-      welcomeCard({
-        teamName: teamName ?? 'this team',
-        installedBy: installer?.name ?? context.activity.from?.name ?? 'an admin',
-        installedAt: this.deps.clock.now(),
-      }),
-    );
+    if (card) await this.reply(context, card);
   }
 
   /** Runs a command or action; expected refusals become a friendly card, anything else is logged. */
