@@ -1,4 +1,5 @@
 import { signWebhook } from '../../src/api/alerts-webhook';
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -6,32 +7,10 @@ const SECRET = 'e2e-webhook-secret-0123456789abcdef';
 let stack: E2eStack;
 
 beforeAll(async () => {
-  stack = await E2eStack.start({ CTAC_WEBHOOK_SECRET: SECRET });
   // Asha installs the app in the team (so she is its first admin) and adds Ben as a member.
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  await stack.say(personalChat, users.asha.id, 'org add');
-  const orgForm = await stack.waitForMessage((m) =>
-    cardText(m.cards).includes('Add an ICS organisation'),
-  );
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    orgForm.messageId,
-  );
-  await stack.say(personalChat, users.asha.id, 'member add');
-  const memberForm = await stack.waitForMessage((m) =>
-    cardText(m.cards).includes('Add a member or change their role'),
-  );
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'member.add',
-    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'member' },
-    memberForm.messageId,
-  );
+  stack = await startInstalled({ CTAC_WEBHOOK_SECRET: SECRET });
+  await addOrganisation(stack, TRUST);
+  await addMember(stack, users.ben, 'RXC', 'member');
 });
 afterAll(async () => {
   await stack?.stop();

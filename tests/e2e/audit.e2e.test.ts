@@ -1,3 +1,4 @@
+import { startInstalled } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -19,9 +20,7 @@ async function command(
 }
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+  stack = await startInstalled();
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();

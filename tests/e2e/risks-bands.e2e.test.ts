@@ -1,3 +1,4 @@
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -26,25 +27,9 @@ const TIGHTER = {
 };
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const orgForm = await command('org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    orgForm.messageId,
-  );
-  const memberForm = await command('member add', 'Add a member or change their role');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'member.add',
-    { aadObjectId: users.chloe.aadObjectId, orgCode: 'RXC', role: 'member' },
-    memberForm.messageId,
-  );
+  stack = await startInstalled();
+  await addOrganisation(stack, TRUST);
+  await addMember(stack, users.chloe, 'RXC', 'member');
   const riskForm = await command('risk', 'Raise a risk');
   const raised = await stack.execute(
     personalChat,

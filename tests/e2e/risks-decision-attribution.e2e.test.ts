@@ -1,3 +1,10 @@
+import {
+  addMember,
+  addOrganisation,
+  COUNTY_COUNCIL,
+  startInstalled,
+  TRUST,
+} from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 /*
@@ -75,34 +82,13 @@ async function tabDecisions(
 }
 
 beforeAll(async () => {
-  stack = await E2eStack.start({ CTAC_DEV_HOST: 'true' });
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  for (const [name, code] of [
-    ['East Sussex Healthcare NHS Trust', 'RXC'],
-    ['East Sussex County Council', 'ESCC'],
-  ]) {
-    const form = await command('org add', 'Add an ICS organisation');
-    await stack.execute(
-      personalChat,
-      users.asha.id,
-      'org.add',
-      { name, code, isOes: 'true' },
-      form.messageId,
-    );
-  }
+  stack = await startInstalled({ CTAC_DEV_HOST: 'true' });
+  for (const organisation of [TRUST, COUNTY_COUNCIL]) await addOrganisation(stack, organisation);
   for (const [who, orgCode, role] of [
     [users.ben, 'RXC', 'lead'],
     [users.chloe, 'ESCC', 'member'],
   ] as const) {
-    const form = await command('member add', 'Add a member or change their role');
-    const res = await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      { aadObjectId: who.aadObjectId, orgCode, role },
-      form.messageId,
-    );
+    const res = await addMember(stack, who, orgCode, role);
     expect(cardText(res.value)).toContain(`is now a ${role} for ${orgCode}`);
   }
   const form = await command('decision', 'Log a decision', { inChannel: true });

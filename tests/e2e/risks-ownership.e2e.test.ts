@@ -1,3 +1,10 @@
+import {
+  addMember,
+  addOrganisation,
+  COUNTY_COUNCIL,
+  startInstalled,
+  TRUST,
+} from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 /*
@@ -46,35 +53,14 @@ const riskIdIn = (text: string) => /Reference\n(R-[0-9A-F]{8})/.exec(text)?.[1] 
 const shown = (riskId: string) => press(eilidh.id, 'risk.show', { riskId });
 
 beforeAll(async () => {
-  stack = await E2eStack.start({ CTAC_DEV_HOST: 'true' });
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  for (const [name, code] of [
-    ['East Sussex Healthcare NHS Trust', 'RXC'],
-    ['East Sussex County Council', 'ESCC'],
-  ]) {
-    const form = await command('org add', 'Add an ICS organisation');
-    await stack.execute(
-      personalChat,
-      users.asha.id,
-      'org.add',
-      { name, code, isOes: 'true' },
-      form.messageId,
-    );
-  }
+  stack = await startInstalled({ CTAC_DEV_HOST: 'true' });
+  for (const organisation of [TRUST, COUNTY_COUNCIL]) await addOrganisation(stack, organisation);
   for (const [who, orgCode, role] of [
     [users.ben, 'RXC', 'lead'],
     [users.chloe, 'ESCC', 'member'],
     [eilidh, 'RXC', 'member'],
   ] as const) {
-    const form = await command('member add', 'Add a member or change their role');
-    const res = await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      { aadObjectId: who.aadObjectId, orgCode, role },
-      form.messageId,
-    );
+    const res = await addMember(stack, who, orgCode, role);
     expect(cardText(res.value)).toContain(`is now a ${role} for ${orgCode}`);
   }
   const form = await command('risk', 'Raise a risk', { inChannel: true });

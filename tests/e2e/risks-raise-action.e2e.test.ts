@@ -1,4 +1,5 @@
 import { validateCard } from '../helpers/card-validator';
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -62,25 +63,9 @@ async function command(text: string, expectText: string) {
 }
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const form = await command('org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    form.messageId,
-  );
-  const memberForm = await command('member add', 'Add a member or change their role');
-  const res = await stack.execute(
-    personalChat,
-    users.asha.id,
-    'member.add',
-    { aadObjectId: users.chloe.aadObjectId, orgCode: 'RXC', role: 'member' },
-    memberForm.messageId,
-  );
+  stack = await startInstalled();
+  await addOrganisation(stack, TRUST);
+  const res = await addMember(stack, users.chloe, 'RXC', 'member');
   expect(cardText(res.value)).toContain('is now a member for RXC');
 }, 120_000);
 afterAll(async () => {

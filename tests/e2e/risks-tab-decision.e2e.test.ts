@@ -1,3 +1,4 @@
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -37,29 +38,9 @@ const verbsOn = (card: unknown): string[] =>
   [...JSON.stringify(card).matchAll(/"verb":"([a-z.]+)"/g)].map((m) => m[1]!);
 
 beforeAll(async () => {
-  stack = await E2eStack.start({ CTAC_DEV_HOST: 'true' });
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const form = await command(users.asha.id, 'org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    form.messageId,
-  );
-  const memberForm = await command(
-    users.asha.id,
-    'member add',
-    'Add a member or change their role',
-  );
-  const res = await stack.execute(
-    personalChat,
-    users.asha.id,
-    'member.add',
-    { aadObjectId: users.ben.aadObjectId, orgCode: 'RXC', role: 'lead' },
-    memberForm.messageId,
-  );
+  stack = await startInstalled({ CTAC_DEV_HOST: 'true' });
+  await addOrganisation(stack, TRUST);
+  const res = await addMember(stack, users.ben, 'RXC', 'lead');
   expect(cardText(res.value)).toContain('is now a lead for RXC');
 }, 120_000);
 afterAll(async () => {

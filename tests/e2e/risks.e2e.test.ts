@@ -1,3 +1,4 @@
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -42,33 +43,13 @@ async function command(
 }
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const form = await command(users.asha.id, 'org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    form.messageId,
-  );
+  stack = await startInstalled();
+  await addOrganisation(stack, TRUST);
   for (const [user, role] of [
     [users.ben, 'lead'],
     [users.chloe, 'member'],
   ] as const) {
-    const memberForm = await command(
-      users.asha.id,
-      'member add',
-      'Add a member or change their role',
-    );
-    const res = await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      { aadObjectId: user.aadObjectId, orgCode: 'RXC', role },
-      memberForm.messageId,
-    );
+    const res = await addMember(stack, user, 'RXC', role);
     expect(cardText(res.value)).toContain(`is now a ${role} for RXC`);
   }
 }, 120_000);

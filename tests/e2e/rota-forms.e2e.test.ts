@@ -1,55 +1,27 @@
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { PlaygroundBrowser } from '../helpers/playground-browser';
-import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
+import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 
 /**
  * The rota forms as a person meets them in the Playground's own client (issue 22, items 7 to 10): the
  * card is rendered and its inputs checked in the browser, so a form the client refuses to send shows up.
  */
-const { channel, personalChat, users } = PLAYGROUND;
+const { users } = PLAYGROUND;
 let stack: E2eStack;
 let ui: PlaygroundBrowser;
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
   // Asha installs the app in the team (so she is the first admin) and adds Ben as a member.
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const orgForm = await ask('org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    orgForm.messageId,
-  );
-  for (const person of [users.asha, users.ben]) {
-    const form = await ask('member add', 'Add a member');
-    await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      {
-        aadObjectId: person.aadObjectId,
-        orgCode: 'RXC',
-        role: person === users.asha ? 'admin' : 'member',
-      },
-      form.messageId,
-    );
-  }
+  stack = await startInstalled();
+  await addOrganisation(stack, TRUST);
+  for (const person of [users.asha, users.ben])
+    await addMember(stack, person, 'RXC', person === users.asha ? 'admin' : 'member');
   ui = await PlaygroundBrowser.open(stack.playground.url);
 }, 120_000);
 afterAll(async () => {
   await ui?.close();
   await stack?.stop();
 });
-
-async function ask(text: string, expectText: string): Promise<BotMessage> {
-  const before = stack.messages.length;
-  await stack.say(personalChat, users.asha.id, text);
-  return stack.waitForMessage(
-    (m) => stack.messages.indexOf(m) >= before && cardText(m.cards).includes(expectText),
-  );
-}
 
 /** Opens the setup form in the Playground and picks the members, in the order given. */
 async function openSetupForm(members: string[]) {

@@ -1,4 +1,11 @@
 import { DateTime } from 'luxon';
+import {
+  addMember,
+  addOrganisation,
+  setUpDailyPrimaryRotation,
+  startInstalled,
+  TRUST,
+} from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
 const { channel, personalChat, users } = PLAYGROUND;
@@ -13,48 +20,15 @@ const ukDay = (days: number) =>
   DateTime.now().setZone('Europe/London').plus({ days }).toFormat('d/M/yyyy');
 
 beforeAll(async () => {
-  stack = await E2eStack.start();
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const orgForm = await ask(personalChat, 'org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    orgForm.messageId,
-  );
+  stack = await startInstalled();
+  await addOrganisation(stack, TRUST);
   for (const [person, role] of [
     [users.asha, 'admin'],
     [users.ben, 'member'],
     [users.chloe, 'member'],
-  ] as const) {
-    const form = await ask(personalChat, 'member add', 'Add a member');
-    await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      { aadObjectId: person.aadObjectId, orgCode: 'RXC', role },
-      form.messageId,
-    );
-  }
-  const setup = await ask(personalChat, 'rota setup', 'Set up the primary rotation');
-  const saved = await stack.execute(
-    personalChat,
-    users.asha.id,
-    'rota.setup',
-    {
-      layer: 'primary',
-      name: 'CTAC primary',
-      memberIds: users.asha.aadObjectId,
-      shiftLength: 'daily',
-      handoverTime: '09:00',
-      startDate: DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!,
-      etagPrimary: '',
-      etagSecondary: '',
-    },
-    setup.messageId,
-  );
+  ] as const)
+    await addMember(stack, person, 'RXC', role);
+  const saved = await setUpDailyPrimaryRotation(stack, [users.asha.aadObjectId]);
   expect(cardText(saved.value)).toContain('Set up the primary rotation');
 }, 120_000);
 afterAll(async () => {

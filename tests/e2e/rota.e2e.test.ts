@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { FakeGraph } from '../helpers/fake-graph';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
@@ -16,32 +17,11 @@ beforeAll(async () => {
       mail: 'farid.haddad@sussexcommunity.example.nhs.uk',
     },
   ]);
-  stack = await E2eStack.start({ GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url });
   // Asha installs the app (so she is the first admin) and adds Ben as a member of an organisation.
-  await stack.install(channel);
-  await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
-  const orgForm = await ask(personalChat, users.asha.id, 'org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: 'East Sussex Healthcare NHS Trust', code: 'RXC', isOes: 'true' },
-    orgForm.messageId,
-  );
-  for (const person of [users.asha, users.ben]) {
-    const form = await ask(personalChat, users.asha.id, 'member add', 'Add a member');
-    await stack.execute(
-      personalChat,
-      users.asha.id,
-      'member.add',
-      {
-        aadObjectId: person.aadObjectId,
-        orgCode: 'RXC',
-        role: person === users.asha ? 'admin' : 'member',
-      },
-      form.messageId,
-    );
-  }
+  stack = await startInstalled({ GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url });
+  await addOrganisation(stack, TRUST);
+  for (const person of [users.asha, users.ben])
+    await addMember(stack, person, 'RXC', person === users.asha ? 'admin' : 'member');
 }, 90_000);
 afterAll(async () => {
   await stack?.stop();

@@ -1,0 +1,104 @@
+import { DateTime } from 'luxon';
+import { cardText, E2eStack, PLAYGROUND } from './stack';
+
+/*
+ * The set-up the end-to-end tests share: start the stack with the app installed in the team, add the ICS
+ * organisations and the CTAC members, set up a rotation. Asha does it all from her chat with CTAC: she
+ * installed the app in the team with no admin yet, so she is its first admin.
+ */
+
+const { channel, personalChat, users } = PLAYGROUND;
+
+export type Role = 'admin' | 'lead' | 'member';
+
+/** The organisations the tests use. */
+export const TRUST = { name: 'East Sussex Healthcare NHS Trust', code: 'RXC' } as const;
+export const COUNTY_COUNCIL = { name: 'East Sussex County Council', code: 'ESCC' } as const;
+
+/**
+ * The whole stack, with the app installed in the team's channel and its welcome card posted there. The
+ * stack is stopped again should the install fail, so no process outlives the test file.
+ */
+export async function startInstalled(env: Record<string, string> = {}): Promise<E2eStack> {
+  const stack = await E2eStack.start(env);
+  try {
+    await stack.install(channel);
+    await stack.waitForMessage((m) => cardText(m.cards).includes('CTAC is ready'));
+    return stack;
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+}
+
+/** Asha adds an ICS organisation (an operator of essential services) through the "org add" form. */
+export async function addOrganisation(
+  stack: E2eStack,
+  organisation: { name: string; code: string },
+): Promise<void> {
+  const form = await stack.ask(personalChat, users.asha.id, 'org add', 'Add an ICS organisation');
+  await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.add',
+    { name: organisation.name, code: organisation.code, isOes: 'true' },
+    form.messageId,
+  );
+}
+
+/**
+ * Asha adds someone to CTAC, or changes their role, through the "member add" form; answers the card
+ * that replaces the form (it says, for example, "... is now a lead for RXC").
+ */
+export async function addMember(
+  stack: E2eStack,
+  person: { aadObjectId: string },
+  orgCode: string,
+  role: Role,
+): Promise<{ type?: string; value?: Record<string, unknown> }> {
+  const form = await stack.ask(
+    personalChat,
+    users.asha.id,
+    'member add',
+    'Add a member or change their role',
+  );
+  return stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.add',
+    { aadObjectId: person.aadObjectId, orgCode, role },
+    form.messageId,
+  );
+}
+
+/**
+ * Asha sets up the primary rotation "CTAC primary": daily shifts handed over at 09:00 UK time, begun
+ * yesterday, in the order given; answers the card that replaces the form.
+ */
+export async function setUpDailyPrimaryRotation(
+  stack: E2eStack,
+  memberIds: string[],
+): Promise<{ type?: string; value?: Record<string, unknown> }> {
+  const form = await stack.ask(
+    personalChat,
+    users.asha.id,
+    'rota setup',
+    'Set up the primary rotation',
+  );
+  return stack.execute(
+    personalChat,
+    users.asha.id,
+    'rota.setup',
+    {
+      layer: 'primary',
+      name: 'CTAC primary',
+      memberIds: memberIds.join(','),
+      shiftLength: 'daily',
+      handoverTime: '09:00',
+      startDate: DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!,
+      etagPrimary: '',
+      etagSecondary: '',
+    },
+    form.messageId,
+  );
+}
