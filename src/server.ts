@@ -411,7 +411,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       fetchHsa: nhsPoller && ((hsaId) => nhsPoller.fetchOne(hsaId)),
       hsa: {
         lines: (alertId) => hsaResponses.lines(alertId),
-        respond: (caller, alertId, change) => hsaResponses.respond(caller, alertId, change),
+        respondWithForm: (caller, alertId, form) =>
+          hsaResponses.respondWithForm(caller, alertId, form),
       },
       clock,
       ids: uuidGenerator,

@@ -16,9 +16,10 @@ import {
 /*
  * Key layout of the HsaResponses table: one partition per HSA alert, PK encodeKey(alert id)
  *   RK 'org~<encodeKey(org code)>'                      the organisation's response (JSON in `body`)
- *   RK 'event~<at ISO>~<encodeKey(org code)>~<uuid>'    one row per change, in time order
+ *   RK 'event~<at ISO>~<encodeKey(org code)>~<n>~<uuid>' one row per change, in time order (n orders the
+ *                                                         changes of one form, which share an instant)
  *   RK 'reminded~<encodeKey(reminder key)>'             a reminder sent (claimed once, by any instance)
- * A response and its event commit in one transaction; a new response is created with the event, so
+ * A response and its events commit in one transaction; a new response is created with them, so
  * two people from one organisation answering first at once make one response and the other re-reads.
  */
 export const HSA_RESPONSE_TABLES = { responses: 'HsaResponses' } as const;
@@ -49,7 +50,7 @@ export class TableHsaResponseRepository implements HsaResponseRepository {
 
   async save(
     response: HsaResponse,
-    event: HsaResponseEvent,
+    events: HsaResponseEvent | readonly HsaResponseEvent[],
     etag: string | undefined,
   ): Promise<Conditional<StoredHsaResponse>> {
     const partitionKey = encodeKey(response.alertId);
@@ -61,17 +62,20 @@ export class TableHsaResponseRepository implements HsaResponseRepository {
       remediation: response.remediation,
       body: JSON.stringify(response),
     };
-    const eventEntity = {
-      partitionKey,
-      rowKey: `event~${event.at}~${encodeKey(event.orgCode)}~${randomUUID()}`,
-      orgCode: event.orgCode,
-      kind: event.kind,
-      at: event.at,
-      body: JSON.stringify(event),
-    };
+    // Changes made together share one instant: a sequence number keeps their events in order.
+    const eventEntities = (Array.isArray(events) ? events : [events]).map(
+      (event: HsaResponseEvent, i) => ({
+        partitionKey,
+        rowKey: `event~${event.at}~${encodeKey(event.orgCode)}~${i}~${randomUUID()}`,
+        orgCode: event.orgCode,
+        kind: event.kind,
+        at: event.at,
+        body: JSON.stringify(event),
+      }),
+    );
     const actions: TransactionAction[] = [
       etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag }],
-      ['create', eventEntity],
+      ...eventEntities.map((e): TransactionAction => ['create', e]),
     ];
     try {
       const res = await this.client.submitTransaction(actions);

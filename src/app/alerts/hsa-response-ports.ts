@@ -13,12 +13,13 @@ export interface HsaResponseRepository {
   list(alertId: string): Promise<StoredHsaResponse[]>;
   get(alertId: string, orgCode: string): Promise<StoredHsaResponse | undefined>;
   /**
-   * Saves the response and its event in one transaction: creates it when `etag` is undefined (a lost
-   * race is `exists`), else replaces it if unchanged since `etag` (a lost race is `conflict`).
+   * Saves the response and its event, or the events of several changes made together, in one
+   * transaction: creates it when `etag` is undefined (a lost race is `exists`), else replaces it if
+   * unchanged since `etag` (a lost race is `conflict`).
    */
   save(
     response: HsaResponse,
-    event: HsaResponseEvent,
+    events: HsaResponseEvent | readonly HsaResponseEvent[],
     etag: string | undefined,
   ): Promise<Conditional<StoredHsaResponse>>;
   /** Every event about the HSA's responses, oldest first. */

@@ -1,18 +1,17 @@
 import type { Logger } from 'pino';
 import {
-  acknowledgeHsa,
-  giveHsaUpdate,
+  applyHsaResponseChanges,
   hsaResponseDueDates,
+  hsaResponseFormChanges,
+  isHsaRefusalWorthTelling,
   newHsaResponse,
   overdueItems,
-  setApplicability,
-  setRemediation,
   type Alert,
   type AlertSummary,
-  type HsaApplicability,
-  type HsaRemediation,
   type HsaResponse,
+  type HsaResponseChange,
   type HsaResponseDueDates,
+  type HsaResponseForm,
   type HsaResponseOutcome,
   type OverdueItem,
 } from '../../domain/alerts';
@@ -25,12 +24,12 @@ import type { AlertCaller } from './alert-service';
 import type { HsaResponseRepository } from './hsa-response-ports';
 import type { AlertNotifier, AlertRepository } from './ports';
 
-/** What an organisation does to its response from the HSA card. */
-export type HsaResponseChange =
-  | { kind: 'acknowledge' }
-  | { kind: 'applicability'; value: HsaApplicability }
-  | { kind: 'remediation'; value: HsaRemediation }
-  | { kind: 'update'; note: string };
+export type { HsaResponseChange, HsaResponseForm } from '../../domain/alerts';
+
+/** What a response form did: the refusals worth telling the person (empty when all is recorded). */
+export interface HsaFormResult {
+  refusals: string[];
+}
 
 /** One organisation's line on the HSA card: its response, deadlines and what is overdue now. */
 export interface HsaResponseLine {
@@ -74,6 +73,36 @@ export class HsaResponses {
     alertId: string,
     change: HsaResponseChange,
   ): Promise<HsaResponseOutcome> {
+    const [outcome] = await this.change(caller, alertId, [change]);
+    return outcome!;
+  }
+
+  /**
+   * The HSA card's response form: checks it, then makes every change it asks for and saves them in one
+   * step (one write, an audit event per change). A form with a choice the card never offers changes
+   * nothing; a refusal of the caller (not a member, no organisation) is thrown before the HSA is read.
+   */
+  async respondWithForm(
+    caller: AlertCaller,
+    alertId: string,
+    form: HsaResponseForm,
+  ): Promise<HsaFormResult> {
+    const { changes, problems } = hsaResponseFormChanges(form);
+    if (problems.length) throw new CtacError('validation', 'Please check the response.', problems);
+    const outcomes = await this.change(caller, alertId, changes);
+    return {
+      refusals: outcomes.flatMap((o) =>
+        !o.ok && isHsaRefusalWorthTelling(o.code) ? [o.message] : [],
+      ),
+    };
+  }
+
+  /** Applies the changes to the caller's organisation's response and saves them together. */
+  private async change(
+    caller: AlertCaller,
+    alertId: string,
+    changes: readonly HsaResponseChange[],
+  ): Promise<HsaResponseOutcome[]> {
     const member = this.deps.directory.require(
       caller.member,
       'member',
@@ -90,16 +119,16 @@ export class HsaResponses {
       const stored = await this.deps.responses.get(alert.id, member.orgCode);
       const current = stored?.response ?? newHsaResponse(alert.id, member.orgCode);
       const now = this.deps.clock.now();
-      const outcome = apply(current, change, actor, now);
-      if (!outcome.ok) return outcome;
-      const saved = await this.deps.responses.save(outcome.response, outcome.event, stored?.etag);
+      const result = applyHsaResponseChanges(current, changes, actor, now);
+      if (!result.events.length) return result.outcomes;
+      const saved = await this.deps.responses.save(result.response, result.events, stored?.etag);
       if (!saved.ok) continue;
       await this.deps.notifier
         .refreshCard(alert)
         .catch((err) =>
           this.deps.logger?.error({ err, alertId }, 'refreshing the HSA card failed'),
         );
-      return outcome;
+      return result.outcomes;
     }
     throw new CtacError(
       'conflict',
@@ -181,31 +210,5 @@ export class HsaResponses {
         'Organisations respond to High Severity Alerts only; this is an incident alert.',
       );
     return alert;
-  }
-}
-
-function apply(
-  response: HsaResponse,
-  change: HsaResponseChange,
-  actor: Parameters<typeof acknowledgeHsa>[1],
-  now: Date,
-): HsaResponseOutcome {
-  switch (change.kind) {
-    case 'acknowledge':
-      return acknowledgeHsa(response, actor, now);
-    case 'applicability':
-      return setApplicability(response, change.value, actor, now);
-    case 'remediation':
-      return setRemediation(response, change.value, actor, now);
-    case 'update':
-      return giveHsaUpdate(response, String(change.note ?? ''), actor, now);
-    default:
-      // Forged card data: a change the card never offers.
-      return {
-        ok: false,
-        code: 'invalid_value',
-        message: 'That is not a change the card offers.',
-        response,
-      };
   }
 }

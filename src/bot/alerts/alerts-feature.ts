@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertService } from '../../app/alerts/alert-service';
-import type { HsaResponseChange, HsaResponses } from '../../app/alerts/hsa-responses';
+import type { HsaResponses } from '../../app/alerts/hsa-responses';
 import type { AlertRepository } from '../../app/alerts/ports';
 import type { Directory } from '../../app/directory';
 import {
@@ -14,22 +14,20 @@ import {
 import type { AdaptiveCard } from '../../cards/render';
 import { noticeCard } from '../../cards/views';
 import {
+  chatAlertOrigin,
   dedupKeyOf,
-  HSA_APPLICABILITIES,
   HSA_ID,
-  HSA_REMEDIATIONS,
+  incomingAlertFromChat,
   type Alert,
   type AlertOutcome,
   type AlertSource,
-  type HsaApplicability,
-  type HsaRemediation,
-  type IncomingAlert,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
 import type { BotFeature, BotTurn, CardActionHandler } from '../bot-feature';
+import { cardField, cardFields } from '../card-fields';
 import type { CommandSpec } from '../commands';
 
 /** What the alerts feature asks of the alert use cases (src/app/alerts/alert-service.ts). */
@@ -48,7 +46,7 @@ export interface AlertsFeatureDeps {
   /** For HSA cards: each organisation's response, and a member setting their own organisation's. */
   hsa?: {
     lines(alertId: string): Promise<HsaResponseView[]>;
-    respond: HsaResponses['respond'];
+    respondWithForm: HsaResponses['respondWithForm'];
   };
   /** Brings in one HSA from the NHS cyber alerts API now (when NHS_CYBER_ALERTS_URL is set). */
   fetchHsa?(hsaId: string): Promise<{ alert: Alert }>;
@@ -146,11 +144,11 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       run: (data: Record<string, unknown>, turn: BotTurn, alertId: string) => Promise<AlertOutcome>,
     ): CardActionHandler =>
     async (data, turn) => {
-      const alertId = typeof data['alertId'] === 'string' ? data['alertId'].slice(0, MAX_ID) : '';
+      const alertId = cardField(data, 'alertId', MAX_ID);
       hintLocation(alertId, data);
       const outcome = await run(data, turn, alertId);
       if (data['from'] === 'list') return listCard(turn, outcome);
-      const digestId = typeof data['digestId'] === 'string' ? data['digestId'].slice(0, 200) : '';
+      const digestId = cardField(data, 'digestId', 200);
       if (data['from'] === 'digest' && digestId && deps.digestCard) {
         const digest = await deps.digestCard(digestId, outcomeNotice(outcome));
         if (digest) return digest;
@@ -181,45 +179,22 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     });
   };
 
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-
   const raise: CardActionHandler = async (data, turn) => {
     const member = deps.directory.require(await turn.caller(), 'member', 'raise alerts');
-    const formId = text(data['formId'])
-      .replace(/[^A-Za-z0-9-]/g, '')
-      .slice(0, 64);
-    const sourceField = text(data['source']);
-    const hsaId = sourceField.startsWith('hsa:') ? sourceField.slice(4).slice(0, MAX_ID) : '';
-    const source: AlertSource = hsaId ? 'hsa' : 'incident';
-    if (!formId || (sourceField !== 'incident' && !hsaId))
+    const origin = chatAlertOrigin(cardFields(data, ['formId', 'source']));
+    if (!origin)
       throw new CtacError(
         'bad_request',
         'That form is out of date. Type "incident" to start again.',
       );
-    const values = {
-      title: text(data['title']),
-      severity: text(data['severity']),
-      summary: text(data['summary']),
-      url: text(data['url']).trim(),
-      cves: text(data['cves']),
-    };
-    const incoming: IncomingAlert = {
-      source,
-      dedupKey: hsaId || `chat-${formId}`,
-      title: values.title,
-      severity: values.severity as IncomingAlert['severity'],
-      summary: values.summary || undefined,
-      url: values.url || undefined,
-      cves: values.cves
-        .split(/[\s,;]+/)
-        .map((c) => c.trim())
-        .filter(Boolean),
-    };
+    const { source, formId } = origin;
+    const hsaId = origin.source === 'hsa' ? origin.hsaId : '';
+    const values = cardFields(data, ['title', 'severity', 'summary', 'url', 'cves']);
     try {
       // A member raises new alerts only: what the NHS feed or a signed sender said is never changed
       // from the chat, and a form sent again changes nothing.
       const { alert, outcome } = await deps.alerts.ingest(
-        incoming,
+        incomingAlertFromChat(origin, values),
         { id: member.aadObjectId, name: member.name, source: 'teams' },
         { createOnly: true },
       );
@@ -253,10 +228,10 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       deps.alerts.acknowledge(await caller(turn), alertId),
     ),
     'alert.resolve': onCard(async (data, turn, alertId) =>
-      deps.alerts.resolve(await caller(turn), alertId, text(data['resolveNote'])),
+      deps.alerts.resolve(await caller(turn), alertId, cardField(data, 'resolveNote')),
     ),
     'alert.snooze': onCard(async (data, turn, alertId) => {
-      const minutes = Number(text(data['snoozeFor']));
+      const minutes = Number(cardField(data, 'snoozeFor'));
       const choice = SNOOZE_CHOICES.find((c) => c.minutes === minutes);
       if (!choice)
         throw new CtacError('validation', 'Choose how long to snooze from the list on the card.');
@@ -267,10 +242,10 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
       deps.alerts.escalateNow(await caller(turn), alertId),
     ),
     'alert.note': onCard(async (data, turn, alertId) =>
-      deps.alerts.addNote(await caller(turn), alertId, text(data['noteText'])),
+      deps.alerts.addNote(await caller(turn), alertId, cardField(data, 'noteText')),
     ),
     'alert.show': async (data, turn) => {
-      const alertId = text(data['alertId']).slice(0, MAX_ID);
+      const alertId = cardField(data, 'alertId', MAX_ID);
       hintLocation(alertId, data);
       const alert = await deps.alerts.get(await caller(turn), alertId);
       if (!alert)
@@ -282,37 +257,14 @@ export function alertsFeature(deps: AlertsFeatureDeps): BotFeature {
     },
     'alert.raise': raise,
     'hsa.respond': async (data, turn) => {
-      const alertId = text(data['alertId']).slice(0, MAX_ID);
+      const alertId = cardField(data, 'alertId', MAX_ID);
       if (!deps.hsa) throw new CtacError('bad_request', 'HSA responses are not available.');
-      // "nochange" is the form's "No change" choice.
-      const choice = (v: unknown) => (text(v) === 'nochange' ? '' : text(v));
-      const applicability = choice(data['applicability']);
-      const remediation = choice(data['remediation']);
-      const note = text(data['responseNote']).trim();
-      const changes: HsaResponseChange[] = [];
-      const problems: string[] = [];
-      if (applicability) {
-        if ((HSA_APPLICABILITIES as readonly string[]).includes(applicability))
-          changes.push({ kind: 'applicability', value: applicability as HsaApplicability });
-        else problems.push('Choose whether you are affected from the list.');
-      }
-      if (remediation) {
-        if ((HSA_REMEDIATIONS as readonly string[]).includes(remediation))
-          changes.push({ kind: 'remediation', value: remediation as HsaRemediation });
-        else problems.push('Choose the remediation from the list.');
-      }
-      if (note) changes.push({ kind: 'update', note });
-      if (problems.length)
-        throw new CtacError('validation', 'Please check the response.', problems);
-      if (!changes.length) changes.push({ kind: 'acknowledge' });
-      const who = await caller(turn);
-      const refusals: string[] = [];
       // A refusal (not a member, not allowed) is thrown before anything is read: it shows no HSA.
-      for (const change of changes) {
-        const outcome = await deps.hsa.respond(who, alertId, change);
-        if (!outcome.ok && outcome.code !== 'unchanged' && outcome.code !== 'already_acknowledged')
-          refusals.push(outcome.message);
-      }
+      const { refusals } = await deps.hsa.respondWithForm(await caller(turn), alertId, {
+        applicability: cardField(data, 'applicability'),
+        remediation: cardField(data, 'remediation'),
+        note: cardField(data, 'responseNote'),
+      });
       const stored = await deps.lookup.get(alertId);
       if (!stored) throw new CtacError('not_found', 'That HSA no longer exists.');
       return render(

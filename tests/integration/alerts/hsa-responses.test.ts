@@ -187,3 +187,80 @@ test('when the notifier cannot mention people, then the reminder names them in t
     ),
   );
 });
+
+test('when a member sends the response form with several changes, then they are saved in one step with an event each, in order', async () => {
+  const w = await hsaWorld();
+  const result = await w.responses.respondWithForm(as(people.sam), w.hsa.id, {
+    applicability: 'affected',
+    remediation: 'in progress',
+    note: 'Patching the VPN gateways tonight.',
+  });
+  expect(result).toEqual({ refusals: [] });
+  const events = await new TableHsaResponseRepository(store).events(w.hsa.id);
+  expect(events.map((e) => [e.orgCode, e.kind, e.acknowledged])).toEqual([
+    ['RXH', 'applicability', true],
+    ['RXH', 'remediation', false],
+    ['RXH', 'update', false],
+  ]);
+  const rxh = (await w.responses.lines(w.hsa.id)).find((l) => l.orgCode === 'RXH')!;
+  expect(rxh.response).toMatchObject({
+    applicability: 'affected',
+    remediation: 'in progress',
+    lastNote: 'Patching the VPN gateways tonight.',
+    acknowledgedBy: { name: 'Sam Patel' },
+  });
+  // One save, so the card is refreshed once.
+  expect(w.notifier.of('refresh').filter((c) => c.alertId === w.hsa.id)).toHaveLength(1);
+});
+
+test('when the form repeats what is recorded, then nothing is saved and nobody is warned; a bad choice changes nothing', async () => {
+  const w = await hsaWorld();
+  await w.responses.respondWithForm(as(people.sam), w.hsa.id, {
+    applicability: 'affected',
+    remediation: 'nochange',
+    note: '',
+  });
+  expect(
+    await w.responses.respondWithForm(as(people.alex), w.hsa.id, {
+      applicability: 'affected',
+      remediation: 'nochange',
+      note: '',
+    }),
+  ).toEqual({ refusals: [] });
+  await expect(
+    w.responses.respondWithForm(as(people.sam), w.hsa.id, {
+      applicability: 'maybe',
+      remediation: 'patched',
+      note: 'Done.',
+    }),
+  ).rejects.toMatchObject({
+    code: 'validation',
+    problems: ['Choose whether you are affected from the list.'],
+  });
+  const events = await new TableHsaResponseRepository(store).events(w.hsa.id);
+  expect(events.map((e) => e.kind)).toEqual(['applicability']);
+  expect(w.notifier.of('refresh').filter((c) => c.alertId === w.hsa.id)).toHaveLength(1);
+});
+
+test('when a form note is too long, then the other changes are saved and the refusal is told', async () => {
+  const w = await hsaWorld();
+  const result = await w.responses.respondWithForm(as(people.sam), w.hsa.id, {
+    applicability: 'nochange',
+    remediation: 'patched',
+    note: 'x'.repeat(2001),
+  });
+  expect(result.refusals).toEqual([expect.stringMatching(/^The note must be at most 2,000/)]);
+  const events = await new TableHsaResponseRepository(store).events(w.hsa.id);
+  expect(events.map((e) => e.kind)).toEqual(['remediation']);
+});
+
+test('when someone who is not a member sends the form, then it is refused before the HSA is read', async () => {
+  const w = await hsaWorld();
+  await expect(
+    w.responses.respondWithForm(as(undefined), 'no-such-alert', {
+      applicability: 'nochange',
+      remediation: 'nochange',
+      note: '',
+    }),
+  ).rejects.toMatchObject({ code: 'not_a_member' });
+});
