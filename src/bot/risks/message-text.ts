@@ -39,3 +39,11 @@ export function messageText(html: unknown): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+const MAX_LINK_CHARS = 2048;
+
+/** A link to a Teams message as the message action sends it: only a plain https address is kept. */
+export const messageLink = (v: unknown): string => {
+  const link = typeof v === 'string' ? v.trim() : '';
+  return link.length <= MAX_LINK_CHARS && /^https:\/\/[^\s()<>[\]"'`]+$/i.test(link) ? link : '';
+};

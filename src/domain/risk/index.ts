@@ -16,6 +16,7 @@ export * from './risk-appetite';
 export * from './risk-bands';
 export type { ChangeContext } from './risk-change';
 export * from './risk-events';
+export * from './risk-from-message';
 export * from './risk-policy';
 export * from './risk-scale';
 export * from './risk-status';

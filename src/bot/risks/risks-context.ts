@@ -1,0 +1,59 @@
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Directory } from '../../app/directory';
+import type { DecisionLog } from '../../app/risks/decision-log';
+import type { RiskRegister } from '../../app/risks/risk-register';
+import type { RiskSettings } from '../../app/risks/risk-settings';
+import type { AdaptiveCard } from '../../cards/render';
+import { decisionFormCard, orgNamesOf, type DecisionFormValues } from '../../cards/risk-views';
+import { mayAttributeDecision } from '../../domain/decisions';
+import type { BotTurn } from '../bot-feature';
+
+export interface RisksFeatureDeps {
+  register: RiskRegister;
+  decisions: DecisionLog;
+  settings: RiskSettings;
+  directory: Directory;
+  logger: Logger;
+  /** Remembers where the raiser's copy of a risk card is, so a later decision updates it there. */
+  cards?: RaiserCards;
+}
+
+export interface RaiserCards {
+  rememberRaiserCard(riskId: string, context: TurnContext, activityId: string): Promise<void>;
+}
+
+/** What the risk handlers share: the use cases, and the cards every one of them may answer with. */
+export interface RisksContext extends RisksFeatureDeps {
+  /** Organisation names by code, for cards. */
+  orgNames(): Promise<ReturnType<typeof orgNamesOf>>;
+  /** The decision form, offering only the attributions the caller may use. */
+  decisionForm(
+    turn: BotTurn,
+    opts: {
+      values?: DecisionFormValues;
+      problems?: string[];
+      inTask?: boolean;
+      supersedes?: string;
+    },
+  ): Promise<AdaptiveCard>;
+}
+
+export function risksContext(deps: RisksFeatureDeps): RisksContext {
+  const { register, directory } = deps;
+  return {
+    ...deps,
+    orgNames: async () => orgNamesOf(await directory.listOrganisations()),
+    async decisionForm(turn, opts) {
+      const caller = await turn.caller();
+      // Only the attributions the caller may use are offered; the use case checks again whatever comes back.
+      const may = (maker: string) => !!caller && mayAttributeDecision(maker, caller);
+      return decisionFormCard({
+        organisations: (await directory.listOrganisations()).filter((o) => may(o.code)),
+        risks: await register.listOpen(caller),
+        groupChoice: may('ics-cyber-group'),
+        ...opts,
+      });
+    },
+  };
+}
