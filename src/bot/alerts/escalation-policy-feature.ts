@@ -11,6 +11,7 @@ import {
 import type { Member } from '../../domain/people/member';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { BotFeature, BotTurn } from '../bot-feature';
+import { cardText } from '../card-fields';
 import type { CommandSpec } from '../commands';
 
 /** Rows on the edit form: enough for every default policy, more only when a policy already has more. */
@@ -118,10 +119,7 @@ export interface PolicyFormValues {
   rows: { delay: string; targets: string }[];
 }
 
-const field = (value: unknown): string =>
-  typeof value === 'string' || typeof value === 'number'
-    ? String(value).slice(0, MAX_FIELD).trim()
-    : '';
+const field = (value: unknown): string => cardText(value, MAX_FIELD);
 
 /** Reads the form's fields; rows after the last filled one are dropped, blank ones between are kept. */
 export function formValues(data: Record<string, unknown>): PolicyFormValues {
