@@ -9,7 +9,8 @@ import type { AlertRepository } from '../app/alerts/ports';
 import { isOpen } from '../domain/alerts';
 import { jobActor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
-import { JobLoop, type LoopSettings } from './job-loop';
+import type { LoopSettings } from './job-loop';
+import { ScheduledJob } from './scheduled-job';
 
 export interface EscalationJobDeps {
   timers: EscalationTimerStore;
@@ -47,11 +48,16 @@ const actor = jobActor('escalation');
  * where the last instance stopped.
  */
 export class EscalationJob {
-  private loop?: JobLoop;
+  private readonly job: ScheduledJob;
   private lastReconcile = Number.NEGATIVE_INFINITY;
   private lastPostCheck = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly deps: EscalationJobDeps) {}
+  constructor(private readonly deps: EscalationJobDeps) {
+    this.job = new ScheduledJob(async () => void (await this.tick()), {
+      name: 'escalation',
+      logger: deps.logger,
+    });
+  }
 
   /** One pass; answers how many timers this instance acted on. Safe to call from several instances. */
   async tick(now: Date = this.deps.clock.now()): Promise<{ handled: number }> {
@@ -118,20 +124,11 @@ export class EscalationJob {
    * keep the process alive.
    */
   start(intervalMs: number, settings: LoopSettings = {}): void {
-    if (this.loop) return;
-    this.loop = new JobLoop(async () => void (await this.tick()), {
-      ...settings,
-      name: 'escalation',
-      intervalMs,
-      logger: this.deps.logger,
-    });
-    this.loop.start();
+    this.job.start(intervalMs, settings);
   }
 
   /** Stops ticking and waits for a tick in progress. */
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = undefined;
-    await loop?.stop();
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

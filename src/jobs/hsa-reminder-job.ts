@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { HsaResponses } from '../app/alerts/hsa-responses';
 import type { Clock } from '../domain/shared/clock';
-import { JobLoop, type LoopSettings } from './job-loop';
+import type { LoopSettings } from './job-loop';
+import { ScheduledJob } from './scheduled-job';
 
 /** Reminds organisations of overdue HSA responses in each HSA's thread; each reminder is sent once. */
 export class HsaReminderJob {
-  private loop?: JobLoop;
+  private readonly job: ScheduledJob;
 
   constructor(
     private readonly deps: {
@@ -13,7 +14,15 @@ export class HsaReminderJob {
       clock: Clock;
       logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
     },
-  ) {}
+  ) {
+    this.job = new ScheduledJob(
+      async () => {
+        const sent = await this.tick();
+        if (sent) deps.logger?.info({ sent }, 'HSA reminders sent');
+      },
+      { name: 'HSA reminders', logger: deps.logger },
+    );
+  }
 
   /** One pass; answers how many reminders were sent. */
   tick(now: Date = this.deps.clock.now()): Promise<number> {
@@ -22,20 +31,11 @@ export class HsaReminderJob {
 
   /** Ticks every `intervalMs` until stopped, less often while ticks fail (JobLoop). */
   start(intervalMs: number, settings: LoopSettings = {}): void {
-    if (this.loop) return;
-    this.loop = new JobLoop(
-      async () => {
-        const sent = await this.tick();
-        if (sent) this.deps.logger?.info({ sent }, 'HSA reminders sent');
-      },
-      { ...settings, name: 'HSA reminders', intervalMs, logger: this.deps.logger },
-    );
-    this.loop.start();
+    this.job.start(intervalMs, settings);
   }
 
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = undefined;
-    await loop?.stop();
+  /** Stops ticking and waits for a tick in progress. */
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

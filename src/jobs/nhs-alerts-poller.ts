@@ -11,7 +11,8 @@ import {
 import { jobActor, type Actor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError, isCtacError } from '../domain/shared/errors';
-import { JobLoop, type LoopSettings } from './job-loop';
+import type { LoopSettings } from './job-loop';
+import { ScheduledJob } from './scheduled-job';
 
 export interface NhsAlertsPollerDeps {
   /** NHS_CYBER_ALERTS_URL, e.g. https://.../restapi/CyberAlert (no trailing slash). */
@@ -62,9 +63,15 @@ const fingerprint = (item: unknown) => createHash('sha256').update(canonical(ite
  * page with nothing new. What it has taken in is kept in Table Storage, so a restart does not re-post.
  */
 export class NhsAlertsPoller {
-  private loop?: JobLoop;
+  private readonly job: ScheduledJob;
 
-  constructor(private readonly deps: NhsAlertsPollerDeps) {}
+  constructor(private readonly deps: NhsAlertsPollerDeps) {
+    this.job = new ScheduledJob(async () => void (await this.poll()), {
+      name: 'NHS cyber alerts poll',
+      logger: deps.logger,
+      runAtStart: true,
+    });
+  }
 
   async poll(): Promise<PollSummary> {
     const summary: PollSummary = {
@@ -191,21 +198,12 @@ export class NhsAlertsPoller {
    * timer does not keep the process alive.
    */
   start(intervalMs: number, settings: LoopSettings = {}): void {
-    if (this.loop) return;
-    this.loop = new JobLoop(async () => void (await this.poll()), {
-      ...settings,
-      name: 'NHS cyber alerts poll',
-      intervalMs,
-      logger: this.deps.logger,
-      runAtStart: true,
-    });
-    this.loop.start();
+    this.job.start(intervalMs, settings);
   }
 
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = undefined;
-    await loop?.stop();
+  /** Stops polling and waits for a poll in progress. */
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }
 

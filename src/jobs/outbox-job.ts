@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SendQueue, TickReport } from '../app/outbox';
-import { JobLoop, type LoopSettings } from './job-loop';
+import type { LoopSettings } from './job-loop';
+import { ScheduledJob } from './scheduled-job';
 
 /**
  * The outbox's real-time worker: it delivers what is due and sleeps until the next message is, or
@@ -8,30 +9,29 @@ import { JobLoop, type LoopSettings } from './job-loop';
  * that could go sooner wakes it.
  */
 export class OutboxJob {
-  private loop?: JobLoop;
+  private readonly job: ScheduledJob;
 
   constructor(
     readonly queue: SendQueue,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.job = new ScheduledJob(() => this.queue.pass(), {
+      name: 'the send queue',
+      logger,
+      runAtStart: true,
+    });
+  }
 
   /** One pass, as the worker makes it. */
   tick(): Promise<TickReport> {
     return this.queue.tick();
   }
 
+  /** Passes every poll interval of the queue, or sooner when a message is due or queued. */
   start(settings: LoopSettings = {}): void {
-    if (this.loop) return;
-    const loop = new JobLoop(() => this.queue.pass(), {
-      ...settings,
-      name: 'the send queue',
-      intervalMs: this.queue.pollMs,
-      logger: this.logger,
-      runAtStart: true,
-    });
-    this.queue.onWork(() => loop.wake());
-    this.loop = loop;
-    loop.start();
+    if (this.job.running) return;
+    this.queue.onWork(() => this.job.wake());
+    this.job.start(this.queue.pollMs, settings);
   }
 
   /**
@@ -40,10 +40,8 @@ export class OutboxJob {
    */
   async stop(): Promise<void> {
     await this.queue.flushGathered();
-    const loop = this.loop;
-    this.loop = undefined;
     this.queue.onWork(undefined);
-    await loop?.stop();
+    await this.job.stop();
     await this.queue.stop();
   }
 }

@@ -10,7 +10,8 @@ import {
 } from '../domain/rota';
 import type { Clock } from '../domain/shared/clock';
 import { formatUkDateTime } from '../domain/shared/time';
-import { JobLoop, type LoopSettings } from './job-loop';
+import type { LoopSettings } from './job-loop';
+import { ScheduledJob } from './scheduled-job';
 
 const HOUR_MS = 3_600_000;
 /** A handover missed while no instance ran is still announced if it was this recent. */
@@ -52,9 +53,14 @@ export interface RotaTickResult {
  * restart does not repeat it.
  */
 export class RotaJobs {
-  private loop: JobLoop | undefined;
+  private readonly job: ScheduledJob;
 
-  constructor(private readonly deps: RotaJobsDeps) {}
+  constructor(private readonly deps: RotaJobsDeps) {
+    this.job = new ScheduledJob(async () => void (await this.tick()), {
+      name: 'rota jobs',
+      logger: deps.logger,
+    });
+  }
 
   async tick(): Promise<RotaTickResult> {
     const now = this.deps.clock.now();
@@ -75,20 +81,12 @@ export class RotaJobs {
    * ticks keep failing (JobLoop).
    */
   start(intervalMs: number, settings: LoopSettings = {}): void {
-    if (this.loop) return;
-    this.loop = new JobLoop(async () => void (await this.tick()), {
-      ...settings,
-      name: 'rota jobs',
-      intervalMs,
-      logger: this.deps.logger,
-    });
-    this.loop.start();
+    this.job.start(intervalMs, settings);
   }
 
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = undefined;
-    await loop?.stop();
+  /** Stops ticking and waits for a tick in progress. */
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async handovers(changes: Change[], from: Date, now: Date): Promise<number> {
