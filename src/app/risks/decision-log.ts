@@ -1,6 +1,7 @@
 import {
   logDecision,
   markSuperseded,
+  mayAttributeDecision,
   requireMayAttributeDecision,
   supersede,
   type Decision,
@@ -9,6 +10,7 @@ import {
   type DecisionMaker,
 } from '../../domain/decisions';
 import type { Member } from '../../domain/people/member';
+import type { Organisation } from '../../domain/people/organisation';
 import type { EventSource } from '../../domain/shared/actor';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
@@ -33,6 +35,20 @@ export class DecisionLog {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /**
+   * Who the caller may name as having made a decision, for the form to offer only those: the organisations
+   * (all, for a lead; their own, for a member) and whether the ICS cyber group. `log` checks again.
+   */
+  async attributionChoices(
+    caller: Member | undefined,
+  ): Promise<{ organisations: Organisation[]; group: boolean }> {
+    const may = (maker: DecisionMaker) => !!caller && mayAttributeDecision(maker, caller);
+    return {
+      organisations: (await this.directory.listOrganisations()).filter((o) => may(o.code)),
+      group: may('ics-cyber-group'),
+    };
+  }
 
   /** A member logs a decision (from the `decision` form or the message action). */
   async log(

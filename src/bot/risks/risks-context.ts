@@ -6,7 +6,6 @@ import type { RiskRegister } from '../../app/risks/risk-register';
 import type { RiskSettings } from '../../app/risks/risk-settings';
 import type { AdaptiveCard } from '../../cards/render';
 import { decisionFormCard, orgNamesOf, type DecisionFormValues } from '../../cards/risk-views';
-import { mayAttributeDecision } from '../../domain/decisions';
 import type { BotTurn } from '../bot-feature';
 
 export interface RisksFeatureDeps {
@@ -46,12 +45,11 @@ export function risksContext(deps: RisksFeatureDeps): RisksContext {
     orgNames: async () => orgNamesOf(await directory.listOrganisations()),
     async decisionForm(turn, opts) {
       const caller = await turn.caller();
-      // Only the attributions the caller may use are offered; the use case checks again whatever comes back.
-      const may = (maker: string) => !!caller && mayAttributeDecision(maker, caller);
+      const { organisations, group } = await deps.decisions.attributionChoices(caller);
       return decisionFormCard({
-        organisations: (await directory.listOrganisations()).filter((o) => may(o.code)),
+        organisations,
         risks: await register.listOpen(caller),
-        groupChoice: may('ics-cyber-group'),
+        groupChoice: group,
         ...opts,
       });
     },

@@ -406,6 +406,18 @@ describe('who a decision is recorded as', () => {
   });
   const logged = async (text: string) => (await decisions.listAll()).filter((d) => d.text === text);
 
+  test('when the decision form is made, then it offers a member only their own organisation, a lead every one and the group', async () => {
+    const codes = async (caller: Member | undefined) => {
+      const { organisations, group } = await log.attributionChoices(caller);
+      return { organisations: organisations.map((o) => o.code).sort(), group };
+    };
+    expect(await codes(escc)).toEqual({ organisations: ['ESCC'], group: false });
+    expect(await codes({ ...escc, orgCode: '' })).toEqual({ organisations: [], group: false });
+    expect(await codes(lead)).toEqual({ organisations: ['ESCC', 'RXC'], group: true });
+    expect(await codes(admin)).toEqual({ organisations: ['ESCC', 'RXC'], group: true });
+    expect(await codes(undefined)).toEqual({ organisations: [], group: false });
+  });
+
   test('when a member logs a decision as the ICS cyber group\u2019s or another organisation\u2019s, then it is refused and nothing is logged', async () => {
     for (const [decidedBy, maker] of [
       ['ics-cyber-group', 'the ICS cyber group'],
