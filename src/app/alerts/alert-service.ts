@@ -3,6 +3,7 @@ import {
   acknowledge,
   addNote,
   applyUpdate,
+  dedupKeyOf,
   escalateNow,
   isOpen,
   normaliseIncomingAlert,
@@ -35,6 +36,9 @@ export interface AlertServiceDeps {
   ids: IdGenerator;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
+
+/** Longest alert id anyone types; anything longer is not an alert id. */
+const MAX_TYPED_ID = 128;
 
 /** Re-reads allowed after lost ETag races before giving up (see change()). */
 const MAX_ATTEMPTS = 5;
@@ -109,6 +113,27 @@ export class AlertService {
   async get(caller: AlertCaller, alertId: string): Promise<Alert | undefined> {
     this.deps.directory.require(caller.member, 'member', 'see alerts');
     return (await this.deps.alerts.get(alertId))?.alert;
+  }
+
+  /**
+   * The alert a person names in the chat (`ack ...`, `resolve ...`): its CTAC id, or else an HSA id
+   * (CC-4719) or an incident sender's id. No id, or one longer than any id, is a `validation` error;
+   * none matching is `not_found`.
+   */
+  async findNamed(caller: AlertCaller, typed: string): Promise<Alert> {
+    const id = typed.trim();
+    if (!id) throw new CtacError('validation', 'Say which alert, for example "ack A7K3Q9XM".');
+    if (id.length > MAX_TYPED_ID) throw new CtacError('validation', 'That is not an alert id.');
+    const byId = await this.get(caller, id.toUpperCase());
+    if (byId) return byId;
+    for (const source of ['hsa', 'incident'] as const) {
+      const found = await this.deps.alerts.findByDedupKey(source, dedupKeyOf(source, id));
+      if (found) return found.alert;
+    }
+    throw new CtacError(
+      'not_found',
+      `There is no alert "${id.slice(0, 40)}". Type "alerts" to see the open ones.`,
+    );
   }
 
   /** The alert a sender's id names (e.g. an HSA id typed in the chat), for a member. */

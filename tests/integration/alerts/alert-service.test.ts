@@ -154,3 +154,43 @@ test('when a member presses Escalate now, then the next step is recorded and its
   // The card is re-rendered once, showing the escalation and who was paged.
   expect(w.notifier.of('refresh')).toEqual([{ kind: 'refresh', alertId: alert.id }]);
 });
+
+describe('the alert a person names in the chat', () => {
+  test('when they type its CTAC id in any case, an HSA id or an incident sender’s id, then that alert is found', async () => {
+    const w = await alertWorld(store);
+    const { alert: incidentAlert } = await w.service.ingest(fresh(), webhookActor);
+    const { alert: hsa } = await w.service.ingest(
+      {
+        source: 'hsa',
+        dedupKey: 'CC-9104',
+        title: 'Critical vulnerability in Example Firewall',
+        severity: 'High',
+        publishedAt: '2026-11-27T09:00:00Z',
+      },
+      webhookActor,
+    );
+    const sam = as(people.sam);
+    expect((await w.service.findNamed(sam, ` ${incidentAlert.id.toLowerCase()} `)).id).toBe(
+      incidentAlert.id,
+    );
+    expect((await w.service.findNamed(sam, 'cc-9104')).id).toBe(hsa.id);
+    expect((await w.service.findNamed(sam, incidentAlert.dedupKey)).id).toBe(incidentAlert.id);
+  });
+
+  test.each([
+    ['nothing', '  ', 'validation'],
+    ['an id longer than any id', 'X'.repeat(129), 'validation'],
+    ['an id nobody has', 'NOPE-1', 'not_found'],
+  ])('when they type %s, then it is a %s error', async (_label, typed, code) => {
+    const w = await alertWorld(store);
+    await expect(w.service.findNamed(as(people.sam), typed)).rejects.toMatchObject({ code });
+  });
+
+  test('when someone who is not a member names an alert, then they are refused', async () => {
+    const w = await alertWorld(store);
+    const { alert } = await w.service.ingest(fresh(), webhookActor);
+    await expect(w.service.findNamed(as(undefined), alert.id)).rejects.toMatchObject({
+      code: 'not_a_member',
+    });
+  });
+});
