@@ -5,7 +5,6 @@ import { AlertEscalation } from './app/alerts/alert-escalation';
 import { alertIdGenerator } from './app/alerts/alert-ids';
 import { AlertService } from './app/alerts/alert-service';
 import { AlertSettings } from './app/alerts/alert-settings';
-import { FirstOnCallSource } from './app/alerts/on-call-fallback';
 import { RotaOnCallSource } from './app/rota/rota-on-call-source';
 import type { AlertNotifier, OnCallSource } from './app/alerts/ports';
 import { CachedValue, notifyingWrites } from './app/cached-value';
@@ -64,7 +63,6 @@ import {
   ALERT_ESCALATION_TABLES,
   TableEscalationPolicyStore,
   TableEscalationTimerStore,
-  TableOnCallSource,
 } from './store/alert-escalation-store';
 import { ALERT_TABLES, TableAlertRepository } from './store/alert-repository';
 import { ALERT_POLLER_TABLES, TableNhsPollerStore } from './store/alert-poller-store';
@@ -215,10 +213,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   // Who is on call, as names for the alert cards: remembered for 15 s (then, for up to a minute, still
   // shown while a fresh look runs in the background, so no button press waits for it), and forgotten
-  // at once when the rota or the admins' list changes here (paging always asks afresh).
+  // at once when the rota changes here (paging always asks afresh).
   const onCallNamesNow = new CachedValue(
     async (): Promise<string[]> => {
-      const ids = await onCall.onCallNow(clock.now());
+      const layers = await onCall.onCallNow(clock.now());
+      const ids = [...new Set([...layers.primary, ...layers.secondary])];
       const people = await Promise.all(ids.map((id) => members.get(id)));
       return people.flatMap((m, i) => (m ? [m.name] : ids[i] ? [ids[i]!] : []));
     },
@@ -242,9 +241,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const alertNotifier: AlertNotifier = opts.alertNotifier ?? teamsAlertNotifier;
   const escalationTimers = new TableEscalationTimerStore(store);
-  const onCallList = notifyingWrites(new TableOnCallSource(store), ['set'], () => onCallChanged());
-  // Who is on call: the rota (issue 4), and the admins' interim list where the rota has a gap.
-  const onCall: OnCallSource = new FirstOnCallSource([() => rotaOnCall, () => onCallList]);
+  // Who is on call, layer by layer: the rota (issue 4; rotaOnCall is made further down).
+  const onCall: OnCallSource = { onCallNow: (at) => rotaOnCall.onCallNow(at) };
   // One policy store for escalation and the admins' edits, so a saved policy applies at once.
   const escalationPolicies = new TableEscalationPolicyStore(store);
   // Microsoft Graph (people look-ups, activity feed) when GRAPH_ENABLED.
@@ -426,7 +424,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     escalationPolicyFeature({
       settings: new AlertSettings({
         policies: escalationPolicies,
-        onCallList,
         members,
         directory,
         audit,

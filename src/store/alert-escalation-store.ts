@@ -1,11 +1,9 @@
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
-import type { OnCallSource } from '../app/alerts/ports';
 import type {
   EscalationPolicyStore,
   EscalationTimer,
   EscalationTimerStore,
-  OnCallListStore,
   VersionedPolicyStore,
 } from '../app/alerts/escalation-ports';
 import type { Conditional } from '../app/ports';
@@ -25,7 +23,8 @@ import {
  *   AlertTimers    PK 'due'        RK encodeKey(alert id)   dueAt (ISO 8601 UTC, so text order is time
  *                                                            order), claimedBy
  *   AlertSettings  PK 'policy'     RK severity rank         policy JSON (admins' overrides)
- *                  PK 'oncall'     RK 'list'                JSON array of Entra object ids, primary first
+ *                  PK 'oncall'     RK 'list'                no longer read: the admins' interim on-call
+ *                                                            list, which the rota replaced
  * One timer per alert, all in one partition: the job asks for `dueAt le now` within it, never scanning
  * the table, and claims a timer by replacing it on its ETag.
  */
@@ -36,7 +35,6 @@ export const ALERT_ESCALATION_TABLES = {
 
 const DUE_PARTITION = 'due';
 const POLICY_PARTITION = 'policy';
-const ONCALL_PARTITION = 'oncall';
 
 interface TimerRow {
   alertId: string;
@@ -175,26 +173,5 @@ export class TableEscalationPolicyStore implements EscalationPolicyStore, Versio
       : await insertIfAbsent(this.client, entity);
     this.cached = undefined;
     return res.ok ? res : { ok: false, reason: 'conflict' };
-  }
-}
-
-/** The interim "who is on call": an ordered list admins set (the rota replaces it). */
-export class TableOnCallSource implements OnCallSource, OnCallListStore {
-  constructor(private readonly store: TableStore) {}
-  private get client(): TableClient {
-    return this.store.table(ALERT_ESCALATION_TABLES.settings);
-  }
-  async get(): Promise<string[]> {
-    const row = await getOrUndefined<{ members: string }>(this.client, ONCALL_PARTITION, 'list');
-    return row ? (JSON.parse(row.members) as string[]) : [];
-  }
-  async set(memberIds: string[]): Promise<void> {
-    await this.client.upsertEntity(
-      { partitionKey: ONCALL_PARTITION, rowKey: 'list', members: JSON.stringify(memberIds) },
-      'Replace',
-    );
-  }
-  onCallNow(): Promise<string[]> {
-    return this.get();
   }
 }

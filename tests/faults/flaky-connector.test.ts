@@ -2,10 +2,7 @@ import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
-import {
-  TableEscalationPolicyStore,
-  TableOnCallSource,
-} from '../../src/store/alert-escalation-store';
+import { TableEscalationPolicyStore } from '../../src/store/alert-escalation-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import { startTestStore } from '../helpers/azurite';
@@ -31,7 +28,7 @@ import {
 /**
  * A Teams connector that throttles (429, Retry-After: 1) or fails (500) 30% of requests, behind one app
  * with its real Teams notifier and persisted send queue: 40 alerts through the signed webhook, a third of
- * them acknowledged (card updates), the medium ones paging the person on call. Every message reaches Teams
+ * them acknowledged (card updates), the medium ones paging Bob. Every message reaches Teams
  * exactly once, each card ends showing its latest state, nothing is given up on, and no conversation is
  * sent anything sooner than a 429 asked.
  */
@@ -94,9 +91,12 @@ beforeAll(async () => {
     }),
     { logger: createLogger('silent'), clock },
   );
-  // Bob is on call (the admins' list: there is no rota here). Low alerts are cards only (an admin's
-  // policy); medium ones page him at once.
-  await new TableOnCallSource(app.store).set([BOB.aadObjectId]);
+  // There is no rota here: low alerts are cards only and medium ones page Bob at once (admins' policies).
+  await new TableEscalationPolicyStore(app.store).set('medium', {
+    name: 'Medium: page Bob at once',
+    steps: [{ delayMinutes: 0, targets: [{ kind: 'member', memberId: BOB.aadObjectId }] }],
+    repeat: 0,
+  });
   await new TableEscalationPolicyStore(app.store).set('low', {
     name: 'Low: card in the channel only',
     steps: [],
@@ -137,7 +137,7 @@ test('when the connector throttles or fails 30% of requests, then every card, up
     );
     expect(answer.status).toBe(201);
     ids.set(i, answer.body.id);
-    // The escalation job pages the person on call about a medium alert at once.
+    // The escalation job pages Bob about a medium alert at once.
     await app.jobs.escalation.tick();
     if (ackedEarly(i)) await acknowledge(answer.body.id);
     // The queue works as alerts arrive: a pass now and then, not always until it is empty.

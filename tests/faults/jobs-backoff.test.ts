@@ -5,10 +5,7 @@ import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
-import {
-  TableEscalationPolicyStore,
-  TableOnCallSource,
-} from '../../src/store/alert-escalation-store';
+import { TableEscalationPolicyStore } from '../../src/store/alert-escalation-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { TableStore } from '../../src/store/tables';
 import { RecordingConnector } from '../helpers/recording-connector';
@@ -79,12 +76,11 @@ beforeAll(async () => {
       }),
     },
   );
-  // Bob is on call; a high alert pages him after a minute, a low one is a card only.
-  await new TableOnCallSource(app.store).set([BOB.aadObjectId]);
+  // A high alert pages Bob after a minute (there is no rota here), a low one is a card only.
   const policies = new TableEscalationPolicyStore(app.store);
   await policies.set('high', {
-    name: 'High: page the primary after a minute',
-    steps: [{ delayMinutes: 1, targets: [{ kind: 'primary' }] }],
+    name: 'High: page Bob after a minute',
+    steps: [{ delayMinutes: 1, targets: [{ kind: 'member', memberId: BOB.aadObjectId }] }],
     repeat: 0,
   });
   await policies.set('low', { name: 'Low: card only', steps: [], repeat: 0 });

@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
 import {
   escalateDue,
+  layerGapText,
   nextEscalation,
   policyFor,
   recordPaged,
   unsnoozeIfDue,
+  whoAStepPages,
   type Alert,
   type AlertOutcome,
   type EscalationPolicy,
   type EscalationTarget,
+  type LayerGap,
 } from '../../domain/alerts';
 import { hasRole } from '../../domain/people/member';
 import type { Actor } from '../../domain/shared/actor';
@@ -32,10 +35,15 @@ export interface AlertEscalationDeps {
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
-/** Who a step's targets are right now, each once: Entra object ids with names, and whether the channel is in. */
+/**
+ * Who a step's targets are right now, each once: Entra object ids with names, whether the channel is
+ * in, and the rota gaps the step found with the leads to tell about them (Entra object ids).
+ */
 export interface PageRecipients {
   people: { id: string; name: string }[];
   channel: boolean;
+  gaps: LayerGap[];
+  leads: string[];
 }
 
 /**
@@ -134,6 +142,7 @@ export class AlertEscalation {
         .catch((err) =>
           this.deps.logger?.error({ err, alertId: stored.alert.id }, 'asking the channel failed'),
         );
+    await this.tellLeadsAboutGaps(stored.alert, recipients);
     let current = stored;
     if (paged.length > 0) {
       const page = { stepIndex: event.stepIndex, recipients: paged };
@@ -155,33 +164,44 @@ export class AlertEscalation {
     return current;
   }
 
-  /** The people (and the channel) a step's targets mean now, each person once. */
+  /**
+   * The people (and the channel) a step's targets mean now, each person once: the domain decides from
+   * who is on call in each rota layer and who the leads are (whoAStepPages).
+   */
   async recipients(targets: EscalationTarget[], now: Date): Promise<PageRecipients> {
-    const ids: string[] = [];
-    let channel = false;
-    let onCall: string[] | undefined;
-    let members: Awaited<ReturnType<MemberRepository['list']>> | undefined;
-    const allMembers = async () => (members ??= await this.deps.members.list());
-    for (const target of targets) {
-      if (target.kind === 'primary' || target.kind === 'secondary') {
-        onCall ??= await this.deps.onCall.onCallNow(now);
-        const id = onCall[target.kind === 'primary' ? 0 : 1];
-        if (id) ids.push(id.toLowerCase());
-      } else if (target.kind === 'member') ids.push(target.memberId.toLowerCase());
-      else if (target.kind === 'leads')
-        ids.push(
-          ...(await allMembers()).filter((m) => hasRole(m, 'lead')).map((m) => m.aadObjectId),
-        );
-      else channel = true;
-    }
+    const needs = (...kinds: EscalationTarget['kind'][]) =>
+      targets.some((t) => kinds.includes(t.kind));
+    const [onCall, members] = await Promise.all([
+      needs('primary', 'secondary')
+        ? this.deps.onCall.onCallNow(now)
+        : { primary: [], secondary: [] },
+      needs('primary', 'secondary', 'leads') ? this.deps.members.list() : undefined,
+    ]);
+    const leads = (members ?? []).filter((m) => hasRole(m, 'lead')).map((m) => m.aadObjectId);
+    const step = whoAStepPages(targets, onCall, leads);
     const people: { id: string; name: string }[] = [];
-    for (const id of [...new Set(ids)]) {
+    for (const id of step.people) {
       const member =
-        members?.find((m) => m.aadObjectId === id) ?? (await this.deps.members.get(id));
+        members?.find((m) => m.aadObjectId.toLowerCase() === id) ??
+        (await this.deps.members.get(id));
       // Someone no longer in CTAC is not paged.
       if (member) people.push({ id, name: member.name });
     }
-    return { people, channel };
+    return { people, channel: step.channel, gaps: step.gaps, leads };
+  }
+
+  /** Each lead hears of each gap the step found, in their own chat; a failure never stops the page. */
+  private async tellLeadsAboutGaps(alert: Alert, recipients: PageRecipients): Promise<void> {
+    for (const gap of recipients.gaps)
+      for (const lead of recipients.leads)
+        await this.deps.notifier
+          .messageMember(lead, layerGapText(gap, alert.title))
+          .catch((err) =>
+            this.deps.logger?.error(
+              { err, alertId: alert.id, memberAadObjectId: lead },
+              'alerts: telling a lead about a rota gap failed',
+            ),
+          );
   }
 
   /** Commits a domain change; undefined when the domain refused (nothing to do), 'lost' on a lost race. */

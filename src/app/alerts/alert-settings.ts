@@ -11,11 +11,7 @@ import { describePolicy } from '../../domain/audit/describe';
 import type { AuditRecorder } from '../audit-log';
 import type { Directory } from '../directory';
 import type { MemberRepository } from '../ports';
-import type {
-  EscalationPolicyStore,
-  OnCallListStore,
-  VersionedPolicyStore,
-} from './escalation-ports';
+import type { EscalationPolicyStore, VersionedPolicyStore } from './escalation-ports';
 
 /** A severity's policy and whether admins changed it from the default. */
 export interface PolicyView {
@@ -30,12 +26,14 @@ export interface PolicyEdit extends PolicyView {
   members: Member[];
 }
 
-/** Admins' alert settings: escalation policies per severity, and the interim on-call list. */
+/**
+ * Admins' alert settings: escalation policies per severity. Who is on call comes from the rota alone
+ * (covers and `rota add` do what the interim on-call list once did).
+ */
 export class AlertSettings {
   constructor(
     private readonly deps: {
       policies: EscalationPolicyStore & VersionedPolicyStore;
-      onCallList: OnCallListStore;
       members: MemberRepository;
       directory: Pick<Directory, 'require'>;
       /** Where admin changes are recorded (the audit log). */
@@ -128,37 +126,5 @@ export class AlertSettings {
     );
     const text = describePolicy(policy, (id) => names.get(id) ?? id);
     return isDefault ? `${text} (the default)` : text;
-  }
-
-  /** The interim on-call list, primary first, as members. */
-  async onCallList(actor: Member | undefined): Promise<Member[]> {
-    this.deps.directory.require(actor, 'member', 'see who is on call');
-    const ids = await this.deps.onCallList.get();
-    const found = await Promise.all(ids.map((id) => this.deps.members.get(id)));
-    return found.filter((m): m is Member => m !== undefined);
-  }
-
-  /** Sets the interim on-call list (admins): Entra object ids of members, primary first. */
-  async setOnCallList(actor: Member | undefined, memberIds: string[]): Promise<Member[]> {
-    const admin = this.deps.directory.require(actor, 'admin', 'set who is on call');
-    const ids = [...new Set(memberIds.map((id) => id.trim().toLowerCase()).filter(Boolean))];
-    const problems: string[] = [];
-    if (ids.length > 10) problems.push('List at most 10 people.');
-    const members = await Promise.all(ids.map((id) => this.deps.members.get(id)));
-    members.forEach((m, i) => {
-      if (!m) problems.push(`${ids[i].slice(0, 64)} is not a CTAC member.`);
-    });
-    if (problems.length)
-      throw new CtacError('validation', 'Please check who is on call.', problems);
-    const before = this.deps.audit && (await this.onCallList(admin));
-    await this.deps.onCallList.set(ids);
-    await this.deps.audit?.record({
-      action: 'alert.on-call-list',
-      by: admin,
-      subject: 'Interim on-call list',
-      before: before?.map((m) => m.name).join(', ') || 'nobody',
-      after: (members as Member[]).map((m) => m.name).join(', ') || 'nobody',
-    });
-    return members as Member[];
   }
 }

@@ -53,12 +53,6 @@ export interface VersionedPolicyStore {
   ): Promise<Conditional<string>>;
 }
 
-/** The interim on-call list (until the rota lands): Entra object ids, primary first. */
-export interface OnCallListStore {
-  get(): Promise<string[]>;
-  set(memberIds: string[]): Promise<void>;
-}
-
 /** The ids of alerts that may be open, cheaply (for the escalation job's check for missing timers). */
 export interface OpenAlertIndex {
   openAlertIds(): Promise<string[]>;

@@ -1,4 +1,4 @@
-import type { Alert, AlertSummary } from '../../domain/alerts';
+import type { Alert, AlertSummary, OnCallLayers } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /*
@@ -57,6 +57,11 @@ export interface AlertNotifier {
   refreshCard(alert: Alert): Promise<void>;
   /** A 1:1 page to a member (by Entra object id) with the alert card. */
   page(memberAadObjectId: string, alert: Alert): Promise<void>;
+  /**
+   * A plain 1:1 message to a member (by Entra object id) about an alert, such as telling a lead that
+   * a step found a gap in the rota.
+   */
+  messageMember(memberAadObjectId: string, text: string): Promise<void>;
   /** A message in the alert's channel thread (e.g. an overdue HSA reminder). */
   replyInThread(alert: AlertSummary, text: string): Promise<void>;
   /**
@@ -71,8 +76,8 @@ export interface AlertNotifier {
   ): Promise<void>;
 }
 
-/** Until the rota lands (issue 4), who is on call is an ordered list admins set. */
+/** Who is on call, by rota layer (the rota, src/app/rota/rota-on-call-source.ts). */
 export interface OnCallSource {
-  /** Entra object ids: [primary, secondary, ...]. */
-  onCallNow(at: Date): Promise<string[]>;
+  /** Entra object ids in each layer at `at`; an empty layer is a gap. */
+  onCallNow(at: Date): Promise<OnCallLayers>;
 }

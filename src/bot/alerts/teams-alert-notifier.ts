@@ -318,6 +318,14 @@ export class TeamsAlertNotifier implements AlertNotifier {
     });
   }
 
+  async messageMember(memberAadObjectId: string, text: string): Promise<void> {
+    await this.deps.queue.enqueue({
+      kind: 'personal',
+      aadObjectId: memberAadObjectId,
+      content: { text: escapeText(text) },
+    });
+  }
+
   async replyInThread(alert: AlertSummary, text: string): Promise<void> {
     await this.reply(alert, { text: escapeText(text) });
   }

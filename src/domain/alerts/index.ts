@@ -17,6 +17,7 @@ export * from './note-text';
 export * from './resolve';
 export * from './severity';
 export * from './snooze';
+export * from './step-targets';
 export * from './storm';
 export * from './timeline';
 export * from './webhook-body';

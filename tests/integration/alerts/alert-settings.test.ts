@@ -15,7 +15,6 @@ async function settingsWorld() {
   const w = await alertWorld(store);
   const settings = new AlertSettings({
     policies: w.policies,
-    onCallList: w.onCall,
     members: w.members,
     directory: w.directory,
   });
@@ -45,25 +44,16 @@ test('when an admin sets a policy, then alerts of that severity escalate by it',
   expect(w.notifier.pagedTo()).toEqual([people.lee.aadObjectId]);
 });
 
-test('when a member who is not an admin changes a policy or the on-call list, then they are refused and nothing changes', async () => {
+test('when a member who is not an admin changes a policy, then they are refused and nothing changes', async () => {
   const w = await settingsWorld();
   const policy = { name: 'Quiet', steps: [], repeat: 0 };
   await expect(w.settings.setPolicy(people.lee, 'high', policy)).rejects.toMatchObject({
     code: 'forbidden',
   });
-  await expect(
-    w.settings.setOnCallList(people.sam, [people.sam.aadObjectId]),
-  ).rejects.toMatchObject({
-    code: 'forbidden',
-  });
   expect((await w.settings.policies(people.sam)).every((v) => v.isDefault)).toBe(true);
-  expect((await w.settings.onCallList(people.sam)).map((m) => m.name)).toEqual([
-    'Sam Patel',
-    'Alex Jones',
-  ]);
 });
 
-test('when a policy or list names people who are not members, then every problem is listed', async () => {
+test('when a policy names people who are not members, then every problem is listed', async () => {
   const w = await settingsWorld();
   await expect(
     w.settings.setPolicy(people.ada, 'high', {
@@ -75,12 +65,4 @@ test('when a policy or list names people who are not members, then every problem
     code: 'validation',
     problems: expect.arrayContaining([expect.any(String), expect.any(String)]),
   });
-  await expect(
-    w.settings.setOnCallList(people.ada, [people.lee.aadObjectId, 'stranger']),
-  ).rejects.toMatchObject({ problems: ['stranger is not a CTAC member.'] });
-  const list = await w.settings.setOnCallList(people.ada, [
-    people.lee.aadObjectId,
-    people.sam.aadObjectId,
-  ]);
-  expect(list.map((m) => m.name)).toEqual(['Lee Evans', 'Sam Patel']);
 });

@@ -2,14 +2,22 @@ import { AlertEscalation } from '../../../src/app/alerts/alert-escalation';
 import {
   TableEscalationPolicyStore,
   TableEscalationTimerStore,
-  TableOnCallSource,
 } from '../../../src/store/alert-escalation-store';
 import { TableAlertRepository } from '../../../src/store/alert-repository';
 import { TableMemberRepository } from '../../../src/store/directory-repositories';
 import { EscalationJob } from '../../../src/jobs/escalation-job';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
-import { alertWorld, as, incident, people, RecordingNotifier, webhookActor } from './fixtures';
+import {
+  alertWorld,
+  as,
+  FixedOnCallSource,
+  incident,
+  people,
+  RecordingNotifier,
+  samThenAlex,
+  webhookActor,
+} from './fixtures';
 
 let store: TableStore;
 let stop: () => Promise<void>;
@@ -30,7 +38,7 @@ function instance(name: string, clock: { now(): Date }, notifier = new Recording
     notifier,
     timers,
     policies: new TableEscalationPolicyStore(store),
-    onCall: new TableOnCallSource(store),
+    onCall: new FixedOnCallSource(samThenAlex()),
     members: new TableMemberRepository(store),
   });
   return {
@@ -142,7 +150,9 @@ test('when a critical alert reaches its channel step, then the channel thread is
   await w.service.ingest(incident({ severity: 'critical' }), webhookActor);
   for (let m = 0; m <= 15; m += 5) await job.tick(new Date(at('09:00').getTime() + minutes(m)));
   expect(notifier.of('reply')).toHaveLength(1);
-  expect(notifier.of('reply')[0].text).toContain('Nobody on call has acknowledged this critical alert yet');
+  expect(notifier.of('reply')[0].text).toContain(
+    'Nobody on call has acknowledged this critical alert yet',
+  );
 });
 
 test('when paging one person fails, then the others are still paged and only they are recorded', async () => {

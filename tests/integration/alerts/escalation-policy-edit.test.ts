@@ -19,7 +19,6 @@ async function world() {
   const w = await alertWorld(store);
   const settings = new AlertSettings({
     policies: w.policies,
-    onCallList: w.onCall,
     members: w.members,
     directory: w.directory,
   });

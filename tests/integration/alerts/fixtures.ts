@@ -1,8 +1,8 @@
-import type { AlertNotifier } from '../../../src/app/alerts/ports';
+import type { AlertNotifier, OnCallSource } from '../../../src/app/alerts/ports';
 import { AlertEscalation } from '../../../src/app/alerts/alert-escalation';
 import { AlertService } from '../../../src/app/alerts/alert-service';
 import { Directory } from '../../../src/app/directory';
-import type { Alert, IncomingAlert } from '../../../src/domain/alerts';
+import type { Alert, IncomingAlert, OnCallLayers } from '../../../src/domain/alerts';
 import type { Member } from '../../../src/domain/people/member';
 import type { Actor } from '../../../src/domain/shared/actor';
 import { FakeClock } from '../../../src/domain/shared/clock';
@@ -11,7 +11,6 @@ import {
   ALERT_ESCALATION_TABLES,
   TableEscalationPolicyStore,
   TableEscalationTimerStore,
-  TableOnCallSource,
 } from '../../../src/store/alert-escalation-store';
 import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
 import {
@@ -23,7 +22,7 @@ import type { TableStore } from '../../../src/store/tables';
 /** What the Teams side was asked to do, in order: our own port, recorded (Teams itself is the other half's). */
 export class RecordingNotifier implements AlertNotifier {
   readonly calls: {
-    kind: 'post' | 'refresh' | 'page' | 'reply';
+    kind: 'post' | 'refresh' | 'page' | 'reply' | 'message';
     alertId: string;
     to?: string;
     text?: string;
@@ -37,6 +36,9 @@ export class RecordingNotifier implements AlertNotifier {
   async page(memberAadObjectId: string, alert: Alert) {
     this.calls.push({ kind: 'page', alertId: alert.id, to: memberAadObjectId });
   }
+  async messageMember(memberAadObjectId: string, text: string) {
+    this.calls.push({ kind: 'message', alertId: '', to: memberAadObjectId, text });
+  }
   async replyInThread(alert: Alert, text: string) {
     this.calls.push({ kind: 'reply', alertId: alert.id, text });
   }
@@ -45,6 +47,17 @@ export class RecordingNotifier implements AlertNotifier {
   }
   pagedTo(): string[] {
     return this.of('page').map((c) => c.to ?? '');
+  }
+}
+
+/**
+ * Who is on call, layer by layer, as a test sets it: the use cases' port. The rota's own source is
+ * tested against Azurite in tests/integration/rota/rota-on-call-source.test.ts.
+ */
+export class FixedOnCallSource implements OnCallSource {
+  constructor(public layers: OnCallLayers) {}
+  async onCallNow(): Promise<OnCallLayers> {
+    return this.layers;
   }
 }
 
@@ -71,6 +84,12 @@ export const people = {
   lee: member(3, 'Lee Evans', 'lead'),
   ada: member(4, 'Ada Okafor', 'admin'),
 };
+
+/** The alert worlds' rota: Sam is primary, Alex secondary. */
+export const samThenAlex = (): OnCallLayers => ({
+  primary: [people.sam.aadObjectId],
+  secondary: [people.alex.aadObjectId],
+});
 
 export const webhookActor: Actor = { id: 'api:webhook', name: 'Alert webhook', source: 'api' };
 
@@ -102,8 +121,7 @@ export async function alertWorld(store: TableStore, opts: { clock?: FakeClock } 
   const alerts = new TableAlertRepository(store);
   const timers = new TableEscalationTimerStore(store);
   const policies = new TableEscalationPolicyStore(store);
-  const onCall = new TableOnCallSource(store);
-  await onCall.set([people.sam.aadObjectId, people.alex.aadObjectId]);
+  const onCall = new FixedOnCallSource(samThenAlex());
   const escalation = new AlertEscalation({ alerts, notifier, timers, policies, onCall, members });
   const service = new AlertService({
     alerts,

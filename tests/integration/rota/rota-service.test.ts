@@ -92,10 +92,10 @@ test('when a lead sets up both layers, then who is on call names the primary and
   expect(now.secondary.onCall.map((a) => a.memberId)).toEqual([PRIYA.aadObjectId]);
   expect(now.primary.until).toEqual(new Date('2026-11-29T09:00:00Z'));
   expect(now.primary.next?.onCall.map((a) => a.memberId)).toEqual([BOB.aadObjectId]);
-  expect(await new RotaOnCallSource(rota).onCallNow(clock.now())).toEqual([
-    JANE.aadObjectId,
-    PRIYA.aadObjectId,
-  ]);
+  expect(await new RotaOnCallSource(rota).onCallNow(clock.now())).toEqual({
+    primary: [JANE.aadObjectId],
+    secondary: [PRIYA.aadObjectId],
+  });
 });
 
 test('when a lead edits a rotation from an out-of-date form, then the edit is refused', async () => {

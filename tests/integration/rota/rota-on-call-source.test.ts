@@ -1,0 +1,199 @@
+import { AlertEscalation } from '../../../src/app/alerts/alert-escalation';
+import { Directory } from '../../../src/app/directory';
+import { RotaOnCallSource } from '../../../src/app/rota/rota-on-call-source';
+import { RotaService } from '../../../src/app/rota/rota-service';
+import type { EscalationTarget } from '../../../src/domain/alerts';
+import type { Member } from '../../../src/domain/people/member';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import {
+  TableMemberRepository,
+  TableOrganisationRepository,
+} from '../../../src/store/directory-repositories';
+import {
+  ROTA_TABLES,
+  TableLeaveRepository,
+  TableOverrideRepository,
+  TableRotationRepository,
+  TableSwapRepository,
+} from '../../../src/store/rota-repositories';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+
+/*
+ * Who the escalation pages, layer by layer, from a rota kept in Azurite: covers, leave and `rota add`
+ * change the layers, and a step that targets a layer pages that layer (or the fallback for a gap).
+ */
+
+const person = (n: number, name: string, role: Member['role']): Member => ({
+  aadObjectId: `${n}${n}${n}${n}${n}${n}${n}${n}-0000-4000-8000-000000000000`,
+  name,
+  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
+  orgCode: 'RXC',
+  role,
+  addedAt: '2026-11-01T00:00:00Z',
+  addedBy: 'test',
+});
+const JANE = person(1, 'Jane Smith', 'member');
+const BOB = person(2, 'Bob Jones', 'member');
+const PRIYA = person(3, 'Priya Patel', 'member');
+const TOM = person(4, 'Tom Reed', 'member');
+const LEE = person(5, 'Lee Lead', 'lead');
+
+const primary: EscalationTarget[] = [{ kind: 'primary' }];
+const secondary: EscalationTarget[] = [{ kind: 'secondary' }];
+
+let store: TableStore;
+let stop: () => Promise<void>;
+let rota: RotaService;
+let source: RotaOnCallSource;
+let escalation: AlertEscalation;
+let n = 0;
+
+/** A day of its own for each test, so the covers and leave of one never touch another. */
+const day = (d: number, hhmm = '12:00') =>
+  new Date(`2026-12-${String(d).padStart(2, '0')}T${hhmm}:00Z`);
+const ids = (members: Member[]) => members.map((m) => m.aadObjectId);
+const names = async (targets: EscalationTarget[], at: Date) =>
+  (await escalation.recipients(targets, at)).people.map((p) => p.name);
+
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables(Object.values(ROTA_TABLES));
+  const members = new TableMemberRepository(store);
+  const organisations = new TableOrganisationRepository(store);
+  for (const m of [JANE, BOB, PRIYA, TOM, LEE]) await members.put(m);
+  const clock = new FakeClock('2026-11-28T12:00:00Z');
+  rota = new RotaService({
+    rotations: new TableRotationRepository(store),
+    overrides: new TableOverrideRepository(store),
+    leave: new TableLeaveRepository(store),
+    swaps: new TableSwapRepository(store),
+    directory: new Directory(organisations, members, clock, []),
+    members,
+    organisations,
+    clock,
+    ids: { next: () => `id-${++n}` },
+  });
+  // Jane is primary every day (a one-person rotation keeps each day's answer plain); Priya secondary.
+  for (const [layer, who] of [
+    ['primary', JANE],
+    ['secondary', PRIYA],
+  ] as const)
+    await rota.setupRotation(LEE, {
+      name: `CTAC ${layer}`,
+      layer,
+      memberIds: [who.aadObjectId],
+      shiftLength: 'daily',
+      handoverTime: '09:00',
+      startDate: '2026-11-28',
+    });
+  source = new RotaOnCallSource(rota);
+  const unused = () => Promise.reject(new Error('not used here'));
+  escalation = new AlertEscalation({
+    alerts: {
+      get: unused,
+      findByDedupKey: unused,
+      create: unused,
+      update: unused,
+      listOpen: unused,
+    },
+    notifier: {
+      postToChannel: unused,
+      refreshCard: unused,
+      page: unused,
+      messageMember: unused,
+      replyInThread: unused,
+    },
+    timers: {
+      set: unused,
+      clear: unused,
+      due: unused,
+      claim: unused,
+      release: unused,
+      alertIds: unused,
+    },
+    policies: { all: async () => ({}), set: unused },
+    onCall: source,
+    members,
+  });
+});
+afterAll(() => stop());
+
+test('when each layer has one person, then the primary step pages the primary and the secondary step the secondary', async () => {
+  expect(await source.onCallNow(day(1))).toEqual({
+    primary: ids([JANE]),
+    secondary: ids([PRIYA]),
+  });
+  expect(await names(primary, day(1))).toEqual(['Jane Smith']);
+  expect(await names(secondary, day(1))).toEqual(['Priya Patel']);
+});
+
+test('when a lead adds a second primary (rota add), then the primary step pages both and the secondary step still pages only the secondary', async () => {
+  await rota.addOverride(LEE, {
+    kind: 'add',
+    memberId: BOB.aadObjectId,
+    layer: 'primary',
+    start: day(2, '09:00'),
+    end: day(3, '09:00'),
+  });
+  expect(await source.onCallNow(day(2))).toEqual({
+    primary: ids([JANE, BOB]),
+    secondary: ids([PRIYA]),
+  });
+  expect(await names(primary, day(2))).toEqual(['Jane Smith', 'Bob Jones']);
+  expect(await names(secondary, day(2))).toEqual(['Priya Patel']);
+});
+
+test('when someone covers the primary, then the cover is paged in the primary layer', async () => {
+  await rota.cover(LEE, {
+    memberId: TOM.aadObjectId,
+    coveredMemberId: JANE.aadObjectId,
+    start: day(4, '09:00'),
+    end: day(5, '09:00'),
+  });
+  expect(await source.onCallNow(day(4))).toEqual({
+    primary: ids([TOM]),
+    secondary: ids([PRIYA]),
+  });
+  expect(await names(primary, day(4))).toEqual(['Tom Reed']);
+});
+
+test('when the primary is on leave with nobody covering, then the primary layer is a gap and the primary step pages the secondary, with a gap for the leads', async () => {
+  await rota.addLeave(JANE, { start: day(6, '09:00'), end: day(7, '09:00') });
+  expect(await source.onCallNow(day(6))).toEqual({ primary: [], secondary: ids([PRIYA]) });
+  const step = await escalation.recipients(primary, day(6));
+  expect(step.people.map((p) => p.name)).toEqual(['Priya Patel']);
+  expect(step.gaps).toEqual([{ gap: 'primary', pagedInstead: 'secondary' }]);
+  expect(step.leads).toEqual(ids([LEE]));
+});
+
+test('when the secondary is taken off call, then the secondary step pages the leads', async () => {
+  await rota.addOverride(LEE, {
+    kind: 'remove',
+    memberId: PRIYA.aadObjectId,
+    layer: 'secondary',
+    start: day(8, '09:00'),
+    end: day(9, '09:00'),
+  });
+  expect(await source.onCallNow(day(8))).toEqual({ primary: ids([JANE]), secondary: [] });
+  const step = await escalation.recipients(secondary, day(8));
+  expect(step.people.map((p) => p.name)).toEqual(['Lee Lead']);
+  expect(step.gaps).toEqual([{ gap: 'secondary', pagedInstead: 'leads' }]);
+});
+
+test('when nobody is on call in either layer, then a primary step pages the leads', async () => {
+  await rota.addLeave(LEE, {
+    memberId: JANE.aadObjectId,
+    start: day(10, '09:00'),
+    end: day(11, '09:00'),
+  });
+  await rota.addLeave(LEE, {
+    memberId: PRIYA.aadObjectId,
+    start: day(10, '09:00'),
+    end: day(11, '09:00'),
+  });
+  expect(await source.onCallNow(day(10))).toEqual({ primary: [], secondary: [] });
+  const step = await escalation.recipients(primary, day(10));
+  expect(step.people.map((p) => p.name)).toEqual(['Lee Lead']);
+  expect(step.gaps).toEqual([{ gap: 'both', pagedInstead: 'leads' }]);
+});
