@@ -59,6 +59,8 @@ const schema = z
     ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** How many hours ahead gaps in the rota are announced to the leads. */
     ROTA_GAP_NOTICE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+    /** Sends traces, metrics and logs to Application Insights (Azure Monitor) when set. */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -161,6 +163,8 @@ export interface Config {
   rota: { reminderLeadMinutes: number; gapNoticeHours: number };
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
   graph?: { baseUrl?: string };
+  /** Application Insights, when its connection string is set (src/telemetry). */
+  telemetry: { connectionString?: string };
   logLevel: string;
 }
 
@@ -232,6 +236,7 @@ export function loadConfig(
       reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,
       gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,
     },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -51,6 +51,7 @@ import { createHttpApp } from './api/http-app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock, type Clock } from './domain/shared/clock';
 import { createLogger } from './logger';
+import { startTelemetry, type Telemetry } from './telemetry';
 import { fromRoot } from './paths';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './store/embedded-azurite';
 import {
@@ -115,6 +116,8 @@ export interface StartOptions {
   alertNotifier?: AlertNotifier;
   /** Tests only: Entra ID's signing keys for tab tokens, so nothing is fetched from Entra. */
   entraKeys?: JWTVerifyGetKey;
+  /** Azure Monitor, started by the caller; by default started here from config (and stopped with the app). */
+  telemetry?: Telemetry;
 }
 
 /** How often the escalation job looks for due timers. */
@@ -129,7 +132,10 @@ const ROTA_TICK_MS = 60_000;
 
 /** The composition root: builds every adapter, use case and repository, then listens. */
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
+  // First, so what is set up next is traced and logged (src/telemetry; nothing is loaded when off).
+  const telemetry = opts.telemetry ?? (await startTelemetry(config.telemetry));
+  const metrics = telemetry.metrics;
+  const logger = opts.logger ?? createLogger(config.logLevel, telemetry.logDestination);
   const clock = opts.clock ?? systemClock;
 
   let azurite: EmbeddedAzurite | undefined;
@@ -202,6 +208,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       // An alert card's update for everyone is drawn when it goes out, from the alert as it stands.
       render: (alertId): Promise<MessageContent | undefined> =>
         teamsAlertNotifier.cardNow(alertId),
+      metrics,
     },
   );
   const outboxJob = new OutboxJob(sendQueue, logger);
@@ -268,6 +275,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     ids: alertIdGenerator,
     logger,
+    metrics,
   });
   const escalationJob = new EscalationJob({
     timers: escalationTimers,
@@ -514,11 +522,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const url = `http://${config.host}:${port}`;
   publicUrl ||= url;
   logger.info({ url, anonymousBot: config.bot.anonymous }, 'CTAC is listening');
-  rotaJobs.start(ROTA_TICK_MS);
-  escalationJob.start(ESCALATION_TICK_MS);
-  nhsPoller?.start(NHS_POLL_MS);
-  hsaReminderJob.start(HSA_REMINDER_MS);
-  outboxJob.start();
+  rotaJobs.start(ROTA_TICK_MS, { metrics });
+  escalationJob.start(ESCALATION_TICK_MS, { metrics });
+  nhsPoller?.start(NHS_POLL_MS, { metrics });
+  hsaReminderJob.start(HSA_REMINDER_MS, { metrics });
+  outboxJob.start({ metrics });
 
   return {
     url,
@@ -537,6 +545,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         server.closeAllConnections();
       });
       await azurite?.stop();
+      if (!opts.telemetry) await telemetry.shutdown();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../app/metrics';
 import {
   failureLogLevel,
   nextJobDelay,
@@ -28,6 +29,8 @@ export interface LoopSettings {
   backoff?: JobBackoffOptions;
   timers?: LoopTimers;
   random?: () => number;
+  /** Reads the job's lag (`ctac.jobs.lag_seconds`) while it runs. */
+  metrics?: Pick<Metrics, 'observeJob'>;
 }
 
 export interface JobLoopOptions extends LoopSettings {
@@ -61,6 +64,9 @@ export class JobLoop {
   private woken = false;
   private interrupt?: () => void;
   private done?: Promise<void>;
+  /** When the last tick ended well (or the loop started), and the wait it then planned. */
+  private keptTimeAt = 0;
+  private plannedWaitMs = 0;
   private readonly timers: LoopTimers;
   private readonly random: () => number;
 
@@ -81,7 +87,20 @@ export class JobLoop {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.done = this.run();
+    this.keptTimeAt = this.timers.now();
+    this.plannedWaitMs = this.options.runAtStart ? 0 : this.options.intervalMs;
+    const stopObserving = this.options.metrics?.observeJob(this.options.name, () =>
+      this.lagSeconds(),
+    );
+    this.done = this.run().finally(() => stopObserving?.());
+  }
+
+  /**
+   * How far behind the job is: seconds since its last good tick beyond the wait it planned then; 0
+   * while it keeps time, growing while ticks fail (backoff) or one hangs.
+   */
+  lagSeconds(): number {
+    return Math.max(0, this.timers.now() - this.keptTimeAt - this.plannedWaitMs) / 1000;
   }
 
   /** Ticks now instead of at the end of the wait (new work arrived); a wait in a backoff is cut short too. */
@@ -122,7 +141,10 @@ export class JobLoop {
       if (this.failures > 0)
         logger?.info({ job: name, failedTicks: this.failures }, `${name}: resumed`);
       this.failures = 0;
-      return typeof asked === 'number' ? Math.max(0, asked) : intervalMs;
+      const wait = typeof asked === 'number' ? Math.max(0, asked) : intervalMs;
+      this.keptTimeAt = this.timers.now();
+      this.plannedWaitMs = wait;
+      return wait;
     } catch (err) {
       this.failures += 1;
       const retryInMs = nextJobDelay(this.failures, intervalMs, this.random, this.options.backoff);

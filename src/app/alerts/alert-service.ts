@@ -24,6 +24,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
 import type { Directory } from '../directory';
+import type { Metrics } from '../metrics';
 import type { AlertEscalation } from './alert-escalation';
 import type { AlertNotifier, AlertRepository, StoredAlert } from './ports';
 
@@ -35,6 +36,8 @@ export interface AlertServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   logger?: Pick<Logger, 'warn' | 'error'>;
+  /** Counts new alerts (telemetry). */
+  metrics?: Pick<Metrics, 'alertIngested'>;
 }
 
 /** Longest alert id anyone types; anything longer is not an alert id. */
@@ -95,6 +98,7 @@ export class AlertService {
       const created = await this.deps.alerts.create(alert);
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;
+      this.deps.metrics?.alertIngested(created.value.alert);
       await this.deps.escalation.scheduleAfterChange(created.value.alert, now);
       await this.deps.notifier
         .postToChannel(created.value.alert)

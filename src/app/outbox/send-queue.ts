@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/shared/clock';
 import type { IdGenerator } from '../../domain/shared/ids';
+import type { Metrics, OutboxBacklog } from '../metrics';
 import type { SendLimit } from '../../domain/teams-send-budget';
 import { SendBudget } from './budget';
 import { RefreshGathering } from './gathering';
@@ -46,6 +47,8 @@ export interface SendQueueDeps {
   onPosted?: PostedCallback;
   /** An alert's card as it stands, for a `refresh` about to be sent. */
   render?: RenderCard;
+  /** Counts deliveries, failures and 429s, and reads the backlog (telemetry). */
+  metrics?: Metrics;
 }
 
 export interface TickReport {
@@ -95,6 +98,7 @@ export class SendQueue {
   private ticking?: Promise<TickReport>;
   /** By conversation: card refreshes being gathered into one row. */
   private readonly gathering: RefreshGathering;
+  private readonly stopObserving?: () => void;
 
   constructor(
     private readonly repo: SendQueueRepository,
@@ -110,6 +114,18 @@ export class SendQueue {
       (message) => this.store(message),
       options.timers ?? realOutboxTimers,
     );
+    this.stopObserving = deps.metrics?.observeOutbox(() => this.backlog());
+  }
+
+  /** What this process knows is still to deliver (the table as last listed, within `pollMs`). */
+  backlog(): OutboxBacklog {
+    const waiting = [...this.known.values()].filter((row) => row.state !== 'sent');
+    const oldest = Math.min(...waiting.map((row) => Date.parse(row.enqueuedAt)));
+    const now = this.deps.clock.now().getTime();
+    return {
+      depth: waiting.length,
+      oldestAgeSeconds: waiting.length ? Math.max(0, (now - oldest) / 1000) : 0,
+    };
   }
 
   /**
@@ -226,6 +242,7 @@ export class SendQueue {
    * for the next start.
    */
   async stop(): Promise<void> {
+    this.stopObserving?.();
     await this.gathering.flushAll();
     await this.ticking;
   }
@@ -294,6 +311,7 @@ export class SendQueue {
             lastError: 'the message to update was never posted',
           });
           report.failed++;
+          this.deps.metrics?.pageFailed(message.kind);
           continue;
         }
         if (where === 'wait') return new Date(now.getTime() + 1_000);
@@ -318,12 +336,15 @@ export class SendQueue {
           lastError: undefined,
         });
         report.sent++;
+        this.deps.metrics?.pageDelivered(message.kind);
         if (sent) await this.runCallback(sent);
       } catch (e) {
         const error = sendFailure(e);
+        if (error.statusCode === 429) this.deps.metrics?.teamsThrottled();
         if (this.givesUp(error, row.attempts, message.kind)) {
           await this.finish(row, { state: 'failed', lastError: describeFailure(error) });
           report.failed++;
+          this.deps.metrics?.pageFailed(message.kind);
           continue;
         }
         const notBefore = this.retries.retryAt(error, row.attempts, this.deps.clock.now());
@@ -384,13 +405,18 @@ export class SendQueue {
           await this.send(row.conversationKey, { kind: 'update', ...where, content }, now);
         left.shift();
         attempts = 0;
-        if (content) report.sent++;
+        if (content) {
+          report.sent++;
+          this.deps.metrics?.pageDelivered('refresh');
+        }
       } catch (e) {
         const error = sendFailure(e);
+        if (error.statusCode === 429) this.deps.metrics?.teamsThrottled();
         if (this.givesUp(error, attempts, 'refresh')) {
           left.shift();
           attempts = 0;
           report.failed++;
+          this.deps.metrics?.pageFailed('refresh');
           continue;
         }
         report.retried++;
