@@ -128,6 +128,30 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Operations telemetry (docs/operations.md): the app sends traces, metrics and logs to Application
+// Insights, which keeps them in this Log Analytics workspace.
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${resourceBaseName}-logs'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${resourceBaseName}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${resourceBaseName}-plan'
   location: location
@@ -194,6 +218,8 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     NHS_CYBER_ALERTS_URL: nhsCyberAlertsUrl
     CTAC_PUBLIC_URL: 'https://${webApp.properties.defaultHostName}'
     LOG_LEVEL: logLevel
+    // Not a credential: it says where telemetry goes (src/telemetry).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   }
 }
 

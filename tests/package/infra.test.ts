@@ -71,6 +71,8 @@ describe('infra/azure.bicep', () => {
       'Microsoft.Authorization/roleAssignments@2022-04-01',
       'Microsoft.BotService/botServices/channels@2022-09-15',
       'Microsoft.BotService/botServices@2022-09-15',
+      'Microsoft.Insights/components@2020-02-02',
+      'Microsoft.OperationalInsights/workspaces@2023-09-01',
       'Microsoft.Storage/storageAccounts@2023-05-01',
       'Microsoft.Web/serverfarms@2023-12-01',
       'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01',
@@ -132,8 +134,13 @@ describe('infra/azure.bicep', () => {
 
     it('hold no account key or connection string', () => {
       const s = settings();
+      // Application Insights' connection string only says where telemetry goes; it grants no access.
       expect(
-        Object.keys(s).filter((k) => /CONNECTION_STRING|ACCOUNT_KEY|ACCESS_KEY/i.test(k)),
+        Object.keys(s).filter(
+          (k) =>
+            /CONNECTION_STRING|ACCOUNT_KEY|ACCESS_KEY/i.test(k) &&
+            k !== 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+        ),
       ).toEqual([]);
       const text = JSON.stringify(s, (_k, v: unknown) => (v instanceof Expr ? v.text : v));
       expect(text).not.toMatch(
@@ -178,6 +185,8 @@ describe('infra/azure.bicep', () => {
         NHS_CYBER_ALERTS_URL: '',
         CTAC_TABLE_PREFIX: '',
         LOG_LEVEL: 'info',
+        APPLICATIONINSIGHTS_CONNECTION_STRING:
+          'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/',
       };
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries(s)) {
@@ -191,6 +200,19 @@ describe('infra/azure.bicep', () => {
       expect(config.bot.anonymous).toBe(false);
       expect(config.host).toBe('0.0.0.0');
       expect(config.port).toBe(8080);
+      expect(config.telemetry.connectionString).toBe(sample.APPLICATIONINSIGHTS_CONNECTION_STRING);
+    });
+
+    it('send telemetry to a workspace-based Application Insights', () => {
+      const insights = resourceOfType(azure, 'Microsoft.Insights/components');
+      const workspace = resourceOfType(azure, 'Microsoft.OperationalInsights/workspaces');
+      expect(exprText(get(insights.body, 'properties.WorkspaceResourceId'))).toBe(
+        `${workspace.name}.id`,
+      );
+      expect(get(insights.body, 'properties.IngestionMode')).toBe('LogAnalytics');
+      expect(exprText(settings().APPLICATIONINSIGHTS_CONNECTION_STRING)).toBe(
+        `${insights.name}.properties.ConnectionString`,
+      );
     });
   });
 
