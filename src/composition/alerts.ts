@@ -1,0 +1,173 @@
+import { AlertEscalation } from '../app/alerts/alert-escalation';
+import { alertPostRecorder } from '../app/alerts/alert-digests';
+import { alertIdGenerator } from '../app/alerts/alert-ids';
+import { AlertService } from '../app/alerts/alert-service';
+import { AlertSettings } from '../app/alerts/alert-settings';
+import { HsaResponses } from '../app/alerts/hsa-responses';
+import type { AlertNotifier } from '../app/alerts/ports';
+import type { PostedCallback } from '../app/outbox';
+import { alertsFeature } from '../bot/alerts/alerts-feature';
+import { escalationPolicyFeature } from '../bot/alerts/escalation-policy-feature';
+import { TeamsAlertNotifier } from '../bot/alerts/teams-alert-notifier';
+import type { BotFeature } from '../bot/bot-feature';
+import { jobActor } from '../domain/shared/actor';
+import { uuidGenerator } from '../domain/shared/ids';
+import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
+import { EscalationJob } from '../jobs/escalation-job';
+import { HsaReminderJob } from '../jobs/hsa-reminder-job';
+import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
+import { TableAlertDigestRepository } from '../store/alert-digest-repository';
+import {
+  TableEscalationPolicyStore,
+  TableEscalationTimerStore,
+} from '../store/alert-escalation-store';
+import { TableHsaResponseRepository } from '../store/alert-hsa-response-repository';
+import { TableNhsPollerStore } from '../store/alert-poller-store';
+import { TableAlertRepository } from '../store/alert-repository';
+import { TableOrganisationRepository } from '../store/directory-repositories';
+import type { AppContext } from './context';
+import type { PeopleArea } from './directory';
+import type { OutboxArea } from './outbox';
+import type { RotaArea } from './rota';
+
+/** Alerts (issue 3) and HSAs: storage, use cases, cards, escalation, the NHS poller and reminders. */
+export interface AlertsArea {
+  repository: TableAlertRepository;
+  service: AlertService;
+  hsaResponses: HsaResponses;
+  /** Alert cards in Teams, through the outbox. */
+  cards: TeamsAlertNotifier;
+  /** Lines describing the open alerts, for the people coming on call. */
+  openAlertLines(): Promise<string[]>;
+  /** Records where an alert's channel post (or a storm digest) went, once the outbox delivered it. */
+  onPosted: PostedCallback;
+  escalationJob: EscalationJob;
+  hsaReminderJob: HsaReminderJob;
+  /** Off unless NHS_CYBER_ALERTS_URL is set. */
+  nhsPoller?: NhsAlertsPoller;
+  /** The alert commands and card actions. */
+  feature: BotFeature;
+  /** Escalation policies: `policies` for everyone, `policy <severity>` for admins. */
+  policyFeature: BotFeature;
+}
+
+export function composeAlerts(
+  { config, store, clock, logger, metrics, graph, instanceId }: AppContext,
+  { directory, members, conversations, audit }: PeopleArea,
+  outbox: OutboxArea,
+  rota: Pick<RotaArea, 'onCall' | 'onCallNames'>,
+  /** Delivery of alert cards and pages; tests may record it. */
+  givenNotifier?: AlertNotifier,
+): AlertsArea {
+  const repository = new TableAlertRepository(store);
+  const digests = new TableAlertDigestRepository(store);
+  const recordPosted = async (
+    alertId: string,
+    post: { conversationId: string; activityId: string; digest?: boolean },
+  ) => {
+    await service.recordPosted(alertId, post, jobActor('teams-sender'));
+  };
+  const cards = new TeamsAlertNotifier({
+    queue: outbox.queue,
+    digests,
+    conversations,
+    alerts: repository,
+    recordPosted,
+    clock,
+    onCallNames: rota.onCallNames,
+    hsaLines: (alertId) => hsaResponses.lines(alertId),
+    member: (id) => members.get(id),
+    logger,
+  });
+  const notifier: AlertNotifier = givenNotifier ?? cards;
+  const timers = new TableEscalationTimerStore(store);
+  // One policy store for escalation and the admins' edits, so a saved policy applies at once.
+  const policies = new TableEscalationPolicyStore(store);
+  const escalation = new AlertEscalation({
+    alerts: repository,
+    notifier,
+    timers,
+    policies,
+    // Who is on call, layer by layer: the rota (issue 4).
+    onCall: rota.onCall,
+    members,
+    activityFeed: graph && new GraphAlertActivityFeed(graph, config.bot.appId ?? '', logger),
+    logger,
+  });
+  const service = new AlertService({
+    alerts: repository,
+    notifier,
+    directory,
+    escalation,
+    clock,
+    ids: alertIdGenerator,
+    logger,
+    metrics,
+  });
+  const escalationJob = new EscalationJob({
+    timers,
+    escalation,
+    alerts: repository,
+    clock,
+    instanceId,
+    logger,
+    // Every open alert's card reaches the channel, even after a crash between storing and queueing.
+    delivery: { index: repository, ensurePosted: (id) => service.ensurePosted(id) },
+  });
+  const hsaResponses = new HsaResponses({
+    alerts: repository,
+    responses: new TableHsaResponseRepository(store),
+    organisations: new TableOrganisationRepository(store),
+    members,
+    directory,
+    notifier,
+    clock,
+    logger,
+  });
+  const hsaReminderJob = new HsaReminderJob({ responses: hsaResponses, clock, logger });
+  const nhsPoller =
+    config.nhsCyberAlertsUrl === undefined
+      ? undefined
+      : new NhsAlertsPoller({
+          baseUrl: config.nhsCyberAlertsUrl,
+          ingest: (incoming, actor) => service.ingest(incoming, actor),
+          store: new TableNhsPollerStore(store),
+          clock,
+          instanceId,
+          logger,
+        });
+  const feature = alertsFeature({
+    alerts: service,
+    lookup: repository,
+    directory,
+    onCallNames: rota.onCallNames,
+    digestCard: (digestId, notice) => cards.digestCard(digestId, notice),
+    fetchHsa: nhsPoller && ((hsaId) => nhsPoller.fetchOne(hsaId)),
+    hsa: {
+      lines: (alertId) => hsaResponses.lines(alertId),
+      respondWithForm: (caller, alertId, form) =>
+        hsaResponses.respondWithForm(caller, alertId, form),
+    },
+    clock,
+    ids: uuidGenerator,
+    logger,
+  });
+  const policyFeature = escalationPolicyFeature({
+    settings: new AlertSettings({ policies, members, directory, audit }),
+    memberName: async (id) => (await members.get(id))?.name,
+  });
+  return {
+    repository,
+    service,
+    hsaResponses,
+    cards,
+    openAlertLines: async () =>
+      (await repository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),
+    onPosted: alertPostRecorder(digests, recordPosted),
+    escalationJob,
+    hsaReminderJob,
+    nhsPoller,
+    feature,
+    policyFeature,
+  };
+}

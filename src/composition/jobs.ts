@@ -1,0 +1,46 @@
+import type { EscalationJob } from '../jobs/escalation-job';
+import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
+import type { LoopSettings } from '../jobs/job-loop';
+import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
+import type { OutboxJob } from '../jobs/outbox-job';
+import type { RotaJobs } from '../jobs/rota-jobs';
+
+/** How often the escalation job looks for due timers. */
+const ESCALATION_TICK_MS = 15_000;
+/** How often the NHS cyber alerts API is polled (when NHS_CYBER_ALERTS_URL is set). */
+const NHS_POLL_MS = 5 * 60_000;
+/** How often overdue HSA responses are looked for. */
+const HSA_REMINDER_MS = 10 * 60_000;
+/** How often the rota's jobs look for handovers, reminders and gaps. */
+const ROTA_TICK_MS = 60_000;
+
+/** The background jobs, each of which a test may also drive itself with tick(). */
+export interface BackgroundJobs {
+  escalation: EscalationJob;
+  rota: RotaJobs;
+  sendQueue: OutboxJob;
+  hsaReminders: HsaReminderJob;
+  /** Only when NHS_CYBER_ALERTS_URL is set. */
+  nhsPoller?: NhsAlertsPoller;
+}
+
+/** Starts every job on its timer (settings: the loop's timers, metrics and backoff). */
+export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): void {
+  jobs.rota.start(ROTA_TICK_MS, settings);
+  jobs.escalation.start(ESCALATION_TICK_MS, settings);
+  jobs.nhsPoller?.start(NHS_POLL_MS, settings);
+  jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
+  jobs.sendQueue.start(settings);
+}
+
+/**
+ * Stops every job after its tick in progress; the outbox stores the refreshes it was gathering. Safe
+ * when the jobs were never started.
+ */
+export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
+  await jobs.rota.stop();
+  await jobs.escalation.stop();
+  await jobs.nhsPoller?.stop();
+  await jobs.hsaReminders.stop();
+  await jobs.sendQueue.stop();
+}

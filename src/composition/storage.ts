@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { ALERT_ESCALATION_TABLES } from '../store/alert-escalation-store';
+import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
+import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
+import { ALERT_TABLES } from '../store/alert-repository';
+import { AUDIT_TABLE } from '../store/audit-repository';
+import { DECISION_TABLE } from '../store/decision-repository';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-azurite';
+import { RISK_CARD_TABLE } from '../store/risk-card-repository';
+import { RISK_SETTINGS_TABLE } from '../store/risk-policy-repository';
+import { RISK_TABLE } from '../store/risk-repository';
+import { ROTA_TABLES } from '../store/rota-repositories';
+import { SEND_QUEUE_TABLE } from '../store/send-queue-repository';
+import { TableStore } from '../store/tables';
+import { WEBHOOK_REPLAY_TABLE } from '../store/webhook-replay-store';
+
+/** Table Storage, ready: every table exists. */
+export interface Storage {
+  store: TableStore;
+  /** Stops the embedded Azurite, if the app started one. */
+  stop(): Promise<void>;
+}
+
+/** Opens Table Storage (starting the embedded Azurite unless storage is configured) and creates the tables. */
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  let azurite: EmbeddedAzurite | undefined;
+  let storage: ConstructorParameters<typeof TableStore>[0];
+  if (config.storage.kind === 'embedded') {
+    azurite = await startEmbeddedAzurite({ dataDir: config.storage.dataDir });
+    storage = { kind: 'connectionString', connectionString: azurite.connectionString };
+    logger.info(
+      { port: azurite.port, dataDir: config.storage.dataDir },
+      'embedded Azurite (Table Storage) started',
+    );
+  } else {
+    storage = config.storage;
+  }
+  const store = new TableStore(storage, config.tablePrefix);
+  await store.createTables();
+  await store.createTables(Object.values(ROTA_TABLES));
+  await store.createTables([
+    ...Object.values(ALERT_TABLES),
+    ...Object.values(ALERT_ESCALATION_TABLES),
+    ...Object.values(ALERT_POLLER_TABLES),
+    ...Object.values(HSA_RESPONSE_TABLES),
+    WEBHOOK_REPLAY_TABLE,
+  ]);
+  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE, RISK_CARD_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
+  return { store, stop: async () => void (await azurite?.stop()) };
+}

@@ -1,0 +1,100 @@
+import { loadConfig } from '../../src/config';
+import { FakeClock } from '../../src/domain/shared/clock';
+import { realTimers } from '../../src/jobs/job-loop';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/server';
+import type { TableStore } from '../../src/store/tables';
+import { startTestStore } from '../helpers/azurite';
+import { RecordingConnector } from '../helpers/recording-connector';
+import {
+  bodyText,
+  isChannelPost,
+  person,
+  postAlert,
+  seedTeams,
+  sendQueueRows,
+  signedAlert,
+} from '../helpers/teams-fault-world';
+
+/**
+ * `startApp(config, { jobs: false })` starts no background timers: nothing is sent or escalated by
+ * itself, and the test drives each job with `jobs.*.tick()`.
+ */
+jest.setTimeout(60_000);
+
+const SECRET = 'no-jobs-secret-0123456789abcdef';
+const clock = new FakeClock('2026-11-28T09:00:00Z');
+let store: TableStore;
+let connectionString: string;
+let stopStore: () => Promise<void>;
+let connector: RecordingConnector;
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  ({ store } = started);
+  connectionString = started.azurite.connectionString;
+  stopStore = started.stop;
+  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
+  await seedTeams(store, connector.url, [person(1, 'Jane Smith', 'member')], clock.now());
+});
+afterAll(async () => {
+  await connector?.stop();
+  await stopStore?.();
+});
+afterEach(() => jest.restoreAllMocks());
+
+const start = (jobs?: boolean): Promise<RunningApp> =>
+  startApp(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: connectionString,
+      CTAC_WEBHOOK_SECRET: SECRET,
+    }),
+    { logger: createLogger('silent'), clock, ...(jobs === undefined ? {} : { jobs }) },
+  );
+
+test('when the app starts with jobs: false, then no job timer is set and a queued card waits until the test ticks the send queue', async () => {
+  const after = jest.spyOn(realTimers, 'after');
+  const app = await start(false);
+  try {
+    const sent = await postAlert(
+      app.url,
+      signedAlert(SECRET, clock.now(), {
+        source: 'incident',
+        id: 'NOJOBS-001',
+        title: 'Quiet alert: nothing runs by itself',
+        severity: 'low',
+      }),
+    );
+    expect(sent.status).toBe(201);
+    clock.advance(10 * 60_000);
+
+    expect(after).not.toHaveBeenCalled();
+    expect(connector.delivered.filter(isChannelPost)).toHaveLength(0);
+    expect((await sendQueueRows(store)).map((r) => r.state)).toEqual(['queued']);
+
+    const report = await app.jobs.sendQueue.tick();
+    expect(report.sent).toBe(1);
+    const posts = connector.delivered.filter(isChannelPost);
+    expect(posts).toHaveLength(1);
+    expect(bodyText(posts[0]!)).toContain('Quiet alert');
+    // The low alert's first step was due at once; it waited for the escalation job's tick.
+    expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 1 });
+    expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 0 });
+    expect(after).not.toHaveBeenCalled();
+  } finally {
+    await app.stop();
+  }
+});
+
+test('when the app starts with its default options, then every job runs on its timer', async () => {
+  const after = jest.spyOn(realTimers, 'after');
+  const app = await start();
+  try {
+    // The escalation, rota and HSA reminder loops wait from the start; the outbox after its first pass.
+    expect(after.mock.calls.length).toBeGreaterThanOrEqual(3);
+  } finally {
+    await app.stop();
+  }
+});
