@@ -8,7 +8,7 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embe
 /**
  * Loaded before the server: any require of Azurite, or of a development dependency from CTAC's own code,
  * fails as it would where only the production dependencies are installed (`npm ci --omit=dev`), and is
- * reported on stderr.
+ * reported on stderr. So does MSAL for browsers, which the deployed zip leaves out (infra/.webappignore).
  */
 const BLOCKER = `
 const Module = require('module');
@@ -17,7 +17,7 @@ const original = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   const name = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0];
   const fromOwnCode = !!parent && !!parent.filename && !parent.filename.includes('node_modules');
-  if (name === 'azurite' || (fromOwnCode && devOnly.has(name))) {
+  if (name === 'azurite' || name === '@azure/msal-browser' || (fromOwnCode && devOnly.has(name))) {
     process.stderr.write('BLOCKED ' + request + '\\n');
     const e = new Error("Cannot find module '" + request + "' (a development dependency)");
     e.code = 'MODULE_NOT_FOUND';

@@ -367,4 +367,20 @@ describe('infra/.webappignore (what the deployed zip leaves out of node_modules)
       expect(patterns().some((p) => p.includes('filenamify'))).toBe(false);
     },
   );
+
+  it('when @azure/identity is updated, then its Node build still never loads MSAL for browsers (safe to leave out)', () => {
+    expect(patterns()).toContain('/node_modules/@azure/msal-browser/');
+    const lib = path.join(ROOT, 'node_modules', '@azure', 'identity', 'dist', 'commonjs');
+    const files = fs
+      .readdirSync(lib, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'));
+    const source = (file: string) => fs.readFileSync(path.join(lib, file), 'utf8');
+    // Only the browser sign-in flows name it, and nothing else in the Node build loads those files.
+    const namesIt = files.filter((file) => source(file).includes('@azure/msal-browser'));
+    expect(namesIt.every((file) => file.split(path.sep).includes('browserFlows'))).toBe(true);
+    const loadsBrowserFlows = files.filter(
+      (file) => !file.split(path.sep).includes('browserFlows') && /browserFlows/.test(source(file)),
+    );
+    expect(loadsBrowserFlows).toEqual([]);
+  });
 });
