@@ -1,21 +1,9 @@
+import type { RecordedDecisionView } from '../contract/escalations';
 import { DECISION_OUTCOME_LABELS, type Decision } from '../domain/decisions';
 import { ESCALATION_CHOICE_TERMS, RISK_STATUS_LABELS, type Risk } from '../domain/risk';
 import { formatUkDateTime } from '../domain/shared/time';
 
 /** A decision on an escalated risk as the tab shows it once recorded, in the words the cards use. */
-export interface RecordedDecisionView {
-  id: string;
-  choice: string;
-  /** The choice's one name ("Treat"). */
-  choiceName: string;
-  /** What the decision log says came of it ("Being treated"). */
-  outcome: string;
-  statusLabel: string;
-  rationale: string;
-  decidedBy: string;
-  decidedAtUk: string;
-}
-
 export function recordedDecisionView(risk: Risk, decision: Decision): RecordedDecisionView {
   const d = risk.lastDecision;
   return {

@@ -1,4 +1,3 @@
-import type { RotaPerson, RotaWindow } from '../app/rota/rota-service';
 import type {
   Leave,
   LayerOnCallNow,
@@ -7,6 +6,8 @@ import type {
   OnCallNow,
   RotaGap,
   RotaLayer,
+  RotaPerson,
+  RotaWindow,
   SwapRequest,
   Unavailable,
 } from '../domain/rota';

@@ -1,6 +1,6 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
-import type { RotaPerson, RotaWindow } from '../../src/app/rota/rota-service';
+import type { RotaPerson, RotaWindow } from '../../src/domain/rota';
 import { TEMPLATES_DIR } from '../../src/cards/render';
 import {
   announcementCard,

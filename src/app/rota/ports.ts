@@ -8,7 +8,7 @@ import type {
   SwapRequest,
 } from '../../domain/rota';
 import type { Conditional } from '../ports';
-import type { RotaPerson } from './rota-people';
+import type { RotaPerson } from '../../domain/rota/rota-person';
 
 /** A stored rotation with the ETag its next conditional write must match. */
 export interface StoredRotation {

@@ -1,4 +1,5 @@
 import type { Member } from '../../domain/people/member';
+import type { RotaPerson } from '../../domain/rota/rota-person';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
 import type { MemberRepository, OrganisationRepository } from '../ports';
@@ -6,18 +7,6 @@ import type { PeopleLookup } from './ports';
 
 /** The most people added by email in one go. */
 export const MAX_PEOPLE_BY_EMAIL = 20;
-
-/** A person as the rota shows them. */
-export interface RotaPerson {
-  id: string;
-  name: string;
-  orgCode: string;
-  orgName: string;
-  role: Member['role'];
-  upn: string;
-  /** The Teams user id once they have used the bot (for @mentions). */
-  teamsUserId?: string;
-}
 
 export interface RotaPeopleDeps {
   members: MemberRepository;

@@ -8,14 +8,14 @@ import {
   type Leave,
   type LeaveInput,
   type OnCallNow,
-  type OnCallShift,
   type OverrideInput,
   type RotaGap,
   type RotaLayer,
   type RotaOverride,
-  type RotaSchedule,
   type Rotation,
   type RotationInput,
+  type RotaPerson,
+  type RotaWindow,
   type SwapInput,
   type SwapRequest,
 } from '../../domain/rota';
@@ -34,16 +34,11 @@ import type {
   StoredRotation,
   SwapRepository,
 } from './ports';
-import {
-  addPeopleBySignInName,
-  requireRotaMembers,
-  rotaPeople,
-  type RotaPerson,
-} from './rota-people';
+import { addPeopleBySignInName, requireRotaMembers, rotaPeople } from './rota-people';
 import { RotaChanges } from './rota-changes';
 import { RotaSwaps, type SwapAnswer, type SwapOutcome } from './rota-swaps';
 
-export { MAX_PEOPLE_BY_EMAIL, type RotaPerson } from './rota-people';
+export { MAX_PEOPLE_BY_EMAIL } from './rota-people';
 export type { SwapAnswer, SwapOutcome } from './rota-swaps';
 
 const DAY_MS = 86_400_000;
@@ -62,14 +57,6 @@ export interface RotaServiceDeps {
   ids: IdGenerator;
   /** Finds people who have not used the bot yet (Microsoft Graph); absent when Graph is off. */
   lookup?: PeopleLookup;
-}
-
-/** The schedule for a window, with its gaps and one shift per person per stretch. */
-export interface RotaWindow {
-  schedule: RotaSchedule;
-  gaps: RotaGap[];
-  shifts: OnCallShift[];
-  rotations: Rotation[];
 }
 
 /** The on-call rota's use cases: rotations, cover, leave, swaps, who is on call and the schedule. */

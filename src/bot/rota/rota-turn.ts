@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { RotaNotifier } from '../../app/rota/ports';
-import type { RotaPerson, RotaService } from '../../app/rota/rota-service';
+import type { RotaService } from '../../app/rota/rota-service';
+import type { RotaPerson } from '../../domain/rota/rota-person';
 import type { AdaptiveCard } from '../../cards/render';
 import type { People } from '../../cards/rota-views';
 import type { Member } from '../../domain/people/member';

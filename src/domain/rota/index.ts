@@ -7,6 +7,8 @@ export * from './rota-layer';
 export * from './rota-override';
 export * from './rotation';
 export * from './rotation-shifts';
+export * from './rota-person';
+export * from './rota-window';
 export * from './schedule';
 export * from './schedule-shifts';
 export * from './swap-request';

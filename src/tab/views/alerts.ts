@@ -1,4 +1,4 @@
-import type { AlertRowView, AlertWeekView } from '../../api/tab-views';
+import type { AlertRowView, AlertWeekView } from '../../contract/alerts';
 import { getJson } from '../api';
 import { DataTable, h, Loaded, useLoad } from '../ui';
 

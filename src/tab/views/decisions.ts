@@ -1,6 +1,6 @@
 import { Button, Field, Input, Link, Select } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import type { DecisionRowView } from '../../api/tab-views';
+import type { DecisionRowView } from '../../contract/decisions';
 import { downloadCsv, getJson, query } from '../api';
 import { DateField } from '../date-field';
 import { dateHelp, datePattern, parseLocalDate } from '../locale-dates';

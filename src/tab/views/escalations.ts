@@ -10,8 +10,7 @@ import {
   Textarea,
 } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
-import type { RecordedDecisionView } from '../../api/decision-view';
-import type { EscalationView } from '../../api/tab-views';
+import type { EscalationView, RecordedDecisionView } from '../../contract/escalations';
 import { ESCALATION_CHOICE_TERMS, ESCALATION_CHOICES } from '../../domain/risk/escalation-choice';
 import { getJson, postJson } from '../api';
 import { ErrorBar, h, Loaded, useLoad } from '../ui';

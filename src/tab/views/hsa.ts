@@ -1,5 +1,5 @@
 import { Badge } from '@fluentui/react-components';
-import type { HsaComplianceView } from '../../api/tab-views';
+import type { HsaComplianceView } from '../../contract/hsa';
 import { getJson } from '../api';
 import { h, Loaded, ScrollBox, useLoad } from '../ui';
 

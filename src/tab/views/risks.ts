@@ -1,6 +1,6 @@
 import { Badge, Button, Field, Select } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { RiskRegisterView } from '../../api/tab-views';
+import type { RiskRegisterView } from '../../contract/risks';
 import { downloadCsv, getJson, query } from '../api';
 import { ErrorBar, DataTable, h, Loaded, ScrollBox, useLoad } from '../ui';
 import { bandColour } from './escalations';

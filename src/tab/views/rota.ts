@@ -1,4 +1,4 @@
-import type { RotaView } from '../../api/tab-views';
+import type { RotaView } from '../../contract/rota';
 import { getJson } from '../api';
 import { DataTable, h, Loaded, useLoad } from '../ui';
 
