@@ -22,11 +22,23 @@ import {
   type Likelihood,
   type Risk,
   type RiskBandTable,
+  type RiskPolicy,
 } from '../domain/risk';
 import { formatUkDate, formatUkDateTime } from '../domain/shared/time';
-import type { StoredRiskPolicy } from '../app/risks/ports';
 import { renderCard, type AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
+
+/**
+ * The risk policy as the settings forms show it: what is in force, who last changed it and the version a save
+ * must still match (the app's stored policy has this shape).
+ */
+export interface RiskPolicyFormView {
+  policy: RiskPolicy;
+  /** Undefined while nobody has saved a policy. */
+  etag?: string;
+  updatedAt?: string;
+  updatedBy?: string;
+}
 
 /** View models for the templates in adaptiveCards/risks/. User text only ever arrives here as data. */
 
@@ -386,7 +398,7 @@ export const decisionListCard = (
   });
 
 export function appetiteFormCard(view: {
-  stored: StoredRiskPolicy;
+  stored: RiskPolicyFormView;
   organisations: readonly Organisation[];
   problems?: string[];
   /** What the admin typed, re-shown after a problem. */
@@ -452,7 +464,7 @@ const impossibleScores = (): string => {
  * force, or with what the admin typed when it comes back with problems.
  */
 export function bandsFormCard(view: {
-  stored: StoredRiskPolicy;
+  stored: RiskPolicyFormView;
   problems?: string[];
   /** What the admin typed, re-shown after a problem. */
   values?: readonly BandFormRow[];
