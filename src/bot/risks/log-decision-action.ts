@@ -1,7 +1,7 @@
 import { CardFactory, type MessagingExtensionAction } from 'botbuilder';
 import { decisionLoggedCard, type DecisionFormValues } from '../../cards/risk-views';
 import { DECISION_LIMITS, type Decision } from '../../domain/decisions';
-import { clipText } from '../../domain/risk';
+import { clipText } from '../../domain/shared/clean-text';
 import type { BotTurn, MessageActionHandler } from '../bot-feature';
 import { cardText } from '../card-fields';
 import { decisionFormFrom, decisionInput, isDecisionFormProblem, problemsOf } from './form-data';

@@ -1,7 +1,8 @@
 import { CardFactory, type MessagingExtensionAction } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/render';
 import { riskCard, riskFormCard } from '../../cards/risk-views';
-import { cleanLine, clipText, RISK_LIMITS, riskDraftFromMessage } from '../../domain/risk';
+import { RISK_LIMITS, riskDraftFromMessage } from '../../domain/risk';
+import { cleanLine, clipText } from '../../domain/shared/clean-text';
 import type { BotTurn, MessageActionHandler } from '../bot-feature';
 import { cardField, cardText } from '../card-fields';
 import { defaultOrgCode, isFormProblem, problemsOf, riskFormFrom } from './form-data';

@@ -7,7 +7,7 @@ import {
 } from '../../cards/risk-views';
 import { noticeCard } from '../../cards/views';
 import { DECISION_LIMITS } from '../../domain/decisions';
-import { clipText } from '../../domain/risk';
+import { clipText } from '../../domain/shared/clean-text';
 import type { BotFeature } from '../bot-feature';
 import type { CommandSpec } from '../commands';
 import { decisionActions } from './decision-actions';

@@ -9,9 +9,6 @@ export const MAX_REMEDIATION = 8000;
 /** Longest note (resolution note or timeline note). */
 export const MAX_NOTE = 2000;
 
-// Alert text is cleaned by the one text cleaner (src/domain/shared/clean-text.ts), as risks and names are.
-export { cleanLine, cleanParagraphs } from '../shared/clean-text';
-
 const ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',

@@ -1,13 +1,7 @@
 import type { Actor } from '../shared/actor';
 import { CtacError } from '../shared/errors';
-import {
-  cleanLine,
-  cleanParagraphs,
-  MAX_REMEDIATION,
-  MAX_SUMMARY,
-  MAX_TITLE,
-  truncate,
-} from './alert-text';
+import { cleanLine, cleanParagraphs } from '../shared/clean-text';
+import { MAX_REMEDIATION, MAX_SUMMARY, MAX_TITLE, truncate } from './alert-text';
 import {
   ALERT_SOURCES,
   HSA_SEVERITIES,

@@ -1,6 +1,6 @@
 import { CtacError } from '../shared/errors';
 import type { Alert } from './alert';
-import { cleanLine } from './alert-text';
+import { cleanLine } from '../shared/clean-text';
 import type { SeverityRank } from './severity';
 
 /** Who a step pages: the primary or secondary on call, a named member, every lead, or the whole channel. */

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { UK_ZONE } from '../shared/time';
 import { isHttpsUrl, MAX_DEDUP_KEY, type IncomingAlert } from './alert';
+import { cleanLine } from '../shared/clean-text';
 import {
-  cleanLine,
   MAX_REMEDIATION,
   MAX_SUMMARY,
   MAX_TITLE,

@@ -1,4 +1,5 @@
-import { cleanParagraphs, MAX_NOTE } from './alert-text';
+import { cleanParagraphs } from '../shared/clean-text';
+import { MAX_NOTE } from './alert-text';
 
 /** A note as stored, or why it cannot be: used by resolve and add note. */
 export function checkNote(

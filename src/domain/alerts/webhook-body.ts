@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isHttpsUrl, MAX_DEDUP_KEY, type IncomingAlert } from './alert';
-import { cleanLine, cleanParagraphs, MAX_SUMMARY, MAX_TITLE } from './alert-text';
+import { cleanLine, cleanParagraphs } from '../shared/clean-text';
+import { MAX_SUMMARY, MAX_TITLE } from './alert-text';
 import { severityFromWebhook, type AlertSource, type SeverityRank } from './severity';
 
 /** The body of POST /api/alerts once checked (see README and DESIGN.md for the contract). */

@@ -1,5 +1,6 @@
 import { CtacError } from '../shared/errors';
-import { cleanText, MAX_NAME } from './organisation';
+import { cleanLine } from '../shared/clean-text';
+import { MAX_NAME } from './organisation';
 
 /** Roles build on each other: a lead can do what a member can, an admin what a lead can. */
 export type Role = 'member' | 'lead' | 'admin';
@@ -41,7 +42,7 @@ export function normaliseMember(
   const problems: string[] = [];
   const aadObjectId =
     typeof input.aadObjectId === 'string' ? input.aadObjectId.trim().toLowerCase() : '';
-  const name = typeof input.name === 'string' ? cleanText(input.name) : '';
+  const name = typeof input.name === 'string' ? cleanLine(input.name) : '';
   const upn = typeof input.upn === 'string' ? input.upn.trim().toLowerCase() : '';
   const orgCode = typeof input.orgCode === 'string' ? input.orgCode.trim().toUpperCase() : '';
   const role = typeof input.role === 'string' ? input.role.trim().toLowerCase() : 'member';

@@ -27,7 +27,7 @@ export function normaliseOrganisation(
 ): Pick<Organisation, 'code' | 'name' | 'isOes'> {
   const problems: string[] = [];
   const code = typeof input.code === 'string' ? input.code.trim().toUpperCase() : '';
-  const name = typeof input.name === 'string' ? cleanText(input.name) : '';
+  const name = typeof input.name === 'string' ? cleanLine(input.name) : '';
   if (!code) problems.push('Give the organisation a short code, for example RXH.');
   else if (!CODE.test(code))
     problems.push(
@@ -41,9 +41,3 @@ export function normaliseOrganisation(
     throw new CtacError('validation', 'Please check the organisation details.', problems);
   return { code, name, isOes };
 }
-
-/**
- * One line as a person would read it: the shared text cleaner (control and invisible characters gone,
- * single spaces), under the name the people and rota code know it by.
- */
-export const cleanText = cleanLine;

@@ -2,7 +2,7 @@ import { logDecision, type Decision } from '../decisions/decision';
 import { hasRole, type Role } from '../people/member';
 import { CtacError } from '../shared/errors';
 import { bandLabel } from './risk-bands';
-import { limitText, lineFrom, paragraphsFrom } from './clean-text';
+import { limitText, lineFrom, paragraphsFrom } from '../shared/clean-text';
 import {
   ESCALATION_CHOICE_TERMS,
   ESCALATION_CHOICES,

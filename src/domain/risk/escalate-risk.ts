@@ -1,5 +1,5 @@
 import { CtacError } from '../shared/errors';
-import { limitText, paragraphsFrom } from './clean-text';
+import { limitText, paragraphsFrom } from '../shared/clean-text';
 import { RISK_LIMITS, type Risk } from './risk';
 import { appetiteFor, exceedsAppetite, type RiskAppetite } from './risk-appetite';
 import { eventBase, requireStatus, withEvent, type ChangeContext } from './risk-change';

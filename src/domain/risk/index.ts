@@ -1,7 +1,6 @@
 /** Risks on the shared ICS register: the common scoring language, appetite, escalation and decisions. */
 export * from './calendar-date';
 export * from './caf-principle';
-export * from './clean-text';
 export * from './close-risk';
 export * from './decide-escalation';
 export * from './edit-risk';

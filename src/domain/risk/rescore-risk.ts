@@ -1,5 +1,5 @@
 import { CtacError } from '../shared/errors';
-import { limitText, paragraphsFrom } from './clean-text';
+import { limitText, paragraphsFrom } from '../shared/clean-text';
 import { escalateIfAboveAppetite } from './escalate-risk';
 import { RISK_LIMITS, type Risk } from './risk';
 import { bandForScore, riskScore } from './risk-bands';

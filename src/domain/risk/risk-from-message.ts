@@ -1,4 +1,4 @@
-import { cleanLine, clipText } from './clean-text';
+import { cleanLine, clipText } from '../shared/clean-text';
 import { RISK_LIMITS } from './risk';
 
 /** A chat message someone chose "Raise as risk" on: its text as a person reads it, who wrote it, its link. */

@@ -2,7 +2,7 @@ import type { Actor } from '../shared/actor';
 import { CtacError } from '../shared/errors';
 import { parseCalendarDate, type CalendarDate } from './calendar-date';
 import { parseCafPrinciple, type CafPrinciple } from './caf-principle';
-import { limitText, lineFrom, paragraphsFrom } from './clean-text';
+import { limitText, lineFrom, paragraphsFrom } from '../shared/clean-text';
 import type { EscalationChoice } from './escalation-choice';
 import { parseOrgCode } from './org-code';
 import type { EscalationReason, RiskEvent } from './risk-events';

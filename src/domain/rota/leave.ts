@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { cleanText } from '../people/organisation';
+import { cleanLine } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
 import { UK_ZONE } from '../shared/time';
 import { normaliseMemberId } from './member-id';
@@ -35,7 +35,7 @@ export function normaliseLeave(
   const memberId = normaliseMemberId(input.memberId);
   if (!memberId) problems.push('Choose the person from the list.');
   const range = readRange(input.start, input.end, problems);
-  const note = typeof input.note === 'string' ? cleanText(input.note) : '';
+  const note = typeof input.note === 'string' ? cleanLine(input.note) : '';
   if (note.length > MAX_NOTE) problems.push(`The note must be at most ${MAX_NOTE} characters.`);
   if (problems.length)
     throw new CtacError('validation', 'Please check the leave details.', problems);

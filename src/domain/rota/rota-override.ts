@@ -1,4 +1,4 @@
-import { cleanText } from '../people/organisation';
+import { cleanLine } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
 import { normaliseMemberId } from './member-id';
 import { MAX_NOTE, readRange } from './range-input';
@@ -89,7 +89,7 @@ export function normaliseOverride(input: OverrideInput, meta: OverrideMeta): Rot
   const layer = isRotaLayer(rawLayer) ? rawLayer : undefined;
 
   const range = readRange(input.start, input.end, problems);
-  const note = typeof input.note === 'string' ? cleanText(input.note) : '';
+  const note = typeof input.note === 'string' ? cleanLine(input.note) : '';
   if (note.length > MAX_NOTE) problems.push(`The note must be at most ${MAX_NOTE} characters.`);
 
   if (problems.length) throw new CtacError('validation', 'Please check the rota change.', problems);

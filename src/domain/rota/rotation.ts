@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 
-import { cleanText, MAX_NAME } from '../people/organisation';
+import { MAX_NAME } from '../people/organisation';
+import { cleanLine } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
 import { UK_ZONE } from '../shared/time';
 import { normaliseMemberId } from './member-id';
@@ -54,7 +55,7 @@ export function normaliseRotation(input: RotationInput): Rotation {
   const id = typeof input.id === 'string' ? input.id.trim() : '';
   if (!id) problems.push('The rotation needs an id.');
 
-  const name = typeof input.name === 'string' ? cleanText(input.name) : '';
+  const name = typeof input.name === 'string' ? cleanLine(input.name) : '';
   if (!name) problems.push('Give the rotation a name, for example "CTAC primary".');
   else if (name.length > MAX_NAME)
     problems.push(`The name must be at most ${MAX_NAME} characters.`);

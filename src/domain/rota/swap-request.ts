@@ -1,4 +1,4 @@
-import { cleanText } from '../people/organisation';
+import { cleanLine } from '../shared/clean-text';
 import { hasRole, type Role } from '../people/member';
 import type { Actor, EventSource } from '../shared/actor';
 import { CtacError } from '../shared/errors';
@@ -231,7 +231,7 @@ function move(
     decidedBy: ctx.actor.id,
     decidedAt: ctx.at,
   };
-  const cleanReason = reason ? cleanText(reason).slice(0, MAX_NOTE) : '';
+  const cleanReason = reason ? cleanLine(reason).slice(0, MAX_NOTE) : '';
   return { changed: true, swap: next, event: event(kind, next, ctx, swap.status, cleanReason) };
 }
 
@@ -276,7 +276,7 @@ function normaliseSwap(
     problems.push('The shift has already ended.');
   if (shift && inReturn && overlaps(shift.start, shift.end, inReturn.start, inReturn.end))
     problems.push('The two shifts overlap; choose a different shift in return.');
-  const note = typeof input.note === 'string' ? cleanText(input.note) : '';
+  const note = typeof input.note === 'string' ? cleanLine(input.note) : '';
   if (note.length > MAX_NOTE) problems.push(`The note must be at most ${MAX_NOTE} characters.`);
   const rotationId =
     typeof input.rotationId === 'string' && input.rotationId.trim()

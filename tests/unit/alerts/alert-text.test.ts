@@ -1,9 +1,5 @@
-import {
-  cleanLine,
-  cleanParagraphs,
-  stripHtml,
-  truncate,
-} from '../../../src/domain/alerts/alert-text';
+import { stripHtml, truncate } from '../../../src/domain/alerts/alert-text';
+import { cleanLine, cleanParagraphs } from '../../../src/domain/shared/clean-text';
 
 describe('alert text', () => {
   test.each([

@@ -4,7 +4,7 @@ import {
   CAF_PRINCIPLE_CODES,
   parseCafPrinciple,
 } from '../../../src/domain/risk/caf-principle';
-import { clipText } from '../../../src/domain/risk/clean-text';
+import { clipText } from '../../../src/domain/shared/clean-text';
 import { normaliseRisk, RISK_LIMITS } from '../../../src/domain/risk/risk';
 import { caught, validRiskInput } from './fixtures';
 

@@ -1,4 +1,4 @@
-import { cleanText } from '../../../src/domain/people/organisation';
+import { normaliseOrganisation } from '../../../src/domain/people/organisation';
 import { cleanLine, cleanParagraphs } from '../../../src/domain/shared/clean-text';
 
 describe('the one text cleaner', () => {
@@ -21,7 +21,8 @@ describe('the one text cleaner', () => {
 
   test('when people and rota text is cleaned, then it follows the same rules as risks and alerts', () => {
     const raw = '  Ops\u202E lead\u200B \u0007 RXH\n';
-    expect(cleanText(raw)).toBe(cleanLine(raw));
-    expect(cleanText(raw)).toBe('Ops lead RXH');
+    const { name } = normaliseOrganisation({ code: 'RXH', name: raw });
+    expect(name).toBe(cleanLine(raw));
+    expect(name).toBe('Ops lead RXH');
   });
 });
