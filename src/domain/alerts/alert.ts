@@ -16,12 +16,6 @@ import type { AlertEvent, RaisedEvent } from './timeline';
 
 /** triggered -> acknowledged -> resolved, or snoozed until a time (then triggered again). */
 export type AlertState = 'triggered' | 'acknowledged' | 'resolved' | 'snoozed';
-export const ALERT_STATES: readonly AlertState[] = [
-  'triggered',
-  'acknowledged',
-  'resolved',
-  'snoozed',
-];
 
 /**
  * How far escalation has gone. The step index in the policy is `stepsFired % steps.length`, the

@@ -14,18 +14,6 @@ export type AlertEventKind =
   | 'updated'
   | 'resolved';
 
-export const ALERT_EVENT_KINDS: readonly AlertEventKind[] = [
-  'raised',
-  'posted',
-  'paged',
-  'acknowledged',
-  'escalated',
-  'snoozed',
-  'noted',
-  'updated',
-  'resolved',
-];
-
 /** What every timeline entry records: who, from where, when, and its position in the timeline. */
 export interface AlertEventBase {
   /** 0 for `raised`, then 1, 2, ...: stable, so it can be part of a storage key. */

@@ -24,13 +24,6 @@ export interface WebhookAlertBody {
 export const MAX_URL = 2048;
 export const MAX_CVES = 100;
 export const MAX_ORGANISATIONS = 50;
-export const WEBHOOK_SEVERITIES: readonly SeverityRank[] = [
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'information',
-];
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 const ORG_CODE = /^[A-Z0-9][A-Z0-9-]{1,11}$/i;

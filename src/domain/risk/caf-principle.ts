@@ -30,17 +30,6 @@ export type CafPrinciple = keyof typeof CAF_PRINCIPLES;
 /** Every principle code, in framework order (for card choice sets). */
 export const CAF_PRINCIPLE_CODES = Object.keys(CAF_PRINCIPLES) as CafPrinciple[];
 
-/** The objectives the principles belong to. */
-export const CAF_OBJECTIVES = {
-  A: 'Managing security risk',
-  B: 'Protecting against cyber attack and data breaches',
-  C: 'Detecting cyber security events',
-  D: 'Minimising the impact of incidents',
-  E: 'Using and sharing information appropriately',
-} as const;
-
-export type CafObjective = keyof typeof CAF_OBJECTIVES;
-
 export const isCafPrinciple = (value: unknown): value is CafPrinciple =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(CAF_PRINCIPLES, value);
 
