@@ -3,6 +3,7 @@ export * from './calendar-date';
 export * from './caf-principle';
 export * from './close-risk';
 export * from './decide-escalation';
+export * from './decision-reminders';
 export * from './edit-risk';
 export * from './escalate-risk';
 export * from './escalation-choice';
