@@ -55,6 +55,8 @@ const schema = z
       .transform((v) => v === 'true'),
     /** Where Graph requests go instead of https://graph.microsoft.com/ (a local fake in tests). */
     GRAPH_BASE_URL: z.string().trim().url().optional(),
+    /** The Teams app manifest id: with Graph, CTAC is installed for members by it. */
+    TEAMS_APP_ID: z.string().trim().optional(),
     /** How many minutes before a shift the incoming on-call person gets a 1:1 reminder. */
     ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** How many hours ahead gaps in the rota are announced to the leads. */
@@ -162,7 +164,7 @@ export interface Config {
   nhsCyberAlertsUrl?: string;
   rota: { reminderLeadMinutes: number; gapNoticeHours: number };
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
-  graph?: { baseUrl?: string };
+  graph?: { baseUrl?: string; teamsAppId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
   telemetry: { connectionString?: string };
   logLevel: string;
@@ -231,7 +233,9 @@ export function loadConfig(
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     nhsCyberAlertsUrl: e.NHS_CYBER_ALERTS_URL?.replace(/\/$/, ''),
-    graph: e.GRAPH_ENABLED ? { baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, '') } : undefined,
+    graph: e.GRAPH_ENABLED
+      ? { baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, ''), teamsAppId: e.TEAMS_APP_ID || undefined }
+      : undefined,
     rota: {
       reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,
       gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,

@@ -10,6 +10,7 @@ import { startHttp } from './composition/http';
 import { startJobs, stopJobs, type BackgroundJobs } from './composition/jobs';
 import { composeOutbox } from './composition/outbox';
 import { composeRisks } from './composition/risks';
+import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
@@ -72,7 +73,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const rota = composeRota(ctx, people, outbox, {
     baseUrl: () => publicUrl,
     openAlerts: () => alerts.openAlertLines(),
+    unreachableOnCall: (shifts, now) => reach.reach.unreachableOnCall(shifts, now),
   });
+  const reach: ReachArea = composeReach(ctx, people, rota);
   const alerts: AlertsArea = composeAlerts(ctx, people, outbox, rota, opts.alertNotifier);
   const risks = composeRisks(ctx, people);
   const bot = composeBot(ctx, people, outbox, [
@@ -81,6 +84,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     auditFeature({ audit: people.audit }),
     rota.feature,
     alerts.policyFeature,
+    reach.feature,
   ]);
   const http = await startHttp(ctx, {
     people,

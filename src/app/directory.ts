@@ -3,7 +3,13 @@ import { normaliseOrganisation, type Organisation } from '../domain/people/organ
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import type { AuditRecorder } from './audit-log';
-import type { MemberRepository, OrganisationRepository } from './ports';
+import type {
+  AppInstallation,
+  AppInstallResult,
+  MemberRepository,
+  OrganisationRepository,
+  TeamMember,
+} from './ports';
 
 /** The person behind an activity, as Teams tells us. */
 export interface Caller {
@@ -23,7 +29,47 @@ export class Directory {
     private readonly bootstrapAdmins: readonly string[],
     /** Where role and organisation changes are recorded (the audit log). */
     private readonly audit?: AuditRecorder,
+    /** Installs CTAC for a new member who may not have it (Microsoft Graph, when enabled). */
+    private readonly apps?: AppInstallation,
   ) {}
+
+  /**
+   * A message came from this person: keeps their stored Teams id fresh. Only members are written, and
+   * only when the id is new or changed (the look-up is cached, so an unchanged id costs no storage call).
+   */
+  async seen(caller: Pick<Caller, 'aadObjectId' | 'teamsUserId'>): Promise<void> {
+    const id = caller.aadObjectId?.toLowerCase();
+    if (!id || !caller.teamsUserId) return;
+    const existing = await this.members.get(id);
+    if (existing && existing.teamsUserId !== caller.teamsUserId)
+      await this.members.put({ ...existing, teamsUserId: caller.teamsUserId });
+  }
+
+  /**
+   * Records the Teams ids the team's roster gives (on install in a team and on `member add`):
+   * each member found whose stored id is missing or different is updated. Answers how many changed.
+   */
+  async recordRoster(roster: readonly TeamMember[]): Promise<number> {
+    const byId = new Map(
+      roster.flatMap((p) =>
+        p.teamsUserId ? [[p.aadObjectId.toLowerCase(), p.teamsUserId] as const] : [],
+      ),
+    );
+    if (byId.size === 0) return 0;
+    let changed = 0;
+    for (const member of await this.members.list()) {
+      const teamsUserId = byId.get(member.aadObjectId.toLowerCase());
+      if (!teamsUserId || member.teamsUserId === teamsUserId) continue;
+      await this.members.put({ ...member, teamsUserId });
+      changed += 1;
+    }
+    return changed;
+  }
+
+  /** Installs CTAC for a member (Graph enabled); undefined when Graph is off. */
+  async installFor(aadObjectId: string): Promise<AppInstallResult | undefined> {
+    return this.apps?.installFor(aadObjectId.toLowerCase());
+  }
 
   /**
    * Finds the caller's member record. A person listed in CTAC_ADMINS becomes an admin on first contact.
@@ -106,10 +152,15 @@ export class Directory {
       .then((all) => all.sort((a, b) => a.name.localeCompare(b.name, 'en-GB')));
   }
 
-  /** Adds a person or changes their organisation and role. */
+  /**
+   * Adds a person or changes their organisation and role. `teamsUserId` is their Teams id from the
+   * team's roster, kept so CTAC can open a 1:1 chat before they have ever written to it; a new member
+   * also gets CTAC installed for them when Graph is enabled.
+   */
   async addMember(
     actor: Member | undefined,
     input: Record<string, unknown>,
+    teamsUserId?: string,
   ): Promise<{ member: Member; isNew: boolean }> {
     const admin = this.require(actor, 'admin', 'add members');
     const fields = normaliseMember(input);
@@ -131,7 +182,7 @@ export class Directory {
     const member: Member = {
       ...fields,
       upn: fields.upn || existing?.upn || '',
-      teamsUserId: existing?.teamsUserId,
+      teamsUserId: teamsUserId || existing?.teamsUserId,
       addedAt: existing?.addedAt ?? this.clock.now().toISOString(),
       addedBy: existing?.addedBy ?? admin.name,
     };
@@ -144,6 +195,7 @@ export class Directory {
         before: existing && roleIn(existing),
         after: roleIn(member),
       });
+    if (!existing) await this.apps?.installFor(member.aadObjectId);
     return { member, isNew: !existing };
   }
 

@@ -52,3 +52,23 @@ export interface ConversationRepository {
 export interface StoreHealth {
   ping(): Promise<void>;
 }
+
+/** A person in the team's roster, as Teams tells us. */
+export interface TeamMember {
+  aadObjectId: string;
+  name: string;
+  upn?: string;
+  /** The Teams user id (29:...), with which CTAC can open a 1:1 chat. */
+  teamsUserId?: string;
+}
+
+/** What happened when CTAC was installed for a person (Microsoft Graph in src/graph). */
+export type AppInstallResult = 'installed' | 'already_installed' | 'failed';
+
+/**
+ * Installs CTAC in a person's own Teams (their personal scope), so it can open a 1:1 chat with someone
+ * who has not used it. Failures are results, never thrown: adding a member must not fail because of it.
+ */
+export interface AppInstallation {
+  installFor(aadObjectId: string): Promise<AppInstallResult>;
+}

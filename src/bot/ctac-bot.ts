@@ -29,7 +29,7 @@ import {
 } from './commands';
 import { directoryFeature } from './directory/directory-feature';
 import { saveConversation } from './directory/conversation-references';
-import { identifyCaller } from './directory/teams-caller';
+import { identifyCaller, recordSender } from './directory/teams-caller';
 import { welcomeCardFor } from './directory/installation';
 import { isForm, sendFormPrivately, type SendPersonal } from './private-forms';
 import { refuseTurn, turnRefusal } from './turn-guard';
@@ -91,6 +91,7 @@ export class CtacBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       await saveConversation(context, this.deps.conversations, this.deps.clock.now());
+      await recordSender(context, this.deps);
       const text = normaliseCommandText(
         TurnContext.removeRecipientMention(context.activity) ?? context.activity.text,
       );

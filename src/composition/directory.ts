@@ -4,6 +4,7 @@ import { Directory } from '../app/directory';
 import { CachedMemberRepository } from '../app/member-cache';
 import type { Member } from '../domain/people/member';
 import { uuidGenerator } from '../domain/shared/ids';
+import { GraphAppInstallation } from '../graph/graph-app-installation';
 import { TableAuditRepository } from '../store/audit-repository';
 import {
   TableConversationRepository,
@@ -20,7 +21,7 @@ export interface PeopleArea {
   audit: AuditLog;
 }
 
-export function composeDirectory({ store, clock, config }: AppContext): PeopleArea {
+export function composeDirectory({ store, clock, config, graph, logger }: AppContext): PeopleArea {
   // Where messages go (the ICS cyber channel, people's chats) is remembered for 30 s; changes made
   // here show at once.
   const conversations = new CachedConversationRepository(
@@ -44,6 +45,8 @@ export function composeDirectory({ store, clock, config }: AppContext): PeopleAr
     clock,
     config.admins,
     audit,
+    // With Graph, CTAC is installed for each new member so it can open a chat with them.
+    graph && new GraphAppInstallation(graph, config.graph?.teamsAppId ?? '', logger),
   );
   return { directory, members, conversations, audit };
 }

@@ -45,6 +45,8 @@ export interface RotaLinks {
   baseUrl: () => string;
   /** Lines describing the open alerts the people coming on call inherit. */
   openAlerts: () => Promise<string[]>;
+  /** Lines naming the people on call in the coming shifts whom Teams cannot reach. */
+  unreachableOnCall: NonNullable<ConstructorParameters<typeof RotaJobs>[0]['unreachableOnCall']>;
 }
 
 export function composeRota(
@@ -116,6 +118,7 @@ export function composeRota(
     instanceId,
     activityFeed: graph && new GraphActivityFeed(graph, config.bot.appId ?? '', logger),
     openAlerts: links.openAlerts,
+    unreachableOnCall: links.unreachableOnCall,
   });
   return {
     rota,

@@ -36,6 +36,8 @@ export interface RotaJobsDeps {
   activityFeed?: ActivityFeed;
   /** Lines describing the open alerts the people coming on call inherit, when alerts are wired in. */
   openAlerts?: () => Promise<string[]>;
+  /** Lines naming the people on call in `shifts` whom Teams cannot reach (src/app/reach.ts). */
+  unreachableOnCall?: (shifts: readonly OnCallShift[], now: Date) => Promise<string[]>;
 }
 
 /** What one tick did: how many messages it claimed and sent. */
@@ -70,9 +72,9 @@ export class RotaJobs {
     const window = await this.deps.rota.schedule(from, to);
     const changes = ROTA_LAYERS.flatMap((layer) => changesIn(window.schedule.layers[layer]));
     return {
-      handovers: await this.handovers(changes, from, now),
+      handovers: await this.handovers(changes, from, now, window.shifts),
       reminders: await this.reminders(changes, window.shifts, now),
-      gaps: await this.gaps(window.gaps, from, now),
+      gaps: await this.gaps(window.gaps, from, now, window.shifts),
     };
   }
 
@@ -89,7 +91,12 @@ export class RotaJobs {
     return this.job.stop();
   }
 
-  private async handovers(changes: Change[], from: Date, now: Date): Promise<number> {
+  private async handovers(
+    changes: Change[],
+    from: Date,
+    now: Date,
+    shifts: readonly OnCallShift[],
+  ): Promise<number> {
     const instants = [
       ...new Set(
         changes
@@ -101,10 +108,11 @@ export class RotaJobs {
     for (const t of instants) {
       const at = new Date(t);
       if (!(await this.claim(`handover:${at.toISOString()}`, now))) continue;
-      const [onCall, people, alerts] = await Promise.all([
+      const [onCall, people, alerts, unreachable] = await Promise.all([
         this.deps.rota.whoIsOnCall(at),
         this.deps.rota.people(),
         this.deps.openAlerts?.().catch(() => []) ?? Promise.resolve([]),
+        this.unreachable(shifts, at),
       ]);
       await this.deps.notifier.postToChannel({
         kind: 'handover',
@@ -112,6 +120,7 @@ export class RotaJobs {
         onCall,
         people,
         openAlerts: alerts,
+        ...(unreachable.length ? { unreachable } : {}),
       });
       sent += 1;
     }
@@ -163,6 +172,7 @@ export class RotaJobs {
     gaps: { layer: RotaLayer; start: Date; end: Date }[],
     from: Date,
     now: Date,
+    shifts: readonly OnCallShift[],
   ): Promise<number> {
     const horizon = now.getTime() + this.deps.gapNoticeMs;
     let sent = 0;
@@ -172,12 +182,14 @@ export class RotaJobs {
       if (!(await this.claim(`gap:${gap.layer}:${gap.start.toISOString()}`, now))) continue;
       const people = await this.deps.rota.people();
       const end = await this.gapEnd(gap);
+      const unreachable = await this.unreachable(shifts, now);
       const notice: RotaNotice = {
         kind: 'gap',
         layer: gap.layer,
         start: gap.start,
         end,
         lookaheadDays: GAP_LOOKAHEAD_DAYS,
+        ...(unreachable.length ? { unreachable } : {}),
       };
       const delivered = await Promise.all(
         whoToTellAboutGap(people.values()).map((id) => this.deps.notifier.sendToMember(id, notice)),
@@ -197,6 +209,18 @@ export class RotaJobs {
       (g) => g.layer === gap.layer && g.start.getTime() === gap.start.getTime(),
     );
     return whole && whole.end.getTime() < limit.getTime() ? whole.end : undefined;
+  }
+
+  /** Who is on call from `at` in the job's window (the coming shifts) but cannot be reached on Teams. */
+  private async unreachable(shifts: readonly OnCallShift[], at: Date): Promise<string[]> {
+    if (!this.deps.unreachableOnCall) return [];
+    const coming = shifts.filter((s) => s.end.getTime() > at.getTime());
+    try {
+      return await this.deps.unreachableOnCall(coming, at);
+    } catch (e) {
+      this.deps.logger.warn({ err: e }, 'rota: could not check who can be reached');
+      return [];
+    }
   }
 
   private claim(key: string, now: Date): Promise<boolean> {

@@ -19,12 +19,19 @@ export interface FakeGraphRequest {
  * A small local stand-in for Microsoft Graph's users API: `GET /v1.0/users/{id | UPN}` and
  * `GET /v1.0/users?$filter=mail eq '...' or userPrincipalName eq '...'` and
  * `POST /v1.0/users/{id}/teamwork/sendActivityNotification` (recorded), answering 404 in Graph's
- * error shape for someone unknown. Point the app at it with GRAPH_BASE_URL.
+ * error shape for someone unknown. It also holds the organisation's app catalogue
+ * (`GET /v1.0/appCatalogs/teamsApps?$filter=externalId eq '...'`) and per-user app installs
+ * (`POST /v1.0/users/{id}/teamwork/installedApps`, recorded; 409 when the app is already installed for
+ * that person). Point the app at it with GRAPH_BASE_URL.
  */
 export class FakeGraph {
   readonly requests: FakeGraphRequest[] = [];
   /** Activity feed notifications sent, by user id. */
   readonly notifications: { userId: string; body: Record<string, unknown> }[] = [];
+  /** Per-user app installs accepted, by user id, with the catalogue app bound. */
+  readonly installs: { userId: string; teamsApp: string }[] = [];
+  /** The organisation's app catalogue: catalogue id and the manifest id (externalId). */
+  readonly catalog: { id: string; externalId: string }[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -64,6 +71,26 @@ export class FakeGraph {
           res.end();
         });
         return;
+      }
+      const install = /^\/v1\.0\/users\/([^/]+)\/teamwork\/installedApps$/.exec(url.pathname);
+      if (req.method === 'POST' && install) {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          const userId = decodeURIComponent(install[1]!).toLowerCase();
+          const teamsApp = String(JSON.parse(body)['teamsApp@odata.bind'] ?? '');
+          if (graph.installs.some((i) => i.userId === userId && i.teamsApp === teamsApp))
+            return send(409, {
+              error: { code: 'Conflict', message: 'App is already installed for this user.' },
+            });
+          graph.installs.push({ userId, teamsApp });
+          send(201, { id: `installation-${graph.installs.length}` });
+        });
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/v1.0/appCatalogs/teamsApps') {
+        const wanted = /externalId eq '([^']*)'/.exec(url.searchParams.get('$filter') ?? '')?.[1];
+        return send(200, { value: graph.catalog.filter((a) => a.externalId === wanted) });
       }
       const one = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && one) {

@@ -100,7 +100,15 @@ type NoticePeople = ReadonlyMap<string, RotaPerson>;
 /** Something the rota tells people; the Teams notifier (src/bot/rota) renders it as a card. */
 export type RotaNotice =
   /** Who is on call from a handover, with the open alerts they inherit (one line each). */
-  | { kind: 'handover'; at: Date; onCall: OnCallNow; people: NoticePeople; openAlerts: string[] }
+  | {
+      kind: 'handover';
+      at: Date;
+      onCall: OnCallNow;
+      people: NoticePeople;
+      openAlerts: string[];
+      /** One line for each person on call in the coming shifts whom Teams cannot reach. */
+      unreachable?: string[];
+    }
   /** To the person coming on call: their stretch in a layer. */
   | {
       kind: 'shiftReminder';
@@ -111,7 +119,15 @@ export type RotaNotice =
       people: NoticePeople;
     }
   /** To the leads: nobody is on call in a layer from `start` (until `end`, if within `lookaheadDays`). */
-  | { kind: 'gap'; layer: RotaLayer; start: Date; end?: Date; lookaheadDays: number }
+  | {
+      kind: 'gap';
+      layer: RotaLayer;
+      start: Date;
+      end?: Date;
+      lookaheadDays: number;
+      /** One line for each person on call in the coming shifts whom Teams cannot reach. */
+      unreachable?: string[];
+    }
   /** A swap offered or answered, with a line for the person told. */
   | { kind: 'swap'; swap: SwapRequest; people: NoticePeople; note: string };
 

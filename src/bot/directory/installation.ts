@@ -6,6 +6,7 @@ import type { ConversationRepository } from '../../app/ports';
 import type { AdaptiveCard } from '../../cards/render';
 import { welcomeCard } from '../../cards/views';
 import type { Clock } from '../../domain/shared/clock';
+import { teamRoster } from './team-roster';
 import { identifyCaller } from './teams-caller';
 import { teamChannelOf } from './teams-channel';
 
@@ -46,6 +47,7 @@ export async function welcomeCardFor(
     return firstTime ? deps.help() : undefined;
   }
   await deps.cyberChannel.installedIn(channel);
+  await recordTeamIds(context, deps);
   if (!(await deps.conversations.markOnce(`welcome:${team.id}`, now))) return undefined;
   let teamName = team.name as string | undefined;
   if (!teamName)
@@ -58,4 +60,13 @@ export async function welcomeCardFor(
     installedBy: installer?.name ?? context.activity.from?.name ?? 'an admin',
     installedAt: deps.clock.now(),
   });
+}
+
+/** On install in a team: the Teams ids of the members found in its roster, so CTAC can open their chats. */
+async function recordTeamIds(context: TurnContext, deps: InstallationDeps): Promise<void> {
+  try {
+    await deps.directory.recordRoster(await teamRoster(context, deps.conversations));
+  } catch (e) {
+    deps.logger.warn({ err: e }, "install: could not read the team's roster");
+  }
 }

@@ -41,13 +41,17 @@ export function directoryMembers({
         throw new CtacError('validation', 'Please check the member details.', [
           'Choose a person from the team.',
         ]);
-      const { member, isNew } = await directory.addMember(caller, {
-        aadObjectId: person.aadObjectId,
-        name: person.name,
-        upn: person.upn,
-        orgCode: data['orgCode'],
-        role: data['role'],
-      });
+      const { member, isNew } = await directory.addMember(
+        caller,
+        {
+          aadObjectId: person.aadObjectId,
+          name: person.name,
+          upn: person.upn,
+          orgCode: data['orgCode'],
+          role: data['role'],
+        },
+        person.teamsUserId,
+      );
       return noticeCard(
         isNew ? `Added ${member.name}` : `Updated ${member.name}`,
         `${member.name} is now a ${member.role} for ${member.orgCode}. Changed by ${caller.name}.`,

@@ -1,15 +1,17 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ConversationRepository } from '../../app/ports';
-import type { PersonChoice } from '../../cards/views';
+import type { ConversationRepository, TeamMember } from '../../app/ports';
 
-/** The people of the team (or of this chat when no team is known yet), as Teams tells us, by name. */
+/**
+ * The people of the team (or of this chat when no team is known yet), as Teams tells us, by name, each
+ * with their Teams user id.
+ */
 export async function teamRoster(
   context: TurnContext,
-  conversations: ConversationRepository,
-): Promise<PersonChoice[]> {
+  conversations: Pick<ConversationRepository, 'list'>,
+): Promise<TeamMember[]> {
   const teamId =
     context.activity.channelData?.team?.id ?? (await conversations.list('team'))[0]?.id;
-  const people: PersonChoice[] = [];
+  const people: TeamMember[] = [];
   let token: string | undefined;
   do {
     const page = teamId
@@ -21,6 +23,7 @@ export async function teamRoster(
           aadObjectId: m.aadObjectId,
           name: m.name,
           upn: m.userPrincipalName ?? m.email,
+          ...(m.id ? { teamsUserId: m.id } : {}),
         });
     token = page.continuationToken || undefined;
   } while (token);

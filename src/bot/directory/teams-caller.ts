@@ -30,3 +30,19 @@ export async function identifyCaller(
   }
   return deps.directory.identify(caller, opts);
 }
+
+/**
+ * Every message: the sender's Teams id is kept fresh on their member record (no write when unchanged).
+ * A failure is logged and never stops the message being answered.
+ */
+export async function recordSender(
+  context: TurnContext,
+  deps: { directory: Directory; logger: Logger },
+): Promise<void> {
+  const from = context.activity.from;
+  try {
+    await deps.directory.seen({ aadObjectId: from?.aadObjectId, teamsUserId: from?.id });
+  } catch (e) {
+    deps.logger.warn({ err: e }, "could not record the sender's Teams id");
+  }
+}

@@ -80,9 +80,12 @@ export function rotaNoticeCard(notice: RotaNotice): AdaptiveCard {
         text: `From ${formatUkDateTime(at)} (UK time).${gap ? ' There is a gap: a lead needs to arrange cover.' : ''}`,
         style: gap ? 'attention' : 'accent',
         facts,
-        footer: openAlerts.length
-          ? `Open alerts handed over: ${openAlerts.join('; ')}`
-          : 'No open alerts are handed over.',
+        footer: [
+          openAlerts.length
+            ? `Open alerts handed over: ${openAlerts.join('; ')}`
+            : 'No open alerts are handed over.',
+          ...unreachableLines(notice.unreachable),
+        ].join(' '),
       });
     }
     case 'shiftReminder': {
@@ -97,7 +100,10 @@ export function rotaNoticeCard(notice: RotaNotice): AdaptiveCard {
       const { layer, start, end, lookaheadDays } = notice;
       return announcementCard({
         title: `Nobody is ${layer} on call from ${formatUkDateTime(start)}`,
-        text: `The ${layer} rota has a gap ${end ? formatRange(start, end) : `from ${formatUkDateTime(start)} for more than ${lookaheadDays} days`} (UK time). Please arrange cover: "cover @person START to END", or change the rotation with "rota setup".`,
+        text: [
+          `The ${layer} rota has a gap ${end ? formatRange(start, end) : `from ${formatUkDateTime(start)} for more than ${lookaheadDays} days`} (UK time). Please arrange cover: "cover @person START to END", or change the rotation with "rota setup".`,
+          ...unreachableLines(notice.unreachable),
+        ].join(' '),
         style: 'attention',
       });
     }
@@ -105,3 +111,9 @@ export function rotaNoticeCard(notice: RotaNotice): AdaptiveCard {
       return swapCard(notice.swap, notice.people, notice.note);
   }
 }
+
+/** "Also: Ben Cole is on call from ... but cannot be reached on Teams: no chat with CTAC yet." */
+const unreachableLines = (lines: readonly string[] | undefined): string[] =>
+  lines?.length
+    ? [`Also: ${lines.join('. ')}. Type "reach" to see who else cannot be reached.`]
+    : [];
