@@ -11,6 +11,19 @@ import type {
   TeamMember,
 } from './ports';
 
+/**
+ * Reads the team's roster as Teams gives it now (the bot passes one for the turn); undefined, or a
+ * failure, when it cannot be read.
+ */
+export type RosterReader = () => Promise<readonly TeamMember[] | undefined>;
+
+/** Someone found in Entra ID (through Microsoft Graph) whom a lead adds to CTAC by email. */
+export interface PersonFound {
+  aadObjectId: string;
+  name: string;
+  upn: string;
+}
+
 /** The person behind an activity, as Teams tells us. */
 export interface Caller {
   aadObjectId?: string;
@@ -197,6 +210,45 @@ export class Directory {
       });
     if (!existing) await this.apps?.installFor(member.aadObjectId);
     return { member, isNew: !existing };
+  }
+
+  /**
+   * A lead adds people found in Entra ID by email (see rota-people) as members of `orgCode`, before they
+   * have used CTAC. As with `addMember`, each takes their Teams id from the team's roster when they are
+   * in it, and CTAC is installed for them when Graph is enabled. A roster that cannot be read adds them
+   * all the same: their ids then come with their first message or the next install in the team.
+   */
+  async addPeopleFound(
+    lead: Member,
+    people: readonly PersonFound[],
+    orgCode: string,
+    roster?: RosterReader,
+  ): Promise<Member[]> {
+    if (people.length === 0) return [];
+    const teamsIds = new Map(
+      ((await roster?.().catch(() => undefined)) ?? []).flatMap((p) =>
+        p.teamsUserId ? [[p.aadObjectId.toLowerCase(), p.teamsUserId] as const] : [],
+      ),
+    );
+    const added: Member[] = [];
+    for (const person of people) {
+      const id = person.aadObjectId.toLowerCase();
+      const teamsUserId = teamsIds.get(id);
+      const member: Member = {
+        aadObjectId: id,
+        name: person.name,
+        upn: person.upn,
+        orgCode,
+        role: 'member',
+        ...(teamsUserId ? { teamsUserId } : {}),
+        addedAt: this.clock.now().toISOString(),
+        addedBy: lead.name,
+      };
+      await this.members.put(member);
+      await this.apps?.installFor(id);
+      added.push(member);
+    }
+    return added;
   }
 
   /**

@@ -127,6 +127,6 @@ export function composeRota(
     notifier,
     calendarFeeds,
     jobs,
-    feature: rotaFeature({ rota, logger, calendar: calendarFeeds, notifier }),
+    feature: rotaFeature({ rota, logger, calendar: calendarFeeds, notifier, conversations }),
   };
 }

@@ -1,10 +1,12 @@
 import pino from 'pino';
 import { Directory } from '../../src/app/directory';
 import { Reach } from '../../src/app/reach';
+import { addPeopleBySignInName } from '../../src/app/rota/rota-people';
 import type { Member } from '../../src/domain/people/member';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { GraphAppInstallation } from '../../src/graph/graph-app-installation';
 import { createGraphClient } from '../../src/graph/graph-client';
+import { GraphPeopleLookup } from '../../src/graph/graph-people';
 import {
   TableConversationRepository,
   TableMemberRepository,
@@ -35,6 +37,7 @@ const logger = pino({ level: 'silent' });
 const ASHA = 'a1a1a1a1-0000-4000-8000-000000000001';
 const BEN = 'b2b2b2b2-0000-4000-8000-000000000002';
 const CHLOE = 'c3c3c3c3-0000-4000-8000-000000000003';
+const DAN = 'd4d4d4d4-0000-4000-8000-000000000004';
 
 function world(opts: { graph?: boolean } = {}) {
   const members = new TableMemberRepository(store);
@@ -106,6 +109,66 @@ test('when an admin adds someone from the roster, then their Teams id is stored 
   });
   expect(graph.installs).toHaveLength(1);
   expect((await w.members.get(BEN))?.teamsUserId).toBe('29:ben');
+});
+
+test('when a lead adds people by email through Graph, then each takes their Teams id from the roster and CTAC is installed for them', async () => {
+  const w = world({ graph: true });
+  const admin = await seed(w);
+  graph.users.push(
+    { id: BEN, displayName: 'Ben Okafor', userPrincipalName: 'ben@nhs.net' },
+    { id: CHLOE, displayName: 'Chloë Davies', userPrincipalName: 'chloe@nhs.net' },
+    { id: DAN, displayName: 'Dan Whitmore', userPrincipalName: 'dan@nhs.net' },
+  );
+  const deps = {
+    members: w.members,
+    organisations: new TableOrganisationRepository(store),
+    directory: w.directory,
+    lookup: new GraphPeopleLookup(
+      createGraphClient({ getToken: async () => 'test-token', baseUrl: `${graph.url}/` }),
+    ),
+  };
+  // Ben is in the team; Chloë is not. Asha, already a member, is named too and is left alone.
+  const roster = async () => [
+    { aadObjectId: ASHA, name: 'Asha Patel', teamsUserId: '29:asha' },
+    { aadObjectId: BEN.toUpperCase(), name: 'Ben Okafor', teamsUserId: '29:ben' },
+  ];
+  const ids = await addPeopleBySignInName(
+    deps,
+    admin,
+    ['ben@nhs.net', 'chloe@nhs.net', 'asha@nhs.net'],
+    'RXC',
+    roster,
+  );
+  expect(ids).toEqual([BEN, CHLOE, ASHA]);
+  expect(await w.members.get(BEN)).toMatchObject({
+    name: 'Ben Okafor',
+    orgCode: 'RXC',
+    role: 'member',
+    teamsUserId: '29:ben',
+    addedBy: 'Asha Patel',
+  });
+  expect((await w.members.get(CHLOE))?.teamsUserId).toBeUndefined();
+  const app = 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/catalog-ctac';
+  expect(graph.installs).toEqual([
+    { userId: BEN, teamsApp: app },
+    { userId: CHLOE, teamsApp: app },
+  ]);
+
+  // A roster that cannot be read adds the person all the same, without an id for now.
+  await addPeopleBySignInName(deps, admin, ['dan@nhs.net'], 'RXC', () =>
+    Promise.reject(new Error('Teams is unavailable')),
+  );
+  expect(await w.members.get(DAN)).toMatchObject({ name: 'Dan Whitmore', role: 'member' });
+  expect((await w.members.get(DAN))?.teamsUserId).toBeUndefined();
+  expect(graph.installs.map((i) => i.userId)).toEqual([BEN, CHLOE, DAN]);
+
+  // Once Chloë joins the team, installing CTAC there fills in her id like anyone else's.
+  expect(
+    await w.directory.recordRoster([
+      { aadObjectId: CHLOE, name: 'Chloë Davies', teamsUserId: '29:chloe' },
+    ]),
+  ).toBe(1);
+  expect((await w.members.get(CHLOE))?.teamsUserId).toBe('29:chloe');
 });
 
 test('when CTAC is installed in the team, then the roster fills in the Teams ids of the members found in it', async () => {

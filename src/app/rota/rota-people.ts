@@ -1,7 +1,7 @@
 import type { Member } from '../../domain/people/member';
 import type { RotaPerson } from '../../domain/rota/rota-person';
-import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
+import type { Directory, RosterReader } from '../directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type { PeopleLookup } from './ports';
 
@@ -11,7 +11,8 @@ export const MAX_PEOPLE_BY_EMAIL = 20;
 export interface RotaPeopleDeps {
   members: MemberRepository;
   organisations: OrganisationRepository;
-  clock: Clock;
+  /** Makes the people found members (their Teams ids, CTAC installed for them). */
+  directory: Pick<Directory, 'addPeopleFound'>;
   /** Finds people who have not used the bot yet (Microsoft Graph); absent when Graph is off. */
   lookup?: PeopleLookup;
 }
@@ -39,7 +40,8 @@ export async function rotaPeople(deps: RotaPeopleDeps): Promise<Map<string, Rota
 /**
  * `lead` adds people to CTAC by email or sign-in name, e.g. while setting up a rotation, before those
  * people have used the bot: each is looked up in Entra ID for their object id and name, and whoever is
- * not yet a member becomes a member of `orgCode`. Every name is checked before anyone is added, so a
+ * not yet a member becomes a member of `orgCode` through the directory, which takes their Teams id from
+ * the team's `roster` and installs CTAC for them. Every name is checked before anyone is added, so a
  * mistake adds nobody. Answers the people's ids in the order given. The caller checks the lead's role.
  */
 export async function addPeopleBySignInName(
@@ -47,6 +49,7 @@ export async function addPeopleBySignInName(
   lead: Member,
   wanted: readonly string[],
   orgCode: string,
+  roster?: RosterReader,
 ): Promise<string[]> {
   const lookup = deps.lookup;
   if (!lookup)
@@ -89,16 +92,16 @@ export async function addPeopleBySignInName(
     problems.push('Choose the organisation the new people belong to.');
   if (problems.length)
     throw new CtacError('validation', 'Please check the people to add.', problems);
-  for (const f of found.filter((x) => x.isNew))
-    await deps.members.put({
+  await deps.directory.addPeopleFound(
+    lead,
+    [...new Map(found.filter((f) => f.isNew).map((f) => [f.id, f])).values()].map((f) => ({
       aadObjectId: f.id,
       name: f.name,
       upn: f.upn,
-      orgCode: code,
-      role: 'member',
-      addedAt: deps.clock.now().toISOString(),
-      addedBy: lead.name,
-    });
+    })),
+    code,
+    roster,
+  );
   return found.map((f) => f.id);
 }
 

@@ -24,7 +24,7 @@ import { mergeMemberIds } from '../../domain/rota/rotation-order';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
-import type { Directory } from '../directory';
+import type { Directory, RosterReader } from '../directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type {
   PeopleLookup,
@@ -151,15 +151,21 @@ export class RotaService {
 
   /**
    * Saves a rotation from the setup form: people added by email join CTAC first (see
-   * addPeopleBySignInName), then follow the people chosen, who keep their order.
+   * addPeopleBySignInName, with the team's roster for their Teams ids), then follow the people
+   * chosen, who keep their order.
    */
   async setupRotationWithPeople(
     actor: Member | undefined,
     input: Omit<RotationInput, 'memberIds'> & { memberIds: readonly string[] },
-    newPeople: { signInNames: readonly string[]; orgCode: string },
+    newPeople: { signInNames: readonly string[]; orgCode: string; roster?: RosterReader },
     etag?: string,
   ): Promise<{ rotation: Rotation; created: boolean }> {
-    const added = await this.addPeopleBySignInName(actor, newPeople.signInNames, newPeople.orgCode);
+    const added = await this.addPeopleBySignInName(
+      actor,
+      newPeople.signInNames,
+      newPeople.orgCode,
+      newPeople.roster,
+    );
     const memberIds = mergeMemberIds(input.memberIds, added);
     return this.setupRotation(actor, { ...input, memberIds }, etag);
   }
@@ -241,17 +247,19 @@ export class RotaService {
 
   /**
    * A lead adds people to CTAC by email or sign-in name before they have used the bot (see
-   * rota-people): answers their ids in the order given; a mistake adds nobody.
+   * rota-people): answers their ids in the order given; a mistake adds nobody. `roster` reads the
+   * team's roster, from which the new members take their Teams ids.
    */
   async addPeopleBySignInName(
     actor: Member | undefined,
     names: readonly string[],
     orgCode: string,
+    roster?: RosterReader,
   ): Promise<string[]> {
     const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
     if (wanted.length === 0) return [];
     const lead = this.deps.directory.require(actor, 'lead', 'add people to the rota');
-    return addPeopleBySignInName(this.deps, lead, wanted, orgCode);
+    return addPeopleBySignInName(this.deps, lead, wanted, orgCode, roster);
   }
 
   getSwap(id: string): Promise<SwapRequest | undefined> {

@@ -11,6 +11,7 @@ import { isCtacError } from '../../domain/shared/errors';
 import { formatUkDate } from '../../domain/shared/time';
 import type { BotTurn, CardActionHandler } from '../bot-feature';
 import { cardField, type CardData } from '../card-fields';
+import { teamRoster } from '../directory/team-roster';
 import {
   requireLead,
   ukDateText,
@@ -59,7 +60,7 @@ const setupInput = (v: SetupFormValues, layer: string, memberIds: string[]) => (
  * `rota setup`: the form (leads), then the order step that numbers the people chosen, then the save.
  * Each step that finds a problem shows its form again with what was typed.
  */
-export function rotaSetup({ rota }: RotaFeatureDeps): RotaHandlers {
+export function rotaSetup({ rota, conversations }: RotaFeatureDeps): RotaHandlers {
   async function setupForm(
     turn: BotTurn,
     args: string,
@@ -138,6 +139,7 @@ export function rotaSetup({ rota }: RotaFeatureDeps): RotaHandlers {
         {
           signInNames: (submitted.addPeople ?? '').split(/[\s,;]+/).filter(Boolean),
           orgCode: submitted.addOrgCode ?? '',
+          ...(conversations ? { roster: () => teamRoster(turn.context, conversations) } : {}),
         },
         etag || undefined,
       );

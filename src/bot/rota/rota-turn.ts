@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
+import type { ConversationRepository } from '../../app/ports';
 import type { RotaNotifier } from '../../app/rota/ports';
 import type { RotaService } from '../../app/rota/rota-service';
 import type { RotaPerson } from '../../domain/rota/rota-person';
@@ -22,6 +23,8 @@ export interface RotaFeatureDeps {
   calendar?: CalendarLinks;
   /** Tells the member asked about a swap in a 1:1 chat, when there is one. */
   notifier?: RotaNotifier;
+  /** Where the team is, for reading its roster (people added by email take their Teams ids from it). */
+  conversations?: Pick<ConversationRepository, 'list'>;
 }
 
 /** A rota command typed in Teams: what follows the command's name is `args`. */

@@ -96,11 +96,20 @@ test('when a lead saves a rotation adding people by email, then the chosen keep 
     rota.setupRotationWithPeople(
       LEE,
       { ...daily('primary'), memberIds: [BOB.aadObjectId, JANE.aadObjectId] },
-      { signInNames: ['Farid.Haddad@example.nhs.uk', JANE.upn], orgCode: 'RXC' },
+      {
+        signInNames: ['Farid.Haddad@example.nhs.uk', JANE.upn],
+        orgCode: 'RXC',
+        // The team's roster, as the bot reads it: Farid takes his Teams id from it.
+        roster: async () => [{ aadObjectId: FARID, name: 'Farid Haddad', teamsUserId: '29:farid' }],
+      },
     ),
   ).resolves.toMatchObject({
     created: true,
     rotation: { memberIds: [BOB.aadObjectId, JANE.aadObjectId, FARID] },
+  });
+  expect((await rota.people()).get(FARID)).toMatchObject({
+    name: 'Farid Haddad',
+    teamsUserId: '29:farid',
   });
   await expect(
     rota.setupRotationWithPeople(
