@@ -80,7 +80,9 @@ export class TeamsSender {
         case 'channelPost':
           return await this.postToChannel(message.channelId, activity);
         case 'update':
-          return await this.update(message.conversationId, message.activityId!, activity);
+          return message.personalOf
+            ? await this.updatePersonal(message, activity)
+            : await this.update(message.conversationId, message.activityId!, activity);
         case 'threadReply':
           return await this.continueIn(message.conversationId, async (context) => {
             const res = await context.sendActivity(activity);
@@ -132,6 +134,36 @@ export class TeamsSender {
       });
       return { conversationId, activityId };
     });
+  }
+
+  /** Replaces a message the bot sent in a person's 1:1 chat, over that chat's saved reference. */
+  private async updatePersonal(
+    message: { conversationId: string; activityId?: string; personalOf?: string },
+    activity: Partial<Activity>,
+  ): Promise<Delivered> {
+    const saved = await this.deps.conversations.get('personal', message.personalOf!.toLowerCase());
+    if (!saved)
+      throw new DeliveryError(404, undefined, 'This person has no 1:1 chat with CTAC saved.');
+    const reference = saved.reference as ConversationReference;
+    const conversationId = message.conversationId || reference.conversation.id;
+    const activityId = message.activityId!;
+    await this.deps.adapter.continueConversationAsync(
+      this.deps.botAppId,
+      {
+        ...reference,
+        conversation: { ...reference.conversation, id: conversationId },
+        activityId: undefined,
+      },
+      async (context) => {
+        await context.updateActivity({
+          ...activity,
+          id: activityId,
+          type: 'message',
+          conversation: context.activity.conversation,
+        });
+      },
+    );
+    return { conversationId, activityId };
   }
 
   private async sendPersonal(aadObjectId: string, activity: Partial<Activity>): Promise<Delivered> {
@@ -197,13 +229,22 @@ export class TeamsSender {
     return delivered!;
   }
 
-  /** Runs `send` in a conversation the bot knows: a saved channel (or a thread in it). */
+  /** Runs `send` in a conversation the bot knows: a saved channel (or a thread in it), or a group chat. */
   private async continueIn(
     conversationId: string,
     send: (context: TurnContext) => Promise<Delivered>,
   ): Promise<Delivered> {
     const channelId = conversationId.split(';')[0]!;
-    const saved = await this.reference('channel', channelId);
+    const known =
+      (await this.deps.conversations.get('channel', channelId)) ??
+      (await this.deps.conversations.get('groupChat', conversationId));
+    if (!known)
+      throw new DeliveryError(
+        404,
+        undefined,
+        `No saved conversation for the channel ${channelId}.`,
+      );
+    const saved = known.reference as ConversationReference;
     const reference: Partial<ConversationReference> = {
       ...saved,
       conversation: { ...saved.conversation, id: conversationId },

@@ -14,6 +14,8 @@ import { getOrUndefined, type TableStore } from './tables';
  * deflated, in base64, and split over `message0..message3` by the shared column codec
  * (chunked-columns.ts; a string property holds at most 32K characters); `messageEncoding` says so. Rows without it hold the JSON as it is: small messages (a card
  * refresh), and rows queued before messages were deflated.
+ * `purpose` and `subject` say what a message is for and about, for the callback that records where it
+ * went (a risk's card: src/bot/risks/channel-notifier.ts).
  * Finished rows (sent, failed, superseded) stay a day as the delivery record, then are deleted;
  * storm digests are kept, since later acknowledgements update their message.
  * The same table holds which alerts are in which storm digest (src/store/alert-digest-repository.ts).
@@ -36,6 +38,8 @@ interface SendRow {
   kind: string;
   delivered?: string;
   alertId?: string;
+  purpose?: string;
+  subject?: string;
   callbackPending?: boolean;
   digest?: boolean;
   lastError?: string;
@@ -164,6 +168,8 @@ function toEntity(row: Omit<QueuedSend, 'etag'>) {
   if (row.sentAt) entity['sentAt'] = row.sentAt;
   if (row.delivered) entity['delivered'] = JSON.stringify(row.delivered);
   if (row.alertId) entity['alertId'] = row.alertId;
+  if (row.purpose) entity['purpose'] = row.purpose;
+  if (row.subject) entity['subject'] = row.subject;
   if (row.lastError) entity['lastError'] = row.lastError;
   Object.assign(entity, columns);
   return entity as { partitionKey: string; rowKey: string } & Record<string, unknown>;
@@ -187,6 +193,8 @@ function fromEntity(row: TableEntityResult<SendRow>): QueuedSend {
     sentAt: row.sentAt || undefined,
     delivered: row.delivered ? JSON.parse(row.delivered) : undefined,
     alertId: row.alertId || undefined,
+    purpose: row.purpose || undefined,
+    subject: row.subject || undefined,
     callbackPending: !!row.callbackPending,
     digest: !!row.digest,
     lastError: row.lastError || undefined,

@@ -6,6 +6,7 @@ export {
   SendQueue,
   type SendQueueDeps,
   type SendQueueOptions,
+  type EnqueueOptions,
   type TickReport,
 } from './send-queue';
 export { GATHER_MS } from './gathering';

@@ -35,12 +35,14 @@ export type OutboxMessage =
   /**
    * Replaces a message already sent. `conversationId` is the conversation it is in (for a channel
    * thread, `channel;messageid=...`). The message id is given, or is that of an earlier queued post.
+   * `personalOf` (an Entra object id) says the message is in that person's 1:1 chat with CTAC.
    */
   | {
       kind: 'update';
       conversationId: string;
       activityId?: string;
       afterPostId?: string;
+      personalOf?: string;
       content: MessageContent;
     }
   /**
@@ -53,8 +55,11 @@ export type OutboxMessage =
    * stored as one row when many come at once; each is sent as its own update, in order.
    */
   | { kind: 'refreshes'; conversationId: string; targets: RefreshTarget[] }
-  /** A message in an existing channel thread. */
-  | { kind: 'threadReply'; conversationId: string; content: MessageContent }
+  /**
+   * A message in an existing channel thread: `conversationId` is the thread, or (with `afterPostId`)
+   * the channel whose thread an earlier queued post starts, the reply waiting for that post.
+   */
+  | { kind: 'threadReply'; conversationId: string; afterPostId?: string; content: MessageContent }
   /** A 1:1 message to a member, by Entra object id. */
   | { kind: 'personal'; aadObjectId: string; content: MessageContent };
 
@@ -77,6 +82,10 @@ export const budgetKey = (message: OutboxMessage): string => {
       return message.channelId.split(';')[0]!;
     case 'personal':
       return `personal:${message.aadObjectId.toLowerCase()}`;
+    case 'update':
+      return message.personalOf
+        ? `personal:${message.personalOf.toLowerCase()}`
+        : message.conversationId.split(';')[0]!;
     default:
       return message.conversationId.split(';')[0]!;
   }

@@ -24,7 +24,14 @@ export interface QueuedSend {
   alertId?: string;
   /** True for a storm digest: a channel post listing several alerts (kept, as later updates need it). */
   digest?: boolean;
-  /** True while the "posted" callback still has to run for a sent channel post. */
+  /**
+   * What the message is for, naming the "posted" callback that records where it went once delivered
+   * (SendQueue.onPosted); absent for alert posts and digests, whose callback is the outbox's own.
+   */
+  purpose?: string;
+  /** What the message is about, for its purpose's callback (e.g. which risk and which card). */
+  subject?: string;
+  /** True while the "posted" callback still has to run for a sent message. */
   callbackPending?: boolean;
   lastError?: string;
   etag: string;
@@ -61,8 +68,9 @@ export interface SendQueueRepository {
 export type Deliver = (message: DeliverableMessage) => Promise<Delivered>;
 
 /**
- * Called once a channel post about an alert (or a storm digest) is delivered, to record where it is;
- * a failure leaves it to be called again on the next pass.
+ * Called once a channel post about an alert (or a storm digest), or a message queued with a
+ * `purpose`, is delivered, to record where it is; a failure leaves it to be called again on the next
+ * pass.
  */
 export type PostedCallback = (
   post: QueuedSend,

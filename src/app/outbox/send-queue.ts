@@ -51,6 +51,20 @@ export interface SendQueueDeps {
   metrics?: Metrics;
 }
 
+/** How a message is queued: what it is about, and what records where it went. */
+export interface EnqueueOptions {
+  /** The alert a channel post is for. */
+  alertId?: string;
+  /** A storm digest. */
+  digest?: boolean;
+  /** The row's id, when the caller chose it. */
+  id?: string;
+  /** Names the callback (registered with `onPosted`) that records where the message went. */
+  purpose?: string;
+  /** What the message is about, handed to that callback in the row. */
+  subject?: string;
+}
+
 export interface TickReport {
   sent: number;
   retried: number;
@@ -99,6 +113,8 @@ export class SendQueue {
   /** By conversation: card refreshes being gathered into one row. */
   private readonly gathering: RefreshGathering;
   private readonly stopObserving?: () => void;
+  /** By purpose: what records where a message queued for it went. */
+  private readonly callbacks = new Map<string, PostedCallback>();
 
   constructor(
     private readonly repo: SendQueueRepository,
@@ -129,16 +145,21 @@ export class SendQueue {
   }
 
   /**
+   * Registers what records where a message queued with `purpose` went, once it is delivered. Rows
+   * sent before a restart whose callback had not run yet are handed to it on the next pass.
+   */
+  onPosted(purpose: string, callback: PostedCallback): void {
+    this.callbacks.set(purpose, callback);
+  }
+
+  /**
    * Queues a message durably and returns its id (once it is stored); the worker delivers it.
    *
    * Card refreshes for a conversation that is waiting for its Teams budget (many people acknowledging
    * at once), which could not go sooner anyway, are gathered for up to 200 ms and stored as one row;
    * the worker sends them as one update each. Any other refresh is stored at once in a row of its own.
    */
-  enqueue(
-    message: OutboxMessage,
-    opts: { alertId?: string; digest?: boolean; id?: string } = {},
-  ): Promise<string> {
+  enqueue(message: OutboxMessage, opts: EnqueueOptions = {}): Promise<string> {
     if (message.kind !== 'refresh' || opts.id) return this.store(message, opts);
     const conversation = budgetKey(message);
     const waiting = (this.headWaits.get(conversation) ?? 0) > this.deps.clock.now().getTime();
@@ -147,10 +168,7 @@ export class SendQueue {
     return this.gathering.add(conversation, target);
   }
 
-  private async store(
-    message: OutboxMessage,
-    opts: { alertId?: string; digest?: boolean; id?: string } = {},
-  ): Promise<string> {
+  private async store(message: OutboxMessage, opts: EnqueueOptions = {}): Promise<string> {
     const now = this.deps.clock.now();
     const id = opts.id ?? this.newId();
     const row = await this.repo.add(
@@ -164,6 +182,8 @@ export class SendQueue {
         enqueuedAt: now.toISOString(),
         alertId: opts.alertId,
         digest: opts.digest,
+        purpose: opts.purpose,
+        subject: opts.subject,
       },
       // A card update for everyone: whoever pressed the button already has the new card.
       { canWait: isCardUpdate(message) },
@@ -302,7 +322,7 @@ export class SendQueue {
         await this.finish(row, { state: 'superseded' });
         continue;
       }
-      if (isCardUpdate(message)) {
+      if (isCardUpdate(message) || (message.kind === 'threadReply' && message.afterPostId)) {
         const where = await this.whereToUpdate(message);
         // The post it updates failed or vanished: nothing to update.
         if (where === 'gone') {
@@ -315,7 +335,15 @@ export class SendQueue {
           continue;
         }
         if (where === 'wait') return new Date(now.getTime() + 1_000);
-        message = { ...message, ...where };
+        // A reply goes into the thread the post started (its conversation); an update to its message.
+        message =
+          message.kind === 'threadReply'
+            ? {
+                kind: 'threadReply',
+                conversationId: where.conversationId,
+                content: message.content,
+              }
+            : { ...message, ...where };
       }
 
       const claimed = await this.claim(row);
@@ -327,12 +355,11 @@ export class SendQueue {
         const ready = message.kind === 'refresh' ? await this.rendered(message) : message;
         const delivered = await this.send(row.conversationKey, ready, now);
         const sentAt = this.deps.clock.now().toISOString();
-        const isPost = ready.kind === 'channelPost' && (!!row.alertId || !!row.digest);
         const sent = await this.finish(row, {
           state: 'sent',
           sentAt,
           delivered,
-          callbackPending: isPost && !!this.deps.onPosted,
+          callbackPending: this.hasCallback(row, delivered),
           lastError: undefined,
         });
         report.sent++;
@@ -561,8 +588,24 @@ export class SendQueue {
       .sort(byId);
   }
 
+  /**
+   * Whether a sent row has a "posted" callback to run: one queued with a purpose (its callback may be
+   * registered only after a restart), or an alert's channel post or digest when the outbox has one.
+   */
+  private hasCallback(row: QueuedSend, delivered: Delivered): boolean {
+    // Nothing to record for a message Teams gave no id.
+    if (row.purpose) return !!delivered.activityId;
+    return (
+      row.message.kind === 'channelPost' && (!!row.alertId || !!row.digest) && !!this.deps.onPosted
+    );
+  }
+
+  private callbackFor(row: QueuedSend): PostedCallback | undefined {
+    return row.purpose ? this.callbacks.get(row.purpose) : this.deps.onPosted;
+  }
+
   private async runCallback(row: QueuedSend): Promise<void> {
-    const onPosted = this.deps.onPosted;
+    const onPosted = this.callbackFor(row);
     const post = row.delivered;
     if (!row.callbackPending || !onPosted || !post?.activityId) return;
     try {
@@ -571,8 +614,10 @@ export class SendQueue {
     } catch (e) {
       // The row stays pending and the next pass tries again.
       this.deps.logger.warn(
-        { err: e, alertId: row.alertId },
-        'could not record where an alert was posted',
+        { err: e, alertId: row.alertId, purpose: row.purpose },
+        row.purpose
+          ? 'could not record where a message was delivered'
+          : 'could not record where an alert was posted',
       );
     }
   }
