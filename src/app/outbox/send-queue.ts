@@ -482,7 +482,7 @@ export class SendQueue {
 
   /**
    * Where a card update goes: its message, or that of the queued post it follows once the post is
-   * out; 'wait' while the post is on its way, 'gone' when it failed or vanished.
+   * out; 'wait' while the post is on its way, 'gone' when it failed, vanished or has no message id.
    */
   private async whereToUpdate(target: {
     conversationId: string;
@@ -493,7 +493,10 @@ export class SendQueue {
       return { conversationId: target.conversationId, activityId: target.activityId };
     const post = target.afterPostId ? await this.repo.get(target.afterPostId) : undefined;
     if (!post || post.state === 'failed') return 'gone';
-    if (post.state !== 'sent' || !post.delivered?.activityId) return 'wait';
+    if (post.state !== 'sent') return 'wait';
+    // Sent, but Teams gave no message id: there is nothing to update, and waiting would hold up
+    // every later message of the conversation.
+    if (!post.delivered?.activityId) return 'gone';
     return post.delivered;
   }
 
