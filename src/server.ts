@@ -77,7 +77,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const reach: ReachArea = composeReach(ctx, people, rota);
   const alerts: AlertsArea = composeAlerts(ctx, people, outbox, rota, opts.alertNotifier);
-  const risks = composeRisks(ctx, people);
+  const risks = composeRisks(ctx, people, outbox);
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
     alerts.feature,
@@ -101,6 +101,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     rota: rota.jobs,
     sendQueue: outbox.job,
     hsaReminders: alerts.hsaReminderJob,
+    riskReminders: risks.reminderJob,
     nhsPoller: alerts.nhsPoller,
   };
   if (opts.jobs ?? true) startJobs(jobs, { metrics: telemetry.metrics });

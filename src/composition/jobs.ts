@@ -3,6 +3,7 @@ import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import type { LoopSettings } from '../jobs/job-loop';
 import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
 import type { OutboxJob } from '../jobs/outbox-job';
+import type { RiskReminderJob } from '../jobs/risk-reminder-job';
 import type { RotaJobs } from '../jobs/rota-jobs';
 
 /** How often the escalation job looks for due timers. */
@@ -11,6 +12,8 @@ const ESCALATION_TICK_MS = 15_000;
 const NHS_POLL_MS = 5 * 60_000;
 /** How often overdue HSA responses are looked for. */
 const HSA_REMINDER_MS = 10 * 60_000;
+/** How often escalated risks are looked at for reminders due to the leads. */
+const RISK_REMINDER_MS = 10 * 60_000;
 /** How often the rota's jobs look for handovers, reminders and gaps. */
 const ROTA_TICK_MS = 60_000;
 
@@ -20,6 +23,7 @@ export interface BackgroundJobs {
   rota: RotaJobs;
   sendQueue: OutboxJob;
   hsaReminders: HsaReminderJob;
+  riskReminders: RiskReminderJob;
   /** Only when NHS_CYBER_ALERTS_URL is set. */
   nhsPoller?: NhsAlertsPoller;
 }
@@ -30,6 +34,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.escalation.start(ESCALATION_TICK_MS, settings);
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
+  jobs.riskReminders.start(RISK_REMINDER_MS, settings);
   jobs.sendQueue.start(settings);
 }
 
@@ -42,5 +47,6 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.escalation.stop();
   await jobs.nhsPoller?.stop();
   await jobs.hsaReminders.stop();
+  await jobs.riskReminders.stop();
   await jobs.sendQueue.stop();
 }

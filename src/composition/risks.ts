@@ -1,30 +1,38 @@
 import { DecisionLog } from '../app/risks/decision-log';
+import { RiskDecisionReminders } from '../app/risks/decision-reminders';
 import { RiskRegister } from '../app/risks/risk-register';
 import { RiskSettings } from '../app/risks/risk-settings';
 import type { BotFeature } from '../bot/bot-feature';
 import { TeamsRiskEscalationNotifier } from '../bot/risks/channel-notifier';
 import { risksFeature } from '../bot/risks/risks-feature';
+import { hasRole } from '../domain/people/member';
 import { uuidGenerator } from '../domain/shared/ids';
+import { RiskReminderJob } from '../jobs/risk-reminder-job';
 import { TableDecisionRepository } from '../store/decision-repository';
 import { TableRiskCardPlaces } from '../store/risk-card-repository';
 import { TableRiskPolicyRepository } from '../store/risk-policy-repository';
+import { TableRiskReminderLog } from '../store/risk-reminder-repository';
 import { TableRiskRepository } from '../store/risk-repository';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
+import type { OutboxArea } from './outbox';
 
 /**
- * Risks and decisions (issue 5): the register, the decision log, appetite; escalations post to the
- * channel.
+ * Risks and decisions (issue 5): the register, the decision log, appetite; escalations go to the channel
+ * and to each lead through the outbox, and undecided ones are reminded (issue 16).
  */
 export interface RisksArea {
   register: RiskRegister;
   decisions: DecisionLog;
   feature: BotFeature;
+  /** Reminds the leads of escalations still undecided. */
+  reminderJob: RiskReminderJob;
 }
 
 export function composeRisks(
-  { config, store, clock, logger, adapter }: AppContext,
-  { directory, conversations, audit }: PeopleArea,
+  { config, store, clock, logger }: AppContext,
+  { directory, members, conversations, audit }: PeopleArea,
+  outbox: Pick<OutboxArea, 'queue'>,
 ): RisksArea {
   const decisions = new DecisionLog(
     new TableDecisionRepository(store),
@@ -34,16 +42,17 @@ export function composeRisks(
   );
   const settings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock, audit);
   // Where each risk's cards are in Teams, so a decision made anywhere updates them (issue 22).
-  const cards = new TeamsRiskEscalationNotifier(
-    adapter,
-    config.bot.appId ?? '',
+  const cards = new TeamsRiskEscalationNotifier({
+    queue: outbox.queue,
     conversations,
     directory,
-    new TableRiskCardPlaces(store),
+    places: new TableRiskCardPlaces(store),
+    leads: async () => (await members.list()).filter((m) => hasRole(m, 'lead')),
     logger,
-  );
+  });
+  const risks = new TableRiskRepository(store);
   const register = new RiskRegister(
-    new TableRiskRepository(store),
+    risks,
     decisions,
     settings,
     directory,
@@ -51,9 +60,18 @@ export function composeRisks(
     clock,
     uuidGenerator,
   );
+  const reminders = new RiskDecisionReminders({
+    risks,
+    log: new TableRiskReminderLog(store),
+    notifier: cards,
+    clock,
+    rules: { reminderHours: config.risks.decisionReminderHours },
+    logger,
+  });
   return {
     register,
     decisions,
     feature: risksFeature({ register, decisions, settings, directory, logger, cards }),
+    reminderJob: new RiskReminderJob({ reminders, clock, logger }),
   };
 }

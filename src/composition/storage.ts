@@ -8,6 +8,7 @@ import { AUDIT_TABLE } from '../store/audit-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-azurite';
 import { RISK_CARD_TABLE } from '../store/risk-card-repository';
+import { RISK_REMINDER_TABLE } from '../store/risk-reminder-repository';
 import { RISK_SETTINGS_TABLE } from '../store/risk-policy-repository';
 import { RISK_TABLE } from '../store/risk-repository';
 import { ROTA_TABLES } from '../store/rota-repositories';
@@ -46,7 +47,13 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...Object.values(HSA_RESPONSE_TABLES),
     WEBHOOK_REPLAY_TABLE,
   ]);
-  await store.createTables([RISK_TABLE, DECISION_TABLE, RISK_SETTINGS_TABLE, RISK_CARD_TABLE]);
+  await store.createTables([
+    RISK_TABLE,
+    DECISION_TABLE,
+    RISK_SETTINGS_TABLE,
+    RISK_CARD_TABLE,
+    RISK_REMINDER_TABLE,
+  ]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
   return { store, stop: async () => void (await azurite?.stop()) };
 }

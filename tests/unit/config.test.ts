@@ -159,3 +159,19 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '', TABLES_CONNECTION_STRING: '' }).storage.kind).toBe('embedded');
   });
 });
+
+describe('RISK_DECISION_REMINDER_HOURS', () => {
+  test('when it is not set, then the leads are reminded of an undecided escalation after 24 hours', () => {
+    expect(loadConfig({}).risks).toEqual({ decisionReminderHours: 24 });
+  });
+
+  test('when it is set, then that many hours are used, and a value out of range stops the app', () => {
+    expect(loadConfig({ RISK_DECISION_REMINDER_HOURS: '48' }).risks.decisionReminderHours).toBe(48);
+    expect(() => loadConfig({ RISK_DECISION_REMINDER_HOURS: '0' })).toThrow(
+      /RISK_DECISION_REMINDER_HOURS/,
+    );
+    expect(() => loadConfig({ RISK_DECISION_REMINDER_HOURS: 'soon' })).toThrow(
+      /RISK_DECISION_REMINDER_HOURS/,
+    );
+  });
+});

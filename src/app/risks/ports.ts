@@ -1,5 +1,5 @@
 import type { Decision } from '../../domain/decisions';
-import type { Risk, RiskPolicy } from '../../domain/risk';
+import type { DueRiskReminder, Risk, RiskPolicy } from '../../domain/risk';
 import type { Conditional } from '../ports';
 
 /** A stored risk with the ETag its next conditional write must match. */
@@ -68,31 +68,71 @@ export interface RiskPolicyRepository {
   ): Promise<Conditional<StoredRiskPolicy>>;
 }
 
-/** Tells the ICS cyber group in Teams: implemented in src/bot. */
+/** Tells the ICS cyber group in Teams: implemented in src/bot, through the outbox. */
 export interface RiskEscalationNotifier {
-  /** Posts the escalation card, with the leads' choices, in the ICS cyber channel. */
+  /**
+   * Posts the escalation card, with the leads' choices and the leads @mentioned, in the ICS cyber
+   * channel, and sends each lead the card in their own chat.
+   */
   postEscalation(risk: Risk): Promise<void>;
   /**
    * Shows a decision wherever the risk's cards are, whichever way it was made (the card or the tab): the
-   * escalation card in the channel for everyone, a confirmation in its thread, and the raiser's own copy.
+   * escalation card in the channel for everyone, a confirmation in its thread, the raiser's own copy and the
+   * leads' copies. When a lead asks for more information, the raiser is told in their chat.
    */
   decided(risk: Risk, decision: Decision): Promise<void>;
 }
 
-/** Which of a risk's cards in Teams: the escalation card in the ICS cyber channel, or the raiser's own copy. */
-export type RiskCardKind = 'escalation' | 'raiser';
+/** Chases the leads of escalations still undecided: implemented in src/bot, through the outbox. */
+export interface RiskReminderNotifier {
+  /** Reminds each lead of an escalation still waiting for their decision, in their own chat. */
+  remindLeads(risk: Risk, reminder: DueRiskReminder): Promise<void>;
+}
 
-/** Where a risk's card was sent, so a later change (a decision made in the tab) can update it there. */
+/**
+ * Which of a risk's cards in Teams: the escalation card in the ICS cyber channel, the raiser's own copy,
+ * or a lead's copy in their chat (`lead:<Entra object id>`).
+ */
+export type RiskCardKind = 'escalation' | 'raiser' | `lead:${string}`;
+
+/**
+ * Where a risk's card was sent, so a later change (a decision made in the tab) can update it there. While
+ * the card waits in the outbox only `postId` is known; once delivered, its message id.
+ */
 export interface RiskCardPlace {
-  /** The conversation the message is in (for a channel post, the channel). */
+  /** The conversation the message is in (for a channel post, its thread; for a queued one, the channel). */
   conversationId: string;
-  activityId: string;
-  /** The conversation reference as Teams gave it when the card was sent (plain JSON). */
-  reference: unknown;
+  activityId?: string;
+  /** The outbox row that sends the card, while it has not been delivered. */
+  postId?: string;
+  /** The person (Entra object id) in whose 1:1 chat with CTAC the card is. */
+  personalOf?: string;
+  /** Places saved before cards went through the outbox: the conversation reference (plain JSON). */
+  reference?: unknown;
 }
 
 /** The latest card of each kind per risk: a new escalation card replaces the place of the old one. */
 export interface RiskCardPlaces {
   save(riskId: string, kind: RiskCardKind, place: RiskCardPlace): Promise<void>;
   get(riskId: string, kind: RiskCardKind): Promise<RiskCardPlace | undefined>;
+  /** Every card of the risk, by kind. */
+  list(riskId: string): Promise<{ kind: RiskCardKind; place: RiskCardPlace }[]>;
+  /**
+   * Records where the card the outbox row `postId` sent went, unless a newer card of that kind has
+   * taken its place meanwhile (a risk escalated again).
+   */
+  delivered(
+    riskId: string,
+    kind: RiskCardKind,
+    postId: string,
+    place: RiskCardPlace,
+  ): Promise<void>;
+}
+
+/** Which reminders were sent, so a restart or a second instance never sends one twice. */
+export interface RiskReminderLog {
+  /** Records the reminder as sent now; false when it already was (by this instance or another). */
+  claim(reminder: DueRiskReminder, at: Date): Promise<boolean>;
+  /** Forgets a claim whose reminder could not be queued, so it is sent on a later pass. */
+  release(reminder: DueRiskReminder): Promise<void>;
 }
