@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** GOV.UK Notify's own API. */
+export const NOTIFY_DEFAULT_BASE_URL = 'https://api.notifications.service.gov.uk';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOTIFY_KEY =
+  /^(.+)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 /**
  * Every setting the app reads, validated once at start. This is the only module that reads process.env.
  * README.md and env/ document each variable.
@@ -65,6 +71,25 @@ const schema = z
     RISK_DECISION_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     /** Sends traces, metrics and logs to Application Insights (Azure Monitor) when set. */
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().optional(),
+    /**
+     * GOV.UK Notify, for texts and emails: `<key name>-<service id>-<secret key>` as Notify shows it. Unset,
+     * text and email are off. Its form is checked here (not its secret), so a key cut short stops the start.
+     */
+    NOTIFY_API_KEY: z.string().trim().optional(),
+    /** Where Notify requests go: the service's own API unless set (a local fake Notify in tests). */
+    NOTIFY_BASE_URL: z.string().trim().url().default(NOTIFY_DEFAULT_BASE_URL),
+    /** The Notify text message template pages use (its id); placeholders ((subject)), ((message)), ((link)). */
+    NOTIFY_SMS_TEMPLATE_ID: z
+      .string()
+      .trim()
+      .regex(UUID, 'must be a template id (36 characters, from Notify)')
+      .optional(),
+    /** The Notify email template pages use (its id); the same placeholders. */
+    NOTIFY_EMAIL_TEMPLATE_ID: z
+      .string()
+      .trim()
+      .regex(UUID, 'must be a template id (36 characters, from Notify)')
+      .optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -96,6 +121,7 @@ const schema = z
           `cannot be true while HOST is ${env.HOST}: the development host listens on loopback only (127.0.0.1 or localhost)`,
         );
     }
+    checkNotify(env, ctx);
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const)
       if (env[key])
@@ -131,6 +157,62 @@ const schema = z
         message: 'or TABLES_CONNECTION_STRING is required in production',
       });
   });
+
+/**
+ * A Notify API key, `<key name>-<service id>-<secret key>` (both ids 36 characters): the service id is
+ * the issuer of the tokens the client signs with the secret. Undefined when it is not in that form.
+ */
+export function parseNotifyApiKey(key: string): { serviceId: string; keyName: string } | undefined {
+  const m = NOTIFY_KEY.exec(key.trim());
+  return m ? { keyName: m[1]!, serviceId: m[2]!.toLowerCase() } : undefined;
+}
+
+/** The Notify settings' problems: a key's form, the templates it needs, where requests may go. */
+function checkNotify(
+  env: {
+    NODE_ENV: string;
+    NOTIFY_API_KEY?: string;
+    NOTIFY_BASE_URL: string;
+    NOTIFY_SMS_TEMPLATE_ID?: string;
+    NOTIFY_EMAIL_TEMPLATE_ID?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const refuse = (path: string, message: string) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  const templates = env.NOTIFY_SMS_TEMPLATE_ID || env.NOTIFY_EMAIL_TEMPLATE_ID;
+  if (!env.NOTIFY_API_KEY) {
+    if (templates)
+      refuse(
+        'NOTIFY_API_KEY',
+        'is needed with NOTIFY_SMS_TEMPLATE_ID or NOTIFY_EMAIL_TEMPLATE_ID (without it, text and email are off)',
+      );
+    return;
+  }
+  // Never echo the key: it holds the secret.
+  if (!parseNotifyApiKey(env.NOTIFY_API_KEY))
+    refuse(
+      'NOTIFY_API_KEY',
+      'is not a GOV.UK Notify API key: it must be <key name>-<service id>-<secret key>, the two ids 36 characters each, exactly as Notify showed it when the key was made (check it was copied whole)',
+    );
+  if (!templates)
+    refuse(
+      'NOTIFY_SMS_TEMPLATE_ID',
+      'or NOTIFY_EMAIL_TEMPLATE_ID is needed with NOTIFY_API_KEY (the Notify templates pages are sent with)',
+    );
+  const url = new URL(env.NOTIFY_BASE_URL);
+  if (url.protocol === 'https:') return;
+  if (env.NODE_ENV === 'production')
+    refuse(
+      'NOTIFY_BASE_URL',
+      'must be an https:// address in production (the key signs every request)',
+    );
+  else if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname))
+    refuse(
+      'NOTIFY_BASE_URL',
+      'must be an https:// address (http:// only for a loopback address, as in tests)',
+    );
+}
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this computer can reach. */
 export function isLoopbackHost(host: string): boolean {
@@ -171,6 +253,15 @@ export interface Config {
   graph?: { baseUrl?: string; teamsAppId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
   telemetry: { connectionString?: string };
+  /** GOV.UK Notify, when NOTIFY_API_KEY is set: texts with the SMS template, emails with the email one. */
+  notify?: {
+    apiKey: string;
+    baseUrl: string;
+    /** From the key: the issuer of the tokens the client signs. */
+    serviceId: string;
+    smsTemplateId?: string;
+    emailTemplateId?: string;
+  };
   logLevel: string;
 }
 
@@ -246,6 +337,15 @@ export function loadConfig(
     },
     risks: { decisionReminderHours: e.RISK_DECISION_REMINDER_HOURS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
+    ...(e.NOTIFY_API_KEY && {
+      notify: {
+        apiKey: e.NOTIFY_API_KEY,
+        baseUrl: e.NOTIFY_BASE_URL.replace(/\/$/, ''),
+        serviceId: parseNotifyApiKey(e.NOTIFY_API_KEY)!.serviceId,
+        smsTemplateId: e.NOTIFY_SMS_TEMPLATE_ID,
+        emailTemplateId: e.NOTIFY_EMAIL_TEMPLATE_ID,
+      },
+    }),
     logLevel: e.LOG_LEVEL,
   };
 }
