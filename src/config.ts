@@ -67,6 +67,8 @@ const schema = z
     ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** How many hours ahead gaps in the rota are announced to the leads. */
     ROTA_GAP_NOTICE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+    /** How many hours after an escalation the leads are reminded of a risk still undecided. */
+    RISK_DECISION_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     /** Sends traces, metrics and logs to Application Insights (Azure Monitor) when set. */
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().optional(),
     /**
@@ -245,6 +247,8 @@ export interface Config {
   admins: string[];
   nhsCyberAlertsUrl?: string;
   rota: { reminderLeadMinutes: number; gapNoticeHours: number };
+  /** Escalated risks: the leads are reminded of an undecided one after `decisionReminderHours`. */
+  risks: { decisionReminderHours: number };
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
   graph?: { baseUrl?: string; teamsAppId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
@@ -331,6 +335,7 @@ export function loadConfig(
       reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,
       gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,
     },
+    risks: { decisionReminderHours: e.RISK_DECISION_REMINDER_HOURS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     ...(e.NOTIFY_API_KEY && {
       notify: {
