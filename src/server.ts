@@ -12,6 +12,7 @@ import { composeOutbox } from './composition/outbox';
 import { composeRisks } from './composition/risks';
 import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
+import { composeContact } from './composition/contact';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -78,6 +79,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const reach: ReachArea = composeReach(ctx, people, rota);
   const alerts: AlertsArea = composeAlerts(ctx, people, outbox, rota, opts.alertNotifier);
   const risks = composeRisks(ctx, people, outbox);
+  const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
     alerts.feature,
@@ -85,6 +87,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     rota.feature,
     alerts.policyFeature,
     reach.feature,
+    contact.feature,
   ]);
   const http = await startHttp(ctx, {
     people,

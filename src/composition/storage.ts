@@ -5,6 +5,7 @@ import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
 import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
 import { ALERT_TABLES } from '../store/alert-repository';
 import { AUDIT_TABLE } from '../store/audit-repository';
+import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-azurite';
 import { RISK_CARD_TABLE } from '../store/risk-card-repository';
@@ -54,6 +55,6 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     RISK_CARD_TABLE,
     RISK_REMINDER_TABLE,
   ]);
-  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE]);
   return { store, stop: async () => void (await azurite?.stop()) };
 }
