@@ -22,10 +22,17 @@ export function recordPosted(
   );
 }
 
-/** Records that people were sent the card 1:1 for an escalation step. */
+/**
+ * Records that people's Teams pages (the card, 1:1) were queued for an escalation step, with when a
+ * text follows for each who wants one. Delivery is recorded later (page-delivery.ts).
+ */
 export function recordPaged(
   alert: Alert,
-  page: { stepIndex: number; recipients: { id: string; name: string }[] },
+  page: {
+    stepIndex: number;
+    escalationSeq?: number;
+    recipients: { id: string; name: string; textAt?: Date }[];
+  },
   actor: Actor,
   at: Date,
 ): AlertChange {
@@ -35,7 +42,10 @@ export function recordPaged(
     {
       kind: 'paged',
       stepIndex: page.stepIndex,
-      recipients: page.recipients.map(({ id, name }) => ({ id, name })),
+      ...(page.escalationSeq === undefined ? {} : { escalationSeq: page.escalationSeq }),
+      recipients: page.recipients.map(({ id, name, textAt }) =>
+        textAt ? { id, name, textAt: textAt.toISOString() } : { id, name },
+      ),
     },
     actor,
     at,

@@ -5,6 +5,7 @@ import type { Alert } from './alert';
 import { appendEvent, refuse, type AlertChange, type AlertOutcome } from './alert-outcome';
 import { isAllowed, notAllowedMessage } from './allowed-actions';
 import { nextEscalation, totalFirings, type EscalationPolicy } from './escalation-policy';
+import { stepReach } from './page-delivery';
 
 function fire(
   alert: Alert,
@@ -82,4 +83,31 @@ export function escalateNow(
   if (fired >= totalFirings(policy))
     return fire(alert, policy, count - 1, policy.repeat, true, actor, at);
   return fire(alert, policy, fired % count, Math.floor(fired / count), true, actor, at);
+}
+
+/**
+ * Every page of a step failed: its next step fires at once rather than after its delay, so an
+ * unreachable person costs no time. Only for the step fired last (`escalationSeq`, the seq of its
+ * `escalated` event), while the alert is triggered and a step is left: a second report of the same
+ * failures, or one after a later step fired, changes nothing.
+ */
+export function escalateUnreachable(
+  alert: Alert,
+  policy: EscalationPolicy,
+  escalationSeq: number,
+  actor: Actor,
+  at: Date,
+): AlertOutcome {
+  if (alert.state === 'resolved') return alreadyResolved(alert);
+  const last = alert.timeline.findLast((e) => e.kind === 'escalated');
+  if (last?.seq !== escalationSeq || stepReach(alert, escalationSeq) !== 'unreachable')
+    return refuse(alert, 'not_due', 'The step fired last has reached someone or is still paging.');
+  const next = nextEscalation(policy, alert, at);
+  if (next === 'done')
+    return refuse(
+      alert,
+      'escalation_done',
+      `Escalation has stopped: the alert is ${alert.state} or every step has been paged.`,
+    );
+  return fire(alert, policy, next.stepIndex, next.round, false, actor, at);
 }

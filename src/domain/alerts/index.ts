@@ -14,6 +14,7 @@ export * from './hsa-response';
 export * from './hsa-response-changes';
 export * from './nhs-cyber-alert';
 export * from './note-text';
+export * from './page-delivery';
 export * from './resolve';
 export * from './severity';
 export * from './snooze';

@@ -12,7 +12,10 @@ export type AlertEventKind =
   | 'snoozed'
   | 'noted'
   | 'updated'
-  | 'resolved';
+  | 'resolved'
+  | 'page.queued'
+  | 'page.delivered'
+  | 'page.failed';
 
 /** What every timeline entry records: who, from where, when, and its position in the timeline. */
 export interface AlertEventBase {
@@ -43,7 +46,13 @@ export interface PagedEvent extends AlertEventBase {
   kind: 'paged';
   /** The escalation step that caused the page. */
   stepIndex: number;
-  recipients: { id: string; name: string }[];
+  /** The `seq` of that step's `escalated` event (absent on pages recorded before delivery was tracked). */
+  escalationSeq?: number;
+  /**
+   * Each person's Teams page, queued; `textAt` (ISO 8601): when a text follows if the alert is still
+   * unacknowledged, per their preferences (absent: no text).
+   */
+  recipients: { id: string; name: string; textAt?: string }[];
 }
 
 export interface AcknowledgedEvent extends AlertEventBase {
@@ -98,6 +107,54 @@ export interface ResolvedEvent extends AlertEventBase {
   note: string;
 }
 
+/** How a page reaches a person. */
+export type PageChannel = 'teams' | 'text' | 'email';
+
+/**
+ * Why a page was not delivered: Teams' answers (not found, forbidden, throttled past its retries), what
+ * CTAC knew before sending (not in the team, no chat), GOV.UK Notify's (invalid number or address,
+ * forbidden, throttled), or anything else.
+ */
+export type PageFailureReason =
+  | 'not-found'
+  | 'forbidden'
+  | 'throttled'
+  | 'invalid-number'
+  | 'invalid-address'
+  | 'not-in-team'
+  | 'no-chat'
+  | 'error';
+
+/**
+ * What names one page: the escalation step's firing that caused it (the `seq` of its `escalated`
+ * event), the person and the channel. Each page is queued once and has at most one outcome.
+ */
+export interface PageKey {
+  escalationSeq: number;
+  person: { id: string; name: string };
+  channel: PageChannel;
+}
+
+/**
+ * A page was queued (Teams) or handed to GOV.UK Notify (text, email). A Teams page says when a text
+ * follows if the alert is still unacknowledged (`textAt`, ISO 8601), per the person's preferences.
+ */
+export interface PageQueuedEvent extends AlertEventBase, PageKey {
+  kind: 'page.queued';
+  textAt?: string;
+}
+
+/** Teams or GOV.UK Notify accepted the page. */
+export interface PageDeliveredEvent extends AlertEventBase, PageKey {
+  kind: 'page.delivered';
+}
+
+/** The page could not be delivered, and why. */
+export interface PageFailedEvent extends AlertEventBase, PageKey {
+  kind: 'page.failed';
+  reason: PageFailureReason;
+}
+
 /** One entry of an alert's timeline; `kind` tells which. */
 export type AlertEvent =
   | RaisedEvent
@@ -108,7 +165,10 @@ export type AlertEvent =
   | SnoozedEvent
   | NotedEvent
   | UpdatedEvent
-  | ResolvedEvent;
+  | ResolvedEvent
+  | PageQueuedEvent
+  | PageDeliveredEvent
+  | PageFailedEvent;
 
 /** Distributive Omit, so each member of the union keeps its own fields. */
 export type AlertEventDraft = AlertEvent extends infer E

@@ -1,0 +1,320 @@
+import { DateTime } from 'luxon';
+import type { TextAfter } from '../people/contact';
+import type { Actor } from '../shared/actor';
+import { UK_ZONE } from '../shared/time';
+import type { Alert } from './alert';
+import { appendEvent, type AlertChange } from './alert-outcome';
+import type { AlertEvent, PageChannel, PageFailureReason, PageKey } from './timeline';
+
+/*
+ * Delivery you can see (issue 16): each page of an escalation step, per person and channel, is queued,
+ * then delivered or failed, on the alert's timeline. Teams pages are queued by the step's `paged` event
+ * (its recipients); texts and emails by `page.queued`. Pure: the app records what Teams and GOV.UK
+ * Notify answered; these functions say what it means.
+ */
+
+/** A failure reason in plain words, for the card and the leads' message. */
+export const PAGE_FAILURE_WORDS: Readonly<Record<PageFailureReason, string>> = {
+  'not-found': 'Teams could not find their chat',
+  forbidden: 'refused (forbidden)',
+  throttled: 'still throttled after every retry',
+  'invalid-number': 'invalid mobile number',
+  'invalid-address': 'invalid email address',
+  'not-in-team': 'not in the team',
+  'no-chat': 'no chat with CTAC yet',
+  error: 'an error',
+};
+
+const CHANNEL_WORD: Readonly<Record<PageChannel, string>> = {
+  teams: 'Teams',
+  text: 'text',
+  email: 'email',
+};
+
+type PageOutcomeRecord =
+  { kind: 'delivered'; at: string } | { kind: 'failed'; reason: PageFailureReason; at: string };
+
+/** One page as the timeline tells it: when it was queued, and its outcome if it has one. */
+export interface PageRecord {
+  key: PageKey;
+  queuedAt?: string;
+  /** For a Teams page: when a text follows if the alert is still unacknowledged. */
+  textAt?: string;
+  /** The `seq` of the event that queued it. */
+  queuedSeq?: number;
+  outcome?: PageOutcomeRecord;
+}
+
+const keyOf = (k: PageKey): string => `${k.escalationSeq}|${k.person.id}|${k.channel}`;
+
+/** Every page on the timeline, in the order each first appears. */
+export function pagesOf(timeline: readonly AlertEvent[]): PageRecord[] {
+  const pages = new Map<string, PageRecord>();
+  const page = (key: PageKey): PageRecord => {
+    const id = keyOf(key);
+    let record = pages.get(id);
+    if (!record) {
+      record = {
+        key: { escalationSeq: key.escalationSeq, person: key.person, channel: key.channel },
+      };
+      pages.set(id, record);
+    }
+    return record;
+  };
+  for (const event of timeline) {
+    switch (event.kind) {
+      case 'paged':
+        for (const r of event.recipients) {
+          const record = page({
+            escalationSeq: event.escalationSeq ?? -1,
+            person: { id: r.id, name: r.name },
+            channel: 'teams',
+          });
+          record.queuedAt = event.at;
+          record.queuedSeq = event.seq;
+          if (r.textAt) record.textAt = r.textAt;
+        }
+        break;
+      case 'page.queued': {
+        const record = page(event);
+        record.queuedAt = event.at;
+        record.queuedSeq = event.seq;
+        break;
+      }
+      case 'page.delivered':
+        page(event).outcome ??= { kind: 'delivered', at: event.at };
+        break;
+      case 'page.failed':
+        page(event).outcome ??= { kind: 'failed', reason: event.reason, at: event.at };
+        break;
+      default:
+        break;
+    }
+  }
+  return [...pages.values()];
+}
+
+/**
+ * Records that a text or email page is being handed to GOV.UK Notify (before it is sent, so of two
+ * instances only the one whose write lands sends it); undefined when it is already recorded.
+ */
+export function recordPageQueued(
+  alert: Alert,
+  page: PageKey,
+  actor: Actor,
+  at: Date,
+): AlertChange | undefined {
+  const known = pagesOf(alert.timeline).find((p) => keyOf(p.key) === keyOf(page));
+  if (known?.queuedAt) return undefined;
+  return appendEvent(alert, {}, { kind: 'page.queued', ...pageKey(page) }, actor, at);
+}
+
+/** What Teams or GOV.UK Notify answered for one page. */
+export type PageResult = { kind: 'delivered' } | { kind: 'failed'; reason: PageFailureReason };
+
+/**
+ * Records a page's outcome: undefined when it already has one (a callback run twice, or by two
+ * instances), so each page has one outcome however often it is reported.
+ */
+export function recordPageOutcome(
+  alert: Alert,
+  page: PageKey,
+  result: PageResult,
+  actor: Actor,
+  at: Date,
+): AlertChange | undefined {
+  const known = pagesOf(alert.timeline).find((p) => keyOf(p.key) === keyOf(page));
+  if (known?.outcome) return undefined;
+  return result.kind === 'delivered'
+    ? appendEvent(alert, {}, { kind: 'page.delivered', ...pageKey(page) }, actor, at)
+    : appendEvent(
+        alert,
+        {},
+        { kind: 'page.failed', ...pageKey(page), reason: result.reason },
+        actor,
+        at,
+      );
+}
+
+const pageKey = (k: PageKey): PageKey => ({
+  escalationSeq: k.escalationSeq,
+  person: { id: k.person.id, name: k.person.name },
+  channel: k.channel,
+});
+
+/**
+ * Where one firing of a step stands: `none` (it paged nobody), `reached` (something was delivered to
+ * someone), `pending` (nothing delivered yet, something still on its way) or `unreachable` (every
+ * page failed).
+ */
+export type StepReach = 'none' | 'pending' | 'reached' | 'unreachable';
+
+export function stepReach(alert: Pick<Alert, 'timeline'>, escalationSeq: number): StepReach {
+  const pages = pagesOf(alert.timeline).filter((p) => p.key.escalationSeq === escalationSeq);
+  if (!pages.length) return 'none';
+  if (pages.some((p) => p.outcome?.kind === 'delivered')) return 'reached';
+  // An outcome that arrived before its page was recorded as queued: the step is still being recorded.
+  if (pages.some((p) => !p.outcome || !p.queuedAt)) return 'pending';
+  return 'unreachable';
+}
+
+/**
+ * When a text follows a Teams page: after the person's chosen minutes (default 5), if they chose a
+ * text, have a mobile number and texts are set up; otherwise never.
+ */
+export function textFollowUpAt(
+  pagedAt: Date,
+  facts: { textAfterMinutes: TextAfter; hasMobile: boolean; textEnabled: boolean },
+): Date | undefined {
+  if (facts.textAfterMinutes === 'off' || !facts.hasMobile || !facts.textEnabled) return undefined;
+  return new Date(pagedAt.getTime() + facts.textAfterMinutes * 60_000);
+}
+
+/**
+ * Texts still to send: a Teams page's follow-up whose time has come, while the alert is triggered and
+ * nobody has acknowledged or snoozed it since that page; each once.
+ */
+export function textsToSend(alert: Alert, now: Date): PageKey[] {
+  return plannedTexts(alert)
+    .filter((p) => Date.parse(p.textAt) <= now.getTime())
+    .map((p) => ({ ...p.key, channel: 'text' as const }));
+}
+
+/** When the next text follow-up is due, if one is still planned. */
+export function nextTextAt(alert: Alert): Date | undefined {
+  const times = plannedTexts(alert).map((p) => Date.parse(p.textAt));
+  return times.length ? new Date(Math.min(...times)) : undefined;
+}
+
+function plannedTexts(alert: Alert): (PageRecord & { textAt: string })[] {
+  if (alert.state !== 'triggered') return [];
+  const pages = pagesOf(alert.timeline);
+  const texted = new Set(pages.filter((p) => p.key.channel === 'text').map((p) => keyOf(p.key)));
+  // The last acknowledgement or snooze: a page before it was answered.
+  let answeredSeq = -1;
+  for (const e of alert.timeline)
+    if (e.kind === 'acknowledged' || e.kind === 'snoozed') answeredSeq = e.seq;
+  return pages.filter(
+    (p): p is PageRecord & { textAt: string } =>
+      p.key.channel === 'teams' &&
+      !!p.textAt &&
+      (p.queuedSeq ?? -1) > answeredSeq &&
+      !texted.has(keyOf({ ...p.key, channel: 'text' })),
+  );
+}
+
+/** "09:03", UK time. */
+const ukTime = (at: string): string => DateTime.fromISO(at, { zone: UK_ZONE }).toFormat('HH:mm');
+
+/** Past this many people the card summarises: "Paged 12 people: ...". */
+export const DELIVERY_LINES_MAX = 8;
+/** The most names a summary line lists. */
+const SUMMARY_NAMES = 10;
+
+interface PersonDelivery {
+  name: string;
+  delivered: string[];
+  pending: string[];
+  failed: { channel: PageChannel; reason: PageFailureReason }[];
+}
+
+/**
+ * The card's delivery lines, in plain words: "Paged Asha Patel: Teams 09:03, text 09:08", "Could not
+ * reach Ben Cole: not in the team", "Paging Chloë Ward: Teams queued 09:03". "Paged" is said only of
+ * someone something was delivered to. Each person once, their latest page on each channel; with many
+ * people, one summary line for each of paged, paging and not reached.
+ */
+export function deliveryLines(timeline: readonly AlertEvent[]): string[] {
+  const people = new Map<string, { name: string; latest: Map<PageChannel, PageRecord> }>();
+  for (const page of pagesOf(timeline)) {
+    const person = people.get(page.key.person.id) ?? {
+      name: page.key.person.name,
+      latest: new Map<PageChannel, PageRecord>(),
+    };
+    person.latest.set(page.key.channel, page);
+    people.set(page.key.person.id, person);
+  }
+  const deliveries: PersonDelivery[] = [...people.values()].map(({ name, latest }) => {
+    const d: PersonDelivery = { name, delivered: [], pending: [], failed: [] };
+    for (const channel of ['teams', 'text', 'email'] as const) {
+      const page = latest.get(channel);
+      if (!page) continue;
+      const word = CHANNEL_WORD[channel];
+      if (page.outcome?.kind === 'delivered')
+        d.delivered.push(`${word} ${ukTime(page.outcome.at)}`);
+      else if (page.outcome?.kind === 'failed')
+        d.failed.push({ channel, reason: page.outcome.reason });
+      else if (page.queuedAt) d.pending.push(`${word} queued ${ukTime(page.queuedAt)}`);
+    }
+    return d;
+  });
+  if (deliveries.length > DELIVERY_LINES_MAX) return summaryLines(deliveries);
+  return deliveries.map(personLine);
+}
+
+function personLine(d: PersonDelivery): string {
+  const failures = (prefix: string) =>
+    d.failed.map(
+      (f) => `${prefix}${CHANNEL_WORD[f.channel]} failed: ${PAGE_FAILURE_WORDS[f.reason]}`,
+    );
+  if (d.delivered.length)
+    return [`Paged ${d.name}: ${[...d.delivered, ...d.pending].join(', ')}`, ...failures('')].join(
+      '; ',
+    );
+  if (d.pending.length)
+    return [`Paging ${d.name}: ${d.pending.join(', ')}`, ...failures('')].join('; ');
+  return `Could not reach ${d.name}: ${reasonsText(d.failed)}`;
+}
+
+/** One reason alone; several, each with its channel: "Teams: not in the team; text: invalid mobile number". */
+function reasonsText(failed: PersonDelivery['failed']): string {
+  if (failed.length === 1) return PAGE_FAILURE_WORDS[failed[0]!.reason];
+  return failed
+    .map((f) => `${CHANNEL_WORD[f.channel]}: ${PAGE_FAILURE_WORDS[f.reason]}`)
+    .join('; ');
+}
+
+function summaryLines(deliveries: PersonDelivery[]): string[] {
+  const names = (list: string[]) =>
+    list.length > SUMMARY_NAMES
+      ? `${list.slice(0, SUMMARY_NAMES).join(', ')} and ${list.length - SUMMARY_NAMES} more`
+      : list.join(', ');
+  const count = (n: number) => (n === 1 ? '1 person' : `${n} people`);
+  const paged = deliveries.filter((d) => d.delivered.length);
+  const paging = deliveries.filter((d) => !d.delivered.length && d.pending.length);
+  const unreached = deliveries.filter((d) => !d.delivered.length && !d.pending.length);
+  const lines: string[] = [];
+  if (paged.length) lines.push(`Paged ${count(paged.length)}: ${names(paged.map((d) => d.name))}`);
+  if (paging.length)
+    lines.push(`Paging ${count(paging.length)}: ${names(paging.map((d) => d.name))}`);
+  if (unreached.length)
+    lines.push(
+      `Could not reach ${count(unreached.length)}: ${names(unreached.map((d) => `${d.name} (${reasonsText(d.failed)})`))}`,
+    );
+  return lines;
+}
+
+/**
+ * What each lead is told, 1:1, when every page of a step failed: "Nobody could be reached for
+ * "Ransomware..." at step 1: Ben Cole (not in the team). Escalation has moved on to step 2."
+ */
+export function unreachableStepText(
+  alert: Pick<Alert, 'title' | 'timeline'>,
+  escalationSeq: number,
+  next: { stepIndex: number } | undefined,
+): string {
+  const fired = alert.timeline.find((e) => e.seq === escalationSeq);
+  const step = fired?.kind === 'escalated' ? fired.stepIndex + 1 : undefined;
+  const byPerson = new Map<string, { name: string; failed: PersonDelivery['failed'] }>();
+  for (const page of pagesOf(alert.timeline))
+    if (page.key.escalationSeq === escalationSeq && page.outcome?.kind === 'failed') {
+      const person = byPerson.get(page.key.person.id) ?? { name: page.key.person.name, failed: [] };
+      person.failed.push({ channel: page.key.channel, reason: page.outcome.reason });
+      byPerson.set(page.key.person.id, person);
+    }
+  const who = [...byPerson.values()].map((p) => `${p.name} (${reasonsText(p.failed)})`).join(', ');
+  const then = next
+    ? `Escalation has moved on to step ${next.stepIndex + 1}.`
+    : 'Every step has been paged: page someone directly.';
+  return `Nobody could be reached for "${alert.title}"${step ? ` at step ${step}` : ''}: ${who}. ${then}`;
+}
