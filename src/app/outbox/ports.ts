@@ -31,7 +31,10 @@ export interface QueuedSend {
   purpose?: string;
   /** What the message is about, for its purpose's callback (e.g. which risk and which card). */
   subject?: string;
-  /** True while the "posted" callback still has to run for a sent message. */
+  /**
+   * True while the "posted" callback still has to run for a sent message, or the "failed" one for a
+   * failed message whose purpose has one.
+   */
   callbackPending?: boolean;
   lastError?: string;
   etag: string;
@@ -75,6 +78,16 @@ export type Deliver = (message: DeliverableMessage) => Promise<Delivered>;
 export type PostedCallback = (
   post: QueuedSend,
   where: { conversationId: string; activityId: string },
+) => Promise<void>;
+
+/**
+ * Called once a message queued with a `purpose` has failed for good (refused, or still failing after its
+ * retries), to record why: `statusCode` is the channel's answer (undefined for a network failure),
+ * `detail` what it said. Like the delivered callback, a failure leaves it to be called again.
+ */
+export type FailedCallback = (
+  post: QueuedSend,
+  failure: { statusCode?: number; detail: string },
 ) => Promise<void>;
 
 /**

@@ -18,6 +18,7 @@ import {
 import {
   realOutboxTimers,
   type Deliver,
+  type FailedCallback,
   type OutboxTimers,
   type PostedCallback,
   type QueuedSend,
@@ -115,6 +116,10 @@ export class SendQueue {
   private readonly stopObserving?: () => void;
   /** By purpose: what records where a message queued for it went. */
   private readonly callbacks = new Map<string, PostedCallback>();
+  /** Purposes whose "posted" callback runs even for a message Teams gave no id (a 1:1 page). */
+  private readonly withoutMessageId = new Set<string>();
+  /** By purpose: what records that a message queued for it failed for good. */
+  private readonly failedCallbacks = new Map<string, FailedCallback>();
 
   constructor(
     private readonly repo: SendQueueRepository,
@@ -148,8 +153,23 @@ export class SendQueue {
    * Registers what records where a message queued with `purpose` went, once it is delivered. Rows
    * sent before a restart whose callback had not run yet are handed to it on the next pass.
    */
-  onPosted(purpose: string, callback: PostedCallback): void {
+  onPosted(
+    purpose: string,
+    callback: PostedCallback,
+    opts: { evenWithoutMessageId?: boolean } = {},
+  ): void {
     this.callbacks.set(purpose, callback);
+    // Such a callback is told activityId '' when Teams gave none.
+    if (opts.evenWithoutMessageId) this.withoutMessageId.add(purpose);
+  }
+
+  /**
+   * Registers what records that a message queued with `purpose` failed for good (a page to someone
+   * Teams cannot find). Register it before the worker starts: a failure is marked for its callback
+   * only when one is registered, and a failure before a restart is handed to it on the next pass.
+   */
+  onFailed(purpose: string, callback: FailedCallback): void {
+    this.failedCallbacks.set(purpose, callback);
   }
 
   /**
@@ -279,7 +299,7 @@ export class SendQueue {
     const pending = await this.pending();
     const byConversation = new Map<string, QueuedSend[]>();
     for (const row of pending) {
-      if (row.state === 'sent') {
+      if (row.state === 'sent' || row.state === 'failed') {
         await this.runCallback(row);
         continue;
       }
@@ -369,9 +389,14 @@ export class SendQueue {
         const error = sendFailure(e);
         if (error.statusCode === 429) this.deps.metrics?.teamsThrottled();
         if (this.givesUp(error, row.attempts, message.kind)) {
-          await this.finish(row, { state: 'failed', lastError: describeFailure(error) });
+          const failed = await this.finish(row, {
+            state: 'failed',
+            lastError: describeFailure(error),
+            callbackPending: !!row.purpose && this.failedCallbacks.has(row.purpose),
+          });
           report.failed++;
           this.deps.metrics?.pageFailed(message.kind);
+          if (failed) await this.runCallback(failed);
           continue;
         }
         const notBefore = this.retries.retryAt(error, row.attempts, this.deps.clock.now());
@@ -596,8 +621,8 @@ export class SendQueue {
    * registered only after a restart), or an alert's channel post or digest when the outbox has one.
    */
   private hasCallback(row: QueuedSend, delivered: Delivered): boolean {
-    // Nothing to record for a message Teams gave no id.
-    if (row.purpose) return !!delivered.activityId;
+    // Nothing to record for a message Teams gave no id, unless its purpose records delivery alone.
+    if (row.purpose) return !!delivered.activityId || this.withoutMessageId.has(row.purpose);
     return (
       row.message.kind === 'channelPost' && (!!row.alertId || !!row.digest) && !!this.deps.onPosted
     );
@@ -608,11 +633,16 @@ export class SendQueue {
   }
 
   private async runCallback(row: QueuedSend): Promise<void> {
+    if (row.state === 'failed') return this.runFailedCallback(row);
     const onPosted = this.callbackFor(row);
     const post = row.delivered;
-    if (!row.callbackPending || !onPosted || !post?.activityId) return;
+    const anyId = !!row.purpose && this.withoutMessageId.has(row.purpose);
+    if (!row.callbackPending || !onPosted || !post || (!post.activityId && !anyId)) return;
     try {
-      await onPosted(row, { conversationId: post.conversationId, activityId: post.activityId });
+      await onPosted(row, {
+        conversationId: post.conversationId,
+        activityId: post.activityId ?? '',
+      });
       this.remember(row.id, await this.repo.replace({ ...row, callbackPending: false }));
     } catch (e) {
       // The row stays pending and the next pass tries again.
@@ -621,6 +651,25 @@ export class SendQueue {
         row.purpose
           ? 'could not record where a message was delivered'
           : 'could not record where an alert was posted',
+      );
+    }
+  }
+
+  private async runFailedCallback(row: QueuedSend): Promise<void> {
+    const onFailed = row.purpose ? this.failedCallbacks.get(row.purpose) : undefined;
+    if (!row.callbackPending || !onFailed) return;
+    // The row keeps its failure as "<status>: <message>" (describeFailure).
+    const [, status, detail] = /^(\d+|network): ?([\s\S]*)$/.exec(row.lastError ?? '') ?? [];
+    try {
+      await onFailed(row, {
+        ...(status && status !== 'network' ? { statusCode: Number(status) } : {}),
+        detail: detail ?? row.lastError ?? '',
+      });
+      this.remember(row.id, await this.repo.replace({ ...row, callbackPending: false }));
+    } catch (e) {
+      this.deps.logger.warn(
+        { err: e, purpose: row.purpose },
+        'could not record that a message failed',
       );
     }
   }
