@@ -164,7 +164,9 @@ describe('the card’s delivery lines', () => {
       id: `aad-${i + 1}`,
       name: `Person ${i + 1}`,
     }));
-    let { alert, seq } = pagedStep(people);
+    const step = pagedStep(people);
+    const seq = step.seq;
+    let alert = step.alert;
     for (const p of people.slice(0, 9))
       alert = outcome(alert, seq, p, 'teams', delivered, after(minutes(1)));
     alert = outcome(alert, seq, people[9]!, 'teams', failed('not-in-team'), after(minutes(1)));
@@ -223,7 +225,9 @@ describe('where a step stands, and moving on when nobody could be reached', () =
       reach: 'unreachable',
     },
   ])('when $when, then the step is $reach', ({ results, reach }) => {
-    let { alert, seq } = pagedStep([asha, ben]);
+    const step = pagedStep([asha, ben]);
+    const seq = step.seq;
+    let alert = step.alert;
     [asha, ben].forEach((p, i) => {
       const r = results[i];
       if (r) alert = outcome(alert, seq, p, 'teams', r, after(minutes(1)));
