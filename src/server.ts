@@ -77,7 +77,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     unreachableOnCall: (shifts, now) => reach.reach.unreachableOnCall(shifts, now),
   });
   const reach: ReachArea = composeReach(ctx, people, rota);
-  const alerts: AlertsArea = composeAlerts(ctx, people, outbox, rota, opts.alertNotifier);
+  const alerts: AlertsArea = composeAlerts(ctx, people, outbox, rota, opts.alertNotifier, {
+    baseUrl: () => publicUrl,
+  });
   const risks = composeRisks(ctx, people, outbox);
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const bot = composeBot(ctx, people, outbox, [

@@ -107,13 +107,16 @@ const REFUSALS_PER_MINUTE = 60;
 
 /**
  * Every route's limit, as one middleware. Open routes count every request per client: health (monitors ask
- * about once a minute), calendar feeds (calendar services ask a few times an hour per feed) and /dev/token.
+ * about once a minute), calendar feeds (calendar services ask a few times an hour per feed), the acknowledge
+ * pages (/ack/<token>) and /dev/token.
  * Authenticated routes count only refusals, before the caller is known: on /api/messages a bad body or token,
  * elsewhere a missing or bad token or signature, or a body too large.
  */
 export function requestLimits(botAppId: string | undefined): RequestHandler {
   const health = perClientLimit(60);
   const calendar = perClientLimit(120);
+  // A person opens an acknowledge link and presses once or twice; guessing a token is hopeless anyway.
+  const ack = perClientLimit(60);
   const devToken = perClientLimit(30);
   const messages = refusalLimit({
     limit: REFUSALS_PER_MINUTE,
@@ -132,13 +135,15 @@ export function requestLimits(botAppId: string | undefined): RequestHandler {
         ? health
         : path.startsWith('/api/calendar/')
           ? calendar
-          : path === '/dev/token'
-            ? devToken
-            : path === '/api/messages'
-              ? messages
-              : path.startsWith('/api/')
-                ? api
-                : undefined;
+          : path.startsWith('/ack/')
+            ? ack
+            : path === '/dev/token'
+              ? devToken
+              : path === '/api/messages'
+                ? messages
+                : path.startsWith('/api/')
+                  ? api
+                  : undefined;
     if (limiter) return limiter(req, res, next);
     next();
   };

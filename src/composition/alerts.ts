@@ -1,3 +1,4 @@
+import { AckLinks } from '../app/alerts/ack-links';
 import { AlertEscalation } from '../app/alerts/alert-escalation';
 import { alertPostRecorder } from '../app/alerts/alert-digests';
 import { alertIdGenerator } from '../app/alerts/alert-ids';
@@ -16,6 +17,7 @@ import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
 import { EscalationJob } from '../jobs/escalation-job';
 import { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
+import { TableAckLinkStore } from '../store/ack-link-store';
 import { TableAlertDigestRepository } from '../store/alert-digest-repository';
 import {
   TableEscalationPolicyStore,
@@ -35,6 +37,8 @@ export interface AlertsArea {
   repository: TableAlertRepository;
   service: AlertService;
   hsaResponses: HsaResponses;
+  /** The one-time links in texts and emails to acknowledge from the phone (/ack/<token>). */
+  ackLinks: AckLinks;
   /** Alert cards in Teams, through the outbox. */
   cards: TeamsAlertNotifier;
   /** Lines describing the open alerts, for the people coming on call. */
@@ -58,6 +62,8 @@ export function composeAlerts(
   rota: Pick<RotaArea, 'onCall' | 'onCallNames'>,
   /** Delivery of alert cards and pages; tests may record it. */
   givenNotifier?: AlertNotifier,
+  /** The app's public address, for the acknowledge links (known once the app listens). */
+  links: { baseUrl: () => string } = { baseUrl: () => config.publicUrl ?? '' },
 ): AlertsArea {
   const repository = new TableAlertRepository(store);
   const digests = new TableAlertDigestRepository(store);
@@ -124,6 +130,14 @@ export function composeAlerts(
     clock,
     logger,
   });
+  const ackLinks = new AckLinks({
+    store: new TableAckLinkStore(store),
+    alerts: repository,
+    members,
+    acknowledge: (caller, alertId) => service.acknowledge(caller, alertId),
+    clock,
+    baseUrl: links.baseUrl,
+  });
   const hsaReminderJob = new HsaReminderJob({ responses: hsaResponses, clock, logger });
   const nhsPoller =
     config.nhsCyberAlertsUrl === undefined
@@ -160,6 +174,7 @@ export function composeAlerts(
     repository,
     service,
     hsaResponses,
+    ackLinks,
     cards,
     openAlertLines: async () =>
       (await repository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),

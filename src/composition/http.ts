@@ -1,6 +1,7 @@
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { JWTVerifyGetKey } from 'jose';
+import { ackRoutes } from '../api/ack-routes';
 import { alertsWebhookRouter } from '../api/alerts-webhook';
 import { auditRouter } from '../api/audit-routes';
 import { entraVerifier, type TokenVerifier } from '../api/auth-bearer';
@@ -100,6 +101,8 @@ export async function startHttp(
       ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer, () => members.list())] : []),
       auditRouter({ verifier: tokenVerifier, directory, audit, clock }),
       calendarRoutes(rota.calendarFeeds, logger),
+      // Acknowledge from the phone: the token in the link is the credential, so no bearer auth here.
+      ackRoutes({ links: alerts.ackLinks, logger, publicUrl: config.publicUrl }),
       alertsWebhookRouter({
         secret: config.webhookSecret,
         ingest: (incoming, actor) => alerts.service.ingest(incoming, actor),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { ACK_LINK_TABLE } from '../store/ack-link-store';
 import { ALERT_ESCALATION_TABLES } from '../store/alert-escalation-store';
 import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
 import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
@@ -46,6 +47,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...Object.values(ALERT_ESCALATION_TABLES),
     ...Object.values(ALERT_POLLER_TABLES),
     ...Object.values(HSA_RESPONSE_TABLES),
+    ACK_LINK_TABLE,
     WEBHOOK_REPLAY_TABLE,
   ]);
   await store.createTables([

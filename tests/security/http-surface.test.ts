@@ -70,6 +70,10 @@ const OPEN: Record<string, string> = {
   'GET /api/health': 'load balancers and monitoring; says only whether the store answers',
   'GET /api/calendar/:file':
     'the unguessable secret in the link is the credential (Outlook cannot sign in); an unknown one is a 404',
+  'GET /ack/:token':
+    'the acknowledge page a text or email links to: the unguessable one-time token is the credential (no sign-in on a phone); an unknown one is a 404',
+  'POST /ack/:token':
+    'its Acknowledge button: the same token, and same-origin only with the form value of the page drawn for it',
   'GET /tab':
     'the static tab pages and scripts; the tab signs in with Teams SSO and its API checks the token',
   'GET /dev':
