@@ -32,8 +32,10 @@ export interface ReachDeps {
   /** The admins' escalation policies, for the members their steps name. */
   policies(): Promise<Partial<Record<string, EscalationPolicy>>>;
   clock: Clock;
-  /** GOV.UK Notify is configured (a later slice; false until then). */
+  /** GOV.UK Notify is configured for text messages (a key and a text template). */
   notifyConfigured: boolean;
+  /** Whether a member has given a mobile number (the contact book); without it, nobody has. */
+  hasMobile?: (memberId: string) => Promise<boolean>;
   /** Present when Graph is enabled: CTAC is installed for people with no chat. */
   apps?: AppInstallation;
 }
@@ -137,7 +139,7 @@ export class Reach {
       ...(inTeam === undefined ? {} : { inTeam }),
       hasChat: !!(await this.deps.conversations.get('personal', id)),
       hasTeamsId: !!member?.teamsUserId,
-      hasMobile: false,
+      hasMobile: (await this.deps.hasMobile?.(id)) ?? false,
       notifyConfigured: this.deps.notifyConfigured,
     };
   }

@@ -2,6 +2,7 @@ import { Reach } from '../app/reach';
 import type { BotFeature } from '../bot/bot-feature';
 import { reachFeature } from '../bot/reach/reach-feature';
 import { TableEscalationPolicyStore } from '../store/alert-escalation-store';
+import { TableContactRepository } from '../store/contact-repository';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
 import type { RotaArea } from './rota';
@@ -13,11 +14,12 @@ export interface ReachArea {
 }
 
 export function composeReach(
-  { store, clock }: AppContext,
+  { config, store, clock }: AppContext,
   { directory, members, conversations }: PeopleArea,
   { rota }: Pick<RotaArea, 'rota'>,
 ): ReachArea {
   const policies = new TableEscalationPolicyStore(store);
+  const contacts = new TableContactRepository(store);
   const reach = new Reach({
     directory,
     members,
@@ -25,8 +27,9 @@ export function composeReach(
     shifts: async (from, to) => (await rota.schedule(from, to)).shifts,
     policies: () => policies.all(),
     clock,
-    // Text messages come with GOV.UK Notify in a later slice; until then nobody can be texted.
-    notifyConfigured: false,
+    // Texts need GOV.UK Notify's key and a text template; each person, a mobile number.
+    notifyConfigured: !!config.notify?.smsTemplateId,
+    hasMobile: async (memberId) => !!(await contacts.get(memberId))?.mobile,
   });
   return { reach, feature: reachFeature({ reach, conversations }) };
 }

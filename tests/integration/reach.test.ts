@@ -7,6 +7,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import { GraphAppInstallation } from '../../src/graph/graph-app-installation';
 import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphPeopleLookup } from '../../src/graph/graph-people';
+import { CONTACT_TABLE, TableContactRepository } from '../../src/store/contact-repository';
 import {
   TableConversationRepository,
   TableMemberRepository,
@@ -319,5 +320,64 @@ test('when nobody stored a way to reach someone on call, then the rota notices n
   });
   expect(await reach.unreachableOnCall([shift(BEN), shift(ASHA)], clock.now())).toEqual([
     'Ben Cole is on call from 3 Dec 2026, 09:00 but cannot be reached on Teams: no chat with CTAC yet',
+  ]);
+});
+
+test('when GOV.UK Notify is set up, then reach says who has no mobile number, from the contact book', async () => {
+  const w = world();
+  const admin = await seed(w);
+  await store.createTables([CONTACT_TABLE]);
+  const contacts = new TableContactRepository(store);
+  for (const [id, name] of [
+    [BEN, 'Ben Okafor'],
+    [CHLOE, 'Chloë Davies'],
+  ] as const)
+    await w.members.put({
+      aadObjectId: id,
+      name,
+      upn: '',
+      orgCode: 'RXC',
+      role: 'member',
+      addedAt: clock.now().toISOString(),
+      addedBy: 'test',
+    });
+  await contacts.put({
+    memberId: CHLOE,
+    mobile: '+447700900123',
+    preferences: { teamsAtOnce: true, textAfterMinutes: 5, emailCopy: false },
+    updatedAt: clock.now().toISOString(),
+    updatedBy: 'Chloë Davies',
+  });
+  const shift = (memberId: string) => ({
+    layer: 'primary' as const,
+    memberId,
+    start: new Date('2026-12-03T09:00:00Z'),
+    end: new Date('2026-12-04T09:00:00Z'),
+  });
+  const reachWith = (notifyConfigured: boolean) =>
+    new Reach({
+      directory: w.directory,
+      members: w.members,
+      conversations: w.conversations,
+      shifts: async () => [shift(BEN), shift(CHLOE)],
+      policies: async () => ({}),
+      clock,
+      notifyConfigured,
+      hasMobile: async (memberId) => !!(await contacts.get(memberId))?.mobile,
+    });
+  const texts = async (notifyConfigured: boolean) =>
+    (await reachWith(notifyConfigured).check(admin, async () => undefined)).unreachable.map((p) => [
+      p.name,
+      p.reach.textReasons,
+      p.reach.text,
+    ]);
+  expect(await texts(true)).toEqual([
+    ['Ben Okafor', ['no_mobile'], false],
+    ['Chloë Davies', [], true],
+  ]);
+  // Without Notify, nobody can be texted, number or not.
+  expect(await texts(false)).toEqual([
+    ['Ben Okafor', ['notify_not_set_up'], false],
+    ['Chloë Davies', ['notify_not_set_up'], false],
   ]);
 });
