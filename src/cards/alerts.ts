@@ -7,7 +7,7 @@ import type {
   HsaResponseDueDates,
   SeverityRank,
 } from '../domain/alerts';
-import { allowedActions, isAllowed } from '../domain/alerts';
+import { allowedActions, deliveryLines, isAllowed } from '../domain/alerts';
 import { formatUkDateTime } from '../domain/shared/time';
 import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
@@ -20,6 +20,8 @@ const CARD_REMEDIATION = 1000;
 const CARD_NOTE = 300;
 const CARD_CVES = 20;
 const CARD_HISTORY = 6;
+/** One delivery line at most (a summary names ten people with reasons): keeps the card well under 28 KB. */
+const CARD_DELIVERY_LINE = 600;
 
 const clip = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
@@ -140,14 +142,18 @@ export function describeEvent(event: AlertEvent): string | undefined {
         ? `${when}: escalated now by ${who}`
         : `${when}: escalated to step ${event.stepIndex + 1}`;
     case 'paged':
+      // "Paged" is said only once a page is delivered: the delivery lines say that.
       return event.recipients.length
-        ? `${when}: paged ${event.recipients.map((r) => r.name).join(', ')}`
+        ? `${when}: paging ${event.recipients.map((r) => r.name).join(', ')}`
         : undefined;
     case 'noted':
       return `${when}: ${who} noted: ${clip(event.note, CARD_NOTE)}`;
     case 'updated':
       return `${when}: the sender updated ${event.changes.join(', ')}`;
     case 'posted':
+    case 'page.queued':
+    case 'page.delivered':
+    case 'page.failed':
       return undefined;
   }
 }
@@ -220,11 +226,17 @@ function cveText(cves: string[]): string {
 export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCard {
   const { timeline, ...content } = alert;
   const history = latestHistory(timeline);
-  const key = JSON.stringify([content, history, ctx]);
-  return renderCardKeyed('alerts/alert', key, () => alertCardModel(alert, history, ctx));
+  const delivery = deliveryLines(timeline).map((line) => clip(line, CARD_DELIVERY_LINE));
+  const key = JSON.stringify([content, history, delivery, ctx]);
+  return renderCardKeyed('alerts/alert', key, () => alertCardModel(alert, history, delivery, ctx));
 }
 
-function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) {
+function alertCardModel(
+  alert: Alert,
+  history: string[],
+  delivery: string[],
+  ctx: AlertCardContext,
+) {
   const state = STATE_WORD[alert.state];
   const actions = allowedActions(alert);
   // Bound whole into the FactSet: each is a fact as the card shows it.
@@ -261,6 +273,7 @@ function alertCardModel(alert: Alert, history: string[], ctx: AlertCardContext) 
     facts,
     remediation: clip(alert.remediation ?? '', CARD_REMEDIATION),
     history,
+    delivery,
     hasResponses: alert.source === 'hsa' && !!ctx.responses?.length,
     responses: (alert.source === 'hsa' ? (ctx.responses ?? []) : []).slice(0, 30).map(responseLine),
     hasUrl: !!alert.url,

@@ -5,6 +5,7 @@ import { alertIdGenerator } from '../app/alerts/alert-ids';
 import { AlertService } from '../app/alerts/alert-service';
 import { AlertSettings } from '../app/alerts/alert-settings';
 import { HsaResponses } from '../app/alerts/hsa-responses';
+import { PageDelivery } from '../app/alerts/page-delivery';
 import type { AlertNotifier } from '../app/alerts/ports';
 import type { PostedCallback } from '../app/outbox';
 import { alertsFeature } from '../bot/alerts/alerts-feature';
@@ -17,6 +18,7 @@ import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
 import { EscalationJob } from '../jobs/escalation-job';
 import { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
+import { NotifyPageSender } from '../notify/notify-page-sender';
 import { TableAckLinkStore } from '../store/ack-link-store';
 import { TableAlertDigestRepository } from '../store/alert-digest-repository';
 import {
@@ -26,6 +28,7 @@ import {
 import { TableHsaResponseRepository } from '../store/alert-hsa-response-repository';
 import { TableNhsPollerStore } from '../store/alert-poller-store';
 import { TableAlertRepository } from '../store/alert-repository';
+import { TableContactRepository } from '../store/contact-repository';
 import { TableOrganisationRepository } from '../store/directory-repositories';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
@@ -83,9 +86,25 @@ export function composeAlerts(
     onCallNames: rota.onCallNames,
     hsaLines: (alertId) => hsaResponses.lines(alertId),
     member: (id) => members.get(id),
+    // What Teams answered for each page goes on the alert (delivery you can see, issue 16).
+    ...(givenNotifier
+      ? {}
+      : {
+          pageOutcomes: (outcome) =>
+            escalation.recordTeamsPage(outcome, jobActor('teams-sender'), clock.now()),
+        }),
     logger,
   });
   const notifier: AlertNotifier = givenNotifier ?? cards;
+  // Texts and email copies per each person's preferences, through GOV.UK Notify when configured.
+  const pageSender = config.notify && new NotifyPageSender(config.notify);
+  const delivery = new PageDelivery({
+    alerts: repository,
+    contacts: new TableContactRepository(store),
+    ...(pageSender ? { sender: pageSender } : {}),
+    clock,
+    logger,
+  });
   const timers = new TableEscalationTimerStore(store);
   // One policy store for escalation and the admins' edits, so a saved policy applies at once.
   const policies = new TableEscalationPolicyStore(store);
@@ -98,6 +117,7 @@ export function composeAlerts(
     onCall: rota.onCall,
     members,
     activityFeed: graph && new GraphAlertActivityFeed(graph, config.bot.appId ?? '', logger),
+    delivery,
     logger,
   });
   const service = new AlertService({

@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import {
   escalateDue,
+  escalateUnreachable,
   layerGapText,
   nextEscalation,
+  nextTextAt,
   policyFor,
   recordPaged,
+  stepReach,
+  unreachableStepText,
   unsnoozeIfDue,
   whoAStepPages,
   type Alert,
@@ -20,7 +24,9 @@ import type {
   AlertActivityFeed,
   EscalationPolicyStore,
   EscalationTimerStore,
+  TeamsPageOutcome,
 } from './escalation-ports';
+import type { BeyondTeams, PageDelivery } from './page-delivery';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
 
 export interface AlertEscalationDeps {
@@ -32,6 +38,11 @@ export interface AlertEscalationDeps {
   members: MemberRepository;
   /** The Teams activity feed (Microsoft Graph), when configured: each page also shows there. */
   activityFeed?: AlertActivityFeed;
+  /**
+   * Pages beyond Teams and delivery on the timeline (issue 16). Absent: Teams pages only, their
+   * delivery not tracked.
+   */
+  delivery?: PageDelivery;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -57,11 +68,17 @@ export class AlertEscalation {
     return policyFor(alert.severityRank, await this.deps.policies.all());
   }
 
-  /** When the job should next look at the alert: the next step, the end of a snooze, or never. */
+  /**
+   * When the job should next look at the alert: the next step or the next text follow-up, whichever
+   * comes first, the end of a snooze, or never.
+   */
   wakeAt(alert: Alert, policy: EscalationPolicy, now: Date): Date | undefined {
     if (alert.state === 'snoozed' && alert.snoozedUntil) return new Date(alert.snoozedUntil);
     const next = nextEscalation(policy, alert, now);
-    return next === 'done' ? undefined : next.dueAt;
+    const step = next === 'done' ? undefined : next.dueAt;
+    const text = this.deps.delivery ? nextTextAt(alert) : undefined;
+    if (!step || !text) return step ?? text;
+    return step < text ? step : text;
   }
 
   /**
@@ -101,6 +118,11 @@ export class AlertEscalation {
       if (!fired) break;
       stored = await this.pageStep(fired, actor, now);
     }
+    if (this.deps.delivery) {
+      const before = stored.alert.timeline.length;
+      stored = await this.deps.delivery.sendDueTexts(stored, now, actor);
+      if (stored.alert.timeline.length !== before) await this.refresh(stored.alert);
+    }
     return this.wakeAt(stored.alert, policy, now);
   }
 
@@ -112,10 +134,15 @@ export class AlertEscalation {
     const event = stored.alert.timeline[stored.alert.timeline.length - 1];
     if (event?.kind !== 'escalated') return stored;
     const recipients = await this.recipients(event.targets, now);
+    const delivery = this.deps.delivery;
+    const plans = delivery
+      ? await delivery.plan(recipients.people, now)
+      : new Map<string, BeyondTeams>();
+    const tracking = (name: string) => (delivery ? { escalationSeq: event.seq, name } : undefined);
     // Only people whose page was queued are recorded as paged.
     const paged: PageRecipients['people'] = [];
     for (const person of recipients.people)
-      await this.deps.notifier.page(person.id, stored.alert).then(
+      await this.deps.notifier.page(person.id, stored.alert, tracking(person.name)).then(
         async () => {
           paged.push(person);
           await this.deps.activityFeed
@@ -145,7 +172,11 @@ export class AlertEscalation {
     await this.tellLeadsAboutGaps(stored.alert, recipients);
     let current = stored;
     if (paged.length > 0) {
-      const page = { stepIndex: event.stepIndex, recipients: paged };
+      const page = {
+        stepIndex: event.stepIndex,
+        ...(delivery ? { escalationSeq: event.seq } : {}),
+        recipients: paged.map((p) => ({ ...p, textAt: plans.get(p.id)?.textAt })),
+      };
       for (let attempt = 0; attempt < 3; attempt++) {
         const saved = await this.deps.alerts.update(
           recordPaged(current.alert, page, actor, now).alert,
@@ -160,8 +191,102 @@ export class AlertEscalation {
         current = again;
       }
     }
+    if (delivery) {
+      const emails = recipients.people.map((p) => ({ ...p, email: plans.get(p.id)?.email }));
+      current = await delivery.sendEmails(current, event.seq, emails, actor);
+      const moved = await this.moveOnFromPageStep(current, event.seq, actor, now);
+      if (moved) return moved;
+      if ([...plans.values()].some((p) => p.textAt))
+        await this.scheduleAfterChange(current.alert, now);
+    }
     await this.refresh(current.alert);
     return current;
+  }
+
+  /**
+   * Records what Teams answered for a page (the outbox's callbacks). When that makes every page of the
+   * step fail, the next step fires in the same write (not after its delay), the leads are told 1:1 and
+   * the next step is paged. The write is conditional on the alert's ETag, so of two instances (or a
+   * callback run again after a restart) one records it, and only the write that made the step
+   * unreachable acts on it.
+   */
+  async recordTeamsPage(outcome: TeamsPageOutcome, actor: Actor, now: Date): Promise<void> {
+    const delivery = this.deps.delivery;
+    if (!delivery) return;
+    const stored = await this.deps.alerts.get(outcome.alertId);
+    if (!stored) return;
+    const policy = await this.policyFor(stored.alert);
+    const seq = outcome.escalationSeq;
+    const recorded = await delivery.recordOutcome(
+      outcome.alertId,
+      { escalationSeq: seq, person: outcome.person, channel: 'teams' },
+      outcome.result,
+      actor,
+      outcome.at ?? now,
+      (alert) => {
+        const next = escalateUnreachable(alert, policy, seq, actor, now);
+        return next.ok ? next.alert : alert;
+      },
+    );
+    if (!recorded) return;
+    const { before, after } = recorded;
+    if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
+      await this.refresh(after.alert);
+      return;
+    }
+    await this.afterUnreachable(after, seq, actor, now);
+  }
+
+  /**
+   * A step whose Teams failures were all reported before its pages were recorded (or whose emails
+   * failed last): the page step's own write made it unreachable, so it moves on here. A step whose
+   * last record is a Teams failure was acted on by that failure's callback.
+   */
+  private async moveOnFromPageStep(
+    stored: StoredAlert,
+    seq: number,
+    actor: Actor,
+    now: Date,
+  ): Promise<StoredAlert | undefined> {
+    if (stepReach(stored.alert, seq) !== 'unreachable') return undefined;
+    const last = stored.alert.timeline.findLast(
+      (e) => 'escalationSeq' in e && e.escalationSeq === seq,
+    );
+    if (last?.kind === 'page.failed' && last.channel === 'teams') return undefined;
+    const next = escalateUnreachable(
+      stored.alert,
+      await this.policyFor(stored.alert),
+      seq,
+      actor,
+      now,
+    );
+    let after = stored;
+    if (next.ok) {
+      const saved = await this.deps.alerts.update(next.alert, stored.etag);
+      // Changed meanwhile: whoever changed it saw the same failures.
+      if (!saved.ok) return undefined;
+      after = saved.value;
+    }
+    return this.afterUnreachable(after, seq, actor, now);
+  }
+
+  /** Every page of a step failed: the leads are told, and the step it moved on to is paged. */
+  private async afterUnreachable(
+    after: StoredAlert,
+    seq: number,
+    actor: Actor,
+    now: Date,
+  ): Promise<StoredAlert> {
+    const last = after.alert.timeline[after.alert.timeline.length - 1];
+    const movedTo = last?.kind === 'escalated' && last.seq > seq ? last : undefined;
+    await this.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
+    if (!movedTo) {
+      await this.refresh(after.alert);
+      return after;
+    }
+    const paged = await this.pageStep(after, actor, now);
+    await this.scheduleAfterChange(paged.alert, now);
+    return paged;
   }
 
   /**
@@ -188,6 +313,20 @@ export class AlertEscalation {
       if (member) people.push({ id, name: member.name });
     }
     return { people, channel: step.channel, gaps: step.gaps, leads };
+  }
+
+  /** Each lead hears it in their own chat; a failure is logged and never stops the escalation. */
+  private async tellLeads(alert: Alert, text: string): Promise<void> {
+    const members = await this.deps.members.list();
+    for (const lead of members.filter((m) => hasRole(m, 'lead')))
+      await this.deps.notifier
+        .messageMember(lead.aadObjectId, text)
+        .catch((err) =>
+          this.deps.logger?.error(
+            { err, alertId: alert.id, memberAadObjectId: lead.aadObjectId },
+            'alerts: telling a lead nobody could be reached failed',
+          ),
+        );
   }
 
   /** Each lead hears of each gap the step found, in their own chat; a failure never stops the page. */

@@ -1,4 +1,4 @@
-import type { Alert, EscalationPolicy, SeverityRank } from '../../domain/alerts';
+import type { Alert, EscalationPolicy, PageResult, SeverityRank } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /**
@@ -77,4 +77,15 @@ export interface UnpostedAlertIndex {
  */
 export interface AlertActivityFeed {
   alertPaged(memberAadObjectId: string, alert: Alert): Promise<boolean>;
+}
+
+/** What Teams answered for one tracked page (AlertNotifier.page with tracking), to record on the alert. */
+export interface TeamsPageOutcome {
+  alertId: string;
+  person: { id: string; name: string };
+  /** The `seq` of the `escalated` event whose step sent the page. */
+  escalationSeq: number;
+  result: PageResult;
+  /** When Teams took it; absent for a failure, recorded as of when it is reported. */
+  at?: Date;
 }

@@ -55,8 +55,15 @@ export interface AlertNotifier {
   ensurePosted?(alert: Alert): Promise<void>;
   /** Re-renders the alert's existing card in place for everyone. */
   refreshCard(alert: Alert): Promise<void>;
-  /** A 1:1 page to a member (by Entra object id) with the alert card. */
-  page(memberAadObjectId: string, alert: Alert): Promise<void>;
+  /**
+   * A 1:1 page to a member (by Entra object id) with the alert card. With `tracking`, what Teams
+   * answers is recorded on the alert as that page's delivery (AlertEscalationDeps.pageOutcomes).
+   */
+  page(
+    memberAadObjectId: string,
+    alert: Alert,
+    tracking?: { escalationSeq: number; name: string },
+  ): Promise<void>;
   /**
    * A plain 1:1 message to a member (by Entra object id) about an alert, such as telling a lead that
    * a step found a gap in the rota.

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertDigestRepository, RecordPosted } from '../../app/alerts/alert-digests';
+import type { TeamsPageOutcome } from '../../app/alerts/escalation-ports';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
 import { alertCard, alertDigestCard, type HsaResponseView } from '../../cards/alerts';
@@ -11,17 +12,21 @@ import {
   stormDecision,
   type Alert,
   type AlertSummary,
+  type PageFailureReason,
   type StormThreshold,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
-import type { MessageContent, Mention, SendQueue } from '../../app/outbox';
+import type { MessageContent, Mention, QueuedSend, SendQueue } from '../../app/outbox';
 
 export interface TeamsAlertNotifierDeps {
   queue: Pick<
     SendQueue,
     'enqueue' | 'newId' | 'get' | 'findPostForAlert' | 'recentPosts' | 'reviseQueued'
-  >;
+  > &
+    Partial<Pick<SendQueue, 'onPosted' | 'onFailed'>>;
+  /** Records what Teams answered for each tracked page (delivered, or failed and why). */
+  pageOutcomes?: (outcome: TeamsPageOutcome) => Promise<void>;
   /** Which alerts are in which storm digest. */
   digests: AlertDigestRepository;
   conversations: ConversationRepository;
@@ -59,6 +64,42 @@ interface ChannelStorm {
 
 const cardContent = (card: AdaptiveCard, summary: string): MessageContent => ({ summary, card });
 
+/** The outbox purpose of a tracked 1:1 page: its delivery, or why it failed, goes on the alert. */
+export const ALERT_PAGE_PURPOSE = 'alert-page';
+
+/** What a tracked page's outbox row says it is (its `subject`). */
+interface PageSubject {
+  alertId: string;
+  memberId: string;
+  name: string;
+  escalationSeq: number;
+  /** Whether a 1:1 chat with CTAC was saved when it was queued (a 404 then means different things). */
+  hadChat: boolean;
+}
+
+/**
+ * Why Teams did not take a page. A 404 where no chat was saved means Teams would not open one with
+ * the stored id (they are not in the team), or CTAC had no id to open one with (no chat yet); with a
+ * saved chat, that chat is gone.
+ */
+export function teamsPageFailure(
+  failure: { statusCode?: number; detail: string },
+  hadChat: boolean,
+): PageFailureReason {
+  switch (failure.statusCode) {
+    case 429:
+      return 'throttled';
+    case 403:
+      return 'forbidden';
+    case 404:
+      if (hadChat) return 'not-found';
+      if (/Teams id is unknown/.test(failure.detail)) return 'no-chat';
+      if (/not installed in a team/.test(failure.detail)) return 'error';
+      return 'not-in-team';
+    default:
+      return 'error';
+  }
+}
 /**
  * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
  * ICS cyber channel, ConversationRepository.cyberChannel, as for risks and the rota), updates of that message in
@@ -74,7 +115,23 @@ export class TeamsAlertNotifier implements AlertNotifier {
   /** Storms by channel: decided in memory, so alerts arriving together never race to start digests. */
   private readonly storms = new Map<string, ChannelStorm>();
 
-  constructor(private readonly deps: TeamsAlertNotifierDeps) {}
+  constructor(private readonly deps: TeamsAlertNotifierDeps) {
+    const record = deps.pageOutcomes;
+    if (!record) return;
+    deps.queue.onPosted?.(
+      ALERT_PAGE_PURPOSE,
+      (row) => record(pageOutcome(row, { kind: 'delivered' }, row.sentAt)),
+      { evenWithoutMessageId: true },
+    );
+    deps.queue.onFailed?.(ALERT_PAGE_PURPOSE, (row, failure) =>
+      record(
+        pageOutcome(row, {
+          kind: 'failed',
+          reason: teamsPageFailure(failure, subjectOf(row).hadChat),
+        }),
+      ),
+    );
+  }
 
   /**
    * A new alert's card for the ICS cyber channel: its own card, or, past the storm threshold, a line
@@ -310,11 +367,31 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return stored && this.content(stored.alert);
   }
 
-  async page(memberAadObjectId: string, alert: Alert): Promise<void> {
-    await this.deps.queue.enqueue({
-      kind: 'personal',
+  async page(
+    memberAadObjectId: string,
+    alert: Alert,
+    tracking?: { escalationSeq: number; name: string },
+  ): Promise<void> {
+    const message = {
+      kind: 'personal' as const,
       aadObjectId: memberAadObjectId,
       content: await this.content(alert),
+    };
+    if (!tracking || !this.deps.pageOutcomes) {
+      await this.deps.queue.enqueue(message);
+      return;
+    }
+    const memberId = memberAadObjectId.toLowerCase();
+    const subject: PageSubject = {
+      alertId: alert.id,
+      memberId,
+      name: tracking.name,
+      escalationSeq: tracking.escalationSeq,
+      hadChat: !!(await this.deps.conversations.get('personal', memberId)),
+    };
+    await this.deps.queue.enqueue(message, {
+      purpose: ALERT_PAGE_PURPOSE,
+      subject: JSON.stringify(subject),
     });
   }
 
@@ -387,3 +464,21 @@ export class TeamsAlertNotifier implements AlertNotifier {
 /** Plain text in a Teams message: markup characters are shown, not interpreted. */
 const escapeText = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const subjectOf = (row: QueuedSend): PageSubject => JSON.parse(row.subject ?? '{}') as PageSubject;
+
+function pageOutcome(
+  row: QueuedSend,
+  result: TeamsPageOutcome['result'],
+  at?: string,
+): TeamsPageOutcome {
+  const s = subjectOf(row);
+  return {
+    alertId: s.alertId,
+    person: { id: s.memberId, name: s.name },
+    escalationSeq: s.escalationSeq,
+    result,
+    // A failure is recorded as of when it is known.
+    ...(at ? { at: new Date(at) } : {}),
+  };
+}

@@ -1,0 +1,212 @@
+import type { Logger } from 'pino';
+import {
+  recordPageOutcome,
+  recordPageQueued,
+  textFollowUpAt,
+  textsToSend,
+  type Alert,
+  type PageKey,
+  type PageResult,
+} from '../../domain/alerts';
+import { DEFAULT_TEXT_AFTER_MINUTES } from '../../domain/people/contact';
+import type { Actor } from '../../domain/shared/actor';
+import type { Clock } from '../../domain/shared/clock';
+import type { ContactRepository } from '../contacts';
+import type { PageOutcome, PageRequest, PageSender } from '../paging';
+import type { AlertRepository, StoredAlert } from './ports';
+
+export interface PageDeliveryDeps {
+  alerts: Pick<AlertRepository, 'get' | 'update'>;
+  /** Members' contact details and paging preferences. */
+  contacts: Pick<ContactRepository, 'get'>;
+  /** Texts and emails through GOV.UK Notify; absent when it is not configured. */
+  sender?: PageSender;
+  clock: Clock;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/** How one person is paged beyond Teams for a step: when a text follows, and where an email copy goes. */
+export interface BeyondTeams {
+  textAt?: Date;
+  email?: string;
+}
+
+/** A change to an alert's timeline, re-applied to the latest alert after a lost race. */
+type TimelineChange<T> = (alert: Alert) => { alert: Alert; value: T } | undefined;
+
+/** How many times a change is tried again on a lost race before it is left (and logged). */
+const ATTEMPTS = 5;
+
+/**
+ * Pages beyond Teams and every page's delivery on the alert's timeline (issue 16): when a text follows a
+ * Teams page, email copies at once, texts when their time comes, and what Teams and GOV.UK Notify
+ * answered. Each text and email is recorded as queued with a conditional write before it is sent, so
+ * of two instances (or a run after a restart) only one sends it.
+ */
+export class PageDelivery {
+  constructor(private readonly deps: PageDeliveryDeps) {}
+
+  /** Per person, from their preferences: when a text follows the Teams page, and any email copy. */
+  async plan(people: readonly { id: string }[], pagedAt: Date): Promise<Map<string, BeyondTeams>> {
+    const plans = new Map<string, BeyondTeams>();
+    const sender = this.deps.sender;
+    for (const person of people) {
+      const contact = await this.deps.contacts.get(person.id).catch((err) => {
+        this.deps.logger?.warn({ err }, 'alerts: could not read a member’s contact details');
+        return undefined;
+      });
+      const prefs = contact?.preferences;
+      const textAt = textFollowUpAt(pagedAt, {
+        textAfterMinutes: prefs?.textAfterMinutes ?? DEFAULT_TEXT_AFTER_MINUTES,
+        hasMobile: !!contact?.mobile,
+        textEnabled: !!sender?.textEnabled,
+      });
+      const email = prefs?.emailCopy && sender?.emailEnabled ? contact?.email : undefined;
+      plans.set(person.id, { ...(textAt ? { textAt } : {}), ...(email ? { email } : {}) });
+    }
+    return plans;
+  }
+
+  /** Records one page's outcome; answers the alert as stored after, or undefined when nothing changed. */
+  async recordOutcome(
+    alertId: string,
+    page: PageKey,
+    result: PageResult,
+    actor: Actor,
+    at: Date,
+    then?: (alert: Alert) => Alert,
+  ): Promise<{ before: Alert; after: StoredAlert } | undefined> {
+    const stored = await this.deps.alerts.get(alertId);
+    if (!stored) return undefined;
+    let before = stored.alert;
+    const saved = await this.change(stored, (alert) => {
+      before = alert;
+      const changed = recordPageOutcome(alert, page, result, actor, at);
+      return changed && { alert: then ? then(changed.alert) : changed.alert, value: true };
+    });
+    return saved && { before, after: saved.stored };
+  }
+
+  /** Email copies for the people of a step who asked for one, sent at once. */
+  async sendEmails(
+    stored: StoredAlert,
+    escalationSeq: number,
+    people: readonly { id: string; name: string; email?: string }[],
+    actor: Actor,
+  ): Promise<StoredAlert> {
+    const sender = this.deps.sender;
+    const pages = people.flatMap((p) =>
+      p.email ? [{ key: key(escalationSeq, p, 'email'), to: p.email }] : [],
+    );
+    if (!sender || !pages.length) return stored;
+    return this.send(stored, pages, actor, (to, request) => sender.sendEmail(to, request));
+  }
+
+  /** Texts whose time has come (the alert still unacknowledged), each sent once. */
+  async sendDueTexts(stored: StoredAlert, now: Date, actor: Actor): Promise<StoredAlert> {
+    const sender = this.deps.sender;
+    const due = textsToSend(stored.alert, now);
+    if (!sender?.textEnabled || !due.length) return stored;
+    const pages: { key: PageKey; to: string }[] = [];
+    for (const page of due) {
+      const mobile = (await this.deps.contacts.get(page.person.id))?.mobile;
+      if (mobile) pages.push({ key: page, to: mobile });
+    }
+    return this.send(stored, pages, actor, (to, request) => sender.sendText(to, request));
+  }
+
+  /** Records the pages as queued (only those this instance won), sends them, records each outcome. */
+  private async send(
+    stored: StoredAlert,
+    pages: { key: PageKey; to: string }[],
+    actor: Actor,
+    send: (to: string, request: PageRequest) => Promise<PageOutcome>,
+  ): Promise<StoredAlert> {
+    const queued = await this.change(stored, (alert) => {
+      const won: typeof pages = [];
+      let next = alert;
+      for (const page of pages) {
+        const changed = recordPageQueued(next, page.key, actor, this.deps.clock.now());
+        if (!changed) continue;
+        next = changed.alert;
+        won.push(page);
+      }
+      return won.length ? { alert: next, value: won } : undefined;
+    });
+    if (!queued) return stored;
+    let current = queued.stored;
+    const outcomes = await Promise.all(
+      queued.value.map(async (page) => ({
+        page,
+        outcome: await send(page.to, this.request(current.alert, page.key)).catch(
+          (err): PageOutcome => ({
+            kind: 'failed',
+            reason: 'error',
+            retryable: true,
+            detail: String(err),
+            at: this.deps.clock.now(),
+          }),
+        ),
+      })),
+    );
+    const recorded = await this.change(current, (alert) => {
+      let next = alert;
+      for (const { page, outcome } of outcomes) {
+        const result: PageResult =
+          outcome.kind === 'delivered'
+            ? { kind: 'delivered' }
+            : { kind: 'failed', reason: outcome.reason };
+        next =
+          recordPageOutcome(next, page.key, result, actor, this.deps.clock.now())?.alert ?? next;
+      }
+      return next === alert ? undefined : { alert: next, value: true };
+    });
+    if (recorded) current = recorded.stored;
+    return current;
+  }
+
+  /**
+   * The text or email: short, with the alert's title, severity and CTAC id. The `link` placeholder is
+   * where the one-time acknowledge link (<CTAC_PUBLIC_URL>/ack/<token>) goes once that slice lands;
+   * until then it is empty and the message says to acknowledge in Teams.
+   */
+  private request(alert: Alert, page: PageKey): PageRequest {
+    const title = alert.title.length > 100 ? `${alert.title.slice(0, 99)}…` : alert.title;
+    return {
+      reference: `page-${alert.id}-${page.escalationSeq}-${page.person.id}-${page.channel}`,
+      personalisation: {
+        subject: `CTAC ${alert.severity} alert ${alert.id}`,
+        message: `CTAC ${alert.severity} alert ${alert.id}: ${title}. Nobody has acknowledged it yet: acknowledge it in Teams.`,
+        link: '',
+      },
+    };
+  }
+
+  /**
+   * Applies a change to the alert and stores it on its ETag; on a lost race, re-reads and applies it
+   * again to the latest alert. Undefined when the change finds nothing to do.
+   */
+  private async change<T>(
+    stored: StoredAlert,
+    change: TimelineChange<T>,
+  ): Promise<{ stored: StoredAlert; value: T } | undefined> {
+    let current = stored;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const next = change(current.alert);
+      if (!next) return undefined;
+      const saved = await this.deps.alerts.update(next.alert, current.etag);
+      if (saved.ok) return { stored: saved.value, value: next.value };
+      const again = await this.deps.alerts.get(current.alert.id);
+      if (!again) return undefined;
+      current = again;
+    }
+    this.deps.logger?.warn({ alertId: stored.alert.id }, 'alerts: could not record a page');
+    return undefined;
+  }
+}
+
+const key = (
+  escalationSeq: number,
+  person: { id: string; name: string },
+  channel: PageKey['channel'],
+): PageKey => ({ escalationSeq, person: { id: person.id, name: person.name }, channel });
