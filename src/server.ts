@@ -102,6 +102,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   publicUrl ||= http.url;
 
   const jobs: BackgroundJobs = {
+    alertInbox: alerts.inboxJob,
     escalation: alerts.escalationJob,
     rota: rota.jobs,
     sendQueue: outbox.job,

@@ -1,8 +1,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { IngestResult } from '../app/alerts/alert-service';
-import type { WebhookReplayGuard } from '../app/alerts/webhook-replay';
+import type { InboxAnswer } from '../app/alerts/alert-inbox';
 import { parseWebhookBody, webhookBodyToIncoming, type IncomingAlert } from '../domain/alerts';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from '../domain/shared/clock';
@@ -18,15 +17,18 @@ export const webhookActor: Actor = { id: 'api:webhook', name: 'Alert webhook', s
 export interface AlertsWebhookDeps {
   /** CTAC_WEBHOOK_SECRET; without it the route answers 503 and accepts nothing. */
   secret?: string;
-  ingest: (incoming: IncomingAlert, actor: Actor) => Promise<IngestResult>;
-  /** Signed requests already seen, in storage: shared by every instance and kept over a restart. */
-  replays: WebhookReplayGuard;
+  /**
+   * Takes a signed version of an alert with one conditional write (the alert inbox), which also settles
+   * the dedup and replays; the alert, its timer and its card follow in the background.
+   */
+  accept: (
+    incoming: IncomingAlert,
+    actor: Actor,
+    request: { signature: string; version: number },
+  ) => Promise<InboxAnswer>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
 }
-
-/** How often an instance deletes the replay guard's rows that are past their five minutes. */
-const REPLAY_SWEEP_MS = 60_000;
 
 /** `sha256=<hex>` for a body, as a sender computes it (also used by tests and the README example). */
 export function signWebhook(secret: string, timestamp: string, rawBody: Buffer | string): string {
@@ -42,7 +44,6 @@ const fail = (res: Response, status: number, code: string, message: string, prob
  */
 export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
   const router = express.Router();
-  const sweepReplays = sweeper(deps);
   router.post(
     '/api/alerts',
     (_req, res, next) => {
@@ -71,14 +72,6 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           (req.get('x-ctac-signature') ?? '').toLowerCase(),
         )![0];
         const timestamp = Number(req.get('x-ctac-timestamp'));
-        const replayed = await deps.replays.find(signature, timestamp);
-        if (replayed) {
-          // The same bytes again (a retry, or a replay): no second effect, whatever happened since.
-          res
-            .status(200)
-            .json({ id: replayed.alertId, outcome: 'duplicate', state: replayed.state });
-          return;
-        }
         let json: unknown;
         try {
           json = JSON.parse(raw.toString('utf8'));
@@ -91,29 +84,20 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
           fail(res, 400, 'validation', 'Please check the alert.', parsed.problems);
           return;
         }
-        // The signed timestamp is the sender's version of the alert: an older one changes nothing.
-        const result = await deps.ingest(
-          {
-            ...webhookBodyToIncoming(parsed.value),
-            sentAt: new Date(timestamp * 1000).toISOString(),
-          },
-          webhookActor,
-        );
-        // Recorded once applied, so a refused request leaves nothing and one cut off part-way (a crash
-        // before this line) is taken when sent again: the same version twice changes nothing.
-        await deps.replays.record(signature, timestamp, {
-          alertId: result.alert.id,
-          state: result.alert.state,
+        // The signed timestamp is the sender's version of the alert: an older one changes nothing, and
+        // the same signature at the same version is a replay (no second effect, whatever happened since).
+        const result = await deps.accept(webhookBodyToIncoming(parsed.value), webhookActor, {
+          signature,
+          version: timestamp,
         });
-        sweepReplays();
         deps.logger.info(
-          { alertId: result.alert.id, outcome: result.outcome },
+          { alertId: result.alertId, outcome: result.outcome },
           'alert webhook: alert taken',
         );
         res.status(result.outcome === 'created' ? 201 : 200).json({
-          id: result.alert.id,
+          id: result.alertId,
           outcome: result.outcome,
-          state: result.alert.state,
+          state: result.state,
         });
       } catch (e) {
         next(e);
@@ -122,23 +106,6 @@ export function alertsWebhookRouter(deps: AlertsWebhookDeps): express.Router {
   );
   router.use('/api/alerts', webhookErrors);
   return router;
-}
-
-/**
- * Deletes the replay guard's rows past their five minutes (with a minute to spare for clocks), at most once a
- * minute per instance and in the background: a failure only leaves rows for the next sweep.
- */
-function sweeper(deps: AlertsWebhookDeps): () => void {
-  let last = 0;
-  return () => {
-    const now = deps.clock.now().getTime();
-    if (now - last < REPLAY_SWEEP_MS) return;
-    last = now;
-    const before = Math.floor(now / 1000) - WEBHOOK_MAX_SKEW_SECONDS - 60;
-    deps.replays
-      .forgetBefore(before)
-      .catch((err) => deps.logger.warn({ err }, 'alert webhook: old replay rows were not deleted'));
-  };
 }
 
 /** Why the signature or timestamp is not acceptable, or undefined when both are. */

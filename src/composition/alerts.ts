@@ -2,6 +2,7 @@ import { AckLinks } from '../app/alerts/ack-links';
 import { AlertEscalation } from '../app/alerts/alert-escalation';
 import { alertPostRecorder } from '../app/alerts/alert-digests';
 import { alertIdGenerator } from '../app/alerts/alert-ids';
+import { AlertInbox } from '../app/alerts/alert-inbox';
 import { AlertService } from '../app/alerts/alert-service';
 import { AlertSettings } from '../app/alerts/alert-settings';
 import { HsaResponses } from '../app/alerts/hsa-responses';
@@ -15,6 +16,7 @@ import type { BotFeature } from '../bot/bot-feature';
 import { jobActor } from '../domain/shared/actor';
 import { uuidGenerator } from '../domain/shared/ids';
 import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
+import { AlertInboxJob } from '../jobs/alert-inbox-job';
 import { EscalationJob } from '../jobs/escalation-job';
 import { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
@@ -26,6 +28,7 @@ import {
   TableEscalationTimerStore,
 } from '../store/alert-escalation-store';
 import { TableHsaResponseRepository } from '../store/alert-hsa-response-repository';
+import { TableAlertInboxStore } from '../store/alert-inbox-store';
 import { TableNhsPollerStore } from '../store/alert-poller-store';
 import { TableAlertRepository } from '../store/alert-repository';
 import { TableContactRepository } from '../store/contact-repository';
@@ -39,6 +42,9 @@ import type { RotaArea } from './rota';
 export interface AlertsArea {
   repository: TableAlertRepository;
   service: AlertService;
+  /** The webhook's way in: one write, then the alert in the background (inboxJob). */
+  inbox: AlertInbox;
+  inboxJob: AlertInboxJob;
   hsaResponses: HsaResponses;
   /** The one-time links in texts and emails to acknowledge from the phone (/ack/<token>). */
   ackLinks: AckLinks;
@@ -130,6 +136,16 @@ export function composeAlerts(
     logger,
     metrics,
   });
+  const inbox: AlertInbox = new AlertInbox({
+    store: new TableAlertInboxStore(store),
+    ingest: (incoming, actor, alertId) => service.ingest(incoming, actor, { alertId }),
+    clock,
+    ids: alertIdGenerator,
+    instanceId,
+    logger,
+    onWork: () => inboxJob.wake(),
+  });
+  const inboxJob = new AlertInboxJob(inbox, clock, logger);
   const escalationJob = new EscalationJob({
     timers,
     escalation,
@@ -193,6 +209,8 @@ export function composeAlerts(
   return {
     repository,
     service,
+    inbox,
+    inboxJob,
     hsaResponses,
     ackLinks,
     cards,

@@ -15,7 +15,6 @@ import { tabRouter } from '../api/tab-routes';
 import type { CtacBot } from '../bot/ctac-bot';
 import type { Config } from '../config';
 import { fromRoot } from '../paths';
-import { TableWebhookReplayGuard } from '../store/webhook-replay-store';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
@@ -105,8 +104,7 @@ export async function startHttp(
       ackRoutes({ links: alerts.ackLinks, logger, publicUrl: config.publicUrl }),
       alertsWebhookRouter({
         secret: config.webhookSecret,
-        ingest: (incoming, actor) => alerts.service.ingest(incoming, actor),
-        replays: new TableWebhookReplayGuard(store),
+        accept: (incoming, actor, request) => alerts.inbox.accept(incoming, actor, request),
         clock,
         logger,
       }),

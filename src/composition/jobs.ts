@@ -1,3 +1,4 @@
+import type { AlertInboxJob } from '../jobs/alert-inbox-job';
 import type { EscalationJob } from '../jobs/escalation-job';
 import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import type { LoopSettings } from '../jobs/job-loop';
@@ -19,6 +20,8 @@ const ROTA_TICK_MS = 60_000;
 
 /** The background jobs, each of which a test may also drive itself with tick(). */
 export interface BackgroundJobs {
+  /** Makes alerts of what the webhook accepted (woken by it; scans for rows left undone). */
+  alertInbox: AlertInboxJob;
   escalation: EscalationJob;
   rota: RotaJobs;
   sendQueue: OutboxJob;
@@ -30,6 +33,7 @@ export interface BackgroundJobs {
 
 /** Starts every job on its timer (settings: the loop's timers, metrics and backoff). */
 export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): void {
+  jobs.alertInbox.start(settings);
   jobs.rota.start(ROTA_TICK_MS, settings);
   jobs.escalation.start(ESCALATION_TICK_MS, settings);
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
@@ -43,6 +47,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
  * when the jobs were never started.
  */
 export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
+  await jobs.alertInbox.stop();
   await jobs.rota.stop();
   await jobs.escalation.stop();
   await jobs.nhsPoller?.stop();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ACK_LINK_TABLE } from '../store/ack-link-store';
 import { ALERT_ESCALATION_TABLES } from '../store/alert-escalation-store';
+import { ALERT_INBOX_TABLE } from '../store/alert-inbox-store';
 import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
 import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
 import { ALERT_TABLES } from '../store/alert-repository';
@@ -16,7 +17,6 @@ import { RISK_TABLE } from '../store/risk-repository';
 import { ROTA_TABLES } from '../store/rota-repositories';
 import { SEND_QUEUE_TABLE } from '../store/send-queue-repository';
 import { TableStore } from '../store/tables';
-import { WEBHOOK_REPLAY_TABLE } from '../store/webhook-replay-store';
 
 /** Table Storage, ready: every table exists. */
 export interface Storage {
@@ -48,7 +48,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...Object.values(ALERT_POLLER_TABLES),
     ...Object.values(HSA_RESPONSE_TABLES),
     ACK_LINK_TABLE,
-    WEBHOOK_REPLAY_TABLE,
+    ALERT_INBOX_TABLE,
   ]);
   await store.createTables([
     RISK_TABLE,

@@ -46,6 +46,8 @@ test('when the README curl example is run as written, then the alert is created,
   const run = () => promisify(execFile)('bash', ['-c', readmeExample()]);
   const first = JSON.parse((await run()).stdout);
   expect(first).toMatchObject({ outcome: 'created', state: 'triggered' });
+  // The alert follows the answer in the background.
+  await app.jobs.alertInbox.settled();
   const stored = await new TableAlertRepository(app.store).get(first.id);
   expect(stored?.alert).toMatchObject({
     dedupKey: 'CSOC-2026-0042',

@@ -56,6 +56,8 @@ async function send(body: unknown, opts: SendOptions = {}) {
       opts.signature ?? signWebhook(opts.secret ?? SECRET, timestamp, raw);
   const res = await fetch(`${app.url}/api/alerts`, { method: 'POST', headers, body: raw });
   const text = await res.text();
+  // The alert, its timer and its card follow the answer in the background.
+  await app.jobs.alertInbox.settled();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 

@@ -137,6 +137,8 @@ test('when the connector throttles or fails 30% of requests, then every card, up
     );
     expect(answer.status).toBe(201);
     ids.set(i, answer.body.id);
+    // The alert is made from the webhook's inbox row in the background.
+    await app.jobs.alertInbox.settled();
     // The escalation job pages Bob about a medium alert at once.
     await app.jobs.escalation.tick();
     if (ackedEarly(i)) await acknowledge(answer.body.id);

@@ -38,7 +38,7 @@ const BOB = person(2, 'Bob Jones', 'member');
 const INTERVAL_MS = 250;
 /** The send queue's own poll interval (the app's default). */
 const SEND_QUEUE_POLL_MS = 5_000;
-const LOOPS = 3;
+const LOOPS = 4;
 const OUTAGE_MS = 30_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ctac-backoff-'));
@@ -88,9 +88,11 @@ beforeAll(async () => {
   await app.jobs.escalation.stop();
   await app.jobs.rota.stop();
   await app.jobs.sendQueue.stop();
+  await app.jobs.alertInbox.stop();
   app.jobs.escalation.start(INTERVAL_MS, { timers });
   app.jobs.rota.start(INTERVAL_MS, { timers });
   app.jobs.sendQueue.start({ timers });
+  app.jobs.alertInbox.start({ timers });
   await timers.settle(LOOPS);
 });
 afterAll(async () => {
@@ -170,7 +172,12 @@ test('when Table Storage is down for 30 seconds, then the jobs try far less ofte
   expect(failed.length).toBeLessThan(withoutBackoff / 10);
   // Each job logged its first failure as an error, once; the repeats quietly.
   const errors = failed.filter((l) => l['level'] === 50);
-  expect(countBy(errors, 'job')).toEqual({ escalation: 1, 'rota jobs': 1, 'the send queue': 1 });
+  expect(countBy(errors, 'job')).toEqual({
+    escalation: 1,
+    'rota jobs': 1,
+    'the send queue': 1,
+    'the alert inbox': 1,
+  });
   // Nothing was sent meanwhile.
   expect(connector.requests.filter((r) => r.at >= outageFrom)).toHaveLength(0);
 
@@ -192,7 +199,12 @@ test('when Table Storage is down for 30 seconds, then the jobs try far less ofte
   expect(cardsA).toHaveLength(1);
   // Each job said it resumed, and is back to working (no failure after the "resumed").
   const resumed = logLines.filter((l) => String(l['msg']).endsWith(': resumed'));
-  expect(countBy(resumed, 'job')).toEqual({ escalation: 1, 'rota jobs': 1, 'the send queue': 1 });
+  expect(countBy(resumed, 'job')).toEqual({
+    escalation: 1,
+    'rota jobs': 1,
+    'the send queue': 1,
+    'the alert inbox': 1,
+  });
   const lastResumed = logLines.lastIndexOf(resumed.at(-1)!);
   await timers.advance(10_000, LOOPS);
   expect(logLines.slice(lastResumed).filter((l) => typeof l['failures'] === 'number')).toEqual([]);

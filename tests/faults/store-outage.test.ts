@@ -61,7 +61,10 @@ async function post(req: ReturnType<typeof signed>) {
     },
     body: req.raw,
   });
-  return { status: res.status, body: await res.json() };
+  const body = await res.json();
+  // The alert and its card follow the answer in the background.
+  await app.jobs.alertInbox.settled();
+  return { status: res.status, body };
 }
 
 test('when Table Storage stops and comes back, then the API answers 503 meanwhile and nothing is lost', async () => {

@@ -108,10 +108,12 @@ afterAll(async () => {
 });
 
 /**
- * Both send queues work until nothing is left: before each pass the clock moves on far enough that
+ * Both alert inboxes, then both send queues, work until nothing is left: before each pass the clock moves on far enough that
  * each instance lists the table afresh, so both see every waiting row and race to claim it.
  */
 async function bothQueuesSettle(): Promise<void> {
+  // Alerts taken by the webhooks are made in the background first.
+  await Promise.all(apps.map((app) => app.jobs.alertInbox.settled()));
   const repo = new TableSendQueueRepository(store);
   for (let pass = 0; pass < 60; pass++) {
     clock.advance(5_000);

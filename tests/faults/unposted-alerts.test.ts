@@ -4,6 +4,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
+import { TableAlertInboxStore } from '../../src/store/alert-inbox-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import type { TableStore } from '../../src/store/tables';
 import { startTestStore } from '../helpers/azurite';
@@ -66,14 +67,30 @@ async function after(ms: number): Promise<void> {
   await drainSendQueue(app.jobs.sendQueue, clock);
 }
 
-/** An alert stored as the webhook would, the process then dying before its card was queued. */
+/**
+ * An alert stored as the webhook's inbox would store it (its inbox row, still claimed by the instance
+ * that took it, and the alert), the process then dying before its card was queued.
+ */
 async function storedButNeverQueued(dedupKey: string, title: string) {
-  const { alert } = raiseAlert(
-    { source: 'incident', dedupKey, title, severity: 'low' },
-    { id: `ORPH${dedupKey.replace(/\W/g, '')}`, actor: webhook, at: clock.now() },
-  );
+  const incoming = { source: 'incident' as const, dedupKey, title, severity: 'low' as const };
+  const { alert } = raiseAlert(incoming, {
+    id: `ORPH${dedupKey.replace(/\W/g, '')}`,
+    actor: webhook,
+    at: clock.now(),
+  });
+  const taken = await new TableAlertInboxStore(store).insert({
+    ...incoming,
+    alertId: alert.id,
+    version: Math.floor(clock.now().getTime() / 1000) - 1,
+    signatures: [],
+    incoming,
+    actor: webhook,
+    done: false,
+    claimedBy: 'an instance that died',
+    claimedUntil: new Date(clock.now().getTime() + 60_000).toISOString(),
+  });
   const created = await new TableAlertRepository(store).create(alert);
-  if (!created.ok) throw new Error('seeding failed');
+  if (!taken.ok || !created.ok) throw new Error('seeding failed');
   return alert;
 }
 
@@ -93,6 +110,7 @@ test('when an alert was stored but its card never queued, then a minute later th
     }),
   );
   expect(sent.status).toBe(201);
+  await app.jobs.alertInbox.settled();
 
   // Within the minute's grace nothing is touched (an ingest may still be on its way).
   await after(0);

@@ -4,7 +4,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { TableAlertRepository } from '../../src/store/alert-repository';
-import { TableWebhookReplayGuard } from '../../src/store/webhook-replay-store';
+import { TableAlertInboxStore } from '../../src/store/alert-inbox-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { RecordingNotifier } from '../integration/alerts/fixtures';
 
@@ -75,7 +75,10 @@ async function replay(req: Signed, to: RunningApp = app) {
     },
     body: req.raw,
   });
-  return { status: res.status, body: await res.json() };
+  const body = await res.json();
+  // The alert, its timer and its card follow the answer in the background.
+  await to.jobs.alertInbox.settled();
+  return { status: res.status, body };
 }
 
 const alert = (id: string, overrides: Record<string, unknown> = {}) => ({
@@ -210,26 +213,30 @@ test('when an older version arrives for the first time after a newer one, then i
 });
 
 test('when a refused request is sent, then nothing of it is kept and, corrected, it is taken', async () => {
-  const guard = new TableWebhookReplayGuard(app.store);
+  const inbox = new TableAlertInboxStore(app.store);
   const invalid = sign(alert('REPLAY-8', { severity: 'apocalyptic' }));
   expect((await replay(invalid)).status).toBe(400);
-  expect(
-    await guard.find(invalid.signature.slice('sha256='.length), Number(invalid.timestamp)),
-  ).toBeUndefined();
+  expect(await inbox.get('incident', 'REPLAY-8')).toBeUndefined();
   expect((await replay(invalid)).status).toBe(400);
   const fixed = await replay(sign(alert('REPLAY-8')));
   expect(fixed.status).toBe(201);
 });
 
-test('when requests are past their five minutes, then the guard forgets them and keeps the rest', async () => {
-  const guard = new TableWebhookReplayGuard(app.store);
-  const old = 'a'.repeat(64);
-  const recent = 'b'.repeat(64);
-  await guard.record(old, 1_000, { alertId: 'alert-w', state: 'resolved' });
-  await guard.record(recent, 2_000, { alertId: 'alert-x', state: 'triggered' });
-  // Recorded twice (two instances at once): the first record stands.
-  await guard.record(recent, 2_000, { alertId: 'alert-x', state: 'acknowledged' });
-  await guard.forgetBefore(1_500);
-  expect(await guard.find(old, 1_000)).toBeUndefined();
-  expect(await guard.find(recent, 2_000)).toEqual({ alertId: 'alert-x', state: 'triggered' });
+test('when a newer version is taken, then only its signatures are kept, and the older ones stay refused by their version', async () => {
+  const inbox = new TableAlertInboxStore(app.store);
+  const hex = (r: Signed) => r.signature.slice('sha256='.length);
+  const first = sign(alert('REPLAY-9', { title: 'First report' }));
+  const second = sign(alert('REPLAY-9', { title: 'Second report' }));
+  expect((await replay(first)).status).toBe(201);
+  expect((await replay(second)).body.outcome).toBe('updated');
+  // Two versions signed in the same second: both are kept.
+  expect((await inbox.get('incident', 'REPLAY-9'))?.signatures).toEqual([hex(first), hex(second)]);
+  clock.advance(60_000);
+  const third = sign(alert('REPLAY-9', { title: 'Third report' }));
+  expect((await replay(third)).body.outcome).toBe('updated');
+  const row = await inbox.get('incident', 'REPLAY-9');
+  expect(row?.signatures).toEqual([hex(third)]);
+  expect(row?.done).toBe(true);
+  expect((await replay(first)).body.outcome).toBe('duplicate');
+  expect((await repo.findByDedupKey('incident', 'REPLAY-9'))?.alert.title).toBe('Third report');
 });

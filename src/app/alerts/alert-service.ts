@@ -74,12 +74,13 @@ export class AlertService {
    * makes a second alert: changed content updates the existing one (and its card) with an `updated`
    * event; the same content again is a duplicate and changes nothing. With `createOnly` (a member in
    * the chat, who is not the sender) an alert already there is left exactly as it is and answered as
-   * a duplicate. Throws a `validation` CtacError listing every problem with the alert.
+   * a duplicate. `alertId` names a new alert (the webhook's inbox chose it when it answered). Throws a
+   * `validation` CtacError listing every problem with the alert.
    */
   async ingest(
     incoming: IncomingAlert,
     actor: Actor,
-    opts: { createOnly?: boolean } = {},
+    opts: { createOnly?: boolean; alertId?: string } = {},
   ): Promise<IngestResult> {
     const clean = normaliseIncomingAlert(incoming);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -94,7 +95,8 @@ export class AlertService {
         await this.afterChange(saved.value.alert, now);
         return { outcome: 'updated', alert: saved.value.alert };
       }
-      const { alert } = raiseAlert(clean, { id: this.deps.ids.next(), actor, at: now });
+      const id = opts.alertId ?? this.deps.ids.next();
+      const { alert } = raiseAlert(clean, { id, actor, at: now });
       const created = await this.deps.alerts.create(alert);
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;

@@ -1,0 +1,102 @@
+import type { TableEntityResult } from '@azure/data-tables';
+import type { AlertInboxStore, InboxEntry } from '../app/alerts/alert-inbox';
+import type { Conditional } from '../app/ports';
+import { fromJsonChunkColumns, toJsonChunkColumns, type ChunkLayout } from './chunked-columns';
+import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { encodeKey } from './keys';
+import { getOrUndefined, type TableStore } from './tables';
+
+/*
+ * Key layout
+ *   AlertInbox  PK the alert's source ('incident', 'hsa')   RK encodeKey(dedup key)
+ *               alertId, version (signed timestamp, seconds), signatures (taken at that version, space
+ *               separated), the validated alert as JSON in `incoming`, actor, done, state, claimedBy,
+ *               claimedUntil
+ * One row per sender's alert: inserting it is the dedup claim (409: known already), and the webhook's
+ * only write for a new alert. Rows stay once done: they answer duplicates and replays with the alert's
+ * id without reading the alert.
+ */
+export const ALERT_INBOX_TABLE = 'AlertInbox';
+
+const INCOMING: ChunkLayout = { name: 'incoming' };
+
+interface InboxRow {
+  alertId: string;
+  version: number;
+  signatures: string;
+  actor: string;
+  done: boolean;
+  state?: string;
+  claimedBy: string;
+  claimedUntil: string;
+}
+
+const toEntity = (entry: Omit<InboxEntry, 'etag'>) => ({
+  partitionKey: entry.source,
+  rowKey: encodeKey(entry.dedupKey),
+  alertId: entry.alertId,
+  version: entry.version,
+  signatures: entry.signatures.join(' '),
+  actor: JSON.stringify(entry.actor),
+  done: entry.done,
+  ...(entry.state === undefined ? {} : { state: entry.state }),
+  claimedBy: entry.claimedBy,
+  claimedUntil: entry.claimedUntil,
+  ...toJsonChunkColumns(entry.incoming, INCOMING),
+});
+
+const fromEntity = (row: TableEntityResult<InboxRow & Record<string, unknown>>): InboxEntry => {
+  const incoming = fromJsonChunkColumns<InboxEntry['incoming']>(row, INCOMING);
+  return {
+    source: incoming.source,
+    dedupKey: incoming.dedupKey,
+    alertId: row.alertId,
+    version: Number(row.version),
+    signatures: row.signatures ? row.signatures.split(' ') : [],
+    incoming,
+    actor: JSON.parse(row.actor) as InboxEntry['actor'],
+    done: row.done === true,
+    ...(row.state ? { state: row.state } : {}),
+    claimedBy: row.claimedBy ?? '',
+    claimedUntil: row.claimedUntil ?? '',
+    etag: row.etag ?? '',
+  };
+};
+
+/** The alert inbox in Table Storage: a conditional insert per sender's alert, ETag replaces after. */
+export class TableAlertInboxStore implements AlertInboxStore {
+  constructor(private readonly store: TableStore) {}
+
+  private get client() {
+    return this.store.table(ALERT_INBOX_TABLE);
+  }
+
+  async insert(entry: Omit<InboxEntry, 'etag'>): Promise<Conditional<InboxEntry>> {
+    const inserted = await insertIfAbsent(this.client, toEntity(entry));
+    return inserted.ok ? { ok: true, value: { ...entry, etag: inserted.value } } : inserted;
+  }
+
+  async get(source: InboxEntry['source'], dedupKey: string): Promise<InboxEntry | undefined> {
+    const row = await getOrUndefined<InboxRow & Record<string, unknown>>(
+      this.client,
+      source,
+      encodeKey(dedupKey),
+    );
+    return row && fromEntity(row);
+  }
+
+  async replace(entry: InboxEntry): Promise<Conditional<InboxEntry>> {
+    const { etag, ...rest } = entry;
+    const replaced = await replaceIfUnchanged(this.client, toEntity(rest), etag);
+    return replaced.ok ? { ok: true, value: { ...entry, etag: replaced.value } } : replaced;
+  }
+
+  async listUndone(): Promise<InboxEntry[]> {
+    const rows = this.client.listEntities<InboxRow & Record<string, unknown>>({
+      queryOptions: { filter: 'done eq false' },
+    });
+    const undone: InboxEntry[] = [];
+    for await (const row of rows) undone.push(fromEntity(row));
+    return undone;
+  }
+}
