@@ -1,70 +1,26 @@
-import { Directory } from '../../../src/app/directory';
-import { RotaService } from '../../../src/app/rota/rota-service';
+import type { RotaService } from '../../../src/app/rota/rota-service';
 import type { BotTurn } from '../../../src/bot/bot-feature';
 import { rotaFeature } from '../../../src/bot/rota/rota-feature';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
-import {
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
+import { BOB, dailyRotation, JANE, LEE, seedRota } from '../../helpers/rota-fixtures';
 import { cardText } from '../../helpers/stack';
 import pino from 'pino';
-
-const person = (id: string, name: string, role: Member['role']): Member => ({
-  aadObjectId: id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-});
-const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
-const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
-const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
 
 let store: TableStore;
 let stop: () => Promise<void>;
 let rota: RotaService;
 let feature: ReturnType<typeof rotaFeature>;
-let n = 0;
 
 beforeAll(async () => {
   ({ store, stop } = await startTestStore());
-  await store.createTables(Object.values(ROTA_TABLES));
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  for (const m of [JANE, BOB, LEE]) await members.put(m);
-  const clock = new FakeClock('2026-11-28T12:00:00Z');
-  rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
-    clock,
-    ids: { next: () => `id-${++n}` },
-  });
-  await rota.setupRotation(LEE, {
-    name: 'CTAC primary',
-    layer: 'primary',
-    memberIds: [JANE.aadObjectId],
-    shiftLength: 'daily',
-    handoverTime: '09:00',
-    startDate: '2026-11-28',
-  });
+  ({ rota } = await seedRota(store, {
+    people: [JANE, BOB, LEE],
+    clock: new FakeClock('2026-11-28T12:00:00Z'),
+  }));
+  await rota.setupRotation(LEE, dailyRotation('primary', [JANE.aadObjectId]));
   feature = rotaFeature({ rota, logger: pino({ level: 'silent' }) });
 });
 afterAll(() => stop());

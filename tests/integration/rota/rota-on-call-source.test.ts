@@ -1,38 +1,20 @@
 import { AlertEscalation } from '../../../src/app/alerts/alert-escalation';
-import { Directory } from '../../../src/app/directory';
 import { RotaOnCallSource } from '../../../src/app/rota/rota-on-call-source';
-import { RotaService } from '../../../src/app/rota/rota-service';
+import type { RotaService } from '../../../src/app/rota/rota-service';
 import type { EscalationTarget } from '../../../src/domain/alerts';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
-import {
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
+import { dailyRotation, rotaMember, seedRota } from '../../helpers/rota-fixtures';
 
 /*
  * Who the escalation pages, layer by layer, from a rota kept in Azurite: covers, leave and `rota add`
  * change the layers, and a step that targets a layer pages that layer (or the fallback for a gap).
  */
 
-const person = (n: number, name: string, role: Member['role']): Member => ({
-  aadObjectId: `${n}${n}${n}${n}${n}${n}${n}${n}-0000-4000-8000-000000000000`,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-});
+const person = (n: number, name: string, role: Member['role']): Member =>
+  rotaMember(`${n}${n}${n}${n}${n}${n}${n}${n}-0000-4000-8000-000000000000`, name, role);
 const JANE = person(1, 'Jane Smith', 'member');
 const BOB = person(2, 'Bob Jones', 'member');
 const PRIYA = person(3, 'Priya Patel', 'member');
@@ -47,7 +29,6 @@ let stop: () => Promise<void>;
 let rota: RotaService;
 let source: RotaOnCallSource;
 let escalation: AlertEscalation;
-let n = 0;
 
 /** A day of its own for each test, so the covers and leave of one never touch another. */
 const day = (d: number, hhmm = '12:00') =>
@@ -58,35 +39,18 @@ const names = async (targets: EscalationTarget[], at: Date) =>
 
 beforeAll(async () => {
   ({ store, stop } = await startTestStore());
-  await store.createTables(Object.values(ROTA_TABLES));
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  for (const m of [JANE, BOB, PRIYA, TOM, LEE]) await members.put(m);
-  const clock = new FakeClock('2026-11-28T12:00:00Z');
-  rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
-    clock,
-    ids: { next: () => `id-${++n}` },
+  const seeded = await seedRota(store, {
+    people: [JANE, BOB, PRIYA, TOM, LEE],
+    clock: new FakeClock('2026-11-28T12:00:00Z'),
   });
+  rota = seeded.rota;
+  const members = seeded.members;
   // Jane is primary every day (a one-person rotation keeps each day's answer plain); Priya secondary.
   for (const [layer, who] of [
     ['primary', JANE],
     ['secondary', PRIYA],
   ] as const)
-    await rota.setupRotation(LEE, {
-      name: `CTAC ${layer}`,
-      layer,
-      memberIds: [who.aadObjectId],
-      shiftLength: 'daily',
-      handoverTime: '09:00',
-      startDate: '2026-11-28',
-    });
+    await rota.setupRotation(LEE, dailyRotation(layer, [who.aadObjectId]));
   source = new RotaOnCallSource(rota);
   const unused = () => Promise.reject(new Error('not used here'));
   escalation = new AlertEscalation({

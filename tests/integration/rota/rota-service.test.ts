@@ -1,81 +1,41 @@
-import { Directory } from '../../../src/app/directory';
 import { RotaOnCallSource } from '../../../src/app/rota/rota-on-call-source';
-import { RotaService } from '../../../src/app/rota/rota-service';
-import type { Member } from '../../../src/domain/people/member';
+import type { RotaService } from '../../../src/app/rota/rota-service';
+import type { IdGenerator } from '../../../src/domain/shared/ids';
 import { FakeClock } from '../../../src/domain/shared/clock';
-import {
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
-import { createGraphClient } from '../../../src/graph/graph-client';
-import { GraphPeopleLookup } from '../../../src/graph/graph-people';
 import { startTestStore } from '../../helpers/azurite';
 import { FakeGraph } from '../../helpers/fake-graph';
-
-const person = (id: string, name: string, role: Member['role']): Member => ({
-  aadObjectId: id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-});
-const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
-const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
-const PRIYA = person('33333333-3333-4333-8333-333333333333', 'Priya Patel', 'member');
-const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
+import {
+  BOB,
+  countingIds,
+  dailyRotation as daily,
+  graphPeopleLookup,
+  JANE,
+  LEE,
+  PRIYA,
+  rotaServiceOn,
+  RXC,
+  seedRota,
+} from '../../helpers/rota-fixtures';
 
 let store: TableStore;
 let stop: () => Promise<void>;
 let clock: FakeClock;
 let rota: RotaService;
-let n = 0;
+let rotaIds: IdGenerator;
 
 beforeAll(async () => {
   ({ store, stop } = await startTestStore());
-  await store.createTables(Object.values(ROTA_TABLES));
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  await organisations.create({
-    code: 'RXC',
-    name: 'East Sussex Healthcare NHS Trust',
-    isOes: true,
-    createdAt: '2026-11-01T00:00:00Z',
-    createdBy: 'test',
-  });
-  for (const m of [JANE, BOB, PRIYA, LEE]) await members.put(m);
   clock = new FakeClock('2026-11-28T12:00:00Z');
-  rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
+  rotaIds = countingIds();
+  ({ rota } = await seedRota(store, {
+    people: [JANE, BOB, PRIYA, LEE],
+    organisation: RXC,
     clock,
-    ids: { next: () => `id-${++n}` },
-  });
+    ids: rotaIds,
+  }));
 });
 afterAll(() => stop());
-
-const daily = (layer: string, memberIds: string[]) => ({
-  name: `CTAC ${layer}`,
-  layer,
-  memberIds,
-  shiftLength: 'daily',
-  handoverTime: '09:00',
-  startDate: '2026-11-28',
-});
 
 test('when a member tries to set up the rota, then they are told only leads can and nothing is saved', async () => {
   await expect(rota.setupRotation(JANE, daily('primary', [JANE.aadObjectId]))).rejects.toThrow(
@@ -193,21 +153,10 @@ test('when a lead adds people by email and one is unknown, then nobody is added;
     },
   ]);
   try {
-    const members = new TableMemberRepository(store);
-    const organisations = new TableOrganisationRepository(store);
-    const withGraph = new RotaService({
-      rotations: new TableRotationRepository(store),
-      overrides: new TableOverrideRepository(store),
-      leave: new TableLeaveRepository(store),
-      swaps: new TableSwapRepository(store),
-      directory: new Directory(organisations, members, clock, []),
-      members,
-      organisations,
+    const { rota: withGraph, members } = rotaServiceOn(store, {
       clock,
-      ids: { next: () => `id-${++n}` },
-      lookup: new GraphPeopleLookup(
-        createGraphClient({ getToken: async () => 't', baseUrl: graph.url }),
-      ),
+      ids: rotaIds,
+      lookup: graphPeopleLookup(graph),
     });
     await expect(
       withGraph.addPeopleBySignInName(

@@ -1,81 +1,41 @@
-import { Directory } from '../../../src/app/directory';
-import { RotaService } from '../../../src/app/rota/rota-service';
-import type { Member } from '../../../src/domain/people/member';
+import type { RotaService } from '../../../src/app/rota/rota-service';
 import { FakeClock } from '../../../src/domain/shared/clock';
-import { createGraphClient } from '../../../src/graph/graph-client';
-import { GraphPeopleLookup } from '../../../src/graph/graph-people';
-import {
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { FakeGraph } from '../../helpers/fake-graph';
+import {
+  BOB,
+  graphPeopleLookup,
+  JANE,
+  LEE,
+  PRIYA,
+  RXC,
+  seedRota,
+} from '../../helpers/rota-fixtures';
 
 /*
  * Rules that used to live in the rota's bot handlers, now at the use cases: gaps found when leave is
  * saved, members merged when a rotation is saved with people added by email, who hears of a swap answer.
  */
 
-const person = (id: string, name: string, role: Member['role']): Member => ({
-  aadObjectId: id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-});
-const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
-const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
-const PRIYA = person('33333333-3333-4333-8333-333333333333', 'Priya Patel', 'member');
-const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
 const FARID = '66666666-6666-4666-8666-666666666666';
 
 let store: TableStore;
 let stop: () => Promise<void>;
 let graph: FakeGraph;
 let rota: RotaService;
-let n = 0;
 
 beforeAll(async () => {
   ({ store, stop } = await startTestStore());
   graph = await FakeGraph.start([
     { id: FARID, displayName: 'Farid Haddad', userPrincipalName: 'farid.haddad@example.nhs.uk' },
   ]);
-  await store.createTables(Object.values(ROTA_TABLES));
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  await organisations.create({
-    code: 'RXC',
-    name: 'East Sussex Healthcare NHS Trust',
-    isOes: true,
-    createdAt: '2026-11-01T00:00:00Z',
-    createdBy: 'test',
-  });
-  for (const m of [JANE, BOB, PRIYA, LEE]) await members.put(m);
-  const clock = new FakeClock('2026-11-28T12:00:00Z');
-  rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
-    clock,
-    ids: { next: () => `id-${++n}` },
-    lookup: new GraphPeopleLookup(
-      createGraphClient({ getToken: async () => 't', baseUrl: graph.url }),
-    ),
-  });
+  ({ rota } = await seedRota(store, {
+    people: [JANE, BOB, PRIYA, LEE],
+    organisation: RXC,
+    clock: new FakeClock('2026-11-28T12:00:00Z'),
+    lookup: graphPeopleLookup(graph),
+  }));
 });
 afterAll(async () => {
   await graph.stop();
