@@ -1,47 +1,23 @@
-import { Directory } from '../../../src/app/directory';
-import { RotaService } from '../../../src/app/rota/rota-service';
 import { SendQueue } from '../../../src/app/outbox';
 import { QueuedRotaNotifier } from '../../../src/bot/rota/queued-rota-notifier';
 import { createSendingAdapter, TeamsSender } from '../../../src/bot/teams-sender';
 import { loadConfig } from '../../../src/config';
-import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { RotaJobs } from '../../../src/jobs/rota-jobs';
 import { createLogger } from '../../../src/logger';
-import {
-  TableConversationRepository,
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableJobClaims,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
+import { TableConversationRepository } from '../../../src/store/directory-repositories';
+import { TableJobClaims } from '../../../src/store/rota-repositories';
 import {
   SEND_QUEUE_TABLE,
   TableSendQueueRepository,
 } from '../../../src/store/send-queue-repository';
 import { startTestStore } from '../../helpers/azurite';
 import { RecordingConnector } from '../../helpers/recording-connector';
+import { dailyRotation, JANE, rotaMember, seedRota } from '../../helpers/rota-fixtures';
 
 const CHANNEL = '19:ics-cyber@thread.tacv2';
 const logger = createLogger('silent');
-const member = (id: string, name: string, role: Member['role'], teamsUserId?: string): Member => ({
-  aadObjectId: id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-  ...(teamsUserId ? { teamsUserId } : {}),
-});
-const JANE = member('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
-const BOB = member('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member', '29:bob');
+const BOB = rotaMember('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member', '29:bob');
 
 let stopStore: () => Promise<void>;
 let connector: RecordingConnector;
@@ -55,11 +31,13 @@ test('when the rota sends through the Teams send queue, then the handover post a
   const started = await startTestStore();
   stopStore = started.stop;
   const store = started.store;
-  await store.createTables([...Object.values(ROTA_TABLES), SEND_QUEUE_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE]);
   connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  for (const m of [JANE, BOB]) await members.put(m);
+  const { rota, members } = await seedRota(store, {
+    people: [JANE, BOB],
+    clock,
+    ids: { next: () => Math.random().toString(36).slice(2) },
+  });
   const conversations = new TableConversationRepository(store);
   const reference = (id: string) => ({
     serviceUrl: connector.url,
@@ -92,23 +70,8 @@ test('when the rota sends through the Teams send queue, then the handover post a
     (message) => sender.deliver(message),
     { clock, ids: { next: () => Math.random().toString(36).slice(2) }, logger },
   );
-  const rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
-    clock,
-    ids: { next: () => Math.random().toString(36).slice(2) },
-  });
-  await rota.setupRotation(member('55555555-5555-4555-8555-555555555555', 'Lee', 'lead'), {
-    name: 'CTAC primary',
-    layer: 'primary',
-    memberIds: [JANE.aadObjectId, BOB.aadObjectId],
-    shiftLength: 'daily',
-    handoverTime: '09:00',
+  await rota.setupRotation(rotaMember('55555555-5555-4555-8555-555555555555', 'Lee', 'lead'), {
+    ...dailyRotation('primary', [JANE.aadObjectId, BOB.aadObjectId]),
     startDate: '2026-11-27',
   });
   const jobs = new RotaJobs({

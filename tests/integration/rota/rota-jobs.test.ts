@@ -1,28 +1,15 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { Directory } from '../../../src/app/directory';
-import { RotaService } from '../../../src/app/rota/rota-service';
+import type { RotaService } from '../../../src/app/rota/rota-service';
 import { SendQueue } from '../../../src/app/outbox';
 import { QueuedRotaNotifier } from '../../../src/bot/rota/queued-rota-notifier';
 import { createSendingAdapter, TeamsSender } from '../../../src/bot/teams-sender';
 import { loadConfig } from '../../../src/config';
-import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { RotaJobs } from '../../../src/jobs/rota-jobs';
 import { createLogger } from '../../../src/logger';
-import {
-  TableConversationRepository,
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableJobClaims,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../../src/store/rota-repositories';
+import { TableConversationRepository } from '../../../src/store/directory-repositories';
+import { TableJobClaims } from '../../../src/store/rota-repositories';
 import {
   SEND_QUEUE_TABLE,
   TableSendQueueRepository,
@@ -33,6 +20,7 @@ import { GraphActivityFeed } from '../../../src/graph/graph-activity-feed';
 import { FakeGraph } from '../../helpers/fake-graph';
 import { cardText } from '../../helpers/stack';
 import { startTestStore } from '../../helpers/azurite';
+import { BOB, JANE, LEE, RXC, seedRota } from '../../helpers/rota-fixtures';
 
 /** A stand-in for the Teams connector: records each message the bot sends to a conversation. */
 interface Sent {
@@ -42,19 +30,6 @@ interface Sent {
 let connector: Server;
 let connectorUrl: string;
 const sent: Sent[] = [];
-
-const person = (id: string, name: string, role: Member['role']): Member => ({
-  aadObjectId: id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@example.nhs.uk`,
-  orgCode: 'RXC',
-  role,
-  addedAt: '2026-11-01T00:00:00Z',
-  addedBy: 'test',
-});
-const JANE = person('11111111-1111-4111-8111-111111111111', 'Jane Smith', 'member');
-const BOB = person('22222222-2222-4222-8222-222222222222', 'Bob Jones', 'member');
-const LEE = person('55555555-5555-4555-8555-555555555555', 'Lee Lead', 'lead');
 
 let store: TableStore;
 let stopStore: () => Promise<void>;
@@ -120,17 +95,16 @@ beforeAll(async () => {
   connectorUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
 
   ({ store, stop: stopStore } = await startTestStore());
-  await store.createTables([...Object.values(ROTA_TABLES), SEND_QUEUE_TABLE]);
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  await organisations.create({
-    code: 'RXC',
-    name: 'East Sussex Healthcare NHS Trust',
-    isOes: true,
-    createdAt: '2026-11-01T00:00:00Z',
-    createdBy: 'test',
+  await store.createTables([SEND_QUEUE_TABLE]);
+  clock = new FakeClock('2026-11-28T07:30:00Z');
+  const seeded = await seedRota(store, {
+    people: [JANE, BOB, LEE],
+    organisation: RXC,
+    clock,
+    ids: { next: () => `id-${Math.random().toString(36).slice(2)}` },
   });
-  for (const m of [JANE, BOB, LEE]) await members.put(m);
+  rota = seeded.rota;
+  const members = seeded.members;
   const conversations = new TableConversationRepository(store);
   const reference = (id: string) => ({
     channelId: 'msteams',
@@ -152,18 +126,6 @@ beforeAll(async () => {
       updatedAt: '2026-11-01T00:00:00Z',
     });
 
-  clock = new FakeClock('2026-11-28T07:30:00Z');
-  rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
-    clock,
-    ids: { next: () => `id-${Math.random().toString(36).slice(2)}` },
-  });
   const config = loadConfig({ NODE_ENV: 'test', TABLES_CONNECTION_STRING: 'unused' });
   const sender = new TeamsSender({
     adapter: createSendingAdapter(config),
