@@ -6,12 +6,23 @@
  * them. Reports ingest latency (p50, p95, p99, max), the time until every alert is visible in the
  * channel (its own card or a line on the storm digest), the 429s, and the app's peak memory (VmHWM).
  *
+ * The floor, in the same run and against the same Azurite: the same storm sent first to a bare express
+ * endpoint (its own process, `--floor`) that checks the same HMAC and does one conditional insert.
+ *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
  */
-import { signWebhook } from '../src/api/alerts-webhook';
+import {
+  signWebhook,
+  WEBHOOK_BODY_LIMIT,
+  WEBHOOK_MAX_SKEW_SECONDS,
+} from '../src/api/alerts-webhook';
 import { fromRoot } from '../src/paths';
+import { insertIfAbsent } from '../src/store/conditional';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
+import { encodeKey } from '../src/store/keys';
 import { spawn } from 'child_process';
+import { timingSafeEqual } from 'crypto';
+import express from 'express';
 import { Agent, request } from 'http';
 import {
   freePort,
@@ -20,10 +31,14 @@ import {
   percentile,
   processMemory,
   report,
+  spawnNode,
   TeamsLimitConnector,
   waitForPort,
 } from './lib';
 import { saveBenchChannel, startBenchApp, storeAt } from './stack';
+
+const SECRET = 'bench-secret';
+const FLOOR_TABLE = 'WebhookFloor';
 
 /** A sender's connections: kept alive and reused, one per alert in flight, so a request is signed when it is sent. */
 const agent = new Agent({ keepAlive: true, maxSockets: 1000 });
@@ -42,14 +57,83 @@ function post(port: number, path: string, body: string, headers: Record<string, 
   });
 }
 
+/** What one open-loop storm gave: each request's latency, the answers, and when it started and ended. */
+interface StormRun {
+  latencies: number[];
+  statuses: Map<number, number>;
+  started: number;
+  lastSentAt: number;
+  answeredMs: number;
+}
+
+/** `count` signed alerts in `seconds`, one every seconds/count, each signed when it is sent. */
+async function storm(port: number, count: number, seconds: number, prefix: string) {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const gapMs = (seconds * 1000) / count;
+  const started = Date.now();
+  let lastSentAt = started;
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = started + i * gapMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const body = JSON.stringify({
+      source: 'incident',
+      id: `${prefix}-${i}`,
+      title: `Storm alert ${i}: suspicious sign-ins`,
+      severity: (['critical', 'high', 'medium', 'low'] as const)[i % 4],
+      summary: 'Many failed sign-ins from one address range.',
+      organisations: ['RXH'],
+    });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const t0 = performance.now();
+    lastSentAt = Date.now();
+    sends.push(
+      post(port, '/api/alerts', body, {
+        'content-type': 'application/json',
+        'x-ctac-timestamp': ts,
+        'x-ctac-signature': signWebhook(SECRET, ts, body),
+      }).then(
+        (status) => {
+          latencies.push(performance.now() - t0);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        },
+        () => {
+          latencies.push(performance.now() - t0);
+          statuses.set(0, (statuses.get(0) ?? 0) + 1);
+        },
+      ),
+    );
+  }
+  await Promise.all(sends);
+  latencies.sort((a, b) => a - b);
+  return { latencies, statuses, started, lastSentAt, answeredMs: Date.now() - started };
+}
+
+const answers = (run: StormRun) =>
+  [...run.statuses].map(([s, n]) => `${s || 'no answer'} x${n}`).join(', ');
+const latencyLine = ({ latencies }: StormRun) =>
+  `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))} / ${ms(latencies[latencies.length - 1]!)}`;
+
 async function main() {
   const count = Number(process.argv[2] ?? 1000);
   const seconds = Number(process.argv[3] ?? 10);
   const visibleTimeoutMs = Number(process.env['BENCH_STORM_TIMEOUT_MS'] ?? 180_000);
-  const secret = 'bench-secret';
   const azurite = await startAzuriteProcess();
+
+  // The floor first, on its own, then the app: the same storm, the same Azurite.
+  const floorPort = await freePort();
+  const floorProcess = await spawnNode(
+    __filename,
+    ['--floor'],
+    { FLOOR_PORT: String(floorPort), TABLES_CONNECTION_STRING: azurite.connectionString },
+    floorPort,
+  );
+  const floor = await storm(floorPort, count, seconds, 'FLOOR');
+  await floorProcess.stop();
+
   const connector = await TeamsLimitConnector.start();
-  const app = await startBenchApp(azurite.connectionString, { CTAC_WEBHOOK_SECRET: secret });
+  const app = await startBenchApp(azurite.connectionString, { CTAC_WEBHOOK_SECRET: SECRET });
   const port = app.port;
   await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
 
@@ -67,62 +151,36 @@ async function main() {
     peakRss = Math.max(peakRss, processMemory(app.pid)?.rss ?? 0);
   }, 50);
 
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const gapMs = (seconds * 1000) / count;
-  const started = Date.now();
-  const sends: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const wait = started + i * gapMs - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const body = JSON.stringify({
-      source: 'incident',
-      id: `STORM-${i}`,
-      title: `Storm alert ${i}: suspicious sign-ins`,
-      severity: (['critical', 'high', 'medium', 'low'] as const)[i % 4],
-      summary: 'Many failed sign-ins from one address range.',
-      organisations: ['RXH'],
-    });
-    const ts = String(Math.floor(Date.now() / 1000));
-    const t0 = performance.now();
-    sends.push(
-      post(port, '/api/alerts', body, {
-        'content-type': 'application/json',
-        'x-ctac-timestamp': ts,
-        'x-ctac-signature': signWebhook(secret, ts, body),
-      }).then(
-        (status) => {
-          latencies.push(performance.now() - t0);
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        },
-        () => {
-          latencies.push(performance.now() - t0);
-          statuses.set(0, (statuses.get(0) ?? 0) + 1);
-        },
-      ),
-    );
-  }
-  await Promise.all(sends);
-  const answeredMs = Date.now() - started;
+  const run = await storm(port, count, seconds, 'STORM');
+  const { started } = run;
   while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
     await new Promise((r) => setTimeout(r, 200));
   clearInterval(sampler);
   const after = processMemory(app.pid);
-  latencies.sort((a, b) => a - b);
+  const p99 = percentile(run.latencies, 99);
+  const floorP99 = percentile(floor.latencies, 99);
+  const ratio = p99 / floorP99;
+  const visibleLine = allVisibleAt
+    ? `${((allVisibleAt - started) / 1000).toFixed(1)} s after the first (${((allVisibleAt - run.lastSentAt) / 1000).toFixed(1)} s after the last); goal 12 s (2 s after the last): ${allVisibleAt - started <= 12_000 && allVisibleAt - run.lastSentAt <= 2_000 ? 'met' : 'not met'}`
+    : `not within ${visibleTimeoutMs / 1000} s (${visible.size} of ${count} visible)`;
 
   report(`## Alert storm (${count} signed webhook alerts in ${seconds} s, open loop)
 
 | measure | value |
 | --- | --- |
-| answers | ${[...statuses].map(([s, n]) => `${s || 'no answer'} x${n}`).join(', ')} |
-| ingest p50 / p95 / p99 / max | ${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))} / ${ms(latencies[latencies.length - 1]!)} |
-| all answered after | ${(answeredMs / 1000).toFixed(1)} s |
-| every alert visible in the channel after | ${allVisibleAt ? `${((allVisibleAt - started) / 1000).toFixed(1)} s` : `not within ${visibleTimeoutMs / 1000} s (${visible.size} of ${count} visible)`} |
+| answers (app) | ${answers(run)} |
+| ingest p50 / p95 / p99 / max (app) | ${latencyLine(run)} |
+| floor: bare endpoint, same HMAC, one conditional insert, same Azurite: answers | ${answers(floor)} |
+| floor p50 / p95 / p99 / max | ${latencyLine(floor)} |
+| app p99 / floor p99 | ${ratio.toFixed(2)}x (goal at most 2x: ${ratio <= 2 ? 'met' : 'not met'}); app p99 ${ms(p99)} (goal under 50 ms: ${p99 < 50 ? 'met' : 'not met'}) |
+| all answered after | ${(run.answeredMs / 1000).toFixed(1)} s |
+| every alert visible in the channel | ${visibleLine} |
 | messages to the connector (posts and updates) / 429s | ${connector.requests} / ${connector.throttled} (target 0: ${connector.throttled === 0 ? 'met' : 'not met'}) |
 | largest message sent | ${(connector.largestBody / 1024).toFixed(1)} KB (Teams refuses about 28 KB and more) |
 | app memory (RSS): before / peak during the storm | ${mb(before?.rss ?? 0)} / ${mb(Math.max(peakRss, after?.peak ?? 0))} |
 
-The app runs in its own process (peak from /proc VmHWM and 50 ms samples); Azurite in another.`);
+The app runs in its own process (peak from /proc VmHWM and 50 ms samples); Azurite in another; the floor
+in a third, sent the same storm just before the app (other dedup keys, its own table).`);
   await app.stop();
   await connector.stop();
   await azurite.stop();
@@ -167,7 +225,53 @@ export async function startAzuriteProcess(): Promise<{
   };
 }
 
-if (require.main === module)
+/**
+ * The floor (`--floor`): POST /api/alerts with the webhook's signature and timestamp checks, then one
+ * conditional insert per source and id into its own table; 201 new, 200 known.
+ */
+async function floorServer(): Promise<void> {
+  const client = storeAt(process.env['TABLES_CONNECTION_STRING']!).table(FLOOR_TABLE);
+  await client.createTable();
+  const app = express();
+  app.post(
+    '/api/alerts',
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    async (req, res) => {
+      try {
+        const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const ts = req.get('x-ctac-timestamp') ?? '';
+        const sig = /^sha256=([0-9a-f]{64})$/i.exec(req.get('x-ctac-signature') ?? '');
+        const skew = Math.abs(Date.now() / 1000 - Number(ts));
+        const expected = Buffer.from(signWebhook(SECRET, ts, raw).slice(7), 'hex');
+        if (
+          !sig ||
+          !(skew <= WEBHOOK_MAX_SKEW_SECONDS) ||
+          !timingSafeEqual(expected, Buffer.from(sig[1]!, 'hex'))
+        ) {
+          res.status(401).json({ error: { code: 'unauthorised' } });
+          return;
+        }
+        const body = JSON.parse(raw.toString('utf8')) as { source: string; id: string };
+        const taken = await insertIfAbsent(client, {
+          partitionKey: body.source,
+          rowKey: encodeKey(body.id),
+          body: raw.toString('utf8'),
+        });
+        res.status(taken.ok ? 201 : 200).json({ outcome: taken.ok ? 'created' : 'duplicate' });
+      } catch {
+        res.status(500).end();
+      }
+    },
+  );
+  app.listen(Number(process.env['FLOOR_PORT']), '127.0.0.1');
+}
+
+if (require.main === module && process.argv.includes('--floor'))
+  floorServer().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+else if (require.main === module)
   main().catch((e) => {
     console.error(e);
     process.exit(1);
