@@ -1,6 +1,6 @@
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { addMember, addOrganisation, startInstalled, TRUST } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
+import { sendSignedAlert } from '../helpers/alert-webhook';
 
 const { channel, personalChat, users } = PLAYGROUND;
 const SECRET = 'e2e-webhook-secret-0123456789abcdef';
@@ -16,19 +16,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sendAlert(body: Record<string, unknown>): Promise<Response> {
-  const raw = JSON.stringify(body);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return fetch(`${stack.app.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': timestamp,
-      'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-    },
-    body: raw,
-  });
-}
+const sendAlert = (body: Record<string, unknown>) => sendSignedAlert(stack.app.url, SECRET, body);
 
 const UK_TIME = /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}/;
 

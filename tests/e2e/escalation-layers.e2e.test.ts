@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import {
   addMember,
@@ -9,6 +8,7 @@ import {
   TRUST,
 } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
+import { sendSignedAlert } from '../helpers/alert-webhook';
 
 /*
  * Issue 16: escalation pages by rota layer. Ben and Chloë are both primary (Ben by the rotation, Chloë
@@ -58,19 +58,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sendAlert(body: Record<string, unknown>): Promise<Response> {
-  const raw = JSON.stringify(body);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return fetch(`${stack.app.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': timestamp,
-      'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-    },
-    body: raw,
-  });
-}
+const sendAlert = (body: Record<string, unknown>) => sendSignedAlert(stack.app.url, SECRET, body);
 
 test('when two people are primary and someone presses "Escalate now", then the secondary is paged and receives the page, not the second primary', async () => {
   const res = await sendAlert({

@@ -1,4 +1,4 @@
-import { signWebhook } from '../../src/api/alerts-webhook';
+import { sendSignedAlert } from '../helpers/alert-webhook';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
 /**
@@ -68,21 +68,11 @@ test('when an organisation responds to an HSA, then the card tells the on-call a
     memberForm.messageId,
   );
 
-  const raw = JSON.stringify({
+  const res = await sendSignedAlert(stack.app.url, SECRET, {
     source: 'hsa',
     id: 'CC-4800',
     title: 'Actively exploited flaw in Fortinet FortiOS',
     severity: 'high',
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const res = await fetch(`${stack.app.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': timestamp,
-      'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-    },
-    body: raw,
   });
   expect(res.status).toBe(201);
   const { id: alertId } = (await res.json()) as { id: string };

@@ -1,4 +1,3 @@
-import { signWebhook } from '../../src/api/alerts-webhook';
 import type { Member } from '../../src/domain/people/member';
 import {
   TableConversationRepository,
@@ -7,6 +6,7 @@ import {
 } from '../../src/store/directory-repositories';
 import { SEND_QUEUE_TABLE } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
+import { postSignedAlert, type SignedAlert } from './alert-webhook';
 import type { ConnectorRequest } from './recording-connector';
 
 /**
@@ -80,26 +80,14 @@ export async function seedTeams(
     });
 }
 
-/** One signed webhook call, as the alert source would send it (the same bytes may be sent twice). */
-export function signedAlert(secret: string, at: Date, alert: Record<string, unknown>) {
-  const raw = JSON.stringify(alert);
-  const timestamp = String(Math.floor(at.getTime() / 1000));
-  return { raw, timestamp, signature: signWebhook(secret, timestamp, raw) };
-}
+export { signedAlert } from './alert-webhook';
 
+/** Posts a signed call and reads the webhook's answer. */
 export async function postAlert(
   appUrl: string,
-  req: ReturnType<typeof signedAlert>,
+  req: SignedAlert,
 ): Promise<{ status: number; body: { id: string; outcome: string } }> {
-  const res = await fetch(`${appUrl}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': req.timestamp,
-      'x-ctac-signature': req.signature,
-    },
-    body: req.raw,
-  });
+  const res = await postSignedAlert(appUrl, req);
   return { status: res.status, body: (await res.json()) as { id: string; outcome: string } };
 }
 

@@ -1,10 +1,10 @@
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { escalationPolicyFeature } from '../../src/bot/alerts/escalation-policy-feature';
 import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
 import { TableEscalationTimerStore } from '../../src/store/alert-escalation-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
+import { sendSignedAlert } from '../helpers/alert-webhook';
 
 /**
  * Issue 17, items 1, 6, 7 and 8 through the Playground (a real Teams client) and the running app:
@@ -86,19 +86,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sendAlert(body: Record<string, unknown>): Promise<Response> {
-  const raw = JSON.stringify(body);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return fetch(`${stack.app.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': timestamp,
-      'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-    },
-    body: raw,
-  });
-}
+const sendAlert = (body: Record<string, unknown>) => sendSignedAlert(stack.app.url, SECRET, body);
 
 const stored = async (id: string) =>
   (await new TableAlertRepository(stack.app.store).get(id))?.alert;

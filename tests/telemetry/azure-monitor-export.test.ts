@@ -5,13 +5,13 @@ import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { trace } from '@opentelemetry/api';
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { startTelemetry, type Telemetry } from '../../src/telemetry';
+import { sendSignedAlert } from '../helpers/alert-webhook';
 import { guardLoopback } from './loopback-guard';
 
 const SECRET = 'test-secret-0123456789abcdef';
@@ -100,22 +100,12 @@ afterAll(async () => {
 
 describe('telemetry with APPLICATIONINSIGHTS_CONNECTION_STRING (a local ingestion endpoint)', () => {
   it('when an alert is ingested, then its metric reaches the ingestion endpoint, and nothing else is contacted', async () => {
-    const raw = JSON.stringify({
-      source: 'incident',
-      id: 'CSOC-2026-0101',
-      title: 'Telemetry check',
-      severity: 'high',
-    });
-    const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-    const res = await fetch(`${app.url}/api/alerts`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-ctac-timestamp': timestamp,
-        'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-      },
-      body: raw,
-    });
+    const res = await sendSignedAlert(
+      app.url,
+      SECRET,
+      { source: 'incident', id: 'CSOC-2026-0101', title: 'Telemetry check', severity: 'high' },
+      clock.now(),
+    );
     expect(res.status).toBe(201);
 
     await until(() => received.some((r) => r.includes('ctac.alerts.ingested')), 'the metric');
