@@ -108,6 +108,9 @@ export function composeAlerts(
     alerts: repository,
     contacts: new TableContactRepository(store),
     ...(pageSender ? { sender: pageSender } : {}),
+    // Each text and email carries its person's one-time acknowledge link (/ack/<token>).
+    ackLink: (memberId, alertId, channel): Promise<string> =>
+      ackLinks.issue(memberId, alertId, channel),
     clock,
     logger,
   });
@@ -166,7 +169,7 @@ export function composeAlerts(
     clock,
     logger,
   });
-  const ackLinks = new AckLinks({
+  const ackLinks: AckLinks = new AckLinks({
     store: new TableAckLinkStore(store),
     alerts: repository,
     members,

@@ -21,6 +21,11 @@ export interface PageDeliveryDeps {
   contacts: Pick<ContactRepository, 'get'>;
   /** Texts and emails through GOV.UK Notify; absent when it is not configured. */
   sender?: PageSender;
+  /**
+   * The one-time acknowledge link for a text or an email (AckLinks.issue): `<CTAC_PUBLIC_URL>/ack/<token>`.
+   * Without it, or when it cannot be made, the message says to acknowledge in Teams.
+   */
+  ackLink?: (memberId: string, alertId: string, channel: 'sms' | 'email') => Promise<string>;
   clock: Clock;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
@@ -138,15 +143,15 @@ export class PageDelivery {
     const outcomes = await Promise.all(
       queued.value.map(async (page) => ({
         page,
-        outcome: await send(page.to, this.request(current.alert, page.key)).catch(
-          (err): PageOutcome => ({
+        outcome: await this.request(current.alert, page.key)
+          .then((request) => send(page.to, request))
+          .catch((err): PageOutcome => ({
             kind: 'failed',
             reason: 'error',
             retryable: true,
             detail: String(err),
             at: this.deps.clock.now(),
-          }),
-        ),
+          })),
       })),
     );
     const recorded = await this.change(current, (alert) => {
@@ -166,20 +171,37 @@ export class PageDelivery {
   }
 
   /**
-   * The text or email: short, with the alert's title, severity and CTAC id. The `link` placeholder is
-   * where the one-time acknowledge link (<CTAC_PUBLIC_URL>/ack/<token>) goes once that slice lands;
-   * until then it is empty and the message says to acknowledge in Teams.
+   * The text or email: short, with the alert's title, severity and CTAC id, and in the `link` placeholder
+   * the person's one-time acknowledge link (<CTAC_PUBLIC_URL>/ack/<token>), made only for a page this
+   * instance won. Without a link the message says to acknowledge in Teams.
    */
-  private request(alert: Alert, page: PageKey): PageRequest {
+  private async request(alert: Alert, page: PageKey): Promise<PageRequest> {
     const title = alert.title.length > 100 ? `${alert.title.slice(0, 99)}…` : alert.title;
+    const link = await this.ackLink(alert, page);
+    const ask = link
+      ? 'Nobody has acknowledged it yet: acknowledge it with this link or in Teams.'
+      : 'Nobody has acknowledged it yet: acknowledge it in Teams.';
     return {
       reference: `page-${alert.id}-${page.escalationSeq}-${page.person.id}-${page.channel}`,
       personalisation: {
         subject: `CTAC ${alert.severity} alert ${alert.id}`,
-        message: `CTAC ${alert.severity} alert ${alert.id}: ${title}. Nobody has acknowledged it yet: acknowledge it in Teams.`,
-        link: '',
+        message: `CTAC ${alert.severity} alert ${alert.id}: ${title}. ${ask}`,
+        link: link ?? '',
       },
     };
+  }
+
+  /** The page's acknowledge link; a page still goes (saying to use Teams) if the link cannot be made. */
+  private async ackLink(alert: Alert, page: PageKey): Promise<string | undefined> {
+    if (!this.deps.ackLink || page.channel === 'teams') return undefined;
+    const channel = page.channel === 'text' ? 'sms' : 'email';
+    return this.deps.ackLink(page.person.id, alert.id, channel).catch((err) => {
+      this.deps.logger?.warn(
+        { err, alertId: alert.id },
+        'alerts: could not make an acknowledge link',
+      );
+      return undefined;
+    });
   }
 
   /**
