@@ -4,7 +4,7 @@ import {
   escalateUnreachable,
   layerGapText,
   nextEscalation,
-  nextTextAt,
+  nextFollowUpAt,
   policyFor,
   recordPaged,
   stepReach,
@@ -69,16 +69,16 @@ export class AlertEscalation {
   }
 
   /**
-   * When the job should next look at the alert: the next step or the next text follow-up, whichever
-   * comes first, the end of a snooze, or never.
+   * When the job should next look at the alert: the next step or the next text or email copy to send,
+   * whichever comes first, the end of a snooze, or never.
    */
   wakeAt(alert: Alert, policy: EscalationPolicy, now: Date): Date | undefined {
     if (alert.state === 'snoozed' && alert.snoozedUntil) return new Date(alert.snoozedUntil);
     const next = nextEscalation(policy, alert, now);
     const step = next === 'done' ? undefined : next.dueAt;
-    const text = this.deps.delivery ? nextTextAt(alert) : undefined;
-    if (!step || !text) return step ?? text;
-    return step < text ? step : text;
+    const followUp = this.deps.delivery ? nextFollowUpAt(alert) : undefined;
+    if (!step || !followUp) return step ?? followUp;
+    return step < followUp ? step : followUp;
   }
 
   /**
@@ -119,9 +119,12 @@ export class AlertEscalation {
       stored = await this.pageStep(fired, actor, now);
     }
     if (this.deps.delivery) {
-      const before = stored.alert.timeline.length;
-      stored = await this.deps.delivery.sendDueTexts(stored, now, actor);
-      if (stored.alert.timeline.length !== before) await this.refresh(stored.alert);
+      const sent = await this.deps.delivery.sendDue(stored, now, actor);
+      if (sent.stored !== stored && !sent.unreachable.length) await this.refresh(sent.stored.alert);
+      stored = sent.stored;
+      // A step whose last hope was a text or an email that failed: move on now.
+      for (const seq of sent.unreachable)
+        stored = await this.onUnreachable(stored, seq, actor, now);
     }
     return this.wakeAt(stored.alert, policy, now);
   }
@@ -175,7 +178,7 @@ export class AlertEscalation {
       const page = {
         stepIndex: event.stepIndex,
         ...(delivery ? { escalationSeq: event.seq } : {}),
-        recipients: paged.map((p) => ({ ...p, textAt: plans.get(p.id)?.textAt })),
+        recipients: paged.map((p) => ({ ...p, ...plans.get(p.id) })),
       };
       for (let attempt = 0; attempt < 3; attempt++) {
         const saved = await this.deps.alerts.update(
@@ -192,11 +195,13 @@ export class AlertEscalation {
       }
     }
     if (delivery) {
-      const emails = recipients.people.map((p) => ({ ...p, email: plans.get(p.id)?.email }));
-      current = await delivery.sendEmails(current, event.seq, emails, actor);
-      const moved = await this.moveOnFromPageStep(current, event.seq, actor, now);
-      if (moved) return moved;
-      if ([...plans.values()].some((p) => p.textAt))
+      // Teams failures reported before this step's pages were recorded: the write just made (whose
+      // result `current` is) is the one that left the step unreachable, so it acts.
+      if (stepReach(current.alert, event.seq) === 'unreachable')
+        return this.onUnreachable(current, event.seq, actor, now);
+      // Texts and email copies go from the escalation job (off the path of "Escalate now"): its
+      // timer wakes for the first of them.
+      if ([...plans.values()].some((p) => p.textAt || p.emailCopy))
         await this.scheduleAfterChange(current.alert, now);
     }
     await this.refresh(current.alert);
@@ -238,36 +243,31 @@ export class AlertEscalation {
   }
 
   /**
-   * A step whose Teams failures were all reported before its pages were recorded (or whose emails
-   * failed last): the page step's own write made it unreachable, so it moves on here. A step whose
-   * last record is a Teams failure was acted on by that failure's callback.
+   * A write of ours left a step with every page failed: fires the next step at once (re-applied on a
+   * lost race; nothing if the step fired last is another, or none is left), then tells the leads and
+   * pages it.
    */
-  private async moveOnFromPageStep(
+  private async onUnreachable(
     stored: StoredAlert,
     seq: number,
     actor: Actor,
     now: Date,
-  ): Promise<StoredAlert | undefined> {
-    if (stepReach(stored.alert, seq) !== 'unreachable') return undefined;
-    const last = stored.alert.timeline.findLast(
-      (e) => 'escalationSeq' in e && e.escalationSeq === seq,
-    );
-    if (last?.kind === 'page.failed' && last.channel === 'teams') return undefined;
-    const next = escalateUnreachable(
-      stored.alert,
-      await this.policyFor(stored.alert),
-      seq,
-      actor,
-      now,
-    );
-    let after = stored;
-    if (next.ok) {
-      const saved = await this.deps.alerts.update(next.alert, stored.etag);
-      // Changed meanwhile: whoever changed it saw the same failures.
-      if (!saved.ok) return undefined;
-      after = saved.value;
+  ): Promise<StoredAlert> {
+    const policy = await this.policyFor(stored.alert);
+    let current = stored;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const next = escalateUnreachable(current.alert, policy, seq, actor, now);
+      if (!next.ok) break;
+      const saved = await this.deps.alerts.update(next.alert, current.etag);
+      if (saved.ok) {
+        current = saved.value;
+        break;
+      }
+      const again = await this.deps.alerts.get(stored.alert.id);
+      if (!again) return current;
+      current = again;
     }
-    return this.afterUnreachable(after, seq, actor, now);
+    return this.afterUnreachable(current, seq, actor, now);
   }
 
   /** Every page of a step failed: the leads are told, and the step it moved on to is paged. */

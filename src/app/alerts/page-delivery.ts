@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import {
+  followUpsToSend,
   recordPageOutcome,
   recordPageQueued,
+  stepReach,
   textFollowUpAt,
-  textsToSend,
   type Alert,
   type PageKey,
   type PageResult,
@@ -30,10 +31,10 @@ export interface PageDeliveryDeps {
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
-/** How one person is paged beyond Teams for a step: when a text follows, and where an email copy goes. */
+/** How one person is paged beyond Teams for a step: when a text follows, and whether an email copy goes. */
 export interface BeyondTeams {
   textAt?: Date;
-  email?: string;
+  emailCopy?: boolean;
 }
 
 /** A change to an alert's timeline, re-applied to the latest alert after a lost race. */
@@ -66,8 +67,8 @@ export class PageDelivery {
         hasMobile: !!contact?.mobile,
         textEnabled: !!sender?.textEnabled,
       });
-      const email = prefs?.emailCopy && sender?.emailEnabled ? contact?.email : undefined;
-      plans.set(person.id, { ...(textAt ? { textAt } : {}), ...(email ? { email } : {}) });
+      const emailCopy = !!prefs?.emailCopy && !!sender?.emailEnabled && !!contact?.email;
+      plans.set(person.id, { ...(textAt ? { textAt } : {}), ...(emailCopy ? { emailCopy } : {}) });
     }
     return plans;
   }
@@ -92,32 +93,59 @@ export class PageDelivery {
     return saved && { before, after: saved.stored };
   }
 
-  /** Email copies for the people of a step who asked for one, sent at once. */
-  async sendEmails(
-    stored: StoredAlert,
-    escalationSeq: number,
-    people: readonly { id: string; name: string; email?: string }[],
-    actor: Actor,
-  ): Promise<StoredAlert> {
+  /**
+   * Sends the texts and email copies that are due (the alert still unacknowledged), each once. Answers
+   * the alert as stored after, and the steps (their escalated events' seqs) this left with every page
+   * failed, for the escalation to move on from. One CTAC can no longer send (the number or address
+   * removed, Notify switched off) fails as not set up.
+   */
+  async sendDue(stored: StoredAlert, now: Date, actor: Actor): Promise<Sent> {
+    const due = followUpsToSend(stored.alert, now);
+    let sent: Sent = { stored, unreachable: [] };
+    if (!due.length) return sent;
     const sender = this.deps.sender;
-    const pages = people.flatMap((p) =>
-      p.email ? [{ key: key(escalationSeq, p, 'email'), to: p.email }] : [],
-    );
-    if (!sender || !pages.length) return stored;
-    return this.send(stored, pages, actor, (to, request) => sender.sendEmail(to, request));
+    const texts: { key: PageKey; to: string }[] = [];
+    const emails: { key: PageKey; to: string }[] = [];
+    const notSetUp: PageKey[] = [];
+    for (const page of due) {
+      const contact = await this.deps.contacts.get(page.person.id);
+      const to =
+        page.channel === 'text'
+          ? sender?.textEnabled && contact?.mobile
+          : sender?.emailEnabled && contact?.email;
+      if (!to) notSetUp.push(page);
+      else (page.channel === 'text' ? texts : emails).push({ key: page, to });
+    }
+    const then = (next: Sent): Sent => ({
+      stored: next.stored,
+      unreachable: [...new Set([...sent.unreachable, ...next.unreachable])],
+    });
+    if (notSetUp.length) sent = then(await this.failUnsent(sent.stored, notSetUp, actor));
+    if (sender && texts.length)
+      sent = then(await this.send(sent.stored, texts, actor, (to, r) => sender.sendText(to, r)));
+    if (sender && emails.length)
+      sent = then(await this.send(sent.stored, emails, actor, (to, r) => sender.sendEmail(to, r)));
+    return sent;
   }
 
-  /** Texts whose time has come (the alert still unacknowledged), each sent once. */
-  async sendDueTexts(stored: StoredAlert, now: Date, actor: Actor): Promise<StoredAlert> {
-    const sender = this.deps.sender;
-    const due = textsToSend(stored.alert, now);
-    if (!sender?.textEnabled || !due.length) return stored;
-    const pages: { key: PageKey; to: string }[] = [];
-    for (const page of due) {
-      const mobile = (await this.deps.contacts.get(page.person.id))?.mobile;
-      if (mobile) pages.push({ key: page, to: mobile });
-    }
-    return this.send(stored, pages, actor, (to, request) => sender.sendText(to, request));
+  /** Records follow-ups CTAC cannot send as queued and failed, in one write. */
+  private async failUnsent(stored: StoredAlert, pages: PageKey[], actor: Actor): Promise<Sent> {
+    const now = this.deps.clock.now();
+    const saved = await this.change(stored, (alert) => {
+      let next = alert;
+      for (const page of pages) {
+        const queued = recordPageQueued(next, page, actor, now);
+        if (!queued) continue;
+        next = queued.alert;
+        next =
+          recordPageOutcome(next, page, { kind: 'failed', reason: 'not-set-up' }, actor, now)
+            ?.alert ?? next;
+      }
+      return next === alert
+        ? undefined
+        : { alert: next, value: newlyUnreachable(alert, next, pages) };
+    });
+    return saved ? { stored: saved.stored, unreachable: saved.value } : { stored, unreachable: [] };
   }
 
   /** Records the pages as queued (only those this instance won), sends them, records each outcome. */
@@ -126,7 +154,7 @@ export class PageDelivery {
     pages: { key: PageKey; to: string }[],
     actor: Actor,
     send: (to: string, request: PageRequest) => Promise<PageOutcome>,
-  ): Promise<StoredAlert> {
+  ): Promise<Sent> {
     const queued = await this.change(stored, (alert) => {
       const won: typeof pages = [];
       let next = alert;
@@ -138,8 +166,8 @@ export class PageDelivery {
       }
       return won.length ? { alert: next, value: won } : undefined;
     });
-    if (!queued) return stored;
-    let current = queued.stored;
+    if (!queued) return { stored, unreachable: [] };
+    const current = queued.stored;
     const outcomes = await Promise.all(
       queued.value.map(async (page) => ({
         page,
@@ -164,10 +192,19 @@ export class PageDelivery {
         next =
           recordPageOutcome(next, page.key, result, actor, this.deps.clock.now())?.alert ?? next;
       }
-      return next === alert ? undefined : { alert: next, value: true };
+      if (next === alert) return undefined;
+      return {
+        alert: next,
+        value: newlyUnreachable(
+          alert,
+          next,
+          outcomes.map((o) => o.page.key),
+        ),
+      };
     });
-    if (recorded) current = recorded.stored;
-    return current;
+    return recorded
+      ? { stored: recorded.stored, unreachable: recorded.value }
+      : { stored: current, unreachable: [] };
   }
 
   /**
@@ -227,8 +264,14 @@ export class PageDelivery {
   }
 }
 
-const key = (
-  escalationSeq: number,
-  person: { id: string; name: string },
-  channel: PageKey['channel'],
-): PageKey => ({ escalationSeq, person: { id: person.id, name: person.name }, channel });
+/** The alert as stored after sending, and the steps that sending left with every page failed. */
+export interface Sent {
+  stored: StoredAlert;
+  unreachable: number[];
+}
+
+/** The steps of `pages` that `after` leaves with every page failed and `before` did not. */
+const newlyUnreachable = (before: Alert, after: Alert, pages: PageKey[]): number[] =>
+  [...new Set(pages.map((p) => p.escalationSeq))].filter(
+    (seq) => stepReach(before, seq) !== 'unreachable' && stepReach(after, seq) === 'unreachable',
+  );

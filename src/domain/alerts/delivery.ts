@@ -24,14 +24,15 @@ export function recordPosted(
 
 /**
  * Records that people's Teams pages (the card, 1:1) were queued for an escalation step, with when a
- * text follows for each who wants one. Delivery is recorded later (page-delivery.ts).
+ * text follows and whether an email copy goes, for each who wants them. Delivery is recorded later
+ * (page-delivery.ts).
  */
 export function recordPaged(
   alert: Alert,
   page: {
     stepIndex: number;
     escalationSeq?: number;
-    recipients: { id: string; name: string; textAt?: Date }[];
+    recipients: { id: string; name: string; textAt?: Date; emailCopy?: boolean }[];
   },
   actor: Actor,
   at: Date,
@@ -43,9 +44,12 @@ export function recordPaged(
       kind: 'paged',
       stepIndex: page.stepIndex,
       ...(page.escalationSeq === undefined ? {} : { escalationSeq: page.escalationSeq }),
-      recipients: page.recipients.map(({ id, name, textAt }) =>
-        textAt ? { id, name, textAt: textAt.toISOString() } : { id, name },
-      ),
+      recipients: page.recipients.map(({ id, name, textAt, emailCopy }) => ({
+        id,
+        name,
+        ...(textAt ? { textAt: textAt.toISOString() } : {}),
+        ...(emailCopy ? { emailCopy: true as const } : {}),
+      })),
     },
     actor,
     at,

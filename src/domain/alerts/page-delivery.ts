@@ -22,6 +22,7 @@ export const PAGE_FAILURE_WORDS: Readonly<Record<PageFailureReason, string>> = {
   'invalid-address': 'invalid email address',
   'not-in-team': 'not in the team',
   'no-chat': 'no chat with CTAC yet',
+  'not-set-up': 'no number or address, or GOV.UK Notify not set up',
   error: 'an error',
 };
 
@@ -34,14 +35,17 @@ const CHANNEL_WORD: Readonly<Record<PageChannel, string>> = {
 type PageOutcomeRecord =
   { kind: 'delivered'; at: string } | { kind: 'failed'; reason: PageFailureReason; at: string };
 
-/** One page as the timeline tells it: when it was queued, and its outcome if it has one. */
+/**
+ * One page as the timeline tells it: when it is due (a text or email copy the step planned), when it
+ * was queued, and its outcome if it has one.
+ */
 export interface PageRecord {
   key: PageKey;
+  /** A text or email copy the step's `paged` event planned: when it is to be sent. */
+  dueAt?: string;
+  /** The `seq` of the `paged` event that planned it. */
+  plannedSeq?: number;
   queuedAt?: string;
-  /** For a Teams page: when a text follows if the alert is still unacknowledged. */
-  textAt?: string;
-  /** The `seq` of the event that queued it. */
-  queuedSeq?: number;
   outcome?: PageOutcomeRecord;
 }
 
@@ -65,22 +69,20 @@ export function pagesOf(timeline: readonly AlertEvent[]): PageRecord[] {
     switch (event.kind) {
       case 'paged':
         for (const r of event.recipients) {
-          const record = page({
+          const key = {
             escalationSeq: event.escalationSeq ?? -1,
             person: { id: r.id, name: r.name },
-            channel: 'teams',
-          });
-          record.queuedAt = event.at;
-          record.queuedSeq = event.seq;
-          if (r.textAt) record.textAt = r.textAt;
+          };
+          page({ ...key, channel: 'teams' }).queuedAt = event.at;
+          const plan = (channel: PageChannel, dueAt: string) =>
+            Object.assign(page({ ...key, channel }), { dueAt, plannedSeq: event.seq });
+          if (r.textAt) plan('text', r.textAt);
+          if (r.emailCopy) plan('email', event.at);
         }
         break;
-      case 'page.queued': {
-        const record = page(event);
-        record.queuedAt = event.at;
-        record.queuedSeq = event.seq;
+      case 'page.queued':
+        page(event).queuedAt = event.at;
         break;
-      }
       case 'page.delivered':
         page(event).outcome ??= { kind: 'delivered', at: event.at };
         break;
@@ -150,10 +152,15 @@ const pageKey = (k: PageKey): PageKey => ({
 export type StepReach = 'none' | 'pending' | 'reached' | 'unreachable';
 
 export function stepReach(alert: Pick<Alert, 'timeline'>, escalationSeq: number): StepReach {
-  const pages = pagesOf(alert.timeline).filter((p) => p.key.escalationSeq === escalationSeq);
+  const pages = pagesOf(alert.timeline).filter(
+    // A text planned for later is a follow-up, not one of the step's pages (until it is sent).
+    (p) =>
+      p.key.escalationSeq === escalationSeq &&
+      !(p.key.channel === 'text' && !p.queuedAt && !p.outcome),
+  );
   if (!pages.length) return 'none';
   if (pages.some((p) => p.outcome?.kind === 'delivered')) return 'reached';
-  // An outcome that arrived before its page was recorded as queued: the step is still being recorded.
+  // An email copy still to send, or an outcome that arrived before its page was recorded as queued.
   if (pages.some((p) => !p.outcome || !p.queuedAt)) return 'pending';
   return 'unreachable';
 }
@@ -171,35 +178,30 @@ export function textFollowUpAt(
 }
 
 /**
- * Texts still to send: a Teams page's follow-up whose time has come, while the alert is triggered and
- * nobody has acknowledged or snoozed it since that page; each once.
+ * Texts and email copies to send now: each planned by a step's `paged` event, due, not yet sent, while
+ * the alert is triggered and nobody has acknowledged or snoozed it since that page.
  */
-export function textsToSend(alert: Alert, now: Date): PageKey[] {
-  return plannedTexts(alert)
-    .filter((p) => Date.parse(p.textAt) <= now.getTime())
-    .map((p) => ({ ...p.key, channel: 'text' as const }));
+export function followUpsToSend(alert: Alert, now: Date): PageKey[] {
+  return plannedFollowUps(alert)
+    .filter((p) => Date.parse(p.dueAt) <= now.getTime())
+    .map((p) => p.key);
 }
 
-/** When the next text follow-up is due, if one is still planned. */
-export function nextTextAt(alert: Alert): Date | undefined {
-  const times = plannedTexts(alert).map((p) => Date.parse(p.textAt));
+/** When the next planned text or email copy is due, if one is still to send. */
+export function nextFollowUpAt(alert: Alert): Date | undefined {
+  const times = plannedFollowUps(alert).map((p) => Date.parse(p.dueAt));
   return times.length ? new Date(Math.min(...times)) : undefined;
 }
 
-function plannedTexts(alert: Alert): (PageRecord & { textAt: string })[] {
+function plannedFollowUps(alert: Alert): (PageRecord & { dueAt: string })[] {
   if (alert.state !== 'triggered') return [];
-  const pages = pagesOf(alert.timeline);
-  const texted = new Set(pages.filter((p) => p.key.channel === 'text').map((p) => keyOf(p.key)));
   // The last acknowledgement or snooze: a page before it was answered.
   let answeredSeq = -1;
   for (const e of alert.timeline)
     if (e.kind === 'acknowledged' || e.kind === 'snoozed') answeredSeq = e.seq;
-  return pages.filter(
-    (p): p is PageRecord & { textAt: string } =>
-      p.key.channel === 'teams' &&
-      !!p.textAt &&
-      (p.queuedSeq ?? -1) > answeredSeq &&
-      !texted.has(keyOf({ ...p.key, channel: 'text' })),
+  return pagesOf(alert.timeline).filter(
+    (p): p is PageRecord & { dueAt: string } =>
+      !!p.dueAt && !p.queuedAt && !p.outcome && (p.plannedSeq ?? -1) > answeredSeq,
   );
 }
 
@@ -213,8 +215,10 @@ const SUMMARY_NAMES = 10;
 
 interface PersonDelivery {
   name: string;
-  delivered: string[];
-  pending: string[];
+  /** Channels delivered ("Teams 09:03") and still on their way ("text queued 09:08"), in channel order. */
+  shown: string[];
+  delivered: number;
+  pending: number;
   failed: { channel: PageChannel; reason: PageFailureReason }[];
 }
 
@@ -235,16 +239,20 @@ export function deliveryLines(timeline: readonly AlertEvent[]): string[] {
     people.set(page.key.person.id, person);
   }
   const deliveries: PersonDelivery[] = [...people.values()].map(({ name, latest }) => {
-    const d: PersonDelivery = { name, delivered: [], pending: [], failed: [] };
+    const d: PersonDelivery = { name, shown: [], delivered: 0, pending: 0, failed: [] };
     for (const channel of ['teams', 'text', 'email'] as const) {
       const page = latest.get(channel);
       if (!page) continue;
       const word = CHANNEL_WORD[channel];
-      if (page.outcome?.kind === 'delivered')
-        d.delivered.push(`${word} ${ukTime(page.outcome.at)}`);
-      else if (page.outcome?.kind === 'failed')
+      if (page.outcome?.kind === 'delivered') {
+        d.shown.push(`${word} ${ukTime(page.outcome.at)}`);
+        d.delivered++;
+      } else if (page.outcome?.kind === 'failed')
         d.failed.push({ channel, reason: page.outcome.reason });
-      else if (page.queuedAt) d.pending.push(`${word} queued ${ukTime(page.queuedAt)}`);
+      else if (page.queuedAt) {
+        d.shown.push(`${word} queued ${ukTime(page.queuedAt)}`);
+        d.pending++;
+      }
     }
     return d;
   });
@@ -257,12 +265,11 @@ function personLine(d: PersonDelivery): string {
     d.failed.map(
       (f) => `${prefix}${CHANNEL_WORD[f.channel]} failed: ${PAGE_FAILURE_WORDS[f.reason]}`,
     );
-  if (d.delivered.length)
-    return [`Paged ${d.name}: ${[...d.delivered, ...d.pending].join(', ')}`, ...failures('')].join(
-      '; ',
-    );
-  if (d.pending.length)
-    return [`Paging ${d.name}: ${d.pending.join(', ')}`, ...failures('')].join('; ');
+  if (d.delivered || d.pending)
+    return [
+      `${d.delivered ? 'Paged' : 'Paging'} ${d.name}: ${d.shown.join(', ')}`,
+      ...failures(''),
+    ].join('; ');
   return `Could not reach ${d.name}: ${reasonsText(d.failed)}`;
 }
 
@@ -280,9 +287,9 @@ function summaryLines(deliveries: PersonDelivery[]): string[] {
       ? `${list.slice(0, SUMMARY_NAMES).join(', ')} and ${list.length - SUMMARY_NAMES} more`
       : list.join(', ');
   const count = (n: number) => (n === 1 ? '1 person' : `${n} people`);
-  const paged = deliveries.filter((d) => d.delivered.length);
-  const paging = deliveries.filter((d) => !d.delivered.length && d.pending.length);
-  const unreached = deliveries.filter((d) => !d.delivered.length && !d.pending.length);
+  const paged = deliveries.filter((d) => d.delivered);
+  const paging = deliveries.filter((d) => !d.delivered && d.pending);
+  const unreached = deliveries.filter((d) => !d.delivered && !d.pending);
   const lines: string[] = [];
   if (paged.length) lines.push(`Paged ${count(paged.length)}: ${names(paged.map((d) => d.name))}`);
   if (paging.length)

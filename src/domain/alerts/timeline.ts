@@ -49,10 +49,11 @@ export interface PagedEvent extends AlertEventBase {
   /** The `seq` of that step's `escalated` event (absent on pages recorded before delivery was tracked). */
   escalationSeq?: number;
   /**
-   * Each person's Teams page, queued; `textAt` (ISO 8601): when a text follows if the alert is still
-   * unacknowledged, per their preferences (absent: no text).
+   * Each person's Teams page, queued, and what follows per their preferences: `textAt` (ISO 8601), when
+   * a text follows if the alert is still unacknowledged (absent: no text); `emailCopy`, an email copy
+   * at once. The escalation job sends both (page-delivery.ts).
    */
-  recipients: { id: string; name: string; textAt?: string }[];
+  recipients: { id: string; name: string; textAt?: string; emailCopy?: true }[];
 }
 
 export interface AcknowledgedEvent extends AlertEventBase {
@@ -113,7 +114,8 @@ export type PageChannel = 'teams' | 'text' | 'email';
 /**
  * Why a page was not delivered: Teams' answers (not found, forbidden, throttled past its retries), what
  * CTAC knew before sending (not in the team, no chat), GOV.UK Notify's (invalid number or address,
- * forbidden, throttled), or anything else.
+ * forbidden, throttled), a text or email CTAC could no longer send (`not-set-up`: no number or address, or
+ * no GOV.UK Notify), or anything else.
  */
 export type PageFailureReason =
   | 'not-found'
@@ -123,6 +125,7 @@ export type PageFailureReason =
   | 'invalid-address'
   | 'not-in-team'
   | 'no-chat'
+  | 'not-set-up'
   | 'error';
 
 /**
@@ -136,12 +139,11 @@ export interface PageKey {
 }
 
 /**
- * A page was queued (Teams) or handed to GOV.UK Notify (text, email). A Teams page says when a text
- * follows if the alert is still unacknowledged (`textAt`, ISO 8601), per the person's preferences.
+ * A text or email page is being handed to GOV.UK Notify: recorded before it is sent, so it is sent once.
+ * (A Teams page is queued by the step's `paged` event.)
  */
 export interface PageQueuedEvent extends AlertEventBase, PageKey {
   kind: 'page.queued';
-  textAt?: string;
 }
 
 /** Teams or GOV.UK Notify accepted the page. */

@@ -49,6 +49,8 @@ const chloe = person(2, 'Chloë Ward', 'member');
 const lena = person(3, 'Lena Lewis', 'lead');
 // In the directory with a Teams id, but not in the team: Teams will not open a chat with him.
 const ben = person(4, 'Ben Cole', 'member');
+// Not in the team either, and wants an email copy at an address Notify refuses.
+const dan = person(5, 'Dan Reid', 'member');
 
 let stopStore: () => Promise<void>;
 let connector: RecordingConnector;
@@ -68,6 +70,7 @@ beforeAll(async () => {
   notify = await FakeNotify.start();
   await seedTeams(started.store, connector.url, [asha, chloe, lena], clock.now());
   await new TableMemberRepository(started.store).put(ben);
+  await new TableMemberRepository(started.store).put(dan);
   app = await startApp(
     loadConfig({
       NODE_ENV: 'test',
@@ -96,6 +99,7 @@ beforeAll(async () => {
   });
   await contacts.put(details(asha, '+447700900001', { emailCopy: true }));
   await contacts.put(details(chloe, '+447700900002'));
+  await contacts.put(details(dan, '+447700900005', { emailCopy: true, textAfterMinutes: 'off' }));
   // Each severity's policy names whom it pages: no rota needed.
   const policies = new TableEscalationPolicyStore(app.store);
   const twoSteps = (first: typeof asha, second: typeof asha) => ({
@@ -109,6 +113,14 @@ beforeAll(async () => {
   await policies.set('high', twoSteps(asha, chloe));
   await policies.set('critical', twoSteps(ben, chloe));
   await policies.set('medium', twoSteps(chloe, asha));
+  await policies.set('low', {
+    name: 'Ben, then Dan, then Chloë',
+    steps: [ben, dan, chloe].map((m, i) => ({
+      delayMinutes: i * 15,
+      targets: [{ kind: 'member' as const, memberId: m.aadObjectId }],
+    })),
+    repeat: 0,
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -268,4 +280,39 @@ test('when GOV.UK Notify refuses the number (400), then the text shows as failed
   clock.set(at('09:07'));
   await app.jobs.escalation.tick();
   expect(notify.requests.filter((r) => r.status === 400 && r.path.includes('sms')).length).toBe(1);
+});
+
+test('when a step’s Teams page fails and then its email copy fails too, then the step moves on once the email has failed, and the leads hear of each step', async () => {
+  failures = (_n, req) =>
+    req.method === 'POST' && req.path === '/v3/conversations' ? { status: 404 } : undefined;
+  const id = await raisedAndPaged('low');
+  clock.advance(60_000);
+  // Ben's Teams page fails: step 2 (Dan) fires at once; Dan's Teams page fails too, but his email
+  // copy is still to go, so step 2 waits for it.
+  await drain();
+  let alert = await alertNow(id);
+  expect(alert.timeline.flatMap((e) => (e.kind === 'escalated' ? [e.stepIndex] : []))).toEqual([
+    0, 1,
+  ]);
+
+  // The escalation job sends the email copy; Notify refuses the address: nobody at step 2 either.
+  notify.failNext(400);
+  await app.jobs.escalation.tick();
+  await drain();
+  alert = await alertNow(id);
+  expect(alert.timeline.flatMap((e) => (e.kind === 'escalated' ? [e.stepIndex] : []))).toEqual([
+    0, 1, 2,
+  ]);
+  expect(deliveryLines(alert.timeline)).toEqual([
+    'Could not reach Ben Cole: not in the team',
+    'Could not reach Dan Reid: Teams: not in the team; email: invalid email address',
+    'Paged Chloë Ward: Teams 09:01',
+  ]);
+  const told = connector.delivered
+    .filter((r) => r.conversationId === chatOf(lena) && bodyText(r).includes(alert.title))
+    .map((r) => bodyText(r));
+  expect(told).toHaveLength(2);
+  expect(told[1]).toContain(
+    'at step 2: Dan Reid (Teams: not in the team; email: invalid email address). Escalation has moved on to step 3.',
+  );
 });

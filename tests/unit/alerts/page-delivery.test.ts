@@ -5,12 +5,12 @@ import { escalateDue, escalateUnreachable } from '../../../src/domain/alerts/esc
 import type { EscalationPolicy } from '../../../src/domain/alerts/escalation-policy';
 import {
   deliveryLines,
-  nextTextAt,
+  followUpsToSend,
+  nextFollowUpAt,
   recordPageOutcome,
   recordPageQueued,
   stepReach,
   textFollowUpAt,
-  textsToSend,
   unreachableStepText,
   type PageResult,
 } from '../../../src/domain/alerts/page-delivery';
@@ -31,7 +31,7 @@ const twoSteps: EscalationPolicy = {
 
 /** Step 1 fired at 09:00 (UK, GMT) and its Teams pages queued for `people`; answers the step's seq. */
 function pagedStep(
-  people: { id: string; name: string; textAt?: Date }[],
+  people: { id: string; name: string; textAt?: Date; emailCopy?: boolean }[],
   alert: Alert = raised(),
 ): { alert: Alert; seq: number } {
   const fired = changed(escalateDue(alert, twoSteps, RAISED_AT, escalationJob));
@@ -306,9 +306,9 @@ describe('when a text follows a Teams page', () => {
 
   test('when the time comes and nobody has acknowledged, then the text is due once', () => {
     const { alert, seq } = pagedStep([{ ...asha, textAt: after(minutes(5)) }]);
-    expect(nextTextAt(alert)).toEqual(after(minutes(5)));
-    expect(textsToSend(alert, after(minutes(4)))).toEqual([]);
-    expect(textsToSend(alert, after(minutes(5)))).toEqual([
+    expect(nextFollowUpAt(alert)).toEqual(after(minutes(5)));
+    expect(followUpsToSend(alert, after(minutes(4)))).toEqual([]);
+    expect(followUpsToSend(alert, after(minutes(5)))).toEqual([
       { escalationSeq: seq, person: asha, channel: 'text' },
     ]);
     const sent = recordPageQueued(
@@ -317,14 +317,49 @@ describe('when a text follows a Teams page', () => {
       escalationJob,
       after(minutes(5)),
     )!.alert;
-    expect(textsToSend(sent, after(minutes(6)))).toEqual([]);
-    expect(nextTextAt(sent)).toBeUndefined();
+    expect(followUpsToSend(sent, after(minutes(6)))).toEqual([]);
+    expect(nextFollowUpAt(sent)).toBeUndefined();
+  });
+
+  test('when someone asked for an email copy, then it is due at once, and the step waits for it before moving on', () => {
+    const { alert, seq } = pagedStep([{ ...ben, emailCopy: true }]);
+    expect(followUpsToSend(alert, RAISED_AT)).toEqual([
+      { escalationSeq: seq, person: ben, channel: 'email' },
+    ]);
+    expect(nextFollowUpAt(alert)).toEqual(RAISED_AT);
+    const teamsFailed = outcome(alert, seq, ben, 'teams', failed('not-in-team'), after(minutes(1)));
+    expect(stepReach(teamsFailed, seq)).toBe('pending');
+    const queued = recordPageQueued(
+      teamsFailed,
+      { escalationSeq: seq, person: ben, channel: 'email' },
+      escalationJob,
+      after(minutes(1)),
+    )!.alert;
+    const emailFailed = outcome(
+      queued,
+      seq,
+      ben,
+      'email',
+      failed('invalid-address'),
+      after(minutes(1)),
+    );
+    expect(stepReach(emailFailed, seq)).toBe('unreachable');
+  });
+
+  test('when a text is planned for later, then the step does not wait for it to move on', () => {
+    const { alert, seq } = pagedStep([{ ...ben, textAt: after(minutes(5)) }]);
+    const teamsFailed = outcome(alert, seq, ben, 'teams', failed('not-in-team'), after(minutes(1)));
+    expect(stepReach(teamsFailed, seq)).toBe('unreachable');
+    // The text still follows at its time.
+    expect(followUpsToSend(teamsFailed, after(minutes(5)))).toEqual([
+      { escalationSeq: seq, person: ben, channel: 'text' },
+    ]);
   });
 
   test('when the alert is acknowledged first, then no text is due', () => {
     const { alert } = pagedStep([{ ...asha, textAt: after(minutes(5)) }]);
     const acked = changed(acknowledge(alert, sam, after(minutes(2))));
-    expect(textsToSend(acked, after(minutes(5)))).toEqual([]);
-    expect(nextTextAt(acked)).toBeUndefined();
+    expect(followUpsToSend(acked, after(minutes(5)))).toEqual([]);
+    expect(nextFollowUpAt(acked)).toBeUndefined();
   });
 });
