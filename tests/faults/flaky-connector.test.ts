@@ -1,15 +1,13 @@
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableEscalationPolicyStore } from '../../src/store/alert-escalation-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
-import { startTestStore } from '../helpers/azurite';
-import {
+import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';
+import type {
+  ConnectorRequest,
+  FailurePlan,
   RecordingConnector,
-  type ConnectorRequest,
-  type FailurePlan,
 } from '../helpers/recording-connector';
 import {
   bodyText,
@@ -20,7 +18,6 @@ import {
   person,
   postAlert,
   pressCardButton,
-  seedTeams,
   sendQueueRows,
   signedAlert,
 } from '../helpers/teams-fault-world';
@@ -70,27 +67,14 @@ const flaky: FailurePlan = (_n, { method, path }) => {
 };
 
 const clock = new FakeClock('2026-11-28T09:00:00Z');
-let stopStore: () => Promise<void>;
+let world: TeamsWorld;
 let connector: RecordingConnector;
 let app: RunningApp;
 
 beforeAll(async () => {
-  const started = await startTestStore();
-  stopStore = started.stop;
-  connector = await RecordingConnector.start({
-    failures: flaky,
-    now: () => clock.now().getTime(),
-  });
-  await seedTeams(started.store, connector.url, [JANE, BOB], clock.now());
-  app = await startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: started.azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-    }),
-    { logger: createLogger('silent'), clock },
-  );
+  world = await startTeamsWorld({ clock, people: [JANE, BOB], failures: flaky });
+  ({ connector } = world);
+  app = await startAppOn(world.connectionString, SECRET, { clock });
   // There is no rota here: low alerts are cards only and medium ones page Bob at once (admins' policies).
   await new TableEscalationPolicyStore(app.store).set('medium', {
     name: 'Medium: page Bob at once',
@@ -109,8 +93,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
-  await connector?.stop();
-  await stopStore?.();
+  await world?.stop();
 });
 
 const drain = () => drainSendQueue(app.jobs.sendQueue, clock);

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableEscalationPolicyStore } from '../../src/store/alert-escalation-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { TableStore } from '../../src/store/tables';
+import { startAppOn } from '../helpers/app-fixture';
 import { RecordingConnector } from '../helpers/recording-connector';
 import {
   bodyText,
@@ -62,20 +62,12 @@ beforeAll(async () => {
   });
   await seedStore.createTables();
   await seedTeams(seedStore, connector.url, [JANE, BOB], clock.now());
-  app = await startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
+  app = await startAppOn(azurite.connectionString, SECRET, {
+    clock,
+    logger: createLogger('debug', {
+      write: (line: string) => void logLines.push(JSON.parse(line)),
     }),
-    {
-      clock,
-      logger: createLogger('debug', {
-        write: (line: string) => void logLines.push(JSON.parse(line)),
-      }),
-    },
-  );
+  });
   // A high alert pages Bob after a minute (there is no rota here), a low one is a card only.
   const policies = new TableEscalationPolicyStore(app.store);
   await policies.set('high', {

@@ -1,25 +1,12 @@
-import { Directory } from '../../src/app/directory';
-import { RotaService } from '../../src/app/rota/rota-service';
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableAlertRepository } from '../../src/store/alert-repository';
-import {
-  TableMemberRepository,
-  TableOrganisationRepository,
-} from '../../src/store/directory-repositories';
-import {
-  ROTA_TABLES,
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableRotationRepository,
-  TableSwapRepository,
-} from '../../src/store/rota-repositories';
+import { ROTA_TABLES } from '../../src/store/rota-repositories';
 import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
-import { startTestStore } from '../helpers/azurite';
-import { RecordingConnector } from '../helpers/recording-connector';
+import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';
+import type { RecordingConnector } from '../helpers/recording-connector';
+import { dailyRotation, rotaServiceOn } from '../helpers/rota-fixtures';
 import {
   bodyText,
   CHANNEL,
@@ -28,7 +15,6 @@ import {
   isChannelPost,
   person,
   postAlert,
-  seedTeams,
   sendQueueRows,
   signedAlert,
 } from '../helpers/teams-fault-world';
@@ -49,29 +35,17 @@ const LEE = person(5, 'Lee Okafor', 'lead');
 const TITLE = 'Ransomware detected on a file server at RXH';
 
 const clock = new FakeClock('2026-11-28T08:55:00Z');
-let stopStore: () => Promise<void>;
+let world: TeamsWorld;
 let store: TableStore;
 let connector: RecordingConnector;
 const apps: RunningApp[] = [];
 
 beforeAll(async () => {
-  const started = await startTestStore();
-  stopStore = started.stop;
-  store = started.store;
-  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
+  world = await startTeamsWorld({ clock, people: [JANE, BOB, SAM, ALEX, LEE] });
+  ({ store, connector } = world);
   await store.createTables(Object.values(ROTA_TABLES));
-  await seedTeams(store, connector.url, [JANE, BOB, SAM, ALEX, LEE], clock.now());
   // The rota: Jane then Bob as primary, Sam then Alex as secondary, handing over daily at 09:00.
-  const members = new TableMemberRepository(store);
-  const organisations = new TableOrganisationRepository(store);
-  const rota = new RotaService({
-    rotations: new TableRotationRepository(store),
-    overrides: new TableOverrideRepository(store),
-    leave: new TableLeaveRepository(store),
-    swaps: new TableSwapRepository(store),
-    directory: new Directory(organisations, members, clock, []),
-    members,
-    organisations,
+  const { rota } = rotaServiceOn(store, {
     clock,
     ids: { next: () => Math.random().toString(36).slice(2) },
   });
@@ -80,31 +54,16 @@ beforeAll(async () => {
     ['secondary', [SAM.aadObjectId, ALEX.aadObjectId]],
   ] as const)
     await rota.setupRotation(LEE, {
-      name: `CTAC ${layer}`,
-      layer,
-      memberIds: [...memberIds],
-      shiftLength: 'daily',
-      handoverTime: '09:00',
+      ...dailyRotation(layer, [...memberIds]),
       startDate: '2026-11-27',
     });
   // One after the other, as a scale-out would start them; each creates (or finds) the same tables.
   for (let i = 0; i < 2; i++)
-    apps.push(
-      await startApp(
-        loadConfig({
-          NODE_ENV: 'test',
-          PORT: '0',
-          TABLES_CONNECTION_STRING: started.azurite.connectionString,
-          CTAC_WEBHOOK_SECRET: SECRET,
-        }),
-        { logger: createLogger('silent'), clock },
-      ),
-    );
+    apps.push(await startAppOn(world.connectionString, SECRET, { clock }));
 });
 afterAll(async () => {
   for (const app of apps) await app.stop();
-  await connector?.stop();
-  await stopStore?.();
+  await world?.stop();
 });
 
 /**

@@ -1,21 +1,18 @@
-import { loadConfig } from '../../src/config';
 import { raiseAlert } from '../../src/domain/alerts';
 import { FakeClock } from '../../src/domain/shared/clock';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertInboxStore } from '../../src/store/alert-inbox-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import type { TableStore } from '../../src/store/tables';
-import { startTestStore } from '../helpers/azurite';
-import { RecordingConnector } from '../helpers/recording-connector';
+import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';
+import type { RecordingConnector } from '../helpers/recording-connector';
 import {
   bodyText,
   drainSendQueue,
   isChannelPost,
   person,
   postAlert,
-  seedTeams,
   signedAlert,
 } from '../helpers/teams-fault-world';
 
@@ -30,34 +27,22 @@ jest.setTimeout(90_000);
 const SECRET = 'unposted-secret-0123456789abcdef';
 const clock = new FakeClock('2026-11-28T09:00:00Z');
 const webhook = { id: 'api:webhook', name: 'Webhook', source: 'api' as const };
+let world: TeamsWorld;
 let store: TableStore;
-let stopStore: () => Promise<void>;
 let connector: RecordingConnector;
 let app: RunningApp;
 
 beforeAll(async () => {
-  const started = await startTestStore();
-  ({ store } = started);
-  stopStore = started.stop;
-  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
-  await seedTeams(store, connector.url, [person(1, 'Jane Smith', 'member')], clock.now());
-  app = await startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: started.azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-    }),
-    { logger: createLogger('silent'), clock },
-  );
+  world = await startTeamsWorld({ clock, people: [person(1, 'Jane Smith', 'member')] });
+  ({ store, connector } = world);
+  app = await startAppOn(world.connectionString, SECRET, { clock });
   await app.jobs.sendQueue.stop();
   await app.jobs.escalation.stop();
   await app.jobs.rota.stop();
 });
 afterAll(async () => {
   await app?.stop();
-  await connector?.stop();
-  await stopStore?.();
+  await world?.stop();
 });
 
 /** Time passes; the escalation job ticks (its check for unposted alerts too) and the queue empties. */
