@@ -1,17 +1,14 @@
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { realTimers } from '../../src/jobs/job-loop';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import type { TableStore } from '../../src/store/tables';
-import { startTestStore } from '../helpers/azurite';
-import { RecordingConnector } from '../helpers/recording-connector';
+import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';
+import type { RecordingConnector } from '../helpers/recording-connector';
 import {
   bodyText,
   isChannelPost,
   person,
   postAlert,
-  seedTeams,
   sendQueueRows,
   signedAlert,
 } from '../helpers/teams-fault-world';
@@ -24,35 +21,22 @@ jest.setTimeout(60_000);
 
 const SECRET = 'no-jobs-secret-0123456789abcdef';
 const clock = new FakeClock('2026-11-28T09:00:00Z');
+let world: TeamsWorld;
 let store: TableStore;
-let connectionString: string;
-let stopStore: () => Promise<void>;
 let connector: RecordingConnector;
 
 beforeAll(async () => {
-  const started = await startTestStore();
-  ({ store } = started);
-  connectionString = started.azurite.connectionString;
-  stopStore = started.stop;
-  connector = await RecordingConnector.start({ now: () => clock.now().getTime() });
-  await seedTeams(store, connector.url, [person(1, 'Jane Smith', 'member')], clock.now());
+  world = await startTeamsWorld({ clock, people: [person(1, 'Jane Smith', 'member')] });
+  ({ store, connector } = world);
 });
-afterAll(async () => {
-  await connector?.stop();
-  await stopStore?.();
-});
+afterAll(() => world?.stop());
 afterEach(() => jest.restoreAllMocks());
 
 const start = (jobs?: boolean): Promise<RunningApp> =>
-  startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-    }),
-    { logger: createLogger('silent'), clock, ...(jobs === undefined ? {} : { jobs }) },
-  );
+  startAppOn(world.connectionString, SECRET, {
+    clock,
+    ...(jobs === undefined ? {} : { jobs }),
+  });
 
 test('when the app starts with jobs: false, then no job timer is set and a queued card waits until the test ticks the send queue', async () => {
   const after = jest.spyOn(realTimers, 'after');
