@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
+import { createGraphClient } from '../../src/graph/graph-client';
+import type { TableStore } from '../../src/store/tables';
+import { startTestStore } from './azurite';
 
 export interface FakeGraphUser {
   id: string;
@@ -124,4 +127,26 @@ export class FakeGraph {
       this.server.closeAllConnections();
     });
   }
+}
+
+/** A Graph client that signs in with the bearer token `test-token` and talks to the fake Graph. */
+export const fakeGraphClient = (graph: FakeGraph) =>
+  createGraphClient({ getToken: async () => 'test-token', baseUrl: graph.url });
+
+/** A fresh Azurite and a fake Graph knowing `users`, for a test that needs both; stopped together. */
+export async function startStoreAndGraph(users: FakeGraphUser[] = []): Promise<{
+  store: TableStore;
+  graph: FakeGraph;
+  stop: () => Promise<void>;
+}> {
+  const started = await startTestStore();
+  const graph = await FakeGraph.start(users);
+  return {
+    store: started.store,
+    graph,
+    async stop() {
+      await graph.stop();
+      await started.stop();
+    },
+  };
 }

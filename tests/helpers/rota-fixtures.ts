@@ -5,7 +5,6 @@ import type { Member } from '../../src/domain/people/member';
 import type { Organisation } from '../../src/domain/people/organisation';
 import type { Clock } from '../../src/domain/shared/clock';
 import type { IdGenerator } from '../../src/domain/shared/ids';
-import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphPeopleLookup } from '../../src/graph/graph-people';
 import {
   TableMemberRepository,
@@ -19,7 +18,7 @@ import {
   TableSwapRepository,
 } from '../../src/store/rota-repositories';
 import type { TableStore } from '../../src/store/tables';
-import type { FakeGraph } from './fake-graph';
+import { fakeGraphClient, type FakeGraph } from './fake-graph';
 
 /*
  * The rota set-up the rota tests share: the people they seed, the Trust they belong to and the rota
@@ -75,7 +74,7 @@ export const dailyRotation = (layer: string, memberIds: string[]) => ({
 
 /** Finds people through the fake Graph, as the rota does when Microsoft Graph is on. */
 export const graphPeopleLookup = (graph: FakeGraph): PeopleLookup =>
-  new GraphPeopleLookup(createGraphClient({ getToken: async () => 't', baseUrl: graph.url }));
+  new GraphPeopleLookup(fakeGraphClient(graph));
 
 export interface RotaOptions {
   clock: Clock;

@@ -5,7 +5,6 @@ import { addPeopleBySignInName } from '../../src/app/rota/rota-people';
 import type { Member } from '../../src/domain/people/member';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { GraphAppInstallation } from '../../src/graph/graph-app-installation';
-import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphPeopleLookup } from '../../src/graph/graph-people';
 import { CONTACT_TABLE, TableContactRepository } from '../../src/store/contact-repository';
 import {
@@ -14,8 +13,7 @@ import {
   TableOrganisationRepository,
 } from '../../src/store/directory-repositories';
 import type { TableStore } from '../../src/store/tables';
-import { startTestStore } from '../helpers/azurite';
-import { FakeGraph } from '../helpers/fake-graph';
+import { fakeGraphClient, startStoreAndGraph, type FakeGraph } from '../helpers/fake-graph';
 
 /* Issue 16: every member reachable before they are needed. Ids from the roster and from messages, CTAC
  * installed for new members through Graph, and `reach` saying who cannot be reached and why. */
@@ -24,14 +22,10 @@ let store: TableStore;
 let stop: () => Promise<void>;
 let graph: FakeGraph;
 beforeEach(async () => {
-  ({ store, stop } = await startTestStore());
-  graph = await FakeGraph.start([]);
+  ({ store, graph, stop } = await startStoreAndGraph());
   graph.catalog.push({ id: 'catalog-ctac', externalId: 'ctac-manifest-id' });
 });
-afterEach(async () => {
-  await graph.stop();
-  await stop();
-});
+afterEach(() => stop());
 
 const clock = new FakeClock(new Date('2026-12-02T10:00:00Z'));
 const logger = pino({ level: 'silent' });
@@ -40,15 +34,23 @@ const BEN = 'b2b2b2b2-0000-4000-8000-000000000002';
 const CHLOE = 'c3c3c3c3-0000-4000-8000-000000000003';
 const DAN = 'd4d4d4d4-0000-4000-8000-000000000004';
 
+/** A member added by name only (no sign-in name yet), with their Teams id when it is known. */
+const memberNamed = (aadObjectId: string, name: string, teamsUserId?: string): Member => ({
+  aadObjectId,
+  name,
+  upn: '',
+  orgCode: 'RXC',
+  role: 'member',
+  ...(teamsUserId ? { teamsUserId } : {}),
+  addedAt: clock.now().toISOString(),
+  addedBy: 'test',
+});
+
 function world(opts: { graph?: boolean } = {}) {
   const members = new TableMemberRepository(store);
   const conversations = new TableConversationRepository(store);
   const apps = opts.graph
-    ? new GraphAppInstallation(
-        createGraphClient({ getToken: async () => 'test-token', baseUrl: `${graph.url}/` }),
-        'ctac-manifest-id',
-        logger,
-      )
+    ? new GraphAppInstallation(fakeGraphClient(graph), 'ctac-manifest-id', logger)
     : undefined;
   const directory = new Directory(
     new TableOrganisationRepository(store),
@@ -124,9 +126,7 @@ test('when a lead adds people by email through Graph, then each takes their Team
     members: w.members,
     organisations: new TableOrganisationRepository(store),
     directory: w.directory,
-    lookup: new GraphPeopleLookup(
-      createGraphClient({ getToken: async () => 'test-token', baseUrl: `${graph.url}/` }),
-    ),
+    lookup: new GraphPeopleLookup(fakeGraphClient(graph)),
   };
   // Ben is in the team; Chloë is not. Asha, already a member, is named too and is left alone.
   const roster = async () => [
@@ -175,15 +175,7 @@ test('when a lead adds people by email through Graph, then each takes their Team
 test('when CTAC is installed in the team, then the roster fills in the Teams ids of the members found in it', async () => {
   const w = world();
   await seed(w);
-  await w.members.put({
-    aadObjectId: BEN,
-    name: 'Ben Okafor',
-    upn: '',
-    orgCode: 'RXC',
-    role: 'member',
-    addedAt: clock.now().toISOString(),
-    addedBy: 'test',
-  });
+  await w.members.put(memberNamed(BEN, 'Ben Okafor'));
   const changed = await w.directory.recordRoster([
     { aadObjectId: ASHA.toUpperCase(), name: 'Asha Patel', teamsUserId: '29:asha' },
     { aadObjectId: BEN, name: 'Ben Okafor', teamsUserId: '29:ben' },
@@ -211,16 +203,7 @@ test('when a lead asks who can be reached, then each person on the rota, each le
     [BEN, 'Ben Okafor', undefined],
     [CHLOE, 'Chloë Davies', '29:chloe'],
   ] as const)
-    await w.members.put({
-      aadObjectId: id,
-      name,
-      upn: '',
-      orgCode: 'RXC',
-      role: 'member',
-      ...(teamsUserId ? { teamsUserId } : {}),
-      addedAt: clock.now().toISOString(),
-      addedBy: 'test',
-    });
+    await w.members.put(memberNamed(id, name, teamsUserId));
   const reach = new Reach({
     directory: w.directory,
     members: w.members,
@@ -294,15 +277,7 @@ test('when a lead asks who can be reached, then each person on the rota, each le
 test('when nobody stored a way to reach someone on call, then the rota notices name them', async () => {
   const w = world();
   await seed(w);
-  await w.members.put({
-    aadObjectId: BEN,
-    name: 'Ben Cole',
-    upn: '',
-    orgCode: 'RXC',
-    role: 'member',
-    addedAt: clock.now().toISOString(),
-    addedBy: 'test',
-  });
+  await w.members.put(memberNamed(BEN, 'Ben Cole'));
   const reach = new Reach({
     directory: w.directory,
     members: w.members,
@@ -332,15 +307,7 @@ test('when GOV.UK Notify is set up, then reach says who has no mobile number, fr
     [BEN, 'Ben Okafor'],
     [CHLOE, 'Chloë Davies'],
   ] as const)
-    await w.members.put({
-      aadObjectId: id,
-      name,
-      upn: '',
-      orgCode: 'RXC',
-      role: 'member',
-      addedAt: clock.now().toISOString(),
-      addedBy: 'test',
-    });
+    await w.members.put(memberNamed(id, name));
   await contacts.put({
     memberId: CHLOE,
     mobile: '+447700900123',

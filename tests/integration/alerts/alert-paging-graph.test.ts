@@ -7,21 +7,16 @@ import {
 import { EscalationJob } from '../../../src/jobs/escalation-job';
 import { createLogger } from '../../../src/logger';
 import type { TableStore } from '../../../src/store/tables';
-import { startTestStore } from '../../helpers/azurite';
-import { FakeGraph } from '../../helpers/fake-graph';
+import { startStoreAndGraph, type FakeGraph } from '../../helpers/fake-graph';
 import { alertWorld, incident, people, webhookActor } from './fixtures';
 
 let store: TableStore;
 let stop: () => Promise<void>;
 let graph: FakeGraph;
 beforeEach(async () => {
-  ({ store, stop } = await startTestStore());
-  graph = await FakeGraph.start([]);
+  ({ store, graph, stop } = await startStoreAndGraph());
 });
-afterEach(async () => {
-  await graph.stop();
-  await stop();
-});
+afterEach(() => stop());
 
 /** The escalation job with the Graph activity feed pointed at the fake Graph server. */
 async function pagingWorld(graphUrl: string) {

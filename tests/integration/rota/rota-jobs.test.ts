@@ -15,9 +15,8 @@ import {
   TableSendQueueRepository,
 } from '../../../src/store/send-queue-repository';
 import type { TableStore } from '../../../src/store/tables';
-import { createGraphClient } from '../../../src/graph/graph-client';
 import { GraphActivityFeed } from '../../../src/graph/graph-activity-feed';
-import { FakeGraph } from '../../helpers/fake-graph';
+import { fakeGraphClient, FakeGraph } from '../../helpers/fake-graph';
 import { cardText } from '../../helpers/stack';
 import { startTestStore } from '../../helpers/azurite';
 import { BOB, JANE, LEE, RXC, seedRota } from '../../helpers/rota-fixtures';
@@ -66,7 +65,7 @@ const jobs = (instanceId: string) => {
 beforeAll(async () => {
   graph = await FakeGraph.start([]);
   activityFeed = new GraphActivityFeed(
-    createGraphClient({ getToken: async () => 'test-token', baseUrl: graph.url }),
+    fakeGraphClient(graph),
     'bot-app-id',
     createLogger('silent'),
   );
