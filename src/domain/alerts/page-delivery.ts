@@ -210,8 +210,9 @@ const ukTime = (at: string): string => DateTime.fromISO(at, { zone: UK_ZONE }).t
 
 /** Past this many people the card summarises: "Paged 12 people: ...". */
 export const DELIVERY_LINES_MAX = 8;
-/** The most names a summary line lists. */
+/** The most names a summary line lists, and the most characters they take (long names list fewer). */
 const SUMMARY_NAMES = 10;
+const SUMMARY_CHARS = 400;
 
 interface PersonDelivery {
   name: string;
@@ -282,10 +283,18 @@ function reasonsText(failed: PersonDelivery['failed']): string {
 }
 
 function summaryLines(deliveries: PersonDelivery[]): string[] {
-  const names = (list: string[]) =>
-    list.length > SUMMARY_NAMES
-      ? `${list.slice(0, SUMMARY_NAMES).join(', ')} and ${list.length - SUMMARY_NAMES} more`
-      : list.join(', ');
+  const names = (list: string[]) => {
+    const shown: string[] = [];
+    let chars = 0;
+    for (const name of list) {
+      if (shown.length === SUMMARY_NAMES || (shown.length && chars + name.length > SUMMARY_CHARS))
+        break;
+      shown.push(name);
+      chars += name.length + 2;
+    }
+    const more = list.length - shown.length;
+    return more ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  };
   const count = (n: number) => (n === 1 ? '1 person' : `${n} people`);
   const paged = deliveries.filter((d) => d.delivered);
   const paging = deliveries.filter((d) => !d.delivered && d.pending);
