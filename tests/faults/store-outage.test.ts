@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { HEALTH_MAX_AGE_MS } from '../../src/api/store-health';
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { postSignedAlert, signedAlert, type SignedAlert } from '../helpers/alert-webhook';
+import { startAppOn } from '../helpers/app-fixture';
 import { RecordingNotifier } from '../integration/alerts/fixtures';
 
 /**
@@ -28,15 +27,11 @@ let port: number;
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite({ dataDir });
   port = azurite.port;
-  app = await startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-      CTAC_DEV_HOST: 'true',
-    }),
-    { logger: createLogger('silent'), clock, alertNotifier: notifier },
+  app = await startAppOn(
+    azurite.connectionString,
+    SECRET,
+    { clock, alertNotifier: notifier },
+    { CTAC_DEV_HOST: 'true' },
   );
 });
 afterAll(async () => {
@@ -45,22 +40,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function signed(id: string, title: string) {
-  const raw = JSON.stringify({ source: 'incident', id, title, severity: 'high' });
-  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-  return { raw, timestamp, signature: signWebhook(SECRET, timestamp, raw) };
-}
+const signed = (id: string, title: string) =>
+  signedAlert(SECRET, clock.now(), { source: 'incident', id, title, severity: 'high' });
 
-async function post(req: ReturnType<typeof signed>) {
-  const res = await fetch(`${app.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': req.timestamp,
-      'x-ctac-signature': req.signature,
-    },
-    body: req.raw,
-  });
+async function post(req: SignedAlert) {
+  const res = await postSignedAlert(app.url, req);
   const body = await res.json();
   // The alert and its card follow the answer in the background.
   await app.jobs.alertInbox.settled();

@@ -46,11 +46,15 @@ export async function startTeamsWorld(options: {
   };
 }
 
-/** Starts the app on a free port against the tables at `connectionString`, silent unless told. */
+/**
+ * Starts the app on a free port against the tables at `connectionString`, silent unless told;
+ * `env` adds settings (as environment variables) to the test configuration.
+ */
 export function startAppOn(
   connectionString: string,
   secret: string,
   options: StartOptions,
+  env: Record<string, string> = {},
 ): Promise<RunningApp> {
   return startApp(
     loadConfig({
@@ -58,6 +62,7 @@ export function startAppOn(
       PORT: '0',
       TABLES_CONNECTION_STRING: connectionString,
       CTAC_WEBHOOK_SECRET: secret,
+      ...env,
     }),
     { logger: createLogger('silent'), ...options },
   );

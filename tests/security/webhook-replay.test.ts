@@ -1,11 +1,11 @@
 import { signWebhook } from '../../src/api/alerts-webhook';
-import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
-import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableAlertInboxStore } from '../../src/store/alert-inbox-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { startAppOn } from '../helpers/app-fixture';
+import { postSignedAlert, signedAlert, type SignedAlert } from '../helpers/alert-webhook';
 import { RecordingNotifier } from '../integration/alerts/fixtures';
 
 /** Counts the constant-time comparisons the webhook makes (the real function still does the work). */
@@ -30,15 +30,7 @@ let repo: TableAlertRepository;
 
 /** An instance of the app on the shared Azurite tables (a restart, or a second instance). */
 const startInstance = () =>
-  startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-    }),
-    { logger: createLogger('silent'), clock, alertNotifier: notifier },
-  );
+  startAppOn(azurite.connectionString, SECRET, { clock, alertNotifier: notifier });
 
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();
@@ -52,29 +44,11 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-interface Signed {
-  timestamp: string;
-  signature: string;
-  raw: string;
-}
-
 /** A request as a sender signs it now; `replay` sends these exact bytes again. */
-function sign(body: Record<string, unknown>): Signed {
-  const raw = JSON.stringify(body);
-  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-  return { timestamp, signature: signWebhook(SECRET, timestamp, raw), raw };
-}
+const sign = (body: Record<string, unknown>): SignedAlert => signedAlert(SECRET, clock.now(), body);
 
-async function replay(req: Signed, to: RunningApp = app) {
-  const res = await fetch(`${to.url}/api/alerts`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ctac-timestamp': req.timestamp,
-      'x-ctac-signature': req.signature,
-    },
-    body: req.raw,
-  });
+async function replay(req: SignedAlert, to: RunningApp = app) {
+  const res = await postSignedAlert(to.url, req);
   const body = await res.json();
   // The alert, its timer and its card follow the answer in the background.
   await to.jobs.alertInbox.settled();
@@ -224,7 +198,7 @@ test('when a refused request is sent, then nothing of it is kept and, corrected,
 
 test('when a newer version is taken, then only its signatures are kept, and the older ones stay refused by their version', async () => {
   const inbox = new TableAlertInboxStore(app.store);
-  const hex = (r: Signed) => r.signature.slice('sha256='.length);
+  const hex = (r: SignedAlert) => r.signature.slice('sha256='.length);
   const first = sign(alert('REPLAY-9', { title: 'First report' }));
   const second = sign(alert('REPLAY-9', { title: 'Second report' }));
   expect((await replay(first)).status).toBe(201);

@@ -8,10 +8,11 @@ import { trace } from '@opentelemetry/api';
 import { loadConfig } from '../../src/config';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/server';
+import type { RunningApp } from '../../src/server';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { startTelemetry, type Telemetry } from '../../src/telemetry';
 import { sendSignedAlert } from '../helpers/alert-webhook';
+import { startAppOn } from '../helpers/app-fixture';
 import { guardLoopback } from './loopback-guard';
 
 const SECRET = 'test-secret-0123456789abcdef';
@@ -78,15 +79,7 @@ beforeAll(async () => {
     { metricExportIntervalMs: 300, offlineStorage: false },
   );
   azurite = await startEmbeddedAzurite();
-  app = await startApp(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      CTAC_WEBHOOK_SECRET: SECRET,
-    }),
-    { logger: createLogger('silent'), clock, telemetry },
-  );
+  app = await startAppOn(azurite.connectionString, SECRET, { clock, telemetry });
 }, 30_000);
 
 afterAll(async () => {
