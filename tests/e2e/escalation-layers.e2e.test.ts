@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import {
-  addMember,
-  addOrganisation,
+  addTrustWithAshaBenAndChloe,
   setUpDailyPrimaryRotation,
   startInstalled,
-  TRUST,
 } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 import { sendSignedAlert } from '../helpers/alert-webhook';
@@ -27,13 +25,7 @@ const ukTime = (hours: number) =>
 
 beforeAll(async () => {
   stack = await startInstalled({ CTAC_WEBHOOK_SECRET: SECRET });
-  await addOrganisation(stack, TRUST);
-  for (const [person, role] of [
-    [users.asha, 'admin'],
-    [users.ben, 'member'],
-    [users.chloe, 'member'],
-  ] as const)
-    await addMember(stack, person, 'RXC', role);
+  await addTrustWithAshaBenAndChloe(stack);
   const saved = await setUpDailyPrimaryRotation(stack, [users.ben.aadObjectId]);
   expect(cardText(saved.value)).toContain('Set up the primary rotation');
   for (const [who, layer] of [

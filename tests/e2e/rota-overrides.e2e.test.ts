@@ -1,10 +1,8 @@
 import { DateTime } from 'luxon';
 import {
-  addMember,
-  addOrganisation,
+  addTrustWithAshaBenAndChloe,
   setUpDailyPrimaryRotation,
   startInstalled,
-  TRUST,
 } from '../helpers/e2e-setup';
 import { cardText, E2eStack, PLAYGROUND, type BotMessage } from '../helpers/stack';
 
@@ -21,13 +19,7 @@ const ukDay = (days: number) =>
 
 beforeAll(async () => {
   stack = await startInstalled();
-  await addOrganisation(stack, TRUST);
-  for (const [person, role] of [
-    [users.asha, 'admin'],
-    [users.ben, 'member'],
-    [users.chloe, 'member'],
-  ] as const)
-    await addMember(stack, person, 'RXC', role);
+  await addTrustWithAshaBenAndChloe(stack);
   const saved = await setUpDailyPrimaryRotation(stack, [users.asha.aadObjectId]);
   expect(cardText(saved.value)).toContain('Set up the primary rotation');
 }, 120_000);

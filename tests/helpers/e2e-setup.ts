@@ -71,6 +71,17 @@ export async function addMember(
   );
 }
 
+/** The Trust with Asha as its admin and Ben and Chloë as members, as the rota tests start. */
+export async function addTrustWithAshaBenAndChloe(stack: E2eStack): Promise<void> {
+  await addOrganisation(stack, TRUST);
+  for (const [person, role] of [
+    [users.asha, 'admin'],
+    [users.ben, 'member'],
+    [users.chloe, 'member'],
+  ] as const)
+    await addMember(stack, person, 'RXC', role);
+}
+
 /**
  * Asha sets up the primary rotation "CTAC primary": daily shifts handed over at 09:00 UK time, begun
  * yesterday, in the order given; answers the card that replaces the form.
