@@ -67,7 +67,7 @@ export interface AlertInboxDeps {
 /** How long an instance holds an entry it accepted or took over before another may take it. */
 export const INBOX_CLAIM_MS = 60_000;
 /** Entries applied at once in the background (each is several storage round trips). */
-const CONCURRENCY = 4;
+const CONCURRENCY = 16;
 /** Signatures kept per version: only requests signed in the same second share one. */
 const MAX_SIGNATURES = 20;
 
