@@ -174,6 +174,7 @@ export class AlertEscalation {
         );
     await this.tellLeadsAboutGaps(stored.alert, recipients);
     let current = stored;
+    let recorded = false;
     if (paged.length > 0) {
       const page = {
         stepIndex: event.stepIndex,
@@ -187,6 +188,7 @@ export class AlertEscalation {
         );
         if (saved.ok) {
           current = saved.value;
+          recorded = true;
           break;
         }
         const again = await this.deps.alerts.get(stored.alert.id);
@@ -194,7 +196,7 @@ export class AlertEscalation {
         current = again;
       }
     }
-    if (delivery) {
+    if (delivery && recorded) {
       // Teams failures reported before this step's pages were recorded: the write just made (whose
       // result `current` is) is the one that left the step unreachable, so it acts.
       if (stepReach(current.alert, event.seq) === 'unreachable')
@@ -222,6 +224,8 @@ export class AlertEscalation {
     if (!stored) return;
     const policy = await this.policyFor(stored.alert);
     const seq = outcome.escalationSeq;
+    // Set by each application of the change: the last is the one whose write landed.
+    let fired = false;
     const recorded = await delivery.recordOutcome(
       outcome.alertId,
       { escalationSeq: seq, person: outcome.person, channel: 'teams' },
@@ -230,6 +234,7 @@ export class AlertEscalation {
       outcome.at ?? now,
       (alert) => {
         const next = escalateUnreachable(alert, policy, seq, actor, now);
+        fired = next.ok;
         return next.ok ? next.alert : alert;
       },
     );
@@ -239,7 +244,7 @@ export class AlertEscalation {
       await this.refresh(after.alert);
       return;
     }
-    await this.afterUnreachable(after, seq, actor, now);
+    await this.afterUnreachable(after, seq, fired, actor, now);
   }
 
   /**
@@ -255,31 +260,39 @@ export class AlertEscalation {
   ): Promise<StoredAlert> {
     const policy = await this.policyFor(stored.alert);
     let current = stored;
+    let fired = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       const next = escalateUnreachable(current.alert, policy, seq, actor, now);
       if (!next.ok) break;
       const saved = await this.deps.alerts.update(next.alert, current.etag);
       if (saved.ok) {
         current = saved.value;
+        fired = true;
         break;
       }
       const again = await this.deps.alerts.get(stored.alert.id);
       if (!again) return current;
       current = again;
     }
-    return this.afterUnreachable(current, seq, actor, now);
+    return this.afterUnreachable(current, seq, fired, actor, now);
   }
 
-  /** Every page of a step failed: the leads are told, and the step it moved on to is paged. */
+  /**
+   * Every page of a step failed: the leads are told, and the step our write fired (`fired`: its last
+   * event), if it fired one, is paged. A step someone else fired is theirs to page.
+   */
   private async afterUnreachable(
     after: StoredAlert,
     seq: number,
+    fired: boolean,
     actor: Actor,
     now: Date,
   ): Promise<StoredAlert> {
     const last = after.alert.timeline[after.alert.timeline.length - 1];
-    const movedTo = last?.kind === 'escalated' && last.seq > seq ? last : undefined;
-    await this.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
+    const movedTo = fired && last?.kind === 'escalated' ? last : undefined;
+    // Acknowledged, snoozed or resolved meanwhile: someone has it in hand.
+    if (movedTo || after.alert.state === 'triggered')
+      await this.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
     if (!movedTo) {
       await this.refresh(after.alert);
       return after;

@@ -312,7 +312,8 @@ function summaryLines(deliveries: PersonDelivery[]): string[] {
 
 /**
  * What each lead is told, 1:1, when every page of a step failed: "Nobody could be reached for
- * "Ransomware..." at step 1: Ben Cole (not in the team). Escalation has moved on to step 2."
+ * "Ransomware..." at step 1: Ben Cole (not in the team). Escalation has moved on to step 2." `next`:
+ * the step it moved on to; undefined when the policy has no step left.
  */
 export function unreachableStepText(
   alert: Pick<Alert, 'title' | 'timeline'>,
@@ -329,8 +330,11 @@ export function unreachableStepText(
       byPerson.set(page.key.person.id, person);
     }
   const who = [...byPerson.values()].map((p) => `${p.name} (${reasonsText(p.failed)})`).join(', ');
+  const laterStep = alert.timeline.some((e) => e.kind === 'escalated' && e.seq > escalationSeq);
   const then = next
     ? `Escalation has moved on to step ${next.stepIndex + 1}.`
-    : 'Every step has been paged: page someone directly.';
+    : laterStep
+      ? 'A later step has been paged since.'
+      : 'Every step has been paged: page someone directly.';
   return `Nobody could be reached for "${alert.title}"${step ? ` at step ${step}` : ''}: ${who}. ${then}`;
 }

@@ -256,6 +256,14 @@ describe('where a step stands, and moving on when nobody could be reached', () =
     expect(unreachableStepText(moved, seq, { stepIndex: 1 })).toBe(
       'Nobody could be reached for "Ransomware detected on a file server" at step 1: Ben Cole (not in the team). Escalation has moved on to step 2.',
     );
+    // Told by another path (a step someone fired since), the leads hear it went on anyway.
+    expect(unreachableStepText(moved, seq, undefined)).toMatch(
+      /A later step has been paged since\.$/,
+    );
+    // Nothing left to fire.
+    expect(unreachableStepText(failedAll, seq, undefined)).toMatch(
+      /Every step has been paged: page someone directly\.$/,
+    );
   });
 
   test('when someone was reached, then the escalation waits for the next step as usual', () => {
