@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { existsSync } from 'fs';
 import { createServer } from 'net';
-import { signWebhook } from '../../src/api/alerts-webhook';
 import { fromRoot } from '../../src/paths';
 import { TableEscalationPolicyStore } from '../../src/store/alert-escalation-store';
 import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
+import { postSignedAlert, signedAlert } from '../helpers/alert-webhook';
 import { startTestStore } from '../helpers/azurite';
 import { RecordingConnector, type ConnectorRequest } from '../helpers/recording-connector';
 import {
@@ -91,19 +91,12 @@ async function startAppProcess(): Promise<void> {
 
 /** One signed webhook call, signed when it is sent; answers the status, or 0 for no answer. */
 async function send(alert: Record<string, unknown>): Promise<number> {
-  const raw = JSON.stringify(alert);
-  const timestamp = String(Math.floor(Date.now() / 1000));
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/alerts`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-ctac-timestamp': timestamp,
-        'x-ctac-signature': signWebhook(SECRET, timestamp, raw),
-      },
-      body: raw,
-      signal: AbortSignal.timeout(60_000),
-    });
+    const res = await postSignedAlert(
+      `http://127.0.0.1:${port}`,
+      signedAlert(SECRET, new Date(), alert),
+      { signal: AbortSignal.timeout(60_000) },
+    );
     await res.arrayBuffer();
     return res.status;
   } catch {
