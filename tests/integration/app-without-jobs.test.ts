@@ -52,6 +52,8 @@ test('when the app starts with jobs: false, then no job timer is set and a queue
       }),
     );
     expect(sent.status).toBe(201);
+    // The webhook's answer follows one inbox write; the alert and its card come from the inbox job.
+    await app.jobs.alertInbox.tick();
     clock.advance(10 * 60_000);
 
     expect(after).not.toHaveBeenCalled();
