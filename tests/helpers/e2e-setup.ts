@@ -31,19 +31,28 @@ export async function startInstalled(env: Record<string, string> = {}): Promise<
   }
 }
 
+/** Asha types `command`, waits for the form titled `formTitle` and submits it with `data`. */
+async function submitForm(
+  stack: E2eStack,
+  command: string,
+  formTitle: string,
+  verb: string,
+  data: Record<string, unknown>,
+): Promise<{ type?: string; value?: Record<string, unknown> }> {
+  const form = await stack.ask(personalChat, users.asha.id, command, formTitle);
+  return stack.execute(personalChat, users.asha.id, verb, data, form.messageId);
+}
+
 /** Asha adds an ICS organisation (an operator of essential services) through the "org add" form. */
 export async function addOrganisation(
   stack: E2eStack,
   organisation: { name: string; code: string },
 ): Promise<void> {
-  const form = await stack.ask(personalChat, users.asha.id, 'org add', 'Add an ICS organisation');
-  await stack.execute(
-    personalChat,
-    users.asha.id,
-    'org.add',
-    { name: organisation.name, code: organisation.code, isOes: 'true' },
-    form.messageId,
-  );
+  await submitForm(stack, 'org add', 'Add an ICS organisation', 'org.add', {
+    name: organisation.name,
+    code: organisation.code,
+    isOes: 'true',
+  });
 }
 
 /**
@@ -56,19 +65,11 @@ export async function addMember(
   orgCode: string,
   role: Role,
 ): Promise<{ type?: string; value?: Record<string, unknown> }> {
-  const form = await stack.ask(
-    personalChat,
-    users.asha.id,
-    'member add',
-    'Add a member or change their role',
-  );
-  return stack.execute(
-    personalChat,
-    users.asha.id,
-    'member.add',
-    { aadObjectId: person.aadObjectId, orgCode, role },
-    form.messageId,
-  );
+  return submitForm(stack, 'member add', 'Add a member or change their role', 'member.add', {
+    aadObjectId: person.aadObjectId,
+    orgCode,
+    role,
+  });
 }
 
 /** The Trust with Asha as its admin and Ben and Chloë as members, as the rota tests start. */
@@ -90,26 +91,14 @@ export async function setUpDailyPrimaryRotation(
   stack: E2eStack,
   memberIds: string[],
 ): Promise<{ type?: string; value?: Record<string, unknown> }> {
-  const form = await stack.ask(
-    personalChat,
-    users.asha.id,
-    'rota setup',
-    'Set up the primary rotation',
-  );
-  return stack.execute(
-    personalChat,
-    users.asha.id,
-    'rota.setup',
-    {
-      layer: 'primary',
-      name: 'CTAC primary',
-      memberIds: memberIds.join(','),
-      shiftLength: 'daily',
-      handoverTime: '09:00',
-      startDate: DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!,
-      etagPrimary: '',
-      etagSecondary: '',
-    },
-    form.messageId,
-  );
+  return submitForm(stack, 'rota setup', 'Set up the primary rotation', 'rota.setup', {
+    layer: 'primary',
+    name: 'CTAC primary',
+    memberIds: memberIds.join(','),
+    shiftLength: 'daily',
+    handoverTime: '09:00',
+    startDate: DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!,
+    etagPrimary: '',
+    etagSecondary: '',
+  });
 }
