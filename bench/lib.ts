@@ -174,7 +174,8 @@ export class TeamsLimitConnector {
   largestBody = 0;
   /** The latest content of each message, by activity id. */
   readonly messages = new Map<string, { at: number; body: string }>();
-  onDelivered?: (body: string, at: number) => void;
+  /** Called for every accepted message; `conversation` is the channel or chat it counts against. */
+  onDelivered?: (body: string, at: number, conversation: string) => void;
   private readonly sent = new Map<string, number[]>();
   private nextId = 1;
 
@@ -261,7 +262,7 @@ export class TeamsLimitConnector {
       }
       this.largestBody = Math.max(this.largestBody, Buffer.byteLength(body));
       this.messages.set(activityId, { at: now, body });
-      this.onDelivered?.(body, now);
+      this.onDelivered?.(body, now, channel);
       send(200, answer);
     });
   }

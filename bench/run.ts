@@ -45,6 +45,13 @@ const BENCHES: Bench[] = [
     script: 'tab-api.js',
     args: (full) => (full ? [] : ['1000', '500', '5000', '10']),
   },
+  // Issue 16: pages to the primary at 20 alerts a second (quick 5 s, full 10 s), then one alert
+  // paged to ten people on Teams and text (3 repeats quick, 5 full; each waits the texts' minute).
+  {
+    name: 'Paging',
+    script: 'paging.js',
+    args: (full) => (full ? ['--full'] : []),
+  },
   // 50 members at once: quick 20 s, full 60 s.
   {
     name: 'Load',
