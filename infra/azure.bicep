@@ -89,6 +89,35 @@ param ctacAdmins string = ''
 @description('Base URL of the NHS cyber alerts API (NHS_CYBER_ALERTS_URL); empty turns the poller off.')
 param nhsCyberAlertsUrl string = ''
 
+@allowed([
+  'true'
+  'false'
+])
+@description('Look people up and install CTAC for members through Microsoft Graph (GRAPH_ENABLED); needs the application permissions in docs/configuration.md, with admin consent.')
+param graphEnabled string = 'false'
+
+@description('The Teams app manifest id (TEAMS_APP_ID), written by provision; with Graph, CTAC installs itself for members by it.')
+param teamsAppId string = ''
+
+@secure()
+@description('GOV.UK Notify API key (NOTIFY_API_KEY). Empty (and no Key Vault URI) leaves text and email off.')
+param notifyApiKey string = ''
+
+@description('Optional Key Vault secret URI for the Notify API key; the app setting becomes a Key Vault reference.')
+param notifyApiKeyKeyVaultSecretUri string = ''
+
+@description('Where Notify requests go (NOTIFY_BASE_URL); Notify\'s own API unless changed.')
+param notifyBaseUrl string = 'https://api.notifications.service.gov.uk'
+
+@description('The Notify text message template id for pages (NOTIFY_SMS_TEMPLATE_ID).')
+param notifySmsTemplateId string = ''
+
+@description('The Notify email template id for email copies of pages (NOTIFY_EMAIL_TEMPLATE_ID).')
+param notifyEmailTemplateId string = ''
+
+@description('Hours after a risk\'s escalation before each lead is reminded of it while undecided (RISK_DECISION_REMINDER_HOURS, 1 to 720).')
+param riskDecisionReminderHours string = '24'
+
 @description('Prefix for table names (CTAC_TABLE_PREFIX), so several deployments can share one account.')
 param tablePrefix string = ''
 
@@ -110,6 +139,8 @@ var storageAccountName = toLower('${take(replace(resourceBaseName, '-', ''), 9)}
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var botPasswordSetting = empty(botPasswordKeyVaultSecretUri) ? botPassword : '@Microsoft.KeyVault(SecretUri=${botPasswordKeyVaultSecretUri})'
 var webhookSecretSetting = empty(webhookSecretKeyVaultSecretUri) ? webhookSecret : '@Microsoft.KeyVault(SecretUri=${webhookSecretKeyVaultSecretUri})'
+// Empty when neither is given: the app reads an empty setting as unset, so text and email stay off.
+var notifyApiKeySetting = empty(notifyApiKeyKeyVaultSecretUri) ? notifyApiKey : '@Microsoft.KeyVault(SecretUri=${notifyApiKeyKeyVaultSecretUri})'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
@@ -216,6 +247,13 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     CTAC_WEBHOOK_SECRET: webhookSecretSetting
     CTAC_ADMINS: ctacAdmins
     NHS_CYBER_ALERTS_URL: nhsCyberAlertsUrl
+    GRAPH_ENABLED: graphEnabled
+    TEAMS_APP_ID: teamsAppId
+    NOTIFY_API_KEY: notifyApiKeySetting
+    NOTIFY_BASE_URL: notifyBaseUrl
+    NOTIFY_SMS_TEMPLATE_ID: notifySmsTemplateId
+    NOTIFY_EMAIL_TEMPLATE_ID: notifyEmailTemplateId
+    RISK_DECISION_REMINDER_HOURS: riskDecisionReminderHours
     CTAC_PUBLIC_URL: 'https://${webApp.properties.defaultHostName}'
     LOG_LEVEL: logLevel
     // Not a credential: it says where telemetry goes (src/telemetry).

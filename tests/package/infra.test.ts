@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, NOTIFY_DEFAULT_BASE_URL } from '../../src/config';
 import { parseEnvFile, placeholdersIn } from '../../scripts/package-app';
 import {
   bicepParser,
@@ -128,8 +128,34 @@ describe('infra/azure.bicep', () => {
           'CTAC_WEBHOOK_SECRET',
           'CTAC_ADMINS',
           'NHS_CYBER_ALERTS_URL',
+          'GRAPH_ENABLED',
+          'TEAMS_APP_ID',
+          'NOTIFY_API_KEY',
+          'NOTIFY_BASE_URL',
+          'NOTIFY_SMS_TEMPLATE_ID',
+          'NOTIFY_EMAIL_TEMPLATE_ID',
+          'RISK_DECISION_REMINDER_HOURS',
         ]),
       );
+    });
+
+    it('set Graph, Notify and the risk reminder from their own parameters', () => {
+      const s = settings();
+      for (const [setting, param] of [
+        ['GRAPH_ENABLED', 'graphEnabled'],
+        ['TEAMS_APP_ID', 'teamsAppId'],
+        ['NOTIFY_BASE_URL', 'notifyBaseUrl'],
+        ['NOTIFY_SMS_TEMPLATE_ID', 'notifySmsTemplateId'],
+        ['NOTIFY_EMAIL_TEMPLATE_ID', 'notifyEmailTemplateId'],
+        ['RISK_DECISION_REMINDER_HOURS', 'riskDecisionReminderHours'],
+      ])
+        expect([setting, exprText(s[setting])]).toEqual([setting, param]);
+      // Off unless asked for: Graph off, no Notify key (text and email off), the app's own defaults.
+      expect(azure.params.get('graphEnabled')!.default).toBe('false');
+      expect(azure.params.get('notifyApiKey')!.default).toBe('');
+      expect(azure.params.get('notifyApiKeyKeyVaultSecretUri')!.default).toBe('');
+      expect(azure.params.get('notifyBaseUrl')!.default).toBe(NOTIFY_DEFAULT_BASE_URL);
+      expect(azure.params.get('riskDecisionReminderHours')!.default).toBe('24');
     });
 
     it('hold no account key or connection string', () => {
@@ -154,6 +180,7 @@ describe('infra/azure.bicep', () => {
       for (const [setting, param, uriParam] of [
         ['BOT_PASSWORD', 'botPassword', 'botPasswordKeyVaultSecretUri'],
         ['CTAC_WEBHOOK_SECRET', 'webhookSecret', 'webhookSecretKeyVaultSecretUri'],
+        ['NOTIFY_API_KEY', 'notifyApiKey', 'notifyApiKeyKeyVaultSecretUri'],
       ]) {
         expect(azure.params.get(param)!.decorators).toContain('@secure()');
         const value = exprText(resolve(azure, settings()[setting]));
@@ -172,8 +199,27 @@ describe('infra/azure.bicep', () => {
       expect(appSettings.filter((k) => !documented.includes(k))).toEqual([]);
     });
 
+    /**
+     * The app settings as the app would see them: literal strings as written, a plain parameter as its
+     * default unless `given` names it, anything else from `sample`.
+     */
+    const deployedEnv = (
+      sample: Record<string, string>,
+      given: Record<string, string> = {},
+    ): Record<string, string> => {
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries(settings())) {
+        const param = value instanceof Expr ? azure.params.get(value.text) : undefined;
+        if (typeof value === 'string') env[key] = value;
+        else if (param && param.name in given) env[key] = given[param.name]!;
+        else if (param && typeof param.default === 'string') env[key] = param.default;
+        else if (key in sample) env[key] = sample[key]!;
+        else throw new Error(`no sample value for app setting ${key}`);
+      }
+      return env;
+    };
+
     it("pass the app's own configuration check in production", () => {
-      const s = settings();
       const sample: Record<string, string> = {
         TABLES_ENDPOINT: 'https://ctacabc123.table.core.windows.net/',
         BOT_ID: '0b8c6a4e-2f1d-4e3c-9a8b-7c6d5e4f3a2b',
@@ -187,20 +233,51 @@ describe('infra/azure.bicep', () => {
         LOG_LEVEL: 'info',
         APPLICATIONINSIGHTS_CONNECTION_STRING:
           'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/',
+        // Neither the key nor its Key Vault URI given: the setting is empty.
+        NOTIFY_API_KEY: '',
       };
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(s)) {
-        if (typeof value === 'string') env[key] = value;
-        else if (key in sample) env[key] = sample[key];
-        else throw new Error(`no sample value for app setting ${key}`);
-      }
-      const config = loadConfig(env);
+      const config = loadConfig(deployedEnv(sample, { ctacAdmins: sample.CTAC_ADMINS! }));
       expect(config.env).toBe('production');
       expect(config.storage).toEqual({ kind: 'endpoint', endpoint: sample.TABLES_ENDPOINT });
       expect(config.bot.anonymous).toBe(false);
       expect(config.host).toBe('0.0.0.0');
       expect(config.port).toBe(8080);
       expect(config.telemetry.connectionString).toBe(sample.APPLICATIONINSIGHTS_CONNECTION_STRING);
+      // The defaults start the app with Graph, text and email off.
+      expect(config.graph).toBeUndefined();
+      expect(config.notify).toBeUndefined();
+      expect(config.risks.decisionReminderHours).toBe(24);
+    });
+
+    it('when Graph and Notify parameters are given, then the app turns them on', () => {
+      const key = `ctac-live-${'1'.repeat(8)}-2222-4333-8444-${'5'.repeat(12)}-${'6'.repeat(8)}-7777-4888-9999-${'a'.repeat(12)}`;
+      const config = loadConfig(
+        deployedEnv(
+          {
+            TABLES_ENDPOINT: 'https://ctacabc123.table.core.windows.net/',
+            BOT_ID: '0b8c6a4e-2f1d-4e3c-9a8b-7c6d5e4f3a2b',
+            BOT_TENANT_ID: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+            BOT_PASSWORD: 'client-secret',
+            CTAC_WEBHOOK_SECRET: 'webhook-secret',
+            CTAC_PUBLIC_URL: 'https://ctac-abc123.azurewebsites.net',
+            APPLICATIONINSIGHTS_CONNECTION_STRING: '',
+            NOTIFY_API_KEY: key,
+          },
+          {
+            graphEnabled: 'true',
+            teamsAppId: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
+            notifySmsTemplateId: 'f33517ff-2a88-4f6e-b855-c550268ce08a',
+            riskDecisionReminderHours: '12',
+          },
+        ),
+      );
+      expect(config.graph).toEqual({ teamsAppId: '3f2e1d0c-9b8a-4765-8432-10fedcba9876' });
+      expect(config.notify).toMatchObject({
+        baseUrl: NOTIFY_DEFAULT_BASE_URL,
+        smsTemplateId: 'f33517ff-2a88-4f6e-b855-c550268ce08a',
+      });
+      expect(config.notify!.emailTemplateId).toBeUndefined();
+      expect(config.risks.decisionReminderHours).toBe(12);
     });
 
     it('send telemetry to a workspace-based Application Insights', () => {
