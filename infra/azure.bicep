@@ -99,6 +99,9 @@ param graphEnabled string = 'false'
 @description('The Teams app manifest id (TEAMS_APP_ID), written by provision; with Graph, CTAC installs itself for members by it.')
 param teamsAppId string = ''
 
+@description('Optional: CTAC\'s id in the organisation\'s app catalogue (TEAMS_APP_CATALOG_ID), for when Graph cannot look it up.')
+param teamsAppCatalogId string = ''
+
 @secure()
 @description('GOV.UK Notify API key (NOTIFY_API_KEY). Empty (and no Key Vault URI) leaves text and email off.')
 param notifyApiKey string = ''
@@ -249,6 +252,7 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     NHS_CYBER_ALERTS_URL: nhsCyberAlertsUrl
     GRAPH_ENABLED: graphEnabled
     TEAMS_APP_ID: teamsAppId
+    TEAMS_APP_CATALOG_ID: teamsAppCatalogId
     NOTIFY_API_KEY: notifyApiKeySetting
     NOTIFY_BASE_URL: notifyBaseUrl
     NOTIFY_SMS_TEMPLATE_ID: notifySmsTemplateId

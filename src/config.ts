@@ -63,6 +63,18 @@ const schema = z
     GRAPH_BASE_URL: z.string().trim().url().optional(),
     /** The Teams app manifest id: with Graph, CTAC is installed for members by it. */
     TEAMS_APP_ID: z.string().trim().optional(),
+    /**
+     * CTAC's id in the organisation's app catalogue, when an admin knows it (Teams admin centre): with it,
+     * CTAC need not look itself up, which Graph may refuse to an app signed in as itself.
+     */
+    TEAMS_APP_CATALOG_ID: z
+      .string()
+      .trim()
+      .regex(
+        UUID,
+        'must be the app’s id in the organisation’s app catalogue (36 characters, e.g. from the Teams admin centre), not the manifest id',
+      )
+      .optional(),
     /** How many minutes before a shift the incoming on-call person gets a 1:1 reminder. */
     ROTA_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** How many hours ahead gaps in the rota are announced to the leads. */
@@ -250,7 +262,7 @@ export interface Config {
   /** Escalated risks: the leads are reminded of an undecided one after `decisionReminderHours`. */
   risks: { decisionReminderHours: number };
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
-  graph?: { baseUrl?: string; teamsAppId?: string };
+  graph?: { baseUrl?: string; teamsAppId?: string; teamsAppCatalogId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
   telemetry: { connectionString?: string };
   /** GOV.UK Notify, when NOTIFY_API_KEY is set: texts with the SMS template, emails with the email one. */
@@ -329,7 +341,11 @@ export function loadConfig(
       .filter(Boolean),
     nhsCyberAlertsUrl: e.NHS_CYBER_ALERTS_URL?.replace(/\/$/, ''),
     graph: e.GRAPH_ENABLED
-      ? { baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, ''), teamsAppId: e.TEAMS_APP_ID || undefined }
+      ? {
+          baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, ''),
+          teamsAppId: e.TEAMS_APP_ID || undefined,
+          teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
+        }
       : undefined,
     rota: {
       reminderLeadMinutes: e.ROTA_REMINDER_MINUTES,

@@ -25,6 +25,8 @@ export interface SavedConversation {
   kind: 'team' | 'channel' | 'personal' | 'groupChat';
   id: string;
   teamId?: string;
+  /** A team's (or its channel's) Microsoft 365 group id, which Graph's /teams/{id} takes; when Teams gave it. */
+  aadGroupId?: string;
   name?: string;
   reference: unknown;
   updatedAt: string;

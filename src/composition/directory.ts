@@ -45,8 +45,13 @@ export function composeDirectory({ store, clock, config, graph, logger }: AppCon
     clock,
     config.admins,
     audit,
-    // With Graph, CTAC is installed for each new member so it can open a chat with them.
-    graph && new GraphAppInstallation(graph, config.graph?.teamsAppId ?? '', logger),
+    // With Graph, CTAC is installed for each new member so it can open a chat with them. Its catalogue
+    // id comes from the setting, the catalogue, or its installation in the ICS cyber channel's team.
+    graph &&
+      new GraphAppInstallation(graph, config.graph?.teamsAppId ?? '', logger, {
+        catalogId: config.graph?.teamsAppCatalogId,
+        cyberTeamId: async () => (await conversations.cyberChannel())?.aadGroupId,
+      }),
   );
   return { directory, members, conversations, audit };
 }

@@ -111,6 +111,7 @@ interface ConversationRow {
   kind: SavedConversation['kind'];
   id: string;
   teamId: string;
+  aadGroupId?: string;
   name: string;
   reference: string;
   updatedAt: string;
@@ -129,11 +130,13 @@ export class TableConversationRepository implements ConversationRepository {
         kind: c.kind,
         id: c.id,
         teamId: c.teamId ?? '',
+        // Not every activity carries the team's group id: one that does not keeps the one known (Merge).
+        ...(c.aadGroupId && { aadGroupId: c.aadGroupId }),
         name: c.name ?? '',
         reference: JSON.stringify(c.reference),
         updatedAt: c.updatedAt,
       },
-      'Replace',
+      'Merge',
     );
   }
   async get(kind: SavedConversation['kind'], id: string): Promise<SavedConversation | undefined> {
@@ -179,6 +182,7 @@ const toConversation = (row: ConversationRow): SavedConversation => ({
   kind: row.kind,
   id: row.id,
   teamId: row.teamId || undefined,
+  aadGroupId: row.aadGroupId || undefined,
   name: row.name || undefined,
   reference: JSON.parse(row.reference),
   updatedAt: row.updatedAt,

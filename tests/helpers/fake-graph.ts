@@ -25,7 +25,9 @@ export interface FakeGraphRequest {
  * error shape for someone unknown. It also holds the organisation's app catalogue
  * (`GET /v1.0/appCatalogs/teamsApps?$filter=externalId eq '...'`) and per-user app installs
  * (`POST /v1.0/users/{id}/teamwork/installedApps`, recorded; 409 when the app is already installed for
- * that person). Point the app at it with GRAPH_BASE_URL.
+ * that person). Point the app at it with GRAPH_BASE_URL. Apps installed in teams answer
+ * `GET /v1.0/teams/{id}/installedApps?$expand=teamsApp&$filter=teamsApp/externalId eq '...'`, and
+ * `catalogStatus` makes the catalogue refuse (403, as Graph may to an app's own token).
  */
 export class FakeGraph {
   readonly requests: FakeGraphRequest[] = [];
@@ -35,6 +37,10 @@ export class FakeGraph {
   readonly installs: { userId: string; teamsApp: string }[] = [];
   /** The organisation's app catalogue: catalogue id and the manifest id (externalId). */
   readonly catalog: { id: string; externalId: string }[] = [];
+  /** Apps installed in teams, by the team's group id, with the catalogue app's ids. */
+  readonly teamApps: { teamId: string; teamsApp: { id: string; externalId: string } }[] = [];
+  /** When set, the catalogue answers this status (e.g. 403) instead of its apps. */
+  catalogStatus?: number;
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -92,8 +98,27 @@ export class FakeGraph {
         return;
       }
       if (req.method === 'GET' && url.pathname === '/v1.0/appCatalogs/teamsApps') {
+        if (graph.catalogStatus)
+          return send(graph.catalogStatus, {
+            error: { code: 'Forbidden', message: 'Not supported in application context.' },
+          });
         const wanted = /externalId eq '([^']*)'/.exec(url.searchParams.get('$filter') ?? '')?.[1];
         return send(200, { value: graph.catalog.filter((a) => a.externalId === wanted) });
+      }
+      const teamApps = /^\/v1\.0\/teams\/([^/]+)\/installedApps$/.exec(url.pathname);
+      if (req.method === 'GET' && teamApps) {
+        const teamId = decodeURIComponent(teamApps[1]!).toLowerCase();
+        const wanted = /teamsApp\/externalId eq '([^']*)'/.exec(
+          url.searchParams.get('$filter') ?? '',
+        )?.[1];
+        const expand = (url.searchParams.get('$expand') ?? '').split(',').includes('teamsApp');
+        const value = graph.teamApps
+          .filter((a) => a.teamId === teamId && (!wanted || a.teamsApp.externalId === wanted))
+          .map((a, i) => ({
+            id: `team-installation-${i}`,
+            ...(expand && { teamsApp: a.teamsApp }),
+          }));
+        return send(200, { value });
       }
       const one = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && one) {

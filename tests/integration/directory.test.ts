@@ -190,3 +190,31 @@ describe('the ICS cyber channel', () => {
     expect((await conversations.cyberChannel())?.id).toBe(CYBER);
   });
 });
+
+test("when a later activity in the team lacks the team's group id, then the one known is kept (Graph needs it)", async () => {
+  const conversations = new TableConversationRepository(store);
+  const channel = (at: string, aadGroupId?: string, name?: string) =>
+    conversations.save({
+      kind: 'channel',
+      id: '19:cyber@thread.tacv2',
+      teamId: '19:team@thread.tacv2',
+      aadGroupId,
+      name,
+      reference: { at } as never,
+      updatedAt: at,
+    });
+  await channel('2026-11-28T09:00:00Z', '6903fa93-605b-43ef-920e-77c4729f8258', 'ICS cyber');
+  await channel('2026-11-28T10:00:00Z');
+  expect(await conversations.cyberChannel()).toEqual({
+    kind: 'channel',
+    id: '19:cyber@thread.tacv2',
+    teamId: '19:team@thread.tacv2',
+    aadGroupId: '6903fa93-605b-43ef-920e-77c4729f8258',
+    reference: { at: '2026-11-28T10:00:00Z' },
+    updatedAt: '2026-11-28T10:00:00Z',
+  });
+  await channel('2026-11-28T11:00:00Z', '7003fa93-605b-43ef-920e-77c4729f8258');
+  expect((await conversations.cyberChannel())?.aadGroupId).toBe(
+    '7003fa93-605b-43ef-920e-77c4729f8258',
+  );
+});

@@ -144,6 +144,7 @@ describe('infra/azure.bicep', () => {
       for (const [setting, param] of [
         ['GRAPH_ENABLED', 'graphEnabled'],
         ['TEAMS_APP_ID', 'teamsAppId'],
+        ['TEAMS_APP_CATALOG_ID', 'teamsAppCatalogId'],
         ['NOTIFY_BASE_URL', 'notifyBaseUrl'],
         ['NOTIFY_SMS_TEMPLATE_ID', 'notifySmsTemplateId'],
         ['NOTIFY_EMAIL_TEMPLATE_ID', 'notifyEmailTemplateId'],

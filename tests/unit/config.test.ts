@@ -175,3 +175,26 @@ describe('RISK_DECISION_REMINDER_HOURS', () => {
     );
   });
 });
+
+describe('TEAMS_APP_CATALOG_ID', () => {
+  test('when it is set with Graph, then CTAC uses it as its id in the app catalogue', () => {
+    const config = loadConfig({
+      GRAPH_ENABLED: 'true',
+      TEAMS_APP_ID: 'ctac-manifest-id',
+      TEAMS_APP_CATALOG_ID: '1542629c-01b3-4a6d-8f76-1938b779e48d',
+    });
+    expect(config.graph).toMatchObject({
+      teamsAppId: 'ctac-manifest-id',
+      teamsAppCatalogId: '1542629c-01b3-4a6d-8f76-1938b779e48d',
+    });
+  });
+
+  test('when it is empty, then it counts as unset; when it is not a catalogue id, then the app stops', () => {
+    expect(
+      loadConfig({ GRAPH_ENABLED: 'true', TEAMS_APP_CATALOG_ID: '' }).graph?.teamsAppCatalogId,
+    ).toBeUndefined();
+    expect(() =>
+      loadConfig({ GRAPH_ENABLED: 'true', TEAMS_APP_CATALOG_ID: "x' or externalId ne '" }),
+    ).toThrow(/TEAMS_APP_CATALOG_ID must be the app’s id in the organisation’s app catalogue/);
+  });
+});

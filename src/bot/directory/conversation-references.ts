@@ -21,6 +21,7 @@ export async function saveConversation(
       kind: 'team',
       id: team.id,
       name: team.name,
+      aadGroupId: team.aadGroupId,
       reference,
       updatedAt: now,
     });
@@ -33,6 +34,7 @@ export async function saveConversation(
       kind: 'channel',
       id: channelId,
       teamId: team.id,
+      aadGroupId: team.aadGroupId,
       reference: channelRef,
       updatedAt: now,
     });
