@@ -215,8 +215,9 @@ export class Directory {
   /**
    * A lead adds people found in Entra ID by email (see rota-people) as members of `orgCode`, before they
    * have used CTAC. As with `addMember`, each takes their Teams id from the team's roster when they are
-   * in it, and CTAC is installed for them when Graph is enabled. A roster that cannot be read adds them
-   * all the same: their ids then come with their first message or the next install in the team.
+   * in it, CTAC is installed for them when Graph is enabled, and each is recorded in the audit log. A
+   * roster that cannot be read adds them all the same: their ids then come with their first message or
+   * the next install in the team.
    */
   async addPeopleFound(
     lead: Member,
@@ -245,6 +246,13 @@ export class Directory {
         addedBy: lead.name,
       };
       await this.members.put(member);
+      // Recorded like `member add`: who added whom, when, and as what.
+      await this.audit?.record({
+        action: 'member.added',
+        by: lead,
+        subject: member.name,
+        after: roleIn(member),
+      });
       await this.apps?.installFor(id);
       added.push(member);
     }
