@@ -41,6 +41,11 @@ export interface PageSender {
   /** A text to a mobile number in international form (`+447700900123`). */
   sendText(mobile: string, request: PageRequest): Promise<PageOutcome>;
   sendEmail(email: string, request: PageRequest): Promise<PageOutcome>;
+  /**
+   * GOV.UK Notify's status of a message it accepted (`sending`, `delivered`, `permanent-failure`, ...),
+   * for delivery receipts; throws when Notify does not answer. Absent: receipts are not checked.
+   */
+  status?(notifyId: string): Promise<string>;
 }
 
 /** A failure reason in plain words, for cards. */

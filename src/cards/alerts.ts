@@ -154,6 +154,7 @@ export function describeEvent(event: AlertEvent): string | undefined {
     case 'page.queued':
     case 'page.delivered':
     case 'page.failed':
+    case 'page.receipt':
       return undefined;
   }
 }

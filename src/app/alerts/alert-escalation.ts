@@ -27,6 +27,7 @@ import type {
   TeamsPageOutcome,
 } from './escalation-ports';
 import type { BeyondTeams, PageDelivery } from './page-delivery';
+import type { PageReceipt } from './page-receipts';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
 
 export interface AlertEscalationDeps {
@@ -242,6 +243,42 @@ export class AlertEscalation {
     const { before, after } = recorded;
     if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
       await this.refresh(after.alert);
+      return;
+    }
+    await this.afterUnreachable(after, seq, fired, actor, now);
+  }
+
+  /**
+   * Records GOV.UK Notify's delivery receipt for a text or email (the receipts job). A failed receipt
+   * makes the page failed: when that leaves the step with every page failed, the next step fires in the
+   * same write, the leads are told 1:1 and the next step is paged, as for Teams (recordTeamsPage). A
+   * page has one receipt however often it is reported; a delivered one changes nothing on the card.
+   */
+  async recordReceipt(receipt: PageReceipt, actor: Actor, now: Date): Promise<void> {
+    const delivery = this.deps.delivery;
+    if (!delivery) return;
+    const stored = await this.deps.alerts.get(receipt.alertId);
+    if (!stored) return;
+    const policy = await this.policyFor(stored.alert);
+    const seq = receipt.page.escalationSeq;
+    // Set by each application of the change: the last is the one whose write landed.
+    let fired = false;
+    const recorded = await delivery.recordReceipt(
+      receipt.alertId,
+      receipt.page,
+      receipt.status,
+      actor,
+      now,
+      (alert) => {
+        const next = escalateUnreachable(alert, policy, seq, actor, now);
+        fired = next.ok;
+        return next.ok ? next.alert : alert;
+      },
+    );
+    if (!recorded) return;
+    const { before, after } = recorded;
+    if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
+      if (receipt.status !== 'delivered') await this.refresh(after.alert);
       return;
     }
     await this.afterUnreachable(after, seq, fired, actor, now);

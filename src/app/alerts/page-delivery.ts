@@ -3,10 +3,13 @@ import {
   followUpsToSend,
   recordPageOutcome,
   recordPageQueued,
+  recordPageReceipt,
   stepReach,
   textFollowUpAt,
   type Alert,
+  type AlertChange,
   type PageKey,
+  type PageReceiptStatus,
   type PageResult,
 } from '../../domain/alerts';
 import { DEFAULT_TEXT_AFTER_MINUTES } from '../../domain/people/contact';
@@ -14,6 +17,7 @@ import type { Actor } from '../../domain/shared/actor';
 import type { Clock } from '../../domain/shared/clock';
 import type { ContactRepository } from '../contacts';
 import type { PageOutcome, PageRequest, PageSender } from '../paging';
+import type { PageReceipts } from './page-receipts';
 import type { AlertRepository, StoredAlert } from './ports';
 
 export interface PageDeliveryDeps {
@@ -27,6 +31,8 @@ export interface PageDeliveryDeps {
    * Without it, or when it cannot be made, the message says to acknowledge in Teams.
    */
   ackLink?: (memberId: string, alertId: string, channel: 'sms' | 'email') => Promise<string>;
+  /** Delivery receipts: each text and email Notify accepted is checked later. Absent: not checked. */
+  receipts?: Pick<PageReceipts, 'expect'>;
   clock: Clock;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
@@ -74,7 +80,7 @@ export class PageDelivery {
   }
 
   /** Records one page's outcome; answers the alert as stored after, or undefined when nothing changed. */
-  async recordOutcome(
+  recordOutcome(
     alertId: string,
     page: PageKey,
     result: PageResult,
@@ -82,12 +88,36 @@ export class PageDelivery {
     at: Date,
     then?: (alert: Alert) => Alert,
   ): Promise<{ before: Alert; after: StoredAlert } | undefined> {
+    return this.record(alertId, (alert) => recordPageOutcome(alert, page, result, actor, at), then);
+  }
+
+  /**
+   * Records GOV.UK Notify's delivery receipt for a text or email it accepted; answers the alert as
+   * stored after, or undefined when nothing changed (the page has its receipt already).
+   */
+  recordReceipt(
+    alertId: string,
+    page: PageKey,
+    status: PageReceiptStatus,
+    actor: Actor,
+    at: Date,
+    then?: (alert: Alert) => Alert,
+  ): Promise<{ before: Alert; after: StoredAlert } | undefined> {
+    return this.record(alertId, (alert) => recordPageReceipt(alert, page, status, actor, at), then);
+  }
+
+  /** One change to one page, then `then` in the same write; `before`: the alert it was applied to. */
+  private async record(
+    alertId: string,
+    change: (alert: Alert) => AlertChange | undefined,
+    then?: (alert: Alert) => Alert,
+  ): Promise<{ before: Alert; after: StoredAlert } | undefined> {
     const stored = await this.deps.alerts.get(alertId);
     if (!stored) return undefined;
     let before = stored.alert;
     const saved = await this.change(stored, (alert) => {
       before = alert;
-      const changed = recordPageOutcome(alert, page, result, actor, at);
+      const changed = change(alert);
       return changed && { alert: then ? then(changed.alert) : changed.alert, value: true };
     });
     return saved && { before, after: saved.stored };
@@ -184,27 +214,36 @@ export class PageDelivery {
     );
     const recorded = await this.change(current, (alert) => {
       let next = alert;
+      // What this write records as accepted by Notify: each is checked for its receipt later.
+      const accepted: { key: PageKey; notifyId: string; at: Date }[] = [];
       for (const { page, outcome } of outcomes) {
         const result: PageResult =
           outcome.kind === 'delivered'
-            ? { kind: 'delivered' }
+            ? { kind: 'delivered', notifyId: outcome.notifyId }
             : { kind: 'failed', reason: outcome.reason };
-        next =
-          recordPageOutcome(next, page.key, result, actor, this.deps.clock.now())?.alert ?? next;
+        const changed = recordPageOutcome(next, page.key, result, actor, this.deps.clock.now());
+        if (!changed) continue;
+        next = changed.alert;
+        if (outcome.kind === 'delivered')
+          accepted.push({ key: page.key, notifyId: outcome.notifyId, at: this.deps.clock.now() });
       }
       if (next === alert) return undefined;
       return {
         alert: next,
-        value: newlyUnreachable(
-          alert,
-          next,
-          outcomes.map((o) => o.page.key),
-        ),
+        value: {
+          accepted,
+          unreachable: newlyUnreachable(
+            alert,
+            next,
+            outcomes.map((o) => o.page.key),
+          ),
+        },
       };
     });
-    return recorded
-      ? { stored: recorded.stored, unreachable: recorded.value }
-      : { stored: current, unreachable: [] };
+    if (!recorded) return { stored: current, unreachable: [] };
+    for (const a of recorded.value.accepted)
+      await this.deps.receipts?.expect(current.alert.id, a.key, a.notifyId, a.at);
+    return { stored: recorded.stored, unreachable: recorded.value.unreachable };
   }
 
   /**

@@ -4,7 +4,13 @@ import type { Actor } from '../shared/actor';
 import { UK_ZONE } from '../shared/time';
 import type { Alert } from './alert';
 import { appendEvent, type AlertChange } from './alert-outcome';
-import type { AlertEvent, PageChannel, PageFailureReason, PageKey } from './timeline';
+import type {
+  AlertEvent,
+  PageChannel,
+  PageFailureReason,
+  PageKey,
+  PageReceiptStatus,
+} from './timeline';
 
 /*
  * Delivery you can see (issue 16): each page of an escalation step, per person and channel, is queued,
@@ -23,6 +29,9 @@ export const PAGE_FAILURE_WORDS: Readonly<Record<PageFailureReason, string>> = {
   'not-in-team': 'not in the team',
   'no-chat': 'no chat with CTAC yet',
   'not-set-up': 'no number or address, or GOV.UK Notify not set up',
+  'permanent-failure': 'the number or address does not exist',
+  'temporary-failure': 'phone off or inbox full, not delivered',
+  'technical-failure': 'GOV.UK Notify could not deliver it',
   error: 'an error',
 };
 
@@ -47,6 +56,10 @@ export interface PageRecord {
   plannedSeq?: number;
   queuedAt?: string;
   outcome?: PageOutcomeRecord;
+  /** GOV.UK Notify's id for an accepted text or email. */
+  notifyId?: string;
+  /** GOV.UK Notify's delivery receipt, once it has one; a failed one makes the outcome failed. */
+  receipt?: { status: PageReceiptStatus; at: string };
 }
 
 const keyOf = (k: PageKey): string => `${k.escalationSeq}|${k.person.id}|${k.channel}`;
@@ -83,12 +96,26 @@ export function pagesOf(timeline: readonly AlertEvent[]): PageRecord[] {
       case 'page.queued':
         page(event).queuedAt = event.at;
         break;
-      case 'page.delivered':
-        page(event).outcome ??= { kind: 'delivered', at: event.at };
+      case 'page.delivered': {
+        const record = page(event);
+        if (record.outcome) break;
+        record.outcome = { kind: 'delivered', at: event.at };
+        if (event.notifyId) record.notifyId = event.notifyId;
         break;
+      }
       case 'page.failed':
         page(event).outcome ??= { kind: 'failed', reason: event.reason, at: event.at };
         break;
+      case 'page.receipt': {
+        const record = page(event);
+        if (record.receipt) break;
+        record.receipt = { status: event.status, at: event.at };
+        // Accepted but never delivered: the page failed after all. A delivered receipt keeps the
+        // time Notify accepted it (the card stays short).
+        if (event.status !== 'delivered')
+          record.outcome = { kind: 'failed', reason: event.status, at: event.at };
+        break;
+      }
       default:
         break;
     }
@@ -111,8 +138,9 @@ export function recordPageQueued(
   return appendEvent(alert, {}, { kind: 'page.queued', ...pageKey(page) }, actor, at);
 }
 
-/** What Teams or GOV.UK Notify answered for one page. */
-export type PageResult = { kind: 'delivered' } | { kind: 'failed'; reason: PageFailureReason };
+/** What Teams or GOV.UK Notify answered for one page; `notifyId`, Notify's id for what it accepted. */
+export type PageResult =
+  { kind: 'delivered'; notifyId?: string } | { kind: 'failed'; reason: PageFailureReason };
 
 /**
  * Records a page's outcome: undefined when it already has one (a callback run twice, or by two
@@ -128,7 +156,17 @@ export function recordPageOutcome(
   const known = pagesOf(alert.timeline).find((p) => keyOf(p.key) === keyOf(page));
   if (known?.outcome) return undefined;
   return result.kind === 'delivered'
-    ? appendEvent(alert, {}, { kind: 'page.delivered', ...pageKey(page) }, actor, at)
+    ? appendEvent(
+        alert,
+        {},
+        {
+          kind: 'page.delivered',
+          ...pageKey(page),
+          ...(result.notifyId ? { notifyId: result.notifyId } : {}),
+        },
+        actor,
+        at,
+      )
     : appendEvent(
         alert,
         {},
@@ -136,6 +174,23 @@ export function recordPageOutcome(
         actor,
         at,
       );
+}
+
+/**
+ * Records GOV.UK Notify's delivery receipt for a text or email it accepted: undefined when the page
+ * already has one (a check run twice, or by two instances) or was never accepted, so each page has one
+ * receipt however often it is asked for. A failed receipt turns the page's outcome into failed.
+ */
+export function recordPageReceipt(
+  alert: Alert,
+  page: PageKey,
+  status: PageReceiptStatus,
+  actor: Actor,
+  at: Date,
+): AlertChange | undefined {
+  const known = pagesOf(alert.timeline).find((p) => keyOf(p.key) === keyOf(page));
+  if (known?.outcome?.kind !== 'delivered' || known.receipt) return undefined;
+  return appendEvent(alert, {}, { kind: 'page.receipt', ...pageKey(page), status }, actor, at);
 }
 
 const pageKey = (k: PageKey): PageKey => ({

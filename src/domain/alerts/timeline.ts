@@ -15,7 +15,8 @@ export type AlertEventKind =
   | 'resolved'
   | 'page.queued'
   | 'page.delivered'
-  | 'page.failed';
+  | 'page.failed'
+  | 'page.receipt';
 
 /** What every timeline entry records: who, from where, when, and its position in the timeline. */
 export interface AlertEventBase {
@@ -115,7 +116,8 @@ export type PageChannel = 'teams' | 'text' | 'email';
  * Why a page was not delivered: Teams' answers (not found, forbidden, throttled past its retries), what
  * CTAC knew before sending (not in the team, no chat), GOV.UK Notify's (invalid number or address,
  * forbidden, throttled), a text or email CTAC could no longer send (`not-set-up`: no number or address, or
- * no GOV.UK Notify), or anything else.
+ * no GOV.UK Notify), a failed delivery receipt from GOV.UK Notify (its own status names:
+ * `permanent-failure`, `temporary-failure`, `technical-failure`), or anything else.
  */
 export type PageFailureReason =
   | 'not-found'
@@ -126,6 +128,9 @@ export type PageFailureReason =
   | 'not-in-team'
   | 'no-chat'
   | 'not-set-up'
+  | 'permanent-failure'
+  | 'temporary-failure'
+  | 'technical-failure'
   | 'error';
 
 /**
@@ -149,12 +154,27 @@ export interface PageQueuedEvent extends AlertEventBase, PageKey {
 /** Teams or GOV.UK Notify accepted the page. */
 export interface PageDeliveredEvent extends AlertEventBase, PageKey {
   kind: 'page.delivered';
+  /** GOV.UK Notify's id for an accepted text or email: its delivery receipt is asked for by this id. */
+  notifyId?: string;
 }
 
 /** The page could not be delivered, and why. */
 export interface PageFailedEvent extends AlertEventBase, PageKey {
   kind: 'page.failed';
   reason: PageFailureReason;
+}
+
+/** GOV.UK Notify's final status for a text or email it accepted (its delivery receipt). */
+export type PageReceiptStatus =
+  'delivered' | 'permanent-failure' | 'temporary-failure' | 'technical-failure';
+
+/**
+ * GOV.UK Notify's final word on a text or email it had accepted: delivered, or not (then the page
+ * counts as failed, for the card and for the step's reach). At most one per page.
+ */
+export interface PageReceiptEvent extends AlertEventBase, PageKey {
+  kind: 'page.receipt';
+  status: PageReceiptStatus;
 }
 
 /** One entry of an alert's timeline; `kind` tells which. */
@@ -170,7 +190,8 @@ export type AlertEvent =
   | ResolvedEvent
   | PageQueuedEvent
   | PageDeliveredEvent
-  | PageFailedEvent;
+  | PageFailedEvent
+  | PageReceiptEvent;
 
 /** Distributive Omit, so each member of the union keeps its own fields. */
 export type AlertEventDraft = AlertEvent extends infer E
