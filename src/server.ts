@@ -109,6 +109,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     hsaReminders: alerts.hsaReminderJob,
     riskReminders: risks.reminderJob,
     nhsPoller: alerts.nhsPoller,
+    pageReceipts: alerts.pageReceiptsJob,
   };
   if (opts.jobs ?? true) startJobs(jobs, { metrics: telemetry.metrics });
 

@@ -7,6 +7,7 @@ import { AlertService } from '../app/alerts/alert-service';
 import { AlertSettings } from '../app/alerts/alert-settings';
 import { HsaResponses } from '../app/alerts/hsa-responses';
 import { PageDelivery } from '../app/alerts/page-delivery';
+import { PageReceipts } from '../app/alerts/page-receipts';
 import type { AlertNotifier } from '../app/alerts/ports';
 import type { PostedCallback } from '../app/outbox';
 import { alertsFeature } from '../bot/alerts/alerts-feature';
@@ -20,6 +21,7 @@ import { AlertInboxJob } from '../jobs/alert-inbox-job';
 import { EscalationJob } from '../jobs/escalation-job';
 import { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
+import { PageReceiptsJob } from '../jobs/page-receipts-job';
 import { NotifyPageSender } from '../notify/notify-page-sender';
 import { TableAckLinkStore } from '../store/ack-link-store';
 import { TableAlertDigestRepository } from '../store/alert-digest-repository';
@@ -33,6 +35,7 @@ import { TableNhsPollerStore } from '../store/alert-poller-store';
 import { TableAlertRepository } from '../store/alert-repository';
 import { TableContactRepository } from '../store/contact-repository';
 import { TableOrganisationRepository } from '../store/directory-repositories';
+import { TablePageReceiptStore } from '../store/page-receipt-store';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
 import type { OutboxArea } from './outbox';
@@ -58,6 +61,8 @@ export interface AlertsArea {
   hsaReminderJob: HsaReminderJob;
   /** Off unless NHS_CYBER_ALERTS_URL is set. */
   nhsPoller?: NhsAlertsPoller;
+  /** GOV.UK Notify's delivery receipts, polled; only when Notify is configured. */
+  pageReceiptsJob?: PageReceiptsJob;
   /** The alert commands and card actions. */
   feature: BotFeature;
   /** Escalation policies: `policies` for everyone, `policy <severity>` for admins. */
@@ -104,10 +109,22 @@ export function composeAlerts(
   const notifier: AlertNotifier = givenNotifier ?? cards;
   // Texts and email copies per each person's preferences, through GOV.UK Notify when configured.
   const pageSender = config.notify && new NotifyPageSender(config.notify);
+  // Delivery receipts by polling Notify for each text and email it accepted (no callback endpoint).
+  const receiptStore = new TablePageReceiptStore(store);
+  const receipts =
+    pageSender &&
+    new PageReceipts({
+      store: receiptStore,
+      sender: pageSender,
+      record: (receipt, actor, now): Promise<void> => escalation.recordReceipt(receipt, actor, now),
+      clock,
+      logger,
+    });
   const delivery = new PageDelivery({
     alerts: repository,
     contacts: new TableContactRepository(store),
     ...(pageSender ? { sender: pageSender } : {}),
+    ...(receipts ? { receipts } : {}),
     // Each text and email carries its person's one-time acknowledge link (/ack/<token>).
     ackLink: (memberId, alertId, channel): Promise<string> =>
       ackLinks.issue(memberId, alertId, channel),
@@ -178,6 +195,8 @@ export function composeAlerts(
     baseUrl: links.baseUrl,
   });
   const hsaReminderJob = new HsaReminderJob({ responses: hsaResponses, clock, logger });
+  const pageReceiptsJob =
+    receipts && new PageReceiptsJob({ store: receiptStore, receipts, clock, instanceId, logger });
   const nhsPoller =
     config.nhsCyberAlertsUrl === undefined
       ? undefined
@@ -223,6 +242,7 @@ export function composeAlerts(
     escalationJob,
     hsaReminderJob,
     nhsPoller,
+    pageReceiptsJob,
     feature,
     policyFeature,
   };

@@ -4,6 +4,7 @@ import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import type { LoopSettings } from '../jobs/job-loop';
 import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
 import type { OutboxJob } from '../jobs/outbox-job';
+import type { PageReceiptsJob } from '../jobs/page-receipts-job';
 import type { RiskReminderJob } from '../jobs/risk-reminder-job';
 import type { RotaJobs } from '../jobs/rota-jobs';
 
@@ -17,6 +18,8 @@ const HSA_REMINDER_MS = 10 * 60_000;
 const RISK_REMINDER_MS = 10 * 60_000;
 /** How often the rota's jobs look for handovers, reminders and gaps. */
 const ROTA_TICK_MS = 60_000;
+/** How often GOV.UK Notify's delivery receipts due are checked (the first is due 30 s after sending). */
+const PAGE_RECEIPTS_TICK_MS = 15_000;
 
 /** The background jobs, each of which a test may also drive itself with tick(). */
 export interface BackgroundJobs {
@@ -29,6 +32,8 @@ export interface BackgroundJobs {
   riskReminders: RiskReminderJob;
   /** Only when NHS_CYBER_ALERTS_URL is set. */
   nhsPoller?: NhsAlertsPoller;
+  /** Polls GOV.UK Notify for delivery receipts; only when Notify is configured. */
+  pageReceipts?: PageReceiptsJob;
 }
 
 /** Starts every job on its timer (settings: the loop's timers, metrics and backoff). */
@@ -39,6 +44,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
+  jobs.pageReceipts?.start(PAGE_RECEIPTS_TICK_MS, settings);
   jobs.sendQueue.start(settings);
 }
 
@@ -53,5 +59,6 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.nhsPoller?.stop();
   await jobs.hsaReminders.stop();
   await jobs.riskReminders.stop();
+  await jobs.pageReceipts?.stop();
   await jobs.sendQueue.stop();
 }

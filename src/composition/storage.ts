@@ -4,6 +4,7 @@ import { ACK_LINK_TABLE } from '../store/ack-link-store';
 import { ALERT_ESCALATION_TABLES } from '../store/alert-escalation-store';
 import { ALERT_INBOX_TABLE } from '../store/alert-inbox-store';
 import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
+import { PAGE_RECEIPT_TABLE } from '../store/page-receipt-store';
 import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
 import { ALERT_TABLES } from '../store/alert-repository';
 import { AUDIT_TABLE } from '../store/audit-repository';
@@ -49,6 +50,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...Object.values(HSA_RESPONSE_TABLES),
     ACK_LINK_TABLE,
     ALERT_INBOX_TABLE,
+    PAGE_RECEIPT_TABLE,
   ]);
   await store.createTables([
     RISK_TABLE,
