@@ -108,6 +108,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     sendQueue: outbox.job,
     hsaReminders: alerts.hsaReminderJob,
     riskReminders: risks.reminderJob,
+    ackLinkCleanup: alerts.ackLinkCleanupJob,
     nhsPoller: alerts.nhsPoller,
     pageReceipts: alerts.pageReceiptsJob,
   };

@@ -19,6 +19,7 @@ import { uuidGenerator } from '../domain/shared/ids';
 import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
 import { AlertInboxJob } from '../jobs/alert-inbox-job';
 import { EscalationJob } from '../jobs/escalation-job';
+import { AckLinkCleanupJob } from '../jobs/ack-link-cleanup-job';
 import { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
 import { PageReceiptsJob } from '../jobs/page-receipts-job';
@@ -51,6 +52,8 @@ export interface AlertsArea {
   hsaResponses: HsaResponses;
   /** The one-time links in texts and emails to acknowledge from the phone (/ack/<token>). */
   ackLinks: AckLinks;
+  /** Deletes acknowledge links a week after they expired. */
+  ackLinkCleanupJob: AckLinkCleanupJob;
   /** Alert cards in Teams, through the outbox. */
   cards: TeamsAlertNotifier;
   /** Lines describing the open alerts, for the people coming on call. */
@@ -194,6 +197,7 @@ export function composeAlerts(
     clock,
     baseUrl: links.baseUrl,
   });
+  const ackLinkCleanupJob = new AckLinkCleanupJob({ ackLinks, clock, logger });
   const hsaReminderJob = new HsaReminderJob({ responses: hsaResponses, clock, logger });
   const pageReceiptsJob =
     receipts && new PageReceiptsJob({ store: receiptStore, receipts, clock, instanceId, logger });
@@ -235,6 +239,7 @@ export function composeAlerts(
     inboxJob,
     hsaResponses,
     ackLinks,
+    ackLinkCleanupJob,
     cards,
     openAlertLines: async () =>
       (await repository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),

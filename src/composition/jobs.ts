@@ -1,3 +1,4 @@
+import type { AckLinkCleanupJob } from '../jobs/ack-link-cleanup-job';
 import type { AlertInboxJob } from '../jobs/alert-inbox-job';
 import type { EscalationJob } from '../jobs/escalation-job';
 import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
@@ -16,6 +17,8 @@ const NHS_POLL_MS = 5 * 60_000;
 const HSA_REMINDER_MS = 10 * 60_000;
 /** How often escalated risks are looked at for reminders due to the leads. */
 const RISK_REMINDER_MS = 10 * 60_000;
+/** How often old acknowledge links are looked for (they are deleted a week after expiring). */
+const ACK_LINK_CLEANUP_MS = 60 * 60_000;
 /** How often the rota's jobs look for handovers, reminders and gaps. */
 const ROTA_TICK_MS = 60_000;
 /** How often GOV.UK Notify's delivery receipts due are checked (the first is due 30 s after sending). */
@@ -30,6 +33,7 @@ export interface BackgroundJobs {
   sendQueue: OutboxJob;
   hsaReminders: HsaReminderJob;
   riskReminders: RiskReminderJob;
+  ackLinkCleanup: AckLinkCleanupJob;
   /** Only when NHS_CYBER_ALERTS_URL is set. */
   nhsPoller?: NhsAlertsPoller;
   /** Polls GOV.UK Notify for delivery receipts; only when Notify is configured. */
@@ -44,6 +48,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
+  jobs.ackLinkCleanup.start(ACK_LINK_CLEANUP_MS, settings);
   jobs.pageReceipts?.start(PAGE_RECEIPTS_TICK_MS, settings);
   jobs.sendQueue.start(settings);
 }
@@ -59,6 +64,7 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.nhsPoller?.stop();
   await jobs.hsaReminders.stop();
   await jobs.riskReminders.stop();
+  await jobs.ackLinkCleanup.stop();
   await jobs.pageReceipts?.stop();
   await jobs.sendQueue.stop();
 }

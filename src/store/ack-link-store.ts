@@ -1,8 +1,9 @@
+import { odata } from '@azure/data-tables';
 import type { AckLinkStore, StoredAckLink } from '../app/alerts/ack-links';
 import type { Conditional } from '../app/ports';
 import type { AckChannel, AckLink } from '../domain/alerts/ack-link';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
-import { getOrUndefined, type TableStore } from './tables';
+import { getOrUndefined, isNotFound, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -10,7 +11,8 @@ import { getOrUndefined, type TableStore } from './tables';
  *             memberId (Entra object id), alertId, channel ('sms' | 'email'), createdAt, usedAt ('' until used)
  * The token itself is never stored, so reading the table gives nothing that acknowledges. One partition a
  * link: links are only ever read by their hash, and never listed. Using a link is a conditional replace on
- * the row's ETag, so two presses, or two instances, use it once.
+ * the row's ETag, so two presses, or two instances, use it once. Old links are deleted by a scan on
+ * createdAt (the clean-up job, hourly): the only query across partitions, and the table stays small.
  */
 export const ACK_LINK_TABLE = 'AckLinks';
 const ROW = 'link';
@@ -42,6 +44,23 @@ export class TableAckLinkStore implements AckLinkStore {
 
   replace(tokenHash: string, link: AckLink, etag: string): Promise<Conditional<string>> {
     return replaceIfUnchanged(this.client, entity(tokenHash, link), etag);
+  }
+
+  async removeIssuedBefore(createdBefore: string): Promise<number> {
+    const old = this.client.listEntities<AckLinkRow>({
+      queryOptions: { filter: odata`RowKey eq ${ROW} and createdAt lt ${createdBefore}` },
+    });
+    let removed = 0;
+    for await (const row of old) {
+      try {
+        await this.client.deleteEntity(row.partitionKey!, row.rowKey!);
+        removed += 1;
+      } catch (e) {
+        // Another instance's clean-up got there first.
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return removed;
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import type { AlertOutcome } from '../../domain/alerts/alert-outcome';
 import {
+  ACK_LINK_LIFETIME_MS,
   ackPageFor,
   useAckLink,
   type AckChannel,
@@ -28,6 +29,8 @@ export interface AckLinkStore {
   get(tokenHash: string): Promise<StoredAckLink | undefined>;
   /** Replaces the link only if unchanged since `etag`; a lost race is a `conflict`. */
   replace(tokenHash: string, link: AckLink, etag: string): Promise<Conditional<string>>;
+  /** Deletes every link issued before `createdBefore` (ISO 8601); answers how many went. */
+  removeIssuedBefore(createdBefore: string): Promise<number>;
 }
 
 export interface AckLinksDeps {
@@ -51,6 +54,12 @@ export type AckPress =
   | { kind: 'refused'; message: string }
   /** Nothing to press any more: the page the link shows now instead. */
   | { kind: 'page'; page: Exclude<AckPage, { kind: 'valid' }> };
+
+/**
+ * How long a link is kept once it has expired, used or not: a late tap meanwhile still gets the clear
+ * "expired" (or "used") page; after that the row goes and a tap gets the "not valid" page.
+ */
+export const ACK_LINK_KEPT_AFTER_EXPIRY_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** 32 random bytes in base64url: 43 characters. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -82,6 +91,15 @@ export class AckLinks {
       if (created.ok) return `${this.deps.baseUrl().replace(/\/+$/, '')}/ack/${token}`;
     }
     throw new Error('Three random tokens in a row were taken: the random source is broken.');
+  }
+
+  /**
+   * Deletes the links that expired more than ACK_LINK_KEPT_AFTER_EXPIRY_MS ago (every link expires 24 hours
+   * after it was issued, used or not); answers how many went.
+   */
+  removeOld(now: Date = this.deps.clock.now()): Promise<number> {
+    const issuedBefore = now.getTime() - ACK_LINK_LIFETIME_MS - ACK_LINK_KEPT_AFTER_EXPIRY_MS;
+    return this.deps.store.removeIssuedBefore(new Date(issuedBefore).toISOString());
   }
 
   /** The page a link opens now. A token not of the form CTAC issues is not looked up. */

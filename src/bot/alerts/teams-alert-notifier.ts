@@ -8,6 +8,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {
   DEFAULT_STORM_THRESHOLD,
+  digestLineChanged,
   postedAs,
   stormDecision,
   type Alert,
@@ -334,7 +335,9 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const digestId =
       postedAs(alert) === 'single' ? undefined : await this.deps.digests.digestOf(alert.id);
     if (digestId) {
-      await this.refreshDigest(digestId);
+      // Paging a storm's alerts changes nothing its line shows: no update for each. A change that
+      // does shares one render with the others in flight.
+      if (digestLineChanged(alert)) await this.refreshDigestCoalesced(digestId);
       return;
     }
     // The card itself is rendered when the update is sent (cardNow), from the alert as it stands then.

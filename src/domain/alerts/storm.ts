@@ -1,3 +1,6 @@
+import type { Alert } from './alert';
+import type { AlertEvent } from './timeline';
+
 /** Past this many new alerts within the window, a channel gets a digest card instead of one card each. */
 export interface StormThreshold {
   maxAlerts: number;
@@ -30,3 +33,29 @@ export function stormDecision(
   }).length;
   return inWindow + 1 > threshold.maxAlerts ? 'digest' : 'post';
 }
+
+/**
+ * Events that never change what a storm digest's line shows (severity, title, state, who
+ * acknowledged or resolved): posting, paging and its deliveries, notes, and an escalation step firing
+ * on its timer (it fires only while the alert is triggered, and leaves it triggered).
+ */
+const KEEPS_DIGEST_LINE = new Set<AlertEvent['kind']>([
+  'raised',
+  'posted',
+  'paged',
+  'noted',
+  'page.queued',
+  'page.delivered',
+  'page.failed',
+  'page.receipt',
+]);
+
+/**
+ * Whether an alert's line on a storm digest may differ from the line it joined with (the digest was
+ * rendered with the alert as raised). When not, re-rendering the digest after a change (a storm's
+ * every alert is paged at once) would send Teams the same card again.
+ */
+export const digestLineChanged = (alert: Pick<Alert, 'timeline'>): boolean =>
+  alert.timeline.some(
+    (e) => !KEEPS_DIGEST_LINE.has(e.kind) && !(e.kind === 'escalated' && !e.manual),
+  );

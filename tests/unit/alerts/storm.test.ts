@@ -1,4 +1,9 @@
-import { DEFAULT_STORM_THRESHOLD, stormDecision } from '../../../src/domain/alerts/storm';
+import type { Alert } from '../../../src/domain/alerts';
+import {
+  DEFAULT_STORM_THRESHOLD,
+  digestLineChanged,
+  stormDecision,
+} from '../../../src/domain/alerts/storm';
 
 const NOW = new Date('2026-11-28T09:00:00Z');
 const secondsAgo = (...seconds: number[]): Date[] =>
@@ -39,5 +44,35 @@ describe('storm coalescing', () => {
   test('when a channel sets a lower threshold, then the storm starts sooner', () => {
     expect(stormDecision(secondsAgo(1, 2), NOW, { maxAlerts: 2, windowMs: 10_000 })).toBe('digest');
     expect(DEFAULT_STORM_THRESHOLD).toEqual({ maxAlerts: 5, windowMs: 60_000 });
+  });
+});
+
+describe('whether a storm digest line changed', () => {
+  const at = NOW.toISOString();
+  const actor = { id: 'job', name: 'CTAC', source: 'job' as const };
+  const event = (kind: string, extra: Record<string, unknown> = {}) =>
+    ({ seq: 0, kind, at, actor, ...extra }) as unknown as Alert['timeline'][number];
+
+  test.each([
+    ['raised only', false, [event('raised')]],
+    [
+      'raised, posted, escalated on its timer, paged and its page failed',
+      false,
+      [
+        event('raised'),
+        event('posted'),
+        event('escalated', { manual: false }),
+        event('paged'),
+        event('page.failed'),
+      ],
+    ],
+    ['a note added', false, [event('raised'), event('noted')]],
+    ['acknowledged', true, [event('raised'), event('acknowledged')]],
+    ['escalated by hand', true, [event('raised'), event('escalated', { manual: true })]],
+    ['snoozed', true, [event('raised'), event('snoozed')]],
+    ['updated by its sender', true, [event('raised'), event('updated')]],
+    ['resolved', true, [event('raised'), event('resolved')]],
+  ])('when an alert was %s, then its line changed: %s', (_label, changed, timeline) => {
+    expect(digestLineChanged({ timeline })).toBe(changed);
   });
 });
