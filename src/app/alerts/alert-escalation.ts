@@ -6,6 +6,7 @@ import {
   nextEscalation,
   nextFollowUpAt,
   policyFor,
+  recordPageOutcome,
   recordPaged,
   stepReach,
   unreachableStepText,
@@ -13,6 +14,7 @@ import {
   whoAStepPages,
   type Alert,
   type AlertOutcome,
+  type EscalatedEvent,
   type EscalationPolicy,
   type EscalationTarget,
   type LayerGap,
@@ -26,7 +28,7 @@ import type {
   EscalationTimerStore,
   TeamsPageOutcome,
 } from './escalation-ports';
-import type { BeyondTeams, PageDelivery } from './page-delivery';
+import type { PageDelivery } from './page-delivery';
 import type { PageReceipt } from './page-receipts';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
 
@@ -46,6 +48,12 @@ export interface AlertEscalationDeps {
   delivery?: PageDelivery;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
+
+/**
+ * How many times a step's pages (or the pages that could not be queued) are recorded again on the latest
+ * alert after a lost race before they are left (and logged).
+ */
+const RECORD_ATTEMPTS = 10;
 
 /**
  * Who a step's targets are right now, each once: Entra object ids with names, whether the channel is
@@ -132,56 +140,95 @@ export class AlertEscalation {
 
   /**
    * Pages the targets of the step the alert's last `escalated` event fired, records who was paged
-   * (re-reading on a lost race) and re-renders the card.
+   * and re-renders the card. With delivery tracked, the step's pages (and each person's text and
+   * email copy) are recorded first, re-applied to the latest alert on a lost race, and only then
+   * queued: Teams' answers, recorded on the same alert as they come, never race that write.
    */
   async pageStep(stored: StoredAlert, actor: Actor, now: Date): Promise<StoredAlert> {
     const event = stored.alert.timeline[stored.alert.timeline.length - 1];
     if (event?.kind !== 'escalated') return stored;
     const recipients = await this.recipients(event.targets, now);
     const delivery = this.deps.delivery;
-    const plans = delivery
-      ? await delivery.plan(recipients.people, now)
-      : new Map<string, BeyondTeams>();
-    const tracking = (name: string) => (delivery ? { escalationSeq: event.seq, name } : undefined);
-    // Only people whose page was queued are recorded as paged.
-    const paged: PageRecipients['people'] = [];
-    for (const person of recipients.people)
-      await this.deps.notifier.page(person.id, stored.alert, tracking(person.name)).then(
-        async () => {
-          paged.push(person);
-          await this.deps.activityFeed
-            ?.alertPaged(person.id, stored.alert)
-            .catch((err) =>
-              this.deps.logger?.warn(
-                { err, alertId: stored.alert.id },
-                'alerts: activity feed notification failed',
-              ),
-            );
-        },
-        (err) =>
-          this.deps.logger?.error(
-            { err, alertId: stored.alert.id, memberAadObjectId: person.id },
-            'paging a member failed',
-          ),
-      );
-    if (recipients.channel)
-      await this.deps.notifier
-        .replyInThread(
-          stored.alert,
-          `Nobody on call has acknowledged this ${stored.alert.severity} alert yet. Can anyone in the channel pick it up?`,
-        )
-        .catch((err) =>
-          this.deps.logger?.error({ err, alertId: stored.alert.id }, 'asking the channel failed'),
-        );
-    await this.tellLeadsAboutGaps(stored.alert, recipients);
+    if (!delivery) return this.pageUntracked(stored, event, recipients, actor, now);
+    const plans = await delivery.plan(recipients.people, now);
     let current = stored;
     let recorded = false;
-    if (paged.length > 0) {
+    if (recipients.people.length > 0) {
       const page = {
         stepIndex: event.stepIndex,
-        ...(delivery ? { escalationSeq: event.seq } : {}),
-        recipients: paged.map((p) => ({ ...p, ...plans.get(p.id) })),
+        escalationSeq: event.seq,
+        recipients: recipients.people.map((p) => ({ ...p, ...plans.get(p.id) })),
       };
+      // Paged anyway if it cannot be recorded: reaching people comes first.
+      const saved = await this.onLatest(stored, (alert) => recordPaged(alert, page, actor, now))
+        .then((changed) => changed?.stored)
+        .catch((err) => {
+          this.deps.logger?.error(
+            { err, alertId: stored.alert.id },
+            'alerts: recording a page failed',
+          );
+          return undefined;
+        });
+      if (saved) {
+        current = saved;
+        recorded = true;
+      } else
+        this.deps.logger?.error(
+          { alertId: stored.alert.id, escalationSeq: event.seq },
+          'alerts: a step’s pages could not be recorded; its texts and email copies are not planned',
+        );
+    }
+    const unqueued = await this.sendPages(stored.alert, recipients, event.seq);
+    if (recorded && unqueued.length > 0) {
+      // A page that could not be queued failed: the step's reach counts it, and when no page of the
+      // step is left, this write (the one that made it so) moves the escalation on.
+      const failed = await this.onLatest(current, (alert) => {
+        let next = alert;
+        for (const person of unqueued)
+          next =
+            recordPageOutcome(
+              next,
+              { escalationSeq: event.seq, person, channel: 'teams' },
+              { kind: 'failed', reason: 'error' },
+              actor,
+              now,
+            )?.alert ?? next;
+        return next === alert ? undefined : { alert: next };
+      });
+      if (failed) {
+        current = failed.stored;
+        if (
+          stepReach(failed.before, event.seq) !== 'unreachable' &&
+          stepReach(current.alert, event.seq) === 'unreachable'
+        )
+          return this.onUnreachable(current, event.seq, actor, now);
+      }
+    }
+    // Texts and email copies go from the escalation job (off the path of "Escalate now"): its
+    // timer wakes for the first of them.
+    if (recorded && [...plans.values()].some((p) => p.textAt || p.emailCopy))
+      await this.scheduleAfterChange(current.alert, now);
+    await this.refresh(current.alert);
+    return current;
+  }
+
+  /**
+   * A step's pages without delivery tracking: queued, then those whose page was queued are recorded
+   * as paged (re-reading on a lost race).
+   */
+  private async pageUntracked(
+    stored: StoredAlert,
+    event: EscalatedEvent,
+    recipients: PageRecipients,
+    actor: Actor,
+    now: Date,
+  ): Promise<StoredAlert> {
+    const unqueued = await this.sendPages(stored.alert, recipients, event.seq);
+    // Only people whose page was queued are recorded as paged.
+    const paged = recipients.people.filter((p) => !unqueued.includes(p));
+    let current = stored;
+    if (paged.length > 0) {
+      const page = { stepIndex: event.stepIndex, recipients: paged };
       for (let attempt = 0; attempt < 3; attempt++) {
         const saved = await this.deps.alerts.update(
           recordPaged(current.alert, page, actor, now).alert,
@@ -189,7 +236,6 @@ export class AlertEscalation {
         );
         if (saved.ok) {
           current = saved.value;
-          recorded = true;
           break;
         }
         const again = await this.deps.alerts.get(stored.alert.id);
@@ -197,18 +243,74 @@ export class AlertEscalation {
         current = again;
       }
     }
-    if (delivery && recorded) {
-      // Teams failures reported before this step's pages were recorded: the write just made (whose
-      // result `current` is) is the one that left the step unreachable, so it acts.
-      if (stepReach(current.alert, event.seq) === 'unreachable')
-        return this.onUnreachable(current, event.seq, actor, now);
-      // Texts and email copies go from the escalation job (off the path of "Escalate now"): its
-      // timer wakes for the first of them.
-      if ([...plans.values()].some((p) => p.textAt || p.emailCopy))
-        await this.scheduleAfterChange(current.alert, now);
-    }
     await this.refresh(current.alert);
     return current;
+  }
+
+  /**
+   * Queues each person's Teams page (tracked when delivery is), asks the channel when the step says
+   * so and tells the leads of any rota gap. Answers the people whose page could not be queued.
+   */
+  private async sendPages(
+    alert: Alert,
+    recipients: PageRecipients,
+    escalationSeq: number,
+  ): Promise<PageRecipients['people']> {
+    const tracking = (name: string) => (this.deps.delivery ? { escalationSeq, name } : undefined);
+    const unqueued: PageRecipients['people'] = [];
+    for (const person of recipients.people)
+      await this.deps.notifier.page(person.id, alert, tracking(person.name)).then(
+        () =>
+          this.deps.activityFeed
+            ?.alertPaged(person.id, alert)
+            .catch((err) =>
+              this.deps.logger?.warn(
+                { err, alertId: alert.id },
+                'alerts: activity feed notification failed',
+              ),
+            ),
+        (err) => {
+          unqueued.push(person);
+          this.deps.logger?.error(
+            { err, alertId: alert.id, memberAadObjectId: person.id },
+            'paging a member failed',
+          );
+        },
+      );
+    if (recipients.channel)
+      await this.deps.notifier
+        .replyInThread(
+          alert,
+          `Nobody on call has acknowledged this ${alert.severity} alert yet. Can anyone in the channel pick it up?`,
+        )
+        .catch((err) =>
+          this.deps.logger?.error({ err, alertId: alert.id }, 'asking the channel failed'),
+        );
+    await this.tellLeadsAboutGaps(alert, recipients);
+    return unqueued;
+  }
+
+  /**
+   * Applies a change to the alert and stores it on its ETag; on a lost race re-reads and applies it to
+   * the latest alert, up to RECORD_ATTEMPTS times. Answers the alert as stored after and the alert the
+   * landed change was applied to; undefined when the change finds nothing to do or keeps losing.
+   */
+  private async onLatest(
+    stored: StoredAlert,
+    change: (alert: Alert) => { alert: Alert } | undefined,
+  ): Promise<{ stored: StoredAlert; before: Alert } | undefined> {
+    let current = stored;
+    for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
+      const next = change(current.alert);
+      if (!next) return undefined;
+      const saved = await this.deps.alerts.update(next.alert, current.etag);
+      if (saved.ok) return { stored: saved.value, before: current.alert };
+      const again = await this.deps.alerts.get(current.alert.id);
+      if (!again) return undefined;
+      current = again;
+    }
+    this.deps.logger?.warn({ alertId: stored.alert.id }, 'alerts: the alert kept changing');
+    return undefined;
   }
 
   /**
