@@ -1,3 +1,4 @@
+import type { TransactionAction } from '@azure/data-tables';
 import type { AlertDigestRepository } from '../app/alerts/alert-digests';
 import { encodeKey } from './keys';
 import { SEND_QUEUE_TABLE } from './send-queue-repository';
@@ -8,6 +9,9 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
  *   SendQueue  PK 'digest-of'            RK encodeKey(alert id)   the storm digest an alert is in
  *              PK 'digest_<digest row>'  RK encodeKey(alert id)   the alerts in one digest, in order
  */
+/** Table Storage takes at most 100 actions in one transaction. */
+const TRANSACTION_MAX = 100;
+
 export class TableAlertDigestRepository implements AlertDigestRepository {
   constructor(private readonly store: TableStore) {}
 
@@ -16,19 +20,46 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
   }
 
   async add(digestId: string, alertId: string, at: Date): Promise<void> {
-    await this.client.upsertEntity(
-      {
+    await this.addMany(digestId, [alertId], at);
+  }
+
+  /**
+   * The digest's own rows first, then the `digest-of` rows, each partition in transactions of up to
+   * 100: a storm's joins cost a few round trips, not two each (the same order as one add, so a
+   * crash between them leaves what a crash inside one add did).
+   */
+  async addMany(digestId: string, alertIds: readonly string[], at: Date): Promise<void> {
+    const joined = at.toISOString();
+    const ids = [...new Set(alertIds)];
+    await this.upsertAll(
+      ids.map((alertId, seq) => ({
         partitionKey: `digest_${digestId}`,
         rowKey: encodeKey(alertId),
         alertId,
-        at: at.toISOString(),
-      },
-      'Replace',
+        at: joined,
+        // Keeps the order of alerts that joined together.
+        seq,
+      })),
     );
-    await this.client.upsertEntity(
-      { partitionKey: 'digest-of', rowKey: encodeKey(alertId), digestId },
-      'Replace',
+    await this.upsertAll(
+      ids.map((alertId) => ({
+        partitionKey: 'digest-of',
+        rowKey: encodeKey(alertId),
+        digestId,
+      })),
     );
+  }
+
+  /** Rows of one partition, upserted in transactions of at most 100 (Table Storage's limit). */
+  private async upsertAll(rows: { partitionKey: string; rowKey: string }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += TRANSACTION_MAX) {
+      const chunk = rows.slice(i, i + TRANSACTION_MAX);
+      if (chunk.length === 1) await this.client.upsertEntity(chunk[0]!, 'Replace');
+      else
+        await this.client.submitTransaction(
+          chunk.map((row): TransactionAction => ['upsert', row, 'Replace']),
+        );
+    }
   }
 
   async digestOf(alertId: string): Promise<string | undefined> {
@@ -41,10 +72,12 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
   }
 
   async alerts(digestId: string): Promise<string[]> {
-    const rows = await listPartition<{ alertId: string; at: string }>(
+    const rows = await listPartition<{ alertId: string; at: string; seq?: number }>(
       this.client,
       `digest_${digestId}`,
     );
-    return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.alertId);
+    return rows
+      .sort((a, b) => a.at.localeCompare(b.at) || (a.seq ?? 0) - (b.seq ?? 0))
+      .map((r) => r.alertId);
   }
 }

@@ -8,6 +8,8 @@ import type { MessageContent, PostedCallback, QueuedSend } from '../outbox';
 export interface AlertDigestRepository {
   /** Puts an alert in a storm digest (the digest's row id). */
   add(digestId: string, alertId: string, at: Date): Promise<void>;
+  /** Puts several alerts in a digest at once, in that order (a few writes, not two each). */
+  addMany(digestId: string, alertIds: readonly string[], at: Date): Promise<void>;
   /** The digest an alert is in, if any. */
   digestOf(alertId: string): Promise<string | undefined>;
   /** The alerts in a digest, in the order they joined. */

@@ -1,0 +1,43 @@
+import { TableAlertDigestRepository } from '../../../src/store/alert-digest-repository';
+import { SEND_QUEUE_TABLE } from '../../../src/store/send-queue-repository';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+
+let stop: () => Promise<void>;
+let store: TableStore;
+let digests: TableAlertDigestRepository;
+
+beforeAll(async () => {
+  const started = await startTestStore();
+  stop = started.stop;
+  store = started.store;
+  await store.createTables([SEND_QUEUE_TABLE]);
+  digests = new TableAlertDigestRepository(store);
+});
+afterAll(async () => {
+  await stop?.();
+});
+
+const at = new Date('2026-12-03T05:00:00Z');
+
+test('when 250 alerts join a digest at once, then each is in it once, in the order given, and each names the digest', async () => {
+  // More than one transaction's worth (100), with ids that need encoding in a row key.
+  const ids = Array.from({ length: 250 }, (_, i) => `Z/${String(250 - i).padStart(3, '0')}#?`);
+  await digests.addMany('digest-big', ids, at);
+  expect(await digests.alerts('digest-big')).toEqual(ids);
+  expect(await digests.digestOf(ids[0]!)).toBe('digest-big');
+  expect(await digests.digestOf(ids[249]!)).toBe('digest-big');
+});
+
+test('when alerts join a digest in two batches, then the earlier batch comes first, and an alert given twice is listed once', async () => {
+  await digests.addMany('digest-two', ['B2', 'B1', 'B2'], at);
+  await digests.addMany('digest-two', ['A9'], new Date(at.getTime() + 1_000));
+  expect(await digests.alerts('digest-two')).toEqual(['B2', 'B1', 'A9']);
+});
+
+test('when one alert joins with add, then it is listed and found as before', async () => {
+  await digests.add('digest-one', 'C1', at);
+  expect(await digests.alerts('digest-one')).toEqual(['C1']);
+  expect(await digests.digestOf('C1')).toBe('digest-one');
+  expect(await digests.digestOf('nobody')).toBeUndefined();
+});
