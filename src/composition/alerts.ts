@@ -147,6 +147,8 @@ export function composeAlerts(
     members,
     activityFeed: graph && new GraphAlertActivityFeed(graph, config.bot.appId ?? '', logger),
     delivery,
+    // A step due at once (a new alert paging the primary now) is paged now, not at the next tick.
+    onDueNow: () => escalationJob.wake(),
     logger,
   });
   const service = new AlertService({

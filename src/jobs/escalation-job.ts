@@ -120,6 +120,15 @@ export class EscalationJob {
   }
 
   /**
+   * Ticks now instead of at the end of the wait: a timer was set due now (a new alert whose first step
+   * pages at once). Wakes while a tick runs make one more tick after it, so a burst of alerts is
+   * handled together; nothing when not running.
+   */
+  wake(): void {
+    this.job.wake();
+  }
+
+  /**
    * Ticks every `intervalMs` until stopped, less often while ticks fail (JobLoop); the timer does not
    * keep the process alive.
    */

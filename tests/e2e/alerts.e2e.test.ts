@@ -41,6 +41,7 @@ test('when an alert arrives, then its card is a new thread in the channel; one a
   const posted = await stack.waitForMessage(
     (m) =>
       m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
       cardText(m.cards).includes('Critical vulnerability in Citrix NetScaler ADC'),
   );
   // The card is the first message of its own thread in the channel.
@@ -167,7 +168,10 @@ test('when card data is forged or stale, then nothing changes and the person is 
   expect(res.status).toBe(201);
   const { id: alertId } = (await res.json()) as { id: string };
   const posted = await stack.waitForMessage(
-    (m) => m.action === 'createMessage' && cardText(m.cards).includes('Suspicious sign-ins'),
+    (m) =>
+      m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes('Suspicious sign-ins'),
   );
   const thread = posted.conversationId.includes(';')
     ? posted.conversationId
@@ -210,7 +214,10 @@ test('when two members acknowledge at the same moment, then one acknowledgement 
   });
   const { id: alertId } = (await res.json()) as { id: string };
   const posted = await stack.waitForMessage(
-    (m) => m.action === 'createMessage' && cardText(m.cards).includes('Malware beaconing'),
+    (m) =>
+      m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes('Malware beaconing'),
   );
   const thread = posted.conversationId.includes(';')
     ? posted.conversationId

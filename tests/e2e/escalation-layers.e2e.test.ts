@@ -63,7 +63,10 @@ test('when two people are primary and someone presses "Escalate now", then the s
   expect(res.status).toBe(201);
   const { id: alertId } = (await res.json()) as { id: string };
   const posted = await stack.waitForMessage(
-    (m) => m.action === 'createMessage' && cardText(m.cards).includes(TITLE),
+    (m) =>
+      m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes(TITLE),
   );
   const thread = posted.conversationId.includes(';')
     ? posted.conversationId

@@ -60,6 +60,9 @@ beforeAll(async () => {
   // One after the other, as a scale-out would start them; each creates (or finds) the same tables.
   for (let i = 0; i < 2; i++)
     apps.push(await startAppOn(world.connectionString, SECRET, { clock }));
+  // The test ticks both escalation jobs at the same moments itself: their own loops, which a new
+  // alert paging at once would wake, are stopped.
+  for (const app of apps) await app.jobs.escalation.stop();
 });
 afterAll(async () => {
   for (const app of apps) await app.stop();

@@ -73,7 +73,10 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
   alertId = ((await res.json()) as { id: string }).id;
   const card = await stack.waitForMessage(
-    (m) => m.action === 'createMessage' && cardText(m.cards).includes('Citrix NetScaler'),
+    (m) =>
+      m.action === 'createMessage' &&
+      m.conversationId.startsWith(channel) &&
+      cardText(m.cards).includes('Citrix NetScaler'),
   );
   posted = {
     messageId: card.messageId,

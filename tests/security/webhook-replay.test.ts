@@ -28,9 +28,19 @@ let clock: FakeClock;
 let notifier: RecordingNotifier;
 let repo: TableAlertRepository;
 
-/** An instance of the app on the shared Azurite tables (a restart, or a second instance). */
-const startInstance = () =>
-  startAppOn(azurite.connectionString, SECRET, { clock, alertNotifier: notifier });
+/**
+ * An instance of the app on the shared Azurite tables (a restart, or a second instance). Its escalation
+ * job stays still: these tests count what the webhook stored and sent, and a new alert paging at once
+ * would wake the job to page and update the card meanwhile.
+ */
+async function startInstance(): Promise<RunningApp> {
+  const instance = await startAppOn(azurite.connectionString, SECRET, {
+    clock,
+    alertNotifier: notifier,
+  });
+  await instance.jobs.escalation.stop();
+  return instance;
+}
 
 beforeAll(async () => {
   azurite = await startEmbeddedAzurite();

@@ -46,6 +46,11 @@ export interface AlertEscalationDeps {
    * delivery not tracked.
    */
   delivery?: PageDelivery;
+  /**
+   * Called when a timer is set due now or already past (a new alert whose first step pages at once):
+   * the escalation job is woken to act on it rather than at its next tick.
+   */
+  onDueNow?: () => void;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -99,7 +104,9 @@ export class AlertEscalation {
     // Only a triggered alert (its next step) or a snoozed one (waking) needs a timer: no policy read.
     if (alert.state !== 'triggered' && alert.state !== 'snoozed') return;
     const wake = this.wakeAt(alert, await this.policyFor(alert), now);
-    if (wake) await this.deps.timers.set(alert.id, wake);
+    if (!wake) return;
+    await this.deps.timers.set(alert.id, wake);
+    if (wake.getTime() <= now.getTime()) this.deps.onDueNow?.();
   }
 
   /**
