@@ -301,11 +301,17 @@ export interface AlertListView {
   intro?: string;
   notice?: { text: string; style: NoticeStyle };
   emptyText?: string;
+  /** How many alerts to list before counting the rest (LIST_LIMIT unless given). */
+  limit?: number;
+  /** How long a title or state line may be before it is clipped (200 and no limit unless given). */
+  clipAt?: { title: number; detail?: number };
 }
 
 /** Open alerts (or a storm digest): each with severity, state and its own Acknowledge button. */
 export function alertListCard(view: AlertListView): AdaptiveCard {
-  const shown = view.alerts.slice(0, LIST_LIMIT);
+  const shown = view.alerts.slice(0, view.limit ?? LIST_LIMIT);
+  const titleMax = view.clipAt?.title ?? 200;
+  const detailMax = view.clipAt?.detail;
   const more = view.alerts.length - shown.length;
   return renderCard('alerts/alert-list', {
     heading: view.heading,
@@ -323,8 +329,8 @@ export function alertListCard(view: AlertListView): AdaptiveCard {
       severityWord: severityWord(a),
       label: `${sourceLabel(a)} (${a.id})`,
       stateWord: STATE_WORD[a.state],
-      title: clip(a.title, 200),
-      detail: stateLine(a),
+      title: clip(a.title, titleMax),
+      detail: detailMax ? clip(stateLine(a), detailMax) : stateLine(a),
       canAcknowledge: isAllowed(a, 'acknowledge'),
     })),
     moreText: more > 0 ? `And ${more} more. Type "alerts" in a chat with me to see them.` : '',
@@ -373,18 +379,70 @@ export function alertFormCard(view: AlertFormView): AdaptiveCard {
   });
 }
 
-/** A storm digest: the alerts that arrived too fast for a card each, each still acknowledgeable. */
-export const alertDigestCard = (
+/**
+ * A storm digest's card stays under this many bytes: Teams refuses a message of about 28 KB, and the
+ * activity around the card and a notice for whoever pressed a button need the rest.
+ */
+export const DIGEST_MAX_BYTES = 25 * 1024;
+/**
+ * How far one line of a digest may grow after it joined: its state line (clipped to 120 characters
+ * from the 47 of a new alert's) once acknowledged by someone with a long name, or resolved with a note.
+ */
+const DIGEST_LINE_GROWTH_BYTES = 100;
+/**
+ * Title and state line lengths, tried in turn: shorter ones only when a digest would otherwise pass
+ * DIGEST_MAX_BYTES (a title its sender lengthened, names and notes in non-Latin scripts).
+ */
+const DIGEST_CLIPS = [
+  { title: 200, detail: 120 },
+  { title: 80, detail: 80 },
+  { title: 40, detail: 50 },
+];
+
+/** The bytes a card takes as JSON (UTF-8), as Teams counts a message. */
+export const cardBytes = (card: AdaptiveCard): number => Buffer.byteLength(JSON.stringify(card));
+
+/**
+ * A storm digest: the alerts that arrived too fast for a card each, every one listed with its own
+ * Acknowledge button, under DIGEST_MAX_BYTES.
+ */
+export function alertDigestCard(
   digestId: string,
   alerts: Alert[],
   notice?: { text: string; style: NoticeStyle },
-): AdaptiveCard =>
-  alertListCard({
-    heading: `Alert storm: ${alerts.length} new alert${alerts.length === 1 ? '' : 's'}`,
-    intro:
-      'More than 5 alerts arrived within a minute, so they are listed here together instead of a card each. Acknowledge each one here, or type "alerts".',
-    alerts,
-    from: 'digest',
-    digestId,
-    notice,
-  });
+): AdaptiveCard {
+  let card: AdaptiveCard | undefined;
+  for (const clipAt of DIGEST_CLIPS) {
+    card = alertListCard({
+      heading: `Alert storm: ${alerts.length} new alert${alerts.length === 1 ? '' : 's'}`,
+      intro:
+        'More than 5 alerts arrived within a minute, so they are listed here together instead of a card each. Acknowledge each one here, or type "alerts".',
+      alerts,
+      from: 'digest',
+      digestId,
+      notice,
+      limit: alerts.length,
+      clipAt,
+    });
+    if (cardBytes(card) <= DIGEST_MAX_BYTES) break;
+  }
+  return card!;
+}
+
+/**
+ * The bytes one alert's line adds to a digest card, with room for it to grow as far as its state line
+ * can (acknowledged, resolved), so the digest's later updates stay under DIGEST_MAX_BYTES too.
+ */
+export const digestLineBytes = (digestId: string, alert: Alert): number =>
+  cardBytes(alertDigestCard(digestId, [alert, alert])) -
+  cardBytes(alertDigestCard(digestId, [alert])) +
+  DIGEST_LINE_GROWTH_BYTES;
+
+/** The bytes of a digest card around its lines (heading, intro), with room for a longer count. */
+export const digestFrameBytes = (digestId: string): number =>
+  cardBytes(alertDigestCard(digestId, [])) + 16;
+
+/** Whether a storm digest of these alerts has room for each line to grow (see digestLineBytes). */
+export const digestFits = (digestId: string, alerts: Alert[]): boolean =>
+  alerts.reduce((sum, a) => sum + digestLineBytes(digestId, a), digestFrameBytes(digestId)) <=
+  DIGEST_MAX_BYTES;

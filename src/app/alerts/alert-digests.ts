@@ -1,4 +1,4 @@
-import type { MessageContent, PostedCallback, QueuedSend } from '../outbox';
+import type { MessageContent, OutboxTimers, PostedCallback, QueuedSend } from '../outbox';
 
 /**
  * Storm digests: past the storm threshold, new alerts are lines on one channel post (a digest) instead
@@ -26,10 +26,14 @@ export type RecordPosted = (
 export const digestShows = (content: MessageContent, alertId: string): boolean =>
   JSON.stringify(content).includes(`"alertId":${JSON.stringify(alertId)}`);
 
+/** Alerts recorded at once when a digest goes out (each is a read and a conditional write). */
+const RECORD_CONCURRENCY = 8;
+
 /**
  * The outbox's "posted" callback for alerts: a single card records where its alert is; a digest
  * records it for every alert its delivered message shows (an alert can join a digest just before its
- * post goes out, with the line that shows it still to come: that one is recorded by the update).
+ * post goes out, with the line that shows it still to come: that one is recorded by the update),
+ * a few at a time, as the channel's next message waits for it.
  */
 export function alertPostRecorder(
   digests: Pick<AlertDigestRepository, 'alerts'>,
@@ -38,9 +42,73 @@ export function alertPostRecorder(
   return async (post: QueuedSend, where) => {
     if (post.digest) {
       const content = post.message.kind === 'channelPost' ? post.message.content : undefined;
-      for (const alertId of await digests.alerts(post.id))
-        if (!content || digestShows(content, alertId))
+      const shown = (await digests.alerts(post.id)).filter(
+        (alertId) => !content || digestShows(content, alertId),
+      );
+      const record = async () => {
+        for (let alertId = shown.shift(); alertId; alertId = shown.shift())
           await recordPosted(alertId, { ...where, digest: true });
+      };
+      await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, record));
     } else if (post.alertId) await recordPosted(post.alertId, where);
   };
+}
+
+/** How long the first alert to join a digest waits for others, so they are written together. */
+export const DIGEST_JOIN_GATHER_MS = 50;
+
+/**
+ * Alerts joining a channel's storm digests, gathered and written together (src/bot/alerts: one
+ * batch of membership writes, one render and one queued message per digest): the first waits
+ * DIGEST_JOIN_GATHER_MS for others, and those arriving while a batch is written go in the next.
+ * Each caller's promise settles once its batch is written.
+ */
+export class DigestJoinGathering<T> {
+  private waiting: { item: T; resolve(): void; reject(e: unknown): void }[] = [];
+  private cancel?: () => void;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly timers: OutboxTimers,
+    private readonly gatherMs = DIGEST_JOIN_GATHER_MS,
+  ) {}
+
+  add(item: T): Promise<void> {
+    const written = new Promise<void>((resolve, reject) =>
+      this.waiting.push({ item, resolve, reject }),
+    );
+    if (!this.running && !this.cancel)
+      this.cancel = this.timers.after(this.gatherMs, () => {
+        this.cancel = undefined;
+        void this.run();
+      });
+    return written;
+  }
+
+  /** Writes what is waiting now rather than when its gathering ends (tests, shutdown). */
+  flush(): Promise<void> {
+    this.cancel?.();
+    this.cancel = undefined;
+    return this.run();
+  }
+
+  private run(): Promise<void> {
+    this.running ??= (async () => {
+      while (this.waiting.length) {
+        const batch = this.waiting.splice(0);
+        try {
+          await this.write(batch.map((w) => w.item));
+          for (const w of batch) w.resolve();
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+        }
+      }
+    })().finally(() => {
+      this.running = undefined;
+      // One added after the last batch was taken, before this ran, has no timer of its own.
+      if (this.waiting.length) void this.run();
+    });
+    return this.running;
+  }
 }

@@ -64,6 +64,8 @@ export interface EnqueueOptions {
   purpose?: string;
   /** What the message is about, handed to that callback in the row. */
   subject?: string;
+  /** Not sent before then (a storm digest waiting while it fills); the channel's later messages wait too. */
+  notBefore?: Date;
 }
 
 export interface TickReport {
@@ -198,7 +200,7 @@ export class SendQueue {
         message,
         state: 'queued',
         attempts: 0,
-        notBefore: now.toISOString(),
+        notBefore: (opts.notBefore ?? now).toISOString(),
         enqueuedAt: now.toISOString(),
         alertId: opts.alertId,
         digest: opts.digest,

@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
-import type { AlertDigestRepository, RecordPosted } from '../../app/alerts/alert-digests';
+import {
+  DigestJoinGathering,
+  type AlertDigestRepository,
+  type RecordPosted,
+} from '../../app/alerts/alert-digests';
 import type { TeamsPageOutcome } from '../../app/alerts/escalation-ports';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
-import { alertCard, alertDigestCard, type HsaResponseView } from '../../cards/alerts';
+import {
+  alertCard,
+  alertDigestCard,
+  DIGEST_MAX_BYTES,
+  digestFrameBytes,
+  digestLineBytes,
+  type HsaResponseView,
+} from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {
@@ -18,7 +29,14 @@ import {
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
-import type { MessageContent, Mention, QueuedSend, SendQueue } from '../../app/outbox';
+import {
+  realOutboxTimers,
+  type MessageContent,
+  type Mention,
+  type OutboxTimers,
+  type QueuedSend,
+  type SendQueue,
+} from '../../app/outbox';
 
 export interface TeamsAlertNotifierDeps {
   queue: Pick<
@@ -36,6 +54,8 @@ export interface TeamsAlertNotifierDeps {
   /** Records where an alert's card is, for an alert that joins a digest already in the channel. */
   recordPosted: RecordPosted;
   clock: Clock;
+  /** Ends the gathering of digest joins and a digest's hold (real timers by default). */
+  timers?: OutboxTimers;
   storm?: StormThreshold;
   /** For an HSA card: each organisation's response. */
   hsaLines?(alertId: string): Promise<HsaResponseView[]>;
@@ -46,18 +66,27 @@ export interface TeamsAlertNotifierDeps {
 }
 
 /**
- * The most alerts one digest card lists, each with its own Acknowledge button: small enough that the
- * card stays well under Teams' 28 KB message limit with the longest titles. A storm fills one digest
- * after another.
+ * How long a new digest's post waits in the outbox while alerts fill it (each joining alert changes
+ * the waiting post): a storm costs about one channel message per full digest, rather than a post
+ * and then an update for every few alerts that join it.
  */
-export const DIGEST_CAPACITY = 20;
+export const DIGEST_HOLD_MS = 400;
+
+/** A storm digest this instance fills. */
+interface OpenDigest {
+  id: string;
+  /** Its card's bytes so far, with room for each line to grow (digestLineBytes). */
+  bytes: number;
+}
 
 /** What this instance knows of the storm in one channel. */
 interface ChannelStorm {
   /** When this channel's recent new alerts arrived (single cards and digest lines). */
   arrivals: number[];
-  /** The digest alerts join now, until it is full or the storm passes. */
-  digest?: { id: string; size: number; ready: Promise<void> };
+  /** The digest alerts join now, until the next one does not fit or the storm passes. */
+  digest?: OpenDigest;
+  /** Alerts joining digests, written together. */
+  joins: DigestJoinGathering<Alert>;
   /** The first look at the table (alerts posted before this instance heard of the storm). */
   loaded: Promise<void>;
   startedAt: number;
@@ -116,7 +145,10 @@ export class TeamsAlertNotifier implements AlertNotifier {
   /** Storms by channel: decided in memory, so alerts arriving together never race to start digests. */
   private readonly storms = new Map<string, ChannelStorm>();
 
+  private readonly timers: OutboxTimers;
+
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
+    this.timers = deps.timers ?? realOutboxTimers;
     const record = deps.pageOutcomes;
     if (!record) return;
     deps.queue.onPosted?.(
@@ -164,37 +196,73 @@ export class TeamsAlertNotifier implements AlertNotifier {
       );
       return;
     }
-    const current = storm.digest;
-    if (!current || current.size >= DIGEST_CAPACITY) {
-      // The first alert past the threshold (or past a full digest) starts a digest card.
-      const id = this.deps.queue.newId();
-      const ready = (async () => {
-        await this.deps.digests.add(id, alert.id, this.deps.clock.now());
-        await this.queueDigestPost(channel, id, alertDigestCard(id, [alert]));
-      })();
-      storm.digest = { id, size: 1, ready };
-      try {
-        await ready;
-      } catch (e) {
-        // Not queued: the next alert starts a digest afresh.
-        if (storm.digest?.id === id) storm.digest = undefined;
-        throw e;
+    // Written with the other alerts joining now; resolves once it is in a digest for good.
+    await storm.joins.add(alert);
+  }
+
+  /**
+   * Puts alerts that arrived together into digests (the current one while they fit, then new ones):
+   * one batch of writes per digest, then one message: a new digest's post, held DIGEST_HOLD_MS in
+   * the outbox, or one re-render of a digest already queued or out for all that joined it.
+   */
+  private async writeJoins(channel: string, storm: ChannelStorm, alerts: Alert[]): Promise<void> {
+    const joined = new Map<OpenDigest, Alert[]>();
+    const opened = new Set<OpenDigest>();
+    for (const alert of alerts) {
+      let digest = storm.digest;
+      if (!digest || digest.bytes + digestLineBytes(digest.id, alert) > DIGEST_MAX_BYTES) {
+        const id = this.deps.queue.newId();
+        digest = { id, bytes: digestFrameBytes(id) };
+        opened.add(digest);
+        storm.digest = digest;
       }
-      return;
+      digest.bytes += digestLineBytes(digest.id, alert);
+      joined.set(digest, [...(joined.get(digest) ?? []), alert]);
     }
-    current.size++;
-    const digest = { id: current.id };
-    await current.ready;
-    await this.deps.digests.add(digest.id, alert.id, this.deps.clock.now());
-    await this.refreshDigestCoalesced(digest.id);
-    await this.recordJoined(alert, digest.id);
+    const now = this.deps.clock.now();
+    for (const [digest, members] of joined) {
+      await this.deps.digests.addMany(
+        digest.id,
+        members.map((a) => a.id),
+        now,
+      );
+      if (opened.has(digest)) {
+        try {
+          const card = await this.digestCard(digest.id);
+          if (card) await this.queueDigestPost(channel, digest.id, card, now);
+        } catch (e) {
+          // Not queued: the next alert starts a digest afresh; the check for unposted alerts
+          // queues this one.
+          if (storm.digest === digest) storm.digest = undefined;
+          throw e;
+        }
+        continue;
+      }
+      await this.refreshDigestCoalesced(digest.id);
+      for (const alert of members) await this.recordJoined(alert, digest.id);
+    }
+  }
+
+  /** Writes the digest joins gathered so far now (tests, and before stopping). */
+  async flushDigests(): Promise<void> {
+    await Promise.all([...this.storms.values()].map((storm) => storm.joins.flush()));
   }
 
   /** Queues a digest's card as a new post in the channel, under the digest's own id. */
-  private async queueDigestPost(channel: string, digestId: string, card: AdaptiveCard) {
+  private async queueDigestPost(
+    channel: string,
+    digestId: string,
+    card: AdaptiveCard,
+    /** A new digest: its post waits DIGEST_HOLD_MS from then while alerts fill it. */
+    openedAt?: Date,
+  ) {
     await this.deps.queue.enqueue(
       { kind: 'channelPost', channelId: channel, content: cardContent(card, 'Alert storm') },
-      { digest: true, id: digestId },
+      {
+        digest: true,
+        id: digestId,
+        ...(openedAt ? { notBefore: new Date(openedAt.getTime() + DIGEST_HOLD_MS) } : {}),
+      },
     );
   }
 
@@ -239,7 +307,15 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const known = this.storms.get(channel);
     const from = now - threshold.windowMs;
     if (known && (known.startedAt > from || known.arrivals.some((at) => at > from))) return known;
-    const storm: ChannelStorm = { arrivals: [], loaded: Promise.resolve(), startedAt: now };
+    const storm: ChannelStorm = {
+      arrivals: [],
+      loaded: Promise.resolve(),
+      startedAt: now,
+      joins: new DigestJoinGathering<Alert>(
+        (alerts) => this.writeJoins(channel, storm, alerts),
+        this.timers,
+      ),
+    };
     storm.loaded = this.loadStorm(channel, storm, new Date(now - threshold.windowMs)).catch(
       (err) => {
         // Decide on what this instance knows; the table is looked at again next storm.
@@ -250,23 +326,24 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return storm;
   }
 
-  /** Alerts posted to the channel within the window before this instance heard of the storm. */
+  /**
+   * Alerts posted to the channel within the window before this instance heard of the storm: they
+   * count towards it, but a digest found there is not joined (its fill is known only to whoever
+   * filled it), so this instance's digest alerts start one of its own.
+   */
   private async loadStorm(channel: string, storm: ChannelStorm, since: Date): Promise<void> {
     const recent = await this.deps.queue.recentPosts(channel, since);
     const arrivals: number[] = [];
-    let digest: ChannelStorm['digest'];
     for (const row of recent) {
       const at = Date.parse(row.enqueuedAt);
       if (row.digest) {
         const size = (await this.deps.digests.alerts(row.id)).length;
         arrivals.push(...Array.from({ length: size }, () => at));
-        digest = { id: row.id, size, ready: Promise.resolve() };
       }
       // Other channel posts (rota handovers...) are not alerts and do not make a storm.
       else if (row.alertId) arrivals.push(at);
     }
     storm.arrivals.unshift(...arrivals);
-    storm.digest ??= digest;
   }
 
   /** The digest card as it stands, with a message on top for the person who pressed a button. */

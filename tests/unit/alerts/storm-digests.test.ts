@@ -1,0 +1,161 @@
+import type { AlertDigestRepository } from '../../../src/app/alerts/alert-digests';
+import { DIGEST_JOIN_GATHER_MS } from '../../../src/app/alerts/alert-digests';
+import type { EnqueueOptions, OutboxMessage, QueuedSend } from '../../../src/app/outbox';
+import {
+  DIGEST_HOLD_MS,
+  TeamsAlertNotifier,
+  type TeamsAlertNotifierDeps,
+} from '../../../src/bot/alerts/teams-alert-notifier';
+import { raiseAlert, type Alert } from '../../../src/domain/alerts';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import { HandTimers, settle } from '../../helpers/hand-timers';
+import { webhook } from './builders';
+
+const CHANNEL = '19:ics-cyber@thread.tacv2';
+
+/** The digests in memory, counting the writes. */
+class MemoryDigests implements AlertDigestRepository {
+  readonly members = new Map<string, string[]>();
+  writes = 0;
+  async add(digestId: string, alertId: string): Promise<void> {
+    await this.addMany(digestId, [alertId]);
+  }
+  async addMany(digestId: string, alertIds: readonly string[]): Promise<void> {
+    this.writes++;
+    this.members.set(digestId, [...(this.members.get(digestId) ?? []), ...alertIds]);
+  }
+  async digestOf(alertId: string): Promise<string | undefined> {
+    return [...this.members].find(([, ids]) => ids.includes(alertId))?.[0];
+  }
+  async alerts(digestId: string): Promise<string[]> {
+    return [...(this.members.get(digestId) ?? [])];
+  }
+}
+
+function setUp() {
+  const clock = new FakeClock('2026-12-03T05:00:00Z');
+  const timers = new HandTimers();
+  const digests = new MemoryDigests();
+  const alerts = new Map<string, Alert>();
+  const rows: QueuedSend[] = [];
+  let n = 0;
+  const queue: TeamsAlertNotifierDeps['queue'] = {
+    newId: () => `00000000000000${++n}`.slice(-15) + `_digest`,
+    enqueue: async (message: OutboxMessage, opts: EnqueueOptions = {}) => {
+      const id = opts.id ?? `row-${++n}`;
+      rows.push({
+        id,
+        conversationKey: CHANNEL,
+        message,
+        state: 'queued',
+        attempts: 0,
+        notBefore: (opts.notBefore ?? clock.now()).toISOString(),
+        enqueuedAt: clock.now().toISOString(),
+        alertId: opts.alertId,
+        digest: opts.digest,
+        etag: '*',
+      } as QueuedSend);
+      return id;
+    },
+    get: async (id) => rows.find((r) => r.id === id),
+    findPostForAlert: async () => undefined,
+    recentPosts: async () => [],
+    reviseQueued: async (row, content) => {
+      if (row.state !== 'queued' || row.message.kind !== 'channelPost') return false;
+      row.message = { ...row.message, content };
+      return true;
+    },
+  };
+  const notifier = new TeamsAlertNotifier({
+    queue,
+    digests,
+    conversations: {
+      cyberChannel: async () => ({ id: CHANNEL }),
+    } as unknown as TeamsAlertNotifierDeps['conversations'],
+    alerts: {
+      get: async (id) => (alerts.has(id) ? { alert: alerts.get(id)!, etag: '*' } : undefined),
+    },
+    recordPosted: async () => undefined,
+    clock,
+    timers,
+    onCallNames: async () => [],
+    member: async () => undefined,
+    logger: { warn: () => undefined, error: () => undefined },
+  });
+  const raise = (i: number, title = `Storm alert ${i}: suspicious sign-ins`): Alert => {
+    const { alert } = raiseAlert(
+      { source: 'incident', dedupKey: `STORM-${i}`, title, severity: 'high' },
+      { id: `A${String(i).padStart(4, '0')}`, actor: webhook, at: clock.now() },
+    );
+    alerts.set(alert.id, alert);
+    return alert;
+  };
+  const posts = () => rows.filter((r) => r.message.kind === 'channelPost');
+  const digestPosts = () => posts().filter((r) => r.digest);
+  const shown = (row: QueuedSend) =>
+    JSON.stringify(row.message).match(/"title":"Show card"/g)?.length ?? 0;
+  return { clock, timers, digests, rows, notifier, raise, posts, digestPosts, shown };
+}
+
+describe('storm digests: joins gathered and written together, each digest one message', () => {
+  test('when 100 alerts arrive together, then their lines are written in one batch per digest, each digest is queued once, as full as fits, and waits a moment in the outbox for more', async () => {
+    const { clock, timers, digests, rows, notifier, raise, posts, digestPosts, shown } = setUp();
+    const joined = Array.from({ length: 100 }, (_, i) => notifier.postToChannel(raise(i)));
+    await settle();
+    // The first five get their own card at once; the rest wait for the gathering.
+    expect(posts()).toHaveLength(5);
+    expect(digests.writes).toBe(0);
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all(joined);
+    // 95 lines: three full digests and the rest in a fourth, one write and one post each.
+    expect(digests.writes).toBe(4);
+    const sizes = digestPosts().map(shown);
+    expect(sizes[0]).toBeGreaterThan(25);
+    expect(sizes).toEqual([sizes[0], sizes[0], sizes[0], 95 - 3 * sizes[0]!]);
+    const holdUntil = new Date(clock.now().getTime() + DIGEST_HOLD_MS).toISOString();
+    for (const post of digestPosts()) expect(post.notBefore).toBe(holdUntil);
+    // Every alert is on exactly one card, and nothing is sent twice.
+    const all = [...digests.members.values()].flat();
+    expect(new Set(all).size).toBe(95);
+    expect(all).toHaveLength(95);
+    expect(rows.filter((r) => r.message.kind === 'update')).toHaveLength(0);
+  });
+
+  test('when alerts join a digest whose post still waits to go out, then they are added to that post; once it is out, one update shows all that joined together', async () => {
+    const { timers, rows, notifier, raise, digestPosts, shown } = setUp();
+    const first = Array.from({ length: 7 }, (_, i) => notifier.postToChannel(raise(i)));
+    await settle();
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all(first);
+    expect(digestPosts().map(shown)).toEqual([2]);
+
+    // Still waiting for its turn: a late joiner changes the post itself.
+    const late = notifier.postToChannel(raise(7));
+    await settle();
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await late;
+    expect(digestPosts().map(shown)).toEqual([3]);
+    expect(rows.filter((r) => r.message.kind === 'update')).toHaveLength(0);
+
+    // Out now: three more joining together cost one update.
+    const post = digestPosts()[0]!;
+    post.state = 'sent';
+    post.delivered = { conversationId: `${CHANNEL};messageid=m1`, activityId: 'm1' };
+    const three = [8, 9, 10].map((i) => notifier.postToChannel(raise(i)));
+    await settle();
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all(three);
+    const updates = rows.filter((r) => r.message.kind === 'update');
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0]!.message)).toContain('Alert storm: 6 new alerts');
+  });
+
+  test('when the notifier is flushed, then the gathered joins are written and queued without waiting for the gathering to end', async () => {
+    const { notifier, raise, digestPosts, shown } = setUp();
+    const joined = Array.from({ length: 8 }, (_, i) => notifier.postToChannel(raise(i)));
+    await settle();
+    await notifier.flushDigests();
+    await Promise.all(joined);
+    expect(digestPosts().map(shown)).toEqual([3]);
+  });
+});
