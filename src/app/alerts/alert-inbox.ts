@@ -87,6 +87,8 @@ export class AlertInbox {
   /** Applications in progress by key, one after another per alert. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private draining?: Promise<void>;
+  /** Workers applying queued entries now. */
+  private readonly workers = new Set<Promise<void>>();
 
   constructor(private readonly deps: AlertInboxDeps) {}
 
@@ -160,9 +162,16 @@ export class AlertInbox {
     );
   }
 
-  /** Applies every accepted entry waiting in this instance, a few at a time. */
+  /**
+   * Applies every accepted entry waiting in this instance, CONCURRENCY at a time: entries accepted
+   * while it runs start workers of their own (up to CONCURRENCY), so a storm arriving one request at
+   * a time is applied that many at once, not by the one worker its first entry started.
+   */
   drain(): Promise<void> {
-    this.draining ??= this.runQueue().finally(() => {
+    this.startWorkers();
+    this.draining ??= (async () => {
+      while (this.workers.size) await Promise.all([...this.workers]);
+    })().finally(() => {
       this.draining = undefined;
     });
     return this.draining;
@@ -215,21 +224,30 @@ export class AlertInbox {
   private enqueue(entry: InboxEntry): void {
     this.current.set(keyOf(entry), entry.etag);
     this.queue.push(entry);
+    // While a drain runs, it takes this one too; otherwise the job is woken to drain.
+    if (this.draining) this.startWorkers();
     this.deps.onWork?.();
   }
 
-  private async runQueue(): Promise<void> {
-    const worker = async () => {
-      for (let entry = this.queue.shift(); entry; entry = this.queue.shift())
-        await this.apply(entry).catch((err) =>
-          // The row stays undone and claimed; once the claim lapses a scan applies it again.
-          this.deps.logger?.error(
-            { err, alertId: entry!.alertId },
-            'applying an accepted alert failed; it is tried again later',
-          ),
-        );
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  /** Starts workers for the entries waiting, up to CONCURRENCY in all. */
+  private startWorkers(): void {
+    const wanted = Math.min(CONCURRENCY - this.workers.size, this.queue.length);
+    for (let i = 0; i < wanted; i++) {
+      const worker: Promise<void> = this.work().finally(() => this.workers.delete(worker));
+      this.workers.add(worker);
+    }
+  }
+
+  /** One worker: applies queued entries one after another until none is left. */
+  private async work(): Promise<void> {
+    for (let entry = this.queue.shift(); entry; entry = this.queue.shift())
+      await this.apply(entry).catch((err) =>
+        // The row stays undone and claimed; once the claim lapses a scan applies it again.
+        this.deps.logger?.error(
+          { err, alertId: entry!.alertId },
+          'applying an accepted alert failed; it is tried again later',
+        ),
+      );
   }
 
   /**
