@@ -30,7 +30,6 @@ import {
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
 import {
-  realOutboxTimers,
   type MessageContent,
   type Mention,
   type OutboxTimers,
@@ -71,6 +70,14 @@ export interface TeamsAlertNotifierDeps {
  * and then an update for every few alerts that join it.
  */
 export const DIGEST_HOLD_MS = 400;
+
+/**
+ * How long asks to the channel about a storm digest's alerts are gathered into one reply in its
+ * thread: past the storm, so the replies do not take the channel's Teams limits from the digests.
+ */
+export const DIGEST_REPLY_GATHER_MS = 30_000;
+/** The most alerts one gathered reply names. */
+const REPLY_ALERTS_MAX = 60;
 
 /** A storm digest this instance fills. */
 interface OpenDigest {
@@ -142,13 +149,19 @@ export class TeamsAlertNotifier implements AlertNotifier {
     { running: Promise<void>; queued?: Promise<void> }
   >();
 
+  /** By storm digest thread: asks to the channel gathered into one reply. */
+  private readonly threadReplies = new Map<
+    string,
+    { asks: { alert: AlertSummary; text: string }[]; cancel: () => void }
+  >();
+
   /** Storms by channel: decided in memory, so alerts arriving together never race to start digests. */
   private readonly storms = new Map<string, ChannelStorm>();
 
   private readonly timers: OutboxTimers;
 
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
-    this.timers = deps.timers ?? realOutboxTimers;
+    this.timers = deps.timers ?? backgroundTimers;
     const record = deps.pageOutcomes;
     if (!record) return;
     deps.queue.onPosted?.(
@@ -243,9 +256,10 @@ export class TeamsAlertNotifier implements AlertNotifier {
     }
   }
 
-  /** Writes the digest joins gathered so far now (tests, and before stopping). */
+  /** Writes the digest joins and queues the digest thread replies gathered so far now (tests, and before stopping). */
   async flushDigests(): Promise<void> {
     await Promise.all([...this.storms.values()].map((storm) => storm.joins.flush()));
+    await Promise.all([...this.threadReplies.keys()].map((t) => this.sendGatheredReply(t)));
   }
 
   /** Queues a digest's card as a new post in the channel, under the digest's own id. */
@@ -483,8 +497,49 @@ export class TeamsAlertNotifier implements AlertNotifier {
     });
   }
 
+  /**
+   * A reply in the alert's thread. For an alert on a storm digest, whose thread is the digest's, the
+   * asks for its alerts are gathered for DIGEST_REPLY_GATHER_MS and sent as one reply naming each
+   * alert: a storm's every alert asking the channel would otherwise cost the channel a message each.
+   */
   async replyInThread(alert: AlertSummary, text: string): Promise<void> {
+    const thread = alert.channelPost?.conversationId;
+    if (thread && (await this.deps.digests.digestOf(alert.id))) {
+      const gathering = this.threadReplies.get(thread) ?? {
+        asks: [],
+        cancel: this.timers.after(DIGEST_REPLY_GATHER_MS, () => {
+          this.sendGatheredReply(thread).catch((err) =>
+            this.deps.logger.error({ err }, 'alerts: replying in a storm digest thread failed'),
+          );
+        }),
+      };
+      gathering.asks.push({ alert, text });
+      this.threadReplies.set(thread, gathering);
+      return;
+    }
     await this.reply(alert, { text: escapeText(text) });
+  }
+
+  /** One reply in a digest's thread for the asks gathered there: each ask once, with its alerts. */
+  private async sendGatheredReply(thread: string): Promise<void> {
+    const gathering = this.threadReplies.get(thread);
+    if (!gathering) return;
+    this.threadReplies.delete(thread);
+    gathering.cancel();
+    const byText = new Map<string, AlertSummary[]>();
+    for (const { alert, text } of gathering.asks)
+      byText.set(text, [...(byText.get(text) ?? []), alert]);
+    const body = [...byText]
+      .map(([text, alerts]) => {
+        const named = alerts
+          .slice(0, REPLY_ALERTS_MAX)
+          .map((a) => `- ${escapeText(a.id)}: ${escapeText(clipText(a.title, 80))}`);
+        if (alerts.length > REPLY_ALERTS_MAX)
+          named.push(`- and ${alerts.length - REPLY_ALERTS_MAX} more`);
+        return [escapeText(text), ...named].join('\n');
+      })
+      .join('\n\n');
+    await this.reply(gathering.asks[0]!.alert, { text: body });
   }
 
   async replyInThreadMentioning(
@@ -540,6 +595,18 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return (await this.deps.conversations.cyberChannel())?.id;
   }
 }
+
+/** Real timers that do not keep the process alive (a gathering is not worth waiting 30 s to exit). */
+const backgroundTimers: OutboxTimers = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+const clipText = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 
 /** Plain text in a Teams message: markup characters are shown, not interpreted. */
 const escapeText = (text: string): string =>

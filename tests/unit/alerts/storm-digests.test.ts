@@ -3,6 +3,7 @@ import { DIGEST_JOIN_GATHER_MS } from '../../../src/app/alerts/alert-digests';
 import type { EnqueueOptions, OutboxMessage, QueuedSend } from '../../../src/app/outbox';
 import {
   DIGEST_HOLD_MS,
+  DIGEST_REPLY_GATHER_MS,
   TeamsAlertNotifier,
   type TeamsAlertNotifierDeps,
 } from '../../../src/bot/alerts/teams-alert-notifier';
@@ -157,5 +158,41 @@ describe('storm digests: joins gathered and written together, each digest one me
     await notifier.flushDigests();
     await Promise.all(joined);
     expect(digestPosts().map(shown)).toEqual([3]);
+  });
+});
+
+describe('asks to the channel about a storm digest’s alerts', () => {
+  test('when several alerts on one digest ask the channel, then one reply in its thread names each of them once the gathering ends; an alert with a card of its own replies at once', async () => {
+    const { timers, rows, notifier, raise, digests } = setUp();
+    const thread = `${CHANNEL};messageid=m9`;
+    const onDigest = [1, 2, 3].map((i) => ({
+      ...raise(i),
+      channelPost: { conversationId: thread, activityId: 'm9' },
+    }));
+    await digests.addMany(
+      'digest-1',
+      onDigest.map((a) => a.id),
+    );
+    const single = {
+      ...raise(4),
+      channelPost: { conversationId: `${CHANNEL};messageid=m4`, activityId: 'm4' },
+    };
+    const ask = (severity: string) =>
+      `Nobody on call has acknowledged this ${severity} alert yet. Can anyone in the channel pick it up?`;
+    for (const a of onDigest) await notifier.replyInThread(a, ask('high'));
+    await notifier.replyInThread(single, ask('low'));
+    const replies = () => rows.filter((r) => r.message.kind === 'threadReply');
+    expect(replies()).toHaveLength(1);
+    expect(JSON.stringify(replies()[0]!.message)).toContain('messageid=m4');
+
+    timers.advance(DIGEST_REPLY_GATHER_MS);
+    await settle();
+    expect(replies()).toHaveLength(2);
+    const gathered = replies()[1]!.message;
+    if (gathered.kind !== 'threadReply') throw new Error('not a reply');
+    expect(gathered.conversationId).toBe(thread);
+    const text = gathered.content.text ?? '';
+    expect(text.match(/Nobody on call has acknowledged this high alert yet/g)).toHaveLength(1);
+    for (const a of onDigest) expect(text).toContain(`${a.id}: ${a.title}`);
   });
 });
