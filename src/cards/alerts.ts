@@ -383,20 +383,22 @@ export function alertFormCard(view: AlertFormView): AdaptiveCard {
  * A storm digest's card stays under this many bytes: Teams refuses a message of about 28 KB, and the
  * activity around the card and a notice for whoever pressed a button need the rest.
  */
-export const DIGEST_MAX_BYTES = 25 * 1024;
+export const DIGEST_MAX_BYTES = 26 * 1024;
 /**
- * How far one line of a digest may grow after it joined: its state line (clipped to 120 characters
- * from the 47 of a new alert's) once acknowledged by someone with a long name, or resolved with a note.
+ * Room kept for each line of a digest to grow after it joined: its state line (47 characters for a
+ * new alert) once acknowledged by someone with a long name. A line that grows further (resolved
+ * with a note, a title its sender lengthened) is what the harder clips below are for.
  */
-const DIGEST_LINE_GROWTH_BYTES = 100;
+const DIGEST_LINE_GROWTH_BYTES = 30;
 /**
  * Title and state line lengths, tried in turn: shorter ones only when a digest would otherwise pass
- * DIGEST_MAX_BYTES (a title its sender lengthened, names and notes in non-Latin scripts).
+ * DIGEST_MAX_BYTES (lines grown since they joined, text in scripts of several bytes a character).
  */
 const DIGEST_CLIPS = [
-  { title: 200, detail: 120 },
+  { title: 200, detail: 100 },
   { title: 80, detail: 80 },
   { title: 40, detail: 50 },
+  { title: 24, detail: 30 },
 ];
 
 /** The bytes a card takes as JSON (UTF-8), as Teams counts a message. */

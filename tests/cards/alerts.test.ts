@@ -1,6 +1,14 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
-import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
+import {
+  alertCard,
+  alertDigestCard,
+  alertFormCard,
+  alertListCard,
+  cardBytes,
+  DIGEST_MAX_BYTES,
+  digestFits,
+} from '../../src/cards/alerts';
 import { renderCard, TEMPLATES_DIR, type AdaptiveCard } from '../../src/cards/render';
 import { policyFormCard, valuesOf } from '../../src/bot/alerts/escalation-policy-feature';
 import {
@@ -382,5 +390,79 @@ describe('alert card', () => {
     expect(line('Patched by 22:00.')).not.toContain('..');
     expect(line('Patched by 22:00')).toContain('latest: Patched by 22:00.\n');
     expect(line('Patched?')).toContain('latest: Patched?\n');
+  });
+});
+
+describe('storm digest card', () => {
+  const digestId = '001764739871234_000123_ABCDEFGH';
+  const stormOf = (n: number, title: (i: number) => string): Alert[] =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        raiseAlert(
+          { source: 'incident', dedupKey: `STORM-${i}`, title: title(i), severity: 'high' },
+          { id: `A${String(i).padStart(7, '0')}`, actor: webhook, at },
+        ).alert,
+    );
+  const fill = (title: (i: number) => string): Alert[] => {
+    const alerts: Alert[] = [];
+    for (const alert of stormOf(200, title)) {
+      if (!digestFits(digestId, [...alerts, alert])) break;
+      alerts.push(alert);
+    }
+    return alerts;
+  };
+
+  test('when a digest is filled while it fits, then it lists every alert with its own Acknowledge button, more than 25, and is a valid card under the digest limit', () => {
+    const alerts = fill((i) => `Storm alert ${i}: suspicious sign-ins`);
+    expect(alerts.length).toBeGreaterThan(25);
+    const card = alertDigestCard(digestId, alerts);
+    const json = JSON.stringify(card);
+    for (const a of alerts) expect(json).toContain(`"alertId":"${a.id}"`);
+    expect(json.match(/"verb":"alert.acknowledge"/g)).toHaveLength(alerts.length * 2);
+    expect(cardText(card)).toContain(`Alert storm: ${alerts.length} new alerts`);
+    expect(cardText(card)).not.toContain('more');
+    expect(cardBytes(card)).toBeLessThanOrEqual(DIGEST_MAX_BYTES);
+    expect(validateCard(card)).toEqual([]);
+  });
+
+  test('when every alert of a full digest is then resolved with a long note by someone with a long name, or its title lengthened to 200 characters of escaped text, or both in three-byte characters, then the card stays under the digest limit and lists every alert', () => {
+    const alerts = fill((i) => `Storm alert ${i}: suspicious sign-ins`);
+    const resolvedAll = alerts.map((a) => {
+      const acked = acknowledge(a, { ...ben, name: 'Benedict Okafor-Ramaswamy '.repeat(3) }, at);
+      if (!acked.ok) throw new Error(acked.message);
+      const done = resolve(acked.alert, 'Blocked the range at the firewall; '.repeat(20), ben, at);
+      if (!done.ok) throw new Error(done.message);
+      return done.alert;
+    });
+    const retitled = alerts.map((a) => ({ ...a, title: `"${'é<&>'.repeat(60)}"`.slice(0, 200) }));
+    // The worst at once: every line resolved with a note and retitled, in three-byte characters.
+    const worst = resolvedAll.map((a) => ({
+      ...a,
+      title: '漢字'.repeat(100),
+      resolutionNote: '対応済み'.repeat(100),
+    }));
+    for (const changed of [resolvedAll, retitled, worst]) {
+      const card = alertDigestCard(digestId, changed, {
+        text: 'Ben Okafor acknowledged it.',
+        style: 'good',
+      });
+      expect(cardBytes(card)).toBeLessThanOrEqual(DIGEST_MAX_BYTES);
+      // Room for the activity around the card (about 0.5 KB) under Teams' 28 KB.
+      expect(DIGEST_MAX_BYTES + 1536).toBeLessThanOrEqual(28 * 1024);
+      for (const a of alerts) expect(JSON.stringify(card)).toContain(`"alertId":"${a.id}"`);
+    }
+  });
+
+  test('when titles are the longest a sender may give, then fewer alerts fit, and still every one is listed', () => {
+    const short = fill((i) => `Storm alert ${i}`);
+    const long = fill((i) =>
+      `Storm alert number ${i}: "${'x'.repeat(160)}" <script> & more`.slice(0, 200),
+    );
+    expect(long.length).toBeLessThan(short.length);
+    expect(long.length).toBeGreaterThanOrEqual(20);
+    expect(
+      JSON.stringify(alertDigestCard(digestId, long)).match(/"title":"Show card"/g),
+    ).toHaveLength(long.length);
   });
 });
