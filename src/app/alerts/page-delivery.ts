@@ -46,8 +46,12 @@ export interface BeyondTeams {
 /** A change to an alert's timeline, re-applied to the latest alert after a lost race. */
 type TimelineChange<T> = (alert: Alert) => { alert: Alert; value: T } | undefined;
 
-/** How many times a change is tried again on a lost race before it is left (and logged). */
-const ATTEMPTS = 5;
+/**
+ * How many times a change is tried again on a lost race before it is left (and logged). Each lost race
+ * means another write landed, so with N answers arriving together the last needs N tries: the outbox
+ * reports one answer per person paged, and a step may page a whole layer and the leads.
+ */
+const ATTEMPTS = 20;
 
 /**
  * Pages beyond Teams and every page's delivery on the alert's timeline (issue 16): when a text follows a
