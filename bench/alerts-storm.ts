@@ -8,6 +8,8 @@
  *
  * The floor, in the same run and against the same Azurite: the same storm sent first to a bare express
  * endpoint (its own process, `--floor`) that checks the same HMAC and does one conditional insert.
+ * BENCH_STORM_TRACE=1 also prints each channel message and when the alerts were made and joined
+ * their digests (where the time goes).
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
  */
@@ -35,7 +37,7 @@ import {
   TeamsLimitConnector,
   waitForPort,
 } from './lib';
-import { saveBenchChannel, startBenchApp, storeAt } from './stack';
+import { BENCH_CHANNEL, saveBenchChannel, startBenchApp, storeAt } from './stack';
 
 const SECRET = 'bench-secret';
 const FLOOR_TABLE = 'WebhookFloor';
@@ -140,8 +142,18 @@ async function main() {
   // Which alerts people in the channel can see: their titles in any delivered message.
   const visible = new Set<number>();
   let allVisibleAt = 0;
-  connector.onDelivered = (body, at) => {
-    for (const m of body.matchAll(/Storm alert (\d+):/g)) visible.add(Number(m[1]));
+  const deliveries: Delivery[] = [];
+  connector.onDelivered = (body, at, conversation) => {
+    const seen = visible.size;
+    const shown = [...body.matchAll(/Storm alert (\d+):/g)];
+    for (const m of shown) visible.add(Number(m[1]));
+    deliveries.push({
+      at,
+      alerts: shown.length,
+      newlyVisible: visible.size - seen,
+      bytes: body.length,
+      text: conversation === BENCH_CHANNEL ? /"text":"([^"]{0,120})/.exec(body)?.[1] : conversation,
+    });
     if (!allVisibleAt && visible.size >= count) allVisibleAt = at;
   };
 
@@ -156,6 +168,8 @@ async function main() {
   while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
     await new Promise((r) => setTimeout(r, 200));
   clearInterval(sampler);
+  if (process.env['BENCH_STORM_TRACE'])
+    await trace(deliveries, storeAt(azurite.connectionString), started);
   const after = processMemory(app.pid);
   const p99 = percentile(run.latencies, 99);
   const floorP99 = percentile(floor.latencies, 99);
@@ -184,6 +198,43 @@ in a third, sent the same storm just before the app (other dedup keys, its own t
   await app.stop();
   await connector.stop();
   await azurite.stop();
+}
+
+/** A message the connector accepted: how many storm alerts it showed, and how many for the first time. */
+interface Delivery {
+  at: number;
+  alerts: number;
+  newlyVisible: number;
+  bytes: number;
+  /** A message with no storm alert on it: its text, or the conversation when not the channel. */
+  text?: string;
+}
+
+/**
+ * Where the time goes (BENCH_STORM_TRACE=1): each message the connector accepted, then when the
+ * alerts were made and when they joined their digests, read from the tables after the run.
+ */
+async function trace(deliveries: Delivery[], store: ReturnType<typeof storeAt>, started: number) {
+  const secs = (t: number) => `+${((t - started) / 1000).toFixed(2)} s`;
+  for (const d of deliveries)
+    console.log(
+      `message ${secs(d.at)}: ${d.alerts} alerts (${d.newlyVisible} newly visible), ${(d.bytes / 1024).toFixed(1)} KB${d.alerts ? '' : `: ${d.text ?? ''}`}`,
+    );
+  const spread = (label: string, times: number[]) => {
+    times.sort((a, b) => a - b);
+    const at = (q: number) => secs(times[Math.floor((times.length - 1) * q)] ?? started);
+    console.log(`${label}: ${times.length}; p50 ${at(0.5)}, p90 ${at(0.9)}, last ${at(1)}`);
+  };
+  const raised: number[] = [];
+  for await (const row of store
+    .table('Alerts')
+    .listEntities<{ raisedAt?: string; title?: string }>())
+    if (row.raisedAt && row.title?.startsWith('Storm alert')) raised.push(Date.parse(row.raisedAt));
+  spread('alerts made', raised);
+  const joined: number[] = [];
+  for await (const row of store.table('SendQueue').listEntities<{ at?: string }>())
+    if (row.partitionKey?.startsWith('digest_') && row.at) joined.push(Date.parse(row.at));
+  spread('digest lines written', joined);
 }
 
 /** Azurite's Table service as a child process, in memory, on a free loopback port. */
