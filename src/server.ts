@@ -122,6 +122,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     jobs,
     async stop() {
       await stopJobs(jobs);
+      // Digest joins and channel asks still gathered in memory go to the outbox's table now, so a stop
+      // loses none of them: they are sent when the app next runs.
+      await alerts.cards
+        .flushDigests()
+        .catch((err) => logger.error({ err }, 'alerts: could not keep gathered digest messages'));
       await http.close();
       await storage.stop();
       if (!opts.telemetry) await telemetry.shutdown();
