@@ -1,11 +1,11 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AlertService } from '../app/alerts/alert-service';
+import type { HsaBoard } from '../app/alerts/hsa-responses';
 import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
 import type { AlertTimes } from '../domain/alerts';
-import type { HsaResponse } from '../domain/alerts/hsa-response';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
@@ -25,12 +25,12 @@ import {
 } from './tab-views';
 
 /**
- * Where organisations' HSA responses come from. The alerts area owns them; until its store lists them per
- * HSA, the tab treats every organisation as not having answered (so silence shows as overdue, never as fine).
+ * Where organisations' HSA responses come from (the alerts area's HsaResponses). Without it the tab lists
+ * the open HSAs with every organisation as not having answered (so silence shows as overdue, never as fine).
  */
 export interface HsaResponseSource {
-  /** The responses recorded for these HSAs (by CTAC alert id). */
-  forAlerts(alertIds: readonly string[]): Promise<HsaResponse[]>;
+  /** Every HSA some organisation has not finished, resolved in the channel or not, and the finished ones. */
+  board(now: Date): Promise<HsaBoard>;
 }
 
 /**
@@ -69,7 +69,9 @@ const WEEK_MS = 7 * 86_400_000;
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
  *                               after filtering (the log grows by a few hundred a year)
- *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own row (a point read)
+ *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own row (a point read);
+ *                               HSA compliance also the HsaResponses '~follow-ups' partition (unfinished, or
+ *                               the finished history) and each followed HSA's own partition (its responses)
  *   rota                        the rota's rotations, and overrides and leave for the window's dates
  *   organisations / me          the directory's organisation partition and one member row
  */
@@ -143,15 +145,26 @@ export function tabRouter(deps: TabRoutesDeps): Router {
 
   router.get('/api/tab/hsa-compliance', lead, async (_req, res) => {
     const caller = { member: authenticatedMember(res), source: 'tab' as const };
-    const [open, orgs] = await Promise.all([
-      deps.alerts.listOpen(caller),
-      deps.directory.listOrganisations(),
-    ]);
-    const hsas = open.filter((a) => a.source === 'hsa');
-    const responses = deps.hsaResponses
-      ? await deps.hsaResponses.forAlerts(hsas.map((a) => a.id))
-      : [];
-    res.json(hsaComplianceView(hsas, orgs, responses, deps.clock.now()));
+    const now = deps.clock.now();
+    const orgs = await deps.directory.listOrganisations();
+    if (!deps.hsaResponses) {
+      const open = await deps.alerts.listOpen(caller);
+      res.json(hsaComplianceView(open, orgs, [], now));
+      return;
+    }
+    const board = await deps.hsaResponses.board(now);
+    const responses = [...board.current, ...board.history].flatMap((entry) =>
+      entry.lines.map((line) => line.response),
+    );
+    res.json(
+      hsaComplianceView(
+        board.current.map((e) => e.alert),
+        orgs,
+        responses,
+        now,
+        board.history.map((e) => e.alert),
+      ),
+    );
   });
 
   router.get('/api/tab/alerts', member, async (_req, res) => {

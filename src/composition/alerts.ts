@@ -160,6 +160,8 @@ export function composeAlerts(
     ids: alertIdGenerator,
     logger,
     metrics,
+    // An HSA's organisations' responses and reminders outlive its channel alert.
+    followUpHsa: (alert) => hsaResponses.follow(alert),
   });
   const inbox: AlertInbox = new AlertInbox({
     store: new TableAlertInboxStore(store),

@@ -90,12 +90,7 @@ export async function startHttp(
         alertHistory: { raisedSince: (from) => alerts.repository.raisedSince(from, clock.now()) },
         rota: rota.rota,
         clock,
-        hsaResponses: {
-          forAlerts: async (ids) =>
-            (await Promise.all(ids.map((id) => alerts.hsaResponses.lines(id)))).flatMap((lines) =>
-              lines.map((line) => line.response),
-            ),
-        },
+        hsaResponses: alerts.hsaResponses,
       }),
       ...(devIssuer ? [devHostRouter(fromRoot('dist-tab'), devIssuer, () => members.list())] : []),
       auditRouter({ verifier: tokenVerifier, directory, audit, clock }),

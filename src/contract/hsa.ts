@@ -18,10 +18,15 @@ export interface HsaComplianceRow {
   title: string;
   severity: string;
   publishedAtUk: string;
+  /** The channel alert is resolved (triage done); the organisations' responses go on regardless. */
+  resolved: boolean;
   cells: HsaComplianceCell[];
 }
 
 export interface HsaComplianceView {
   organisations: { code: string; name: string }[];
+  /** Every HSA some organisation has not finished (patched, mitigated or not affected), open or resolved. */
   hsas: HsaComplianceRow[];
+  /** The latest HSAs every organisation has finished, newest first. */
+  history: HsaComplianceRow[];
 }

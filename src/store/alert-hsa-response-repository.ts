@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { HsaResponseRepository, StoredHsaResponse } from '../app/alerts/hsa-response-ports';
 import type { Conditional } from '../app/ports';
-import type { HsaResponse, HsaResponseEvent } from '../domain/alerts';
+import type { HsaFollowUp, HsaResponse, HsaResponseEvent } from '../domain/alerts';
 import { insertIfAbsent } from './conditional';
 import { encodeKey } from './keys';
 import {
@@ -19,12 +19,15 @@ import {
  *   RK 'event~<at ISO>~<encodeKey(org code)>~<n>~<uuid>' one row per change, in time order (n orders the
  *                                                         changes of one form, which share an instant)
  *   RK 'reminded~<encodeKey(reminder key)>'             a reminder sent (claimed once, by any instance)
+ * and one partition of the HSAs CTAC follows up, PK '~follow-ups' (alert ids never start with '~')
+ *   RK encodeKey(alert id)                              the follow-up (JSON in `body`), `finished` to filter on
  * A response and its events commit in one transaction; a new response is created with them, so
  * two people from one organisation answering first at once make one response and the other re-reads.
  */
 export const HSA_RESPONSE_TABLES = { responses: 'HsaResponses' } as const;
 
 const orgRow = (orgCode: string) => `org~${encodeKey(orgCode)}`;
+const FOLLOW_UPS = '~follow-ups';
 
 export class TableHsaResponseRepository implements HsaResponseRepository {
   constructor(private readonly store: TableStore) {}
@@ -96,6 +99,38 @@ export class TableHsaResponseRepository implements HsaResponseRepository {
       .filter((row) => row.rowKey?.startsWith('event~'))
       .sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))
       .map((row) => JSON.parse(row.body) as HsaResponseEvent);
+  }
+
+  async follow(followUp: HsaFollowUp): Promise<boolean> {
+    return (await insertIfAbsent(this.client, this.followUpEntity(followUp))).ok;
+  }
+
+  async getFollowUp(alertId: string): Promise<HsaFollowUp | undefined> {
+    const row = await getOrUndefined<{ body: string }>(this.client, FOLLOW_UPS, encodeKey(alertId));
+    return row && (JSON.parse(row.body) as HsaFollowUp);
+  }
+
+  async followUps(which: 'unfinished' | 'finished'): Promise<HsaFollowUp[]> {
+    const filter = `PartitionKey eq '${FOLLOW_UPS}' and finished eq ${which === 'finished'}`;
+    const found: HsaFollowUp[] = [];
+    for await (const row of this.client.listEntities<{ body: string }>({
+      queryOptions: { filter },
+    }))
+      found.push(JSON.parse(row.body) as HsaFollowUp);
+    return found;
+  }
+
+  async saveFollowUp(followUp: HsaFollowUp): Promise<void> {
+    await this.client.upsertEntity(this.followUpEntity(followUp), 'Replace');
+  }
+
+  private followUpEntity(followUp: HsaFollowUp) {
+    return {
+      partitionKey: FOLLOW_UPS,
+      rowKey: encodeKey(followUp.alertId),
+      finished: !!followUp.finishedAt,
+      body: JSON.stringify(followUp),
+    };
   }
 
   async markReminded(alertId: string, reminderKey: string, at: Date): Promise<boolean> {

@@ -96,6 +96,31 @@ test('when an organisation acknowledged an HSA after 48 hours, then it shows as 
   });
 });
 
+test('when an HSA’s alert is resolved, then the board row says so, and finished HSAs go in the history', () => {
+  const raise = (id: string, dedupKey: string) =>
+    raiseAlert(
+      {
+        source: 'hsa',
+        dedupKey,
+        title: 'HSA',
+        severity: 'High',
+        publishedAt: '2026-11-20T09:00:00Z',
+      },
+      { id, actor, at: new Date('2026-11-20T09:05:00Z') },
+    ).alert;
+  const resolved: Alert = { ...raise('A-1', 'CC-4801'), state: 'resolved' };
+  const done = raise('A-2', 'CC-4802');
+  const view = hsaComplianceView(
+    [resolved],
+    [{ code: 'RXC', name: 'Trust', isOes: true, createdAt: '', createdBy: '' }],
+    [],
+    new Date('2026-11-22T12:00:00Z'),
+    [done],
+  );
+  expect(view.hsas.map((r) => [r.hsaId, r.resolved])).toEqual([['CC-4801', true]]);
+  expect(view.history.map((r) => [r.hsaId, r.resolved])).toEqual([['CC-4802', false]]);
+});
+
 test('when an alert waits for someone, then the tab names its state as the cards do', () => {
   const rows = [
     alert('T', '2026-11-23T09:00:00Z'),

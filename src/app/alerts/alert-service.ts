@@ -38,6 +38,11 @@ export interface AlertServiceDeps {
   logger?: Pick<Logger, 'warn' | 'error'>;
   /** Counts new alerts (telemetry). */
   metrics?: Pick<Metrics, 'alertIngested'>;
+  /**
+   * Starts following up an HSA with the organisations when it is raised or changed (HsaResponses.follow),
+   * so their responses and reminders outlive the channel alert.
+   */
+  followUpHsa?(alert: Alert): Promise<void>;
 }
 
 /** Longest alert id anyone types; anything longer is not an alert id. */
@@ -93,6 +98,7 @@ export class AlertService {
         const saved = await this.deps.alerts.update(change.alert, existing.etag);
         if (!saved.ok) continue;
         await this.afterChange(saved.value.alert, now);
+        await this.followUpHsa(saved.value.alert);
         return { outcome: 'updated', alert: saved.value.alert };
       }
       const id = opts.alertId ?? this.deps.ids.next();
@@ -101,6 +107,7 @@ export class AlertService {
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;
       this.deps.metrics?.alertIngested(created.value.alert);
+      await this.followUpHsa(created.value.alert);
       await this.deps.escalation.scheduleAfterChange(created.value.alert, now);
       await this.deps.notifier
         .postToChannel(created.value.alert)
@@ -113,6 +120,16 @@ export class AlertService {
       'conflict',
       `The alert ${clean.source} ${clean.dedupKey} was changing too fast to take this version. Please send it again.`,
     );
+  }
+
+  /** The HSA's follow-up starts; a failure is logged (the reminder job follows open HSAs up too). */
+  private async followUpHsa(alert: Alert): Promise<void> {
+    if (alert.source !== 'hsa' || !this.deps.followUpHsa) return;
+    await this.deps
+      .followUpHsa(alert)
+      .catch((err) =>
+        this.deps.logger?.error({ err, alertId: alert.id }, 'following up the HSA failed'),
+      );
   }
 
   /** An alert for a member to look at; undefined when there is none with this id. */

@@ -1,4 +1,4 @@
-import type { HsaResponse, HsaResponseEvent } from '../../domain/alerts';
+import type { HsaFollowUp, HsaResponse, HsaResponseEvent } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /** An organisation's stored response to an HSA, with the ETag its next change must match. */
@@ -26,4 +26,11 @@ export interface HsaResponseRepository {
   events(alertId: string): Promise<HsaResponseEvent[]>;
   /** Records that a reminder was sent; false if it had been already (by any instance). */
   markReminded(alertId: string, reminderKey: string, at: Date): Promise<boolean>;
+  /** Starts following up an HSA; one already followed is left as it is (false). */
+  follow(followUp: HsaFollowUp): Promise<boolean>;
+  getFollowUp(alertId: string): Promise<HsaFollowUp | undefined>;
+  /** The HSAs followed up that some organisation has not finished, or those every organisation has. */
+  followUps(which: 'unfinished' | 'finished'): Promise<HsaFollowUp[]>;
+  /** Records the follow-up as it now is (finished or not). */
+  saveFollowUp(followUp: HsaFollowUp): Promise<void>;
 }

@@ -3,11 +3,14 @@ import {
   applyHsaResponseChanges,
   hsaResponseDueDates,
   hsaResponseFormChanges,
+  isHsaFinished,
   isHsaRefusalWorthTelling,
+  isResponseFinished,
   newHsaResponse,
   overdueItems,
   type Alert,
   type AlertSummary,
+  type HsaFollowUp,
   type HsaResponse,
   type HsaResponseChange,
   type HsaResponseDueDates,
@@ -39,6 +42,25 @@ export interface HsaResponseLine {
   due: HsaResponseDueDates;
   overdue: OverdueItem[];
 }
+
+/** One HSA on the board: the alert (open or resolved in the channel) and every organisation's line. */
+export interface HsaBoardEntry {
+  alert: AlertSummary;
+  lines: HsaResponseLine[];
+}
+
+/**
+ * The HSA board: `current` lists every HSA some organisation has not finished (patched, mitigated or
+ * not affected), whether or not its channel alert is resolved; `history` the latest HSAs every
+ * organisation has finished, newest first.
+ */
+export interface HsaBoard {
+  current: HsaBoardEntry[];
+  history: HsaBoardEntry[];
+}
+
+/** How many finished HSAs the board's history shows. */
+export const HSA_HISTORY_LIMIT = 50;
 
 export interface HsaResponsesDeps {
   alerts: Pick<AlertRepository, 'get' | 'listOpen'>;
@@ -123,6 +145,9 @@ export class HsaResponses {
       if (!result.events.length) return result.outcomes;
       const saved = await this.deps.responses.save(result.response, result.events, stored?.etag);
       if (!saved.ok) continue;
+      await this.settleFollowUp(alert, now).catch((err) =>
+        this.deps.logger?.error({ err, alertId }, 'updating the HSA follow-up failed'),
+      );
       await this.deps.notifier
         .refreshCard(alert)
         .catch((err) =>
@@ -137,17 +162,30 @@ export class HsaResponses {
   }
 
   /**
-   * Sends one reminder per overdue item (acknowledgement, update, patch) per organisation per HSA
-   * in the HSA's thread, mentioning that organisation's members. Claimed in Table Storage first, so
-   * several instances remind once. Answers how many reminders were sent.
+   * Starts following up an HSA with the organisations (when it is raised or changed), so its responses
+   * and reminders outlive the channel alert. Anything else is ignored.
+   */
+  async follow(alert: Pick<AlertSummary, 'id' | 'source'>): Promise<void> {
+    if (alert.source !== 'hsa') return;
+    await this.deps.responses.follow({
+      alertId: alert.id,
+      since: this.deps.clock.now().toISOString(),
+    });
+  }
+
+  /**
+   * Sends one reminder per overdue item (acknowledgement, update, patch) per organisation not finished
+   * per HSA followed up (open in the channel or not) in the HSA's thread, mentioning that organisation's
+   * members. Claimed in Table Storage first, so several instances remind once. An HSA every organisation
+   * has finished moves to the history and is not read again. Answers how many reminders were sent.
    */
   async remindOverdue(now: Date = this.deps.clock.now()): Promise<number> {
-    const hsas = (await this.deps.alerts.listOpen()).filter((a) => a.source === 'hsa');
+    const hsas = await this.followedHsas(now);
     if (hsas.length === 0) return 0;
     const members = await this.deps.members.list();
     let sent = 0;
-    for (const alert of hsas)
-      for (const line of await this.linesFor(alert, now))
+    for (const { alert, lines } of hsas)
+      for (const line of lines.filter((l) => !isResponseFinished(l.response)))
         for (const item of line.overdue) {
           const key = `${line.orgCode}~${item.kind}~${item.dueAt}`;
           if (!(await this.deps.responses.markReminded(alert.id, key, now))) continue;
@@ -156,6 +194,71 @@ export class HsaResponses {
           sent++;
         }
     return sent;
+  }
+
+  /** The HSA board: what each organisation has still to do, and the finished HSAs. */
+  async board(now: Date = this.deps.clock.now()): Promise<HsaBoard> {
+    const current = await this.followedHsas(now);
+    const finished = (await this.deps.responses.followUps('finished'))
+      .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
+      .slice(0, HSA_HISTORY_LIMIT);
+    const history: HsaBoardEntry[] = [];
+    for (const followUp of finished) {
+      const alert = (await this.deps.alerts.get(followUp.alertId))?.alert;
+      if (alert) history.push({ alert, lines: await this.linesFor(alert, now) });
+    }
+    return {
+      current: current.sort((a, b) => b.alert.publishedAt.localeCompare(a.alert.publishedAt)),
+      history,
+    };
+  }
+
+  /**
+   * Every HSA some organisation has not finished, with its lines: those followed up, and any open in
+   * the channel (an HSA raised before follow-ups existed starts being followed here). One found
+   * finished is recorded so, and left out.
+   */
+  private async followedHsas(now: Date): Promise<HsaBoardEntry[]> {
+    const [unfinished, open] = await Promise.all([
+      this.deps.responses.followUps('unfinished'),
+      this.deps.alerts.listOpen(),
+    ]);
+    const openHsas = new Map(open.filter((a) => a.source === 'hsa').map((a) => [a.id, a]));
+    const followed = new Map(unfinished.map((f) => [f.alertId, f]));
+    const entries: HsaBoardEntry[] = [];
+    for (const id of new Set([...followed.keys(), ...openHsas.keys()])) {
+      let followUp = followed.get(id);
+      if (!followUp) {
+        // Open but not in the unfinished list: either never followed, or finished already.
+        followUp = await this.deps.responses.getFollowUp(id);
+        if (followUp?.finishedAt) continue;
+        if (!followUp) {
+          followUp = { alertId: id, since: now.toISOString() };
+          await this.deps.responses.follow(followUp);
+        }
+      }
+      const alert = openHsas.get(id) ?? (await this.deps.alerts.get(id))?.alert;
+      if (!alert) continue;
+      const lines = await this.linesFor(alert, now);
+      if (isHsaFinished(lines.map((l) => l.response))) {
+        await this.deps.responses.saveFollowUp({ ...followUp, finishedAt: now.toISOString() });
+        continue;
+      }
+      entries.push({ alert, lines });
+    }
+    return entries;
+  }
+
+  /** After a response changed: the HSA's follow-up is finished exactly when every organisation is. */
+  private async settleFollowUp(alert: AlertSummary, now: Date): Promise<void> {
+    const stored = await this.deps.responses.getFollowUp(alert.id);
+    const lines = await this.linesFor(alert, now);
+    const finished = isHsaFinished(lines.map((l) => l.response));
+    if (stored && finished === !!stored.finishedAt) return;
+    const followUp: HsaFollowUp = { alertId: alert.id, since: stored?.since ?? now.toISOString() };
+    await this.deps.responses.saveFollowUp(
+      finished ? { ...followUp, finishedAt: now.toISOString() } : followUp,
+    );
   }
 
   private async remind(alert: AlertSummary, item: OverdueItem, people: Member[]): Promise<void> {

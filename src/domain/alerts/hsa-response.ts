@@ -205,6 +205,36 @@ export function giveHsaUpdate(
   );
 }
 
+/**
+ * Finished: the organisation is not affected, has patched or has mitigated. CTAC stops reminding it then
+ * (a mitigated organisation still has its patch deadline shown), and an HSA every organisation has
+ * finished leaves the board's current list for its history.
+ */
+export const isResponseFinished = (
+  response: Pick<HsaResponse, 'applicability' | 'remediation'>,
+): boolean =>
+  response.applicability === 'not affected' ||
+  response.remediation === 'patched' ||
+  response.remediation === 'mitigated';
+
+/** True when every organisation has finished with the HSA (none listed counts as finished). */
+export const isHsaFinished = (
+  responses: readonly Pick<HsaResponse, 'applicability' | 'remediation'>[],
+): boolean => responses.every(isResponseFinished);
+
+/**
+ * An HSA CTAC follows up with the organisations. It outlives the channel alert: resolving the alert
+ * means triage is done, not that every organisation has patched, so the follow-up ends only when every
+ * organisation has finished (`finishedAt`), and comes back if one of them reopens its response.
+ */
+export interface HsaFollowUp {
+  alertId: string;
+  /** When CTAC started following it up. */
+  since: string;
+  /** When every organisation had finished; unset while any has not. */
+  finishedAt?: string;
+}
+
 /** Open until the organisation is not affected or has patched; mitigated stays open. */
 export const isResponseOpen = (
   response: Pick<HsaResponse, 'applicability' | 'remediation'>,

@@ -111,7 +111,10 @@ export const alertTableNames = [
 ];
 
 /** The alert use cases wired to Azurite, a fake clock and a recording notifier. */
-export async function alertWorld(store: TableStore, opts: { clock?: FakeClock } = {}) {
+export async function alertWorld(
+  store: TableStore,
+  opts: { clock?: FakeClock; followUpHsa?: (alert: Alert) => Promise<void> } = {},
+) {
   await store.createTables(alertTableNames);
   const clock = opts.clock ?? new FakeClock('2026-11-28T09:00:00Z');
   const notifier = new RecordingNotifier();
@@ -130,6 +133,7 @@ export async function alertWorld(store: TableStore, opts: { clock?: FakeClock } 
     escalation,
     clock,
     ids: sequentialIds(),
+    ...(opts.followUpHsa && { followUpHsa: opts.followUpHsa }),
   });
   return {
     clock,

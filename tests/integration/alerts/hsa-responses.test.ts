@@ -36,7 +36,9 @@ class MentionNotifier extends RecordingNotifier {
 }
 
 async function hsaWorld(notifier = new RecordingNotifier()) {
-  const w = await alertWorld(store);
+  // The alert service starts following up each HSA it takes in, as the app wires it.
+  const wired: { responses?: HsaResponses } = {};
+  const w = await alertWorld(store, { followUpHsa: (alert) => wired.responses!.follow(alert) });
   const orgs = new TableOrganisationRepository(store);
   for (const [code, name] of [
     ['RXH', 'University Hospitals Sussex'],
@@ -50,6 +52,16 @@ async function hsaWorld(notifier = new RecordingNotifier()) {
       createdBy: 'test',
     });
   await w.members.put(kim);
+  const responses = new HsaResponses({
+    alerts: w.alerts,
+    responses: new TableHsaResponseRepository(store),
+    organisations: orgs,
+    members: w.members,
+    directory: w.directory,
+    notifier,
+    clock: w.clock,
+  });
+  wired.responses = responses;
   const hsa = (
     await w.service.ingest(
       {
@@ -62,15 +74,6 @@ async function hsaWorld(notifier = new RecordingNotifier()) {
       webhookActor,
     )
   ).alert;
-  const responses = new HsaResponses({
-    alerts: w.alerts,
-    responses: new TableHsaResponseRepository(store),
-    organisations: orgs,
-    members: w.members,
-    directory: w.directory,
-    notifier,
-    clock: w.clock,
-  });
   return { ...w, hsa, responses, notifier };
 }
 
@@ -263,4 +266,73 @@ test('when someone who is not a member sends the form, then it is refused before
       note: '',
     }),
   ).rejects.toMatchObject({ code: 'not_a_member' });
+});
+
+test('when the HSA’s channel alert is resolved, then organisations not finished are still reminded, until each has patched, mitigated or is not affected', async () => {
+  const notifier = new MentionNotifier();
+  const w = await hsaWorld(notifier);
+  await w.responses.respond(as(people.sam), w.hsa.id, { kind: 'acknowledge' });
+  // Resolving is triage done, before the job has ever looked at the HSA.
+  expect((await w.service.resolve(as(people.sam), w.hsa.id, 'Triage done')).ok).toBe(true);
+  const job = new HsaReminderJob({ responses: w.responses, clock: w.clock });
+  expect(await job.tick(new Date('2026-11-29T09:01:00Z'))).toBe(1);
+  expect(notifier.mentions.map((m) => m.text)).toEqual([
+    expect.stringContaining('ESCC: acknowledging the HSA was due by 29 Nov 2026, 09:00.'),
+  ]);
+
+  // ESCC has mitigated: it is finished, so only RXH hears that its update is late.
+  await w.responses.respond(as(kim), w.hsa.id, { kind: 'remediation', value: 'mitigated' });
+  expect(await job.tick(new Date('2026-12-01T09:01:00Z'))).toBe(1);
+  expect(notifier.mentions.at(-1)?.text).toContain('RXH: an update was due by 1 Dec 2026, 09:00.');
+
+  // RXH is not affected: every organisation has finished, so no reminders, even for the patch.
+  await w.responses.respond(as(people.sam), w.hsa.id, {
+    kind: 'applicability',
+    value: 'not affected',
+  });
+  expect(await job.tick(new Date('2026-12-20T09:00:00Z'))).toBe(0);
+  const repository = new TableHsaResponseRepository(store);
+  expect(await repository.followUps('unfinished')).toEqual([]);
+  expect(await repository.followUps('finished')).toEqual([
+    expect.objectContaining({ alertId: w.hsa.id, finishedAt: '2026-11-28T09:00:00.000Z' }),
+  ]);
+});
+
+test('when the board is read, then it lists every HSA an organisation has not finished, resolved or not, and keeps the finished ones as history', async () => {
+  const w = await hsaWorld();
+  const finished = (
+    await w.service.ingest(
+      {
+        source: 'hsa',
+        dedupKey: 'CC-9004',
+        title: 'Privilege escalation in Example Hypervisor',
+        severity: 'High',
+        publishedAt: '2026-11-28T08:00:00Z',
+      },
+      webhookActor,
+    )
+  ).alert;
+  await w.service.resolve(as(people.sam), w.hsa.id, 'Triage done');
+  await w.service.resolve(as(people.sam), finished.id, 'Triage done');
+  await w.responses.respond(as(people.sam), finished.id, { kind: 'remediation', value: 'patched' });
+  await w.responses.respond(as(kim), finished.id, { kind: 'applicability', value: 'not affected' });
+  await w.responses.respond(as(kim), w.hsa.id, { kind: 'remediation', value: 'patched' });
+
+  const board = await w.responses.board(new Date('2026-11-30T09:00:00Z'));
+  expect(board.current.map((e) => [e.alert.dedupKey, e.alert.state])).toEqual([
+    ['CC-9003', 'resolved'],
+  ]);
+  expect(
+    board.current[0]!.lines.map((l) => [l.orgCode, l.response.remediation, l.overdue.length > 0]),
+  ).toEqual([
+    ['ESCC', 'patched', false],
+    ['RXH', 'not started', true],
+  ]);
+  expect(board.history.map((e) => e.alert.dedupKey)).toEqual(['CC-9004']);
+
+  // An organisation reopening its response brings the HSA back.
+  await w.responses.respond(as(kim), finished.id, { kind: 'applicability', value: 'affected' });
+  const again = await w.responses.board(new Date('2026-11-30T09:00:00Z'));
+  expect(again.current.map((e) => e.alert.dedupKey)).toEqual(['CC-9004', 'CC-9003']);
+  expect(again.history).toEqual([]);
 });

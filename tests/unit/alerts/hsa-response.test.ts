@@ -3,6 +3,8 @@ import {
   acknowledgeHsa,
   giveHsaUpdate,
   hsaResponseDueDates,
+  isHsaFinished,
+  isResponseFinished,
   newHsaResponse,
   overdueItems,
   setApplicability,
@@ -143,6 +145,28 @@ describe('overdue HSA responses', () => {
     );
     expect(overdueItems(patched, published, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
     expect(overdueItems(notAffected, published, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('finished with an HSA', () => {
+  test.each<[HsaApplicability, HsaRemediation, boolean]>([
+    ['unknown', 'not started', false],
+    ['affected', 'in progress', false],
+    ['affected', 'mitigated', true],
+    ['affected', 'patched', true],
+    ['not affected', 'not started', true],
+  ])(
+    'when the organisation is %s and %s, then it has finished: %s',
+    (applicability, remediation, done) => {
+      expect(isResponseFinished({ applicability, remediation })).toBe(done);
+    },
+  );
+
+  test('when one organisation has not finished, then the HSA has not', () => {
+    const patched = { applicability: 'affected', remediation: 'patched' } as const;
+    const busy = { applicability: 'affected', remediation: 'in progress' } as const;
+    expect(isHsaFinished([patched, patched])).toBe(true);
+    expect(isHsaFinished([patched, busy])).toBe(false);
   });
 });
 
