@@ -70,23 +70,23 @@ param botAadAppClientId string
 param botTenantId string = tenant().tenantId
 
 @secure()
-@description('Client secret of the bot app registration. Leave empty when botPasswordKeyVaultSecretUri is set.')
+@description('Client secret of the bot app registration. Empty or \'-\' when botPasswordKeyVaultSecretUri is set.')
 param botPassword string = ''
 
-@description('Optional Key Vault secret URI for the bot client secret; the app setting becomes a Key Vault reference.')
+@description('Optional Key Vault secret URI for the bot client secret; the app setting becomes a Key Vault reference. Empty or \'-\': not used.')
 param botPasswordKeyVaultSecretUri string = ''
 
 @secure()
-@description('HMAC key for POST /api/alerts. Leave empty when webhookSecretKeyVaultSecretUri is set.')
+@description('HMAC key for POST /api/alerts. Empty or \'-\' when webhookSecretKeyVaultSecretUri is set.')
 param webhookSecret string = ''
 
-@description('Optional Key Vault secret URI for the webhook secret; the app setting becomes a Key Vault reference.')
+@description('Optional Key Vault secret URI for the webhook secret; the app setting becomes a Key Vault reference. Empty or \'-\': not used.')
 param webhookSecretKeyVaultSecretUri string = ''
 
-@description('Comma-separated UPNs of the first CTAC admins (CTAC_ADMINS).')
+@description('Comma-separated UPNs of the first CTAC admins (CTAC_ADMINS); empty or \'-\' for none.')
 param ctacAdmins string = ''
 
-@description('Base URL of the NHS cyber alerts API (NHS_CYBER_ALERTS_URL); empty turns the poller off.')
+@description('Base URL of the NHS cyber alerts API (NHS_CYBER_ALERTS_URL); empty or \'-\' turns the poller off.')
 param nhsCyberAlertsUrl string = ''
 
 @allowed([
@@ -99,29 +99,29 @@ param graphEnabled string = 'false'
 @description('The Teams app manifest id (TEAMS_APP_ID), written by provision; with Graph, CTAC installs itself for members by it.')
 param teamsAppId string = ''
 
-@description('Optional: CTAC\'s id in the organisation\'s app catalogue (TEAMS_APP_CATALOG_ID), for when Graph cannot look it up.')
+@description('Optional: CTAC\'s id in the organisation\'s app catalogue (TEAMS_APP_CATALOG_ID), for when Graph cannot look it up; empty or \'-\' when not given.')
 param teamsAppCatalogId string = ''
 
 @secure()
-@description('GOV.UK Notify API key (NOTIFY_API_KEY). Empty (and no Key Vault URI) leaves text and email off.')
+@description('GOV.UK Notify API key (NOTIFY_API_KEY). Empty or \'-\' (and no Key Vault URI) leaves text and email off.')
 param notifyApiKey string = ''
 
-@description('Optional Key Vault secret URI for the Notify API key; the app setting becomes a Key Vault reference.')
+@description('Optional Key Vault secret URI for the Notify API key; the app setting becomes a Key Vault reference. Empty or \'-\': not used.')
 param notifyApiKeyKeyVaultSecretUri string = ''
 
 @description('Where Notify requests go (NOTIFY_BASE_URL); Notify\'s own API unless changed.')
 param notifyBaseUrl string = 'https://api.notifications.service.gov.uk'
 
-@description('The Notify text message template id for pages (NOTIFY_SMS_TEMPLATE_ID).')
+@description('The Notify text message template id for pages (NOTIFY_SMS_TEMPLATE_ID); empty or \'-\' when not used.')
 param notifySmsTemplateId string = ''
 
-@description('The Notify email template id for email copies of pages (NOTIFY_EMAIL_TEMPLATE_ID).')
+@description('The Notify email template id for email copies of pages (NOTIFY_EMAIL_TEMPLATE_ID); empty or \'-\' when not used.')
 param notifyEmailTemplateId string = ''
 
 @description('Hours after a risk\'s escalation before each lead is reminded of it while undecided (RISK_DECISION_REMINDER_HOURS, 1 to 720).')
 param riskDecisionReminderHours string = '24'
 
-@description('Prefix for table names (CTAC_TABLE_PREFIX), so several deployments can share one account.')
+@description('Prefix for table names (CTAC_TABLE_PREFIX), so several deployments can share one account; empty or \'-\' for none.')
 param tablePrefix string = ''
 
 @allowed([
@@ -140,10 +140,27 @@ var webAppName = '${resourceBaseName}-${suffix}'
 var storageAccountName = toLower('${take(replace(resourceBaseName, '-', ''), 9)}${suffix}')
 // Built-in role "Storage Table Data Contributor": read, write and delete tables and entities.
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-var botPasswordSetting = empty(botPasswordKeyVaultSecretUri) ? botPassword : '@Microsoft.KeyVault(SecretUri=${botPasswordKeyVaultSecretUri})'
-var webhookSecretSetting = empty(webhookSecretKeyVaultSecretUri) ? webhookSecret : '@Microsoft.KeyVault(SecretUri=${webhookSecretKeyVaultSecretUri})'
+// '-' means "not set". The Toolkit fills azure.parameters.json only with non-empty values and stops
+// on any placeholder left, so env/.env.dev (and .user) give '-' for an optional setting not used.
+// Each optional value is read through the vars below: '-' and empty both become an empty app
+// setting, which the app reads as unset.
+var notSet = '-'
+var botPasswordValue = botPassword == notSet ? '' : botPassword
+var botPasswordKeyVaultUri = botPasswordKeyVaultSecretUri == notSet ? '' : botPasswordKeyVaultSecretUri
+var webhookSecretValue = webhookSecret == notSet ? '' : webhookSecret
+var webhookSecretKeyVaultUri = webhookSecretKeyVaultSecretUri == notSet ? '' : webhookSecretKeyVaultSecretUri
+var notifyApiKeyValue = notifyApiKey == notSet ? '' : notifyApiKey
+var notifyApiKeyKeyVaultUri = notifyApiKeyKeyVaultSecretUri == notSet ? '' : notifyApiKeyKeyVaultSecretUri
+var botPasswordSetting = empty(botPasswordKeyVaultUri) ? botPasswordValue : '@Microsoft.KeyVault(SecretUri=${botPasswordKeyVaultUri})'
+var webhookSecretSetting = empty(webhookSecretKeyVaultUri) ? webhookSecretValue : '@Microsoft.KeyVault(SecretUri=${webhookSecretKeyVaultUri})'
 // Empty when neither is given: the app reads an empty setting as unset, so text and email stay off.
-var notifyApiKeySetting = empty(notifyApiKeyKeyVaultSecretUri) ? notifyApiKey : '@Microsoft.KeyVault(SecretUri=${notifyApiKeyKeyVaultSecretUri})'
+var notifyApiKeySetting = empty(notifyApiKeyKeyVaultUri) ? notifyApiKeyValue : '@Microsoft.KeyVault(SecretUri=${notifyApiKeyKeyVaultUri})'
+var ctacAdminsSetting = ctacAdmins == notSet ? '' : ctacAdmins
+var nhsCyberAlertsUrlSetting = nhsCyberAlertsUrl == notSet ? '' : nhsCyberAlertsUrl
+var teamsAppCatalogIdSetting = teamsAppCatalogId == notSet ? '' : teamsAppCatalogId
+var notifySmsTemplateIdSetting = notifySmsTemplateId == notSet ? '' : notifySmsTemplateId
+var notifyEmailTemplateIdSetting = notifyEmailTemplateId == notSet ? '' : notifyEmailTemplateId
+var tablePrefixSetting = tablePrefix == notSet ? '' : tablePrefix
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
@@ -246,17 +263,17 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     BOT_TENANT_ID: botTenantId
     // Managed identity: the endpoint only, never a key or connection string.
     TABLES_ENDPOINT: storage.properties.primaryEndpoints.table
-    CTAC_TABLE_PREFIX: tablePrefix
+    CTAC_TABLE_PREFIX: tablePrefixSetting
     CTAC_WEBHOOK_SECRET: webhookSecretSetting
-    CTAC_ADMINS: ctacAdmins
-    NHS_CYBER_ALERTS_URL: nhsCyberAlertsUrl
+    CTAC_ADMINS: ctacAdminsSetting
+    NHS_CYBER_ALERTS_URL: nhsCyberAlertsUrlSetting
     GRAPH_ENABLED: graphEnabled
     TEAMS_APP_ID: teamsAppId
-    TEAMS_APP_CATALOG_ID: teamsAppCatalogId
+    TEAMS_APP_CATALOG_ID: teamsAppCatalogIdSetting
     NOTIFY_API_KEY: notifyApiKeySetting
     NOTIFY_BASE_URL: notifyBaseUrl
-    NOTIFY_SMS_TEMPLATE_ID: notifySmsTemplateId
-    NOTIFY_EMAIL_TEMPLATE_ID: notifyEmailTemplateId
+    NOTIFY_SMS_TEMPLATE_ID: notifySmsTemplateIdSetting
+    NOTIFY_EMAIL_TEMPLATE_ID: notifyEmailTemplateIdSetting
     RISK_DECISION_REMINDER_HOURS: riskDecisionReminderHours
     CTAC_PUBLIC_URL: 'https://${webApp.properties.defaultHostName}'
     LOG_LEVEL: logLevel

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type Parser from 'web-tree-sitter';
 import { loadConfig, NOTIFY_DEFAULT_BASE_URL } from '../../src/config';
 import { parseEnvFile, placeholdersIn } from '../../scripts/package-app';
 import {
@@ -20,9 +21,11 @@ const STORAGE_TABLE_DATA_CONTRIBUTOR = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
 
 let azure: Template;
 let local: Template;
+let parser: Parser;
 beforeAll(async () => {
   azure = await parseBicep(infra('azure.bicep'));
   local = await parseBicep(infra('azure.local.bicep'));
+  parser = await bicepParser();
 });
 
 function object(value: Value | undefined): { [key: string]: Value } {
@@ -37,10 +40,159 @@ function object(value: Value | undefined): { [key: string]: Value } {
   return value;
 }
 
-/** Replaces a variable name by its literal string value, the way Bicep would. */
-function resolve(template: Template, value: Value | undefined): Value | undefined {
-  if (value instanceof Expr && template.vars.has(value.text)) return template.vars.get(value.text);
-  return value;
+/** A Bicep expression that refers to something known only in Azure (a resource's property). */
+class Unevaluable extends Error {}
+
+type Evaluated = string | number | boolean;
+
+/**
+ * Evaluates a Bicep expression the way Azure would, for the parts the app settings use: parameters
+ * (as `given`, else their default), variables, strings with interpolation, `==`, `!=`, `&&`, `||`,
+ * `!`, `?:` and `empty()`. Anything else (a resource's property) throws Unevaluable.
+ */
+function evaluate(template: Template, text: string, given: Record<string, string>): Evaluated {
+  const vars = new Map<string, Parser.SyntaxNode>();
+  for (const node of template.tree.rootNode.namedChildren) {
+    if (node.type !== 'variable_declaration') continue;
+    const parts = node.namedChildren.filter((c) => c.type !== 'comment');
+    vars.set(parts[0].text, parts[parts.length - 1]);
+  }
+  const field = (node: Parser.SyntaxNode, name: string) => {
+    const child = node.childForFieldName(name);
+    if (!child) throw new Error(`no ${name} in ${node.text}`);
+    return child;
+  };
+  const escaped: Record<string, string> = {
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    '\\': '\\',
+    "'": "'",
+    $: '$',
+  };
+  const visit = (node: Parser.SyntaxNode): Evaluated => {
+    switch (node.type) {
+      case 'string':
+        return node.namedChildren
+          .map((part) => {
+            if (part.type === 'interpolation') return String(visit(part.namedChildren[0]));
+            if (part.type === 'escape_sequence') return escaped[part.text.slice(1)] ?? part.text;
+            return part.text;
+          })
+          .join('');
+      case 'identifier': {
+        const param = template.params.get(node.text);
+        if (param) {
+          if (node.text in given) return given[node.text]!;
+          if (typeof param.default === 'string') return param.default;
+          // Given by the deployment (required) or computed in Azure (tenant()).
+          throw new Unevaluable(node.text);
+        }
+        const expression = vars.get(node.text);
+        if (expression) return visit(expression);
+        throw new Unevaluable(node.text);
+      }
+      case 'parenthesized_expression':
+        return visit(node.namedChildren[0]);
+      case 'ternary_expression':
+        return visit(field(node, 'condition'))
+          ? visit(field(node, 'consequence'))
+          : visit(field(node, 'alternative'));
+      case 'unary_expression':
+        if (node.children[0].type !== '!') throw new Unevaluable(node.text);
+        return !visit(field(node, 'argument'));
+      case 'binary_expression': {
+        const [left, right] = [visit(field(node, 'left')), visit(field(node, 'right'))];
+        const operator = node.children[1].type;
+        if (operator === '==') return left === right;
+        if (operator === '!=') return left !== right;
+        if (operator === '&&') return Boolean(left) && Boolean(right);
+        if (operator === '||') return Boolean(left) || Boolean(right);
+        throw new Unevaluable(node.text);
+      }
+      case 'call_expression': {
+        const args = field(node, 'arguments').namedChildren;
+        if (field(node, 'function').text === 'empty' && args.length === 1)
+          return visit(args[0]) === '';
+        throw new Unevaluable(node.text);
+      }
+      case 'boolean':
+        return node.text === 'true';
+      case 'number':
+        return Number(node.text);
+      default:
+        throw new Unevaluable(node.text);
+    }
+  };
+  const tree = parser.parse(`var evaluated = ${text}\n`);
+  expect(syntaxErrors(tree)).toEqual([]);
+  const declaration = tree.rootNode.namedChildren[0];
+  return visit(declaration.namedChildren[declaration.namedChildren.length - 1]);
+}
+
+/** The Toolkit's placeholder, as its arm/deploy step finds it in the parameters file. */
+const TOOLKIT_PLACEHOLDER = /\$\{\{ *[a-zA-Z_][a-zA-Z0-9_]* *\}\}/g;
+const placeholderName = (placeholder: string) => placeholder.slice(3, -2).trim();
+
+/**
+ * What the Agents Toolkit's arm/deploy does to a parameters file (expandEnvironmentVariable in
+ * fx-core): each `${{NAME}}` in the file's text is replaced only when NAME has a non-empty value,
+ * and the deployment stops (MissingEnvironmentVariablesError) if any placeholder is left.
+ */
+function expandLikeToolkit(
+  content: string,
+  env: Record<string, string | undefined>,
+): { content: string; missing: string[] } {
+  for (const placeholder of content.match(TOOLKIT_PLACEHOLDER) ?? []) {
+    const value = env[placeholderName(placeholder)];
+    if (value) content = content.replace(placeholder, value);
+  }
+  const missing = [...new Set((content.match(TOOLKIT_PLACEHOLDER) ?? []).map(placeholderName))];
+  return { content, missing: missing.sort() };
+}
+
+/** The Toolkit's environment: `.env.<name>`, with `.env.<name>.user` filling only what is empty there. */
+function toolkitEnv(envFile: Record<string, string>, userFile: Record<string, string> = {}) {
+  const env = { ...envFile };
+  for (const [key, value] of Object.entries(userFile)) if (!env[key]) env[key] = value;
+  return env;
+}
+
+const envFile = (name: string) =>
+  parseEnvFile(fs.readFileSync(path.join(ROOT, 'env', name), 'utf8'), name);
+
+/** The `.env.dev.user` env/README.md tells people to write before their first provision. */
+function documentedDevUser(): Record<string, string> {
+  const doc = fs.readFileSync(path.join(ROOT, 'env', 'README.md'), 'utf8');
+  const block = /```sh\n(# env\/\.env\.dev\.user[^]*?)```/.exec(doc);
+  if (!block) throw new Error('env/README.md shows no env/.env.dev.user example');
+  return parseEnvFile(block[1], '.env.dev.user');
+}
+
+/** What provision writes before arm/deploy runs (teamsApp/create, aadApp/create). */
+const WRITTEN_BEFORE_ARM_DEPLOY = {
+  env: {
+    TEAMS_APP_ID: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
+    BOT_ID: '0b8c6a4e-2f1d-4e3c-9a8b-7c6d5e4f3a2b',
+    BOT_TENANT_ID: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+  },
+  user: { SECRET_BOT_PASSWORD: 'generated~client~secret' },
+};
+
+/** The parameter values arm/deploy sends, from the files as provision would find them. */
+function provisionedParameters(): Record<string, string> {
+  const env = toolkitEnv(
+    { ...envFile('.env.dev'), ...WRITTEN_BEFORE_ARM_DEPLOY.env },
+    { ...documentedDevUser(), ...WRITTEN_BEFORE_ARM_DEPLOY.user },
+  );
+  const { content, missing } = expandLikeToolkit(
+    fs.readFileSync(infra('azure.parameters.json'), 'utf8'),
+    env,
+  );
+  expect(missing).toEqual([]);
+  const parameters = (JSON.parse(content) as { parameters: Record<string, { value: string }> })
+    .parameters;
+  return Object.fromEntries(Object.entries(parameters).map(([k, { value }]) => [k, value]));
 }
 
 describe('tree-sitter-bicep', () => {
@@ -149,8 +301,11 @@ describe('infra/azure.bicep', () => {
         ['NOTIFY_SMS_TEMPLATE_ID', 'notifySmsTemplateId'],
         ['NOTIFY_EMAIL_TEMPLATE_ID', 'notifyEmailTemplateId'],
         ['RISK_DECISION_REMINDER_HOURS', 'riskDecisionReminderHours'],
-      ])
-        expect([setting, exprText(s[setting])]).toEqual([setting, param]);
+      ]) {
+        const value = `value of ${param}`;
+        const deployed = evaluate(azure, exprText(s[setting])!, { [param]: value });
+        expect([setting, deployed]).toEqual([setting, value]);
+      }
       // Off unless asked for: Graph off, no Notify key (text and email off), the app's own defaults.
       expect(azure.params.get('graphEnabled')!.default).toBe('false');
       expect(azure.params.get('notifyApiKey')!.default).toBe('');
@@ -178,16 +333,27 @@ describe('infra/azure.bicep', () => {
     });
 
     it('take secrets from secure parameters or from Key Vault references', () => {
+      const uri = 'https://ctac-vault.vault.azure.net/secrets/ctac-secret';
       for (const [setting, param, uriParam] of [
         ['BOT_PASSWORD', 'botPassword', 'botPasswordKeyVaultSecretUri'],
         ['CTAC_WEBHOOK_SECRET', 'webhookSecret', 'webhookSecretKeyVaultSecretUri'],
         ['NOTIFY_API_KEY', 'notifyApiKey', 'notifyApiKeyKeyVaultSecretUri'],
       ]) {
         expect(azure.params.get(param)!.decorators).toContain('@secure()');
-        const value = exprText(resolve(azure, settings()[setting]));
-        expect(value).toBe(
-          `empty(${uriParam}) ? ${param} : '@Microsoft.KeyVault(SecretUri=\${${uriParam}})'`,
+        const deployed = (given: Record<string, string>) =>
+          evaluate(azure, exprText(settings()[setting])!, given);
+        // No URI ('-' or empty): the secret itself; with one: a Key Vault reference, the secret unused.
+        expect(deployed({ [param]: 's3cret', [uriParam]: '-' })).toBe('s3cret');
+        expect(deployed({ [param]: 's3cret', [uriParam]: '' })).toBe('s3cret');
+        expect(deployed({ [param]: '-', [uriParam]: uri })).toBe(
+          `@Microsoft.KeyVault(SecretUri=${uri})`,
         );
+        expect(deployed({ [param]: 's3cret', [uriParam]: uri })).toBe(
+          `@Microsoft.KeyVault(SecretUri=${uri})`,
+        );
+        // Neither: empty, which the app reads as unset.
+        expect(deployed({ [param]: '-', [uriParam]: '-' })).toBe('');
+        expect(deployed({})).toBe('');
       }
     });
 
@@ -201,8 +367,9 @@ describe('infra/azure.bicep', () => {
     });
 
     /**
-     * The app settings as the app would see them: literal strings as written, a plain parameter as its
-     * default unless `given` names it, anything else from `sample`.
+     * The app settings as the app would see them: literal strings as written, expressions of the
+     * parameters evaluated with `given` (else the parameters' defaults), and what only Azure knows
+     * (a resource's property) from `sample`.
      */
     const deployedEnv = (
       sample: Record<string, string>,
@@ -210,12 +377,18 @@ describe('infra/azure.bicep', () => {
     ): Record<string, string> => {
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries(settings())) {
-        const param = value instanceof Expr ? azure.params.get(value.text) : undefined;
-        if (typeof value === 'string') env[key] = value;
-        else if (param && param.name in given) env[key] = given[param.name]!;
-        else if (param && typeof param.default === 'string') env[key] = param.default;
-        else if (key in sample) env[key] = sample[key]!;
-        else throw new Error(`no sample value for app setting ${key}`);
+        if (typeof value === 'string') {
+          env[key] = value;
+          continue;
+        }
+        try {
+          env[key] = String(evaluate(azure, exprText(value)!, given));
+        } catch (e) {
+          if (!(e instanceof Unevaluable)) throw e;
+          if (!(key in sample))
+            throw new Error(`no sample value for app setting ${key}`, { cause: e });
+          env[key] = sample[key]!;
+        }
       }
       return env;
     };
@@ -237,7 +410,14 @@ describe('infra/azure.bicep', () => {
         // Neither the key nor its Key Vault URI given: the setting is empty.
         NOTIFY_API_KEY: '',
       };
-      const config = loadConfig(deployedEnv(sample, { ctacAdmins: sample.CTAC_ADMINS! }));
+      const config = loadConfig(
+        deployedEnv(sample, {
+          botAadAppClientId: sample.BOT_ID!,
+          botPassword: sample.BOT_PASSWORD!,
+          webhookSecret: sample.CTAC_WEBHOOK_SECRET!,
+          ctacAdmins: sample.CTAC_ADMINS!,
+        }),
+      );
       expect(config.env).toBe('production');
       expect(config.storage).toEqual({ kind: 'endpoint', endpoint: sample.TABLES_ENDPOINT });
       expect(config.bot.anonymous).toBe(false);
@@ -265,6 +445,9 @@ describe('infra/azure.bicep', () => {
             NOTIFY_API_KEY: key,
           },
           {
+            botPassword: 'client-secret',
+            webhookSecret: 'webhook-secret',
+            notifyApiKey: key,
             graphEnabled: 'true',
             teamsAppId: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
             notifySmsTemplateId: 'f33517ff-2a88-4f6e-b855-c550268ce08a',
@@ -279,6 +462,79 @@ describe('infra/azure.bicep', () => {
       });
       expect(config.notify!.emailTemplateId).toBeUndefined();
       expect(config.risks.decisionReminderHours).toBe(12);
+    });
+
+    describe('when provisioned with the Toolkit from env/.env.dev and the documented .env.dev.user', () => {
+      const inAzure: Record<string, string> = {
+        TABLES_ENDPOINT: 'https://ctacabc123.table.core.windows.net/',
+        CTAC_PUBLIC_URL: 'https://ctac-abc123.azurewebsites.net',
+        APPLICATIONINSIGHTS_CONNECTION_STRING: '',
+      };
+
+      it('then arm/deploy fills every parameter', () => {
+        const parameters = provisionedParameters();
+        expect(Object.keys(parameters).length).toBeGreaterThan(0);
+        expect(JSON.stringify(parameters)).not.toContain('${{');
+      });
+
+      it("then each optional value left '-' is not set in Azure, as if it were empty", () => {
+        const parameters = provisionedParameters();
+        const dashed = Object.keys(parameters).filter((name) => parameters[name] === '-');
+        expect(dashed.sort()).toEqual(
+          [
+            'botPasswordKeyVaultSecretUri',
+            'ctacAdmins',
+            'nhsCyberAlertsUrl',
+            'notifyApiKey',
+            'notifyApiKeyKeyVaultSecretUri',
+            'notifyEmailTemplateId',
+            'notifySmsTemplateId',
+            'tablePrefix',
+            'teamsAppCatalogId',
+            'webhookSecretKeyVaultSecretUri',
+          ].sort(),
+        );
+        const deployed = deployedEnv(inAzure, parameters);
+        expect(Object.entries(deployed).filter(([, value]) => value === '-')).toEqual([]);
+        for (const name of dashed) {
+          const empty = deployedEnv(inAzure, { ...parameters, [name]: '' });
+          expect([name, empty]).toEqual([name, deployed]);
+        }
+        expect(deployed).toMatchObject({
+          CTAC_ADMINS: '',
+          NHS_CYBER_ALERTS_URL: '',
+          CTAC_TABLE_PREFIX: '',
+          TEAMS_APP_CATALOG_ID: '',
+          NOTIFY_API_KEY: '',
+          NOTIFY_SMS_TEMPLATE_ID: '',
+          NOTIFY_EMAIL_TEMPLATE_ID: '',
+          BOT_PASSWORD: parameters.botPassword,
+          CTAC_WEBHOOK_SECRET: parameters.webhookSecret,
+        });
+      });
+
+      it('then the app starts in production with those settings off', () => {
+        const config = loadConfig(deployedEnv(inAzure, provisionedParameters()));
+        expect(config.env).toBe('production');
+        expect(config.admins).toEqual([]);
+        expect(config.nhsCyberAlertsUrl).toBeUndefined();
+        expect(config.tablePrefix).toBe('');
+        expect(config.notify).toBeUndefined();
+      });
+
+      it('then a value given in place of the - reaches the app', () => {
+        const config = loadConfig(
+          deployedEnv(inAzure, {
+            ...provisionedParameters(),
+            ctacAdmins: 'Lead@example.nhs.uk',
+            nhsCyberAlertsUrl: 'https://alerts.example.nhs.uk/api/',
+            tablePrefix: 'ctacdev',
+          }),
+        );
+        expect(config.admins).toEqual(['lead@example.nhs.uk']);
+        expect(config.nhsCyberAlertsUrl).toBe('https://alerts.example.nhs.uk/api');
+        expect(config.tablePrefix).toBe('ctacdev');
+      });
     });
 
     it('send telemetry to a workspace-based Application Insights', () => {
@@ -386,6 +642,35 @@ describe.each([
     for (const { value } of Object.values(file.parameters)) expect(typeof value).toBe('string');
   });
 
+  it(`when arm/deploy fills ${parametersFile} from ${envFileName} alone, then only values provision writes or people must give are missing`, () => {
+    const { missing } = expandLikeToolkit(
+      fs.readFileSync(infra(parametersFile), 'utf8'),
+      toolkitEnv(envFile(envFileName)),
+    );
+    // Each stops provision while missing: written by teamsApp/create and aadApp/create before
+    // arm/deploy, or (the tunnel, the webhook secret, the Notify key or '-') given by people.
+    expect(missing).toEqual(
+      bicep === 'azure.bicep'
+        ? [
+            'BOT_ID',
+            'BOT_TENANT_ID',
+            'SECRET_BOT_PASSWORD',
+            'SECRET_CTAC_WEBHOOK_SECRET',
+            'SECRET_NOTIFY_API_KEY',
+            'TEAMS_APP_ID',
+          ]
+        : ['BOT_ENDPOINT', 'BOT_ID', 'BOT_TENANT_ID'],
+    );
+    for (const name of missing) {
+      const param = Object.entries(parameters().parameters).find(
+        ([, { value }]) => value === `\${{${name}}}`,
+      )![0];
+      const optional = template().params.get(param)!.default !== undefined;
+      // BOT_ID and the rest without a default stay required: nothing stands in for them.
+      if (!optional) expect(envFile(envFileName)[name] ?? '').toBe('');
+    }
+  });
+
   it(`takes every value from ${envFileName}, secrets only from the git-ignored .user file`, () => {
     const env = parseEnvFile(fs.readFileSync(path.join(ROOT, 'env', envFileName), 'utf8'));
     const used = placeholdersIn(parameters());
@@ -394,6 +679,36 @@ describe.each([
       const secure = template().params.get(name)!.decorators.includes('@secure()');
       expect([name, secure]).toEqual([name, /\$\{\{SECRET_/.test(String(value))]);
     }
+  });
+});
+
+describe('infra/azure.parameters.json as provision fills it', () => {
+  it('when the documented .env.dev.user is there, then a missing BOT_ID still stops provision', () => {
+    const env = toolkitEnv(
+      { ...envFile('.env.dev'), ...WRITTEN_BEFORE_ARM_DEPLOY.env, BOT_ID: '' },
+      { ...documentedDevUser(), ...WRITTEN_BEFORE_ARM_DEPLOY.user },
+    );
+    const { missing } = expandLikeToolkit(
+      fs.readFileSync(infra('azure.parameters.json'), 'utf8'),
+      env,
+    );
+    expect(missing).toEqual(['BOT_ID']);
+    expect(azure.params.get('botAadAppClientId')!.default).toBeUndefined();
+  });
+
+  it('when the documented .env.dev.user is missing, then provision stops on the secrets people give', () => {
+    const env = toolkitEnv(
+      { ...envFile('.env.dev'), ...WRITTEN_BEFORE_ARM_DEPLOY.env },
+      WRITTEN_BEFORE_ARM_DEPLOY.user,
+    );
+    const { missing } = expandLikeToolkit(
+      fs.readFileSync(infra('azure.parameters.json'), 'utf8'),
+      env,
+    );
+    expect(missing).toEqual(['SECRET_CTAC_WEBHOOK_SECRET', 'SECRET_NOTIFY_API_KEY']);
+    // So the docs tell people to write both, the Notify key as '-' when text and email are not used.
+    expect(Object.keys(documentedDevUser()).sort()).toEqual(missing);
+    expect(documentedDevUser().SECRET_NOTIFY_API_KEY).toBe('-');
   });
 });
 
