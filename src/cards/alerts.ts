@@ -7,7 +7,7 @@ import type {
   HsaResponseDueDates,
   SeverityRank,
 } from '../domain/alerts';
-import { allowedActions, deliveryLines, isAllowed } from '../domain/alerts';
+import { allowedActions, deliveryLines, hasResponseClocks, isAllowed } from '../domain/alerts';
 import { formatUkDateTime } from '../domain/shared/time';
 import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
@@ -188,7 +188,9 @@ function responseLine(line: HsaResponseView): { heading: string; detail: string 
   parts.push(
     r.acknowledgedBy && r.acknowledgedAt
       ? `HSA acknowledged for ${line.orgCode} by ${r.acknowledgedBy.name} at ${formatUkDateTime(r.acknowledgedAt)}`
-      : `HSA not yet acknowledged for ${line.orgCode} (due by ${formatUkDateTime(line.due.acknowledgeBy)})`,
+      : line.due.acknowledgeBy
+        ? `HSA not yet acknowledged for ${line.orgCode} (due by ${formatUkDateTime(line.due.acknowledgeBy)})`
+        : `HSA not yet acknowledged for ${line.orgCode}`,
   );
   parts.push(r.applicability === 'unknown' ? 'not known if affected' : r.applicability);
   parts.push(`remediation ${r.remediation}`);
@@ -276,6 +278,12 @@ function alertCardModel(
     history,
     delivery,
     hasResponses: alert.source === 'hsa' && !!ctx.responses?.length,
+    // An NHS alert below High has no responses until a lead asks for them (the server checks the lead).
+    canAskResponses:
+      alert.source === 'hsa' &&
+      !hasResponseClocks(alert) &&
+      ctx.responses !== undefined &&
+      ctx.responses.length === 0,
     responses: (alert.source === 'hsa' ? (ctx.responses ?? []) : []).slice(0, 30).map(responseLine),
     hasUrl: !!alert.url,
     url: alert.url ?? '',

@@ -227,6 +227,7 @@ export function composeAlerts(
       lines: (alertId) => hsaResponses.lines(alertId),
       respondWithForm: (caller, alertId, form) =>
         hsaResponses.respondWithForm(caller, alertId, form),
+      askForResponses: (caller, alertId) => hsaResponses.askForResponses(caller, alertId),
     },
     clock,
     ids: uuidGenerator,

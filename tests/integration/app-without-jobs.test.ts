@@ -48,7 +48,8 @@ test('when the app starts with jobs: false, then no job timer is set and a queue
         source: 'incident',
         id: 'NOJOBS-001',
         title: 'Quiet alert: nothing runs by itself',
-        severity: 'low',
+        // Medium pages the primary at once under the default policies (Low waits an hour, issue 20).
+        severity: 'medium',
       }),
     );
     expect(sent.status).toBe(201);
@@ -65,7 +66,7 @@ test('when the app starts with jobs: false, then no job timer is set and a queue
     const posts = connector.delivered.filter(isChannelPost);
     expect(posts).toHaveLength(1);
     expect(bodyText(posts[0]!)).toContain('Quiet alert');
-    // The low alert's first step was due at once; it waited for the escalation job's tick.
+    // The medium alert's first step was due at once; it waited for the escalation job's tick.
     expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 1 });
     expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 0 });
     expect(after).not.toHaveBeenCalled();

@@ -2,12 +2,14 @@ import type { Logger } from 'pino';
 import {
   applyHsaResponseChanges,
   hsaResponseDueDates,
+  hasResponseClocks,
   hsaResponseFormChanges,
   isHsaFinished,
   isHsaRefusalWorthTelling,
   isResponseFinished,
   newHsaResponse,
   overdueItems,
+  responsesExpected,
   type Alert,
   type AlertSummary,
   type HsaFollowUp,
@@ -83,7 +85,38 @@ export class HsaResponses {
   /** Every ICS organisation's response to the HSA, with deadlines and what is overdue, by code. */
   async lines(alertId: string, now: Date = this.deps.clock.now()): Promise<HsaResponseLine[]> {
     const alert = await this.hsa(alertId);
+    if (!responsesExpected(alert, await this.followUpOf(alert))) return [];
     return this.linesFor(alert, now);
+  }
+
+  /**
+   * A lead asks every organisation to record its response to an NHS alert below High, which has none
+   * otherwise. No clocks start: the responses are for the board, and nobody is reminded. Asking about
+   * an HSA with clocks, or again, changes nothing. Answers what to tell the lead.
+   */
+  async askForResponses(caller: AlertCaller, alertId: string): Promise<{ message: string }> {
+    const lead = this.deps.directory.require(
+      caller.member,
+      'lead',
+      'ask organisations to respond to an alert',
+    );
+    const alert = await this.hsa(alertId);
+    if (hasResponseClocks(alert))
+      return { message: 'Every organisation responds to a High Severity Alert already.' };
+    const now = this.deps.clock.now().toISOString();
+    const followUp = await this.followUpOf(alert);
+    if (followUp?.askedAt) return { message: 'The organisations have been asked already.' };
+    const asked: HsaFollowUp = {
+      alertId: alert.id,
+      since: followUp?.since ?? now,
+      askedBy: { id: lead.aadObjectId, name: lead.name, source: caller.source },
+      askedAt: now,
+    };
+    await this.deps.responses.saveFollowUp(asked);
+    await this.deps.notifier
+      .refreshCard(alert)
+      .catch((err) => this.deps.logger?.error({ err, alertId }, 'refreshing the HSA card failed'));
+    return { message: 'Each organisation can now record its response on the card.' };
   }
 
   /**
@@ -136,6 +169,11 @@ export class HsaResponses {
         'You are not linked to an ICS organisation yet. Ask an admin to set your organisation.',
       );
     const alert = await this.hsa(alertId);
+    if (!responsesExpected(alert, await this.followUpOf(alert)))
+      throw new CtacError(
+        'bad_request',
+        'NHS England published this alert for information: organisations respond to it only if a lead asks them to.',
+      );
     const actor = { id: member.aadObjectId, name: member.name, source: caller.source };
     for (let attempt = 0; attempt < 2; attempt++) {
       const stored = await this.deps.responses.get(alert.id, member.orgCode);
@@ -162,11 +200,11 @@ export class HsaResponses {
   }
 
   /**
-   * Starts following up an HSA with the organisations (when it is raised or changed), so its responses
-   * and reminders outlive the channel alert. Anything else is ignored.
+   * Starts following up an HSA with clocks (High) with the organisations when it is raised or changed,
+   * so its responses and reminders outlive the channel alert. Anything else is ignored.
    */
-  async follow(alert: Pick<AlertSummary, 'id' | 'source'>): Promise<void> {
-    if (alert.source !== 'hsa') return;
+  async follow(alert: Pick<AlertSummary, 'id' | 'source' | 'severityRank'>): Promise<void> {
+    if (alert.source !== 'hsa' || !hasResponseClocks(alert)) return;
     await this.deps.responses.follow({
       alertId: alert.id,
       since: this.deps.clock.now().toISOString(),
@@ -233,6 +271,8 @@ export class HsaResponses {
         followUp = await this.deps.responses.getFollowUp(id);
         if (followUp?.finishedAt) continue;
         if (!followUp) {
+          // An alert below High is for information until a lead asks for responses.
+          if (!hasResponseClocks(openHsas.get(id)!)) continue;
           followUp = { alertId: id, since: now.toISOString() };
           await this.deps.responses.follow(followUp);
         }
@@ -255,7 +295,11 @@ export class HsaResponses {
     const lines = await this.linesFor(alert, now);
     const finished = isHsaFinished(lines.map((l) => l.response));
     if (stored && finished === !!stored.finishedAt) return;
-    const followUp: HsaFollowUp = { alertId: alert.id, since: stored?.since ?? now.toISOString() };
+    const { finishedAt: _finishedAt, ...kept } = stored ?? {
+      alertId: alert.id,
+      since: now.toISOString(),
+    };
+    const followUp: HsaFollowUp = kept;
     await this.deps.responses.saveFollowUp(
       finished ? { ...followUp, finishedAt: now.toISOString() } : followUp,
     );
@@ -298,6 +342,13 @@ export class HsaResponses {
         };
       })
       .sort((a, b) => a.orgCode.localeCompare(b.orgCode));
+  }
+
+  private followUpOf(alert: Pick<Alert, 'id' | 'severityRank'>): Promise<HsaFollowUp | undefined> {
+    // An HSA with clocks needs no follow-up record to expect responses: save the read.
+    return hasResponseClocks(alert)
+      ? Promise.resolve(undefined)
+      : this.deps.responses.getFollowUp(alert.id);
   }
 
   private async hsa(alertId: string): Promise<Alert> {

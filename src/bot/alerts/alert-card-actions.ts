@@ -118,6 +118,16 @@ export function alertCardActions(ctx: AlertsContext): Record<string, CardActionH
       return render(alert);
     },
     'alert.raise': raise,
+    'hsa.ask': async (data, turn) => {
+      const alertId = cardField(data, 'alertId', MAX_ID);
+      if (!deps.hsa?.askForResponses)
+        throw new CtacError('bad_request', 'HSA responses are not available.');
+      // Only a lead may ask: the use case checks the caller's Entra id against the directory first.
+      const { message } = await deps.hsa.askForResponses(await caller(turn), alertId);
+      const stored = await deps.lookup.get(alertId);
+      if (!stored) throw new CtacError('not_found', 'That alert no longer exists.');
+      return render(stored.alert, { text: message, style: 'good' });
+    },
     'hsa.respond': async (data, turn) => {
       const alertId = cardField(data, 'alertId', MAX_ID);
       if (!deps.hsa) throw new CtacError('bad_request', 'HSA responses are not available.');

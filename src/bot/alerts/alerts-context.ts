@@ -40,6 +40,8 @@ export interface AlertsFeatureDeps {
   hsa?: {
     lines(alertId: string): Promise<HsaResponseView[]>;
     respondWithForm: HsaResponses['respondWithForm'];
+    /** A lead asks the organisations to respond to an NHS alert below High. */
+    askForResponses?: HsaResponses['askForResponses'];
   };
   /** Brings in one HSA from the NHS cyber alerts API now (when NHS_CYBER_ALERTS_URL is set). */
   fetchHsa?(hsaId: string): Promise<{ alert: Alert }>;

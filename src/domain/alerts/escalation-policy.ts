@@ -83,9 +83,10 @@ export const defaultPolicies: Readonly<Record<SeverityRank, EscalationPolicy>> =
     ],
     repeat: 0,
   },
+  // Low alerts (NHS England's are for information) wait for the channel an hour before paging anyone.
   low: {
-    name: 'Low: page the primary',
-    steps: [{ delayMinutes: 0, targets: [primary] }],
+    name: 'Low: card in the channel, the primary after an hour',
+    steps: [{ delayMinutes: 60, targets: [primary] }],
     repeat: 0,
   },
   information: { name: 'Information: card in the channel only', steps: [], repeat: 0 },

@@ -72,6 +72,14 @@ export type HsaResponseOutcome =
 /** The HSA fields the deadlines depend on. */
 export type HsaForResponse = Pick<Alert, 'publishedAt' | 'severityRank'>;
 
+/**
+ * Only alerts NHS England publishes as High Severity Alerts (severity High) start the 48-hour
+ * acknowledgement, 3-day update and 14-day patch clocks for every organisation. Medium, Low and
+ * Information only alerts are for information: no clocks, and responses only if a lead asks.
+ */
+export const hasResponseClocks = (hsa: Pick<Alert, 'severityRank'>): boolean =>
+  isAtLeast(hsa.severityRank, 'high');
+
 /** A response nobody from the organisation has touched yet. */
 export const newHsaResponse = (alertId: string, orgCode: string): HsaResponse => ({
   alertId,
@@ -233,7 +241,16 @@ export interface HsaFollowUp {
   since: string;
   /** When every organisation had finished; unset while any has not. */
   finishedAt?: string;
+  /** The lead who asked the organisations to respond to an alert without clocks (below High), and when. */
+  askedBy?: Actor;
+  askedAt?: string;
 }
+
+/** Organisations respond to an HSA with clocks, or to any other NHS alert once a lead has asked. */
+export const responsesExpected = (
+  hsa: Pick<Alert, 'severityRank'>,
+  followUp: Pick<HsaFollowUp, 'askedAt'> | undefined,
+): boolean => hasResponseClocks(hsa) || !!followUp?.askedAt;
 
 /** Open until the organisation is not affected or has patched; mitigated stays open. */
 export const isResponseOpen = (
@@ -243,9 +260,12 @@ export const isResponseOpen = (
 const plusUkDays = (iso: string, days: number): Date =>
   DateTime.fromISO(iso, { zone: UK_ZONE }).plus({ days }).toJSDate();
 
-/** The deadlines of a response; `nextUpdateBy` only while open, `patchBy` only for critical/high HSAs. */
+/**
+ * The deadlines of a response: none for an alert without clocks (below High); `nextUpdateBy` only while
+ * open, `patchBy` only when not "not affected".
+ */
 export interface HsaResponseDueDates {
-  acknowledgeBy: Date;
+  acknowledgeBy?: Date;
   nextUpdateBy?: Date;
   patchBy?: Date;
 }
@@ -253,20 +273,21 @@ export interface HsaResponseDueDates {
 /**
  * Deadlines: acknowledge 48 elapsed hours after publication; update 3 UK calendar days after the
  * organisation last said anything (publication if never); patch 14 UK calendar days after
- * publication when the HSA is critical or high and the organisation is not "not affected". Calendar
+ * publication when the organisation is not "not affected". Only for High (hasResponseClocks). Calendar
  * days keep the UK clock time across a clock change (so a 3-day update may be 71 or 73 hours).
  */
 export function hsaResponseDueDates(
   response: HsaResponse,
   hsa: HsaForResponse,
 ): HsaResponseDueDates {
+  if (!hasResponseClocks(hsa)) return {};
   const published = Date.parse(hsa.publishedAt);
   const due: HsaResponseDueDates = {
     acknowledgeBy: new Date(published + ACKNOWLEDGE_WITHIN_HOURS * 3_600_000),
   };
   if (isResponseOpen(response))
     due.nextUpdateBy = plusUkDays(response.lastUpdateAt ?? hsa.publishedAt, UPDATE_EVERY_DAYS);
-  if (isAtLeast(hsa.severityRank, 'high') && response.applicability !== 'not affected')
+  if (response.applicability !== 'not affected')
     due.patchBy = plusUkDays(hsa.publishedAt, PATCH_WITHIN_DAYS);
   return due;
 }

@@ -100,7 +100,7 @@ test('when a member responds for their organisation, then only that organisation
   ]);
   // High: patch within 14 days of publication, acknowledge within 48 hours.
   const escc = lines[0];
-  expect(escc.due.acknowledgeBy.toISOString()).toBe('2026-11-29T09:00:00.000Z');
+  expect(escc.due.acknowledgeBy?.toISOString()).toBe('2026-11-29T09:00:00.000Z');
   expect(escc.due.patchBy?.toISOString()).toBe('2026-12-11T09:00:00.000Z');
   expect(w.notifier.of('refresh').filter((c) => c.alertId === w.hsa.id)).toHaveLength(2);
 });
@@ -335,4 +335,59 @@ test('when the board is read, then it lists every HSA an organisation has not fi
   const again = await w.responses.board(new Date('2026-11-30T09:00:00Z'));
   expect(again.current.map((e) => e.alert.dedupKey)).toEqual(['CC-9004', 'CC-9003']);
   expect(again.history).toEqual([]);
+});
+
+test('when NHS England publishes an alert below High, then no organisation has clocks or reminders until a lead asks, and then responses without clocks', async () => {
+  const notifier = new MentionNotifier();
+  const w = await hsaWorld(notifier);
+  const medium = (
+    await w.service.ingest(
+      {
+        source: 'hsa',
+        dedupKey: 'CC-9010',
+        title: 'Information disclosure in Example Mail',
+        severity: 'Medium',
+        publishedAt: '2026-11-26T09:00:00Z',
+      },
+      webhookActor,
+    )
+  ).alert;
+  // Posted for information: no lines, nothing to respond to, nobody reminded, not on the board.
+  expect(await w.responses.lines(medium.id)).toEqual([]);
+  await expect(
+    w.responses.respond(as(people.sam), medium.id, { kind: 'acknowledge' }),
+  ).rejects.toMatchObject({ code: 'bad_request' });
+  const job = new HsaReminderJob({ responses: w.responses, clock: w.clock });
+  await job.tick(new Date('2026-12-30T09:00:00Z'));
+  expect(notifier.mentions.filter((m) => m.alertId === medium.id)).toEqual([]);
+  expect(
+    (await w.responses.board(new Date('2026-11-28T10:00:00Z'))).current.map((e) => e.alert.id),
+  ).toEqual([w.hsa.id]);
+
+  // A member may not ask; a lead may, once.
+  await expect(w.responses.askForResponses(as(people.sam), medium.id)).rejects.toMatchObject({
+    code: 'forbidden',
+  });
+  expect(await w.responses.askForResponses(as(people.lee), medium.id)).toEqual({
+    message: 'Each organisation can now record its response on the card.',
+  });
+  expect(await w.responses.askForResponses(as(people.lee), medium.id)).toEqual({
+    message: 'The organisations have been asked already.',
+  });
+  expect(await w.responses.askForResponses(as(people.lee), w.hsa.id)).toEqual({
+    message: 'Every organisation responds to a High Severity Alert already.',
+  });
+  expect(w.notifier.of('refresh').filter((c) => c.alertId === medium.id)).toHaveLength(1);
+
+  // Responses without clocks: no deadlines, nothing overdue, no reminders; on the board.
+  await w.responses.respond(as(people.sam), medium.id, { kind: 'acknowledge' });
+  const lines = await w.responses.lines(medium.id, new Date('2026-12-30T09:00:00Z'));
+  expect(lines.map((l) => [l.orgCode, l.due, l.overdue])).toEqual([
+    ['ESCC', {}, []],
+    ['RXH', {}, []],
+  ]);
+  await job.tick(new Date('2026-12-31T09:00:00Z'));
+  expect(notifier.mentions.filter((m) => m.alertId === medium.id)).toEqual([]);
+  const board = await w.responses.board(new Date('2026-11-28T10:00:00Z'));
+  expect(board.current.map((e) => e.alert.dedupKey)).toEqual(['CC-9003', 'CC-9010']);
 });

@@ -150,6 +150,13 @@ describe('escalation timing', () => {
     expect(nextEscalation(defaultPolicies.information, raised(), RAISED_AT)).toBe('done');
   });
 
+  test('when a Low alert is raised under the default policy, then nobody is paged at once, the primary after an hour', () => {
+    expect(defaultPolicies.low.steps).toEqual([
+      { delayMinutes: 60, targets: [{ kind: 'primary' }] },
+    ]);
+    expect(defaultPolicies.medium.steps[0]).toMatchObject({ delayMinutes: 0 });
+  });
+
   test('when a step fires, then the event names its targets and the job as actor', () => {
     const outcome = escalateDue(raised(), defaultPolicies.critical, RAISED_AT, escalationJob);
     expect(outcome.ok && outcome.event).toMatchObject({

@@ -96,6 +96,16 @@ describe('HSA response deadlines', () => {
     },
   );
 
+  test.each<SeverityRank>(['medium', 'low', 'information'])(
+    'when NHS England publishes the alert as %s, not High, then no clock runs and nothing is ever overdue',
+    (rank) => {
+      expect(hsaResponseDueDates(fresh(), hsa('2026-11-27T09:00:00Z', rank))).toEqual({});
+      expect(
+        overdueItems(fresh(), hsa('2026-11-27T09:00:00Z', rank), new Date('2027-06-01')),
+      ).toEqual([]);
+    },
+  );
+
   test('when the organisation last gave an update, then the next is due 3 UK days after it', () => {
     const updated = ok(
       giveHsaUpdate(fresh(), 'Scanning estate.', sam, new Date('2026-11-29T12:00:00Z')),
