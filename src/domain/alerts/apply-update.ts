@@ -15,7 +15,8 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
  * Compares what the sender sent again with the alert. Returns 'unchanged' when nothing it said
  * differs (fields it left out, order of lists and white space do not count), else the alert with
  * the new content and an `updated` event naming the fields that changed. The state is kept, and so
- * is `publishedAt`: response deadlines run from the first publication. A version the sender sent
+ * is `publishedAt` (response deadlines run from the first publication), unless the alert was raised
+ * in the chat, whose time is only when someone typed it: then the sender's publication time is taken. A version the sender sent
  * before the one last taken (`sentAt` older than the alert's `lastSentAt`) is 'unchanged' too: a
  * replayed older request never undoes a newer one.
  * Throws a `validation` CtacError for invalid content and a `conflict` CtacError if the incoming
@@ -68,6 +69,13 @@ export function applyUpdate(
   if (next.remediation !== undefined && next.remediation !== (alert.remediation ?? '')) {
     changes.push('remediation');
     patch.remediation = next.remediation || undefined;
+  }
+  // An HSA raised from the chat before the NHS feed had it carries the time someone typed it: the
+  // feed's publication time replaces it, so the organisations' clocks start at publication.
+  const typedInChat = alert.raisedBy.source === 'teams' && alert.publishedAt === alert.raisedAt;
+  if (typedInChat && next.publishedAt !== undefined && next.publishedAt !== alert.publishedAt) {
+    changes.push('publishedAt');
+    patch.publishedAt = next.publishedAt;
   }
   if (changes.length === 0) return 'unchanged';
   return appendEvent(

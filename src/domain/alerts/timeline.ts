@@ -94,7 +94,8 @@ export type AlertContentField =
   | 'cves'
   | 'affectedProducts'
   | 'organisations'
-  | 'remediation';
+  | 'remediation'
+  | 'publishedAt';
 
 /** The sender changed the content; the card is updated in place. */
 export interface UpdatedEvent extends AlertEventBase {

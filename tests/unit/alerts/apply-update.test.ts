@@ -2,7 +2,8 @@ import { applyUpdate } from '../../../src/domain/alerts/apply-update';
 import type { Alert, IncomingAlert } from '../../../src/domain/alerts/alert';
 import { acknowledge } from '../../../src/domain/alerts/acknowledge';
 import { CtacError } from '../../../src/domain/shared/errors';
-import { after, alex, changed, incidentIn, minutes, raised, webhook } from './builders';
+import { raiseAlert } from '../../../src/domain/alerts/alert';
+import { after, alex, changed, incidentIn, minutes, raised, sam, webhook } from './builders';
 
 const AT = after(minutes(10));
 
@@ -105,6 +106,30 @@ describe('applying an update from the sender', () => {
       expect(before.timeline).toHaveLength(1);
     },
   );
+
+  test('when the NHS feed sends an HSA a member raised from the chat, then its clocks start at the feed’s publication time, once', () => {
+    const typed = raiseAlert(
+      { source: 'hsa', dedupKey: 'CC-4719', title: 'Typed in', severity: 'High' },
+      { id: 'alert-2', actor: sam, at: after(minutes(5)) },
+    ).alert;
+    const feed = incidentIn({
+      source: 'hsa',
+      dedupKey: 'CC-4719',
+      title: 'Typed in',
+      severity: 'High',
+      publishedAt: '2026-11-27T09:00:00Z',
+    });
+    const outcome = applyUpdate(typed, feed, webhook, AT);
+    expect(outcome !== 'unchanged' && outcome.alert.publishedAt).toBe('2026-11-27T09:00:00.000Z');
+    expect(outcome !== 'unchanged' && outcome.event).toMatchObject({
+      changes: expect.arrayContaining(['publishedAt']),
+    });
+    // Taken from a sender since, the publication time stays put.
+    const taken = (outcome as Exclude<typeof outcome, 'unchanged'>).alert;
+    expect(applyUpdate(taken, { ...feed, publishedAt: '2026-11-27T10:00:00Z' }, webhook, AT)).toBe(
+      'unchanged',
+    );
+  });
 
   test('when an HSA update spells the id in lower case, then it is the same alert', () => {
     const hsa = raised({ source: 'hsa', dedupKey: 'CC-4719', severity: 'High' });
