@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AlertService } from '../app/alerts/alert-service';
-import type { HsaBoard } from '../app/alerts/hsa-responses';
+import type { HsaBoard, HsaResponses } from '../app/alerts/hsa-responses';
 import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
@@ -18,7 +18,10 @@ import {
   hsaComplianceView,
   MAX_DECISIONS_LISTED,
   orgNames,
+  ownHsaView,
+  ownResponseView,
   parseDecisionFilter,
+  parseHsaResponseRequest,
   parseRiskFilter,
   riskRegisterView,
   rotaView,
@@ -31,6 +34,10 @@ import {
 export interface HsaResponseSource {
   /** Every HSA some organisation has not finished, resolved in the channel or not, and the finished ones. */
   board(now: Date): Promise<HsaBoard>;
+  /** Each organisation's line on an HSA (its response, deadlines, what is overdue). */
+  lines: HsaResponses['lines'];
+  /** The HSA card's response form: the caller's own organisation's response, in one step. */
+  respondWithForm: HsaResponses['respondWithForm'];
 }
 
 /**
@@ -72,6 +79,7 @@ const WEEK_MS = 7 * 86_400_000;
  *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own row (a point read);
  *                               HSA compliance also the HsaResponses '~follow-ups' partition (unfinished, or
  *                               the finished history) and each followed HSA's own partition (its responses)
+ *   hsa/mine                    the same as hsa-compliance; only the caller's organisation's line is shown
  *   rota                        the rota's rotations, and overrides and leave for the window's dates
  *   organisations / me          the directory's organisation partition and one member row
  */
@@ -167,6 +175,39 @@ export function tabRouter(deps: TabRoutesDeps): Router {
     );
   });
 
+  router.get('/api/tab/hsa/mine', member, async (_req, res) => {
+    const org = await callerOrganisation(res);
+    res.json(ownHsaView(await hsaSource().board(deps.clock.now()), org));
+  });
+
+  router.post(
+    '/api/tab/hsa/:alertId/response',
+    member,
+    express.json({ limit: '16kb' }),
+    async (req: Request, res: Response) => {
+      const org = await callerOrganisation(res);
+      const form = parseHsaResponseRequest(req.body);
+      const alertId = String(req.params['alertId'] ?? '').slice(0, 60);
+      const source = hsaSource();
+      // The same use case as the response form on the HSA card. The organisation is the caller's own, from
+      // the directory; the body cannot name one.
+      const { refusals } = await source.respondWithForm(
+        { member: authenticatedMember(res), source: 'tab' },
+        alertId,
+        form,
+      );
+      const line = (await source.lines(alertId, deps.clock.now())).find(
+        (l) => l.orgCode === org.code,
+      );
+      res.json({
+        alertId,
+        orgCode: org.code,
+        refusals,
+        ...(line && { response: ownResponseView(line) }),
+      });
+    },
+  );
+
   router.get('/api/tab/alerts', member, async (_req, res) => {
     const open = await deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' });
     const now = deps.clock.now();
@@ -190,6 +231,24 @@ export function tabRouter(deps: TabRoutesDeps): Router {
     ]);
     res.json(rotaView(onCall, window, people));
   });
+
+  /** The caller's own organisation, from the directory: 403 for a member not linked to one. */
+  async function callerOrganisation(res: Response): Promise<{ code: string; name: string }> {
+    const orgCode = authenticatedMember(res)?.orgCode;
+    if (!orgCode)
+      throw new CtacError(
+        'forbidden',
+        'You are not linked to an ICS organisation yet. Ask an admin to set your organisation.',
+      );
+    const orgs = await deps.directory.listOrganisations();
+    return { code: orgCode, name: orgs.find((o) => o.code === orgCode)?.name ?? orgCode };
+  }
+
+  function hsaSource(): HsaResponseSource {
+    if (!deps.hsaResponses)
+      throw new CtacError('unavailable', 'HSA responses are not available here.');
+    return deps.hsaResponses;
+  }
 
   return router;
 }
