@@ -94,7 +94,8 @@ test('when admins change organisations, roles, a policy and the appetite, then "
   expect(order.every((i) => i >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(log).toContain('by Asha Patel');
-  expect(log).toContain('at once: primary; not repeated (the default)');
+  // Low's default policy pages the primary after an hour (issue 20: Low is not paged at once).
+  expect(log).toContain('after 60 min: primary; not repeated (the default)');
   expect(log).toContain('after 30 min: leads; not repeated');
   expect(log).toContain('Member of RXC');
   expect(log).toContain('Lead of RXC');
