@@ -15,7 +15,7 @@ import { ErrorBar, h, Loaded, useLoad } from './ui';
 import { AlertsView } from './views/alerts';
 import { DecisionsView } from './views/decisions';
 import { EscalationsView } from './views/escalations';
-import { HsaView } from './views/hsa';
+import { HsaResponsesView, HsaView } from './views/hsa';
 import { RisksView } from './views/risks';
 import { RotaViewPanel } from './views/rota';
 
@@ -32,12 +32,13 @@ interface Me {
   role: 'member' | 'lead' | 'admin';
 }
 
-type ViewId = 'escalations' | 'risks' | 'decisions' | 'hsa' | 'alerts' | 'rota';
+type ViewId = 'escalations' | 'risks' | 'decisions' | 'hsa' | 'hsa-responses' | 'alerts' | 'rota';
 const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'escalations', label: 'Escalations', leadOnly: true },
   { id: 'risks', label: 'Risks', leadOnly: false },
   { id: 'decisions', label: 'Decisions', leadOnly: false },
   { id: 'hsa', label: 'HSA compliance', leadOnly: true },
+  { id: 'hsa-responses', label: 'HSA responses', leadOnly: false },
   { id: 'alerts', label: 'Alerts', leadOnly: false },
   { id: 'rota', label: 'Rota', leadOnly: false },
 ];
@@ -104,7 +105,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       h(
         'p',
         null,
-        'Escalations and HSA compliance are for leads of the ICS cyber group; you can see the registers, alerts and the rota.',
+        "Escalations and HSA compliance are for leads of the ICS cyber group; you can see the registers, your organisation's HSA responses, alerts and the rota.",
       ),
     me.role === 'admin' &&
       h(
@@ -151,6 +152,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'decisions' &&
         h(DecisionsView, { isLead, version: decisions, locale: session.locale }),
       selected === 'hsa' && h(HsaView),
+      selected === 'hsa-responses' && h(HsaResponsesView),
       selected === 'alerts' && h(AlertsView),
       selected === 'rota' && h(RotaViewPanel),
     ),

@@ -83,6 +83,7 @@ const VIEWS: [string, string][] = [
   ['Risks', 'Risk register'],
   ['Decisions', 'Decision register'],
   ['HSA compliance', 'HSA compliance'],
+  ['HSA responses', 'HSA responses'],
   ['Alerts', 'Alerts'],
   ['Rota', 'Rota'],
 ];

@@ -139,8 +139,9 @@ test('when a member opens the tab, then the leads-only views are not offered but
   const tab = await openTab(MEMBER);
   await tab.getByText(`Signed in as ${MEMBER.name}`).waitFor();
   const offered = async (name: string) => tab.getByRole('tab', { name, exact: true }).count();
-  expect(await tab.getByRole('tab').count()).toBe(4);
-  for (const name of ['Risks', 'Decisions', 'Alerts', 'Rota']) expect(await offered(name)).toBe(1);
+  expect(await tab.getByRole('tab').count()).toBe(5);
+  for (const name of ['Risks', 'Decisions', 'HSA responses', 'Alerts', 'Rota'])
+    expect(await offered(name)).toBe(1);
   for (const name of ['Escalations', 'HSA compliance']) expect(await offered(name)).toBe(0);
   await tab.getByRole('table', { name: /Heat map/ }).waitFor();
   expect(await seriousViolations()).toEqual([]);
@@ -209,6 +210,7 @@ test('when a lead moves through every view with the keyboard, then each has its 
     'Risk register',
     'Decision register',
     'HSA compliance',
+    'HSA responses',
     'Alerts',
     'Rota',
   ]) {
