@@ -13,6 +13,7 @@ import { composeRisks } from './composition/risks';
 import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
+import { composeProcedures } from './composition/procedures';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -82,6 +83,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const risks = composeRisks(ctx, people, outbox);
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
+  const procedures = composeProcedures(ctx, people, outbox, alerts, rota);
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
     alerts.feature,
@@ -90,12 +92,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     alerts.policyFeature,
     reach.feature,
     contact.feature,
+    procedures.feature,
   ]);
   const http = await startHttp(ctx, {
     people,
     alerts,
     rota,
     risks,
+    procedures,
     bot,
     entraKeys: opts.entraKeys,
   });

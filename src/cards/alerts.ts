@@ -80,12 +80,16 @@ const CARD_VERBS = ['acknowledge', 'resolve', 'snooze', 'escalate', 'note'] as c
  * button rather than one per field.
  */
 function cardActionData(alert: Alert) {
-  return Object.fromEntries(
-    CARD_VERBS.map((verb) => [
-      verb,
-      { verb: `alert.${verb}`, alertId: alert.id, src: alert.source, key: alert.dedupKey },
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      CARD_VERBS.map((verb) => [
+        verb,
+        { verb: `alert.${verb}`, alertId: alert.id, src: alert.source, key: alert.dedupKey },
+      ]),
+    ),
+    // The Runbook button: the procedure that fits the alert, as a checklist in its thread.
+    runbook: { verb: 'runbook.open', alertId: alert.id },
+  };
 }
 
 /** The severity word as a person reads it: "HIGH", "INFORMATION ONLY". */
@@ -150,6 +154,8 @@ export function describeEvent(event: AlertEvent): string | undefined {
       return `${when}: ${who} noted: ${clip(event.note, CARD_NOTE)}`;
     case 'updated':
       return `${when}: the sender updated ${event.changes.join(', ')}`;
+    case 'runbook.step':
+      return `${when}: ${who} ticked runbook step ${event.step} (${clip(event.stepTitle, 80)})`;
     case 'posted':
     case 'page.queued':
     case 'page.delivered':

@@ -9,6 +9,7 @@ import { createDevIssuer, type DevIssuer } from '../api/auth-dev-issuer';
 import { noIssuerVerifier } from '../api/auth-no-issuer';
 import { calendarRoutes } from '../api/calendar-routes';
 import { createHttpApp } from '../api/http-app';
+import { proceduresRouter } from '../api/procedures-routes';
 import { registersRouter } from '../api/registers-routes';
 import { devHostRouter, tabAssetsRouter } from '../api/tab-assets';
 import { tabRouter } from '../api/tab-routes';
@@ -18,6 +19,7 @@ import { fromRoot } from '../paths';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
+import type { ProceduresArea } from './procedures';
 import type { RisksArea } from './risks';
 import type { RotaArea } from './rota';
 
@@ -35,6 +37,7 @@ export interface HttpParts {
   alerts: AlertsArea;
   rota: RotaArea;
   risks: RisksArea;
+  procedures?: ProceduresArea;
   bot: CtacBot;
   /** Tests only: Entra ID's signing keys for tab tokens, so nothing is fetched from Entra. */
   entraKeys?: JWTVerifyGetKey;
@@ -43,7 +46,7 @@ export interface HttpParts {
 /** The HTTP surface: the bot, the tab and its API, calendar feeds and the alerts webhook; then listens. */
 export async function startHttp(
   { config, store, clock, logger, adapter }: AppContext,
-  { people, alerts, rota, risks, bot, entraKeys }: HttpParts,
+  { people, alerts, rota, risks, procedures, bot, entraKeys }: HttpParts,
 ): Promise<HttpArea> {
   const { directory, members, audit } = people;
   // Bearer tokens for the API (src/api/auth-bearer.ts): the development issuer with CTAC_DEV_HOST only
@@ -78,6 +81,16 @@ export async function startHttp(
         decisions: risks.decisions,
         clock,
       }),
+      ...(procedures
+        ? [
+            proceduresRouter({
+              verifier: tokenVerifier,
+              directory,
+              procedures: procedures.procedures,
+              clock,
+            }),
+          ]
+        : []),
       // The leads' tab (issue 6): its API, its bundled scripts and, with CTAC_DEV_HOST, the development host.
       tabAssetsRouter(fromRoot('dist-tab')),
       tabRouter({

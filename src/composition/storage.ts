@@ -10,6 +10,7 @@ import { ALERT_TABLES } from '../store/alert-repository';
 import { AUDIT_TABLE } from '../store/audit-repository';
 import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
+import { PROCEDURE_TABLE } from '../store/procedure-repository';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-azurite';
 import { RISK_CARD_TABLE } from '../store/risk-card-repository';
 import { RISK_REMINDER_TABLE } from '../store/risk-reminder-repository';
@@ -59,6 +60,6 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     RISK_CARD_TABLE,
     RISK_REMINDER_TABLE,
   ]);
-  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE]);
+  await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE, PROCEDURE_TABLE]);
   return { store, stop: async () => void (await azurite?.stop()) };
 }

@@ -16,7 +16,8 @@ export type AlertEventKind =
   | 'page.queued'
   | 'page.delivered'
   | 'page.failed'
-  | 'page.receipt';
+  | 'page.receipt'
+  | 'runbook.step';
 
 /** What every timeline entry records: who, from where, when, and its position in the timeline. */
 export interface AlertEventBase {
@@ -178,6 +179,20 @@ export interface PageReceiptEvent extends AlertEventBase, PageKey {
   status: PageReceiptStatus;
 }
 
+/**
+ * A person ticked a step of the alert's runbook (a version of a CTAC operating procedure): the version is
+ * recorded, so the tick names the step as the card showed it even after the procedure is edited.
+ */
+export interface RunbookStepEvent extends AlertEventBase {
+  kind: 'runbook.step';
+  procedureId: string;
+  procedureName: string;
+  version: number;
+  /** 1-based, as the checklist numbers it. */
+  step: number;
+  stepTitle: string;
+}
+
 /** One entry of an alert's timeline; `kind` tells which. */
 export type AlertEvent =
   | RaisedEvent
@@ -192,7 +207,8 @@ export type AlertEvent =
   | PageQueuedEvent
   | PageDeliveredEvent
   | PageFailedEvent
-  | PageReceiptEvent;
+  | PageReceiptEvent
+  | RunbookStepEvent;
 
 /** Distributive Omit, so each member of the union keeps its own fields. */
 export type AlertEventDraft = AlertEvent extends infer E

@@ -1,0 +1,4 @@
+export * from './checklist';
+export * from './matching';
+export * from './procedure';
+export * from './export';
