@@ -5,14 +5,13 @@ import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
-import type { AlertTimes } from '../domain/alerts';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
 import { recordedDecisionView } from './decision-view';
 import {
   alertRowView,
-  alertWeeks,
+  alertWeeksOf,
   decisionRegisterView,
   escalationQueue,
   hsaComplianceView,
@@ -25,6 +24,7 @@ import {
   parseRiskFilter,
   riskRegisterView,
   rotaView,
+  type ResolvedAlertDay,
 } from './tab-views';
 
 /**
@@ -41,11 +41,12 @@ export interface HsaResponseSource {
 }
 
 /**
- * When each alert raised since a time (resolved ones included) was raised, acknowledged and resolved: the
- * weekly figures. Without it the tab's figures cover open alerts only and say so.
+ * The resolved alerts raised since a time, by the UK day raised, with their times to acknowledge and resolve
+ * (kept as they resolve): with the open alerts, the weekly figures. Without it the tab's figures cover open
+ * alerts only and say so.
  */
 export interface AlertHistorySource {
-  raisedSince(from: Date): Promise<AlertTimes[]>;
+  resolvedSince(from: Date): Promise<ResolvedAlertDay[]>;
 }
 
 export interface TabRoutesDeps {
@@ -76,9 +77,11 @@ const WEEK_MS = 7 * 86_400_000;
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
  *                               after filtering (the log grows by a few hundred a year)
- *   alerts, hsa-compliance      the Alerts '~open' index partition, then each open alert's own row (a point read);
- *                               HSA compliance also the HsaResponses '~follow-ups' partition (unfinished, or
- *                               the finished history) and each followed HSA's own partition (its responses)
+ *   alerts                      the AlertViews 'open' partition (each open alert's summary) and the 'resolved'
+ *                               rows of the last nine weeks (one a day): two queries of a small table
+ *   hsa-compliance              the AlertViews 'open' partition; the HsaResponses '~follow-ups' partition
+ *                               (unfinished, or the finished history) and each followed HSA's own partition
+ *                               (its responses); a point read of each finished or closed HSA shown
  *   hsa/mine                    the same as hsa-compliance; only the caller's organisation's line is shown
  *   rota                        the rota's rotations, and overrides and leave for the window's dates
  *   organisations / me          the directory's organisation partition and one member row
@@ -209,15 +212,14 @@ export function tabRouter(deps: TabRoutesDeps): Router {
   );
 
   router.get('/api/tab/alerts', member, async (_req, res) => {
-    const open = await deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' });
     const now = deps.clock.now();
-    const history = deps.alertHistory
-      ? await deps.alertHistory.raisedSince(new Date(now.getTime() - (ALERT_WEEKS + 1) * WEEK_MS))
-      : [];
-    const byId = new Map([...history, ...open].map((a) => [a.id, a]));
+    const [open, resolved] = await Promise.all([
+      deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' }),
+      deps.alertHistory?.resolvedSince(new Date(now.getTime() - (ALERT_WEEKS + 1) * WEEK_MS)) ?? [],
+    ]);
     res.json({
       open: open.map(alertRowView),
-      weeks: alertWeeks([...byId.values()], now, ALERT_WEEKS),
+      weeks: alertWeeksOf(resolved, open, now, ALERT_WEEKS),
       resolvedCounted: !!deps.alertHistory,
     });
   });

@@ -100,7 +100,7 @@ export async function startHttp(
         decisions: risks.decisions,
         alerts: alerts.service,
         // Resolved alerts too, for the weekly times to acknowledge and resolve.
-        alertHistory: { raisedSince: (from) => alerts.repository.raisedSince(from, clock.now()) },
+        alertHistory: { resolvedSince: (from) => alerts.repository.resolvedSince(from) },
         rota: rota.rota,
         clock,
         hsaResponses: alerts.hsaResponses,

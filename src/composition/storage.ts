@@ -6,7 +6,7 @@ import { ALERT_INBOX_TABLE } from '../store/alert-inbox-store';
 import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
 import { PAGE_RECEIPT_TABLE } from '../store/page-receipt-store';
 import { ALERT_POLLER_TABLES } from '../store/alert-poller-store';
-import { ALERT_TABLES } from '../store/alert-repository';
+import { ALERT_TABLES, TableAlertRepository } from '../store/alert-repository';
 import { AUDIT_TABLE } from '../store/audit-repository';
 import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
@@ -61,5 +61,12 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     RISK_REMINDER_TABLE,
   ]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE, PROCEDURE_TABLE]);
+  // The tab's alert views (AlertViews), made good from the alerts after a crash or an older version.
+  await new TableAlertRepository(store)
+    .backfillViews(new Date())
+    .then((made) => logger.info(made, 'alert views checked'))
+    .catch((err: unknown) =>
+      logger.warn({ err }, 'alert views not checked; the tab may miss alerts'),
+    );
   return { store, stop: async () => void (await azurite?.stop()) };
 }

@@ -9,6 +9,7 @@ import {
   type AlertSummary,
   type AlertTimes,
 } from '../domain/alerts';
+import { AlertViewTable, ALERT_VIEW_TABLE, type ResolvedAlertDay } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
@@ -32,6 +33,10 @@ import {
  *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC); once
  *                                                              resolved, its raised/acknowledged/resolved times
  *
+ * What the tab's alert routes read is kept in a table of its own, AlertViews (src/store/alert-views.ts): each
+ * open alert's summary, and the resolved alerts' times by the day they were raised. This repository writes
+ * those rows after each change it commits; `backfillViews` (run at start) makes any a crash left undone.
+ *
  * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
  * alert row IS the dedup claim: a second create for the same source and key fails (409), whoever
  * sends it. The row's key repeats the partition's rather than being one word for every alert: Azurite
@@ -48,15 +53,18 @@ import {
  * written to be safe when left behind by a crash:
  *   - '~id' rows are claimed before the create; an orphan points at a partition whose alert has another
  *     id (or none), and `get` checks the id it finds.
- *   - '~open' rows are written before the create and removed after the alert is resolved; `listOpen`
- *     reads each alert and drops rows whose alert turns out to be resolved.
+ *   - '~open' rows are written before the create and removed after the alert is resolved; the jobs
+ *     reading them read each alert before acting.
+ *   - AlertViews rows are written after the change commits (so none names an alert that does not exist);
+ *     an open row is replaced, never made, by a later change, so a late write cannot bring back a resolved
+ *     alert. A crash between a commit and its view rows is followed by a start, whose backfill repairs them.
  * Id -> partition never changes once written, so it is cached in memory.
  *
  * The ETag handed out is `a<archived>.<event count>|<entity ETag>`: the next change needs to know which
  * events are already in rows and which are new, and the counts travel with the ETag so the caller
  * never has to.
  */
-export const ALERT_TABLES = { alerts: 'Alerts' } as const;
+export const ALERT_TABLES = { alerts: 'Alerts', views: ALERT_VIEW_TABLE } as const;
 
 /** The key of the alert row in its partition. */
 const alertRow = (partition: string) => partition;
@@ -108,6 +116,9 @@ export const INLINE_TIMELINE_MAX = 200_000;
 /** Events moved to rows in one change, at most (a transaction holds 100 actions). */
 const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
+
+/** The alert without its timeline, as the views keep it. */
+const summaryOf = ({ timeline: _timeline, ...summary }: Alert): AlertSummary => summary;
 
 const newestFirst = <T extends { raisedAt: string; id: string }>(alerts: T[]): T[] =>
   alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
@@ -202,8 +213,11 @@ const splitEtag = (
 /** Alerts in Table Storage: see the key layout above. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
+  private readonly views: AlertViewTable;
 
-  constructor(private readonly store: TableStore) {}
+  constructor(private readonly store: TableStore) {
+    this.views = new AlertViewTable(store);
+  }
 
   private get client(): TableClient {
     return this.store.table(ALERT_TABLES.alerts);
@@ -276,9 +290,13 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'exists' };
     }
     this.remember(alert.id, partition);
-    if (!openClaim.ok)
+    await Promise.all([
       // A row left by an attempt that never committed: this alert owns the partition now.
-      await this.client.upsertEntity(openEntity(partition, alert), 'Replace');
+      openClaim.ok ? undefined : this.client.upsertEntity(openEntity(partition, alert), 'Replace'),
+      isOpen(alert)
+        ? this.views.putOpen(partition, summaryOf(alert))
+        : this.views.recordResolved([summaryOf(alert)]),
+    ]);
     return { ok: true, value: { alert, etag: committed.etag } };
   }
 
@@ -297,21 +315,96 @@ export class TableAlertRepository implements AlertRepository {
         }),
         // Resolved for good: its week's row keeps its times, so the weekly figures need no read.
         this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
+        this.views.removeOpen(partition),
+        this.views.recordResolved([summaryOf(alert)]),
       ]);
-    else if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
+    else
+      await Promise.all([
+        fresh.some((e) => e.kind === 'posted') ? this.markPosted(partition) : undefined,
+        this.views.replaceOpen(partition, summaryOf(alert)),
+      ]);
     return { ok: true, value: { alert, etag: committed.etag } };
   }
 
+  /** The open alerts, newest first: the AlertViews open rows (one partition), no alert read. */
   async listOpen(): Promise<AlertSummary[]> {
-    const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
-    const partitions = rows.map((row) => row.rowKey ?? '');
+    const rows = await this.views.listOpen();
+    return newestFirst(rows.map((row) => row.alert).filter(isOpen));
+  }
+
+  /**
+   * The resolved alerts raised from the UK day of `from` on, by day, with their times to acknowledge and
+   * resolve: one range of the AlertViews table. With listOpen, what the tab's weekly figures count.
+   */
+  resolvedSince(from: Date): Promise<ResolvedAlertDay[]> {
+    return this.views.resolvedSince(from);
+  }
+
+  /**
+   * Makes the AlertViews rows agree with the alerts (idempotent; run at start, so after any crash):
+   * every alert the open index or the open rows name is read once, an open one's row is written, and a
+   * resolved one's row removed and its times recorded. The first time (a table made before AlertViews
+   * existed), every resolved alert's times are recorded from the week rows, read in one range.
+   */
+  async backfillViews(now: Date): Promise<{ open: number; resolved: number }> {
+    const [indexRows, viewRows, backfilled] = await Promise.all([
+      listPartition<{ alertId: string }>(this.client, OPEN_PARTITION),
+      this.views.listOpen(),
+      this.views.isBackfilled(),
+    ]);
+    const partitions = [
+      ...new Set([
+        ...indexRows.map((row) => row.rowKey ?? ''),
+        ...viewRows.map((row) => row.partition),
+      ]),
+    ];
     const read = await this.summaries(partitions);
-    read.forEach((alert, i) => {
-      if (alert && !isOpen(alert))
-        // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
-        void this.client.deleteEntity(OPEN_PARTITION, partitions[i]!).catch(() => undefined);
-    });
-    return newestFirst(read.filter((a): a is AlertSummary => !!a && isOpen(a)));
+    const resolved = new Map<string, AlertSummary>();
+    let open = 0;
+    for (let i = 0; i < partitions.length; i += 8)
+      await Promise.all(
+        read.slice(i, i + 8).map(async (alert, j) => {
+          const partition = partitions[i + j]!;
+          if (alert && isOpen(alert)) {
+            open++;
+            return this.views.putOpen(partition, alert);
+          }
+          if (alert) resolved.set(alert.id, alert);
+          await Promise.all([
+            this.views.removeOpen(partition),
+            // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
+            alert &&
+              this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
+                if (!isNotFound(e)) throw e;
+              }),
+          ]);
+        }),
+      );
+    if (!backfilled)
+      for (const alert of await this.resolvedFromWeekRows()) resolved.set(alert.id, alert);
+    await this.views.recordResolved([...resolved.values()]);
+    if (!backfilled) await this.views.markBackfilled(now);
+    return { open, resolved: resolved.size };
+  }
+
+  /** Every resolved alert the week rows know, whatever week (one range query; a few point reads). */
+  private async resolvedFromWeekRows(): Promise<AlertSummary[]> {
+    const filter = "PartitionKey ge '~week_' and PartitionKey lt '~week`'";
+    const found: AlertSummary[] = [];
+    const toRead: string[] = [];
+    for await (const row of this.client.listEntities<WeekRow>({ queryOptions: { filter } })) {
+      if (row.resolvedAt && row.raisedAt)
+        found.push({
+          id: row.alertId,
+          raisedAt: row.raisedAt,
+          acknowledgedAt: row.acknowledgedAt || undefined,
+          resolvedAt: row.resolvedAt,
+        } as AlertSummary);
+      else toRead.push(row.rowKey ?? '');
+    }
+    for (const alert of await this.summaries([...new Set(toRead)]))
+      if (alert && !isOpen(alert)) found.push(alert);
+    return found;
   }
 
   /**

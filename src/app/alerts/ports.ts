@@ -23,7 +23,7 @@ export interface AlertRepository {
   update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>>;
   /**
    * Open alerts (triggered, acknowledged, snoozed), newest first, without their timelines: the open
-   * index, then each alert's own row (a point read each).
+   * alerts' rows kept for the lists (one partition), no alert read.
    */
   listOpen(): Promise<AlertSummary[]>;
   /**

@@ -1,0 +1,200 @@
+import { alertWeeks, alertWeeksOf } from '../../../src/api/tab-views';
+import { acknowledge, raiseAlert, type Alert } from '../../../src/domain/alerts';
+import {
+  ALERT_TABLES,
+  TableAlertRepository,
+  alertPartition,
+} from '../../../src/store/alert-repository';
+import { ALERT_VIEW_TABLE, AlertViewTable } from '../../../src/store/alert-views';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+import { incident, people, webhookActor } from './fixtures';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+let repo: TableAlertRepository;
+beforeAll(async () => {
+  ({ store, stop } = await startTestStore());
+  await store.createTables(Object.values(ALERT_TABLES));
+  repo = new TableAlertRepository(store);
+});
+afterAll(() => stop());
+
+let n = 0;
+const at = new Date('2026-11-24T09:00:00Z');
+const newAlert = (dedupKey: string, raisedAt = at): Alert =>
+  raiseAlert(incident({ dedupKey }), { id: `V${++n}`, actor: webhookActor, at: raisedAt }).alert;
+const sam = { id: people.sam.aadObjectId, name: people.sam.name, source: 'teams' as const };
+const views = () => store.table(ALERT_VIEW_TABLE);
+
+const resolve = (alert: Alert, resolvedAt: Date): Alert => ({
+  ...alert,
+  state: 'resolved',
+  resolvedAt: resolvedAt.toISOString(),
+  resolvedBy: sam,
+});
+
+/** What the tab's weekly figures would be if worked out from every alert, for comparison. */
+const fromEveryAlert = (alerts: Alert[], now: Date) => alertWeeks(alerts, now, 8);
+
+test('when an alert is acknowledged and then resolved, then the open list shows each change and the weekly figures count it once resolved', async () => {
+  const alert = newAlert('VIEW-1');
+  const created = await repo.create(alert);
+  if (!created.ok) throw new Error('not created');
+  expect((await repo.listOpen()).find((a) => a.id === alert.id)?.state).toBe('triggered');
+
+  const acked = acknowledge(alert, sam, new Date(at.getTime() + 12 * 60_000));
+  if (!acked.ok) throw new Error('not acknowledged');
+  const updated = await repo.update(acked.alert, created.value.etag);
+  if (!updated.ok) throw new Error('not updated');
+  const listed = (await new TableAlertRepository(store).listOpen()).find((a) => a.id === alert.id);
+  expect(listed).toMatchObject({ state: 'acknowledged', acknowledgedBy: { name: sam.name } });
+  // The list row is the alert without its timeline, as the alert row holds it.
+  const { timeline: _t, ...summary } = acked.alert;
+  expect(listed).toEqual(summary);
+
+  const resolvedAt = new Date(at.getTime() + 90 * 60_000);
+  const closed = resolve(acked.alert, resolvedAt);
+  expect((await repo.update(closed, updated.value.etag)).ok).toBe(true);
+  expect((await repo.listOpen()).map((a) => a.id)).not.toContain(alert.id);
+  const days = await repo.resolvedSince(new Date('2026-11-20T00:00:00Z'));
+  expect(days.find((d) => d.raisedOn === '2026-11-24')?.alerts[alert.id]).toEqual([
+    12 * 60_000,
+    90 * 60_000,
+  ]);
+});
+
+test('when the weekly figures are made from the kept rows, then they equal those worked out from every alert', async () => {
+  const now = new Date('2026-11-28T12:00:00Z');
+  const alerts: Alert[] = [];
+  for (let i = 0; i < 12; i++) {
+    // Spread over three UK weeks, some across a Sunday midnight, with times that are not whole minutes.
+    const raisedAt = new Date(Date.parse('2026-11-08T23:30:00Z') + i * 40 * 3_600_000 + i * 1_234);
+    let alert = newAlert(`VIEW-WEEK-${i}`, raisedAt);
+    const created = await repo.create(alert);
+    if (!created.ok) throw new Error('not created');
+    let etag = created.value.etag;
+    if (i % 3 !== 2) {
+      const acked = acknowledge(alert, sam, new Date(raisedAt.getTime() + (i + 1) * 61_001));
+      if (!acked.ok) throw new Error('not acknowledged');
+      const written = await repo.update(acked.alert, etag);
+      if (!written.ok) throw new Error('not written');
+      [alert, etag] = [acked.alert, written.value.etag];
+    }
+    if (i % 4 !== 3) {
+      alert = resolve(alert, new Date(raisedAt.getTime() + (i + 1) * 3_600_777));
+      expect((await repo.update(alert, etag)).ok).toBe(true);
+    }
+    alerts.push(alert);
+  }
+  const open = (await repo.listOpen()).filter((a) => a.dedupKey.startsWith('VIEW-WEEK-'));
+  const days = (await repo.resolvedSince(new Date('2026-11-01T00:00:00Z'))).map((d) => ({
+    ...d,
+    alerts: Object.fromEntries(
+      Object.entries(d.alerts).filter(([id]) => alerts.some((a) => a.id === id)),
+    ),
+  }));
+  expect(alertWeeksOf(days, open, now)).toEqual(fromEveryAlert(alerts, now));
+});
+
+test('when many alerts raised the same day are resolved at once from two instances, then every one is counted', async () => {
+  const day = new Date('2026-10-14T10:00:00Z');
+  const created = await Promise.all(
+    Array.from({ length: 30 }, async (_, i) => {
+      const alert = newAlert(`VIEW-BULK-${i}`, new Date(day.getTime() + i * 1000));
+      const stored = await repo.create(alert);
+      if (!stored.ok) throw new Error('not created');
+      return { alert, etag: stored.value.etag };
+    }),
+  );
+  const other = new TableAlertRepository(store);
+  await Promise.all(
+    created.map(({ alert, etag }, i) =>
+      (i % 2 ? other : repo).update(resolve(alert, new Date(day.getTime() + 3_600_000)), etag),
+    ),
+  );
+  const [row] = await repo.resolvedSince(new Date('2026-10-14T00:00:00Z'));
+  expect(row?.raisedOn).toBe('2026-10-14');
+  expect(Object.keys(row?.alerts ?? {}).sort()).toEqual(created.map((c) => c.alert.id).sort());
+});
+
+test('when the views are missing or wrong (a table from before them, or a crash), then the backfill makes them right, and again changes nothing', async () => {
+  // A second world of its own, so the counts are this test's.
+  const own = await startTestStore();
+  try {
+    await own.store.createTables(Object.values(ALERT_TABLES));
+    const alerts = new TableAlertRepository(own.store);
+    const open = newAlert('VIEW-OLD-OPEN', new Date('2026-11-02T09:00:00Z'));
+    const closed = newAlert('VIEW-OLD-CLOSED', new Date('2026-11-03T09:00:00Z'));
+    const crashed = newAlert('VIEW-CRASHED', new Date('2026-11-04T09:00:00Z'));
+    const stored = await Promise.all([open, closed, crashed].map((a) => alerts.create(a)));
+    for (const [i, a] of [closed, crashed].entries()) {
+      const s = stored[i + 1]!;
+      if (!s.ok) throw new Error('not created');
+      await alerts.update(resolve(a, new Date(a.raisedAt.replace('09:', '10:'))), s.value.etag);
+    }
+    // As a table made before AlertViews: no rows at all. And a crash after resolving one alert left
+    // its open row behind (put back here by hand).
+    const table = own.store.table(ALERT_VIEW_TABLE);
+    for await (const row of table.listEntities())
+      await table.deleteEntity(row.partitionKey!, row.rowKey!);
+    const { timeline: _t, ...crashedSummary } = crashed;
+    await new AlertViewTable(own.store).putOpen(
+      alertPartition('incident', 'VIEW-CRASHED'),
+      crashedSummary,
+    );
+    await own.store
+      .table(ALERT_TABLES.alerts)
+      .upsertEntity({ partitionKey: '~open', rowKey: alertPartition('incident', 'VIEW-CRASHED') });
+    expect((await alerts.listOpen()).map((a) => a.id)).toEqual([crashed.id]);
+
+    const first = await alerts.backfillViews(new Date('2026-11-28T12:00:00Z'));
+    expect(first).toEqual({ open: 1, resolved: 2 });
+    expect((await alerts.listOpen()).map((a) => a.id)).toEqual([open.id]);
+    const since = new Date('2026-11-01T00:00:00Z');
+    const days = await alerts.resolvedSince(since);
+    expect(
+      days
+        .map((d) => Object.keys(d.alerts))
+        .flat()
+        .sort(),
+    ).toEqual([closed.id, crashed.id].sort());
+    expect(days.find((d) => d.raisedOn === '2026-11-03')?.alerts[closed.id]).toEqual([
+      null,
+      3_600_000,
+    ]);
+
+    // Run again (every start runs it): the same rows.
+    const rows = async () => {
+      const out: unknown[] = [];
+      for await (const row of table.listEntities<Record<string, unknown>>())
+        if (row.partitionKey !== 'meta')
+          out.push({ ...row, etag: undefined, timestamp: undefined });
+      return out;
+    };
+    const before = await rows();
+    expect(await alerts.backfillViews(new Date('2026-11-28T12:05:00Z'))).toEqual({
+      open: 1,
+      resolved: 0,
+    });
+    expect(await rows()).toEqual(before);
+  } finally {
+    await own.stop();
+  }
+});
+
+test('when a resolved alert is written again (a retry), then its day row is unchanged', async () => {
+  const alert = newAlert('VIEW-RETRY', new Date('2026-09-01T09:00:00Z'));
+  const created = await repo.create(alert);
+  if (!created.ok) throw new Error('not created');
+  const closed = resolve(alert, new Date('2026-09-01T09:30:00Z'));
+  expect((await repo.update(closed, created.value.etag)).ok).toBe(true);
+  const read = async () =>
+    (await repo.resolvedSince(new Date('2026-09-01T00:00:00Z'))).find(
+      (d) => d.raisedOn === '2026-09-01',
+    );
+  const before = await views().getEntity('resolved', '2026-09-01');
+  expect((await read())?.alerts[alert.id]).toEqual([null, 30 * 60_000]);
+  await repo.backfillViews(new Date('2026-11-28T12:00:00Z'));
+  expect((await views().getEntity('resolved', '2026-09-01')).etag).toBe(before.etag);
+});
