@@ -48,11 +48,23 @@ export function composeProcedures(
       return alertCard(alert, { onCall, responses, notice });
     },
     async postInThread(alert, card, summary) {
-      if (!alert.channelPost) return false;
+      const content = { summary, card };
+      if (alert.channelPost) {
+        await outbox.queue.enqueue({
+          kind: 'threadReply',
+          conversationId: alert.channelPost.conversationId,
+          content,
+        });
+        return true;
+      }
+      // The card is queued or just sent and not yet recorded on the alert: the reply follows that post.
+      const post = await outbox.queue.findPostForAlert(alert.id);
+      if (!post) return false;
       await outbox.queue.enqueue({
         kind: 'threadReply',
-        conversationId: alert.channelPost.conversationId,
-        content: { summary, card },
+        conversationId: post.conversationKey,
+        afterPostId: post.id,
+        content,
       });
       return true;
     },
