@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Directory } from '../app/directory';
 import type { Procedures } from '../app/procedures';
 import type { Clock } from '../domain/shared/clock';
-import { formatUkDate } from '../domain/shared/time';
+import { ukCalendarDate } from '../domain/risk/calendar-date';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
 
 export interface ProceduresRoutesDeps {
@@ -24,10 +24,9 @@ export function proceduresRouter(deps: ProceduresRoutesDeps): Router {
     requireRole(deps.directory, 'lead', 'export the procedures'),
     async (_req, res) => {
       const document = await deps.procedures.exportMarkdown(authenticatedMember(res));
-      const day = formatUkDate(deps.clock.now()).replace(/ /g, '-').toLowerCase();
       res
         .type('text/markdown; charset=utf-8')
-        .attachment(`ctac-procedures-${day}.md`)
+        .attachment(`ctac-procedures-${ukCalendarDate(deps.clock.now())}.md`)
         .send(document);
     },
   );
