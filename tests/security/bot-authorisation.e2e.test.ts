@@ -1,5 +1,6 @@
 import { escalationPolicyFeature } from '../../src/bot/alerts/escalation-policy-feature';
 import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
+import { proceduresFeature } from '../../src/bot/procedures/procedures-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
 import { TableEscalationTimerStore } from '../../src/store/alert-escalation-store';
 import { TableAlertRepository } from '../../src/store/alert-repository';
@@ -207,16 +208,19 @@ describe('item 1: a member in the chat raises new alerts, never changes one from
   });
 });
 
-/** Every verb of the alert, policy and rota features and the bot's own, read from the features. */
+/** Every verb of the alert, policy, rota and procedures features and the bot's own, read from the features. */
 const stub = new Proxy({}, { get: () => stub }) as never;
 const VERBS = [
   'help.show',
   'command.run',
   'org.add',
   'member.add',
-  ...[alertsFeature(stub), escalationPolicyFeature(stub), rotaFeature(stub)].flatMap((f) =>
-    Object.keys(f.verbs ?? {}),
-  ),
+  ...[
+    alertsFeature(stub),
+    escalationPolicyFeature(stub),
+    rotaFeature(stub),
+    proceduresFeature(stub),
+  ].flatMap((f) => Object.keys(f.verbs ?? {})),
 ];
 
 describe('item 6: a refused button press carries no content', () => {
@@ -242,6 +246,11 @@ describe('item 6: a refused button press carries no content', () => {
             command: `ack ${alertId}`,
             rank: 'high',
             swapId: 'S1',
+            procedureId: 'ransomware',
+            version: 1,
+            step: 1,
+            name: 'Ransomware',
+            steps: 'Isolate hosts',
             ...extra,
           },
           posted.messageId,
