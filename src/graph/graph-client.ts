@@ -1,9 +1,8 @@
-import {
+import type {
+  AuthenticationProvider,
   Client,
-  MiddlewareFactory,
-  type AuthenticationProvider,
-  type Context,
-  type Middleware,
+  Context,
+  Middleware,
 } from '@microsoft/microsoft-graph-client';
 
 export const GRAPH_HOST = 'https://graph.microsoft.com/';
@@ -21,6 +20,12 @@ export interface GraphClientOptions {
 
 /** A Microsoft Graph client: the SDK's default middleware, with an optional redirect for local runs. */
 export function createGraphClient(options: GraphClientOptions): Client {
+  // Loaded here, not at the top: a server without GRAPH_ENABLED never makes a client, so it never holds
+  // the SDK in memory (issue 18; bench/memory.ts checks it).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { Client, MiddlewareFactory } =
+    require('@microsoft/microsoft-graph-client') as typeof import('@microsoft/microsoft-graph-client');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const authProvider: AuthenticationProvider = { getAccessToken: options.getToken };
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
   if (options.baseUrl) {

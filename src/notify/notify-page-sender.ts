@@ -1,5 +1,5 @@
-import axios, { type AxiosError } from 'axios';
-import { NotifyClient } from 'notifications-node-client';
+import type { AxiosError, AxiosStatic } from 'axios';
+import type { NotifyClient } from 'notifications-node-client';
 import type { PageFailure, PageOutcome, PageRequest, PageSender } from '../app/paging';
 
 /** GOV.UK Notify as the config gives it (src/config.ts checks the key's form). */
@@ -44,7 +44,15 @@ export class NotifyPageSender implements PageSender {
     private readonly settings: NotifySettings,
     private readonly options: NotifyPageSenderOptions = {},
   ) {
-    this.client = new NotifyClient(settings.baseUrl, settings.apiKey);
+    // Loaded here, not at the top: a server without NOTIFY_API_KEY never makes a sender, so it never
+    // holds Notify's client in memory (issue 18; bench/memory.ts checks it).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { NotifyClient: Client } = require('notifications-node-client') as {
+      NotifyClient: typeof NotifyClient;
+    };
+    const axios = require('axios') as AxiosStatic;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    this.client = new Client(settings.baseUrl, settings.apiKey);
     // The client's default has no timeout: a page must not hang on a stalled connection.
     this.client.setClient(axios.create({ timeout: options.timeoutMs ?? 10_000 }));
     this.textEnabled = !!settings.smsTemplateId;
