@@ -27,6 +27,7 @@ import {
 import {
   closedLoop,
   CountingProxy,
+  figure,
   summarise,
   type LoopResult,
   freePort,
@@ -239,6 +240,24 @@ async function main() {
     const throughput = appRun.perSecond / f.perSecond;
     return `Against ${floorName}: p50 ${(appRun.p50 / f.p50).toFixed(2)}x, p99 ${p99.toFixed(2)}x (target at most 1.25x: ${p99 <= 1.25 ? 'met' : 'not met'}), throughput ${throughput.toFixed(2)}x (target at least 0.8x: ${throughput >= 0.8 ? 'met' : 'not met'}).`;
   };
+  const p99Ratio = appRun.p99 / alertFloorRun.p99;
+  const throughputRatio = appRun.perSecond / alertFloorRun.perSecond;
+  figure(
+    {
+      measure: `acknowledge, ${WORKERS} at once: p99 against the storage floor on the alert's row`,
+      value: `${ms(appRun.p99)} (floor ${ms(alertFloorRun.p99)})`,
+      goal: 'at most 1.25x the floor',
+      ratio: p99Ratio,
+      met: p99Ratio <= 1.25,
+    },
+    {
+      measure: `acknowledge, ${WORKERS} at once: throughput against the same floor`,
+      value: `${appRun.perSecond.toFixed(0)}/s (floor ${alertFloorRun.perSecond.toFixed(0)}/s)`,
+      goal: 'at least 0.8x the floor',
+      ratio: throughputRatio,
+      met: throughputRatio >= 0.8,
+    },
+  );
   report(`## Acknowledge latency (Action.Execute invoke over HTTP, ${WORKERS} concurrent, ${appRun.count} acknowledgements and as many invokes of each baseline, in ${rounds} interleaved rounds)
 
 | bot | p50 | p99 | throughput | CPU per invoke: bot | Azurite | client and connector |

@@ -45,16 +45,20 @@ export async function spawnNode(
   args: string[],
   env: Record<string, string>,
   port: number,
+  nodeArgs: string[] = [],
 ): Promise<{ pid: number; stop(): Promise<void> }> {
   // BENCH_APP_NODE_ARGS: extra Node flags for the app (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
   // BENCH_BASELINE_NODE_ARGS: the same for the acknowledge benchmark's baseline bots.
-  const flags = (
-    process.env[
-      script.endsWith('server.js') ? 'BENCH_APP_NODE_ARGS' : 'BENCH_BASELINE_NODE_ARGS'
-    ] ?? ''
-  )
-    .split(' ')
-    .filter(Boolean);
+  const flags = [
+    ...nodeArgs,
+    ...(
+      process.env[
+        script.endsWith('server.js') ? 'BENCH_APP_NODE_ARGS' : 'BENCH_BASELINE_NODE_ARGS'
+      ] ?? ''
+    )
+      .split(' ')
+      .filter(Boolean),
+  ];
   const child = spawn(process.execPath, [...flags, script, ...args], {
     env: { ...process.env, ...env },
     stdio: process.env['BENCH_VERBOSE'] ? 'inherit' : 'ignore',
@@ -148,6 +152,44 @@ export function report(markdown: string): void {
   const file = process.env['BENCH_RESULT_FILE'];
   if (file) appendFileSync(file, `${markdown.trim()}\n\n`);
 }
+
+/** A headline figure beside its floor or goal, for the summary at the top of bench/RESULTS.md. */
+export interface Figure {
+  /** What is measured, e.g. "storm of 1,000 alerts: webhook p99 against the floor". */
+  measure: string;
+  /** The figure as shown, e.g. "138.7 ms". */
+  value: string;
+  /** Its floor or goal as shown, e.g. "at most 2x the floor's 7.1 ms". */
+  goal: string;
+  /** The figure over its floor or goal (a ratio measured against a floor is the ratio of the two). */
+  ratio?: number;
+  /** Whether the goal is met; unset for a figure compared with a floor that has no goal. */
+  met?: boolean;
+}
+
+/**
+ * Hands headline figures to bench/run.ts through BENCH_FIGURES_FILE (one JSON object a line), for the
+ * summary at the top of bench/RESULTS.md and the README's table.
+ */
+export function figure(...figures: Figure[]): void {
+  const file = process.env['BENCH_FIGURES_FILE'];
+  if (file) appendFileSync(file, figures.map((f) => `${JSON.stringify(f)}\n`).join(''));
+}
+
+/** The figure and its goal for a value that must stay under (or at most) a limit. */
+export const underGoal = (
+  measure: string,
+  value: number,
+  limit: number,
+  show: (v: number) => string,
+  words = 'under',
+): Figure => ({
+  measure,
+  value: show(value),
+  goal: `${words} ${show(limit)}`,
+  ratio: value / limit,
+  met: words === 'under' ? value < limit : value <= limit,
+});
 
 /** `--full` on the command line or BENCH_FULL=1: the sizes the issue specifies rather than the quick ones. */
 export const fullSizes = () => process.argv.includes('--full') || process.env['BENCH_FULL'] === '1';

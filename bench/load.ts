@@ -27,7 +27,17 @@ import {
   startBenchApp,
   storeAt,
 } from './stack';
-import { fullSizes, mb, ms, percentile, processMemory, report, TeamsLimitConnector } from './lib';
+import {
+  figure,
+  fullSizes,
+  mb,
+  ms,
+  percentile,
+  processMemory,
+  report,
+  TeamsLimitConnector,
+  underGoal,
+} from './lib';
 
 const USERS = 50;
 const ERROR_TEXT = /went wrong/i;
@@ -216,6 +226,28 @@ async function main() {
   };
   const errors = samples.filter((s) => s.error);
   const distinct = [...new Set(errors.map((s) => `${s.kind}: ${s.error!.slice(0, 160)}`))];
+  // Issue 18's goals: the `alerts` command p99 under 300 ms, every command's p99 under 500 ms.
+  const p99Of = (of: Sample[]) =>
+    percentile(
+      of.map((s) => s.ms).sort((a, b) => a - b),
+      99,
+    );
+  const commands = samples.filter((s) => !s.kind.startsWith('ack'));
+  figure(
+    underGoal(
+      `load, ${USERS} members: \`alerts\` command p99`,
+      p99Of(samples.filter((s) => s.kind === 'alerts')),
+      300,
+      ms,
+    ),
+    underGoal(`load, ${USERS} members: every command's p99`, p99Of(commands), 500, ms),
+    {
+      measure: `load, ${USERS} members: errors`,
+      value: String(errors.length),
+      goal: '0',
+      met: errors.length === 0,
+    },
+  );
   report(`## Load (${USERS} members at once for ${seconds} s: commands in their chats and Acknowledge on channel cards)
 
 Each member waits 0.5 to 1.5 s between actions (mean ${thinkMs} ms). Commands: ${MIX.filter(

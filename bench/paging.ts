@@ -31,7 +31,7 @@ import { TableRotationRepository } from '../src/store/rota-repositories';
 import type { TableStore } from '../src/store/tables';
 import { FAKE_NOTIFY_KEY, FAKE_SMS_TEMPLATE, FakeNotify } from '../tests/helpers/fake-notify';
 import { startAzuriteProcess } from './alerts-storm';
-import { fullSizes, percentile, report, TeamsLimitConnector } from './lib';
+import { figure, fullSizes, percentile, report, TeamsLimitConnector } from './lib';
 import { BENCH_CHANNEL, saveBenchChannel, startBenchApp, storeAt } from './stack';
 
 const SECRET = 'bench-secret';
@@ -325,6 +325,12 @@ async function main() {
   const median = (v: number[]) => (v.length ? percentile(sorted(v), 50) : NaN);
   const textWait = TEXT_AFTER_MINUTES * 60_000;
 
+  figure({
+    measure: `paging at ${RATE_PER_SECOND} alerts a second: first page p99 against Teams' limits on one chat`,
+    value: `${seconds(page.p99)} (floor ${seconds(limit.p99)})`,
+    goal: "the floor: Teams' limits alone",
+    ratio: page.p99 / limit.p99,
+  });
   report(`## Paging (issue 16: time to the first page at ${RATE_PER_SECOND} alerts a second, and one alert paged to ten people)
 
 A: ${count} signed webhook alerts (high: the default policy pages the primary at once) in ${stormSeconds} s, open loop, one primary

@@ -1,6 +1,8 @@
 /**
  * Runs every benchmark in bench/, one after another, each in its own process, and writes
- * bench/RESULTS.md: the machine, the date, and each benchmark's figures (p50, p99, ratios).
+ * bench/RESULTS.md: the machine, the date, a summary of the headline figures each beside its floor or
+ * goal with the ratio, and each benchmark's own section. A run of every benchmark also replaces the
+ * README's table of the latest figures (between its bench:start and bench:end markers).
  * Quick sizes by default (the whole run takes a few minutes); `--full` for the sizes the issues
  * specify (1,000 alerts in the storm; more acknowledgements; the tab API with its full register,
  * which takes several minutes to seed on its own; the load for 60 s rather than 20).
@@ -10,11 +12,11 @@
  */
 import { spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { fromRoot } from '../src/paths';
 import { formatUkDateTime } from '../src/domain/shared/time';
-import { fullSizes, machine } from './lib';
+import { fullSizes, machine, type Figure } from './lib';
 
 interface Bench {
   name: string;
@@ -26,6 +28,12 @@ interface Bench {
 }
 
 const BENCHES: Bench[] = [
+  // Issue 18: the production server's memory after start and settling, and what it loaded.
+  {
+    name: 'Memory at idle',
+    script: 'memory.js',
+    args: () => [],
+  },
   {
     name: 'Acknowledge latency',
     script: 'alerts-ack.js',
@@ -72,6 +80,7 @@ async function runOne(bench: Bench, full: boolean, resultFile: string): Promise<
           ...process.env,
           ...bench.env?.(full),
           BENCH_RESULT_FILE: resultFile,
+          BENCH_FIGURES_FILE: `${resultFile}.figures`,
           BENCH_FULL: full ? '1' : '0',
         },
       },
@@ -82,6 +91,40 @@ async function runOne(bench: Bench, full: boolean, resultFile: string): Promise<
     `${bench.name}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   return code;
+}
+
+const verdict = (f: Figure) => (f.met === undefined ? '' : f.met ? ' (met)' : ' (not met)');
+
+/** The headline figures as one Markdown table. */
+function figureTable(figures: Figure[]): string {
+  return [
+    '| figure | latest | floor or goal | ratio |',
+    '| --- | --- | --- | --- |',
+    ...figures.map(
+      (f) =>
+        `| ${f.measure} | ${f.value} | ${f.goal} | ${f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`}${verdict(f)} |`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * The README keeps one table of the latest figures and a link to bench/RESULTS.md (no diary): replaced
+ * between its markers after a run of every benchmark.
+ */
+function updateReadme(figures: Figure[], full: boolean): void {
+  const path = fromRoot('README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) return;
+  const block = `${start}
+The latest ${full ? 'full' : 'quick'} run (\`npm run bench${full ? ' -- --full' : ''}\`, ${formatUkDateTime(new Date())}, ${cpus().length} shared cores):
+
+${figureTable(figures)}
+`;
+  writeFileSync(path, readme.slice(0, from) + block + readme.slice(to));
 }
 
 async function main() {
@@ -99,11 +142,19 @@ machine vary from run to run: compare ratios measured in the same run, not absol
 Earlier runs: [bench/HISTORY.md](HISTORY.md).
 `;
   let failures = 0;
+  const figures: Figure[] = [];
   for (const bench of BENCHES) {
     if (only.length && !only.some((o) => bench.script.startsWith(o))) continue;
     const resultFile = join(dir, `${bench.script}.md`);
     const code = await runOne(bench, full, resultFile);
     if (code !== 0) failures++;
+    if (existsSync(`${resultFile}.figures`))
+      figures.push(
+        ...readFileSync(`${resultFile}.figures`, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Figure),
+      );
     const source = bench.ownResults ? fromRoot('bench', bench.ownResults) : resultFile;
     const text = existsSync(source) ? readFileSync(source, 'utf8').trim() : '';
     sections.push(
@@ -114,7 +165,19 @@ Earlier runs: [bench/HISTORY.md](HISTORY.md).
         : `## ${bench.name}\n\nFailed in this run (exit ${code}).`,
     );
   }
-  writeFileSync(fromRoot('bench', 'RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`);
+  const summary = `## Summary: each figure beside its floor or goal
+
+${figureTable(figures)}
+
+Load average at the end of the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (other work on the machine slows what is measured; the memory figures move least).
+`;
+  writeFileSync(
+    fromRoot('bench', 'RESULTS.md'),
+    `${header}\n${summary}\n${sections.join('\n\n')}\n`,
+  );
+  if (!only.length) updateReadme(figures, full);
   console.log(`wrote bench/RESULTS.md${failures ? ` (${failures} benchmark(s) failed)` : ''}`);
   process.exit(failures ? 1 : 0);
 }

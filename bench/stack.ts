@@ -19,10 +19,11 @@ import { freePort, spawnNode } from './lib';
 
 export const BENCH_CHANNEL = '19:ics-cyber@thread.tacv2';
 
-/** The built app (dist/src/server.js) on a free port, once /api/health answers. */
+/** The built app (dist/src/server.js) on a free port, once /api/health answers; `nodeArgs` go to Node. */
 export async function startBenchApp(
   connectionString: string,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<{ port: number; url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const app = await spawnNode(
@@ -37,6 +38,7 @@ export async function startBenchApp(
       ...env,
     },
     port,
+    nodeArgs,
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
