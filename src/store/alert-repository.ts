@@ -318,11 +318,11 @@ export class TableAlertRepository implements AlertRepository {
         this.views.removeOpen(partition),
         this.views.recordResolved([summaryOf(alert)]),
       ]);
-    else
-      await Promise.all([
-        fresh.some((e) => e.kind === 'posted') ? this.markPosted(partition) : undefined,
-        this.views.replaceOpen(partition, summaryOf(alert)),
-      ]);
+    else {
+      if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
+      // Off the path of the person pressing Acknowledge: written with others in one batch.
+      this.views.replaceOpenSoon(partition, summaryOf(alert));
+    }
     return { ok: true, value: { alert, etag: committed.etag } };
   }
 

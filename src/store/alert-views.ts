@@ -93,11 +93,23 @@ interface DayBatch {
 
 type Row = Record<string, unknown> & { rowKey?: string; etag?: string };
 
+/** Open rows written in one transaction at most (Table Storage's limit for one partition). */
+const OPEN_BATCH = 100;
+
 /** The AlertViews table: see the key layout above. */
 export class AlertViewTable {
   private readonly dayWrites = new Map<string, { writing: Promise<void>; next?: DayBatch }>();
+  /** Open rows to replace, by alert partition: the latest summary of each (see replaceOpenSoon). */
+  private readonly pendingOpen = new Map<string, AlertSummary>();
+  /** The chain of open-row flushes; the last link settles once every replace asked for is written. */
+  private openFlushes: Promise<void> = Promise.resolve();
+  private openFlushQueued = false;
 
-  constructor(private readonly store: TableStore) {}
+  constructor(
+    private readonly store: TableStore,
+    /** A batch of open rows that could not be written (the next change or the start's backfill repairs it). */
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
 
   private get client(): TableClient {
     return this.store.table(ALERT_VIEW_TABLE);
@@ -124,8 +136,62 @@ export class AlertViewTable {
     });
   }
 
+  /**
+   * Replaces the open row after a change to an open alert, off the caller's path: answers at once, and the
+   * rows asked for meanwhile are written together in transactions of up to 100 (one partition), the latest
+   * summary of each alert only. An acknowledgement then costs its own commit and a share of one batch, not
+   * a second write in sequence. `listOpen` waits for what is pending, so this process reads its own
+   * changes; a crash before the write leaves the row one change behind until the next change or the
+   * backfill at the next start. A replace never makes a row, so one landing after the alert's resolve
+   * (which removes the row) changes nothing.
+   */
+  replaceOpenSoon(partition: string, alert: AlertSummary): void {
+    this.pendingOpen.set(partition, alert);
+    if (this.openFlushQueued) return;
+    this.openFlushQueued = true;
+    this.openFlushes = this.openFlushes
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.flushOpenOnce());
+  }
+
+  /** Waits until every open row asked for with replaceOpenSoon so far is written (or has failed). */
+  async flushOpen(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.openFlushes;
+      await seen;
+    } while (seen !== this.openFlushes);
+  }
+
+  private async flushOpenOnce(): Promise<void> {
+    this.openFlushQueued = false;
+    const rows = [...this.pendingOpen].map(([partition, alert]) =>
+      openViewEntity(partition, alert),
+    );
+    this.pendingOpen.clear();
+    for (let i = 0; i < rows.length; i += OPEN_BATCH) {
+      const batch = rows.slice(i, i + OPEN_BATCH);
+      try {
+        await this.client.submitTransaction(batch.map((row) => ['update', row, 'Replace']));
+      } catch {
+        // One row gone (its alert resolved meanwhile) fails the whole transaction: write them one by one.
+        const results = await Promise.allSettled(
+          batch.map((row) =>
+            this.replaceOpen(
+              row.rowKey,
+              JSON.parse(fromChunkColumns(row, SUMMARY)) as AlertSummary,
+            ),
+          ),
+        );
+        for (const r of results) if (r.status === 'rejected') this.onError(r.reason);
+      }
+    }
+  }
+
   /** Removes the open row (only as it was at `etag`, if given). */
   async removeOpen(partition: string, etag?: string): Promise<void> {
+    // A replace still to be written would fail on the missing row anyway; it need not be tried.
+    this.pendingOpen.delete(partition);
     await this.client.deleteEntity(OPEN, partition, etag ? { etag } : {}).catch((e) => {
       if (!isNotFound(e) && !isConditionFailed(e)) throw e;
     });
@@ -133,6 +199,7 @@ export class AlertViewTable {
 
   /** Every open row: one partition. */
   async listOpen(): Promise<{ partition: string; alert: AlertSummary }[]> {
+    await this.flushOpen();
     const rows = await listPartition<Row>(this.client, OPEN);
     return rows.map((row) => ({
       partition: row.rowKey ?? '',

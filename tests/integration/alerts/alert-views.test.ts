@@ -47,11 +47,16 @@ test('when an alert is acknowledged and then resolved, then the open list shows 
   if (!acked.ok) throw new Error('not acknowledged');
   const updated = await repo.update(acked.alert, created.value.etag);
   if (!updated.ok) throw new Error('not updated');
-  const listed = (await new TableAlertRepository(store).listOpen()).find((a) => a.id === alert.id);
+  // This process reads its own change at once (the open row is written off the acknowledging path).
+  const listed = (await repo.listOpen()).find((a) => a.id === alert.id);
   expect(listed).toMatchObject({ state: 'acknowledged', acknowledgedBy: { name: sam.name } });
   // The list row is the alert without its timeline, as the alert row holds it.
   const { timeline: _t, ...summary } = acked.alert;
   expect(listed).toEqual(summary);
+  // Another instance reads the same row from the table.
+  expect((await new TableAlertRepository(store).listOpen()).find((a) => a.id === alert.id)).toEqual(
+    summary,
+  );
 
   const resolvedAt = new Date(at.getTime() + 90 * 60_000);
   const closed = resolve(acked.alert, resolvedAt);
@@ -197,4 +202,31 @@ test('when a resolved alert is written again (a retry), then its day row is unch
   expect((await read())?.alerts[alert.id]).toEqual([null, 30 * 60_000]);
   await repo.backfillViews(new Date('2026-11-28T12:00:00Z'));
   expect((await views().getEntity('resolved', '2026-09-01')).etag).toBe(before.etag);
+});
+
+test('when many open alerts change at once and one is resolved meanwhile, then the list shows every change and the resolved one stays off it', async () => {
+  const alerts = Array.from({ length: 130 }, (_, i) => newAlert(`VIEW-MANY-${i}`));
+  const created = await Promise.all(alerts.map((a) => repo.create(a)));
+  const acks = await Promise.all(
+    alerts.map(async (alert, i) => {
+      const c = created[i]!;
+      if (!c.ok) throw new Error('not created');
+      const acked = acknowledge(alert, sam, new Date(at.getTime() + 60_000));
+      if (!acked.ok) throw new Error('not acknowledged');
+      const updated = await repo.update(acked.alert, c.value.etag);
+      if (!updated.ok) throw new Error('not updated');
+      return { alert: acked.alert, etag: updated.value.etag };
+    }),
+  );
+  // Resolved straight after its acknowledgement, before the batch holding that acknowledgement is written.
+  const gone = acks[7]!;
+  expect(
+    (await repo.update(resolve(gone.alert, new Date(at.getTime() + 120_000)), gone.etag)).ok,
+  ).toBe(true);
+  const other = new TableAlertRepository(store);
+  await repo.listOpen(); // waits for this process's pending rows
+  const listed = new Map((await other.listOpen()).map((a) => [a.id, a]));
+  expect(listed.has(gone.alert.id)).toBe(false);
+  for (const { alert } of acks)
+    if (alert.id !== gone.alert.id) expect(listed.get(alert.id)?.state).toBe('acknowledged');
 });
