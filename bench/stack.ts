@@ -7,6 +7,7 @@
 import { raiseAlert } from '../src/domain/alerts';
 import { recordPosted } from '../src/domain/alerts/delivery';
 import type { Member } from '../src/domain/people/member';
+import { readFileSync } from 'fs';
 import { fromRoot } from '../src/paths';
 import { TableEscalationTimerStore } from '../src/store/alert-escalation-store';
 import { ALERT_TABLES, TableAlertRepository } from '../src/store/alert-repository';
@@ -19,7 +20,25 @@ import { freePort, spawnNode } from './lib';
 
 export const BENCH_CHANNEL = '19:ics-cyber@thread.tacv2';
 
-/** The built app (dist/src/server.js) on a free port, once /api/health answers; `nodeArgs` go to Node. */
+/**
+ * The Node flags the app runs with in production, taken from `npm run serve` (package.json), which
+ * infra/azure.bicep's start command repeats (tests/package/start-command.test.ts keeps them the same).
+ */
+export function productionNodeArgs(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const flags =
+    /\bnode((?: --[^ ]+)*) dist\/src\/server\.js/.exec(scripts['serve'] ?? '')?.[1] ?? '';
+  return flags.split(' ').filter(Boolean);
+}
+
+/**
+ * The built app (dist/src/server.js) on a free port, once /api/health answers, started with the
+ * production Node flags and then `nodeArgs`.
+ */
 export async function startBenchApp(
   connectionString: string,
   env: Record<string, string> = {},
@@ -38,7 +57,7 @@ export async function startBenchApp(
       ...env,
     },
     port,
-    nodeArgs,
+    [...productionNodeArgs(), ...nodeArgs],
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
