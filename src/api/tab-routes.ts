@@ -5,6 +5,7 @@ import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
+import type { Organisation } from '../domain/people/organisation';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
@@ -33,7 +34,7 @@ import {
  */
 export interface HsaResponseSource {
   /** Every HSA some organisation has not finished, resolved in the channel or not, and the finished ones. */
-  board(now: Date): Promise<HsaBoard>;
+  board(now: Date, orgs?: readonly Organisation[]): Promise<HsaBoard>;
   /** Each organisation's line on an HSA (its response, deadlines, what is overdue). */
   lines: HsaResponses['lines'];
   /** The HSA card's response form: the caller's own organisation's response, in one step. */
@@ -163,7 +164,7 @@ export function tabRouter(deps: TabRoutesDeps): Router {
       res.json(hsaComplianceView(open, orgs, [], now));
       return;
     }
-    const board = await deps.hsaResponses.board(now);
+    const board = await deps.hsaResponses.board(now, orgs);
     const responses = [...board.current, ...board.history].flatMap((entry) =>
       entry.lines.map((line) => line.response),
     );

@@ -1,8 +1,12 @@
 import { randomUUID } from 'crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { HsaResponseRepository, StoredHsaResponse } from '../app/alerts/hsa-response-ports';
+import type {
+  HsaResponseRepository,
+  KeptHsa,
+  StoredHsaResponse,
+} from '../app/alerts/hsa-response-ports';
 import type { Conditional } from '../app/ports';
-import type { HsaFollowUp, HsaResponse, HsaResponseEvent } from '../domain/alerts';
+import type { AlertSummary, HsaFollowUp, HsaResponse, HsaResponseEvent } from '../domain/alerts';
 import { insertIfAbsent } from './conditional';
 import { encodeKey } from './keys';
 import {
@@ -20,7 +24,12 @@ import {
  *                                                         changes of one form, which share an instant)
  *   RK 'reminded~<encodeKey(reminder key)>'             a reminder sent (claimed once, by any instance)
  * and one partition of the HSAs CTAC follows up, PK '~follow-ups' (alert ids never start with '~')
- *   RK encodeKey(alert id)                              the follow-up (JSON in `body`), `finished` to filter on
+ *   RK encodeKey(alert id)                              the follow-up (JSON in `body`), `finished` to filter on,
+ *                                                         and what the board shows of the HSA: its summary and
+ *                                                         every organisation's response (JSON of
+ *                                                         {alert, responses} cut into `kept0`, `kept1`, ...,
+ *                                                         `keptParts` of them), replaced with the row's ETag
+ *                                                         after each response is saved
  * A response and its events commit in one transaction; a new response is created with them, so
  * two people from one organisation answering first at once make one response and the other re-reads.
  */
@@ -28,6 +37,26 @@ export const HSA_RESPONSE_TABLES = { responses: 'HsaResponses' } as const;
 
 const orgRow = (orgCode: string) => `org~${encodeKey(orgCode)}`;
 const FOLLOW_UPS = '~follow-ups';
+/** A string property holds at most 64 KiB: 30,000 UTF-16 code units stay inside it. */
+const KEPT_PART = 30_000;
+
+interface FollowUpRow {
+  body: string;
+  keptParts?: number;
+  [part: `kept${number}`]: string | undefined;
+}
+
+function toKept(row: FollowUpRow & { etag?: string }): KeptHsa {
+  const kept: KeptHsa = { followUp: JSON.parse(row.body) as HsaFollowUp, etag: row.etag ?? '' };
+  if (typeof row.keptParts !== 'number') return kept;
+  let json = '';
+  for (let i = 0; i < row.keptParts; i++) json += row[`kept${i}`] ?? '';
+  const { alert, responses } = JSON.parse(json) as {
+    alert: AlertSummary;
+    responses: HsaResponse[];
+  };
+  return { ...kept, alert, responses };
+}
 
 export class TableHsaResponseRepository implements HsaResponseRepository {
   constructor(private readonly store: TableStore) {}
@@ -121,7 +150,42 @@ export class TableHsaResponseRepository implements HsaResponseRepository {
   }
 
   async saveFollowUp(followUp: HsaFollowUp): Promise<void> {
-    await this.client.upsertEntity(this.followUpEntity(followUp), 'Replace');
+    // Merge, so what the row keeps for the board stays.
+    await this.client.upsertEntity(this.followUpEntity(followUp), 'Merge');
+  }
+
+  async keptHsas(): Promise<KeptHsa[]> {
+    return (await listPartition<FollowUpRow>(this.client, FOLLOW_UPS)).map(toKept);
+  }
+
+  async keptHsa(alertId: string): Promise<KeptHsa | undefined> {
+    const row = await getOrUndefined<FollowUpRow>(this.client, FOLLOW_UPS, encodeKey(alertId));
+    return row && toKept(row);
+  }
+
+  async keep(
+    followUp: HsaFollowUp,
+    alert: AlertSummary,
+    responses: readonly HsaResponse[],
+    etag: string | undefined,
+  ): Promise<boolean> {
+    const json = JSON.stringify({ alert, responses });
+    const parts: Record<string, string> = {};
+    for (let i = 0; i * KEPT_PART < json.length; i++)
+      parts[`kept${i}`] = json.slice(i * KEPT_PART, (i + 1) * KEPT_PART);
+    const entity = {
+      ...this.followUpEntity(followUp),
+      keptParts: Object.keys(parts).length,
+      ...parts,
+    };
+    try {
+      if (etag === undefined) await this.client.createEntity(entity);
+      else await this.client.updateEntity(entity, 'Replace', { etag });
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e) || isConflict(e)) return false;
+      throw e;
+    }
   }
 
   private followUpEntity(followUp: HsaFollowUp) {

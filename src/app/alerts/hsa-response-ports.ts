@@ -1,9 +1,20 @@
-import type { HsaFollowUp, HsaResponse, HsaResponseEvent } from '../../domain/alerts';
+import type { AlertSummary, HsaFollowUp, HsaResponse, HsaResponseEvent } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /** An organisation's stored response to an HSA, with the ETag its next change must match. */
 export interface StoredHsaResponse {
   response: HsaResponse;
+  etag: string;
+}
+
+/**
+ * A followed HSA as its follow-up row keeps it for the board: the follow-up and, once kept, the HSA's
+ * summary and every organisation's response (`responses` unset on a row that predates keeping them).
+ */
+export interface KeptHsa {
+  followUp: HsaFollowUp;
+  alert?: AlertSummary;
+  responses?: HsaResponse[];
   etag: string;
 }
 
@@ -31,6 +42,19 @@ export interface HsaResponseRepository {
   getFollowUp(alertId: string): Promise<HsaFollowUp | undefined>;
   /** The HSAs followed up that some organisation has not finished, or those every organisation has. */
   followUps(which: 'unfinished' | 'finished'): Promise<HsaFollowUp[]>;
-  /** Records the follow-up as it now is (finished or not). */
+  /** Records the follow-up as it now is (finished or not); what the row keeps for the board stays. */
   saveFollowUp(followUp: HsaFollowUp): Promise<void>;
+  /** Every followed HSA, finished or not, as kept for the board: one query. */
+  keptHsas(): Promise<KeptHsa[]>;
+  keptHsa(alertId: string): Promise<KeptHsa | undefined>;
+  /**
+   * Keeps the follow-up with the HSA's summary and every organisation's response on its row: creates
+   * it when `etag` is undefined, else replaces it if unchanged since `etag`; false on a lost race.
+   */
+  keep(
+    followUp: HsaFollowUp,
+    alert: AlertSummary,
+    responses: readonly HsaResponse[],
+    etag: string | undefined,
+  ): Promise<boolean>;
 }
