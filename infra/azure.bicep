@@ -230,7 +230,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       // The package's `npm start` runs the local stack; in Azure only the server runs.
-      appCommandLine: 'node --max-old-space-size=512 dist/src/server.js'
+      appCommandLine: 'node --max-old-space-size=1024 dist/src/server.js'
       alwaysOn: true
       healthCheckPath: '/api/health'
       http20Enabled: true

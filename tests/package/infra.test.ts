@@ -249,7 +249,7 @@ describe('infra/azure.bicep', () => {
     expect(exprText(get(site.body, 'properties.serverFarmId'))).toBe(`${plan.name}.id`);
     expect(get(site.body, 'properties.siteConfig')).toMatchObject({
       linuxFxVersion: 'NODE|22-lts',
-      appCommandLine: 'node --max-old-space-size=512 dist/src/server.js',
+      appCommandLine: 'node --max-old-space-size=1024 dist/src/server.js',
       alwaysOn: true,
       healthCheckPath: '/api/health',
       minTlsVersion: '1.2',
