@@ -194,9 +194,14 @@ async function main() {
     },
     {
       measure: `storm of ${count}: every alert visible in the channel`,
-      value: allVisibleAt ? `${(visibleMs / 1000).toFixed(1)} s after the first` : 'not all',
-      goal: 'within 12 s of the first (2 s after the last)',
-      ...(allVisibleAt ? { ratio: visibleMs / 12_000 } : {}),
+      value: allVisibleAt
+        ? `${(visibleMs / 1000).toFixed(1)} s after the first (${((allVisibleAt - run.lastSentAt) / 1000).toFixed(1)} s after the last)`
+        : 'not all',
+      goal: 'within 12 s of the first and 2 s of the last',
+      // The further of the two from its goal.
+      ...(allVisibleAt
+        ? { ratio: Math.max(visibleMs / 12_000, (allVisibleAt - run.lastSentAt) / 2_000) }
+        : {}),
       met: visibleMs <= 12_000 && allVisibleAt - run.lastSentAt <= 2_000,
     },
     {

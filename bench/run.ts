@@ -111,7 +111,7 @@ function figureTable(figures: Figure[]): string {
  * The README keeps one table of the latest figures and a link to bench/RESULTS.md (no diary): replaced
  * between its markers after a run of every benchmark.
  */
-function updateReadme(figures: Figure[], full: boolean): void {
+function updateReadme(figures: Figure[], full: boolean, startedAt: Date): void {
   const path = fromRoot('README.md');
   const readme = readFileSync(path, 'utf8');
   const start = '<!-- bench:start -->';
@@ -120,7 +120,7 @@ function updateReadme(figures: Figure[], full: boolean): void {
   const to = readme.indexOf(end);
   if (from < 0 || to < from) return;
   const block = `${start}
-The latest ${full ? 'full' : 'quick'} run (\`npm run bench${full ? ' -- --full' : ''}\`, ${formatUkDateTime(new Date())}, ${cpus().length} shared cores):
+The latest ${full ? 'full' : 'quick'} run (\`npm run bench${full ? ' -- --full' : ''}\`, ${formatUkDateTime(startedAt)}, ${cpus().length} shared cores):
 
 ${figureTable(figures)}
 `;
@@ -131,11 +131,12 @@ async function main() {
   const full = fullSizes();
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const dir = mkdtempSync(join(tmpdir(), 'ctac-bench-'));
+  const startedAt = new Date();
   const sections: string[] = [];
   const header = `# Benchmark results
 
 Machine: ${machine()}.
-Run: ${formatUkDateTime(new Date())} (UK time), ${full ? 'full sizes (`npm run bench -- --full`)' : 'quick sizes (`npm run bench`; `-- --full` for the full ones)'}.
+Run: ${formatUkDateTime(startedAt)} (UK time), ${full ? 'full sizes (`npm run bench -- --full`)' : 'quick sizes (`npm run bench`; `-- --full` for the full ones)'}.
 Every benchmark runs in its own process; Azurite (Table Storage) runs in another, in memory, on loopback; the
 app and the baseline bots run in their own processes too where a benchmark says so. Figures on a shared
 machine vary from run to run: compare ratios measured in the same run, not absolute times across runs.
@@ -177,7 +178,7 @@ Load average at the end of the run: ${loadavg()
     fromRoot('bench', 'RESULTS.md'),
     `${header}\n${summary}\n${sections.join('\n\n')}\n`,
   );
-  if (!only.length) updateReadme(figures, full);
+  if (!only.length) updateReadme(figures, full, startedAt);
   console.log(`wrote bench/RESULTS.md${failures ? ` (${failures} benchmark(s) failed)` : ''}`);
   process.exit(failures ? 1 : 0);
 }
