@@ -328,33 +328,22 @@ export class AlertEscalation {
    * unreachable acts on it.
    */
   async recordTeamsPage(outcome: TeamsPageOutcome, actor: Actor, now: Date): Promise<void> {
-    const delivery = this.deps.delivery;
-    if (!delivery) return;
-    const stored = await this.deps.alerts.get(outcome.alertId);
-    if (!stored) return;
-    const policy = await this.policyFor(stored.alert);
-    const seq = outcome.escalationSeq;
-    // Set by each application of the change: the last is the one whose write landed.
-    let fired = false;
-    const recorded = await delivery.recordOutcome(
+    await this.recordAndMoveOn(
       outcome.alertId,
-      { escalationSeq: seq, person: outcome.person, channel: 'teams' },
-      outcome.result,
+      outcome.escalationSeq,
       actor,
-      outcome.at ?? now,
-      (alert) => {
-        const next = escalateUnreachable(alert, policy, seq, actor, now);
-        fired = next.ok;
-        return next.ok ? next.alert : alert;
-      },
+      now,
+      true,
+      (delivery, then) =>
+        delivery.recordOutcome(
+          outcome.alertId,
+          { escalationSeq: outcome.escalationSeq, person: outcome.person, channel: 'teams' },
+          outcome.result,
+          actor,
+          outcome.at ?? now,
+          then,
+        ),
     );
-    if (!recorded) return;
-    const { before, after } = recorded;
-    if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
-      await this.refresh(after.alert);
-      return;
-    }
-    await this.afterUnreachable(after, seq, fired, actor, now);
   }
 
   /**
@@ -364,30 +353,51 @@ export class AlertEscalation {
    * page has one receipt however often it is reported; a delivered one changes nothing on the card.
    */
   async recordReceipt(receipt: PageReceipt, actor: Actor, now: Date): Promise<void> {
-    const delivery = this.deps.delivery;
-    if (!delivery) return;
-    const stored = await this.deps.alerts.get(receipt.alertId);
-    if (!stored) return;
-    const policy = await this.policyFor(stored.alert);
     const seq = receipt.page.escalationSeq;
-    // Set by each application of the change: the last is the one whose write landed.
-    let fired = false;
-    const recorded = await delivery.recordReceipt(
+    await this.recordAndMoveOn(
       receipt.alertId,
-      receipt.page,
-      receipt.status,
+      seq,
       actor,
       now,
-      (alert) => {
-        const next = escalateUnreachable(alert, policy, seq, actor, now);
-        fired = next.ok;
-        return next.ok ? next.alert : alert;
-      },
+      receipt.status !== 'delivered',
+      (delivery, then) =>
+        delivery.recordReceipt(receipt.alertId, receipt.page, receipt.status, actor, now, then),
     );
+  }
+
+  /**
+   * One page's answer recorded by `record`, which re-applies `then` (firing the next step when the step
+   * is left with every page failed) with each attempt of its conditional write: only the write that
+   * made the step unreachable acts on it (tells the leads, pages the next step). Otherwise the card is
+   * refreshed when `refresh` says the answer shows on it.
+   */
+  private async recordAndMoveOn(
+    alertId: string,
+    seq: number,
+    actor: Actor,
+    now: Date,
+    refresh: boolean,
+    record: (
+      delivery: PageDelivery,
+      then: (alert: Alert) => Alert,
+    ) => Promise<{ before: Alert; after: StoredAlert } | undefined>,
+  ): Promise<void> {
+    const delivery = this.deps.delivery;
+    if (!delivery) return;
+    const stored = await this.deps.alerts.get(alertId);
+    if (!stored) return;
+    const policy = await this.policyFor(stored.alert);
+    // Set by each application of the change: the last is the one whose write landed.
+    let fired = false;
+    const recorded = await record(delivery, (alert) => {
+      const next = escalateUnreachable(alert, policy, seq, actor, now);
+      fired = next.ok;
+      return next.ok ? next.alert : alert;
+    });
     if (!recorded) return;
     const { before, after } = recorded;
     if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
-      if (receipt.status !== 'delivered') await this.refresh(after.alert);
+      if (refresh) await this.refresh(after.alert);
       return;
     }
     await this.afterUnreachable(after, seq, fired, actor, now);
