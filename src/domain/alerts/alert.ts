@@ -34,6 +34,16 @@ export interface ChannelPost {
   activityId: string;
 }
 
+/**
+ * The exercise an alert belongs to (issue 21). Absent on every real alert: an exercise alert is marked
+ * EXERCISE wherever it shows, pages only the exercise's participants when it says so, and is left out of
+ * the real figures, registers and exports (see isExerciseAlert).
+ */
+export interface ExerciseTag {
+  id: string;
+  name: string;
+}
+
 /** An HSA or incident alert, its state and its timeline. All instants are ISO 8601 strings. */
 export interface Alert {
   /** CTAC's own id. */
@@ -74,6 +84,8 @@ export interface Alert {
   channelPost?: ChannelPost;
   /** Oldest first; `timeline[i].seq === i`. */
   timeline: AlertEvent[];
+  /** Set only on an alert an exercise injected; never from what a sender sends. */
+  exercise?: ExerciseTag;
 }
 
 /** An alert without its timeline: what a list of alerts shows (state, who acknowledged and when). */
@@ -208,7 +220,7 @@ export function isHttpsUrl(value: string): boolean {
 /** Creates a triggered alert from what a sender sent; throws a `validation` CtacError if it is not valid. */
 export function raiseAlert(
   incoming: IncomingAlert,
-  ctx: { id: string; actor: Actor; at: Date },
+  ctx: { id: string; actor: Actor; at: Date; exercise?: ExerciseTag },
 ): { alert: Alert; event: RaisedEvent } {
   const clean = normaliseIncomingAlert(incoming);
   const at = ctx.at.toISOString();
@@ -239,9 +251,14 @@ export function raiseAlert(
     state: 'triggered',
     escalation: { stepsFired: 0, clockFrom: at },
     timeline: [event],
+    ...(ctx.exercise && { exercise: { id: ctx.exercise.id, name: ctx.exercise.name } }),
   };
   return { alert, event };
 }
 
 /** True while someone still has to deal with the alert. */
 export const isOpen = (alert: Pick<Alert, 'state'>): boolean => alert.state !== 'resolved';
+
+/** True for an alert an exercise injected: it counts in no real figure, register or export. */
+export const isExerciseAlert = (alert: Pick<Alert, 'exercise'>): boolean =>
+  alert.exercise !== undefined;
