@@ -13,6 +13,7 @@ const EDITABLE: readonly EditableRiskField[] = [
   'owner',
   'mitigations',
   'reviewDate',
+  'supplier',
 ];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -69,5 +70,7 @@ export function editRisk(
   const event: RiskEdited = { kind: 'edited', ...eventBase(risk.id, context), changes: diff };
   const updated: Partial<Risk> = {};
   for (const field of EDITABLE) (updated as Record<string, unknown>)[field] = fields[field];
-  return { risk: withEvent(risk, updated, event), event };
+  const edited = withEvent(risk, updated, event);
+  if (!edited.supplier) delete edited.supplier;
+  return { risk: edited, event };
 }

@@ -31,7 +31,7 @@ export interface RiskRaised extends RiskEventBase {
 
 /** The fields an edit can change; the rating changes only by re-scoring, the organisation not at all. */
 export type EditableRiskField =
-  'title' | 'description' | 'cafPrinciple' | 'owner' | 'mitigations' | 'reviewDate';
+  'title' | 'description' | 'cafPrinciple' | 'owner' | 'mitigations' | 'reviewDate' | 'supplier';
 
 /** Old and new value of each field an edit changed. */
 export type RiskFieldChanges = {
@@ -41,6 +41,8 @@ export type RiskFieldChanges = {
   owner?: { from: string; to: string };
   mitigations?: { from: string[]; to: string[] };
   reviewDate?: { from: CalendarDate; to: CalendarDate };
+  /** Absent (undefined) when the risk named no supplier before, or names none now. */
+  supplier?: { from?: string; to?: string };
 };
 
 export interface RiskEdited extends RiskEventBase {

@@ -25,6 +25,7 @@ export const RISK_LIMITS = Object.freeze({
   mitigation: 500,
   mitigations: 20,
   note: 2000,
+  supplier: 120,
 });
 
 /** A cyber risk on the shared ICS register, scored with the common NHS 5x5 language. */
@@ -45,6 +46,8 @@ export interface Risk {
   owner: string;
   mitigations: string[];
   reviewDate: CalendarDate;
+  /** The supplier the risk is about, by its name on the supplier register; absent on most risks. */
+  supplier?: string;
   status: RiskStatus;
   raisedAt: string;
   raisedBy: Actor;
@@ -94,6 +97,8 @@ export interface RiskFields {
   owner: string;
   mitigations: string[];
   reviewDate: CalendarDate;
+  /** Present only when the form names a supplier. */
+  supplier?: string;
 }
 
 /** The risk form as it arrives from a card, the tab or the API: anything may be missing or forged. */
@@ -108,6 +113,8 @@ export interface RiskInput {
   /** A list, or one mitigation a line as a multi-line text box sends it. */
   mitigations?: unknown;
   reviewDate?: unknown;
+  /** A supplier's name, optional. */
+  supplier?: unknown;
 }
 
 export interface NormaliseRiskOptions {
@@ -198,6 +205,10 @@ export function normaliseRisk(input: RiskInput, options: NormaliseRiskOptions = 
   else if (options.today && reviewDate < options.today && reviewDate !== options.keepReviewDate)
     problems.push('The review date cannot be in the past.');
 
+  const supplier = limitText(lineFrom(input.supplier), RISK_LIMITS.supplier, problems, {
+    field: 'The supplier',
+  });
+
   if (problems.length)
     throw new CtacError('validation', 'Please check the risk details.', problems);
   return {
@@ -210,6 +221,7 @@ export function normaliseRisk(input: RiskInput, options: NormaliseRiskOptions = 
     owner,
     mitigations: mitigations as string[],
     reviewDate: reviewDate as CalendarDate,
+    ...(supplier ? { supplier } : {}),
   };
 }
 
@@ -224,4 +236,5 @@ export const riskFields = (risk: Risk): RiskFields => ({
   owner: risk.owner,
   mitigations: [...risk.mitigations],
   reviewDate: risk.reviewDate,
+  ...(risk.supplier ? { supplier: risk.supplier } : {}),
 });
