@@ -9,6 +9,7 @@ import {
   type AlertSummary,
   type AlertTimes,
 } from '../domain/alerts';
+import { AlertFigureRows } from './alert-figures';
 import { AlertViewTable, ALERT_VIEW_TABLE, type ResolvedAlertDay } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
@@ -214,9 +215,12 @@ const splitEtag = (
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
   private readonly views: AlertViewTable;
+  /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
+  readonly figures: AlertFigureRows;
 
   constructor(private readonly store: TableStore) {
     this.views = new AlertViewTable(store);
+    this.figures = new AlertFigureRows(store);
   }
 
   private get client(): TableClient {
@@ -296,6 +300,7 @@ export class TableAlertRepository implements AlertRepository {
       isOpen(alert)
         ? this.views.putOpen(partition, summaryOf(alert))
         : this.views.recordResolved([summaryOf(alert)]),
+      isOpen(alert) ? undefined : this.figures.record([summaryOf(alert)]),
     ]);
     return { ok: true, value: { alert, etag: committed.etag } };
   }
@@ -317,8 +322,16 @@ export class TableAlertRepository implements AlertRepository {
         this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
         this.views.removeOpen(partition),
         this.views.recordResolved([summaryOf(alert)]),
+        this.figures.record([summaryOf(alert)]),
       ]);
     else {
+      // Acknowledged (or changed once acknowledged): its week's response times, off the acknowledger's path.
+      // A write lost to a crash is made by the start's backfill, which records every open alert again.
+      if (
+        alert.acknowledgedAt &&
+        fresh.some((e) => e.kind === 'acknowledged' || e.kind === 'updated')
+      )
+        void this.figures.record([summaryOf(alert)]).catch(() => undefined);
       if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
       // Off the path of the person pressing Acknowledge: written with others in one batch.
       this.views.replaceOpenSoon(partition, summaryOf(alert));
@@ -367,11 +380,15 @@ export class TableAlertRepository implements AlertRepository {
           const partition = partitions[i + j]!;
           if (alert && isOpen(alert)) {
             open++;
-            return this.views.putOpen(partition, alert);
+            return Promise.all([
+              this.views.putOpen(partition, alert),
+              this.figures.record([alert]),
+            ]);
           }
           if (alert) resolved.set(alert.id, alert);
           await Promise.all([
             this.views.removeOpen(partition),
+            alert && this.figures.record([alert]),
             // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
             alert &&
               this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {

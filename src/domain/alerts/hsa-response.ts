@@ -43,6 +43,10 @@ export interface HsaResponse {
   lastUpdateBy?: Actor;
   /** The latest update's words, if it had any. */
   lastNote?: string;
+  /** When the organisation first said it had patched (for the board pack's days to patch). */
+  patchedAt?: string;
+  /** When the organisation first said it had mitigated. */
+  mitigatedAt?: string;
 }
 
 interface HsaResponseEventBase {
@@ -186,6 +190,9 @@ export function setRemediation(
     );
   const patch: Partial<HsaResponse> = { remediation };
   if (remediation !== 'not started') patch.applicability = 'affected';
+  // The first time only: going back to in progress and on to patched again keeps when it was first patched.
+  if (remediation === 'patched' && !response.patchedAt) patch.patchedAt = at.toISOString();
+  if (remediation === 'mitigated' && !response.mitigatedAt) patch.mitigatedAt = at.toISOString();
   return change(
     response,
     patch,

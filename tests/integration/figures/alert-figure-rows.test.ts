@@ -1,0 +1,111 @@
+import { TableClient } from '@azure/data-tables';
+import { FakeClock } from '../../../src/domain/shared/clock';
+import { alertQuarterFigures, parseQuarter } from '../../../src/domain/figures';
+import { FIGURES_WEEK } from '../../../src/store/alert-figures';
+import type { TableStore } from '../../../src/store/tables';
+import { startTestStore } from '../../helpers/azurite';
+import { alertWorld, as, incident, people, webhookActor } from '../alerts/fixtures';
+
+let store: TableStore;
+let stop: () => Promise<void>;
+beforeEach(async () => ({ store, stop } = await startTestStore()));
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await stop();
+});
+
+const q3 = parseQuarter('2026-Q3')!;
+
+/** The writes made to the kept figure rows while `act` runs. */
+async function figureWrites(act: () => Promise<unknown>): Promise<number> {
+  const creates = jest.spyOn(TableClient.prototype, 'createEntity');
+  const updates = jest.spyOn(TableClient.prototype, 'updateEntity');
+  await act();
+  const writes = [...creates.mock.calls, ...updates.mock.calls].filter(
+    ([entity]) => (entity as { partitionKey?: string }).partitionKey === FIGURES_WEEK,
+  ).length;
+  creates.mockRestore();
+  updates.mockRestore();
+  return writes;
+}
+
+describe('the kept weekly alert figures', () => {
+  it('when alerts are acknowledged and resolved, then their week row holds their times by severity', async () => {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const high = (await w.service.ingest(incident({ dedupKey: 'MSP-1' }), webhookActor)).alert;
+    const low = (
+      await w.service.ingest(incident({ dedupKey: 'MSP-2', severity: 'low' }), webhookActor)
+    ).alert;
+    const open = (await w.service.ingest(incident({ dedupKey: 'MSP-3' }), webhookActor)).alert;
+    clock.advance(12 * 60_000);
+    await w.service.acknowledge(as(people.sam), high.id);
+    clock.advance(48 * 60_000);
+    await w.service.resolve(as(people.sam), high.id, 'Host rebuilt');
+    await w.service.resolve(as(people.alex), low.id, 'Done');
+
+    const rows = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+    expect(rows.map((r) => r.weekOf)).toEqual(['2026-10-05']);
+    expect(rows[0]!.alerts).toEqual({
+      [high.id]: ['high', '2026-10-05T09:00:00.000Z', 12 * 60_000, 60 * 60_000],
+      [low.id]: ['low', '2026-10-05T09:00:00.000Z', null, 60 * 60_000],
+    });
+    expect(rows[0]!.alerts[open.id]).toBeUndefined();
+    const figures = alertQuarterFigures(q3, rows);
+    expect(
+      figures.byWeek.map((f) => [
+        f.severity,
+        f.medianMinutesToAcknowledge,
+        f.medianMinutesToResolve,
+      ]),
+    ).toEqual([
+      ['high', 12, 60],
+      ['low', undefined, 60],
+    ]);
+  });
+
+  it('when the same alert is recorded twice or acknowledged again, then it is counted once and the second writes nothing', async () => {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const alert = (await w.service.ingest(incident(), webhookActor)).alert;
+    clock.advance(5 * 60_000);
+    await w.service.acknowledge(as(people.sam), alert.id);
+    await w.alerts.figures.flush();
+    const acknowledged = (await w.alerts.get(alert.id))!.alert;
+
+    expect(await figureWrites(() => w.alerts.figures.record([acknowledged]))).toBe(0);
+    expect(await figureWrites(() => w.service.acknowledge(as(people.alex), alert.id))).toBe(0);
+    // The start's backfill records every open alert again: nothing changes.
+    expect(await figureWrites(() => w.alerts.backfillViews(clock.now()))).toBe(0);
+
+    const [row] = await w.alerts.figures.weeksBetween('2026-10-05', '2026-10-05');
+    expect(Object.keys(row!.alerts)).toEqual([alert.id]);
+    expect(alertQuarterFigures(q3, [row!]).byWeek[0]!.acknowledged).toBe(1);
+  });
+
+  it('when a late acknowledgement entry lands after the resolve, then the resolve time is kept', async () => {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const alert = (await w.service.ingest(incident(), webhookActor)).alert;
+    clock.advance(5 * 60_000);
+    await w.service.acknowledge(as(people.sam), alert.id);
+    const acknowledged = (await w.alerts.get(alert.id))!.alert;
+    clock.advance(5 * 60_000);
+    await w.service.resolve(as(people.sam), alert.id, 'Done');
+    await w.alerts.figures.record([acknowledged]);
+    const [row] = await w.alerts.figures.weeksBetween('2026-10-05', '2026-10-05');
+    expect(row!.alerts[alert.id]).toEqual(['high', '2026-10-05T09:00:00.000Z', 300_000, 600_000]);
+  });
+
+  it('when many alerts resolve at once, then every one is recorded', async () => {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++)
+      ids.push((await w.service.ingest(incident({ dedupKey: `MSP-${i}` }), webhookActor)).alert.id);
+    clock.advance(60_000);
+    await Promise.all(ids.map((id) => w.service.resolve(as(people.sam), id, 'Done')));
+    const [row] = await w.alerts.figures.weeksBetween('2026-10-05', '2026-10-05');
+    expect(Object.keys(row!.alerts).sort()).toEqual([...ids].sort());
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  inQuarter,
+  isoWeekLabel,
+  median,
+  mean,
+  parseQuarter,
+  percent,
+  previousQuarter,
+  quarterOf,
+  ukWeekOf,
+  weekCommencing,
+  weeksOfQuarter,
+} from '../../../src/domain/figures';
+
+describe('quarters of the NHS financial year', () => {
+  it('when asked for 2026-Q3, then it is October to December 2026, from UK midnight to UK midnight', () => {
+    const q = parseQuarter('2026-Q3')!;
+    expect(q.label).toBe('Q3 2026-27');
+    expect(q.firstDay).toBe('2026-10-01');
+    expect(q.lastDay).toBe('2026-12-31');
+    // 1 October is in British Summer Time: UK midnight is 23:00 UTC the day before.
+    expect(q.start.toISOString()).toBe('2026-09-30T23:00:00.000Z');
+    expect(q.end.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+
+  it.each([
+    ['2026-Q1', '2026-04-01', '2026-06-30', 'Q1 2026-27'],
+    ['2026-Q2', '2026-07-01', '2026-09-30', 'Q2 2026-27'],
+    ['2026-Q4', '2027-01-01', '2027-03-31', 'Q4 2026-27'],
+    ['2099-Q4', '2100-01-01', '2100-03-31', 'Q4 2099-00'],
+  ])('when asked for %s, then it runs from %s to %s (%s)', (id, first, last, label) => {
+    const q = parseQuarter(id)!;
+    expect([q.firstDay, q.lastDay, q.label, q.id]).toEqual([first, last, label, id]);
+  });
+
+  it.each(['2026-Q5', '2026-q3', '26-Q3', '1999-Q1', '', 'x', undefined, 2026])(
+    'when given %p, then it is no quarter',
+    (text) => expect(parseQuarter(text)).toBeUndefined(),
+  );
+
+  it.each([
+    ['2026-09-30T22:59:59.999Z', '2026-Q2'],
+    ['2026-09-30T23:00:00.000Z', '2026-Q3'],
+    ['2026-12-31T23:59:59.999Z', '2026-Q3'],
+    ['2027-01-01T00:00:00.000Z', '2026-Q4'],
+    ['2027-03-31T22:59:59.999Z', '2026-Q4'],
+    ['2027-03-31T23:00:00.000Z', '2027-Q1'],
+  ])('when the instant is %s, then it falls in %s (UK time)', (at, id) => {
+    const q = quarterOf(new Date(at));
+    expect(q.id).toBe(id);
+    expect(inQuarter(q, at)).toBe(true);
+    expect(inQuarter(previousQuarter(q), at)).toBe(false);
+  });
+
+  it('when going back from Q1, then the previous quarter is Q4 of the year before', () => {
+    expect(previousQuarter(parseQuarter('2027-Q1')!).id).toBe('2026-Q4');
+  });
+});
+
+describe('UK weeks', () => {
+  it('when an instant is late on Sunday in UK summer time, then its week is still that Monday', () => {
+    // 23:30 UTC on Sunday 4 Oct is 00:30 BST on Monday 5 Oct: the next week.
+    expect(ukWeekOf('2026-10-04T22:30:00Z')).toBe('2026-09-28');
+    expect(ukWeekOf('2026-10-04T23:30:00Z')).toBe('2026-10-05');
+    expect(isoWeekLabel('2026-10-05')).toBe('2026-W41');
+    expect(weekCommencing('2026-10-05')).toBe('w/c 5 Oct 2026');
+  });
+
+  it('when the clocks go back, then the week still starts at UK midnight on Monday', () => {
+    // 25 Oct 2026 the clocks go back; Monday 26 Oct starts at 00:00 GMT.
+    expect(ukWeekOf('2026-10-25T23:59:00Z')).toBe('2026-10-19');
+    expect(ukWeekOf('2026-10-26T00:00:00Z')).toBe('2026-10-26');
+  });
+
+  it('when listing the weeks of Q3 2026-27, then the first holds 1 October and the last 31 December', () => {
+    const weeks = weeksOfQuarter(parseQuarter('2026-Q3')!);
+    expect(weeks[0]).toBe('2026-09-28');
+    expect(weeks.at(-1)).toBe('2026-12-28');
+    expect(weeks).toHaveLength(14);
+  });
+});
+
+describe('percentages and medians', () => {
+  it.each([
+    [2, 3, 66.7],
+    [1, 1, 100],
+    [0, 4, 0],
+    [1, 8, 12.5],
+  ])('when %i of %i, then %p per cent', (part, whole, expected) =>
+    expect(percent(part, whole)).toBe(expected),
+  );
+  it('when there is no whole, then there is no percentage', () =>
+    expect(percent(0, 0)).toBeUndefined());
+  it('when the count is odd or even, then the median is the middle or the mean of the middle two', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 10])).toBe(3.5);
+    expect(median([])).toBeUndefined();
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(mean([])).toBeUndefined();
+  });
+});
