@@ -81,6 +81,16 @@ const schema = z
     ROTA_GAP_NOTICE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
     /** How many hours after an escalation the leads are reminded of a risk still undecided. */
     RISK_DECISION_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    /**
+     * How many years resolved alerts, closed risks, decisions and audit events are kept before the daily
+     * retention job deletes them (README, "What CTAC keeps").
+     */
+    RETENTION_YEARS: z.coerce
+      .number({ invalid_type_error: 'must be a whole number of years from 1 to 20' })
+      .int('must be a whole number of years from 1 to 20')
+      .min(1, 'must be a whole number of years from 1 to 20')
+      .max(20, 'must be a whole number of years from 1 to 20')
+      .default(6),
     /** Sends traces, metrics and logs to Application Insights (Azure Monitor) when set. */
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().trim().optional(),
     /**
@@ -261,6 +271,8 @@ export interface Config {
   rota: { reminderLeadMinutes: number; gapNoticeHours: number };
   /** Escalated risks: the leads are reminded of an undecided one after `decisionReminderHours`. */
   risks: { decisionReminderHours: number };
+  /** Resolved alerts, closed risks, decisions and audit events are deleted `years` years after. */
+  retention: { years: number };
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
   graph?: { baseUrl?: string; teamsAppId?: string; teamsAppCatalogId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
@@ -352,6 +364,7 @@ export function loadConfig(
       gapNoticeHours: e.ROTA_GAP_NOTICE_HOURS,
     },
     risks: { decisionReminderHours: e.RISK_DECISION_REMINDER_HOURS },
+    retention: { years: e.RETENTION_YEARS },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     ...(e.NOTIFY_API_KEY && {
       notify: {

@@ -14,6 +14,7 @@ import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
 import { composeProcedures } from './composition/procedures';
+import { composeRetention } from './composition/retention';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -113,6 +114,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     hsaReminders: alerts.hsaReminderJob,
     riskReminders: risks.reminderJob,
     ackLinkCleanup: alerts.ackLinkCleanupJob,
+    retention: composeRetention(ctx, people).job,
     nhsPoller: alerts.nhsPoller,
     pageReceipts: alerts.pageReceiptsJob,
   };

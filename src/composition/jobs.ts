@@ -6,6 +6,7 @@ import type { LoopSettings } from '../jobs/job-loop';
 import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
 import type { OutboxJob } from '../jobs/outbox-job';
 import type { PageReceiptsJob } from '../jobs/page-receipts-job';
+import { RETENTION_CHECK_MS, type RetentionJob } from '../jobs/retention-job';
 import type { RiskReminderJob } from '../jobs/risk-reminder-job';
 import type { RotaJobs } from '../jobs/rota-jobs';
 
@@ -34,6 +35,8 @@ export interface BackgroundJobs {
   hsaReminders: HsaReminderJob;
   riskReminders: RiskReminderJob;
   ackLinkCleanup: AckLinkCleanupJob;
+  /** Deletes what is older than RETENTION_YEARS, once a UK day. */
+  retention: RetentionJob;
   /** Only when NHS_CYBER_ALERTS_URL is set. */
   nhsPoller?: NhsAlertsPoller;
   /** Polls GOV.UK Notify for delivery receipts; only when Notify is configured. */
@@ -49,6 +52,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
   jobs.ackLinkCleanup.start(ACK_LINK_CLEANUP_MS, settings);
+  jobs.retention.start(RETENTION_CHECK_MS, settings);
   jobs.pageReceipts?.start(PAGE_RECEIPTS_TICK_MS, settings);
   jobs.sendQueue.start(settings);
 }
@@ -65,6 +69,7 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.hsaReminders.stop();
   await jobs.riskReminders.stop();
   await jobs.ackLinkCleanup.stop();
+  await jobs.retention.stop();
   await jobs.pageReceipts?.stop();
   await jobs.sendQueue.stop();
 }

@@ -6,12 +6,14 @@ export type AuditAction =
   | 'member.changed'
   | 'member.removed'
   | 'organisation.added'
+  | 'organisation.changed'
   | 'organisation.removed'
   | 'channel.chosen'
   | 'risk.appetite'
   | 'risk.bands'
   | 'alert.policy'
-  | 'alert.on-call-list';
+  | 'alert.on-call-list'
+  | 'retention.deleted';
 
 /** How each action reads on the audit card and in the export. */
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
@@ -19,12 +21,14 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'member.changed': 'Member changed',
   'member.removed': 'Member removed',
   'organisation.added': 'Organisation added',
+  'organisation.changed': 'Organisation changed',
   'organisation.removed': 'Organisation removed',
   'channel.chosen': 'ICS cyber channel chosen',
   'risk.appetite': 'Risk appetite changed',
   'risk.bands': 'Risk bands changed',
   'alert.policy': 'Escalation policy changed',
   'alert.on-call-list': 'Interim on-call list changed',
+  'retention.deleted': 'Old records deleted',
 };
 
 /** One admin action: `before` and `after` are short plain-text descriptions, absent where nothing was there. */
