@@ -1,0 +1,729 @@
+import { createHash, randomBytes } from 'crypto';
+
+import {
+  hasResponseClocks,
+  hsaResponseDueDates,
+  newHsaResponse,
+  responsesExpected,
+  acknowledgedInTime,
+  type Alert,
+  type AlertEvent,
+  type HsaFollowUp,
+  type HsaResponse,
+  type HsaResponseEvent,
+} from '../domain/alerts';
+import { AUDIT_ACTION_LABELS, type AuditEntry } from '../domain/audit/audit-entry';
+import type { Decision } from '../domain/decisions/decision';
+import { DECISION_OUTCOME_LABELS } from '../domain/decisions/decision';
+import {
+  exportLinkExpiresAt,
+  exportLinkState,
+  EXPORT_LINK_LIFETIME_MS,
+  type ExportLink,
+} from '../domain/exports/export-link';
+import {
+  exportFileName,
+  exportRangeInstants,
+  parseExportRequest,
+  type ExportRange,
+  type ExportRequest,
+} from '../domain/exports/export-request';
+import type { Member, Role } from '../domain/people/member';
+import type { Organisation } from '../domain/people/organisation';
+import { ukCalendarDate } from '../domain/risk/calendar-date';
+import type { Risk } from '../domain/risk/risk';
+import type { RiskEvent } from '../domain/risk/risk-events';
+import type { RotaOverride } from '../domain/rota/rota-override';
+import type { Leave } from '../domain/rota/leave';
+import type { SwapEvent } from '../domain/rota/swap-request';
+import type { Clock } from '../domain/shared/clock';
+import { formatUkDateTime } from '../domain/shared/time';
+import type { AlertSeverity } from '../domain/alerts/severity';
+import type { AuditLog } from './audit-log';
+import type { Directory } from './directory';
+import {
+  CSV_MEDIA_TYPE,
+  sheetCsv,
+  sheetsXlsx,
+  XLSX_MEDIA_TYPE,
+  type ExportSheet,
+} from './export-files';
+import type { Conditional, MemberRepository, OrganisationRepository } from './ports';
+import { auditLogCsv, decisionLogCsv, riskRegisterCsv } from './register-csv';
+import type { DecisionLog } from './risks/decision-log';
+import type { RiskRepository } from './risks/ports';
+import type { RiskRegister } from './risks/risk-register';
+
+/** A stored link with the ETag its claim must match. */
+export interface StoredExportLink {
+  link: ExportLink;
+  etag: string;
+}
+
+/** Export links, keyed by the SHA-256 of their token: a copy of the table downloads nothing. */
+export interface ExportLinkStore {
+  /** Stores a new link; `exists` if the hash is taken. */
+  create(tokenHash: string, link: ExportLink): Promise<Conditional<void>>;
+  get(tokenHash: string): Promise<StoredExportLink | undefined>;
+  /** Replaces the link only if unchanged since `etag`; a lost race is a `conflict`. */
+  replace(tokenHash: string, link: ExportLink, etag: string): Promise<Conditional<string>>;
+  /** Deletes every link made before `createdBefore` (ISO 8601); answers how many went. */
+  removeCreatedBefore(createdBefore: string): Promise<number>;
+}
+
+/** Alerts raised in a time span, each with its whole timeline. */
+export interface AlertArchive {
+  raisedBetween(start: Date, end: Date): Promise<Alert[]>;
+}
+
+/** Organisations' responses to one HSA and the changes to them. */
+export interface HsaResponseArchive {
+  list(alertId: string): Promise<{ response: HsaResponse }[]>;
+  events(alertId: string): Promise<HsaResponseEvent[]>;
+  getFollowUp(alertId: string): Promise<HsaFollowUp | undefined>;
+}
+
+/** The rota's recorded changes: overrides, leave and swaps, found by the times they cover. */
+export interface RotaChangeArchive {
+  overrides(start: Date, end: Date): Promise<RotaOverride[]>;
+  leave(start: Date, end: Date): Promise<Leave[]>;
+  swapEvents(start: Date, end: Date): Promise<SwapEvent[]>;
+}
+
+export interface ExportsDeps {
+  links: ExportLinkStore;
+  directory: Pick<Directory, 'require'>;
+  members: Pick<MemberRepository, 'get' | 'list'>;
+  organisations: Pick<OrganisationRepository, 'list'>;
+  alerts: AlertArchive;
+  hsa: HsaResponseArchive;
+  rota: RotaChangeArchive;
+  register: Pick<RiskRegister, 'listAll'>;
+  /** Every risk with its history, for the audit trail. */
+  risks: Pick<RiskRepository, 'listAllWithHistory'>;
+  decisions: Pick<DecisionLog, 'listAll'>;
+  auditLog: Pick<AuditLog, 'all'>;
+  /**
+   * An alert's timeline entry in words, as the alert card says it (cards/alerts.ts describeEvent), so every
+   * kind of event reads the same in the export as on the card; undefined for entries the card leaves out.
+   */
+  describeAlertEvent: (event: AlertEvent) => string | undefined;
+  clock: Clock;
+  /** The app's public address (CTAC_PUBLIC_URL), which the links start with. */
+  baseUrl: () => string;
+  /** 32 random bytes; tests may choose them. */
+  randomBytes?: () => Buffer;
+}
+
+/** A made export, ready to send. */
+export interface ExportFile {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** What opening an export link gives. */
+export type ExportOpening =
+  | { kind: 'file'; file: ExportFile }
+  | { kind: 'not_found' }
+  | { kind: 'used' }
+  | { kind: 'expired' }
+  /** The person who asked may no longer export this (their role changed, or they left CTAC). */
+  | { kind: 'refused'; message: string };
+
+/** How long an export link's row is kept after it expired, so a late click still gets the "expired" page. */
+export const EXPORT_LINK_KEPT_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
+
+/** How far before the range the audit trail looks for alerts whose later events fall in it. */
+const AUDIT_ALERT_LOOKBACK_MS = 90 * 86_400_000;
+/** How far past the range the audit trail looks for rota changes made in it for later dates. */
+const ROTA_LOOKAHEAD_MS = 400 * 86_400_000;
+
+/** 32 random bytes in base64url: 43 characters. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The key a token is stored under. */
+export const exportTokenHash = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** The role each kind needs: the evidence and the registers are for leads, the admin audit log for admins. */
+const ROLE_FOR: Record<ExportRequest['kind'], Role> = {
+  alerts: 'lead',
+  'hsa-responses': 'lead',
+  audit: 'lead',
+  risks: 'lead',
+  decisions: 'lead',
+  'audit-log': 'admin',
+};
+
+/**
+ * Exports and evidence (issue 20): the tab asks for an export (`request`) and gets a one-time link that
+ * works for five minutes; opening it (`open`) claims it on its ETag, so two clicks download once, and makes
+ * the file then. Who asked comes from their tab token's oid, never from the body, and their role is checked
+ * both when the link is made and when it is opened. The token is the only credential the link carries (the
+ * system browser has no Teams token): only its hash is stored.
+ */
+export class Exports {
+  constructor(private readonly deps: ExportsDeps) {}
+
+  /** A link for the caller to open within five minutes: `<CTAC_PUBLIC_URL>/api/exports/<token>`. */
+  async request(
+    caller: Member | undefined,
+    body: unknown,
+  ): Promise<{ url: string; expiresAt: string }> {
+    const asked = parseExportRequest(body);
+    const member = this.deps.directory.require(caller, ROLE_FOR[asked.kind], 'export this');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const token = (this.deps.randomBytes?.() ?? randomBytes(32)).toString('base64url');
+      const link: ExportLink = {
+        memberId: member.aadObjectId.toLowerCase(),
+        kind: asked.kind,
+        format: asked.format,
+        ...(asked.range && { range: asked.range }),
+        createdAt: this.deps.clock.now().toISOString(),
+      };
+      const created = await this.deps.links.create(exportTokenHash(token), link);
+      if (created.ok)
+        return {
+          url: `${this.deps.baseUrl().replace(/\/+$/, '')}/api/exports/${token}`,
+          expiresAt: exportLinkExpiresAt(link),
+        };
+    }
+    throw new Error('Three random tokens in a row were taken: the random source is broken.');
+  }
+
+  /**
+   * Serves a link once: claimed on its ETag before the file is made (a second click, or another instance,
+   * gets `used`), and given back if making the file fails, so a failure does not use it up.
+   */
+  async open(token: string): Promise<ExportOpening> {
+    if (!TOKEN.test(token)) return { kind: 'not_found' };
+    const hash = exportTokenHash(token);
+    const stored = await this.deps.links.get(hash);
+    if (!stored) return { kind: 'not_found' };
+    const now = this.deps.clock.now();
+    const state = exportLinkState(stored.link, now);
+    if (state !== 'valid') return { kind: state };
+    const member = await this.deps.members.get(stored.link.memberId);
+    let caller: Member;
+    try {
+      caller = this.deps.directory.require(member, ROLE_FOR[stored.link.kind], 'export this');
+    } catch (e) {
+      return { kind: 'refused', message: e instanceof Error ? e.message : 'Not allowed.' };
+    }
+    const claimed = await this.deps.links.replace(
+      hash,
+      { ...stored.link, usedAt: now.toISOString() },
+      stored.etag,
+    );
+    if (!claimed.ok) return { kind: 'used' };
+    try {
+      return { kind: 'file', file: await this.make(caller, stored.link, now) };
+    } catch (e) {
+      await this.deps.links.replace(hash, stored.link, claimed.value).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Deletes the links that expired more than a day ago; answers how many went. */
+  removeOld(now: Date = this.deps.clock.now()): Promise<number> {
+    const before = now.getTime() - EXPORT_LINK_LIFETIME_MS - EXPORT_LINK_KEPT_AFTER_EXPIRY_MS;
+    return this.deps.links.removeCreatedBefore(new Date(before).toISOString());
+  }
+
+  /** The file a link names, as `caller` may see it. */
+  async make(caller: Member, link: ExportLink, now: Date): Promise<ExportFile> {
+    const request: ExportRequest = {
+      kind: link.kind,
+      format: link.format,
+      ...(link.range && { range: link.range }),
+    };
+    const fileName = exportFileName(request, ukCalendarDate(now));
+    const csv = (text: string): ExportFile => ({
+      fileName,
+      contentType: CSV_MEDIA_TYPE,
+      body: Buffer.from(text, 'utf8'),
+    });
+    switch (request.kind) {
+      case 'risks':
+        return csv(
+          riskRegisterCsv(await this.deps.register.listAll(caller), {
+            organisationNames: await this.orgNames(),
+          }),
+        );
+      case 'decisions':
+        return csv(
+          decisionLogCsv(await this.deps.decisions.listAll(caller), {
+            organisationNames: await this.orgNames(),
+          }),
+        );
+      case 'audit-log':
+        return csv(auditLogCsv(await this.deps.auditLog.all(caller)));
+      default: {
+        const sheets = await this.sheets(caller, request.kind, request.range!);
+        return request.format === 'xlsx'
+          ? { fileName, contentType: XLSX_MEDIA_TYPE, body: await sheetsXlsx(sheets.xlsx) }
+          : { fileName, contentType: CSV_MEDIA_TYPE, body: sheetCsv(sheets.csv) };
+      }
+    }
+  }
+
+  /** The sheets of a ranged export: the workbook's, and the one table its CSV holds. */
+  async sheets(
+    caller: Member,
+    kind: 'alerts' | 'hsa-responses' | 'audit',
+    range: ExportRange,
+  ): Promise<{ xlsx: ExportSheet[]; csv: ExportSheet }> {
+    const { start, end } = exportRangeInstants(range);
+    switch (kind) {
+      case 'alerts': {
+        const alerts = await this.realAlerts(start, end);
+        return alertSheets(alerts, (e) => this.eventDetail(e));
+      }
+      case 'hsa-responses': {
+        const sheet = await this.hsaSheet(start, end);
+        return { xlsx: [sheet], csv: sheet };
+      }
+      case 'audit': {
+        const sheet = await this.auditSheet(caller, start, end);
+        return { xlsx: [sheet], csv: sheet };
+      }
+    }
+  }
+
+  /** Alerts raised in the span, oldest first; exercise alerts are never evidence of real cases. */
+  private async realAlerts(start: Date, end: Date): Promise<Alert[]> {
+    const alerts = await this.deps.alerts.raisedBetween(start, end);
+    return alerts
+      .filter((a) => !isExercise(a))
+      .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+
+  private async hsaSheet(start: Date, end: Date): Promise<ExportSheet> {
+    const [alerts, orgs] = await Promise.all([
+      this.realAlerts(start, end),
+      this.deps.organisations.list(),
+    ]);
+    const rows: (string | number)[][] = [];
+    for (const alert of alerts.filter((a) => a.source === 'hsa')) {
+      const followUp = await this.deps.hsa.getFollowUp(alert.id);
+      if (!responsesExpected(alert, followUp)) continue;
+      const [stored, events] = await Promise.all([
+        this.deps.hsa.list(alert.id),
+        this.deps.hsa.events(alert.id),
+      ]);
+      const byOrg = new Map(stored.map((s) => [s.response.orgCode, s.response]));
+      const codes = [...new Set([...orgs.map((o) => o.code), ...byOrg.keys()])].sort();
+      for (const code of codes) {
+        const response = byOrg.get(code) ?? newHsaResponse(alert.id, code);
+        rows.push(hsaRow(alert, response, events, orgs));
+      }
+    }
+    return { name: 'HSA responses', header: HSA_RESPONSES_HEADER, rows };
+  }
+
+  private async auditSheet(caller: Member, start: Date, end: Date): Promise<ExportSheet> {
+    const inRange = (at: string | Date) => {
+      const t = new Date(at).getTime();
+      return t >= start.getTime() && t < end.getTime();
+    };
+    const lines: AuditLine[] = [];
+    const [alerts, risks, decisions, members] = await Promise.all([
+      this.deps.alerts.raisedBetween(new Date(start.getTime() - AUDIT_ALERT_LOOKBACK_MS), end),
+      this.deps.risks.listAllWithHistory(),
+      this.deps.decisions.listAll(caller),
+      this.deps.members.list(),
+    ]);
+    const nameOf = (id: string) => members.find((m) => m.aadObjectId === id)?.name ?? id;
+    for (const alert of alerts.filter((a) => !isExercise(a))) {
+      for (const event of alert.timeline)
+        if (inRange(event.at))
+          lines.push({
+            at: event.at,
+            area: 'Alert',
+            reference: alertReference(alert),
+            event: event.kind,
+            who: event.actor.name || event.actor.id,
+            source: event.source,
+            detail: this.eventDetail(event),
+          });
+      if (alert.source !== 'hsa') continue;
+      for (const event of await this.deps.hsa.events(alert.id))
+        if (inRange(event.at))
+          lines.push({
+            at: event.at,
+            area: 'HSA response',
+            reference: `${alertReference(alert)} ${event.orgCode}`,
+            event: `response.${event.kind}`,
+            who: event.actor.name || event.actor.id,
+            source: event.source,
+            detail: hsaEventDetail(event),
+          });
+    }
+    for (const risk of risks)
+      for (const event of risk.history)
+        if (inRange(event.at))
+          lines.push({
+            at: event.at,
+            area: 'Risk',
+            reference: risk.id,
+            event: `risk.${event.kind}`,
+            who: event.actor.name || event.actor.id,
+            source: event.source,
+            detail: riskEventDetail(risk, event),
+          });
+    for (const decision of decisions)
+      if (inRange(decision.loggedAt)) lines.push(decisionLine(decision));
+    const rotaEnd = new Date(end.getTime() + ROTA_LOOKAHEAD_MS);
+    const [overrides, leave, swaps] = await Promise.all([
+      this.deps.rota.overrides(start, rotaEnd),
+      this.deps.rota.leave(start, rotaEnd),
+      this.deps.rota.swapEvents(start, rotaEnd),
+    ]);
+    for (const o of overrides)
+      if (inRange(o.createdAt))
+        lines.push({
+          at: o.createdAt.toISOString(),
+          area: 'Rota',
+          reference: o.id,
+          event: `override.${o.kind}`,
+          who: nameOf(o.createdBy),
+          source: '',
+          detail: overrideDetail(o, nameOf),
+        });
+    for (const l of leave)
+      if (inRange(l.createdAt))
+        lines.push({
+          at: l.createdAt.toISOString(),
+          area: 'Rota',
+          reference: l.id,
+          event: 'leave',
+          who: nameOf(l.createdBy),
+          source: '',
+          detail: `${nameOf(l.memberId)} away ${formatUkDateTime(l.start)} to ${formatUkDateTime(l.end)}${l.note ? `: ${l.note}` : ''}`,
+        });
+    for (const s of swaps)
+      if (inRange(s.at))
+        lines.push({
+          at: s.at.toISOString(),
+          area: 'Rota',
+          reference: s.swapId,
+          event: s.kind,
+          who: s.actor.name || s.actor.id,
+          source: s.source,
+          detail: `${s.from ? `${s.from} to ` : ''}${s.to}${s.reason ? `: ${s.reason}` : ''}`,
+        });
+    // Admin changes (roles, organisations, policies) are in the admins' audit log: admins only.
+    if (caller.role === 'admin')
+      for (const entry of await this.deps.auditLog.all(caller))
+        if (inRange(entry.at)) lines.push(adminLine(entry));
+    lines.sort((a, b) => a.at.localeCompare(b.at) || a.area.localeCompare(b.area));
+    return {
+      name: 'Audit trail',
+      header: AUDIT_TRAIL_HEADER,
+      rows: lines.map((l) => [
+        formatUkDateTime(l.at),
+        l.area,
+        l.reference,
+        l.event,
+        l.who,
+        l.source,
+        l.detail,
+      ]),
+    };
+  }
+
+  /** The card's words for an event without its time, or the export's own for those the card leaves out. */
+  private eventDetail(event: AlertEvent): string {
+    const described = this.deps.describeAlertEvent(event);
+    if (described === undefined) return fallbackDetail(event);
+    const prefix = `${formatUkDateTime(event.at)}: `;
+    return described.startsWith(prefix) ? described.slice(prefix.length) : described;
+  }
+
+  private async orgNames(): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.deps.organisations.list()).map((o) => [o.code, o.name]));
+  }
+}
+
+/*
+ * The alert model gains an `exercise` tag (issue 21): exercise alerts are never evidence of real cases.
+ * Read structurally, so this holds whether or not the tag is there.
+ */
+const isExercise = (alert: Alert): boolean =>
+  (alert as { exercise?: unknown }).exercise !== undefined;
+
+/** "HSA CC-4719", "Incident INC-77". */
+const alertReference = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =>
+  `${alert.source === 'hsa' ? 'HSA' : 'Incident'} ${alert.dedupKey}`;
+
+const when = (at: string | undefined): string => (at ? formatUkDateTime(at) : '');
+
+/** Column headers of the alerts sheet, and the alert half of the alerts CSV. */
+export const ALERTS_HEADER = [
+  'Reference',
+  'CTAC id',
+  'Title',
+  'Severity',
+  'State',
+  'Organisations',
+  'Raised',
+  'Published',
+  'Acknowledged',
+  'Acknowledged by',
+  'Resolved',
+  'Resolved by',
+  'Resolution',
+] as const;
+
+/** Column headers of the timeline sheet. */
+export const TIMELINE_HEADER = ['Reference', 'CTAC id', 'When', 'Event', 'Who', 'Detail'] as const;
+
+/**
+ * The alerts CSV: one row per alert (Record "Alert"), each followed by its timeline's rows (Record
+ * "Timeline": when, event, who, detail), so one file carries both.
+ */
+export const ALERTS_CSV_HEADER = [
+  'Record',
+  ...ALERTS_HEADER,
+  'When',
+  'Event',
+  'Who',
+  'Detail',
+] as const;
+
+const STATE_LABEL: Record<Alert['state'], string> = {
+  triggered: 'Needs action',
+  acknowledged: 'Acknowledged',
+  snoozed: 'Snoozed',
+  resolved: 'Resolved',
+};
+
+const severityLabel = (s: AlertSeverity): string => s;
+
+function alertSheets(
+  alerts: readonly Alert[],
+  detail: (event: AlertEvent) => string,
+): { xlsx: ExportSheet[]; csv: ExportSheet } {
+  const alertCells = (a: Alert): (string | number)[] => [
+    alertReference(a),
+    a.id,
+    a.title,
+    severityLabel(a.severity),
+    STATE_LABEL[a.state],
+    a.organisations.join(', '),
+    when(a.raisedAt),
+    when(a.publishedAt),
+    when(a.acknowledgedAt),
+    a.acknowledgedBy?.name ?? '',
+    when(a.resolvedAt),
+    a.resolvedBy?.name ?? '',
+    a.resolutionNote ?? '',
+  ];
+  const eventCells = (e: AlertEvent): string[] => [
+    formatUkDateTime(e.at),
+    e.kind,
+    e.actor.name || e.actor.id,
+    detail(e),
+  ];
+  const blankAlert = ALERTS_HEADER.map(() => '');
+  const csvRows: (string | number)[][] = [];
+  for (const a of alerts) {
+    csvRows.push(['Alert', ...alertCells(a), '', '', '', '']);
+    for (const e of a.timeline) {
+      const cells = [...blankAlert] as (string | number)[];
+      cells[0] = alertReference(a);
+      cells[1] = a.id;
+      csvRows.push(['Timeline', ...cells, ...eventCells(e)]);
+    }
+  }
+  return {
+    xlsx: [
+      { name: 'Alerts', header: ALERTS_HEADER, rows: alerts.map(alertCells) },
+      {
+        name: 'Timeline',
+        header: TIMELINE_HEADER,
+        rows: alerts.flatMap((a) =>
+          a.timeline.map((e) => [alertReference(a), a.id, ...eventCells(e)]),
+        ),
+      },
+    ],
+    csv: { name: 'Alerts', header: ALERTS_CSV_HEADER, rows: csvRows },
+  };
+}
+
+/** For the entries the card leaves out (deliveries): what happened, in words. */
+function fallbackDetail(event: AlertEvent): string {
+  switch (event.kind) {
+    case 'posted':
+      return event.digest ? 'posted to the channel in a digest' : 'posted to the channel';
+    case 'page.queued':
+      return `${event.channel} page to ${event.person.name} queued`;
+    case 'page.delivered':
+      return `${event.channel} page to ${event.person.name} delivered`;
+    case 'page.failed':
+      return `${event.channel} page to ${event.person.name} failed: ${event.reason}`;
+    case 'page.receipt':
+      return `${event.channel} page to ${event.person.name}: ${event.status}`;
+    default:
+      return '';
+  }
+}
+
+/** Column headers of the HSA responses export. */
+export const HSA_RESPONSES_HEADER = [
+  'HSA',
+  'Title',
+  'Severity',
+  'Published',
+  'Organisation',
+  'Code',
+  'Affected',
+  'Remediation',
+  'Acknowledged',
+  'Acknowledged by',
+  'Patched',
+  'Acknowledged within 48 hours',
+  'Patched or mitigated within 14 days',
+  'Latest update',
+] as const;
+
+function hsaRow(
+  alert: Alert,
+  response: HsaResponse,
+  events: readonly HsaResponseEvent[],
+  orgs: readonly Organisation[],
+): string[] {
+  const own = events.filter((e) => e.orgCode === response.orgCode);
+  const firstTo = (to: readonly string[]) =>
+    own.find((e) => e.kind === 'remediation' && to.includes(e.to))?.at;
+  const patchedAt = response.remediation === 'patched' ? firstTo(['patched']) : undefined;
+  const fixedAt =
+    response.remediation === 'patched' || response.remediation === 'mitigated'
+      ? firstTo(['patched', 'mitigated'])
+      : undefined;
+  const clocks = hasResponseClocks(alert);
+  const ackInTime = !clocks
+    ? 'No deadline'
+    : acknowledgedInTime(response, alert)
+      ? 'Yes'
+      : response.acknowledgedAt
+        ? 'No'
+        : 'Not acknowledged';
+  const patchBy = hsaResponseDueDates(response, alert).patchBy;
+  const fixInTime = !clocks
+    ? 'No deadline'
+    : response.applicability === 'not affected'
+      ? 'Not affected'
+      : fixedAt && patchBy
+        ? Date.parse(fixedAt) <= patchBy.getTime()
+          ? 'Yes'
+          : 'No'
+        : 'Not yet';
+  const org = orgs.find((o) => o.code === response.orgCode);
+  return [
+    alert.dedupKey,
+    alert.title,
+    alert.severity,
+    when(alert.publishedAt),
+    org?.name ?? response.orgCode,
+    response.orgCode,
+    response.applicability === 'unknown' ? 'Not known' : response.applicability,
+    response.remediation,
+    when(response.acknowledgedAt),
+    response.acknowledgedBy?.name ?? '',
+    when(patchedAt),
+    ackInTime,
+    fixInTime,
+    response.lastNote ?? '',
+  ];
+}
+
+/** Column headers of the audit trail. */
+export const AUDIT_TRAIL_HEADER = [
+  'When',
+  'Area',
+  'Reference',
+  'Event',
+  'Who',
+  'From',
+  'Detail',
+] as const;
+
+interface AuditLine {
+  at: string;
+  area: string;
+  reference: string;
+  event: string;
+  who: string;
+  source: string;
+  detail: string;
+}
+
+function hsaEventDetail(event: HsaResponseEvent): string {
+  switch (event.kind) {
+    case 'acknowledged':
+      return 'acknowledged the HSA';
+    case 'applicability':
+      return `${event.from} to ${event.to}`;
+    case 'remediation':
+      return `remediation ${event.from} to ${event.to}`;
+    case 'update':
+      return event.note;
+  }
+}
+
+function riskEventDetail(risk: Risk, event: RiskEvent): string {
+  switch (event.kind) {
+    case 'raised':
+      return `${risk.title} (score ${event.rating.score}, ${event.rating.band})`;
+    case 'edited':
+      return `changed ${Object.keys(event.changes).join(', ')}`;
+    case 'rescored':
+      return `score ${event.from.score} to ${event.to.score}${event.note ? `: ${event.note}` : ''}`;
+    case 'escalated':
+      return `escalated (${event.reason}, score ${event.score})${event.note ? `: ${event.note}` : ''}`;
+    case 'decided':
+      return `${event.choice}: ${event.rationale} (decision ${event.decisionId})`;
+    case 'closed':
+      return `closed: ${event.reason}`;
+  }
+}
+
+function decisionLine(decision: Decision): AuditLine {
+  return {
+    at: decision.loggedAt,
+    area: 'Decision',
+    reference: decision.id,
+    event: 'decision.logged',
+    who: decision.loggedBy.name || decision.loggedBy.id,
+    source: decision.loggedBy.source,
+    detail: `${DECISION_OUTCOME_LABELS[decision.outcome]}: ${decision.text}`,
+  };
+}
+
+function overrideDetail(o: RotaOverride, nameOf: (id: string) => string): string {
+  const span = `${formatUkDateTime(o.start)} to ${formatUkDateTime(o.end)}`;
+  const what =
+    o.kind === 'cover'
+      ? `${nameOf(o.memberId)} covers ${nameOf(o.coveredMemberId)}`
+      : o.kind === 'add'
+        ? `${nameOf(o.memberId)} added to the ${o.layer} layer`
+        : `${nameOf(o.memberId)} taken off call`;
+  return `${what}, ${span}${o.note ? `: ${o.note}` : ''}`;
+}
+
+function adminLine(entry: AuditEntry): AuditLine {
+  const change = [entry.before && `from ${entry.before}`, entry.after && `to ${entry.after}`]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    at: entry.at,
+    area: 'Admin',
+    reference: entry.id,
+    event: AUDIT_ACTION_LABELS[entry.action] ?? entry.action,
+    who: entry.actor.name || entry.actor.id,
+    source: entry.actor.source,
+    detail: `${entry.subject}${change ? `: ${change}` : ''}`,
+  };
+}
