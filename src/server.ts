@@ -14,6 +14,7 @@ import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
 import { composeProcedures } from './composition/procedures';
+import { composeRegulatoryClocks } from './composition/regulatory-clocks';
 import { composeRetention } from './composition/retention';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
@@ -85,6 +86,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const risks = composeRisks(ctx, people, outbox);
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const procedures = composeProcedures(ctx, people, outbox, alerts, rota);
+  const regulatory = composeRegulatoryClocks(ctx, people, alerts, rota);
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
     alerts.feature,
@@ -94,6 +96,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     reach.feature,
     contact.feature,
     procedures.feature,
+    regulatory.feature,
   ]);
   const http = await startHttp(ctx, {
     people,
@@ -113,6 +116,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     sendQueue: outbox.job,
     hsaReminders: alerts.hsaReminderJob,
     riskReminders: risks.reminderJob,
+    regulatoryReminders: regulatory.job,
     ackLinkCleanup: alerts.ackLinkCleanupJob,
     retention: composeRetention(ctx, people).job,
     nhsPoller: alerts.nhsPoller,

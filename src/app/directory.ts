@@ -152,11 +152,38 @@ export class Directory {
       action: 'organisation.added',
       by: admin,
       subject: `${org.name} (${org.code})`,
-      after: org.isOes
-        ? 'Operator of essential services under NIS'
-        : 'Not an operator of essential services',
+      after: oesWords(org.isOes),
     });
     return result.value;
+  }
+
+  /**
+   * Marks an organisation as an operator of essential services under the NIS Regulations, or not (admins):
+   * alerts naming it can then be flagged as possibly reportable under NIS. Recorded in the audit log.
+   */
+  async setEssentialServices(
+    actor: Member | undefined,
+    code: string,
+    isOes: boolean,
+  ): Promise<Organisation> {
+    const admin = this.require(actor, 'admin', 'mark operators of essential services');
+    const org = await this.orgs.get(code.trim().toUpperCase());
+    if (!org)
+      throw new CtacError(
+        'not_found',
+        `There is no organisation with the code ${code.trim().toUpperCase().slice(0, 12)}. Type "orgs" to see them.`,
+      );
+    if (org.isOes === isOes) return org;
+    const changed: Organisation = { ...org, isOes };
+    await this.orgs.put(changed);
+    await this.audit?.record({
+      action: 'organisation.essential',
+      by: admin,
+      subject: `${org.name} (${org.code})`,
+      before: oesWords(org.isOes),
+      after: oesWords(isOes),
+    });
+    return changed;
   }
 
   listOrganisations(): Promise<Organisation[]> {
@@ -296,6 +323,9 @@ export class Directory {
     return (await this.members.list()).some((m) => m.role === 'admin');
   }
 }
+
+const oesWords = (isOes: boolean): string =>
+  isOes ? 'Operator of essential services under NIS' : 'Not an operator of essential services';
 
 /** "Lead of RXC": a member's role and organisation in words, for the audit log. */
 const roleIn = (m: Pick<Member, 'role' | 'orgCode'>): string =>

@@ -9,6 +9,8 @@ export interface OrganisationRepository {
   list(): Promise<Organisation[]>;
   /** Creates only when the code is new. */
   create(org: Organisation): Promise<Conditional<Organisation>>;
+  /** Creates or replaces the organisation record. */
+  put(org: Organisation): Promise<void>;
 }
 
 export interface MemberRepository {

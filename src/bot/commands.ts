@@ -24,6 +24,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'People and organisations',
   },
   {
+    name: 'org essential',
+    usage: 'org essential CODE on|off',
+    description:
+      'Mark an organisation as an operator of essential services under NIS, or not (admins).',
+    group: 'People and organisations',
+  },
+  {
     name: 'orgs',
     usage: 'orgs',
     description: 'List the ICS organisations.',

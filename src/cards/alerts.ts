@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import type {
   Alert,
   AlertSummary,
@@ -8,7 +10,13 @@ import type {
   SeverityRank,
 } from '../domain/alerts';
 import { allowedActions, deliveryLines, hasResponseClocks, isAllowed } from '../domain/alerts';
-import { formatUkDateTime } from '../domain/shared/time';
+import {
+  CLOCK_AUTHORITY,
+  CLOCK_LABELS,
+  clockLine,
+  regulatoryClocks,
+} from '../domain/alerts/regulatory-clocks';
+import { formatUkDateTime, UK_ZONE } from '../domain/shared/time';
 import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
 
@@ -89,6 +97,9 @@ function cardActionData(alert: Alert) {
     ),
     // The Runbook button: the procedure that fits the alert, as a checklist in its thread.
     runbook: { verb: 'runbook.open', alertId: alert.id },
+    // The reporting clocks (issue 21): who may flag is decided from the caller, never from this data.
+    flagNis: { verb: 'regulatory.flag', alertId: alert.id, clock: 'nis' },
+    flagIco: { verb: 'regulatory.flag', alertId: alert.id, clock: 'ico' },
   };
 }
 
@@ -156,6 +167,14 @@ export function describeEvent(event: AlertEvent): string | undefined {
       return `${when}: the sender updated ${event.changes.join(', ')}`;
     case 'runbook.step':
       return `${when}: ${who} ticked runbook step ${event.step} (${clip(event.stepTitle, 80)})`;
+    case 'regulatory.flagged':
+      return event.clock === 'nis'
+        ? `${when}: ${who} flagged it as possibly reportable under NIS (72 hours to report)`
+        : `${when}: ${who} flagged it as a personal data breach (72 hours to report to the ICO)`;
+    case 'regulatory.reminded':
+      return `${when}: ${CLOCK_LABELS[event.clock]} reminder at ${event.mark} hours sent to ${event.recipients.length ? clip(event.recipients.map((r) => r.name).join(', '), 200) : 'nobody (no leads found)'}`;
+    case 'regulatory.reported':
+      return `${when}: ${who} recorded the ${CLOCK_LABELS[event.clock]} report to ${CLOCK_AUTHORITY[event.clock]} (made ${formatUkDateTime(event.reportedAt)}, reference ${clip(event.reference, 100)})`;
     case 'posted':
     case 'page.queued':
     case 'page.delivered':
@@ -219,6 +238,45 @@ export interface AlertCardContext {
   onCall?: string[];
   /** A message shown at the top for the person who pressed a button (refusals, "already acknowledged"). */
   notice?: { text: string; style: NoticeStyle };
+  /**
+   * The reporting clocks (issue 21): the alert's organisations that are operators of essential services
+   * (the NIS button shows only when there is one), and the time the clock lines count from (to the
+   * minute, so the card stays the same within it). Without it, neither flag button shows.
+   */
+  regulatory?: RegulatoryCardContext;
+}
+
+/** What the card needs to show the reporting clocks and their buttons. */
+export interface RegulatoryCardContext {
+  essentialOrgs: readonly string[];
+  /** ISO 8601; given when the alert has a clock. */
+  now?: string;
+}
+
+/** The reporting clocks' part of the card: a line per clock, the flag buttons, a form per running clock. */
+function regulatoryModel(alert: Alert, ctx: AlertCardContext) {
+  const clocks = regulatoryClocks(alert);
+  const now = new Date(ctx.regulatory?.now ?? alert.timeline.at(-1)?.at ?? alert.raisedAt);
+  const flagged = new Set(clocks.map((c) => c.kind));
+  const canFlagNis =
+    !!ctx.regulatory?.essentialOrgs.some((o) => alert.organisations.includes(o)) &&
+    !flagged.has('nis');
+  const canFlagIco = !!ctx.regulatory && !flagged.has('ico');
+  const today = DateTime.fromJSDate(now, { zone: UK_ZONE }).toISODate() ?? '';
+  return {
+    hasRegulatory: clocks.length > 0 || canFlagNis || canFlagIco,
+    clockLines: clocks.map((c) => clockLine(c, ctx.regulatory?.now ? now : undefined)),
+    canFlagNis,
+    canFlagIco,
+    reportForms: clocks
+      .filter((c) => !c.report)
+      .map((c) => ({
+        title: `Record report (${CLOCK_LABELS[c.kind]})`,
+        intro: `When it was reported to ${CLOCK_AUTHORITY[c.kind]} (UK time) and the reference given. Recording it stops the clock.`,
+        today,
+        data: { verb: 'regulatory.report', alertId: alert.id, clock: c.kind },
+      })),
+  };
 }
 
 function cveText(cves: string[]): string {
@@ -299,6 +357,7 @@ function alertCardModel(
     canEscalate: isAllowed(alert, 'escalate'),
     canNote: isAllowed(alert, 'note'),
     snoozeChoices: SNOOZE_CARD_CHOICES,
+    ...regulatoryModel(alert, ctx),
   };
 }
 

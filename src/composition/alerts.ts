@@ -8,6 +8,7 @@ import { AlertSettings } from '../app/alerts/alert-settings';
 import { HsaResponses } from '../app/alerts/hsa-responses';
 import { PageDelivery } from '../app/alerts/page-delivery';
 import { PageReceipts } from '../app/alerts/page-receipts';
+import { RegulatoryCardContexts } from '../app/regulatory-clocks';
 import type { AlertNotifier } from '../app/alerts/ports';
 import type { PostedCallback } from '../app/outbox';
 import { alertsFeature } from '../bot/alerts/alerts-feature';
@@ -70,6 +71,8 @@ export interface AlertsArea {
   feature: BotFeature;
   /** Escalation policies: `policies` for everyone, `policy <severity>` for admins. */
   policyFeature: BotFeature;
+  /** What alert cards need for the NIS and data breach clocks (issue 21). */
+  regulatoryCards: RegulatoryCardContexts;
 }
 
 export function composeAlerts(
@@ -84,6 +87,7 @@ export function composeAlerts(
 ): AlertsArea {
   const repository = new TableAlertRepository(store);
   const digests = new TableAlertDigestRepository(store);
+  const regulatoryCards = new RegulatoryCardContexts(new TableOrganisationRepository(store), clock);
   const recordPosted = async (
     alertId: string,
     post: { conversationId: string; activityId: string; digest?: boolean },
@@ -99,6 +103,7 @@ export function composeAlerts(
     clock,
     onCallNames: rota.onCallNames,
     hsaLines: (alertId) => hsaResponses.lines(alertId),
+    regulatory: (alert) => regulatoryCards.forAlert(alert),
     member: (id) => members.get(id),
     // What Teams answered for each page goes on the alert (delivery you can see, issue 16).
     ...(givenNotifier
@@ -229,6 +234,7 @@ export function composeAlerts(
         hsaResponses.respondWithForm(caller, alertId, form),
       askForResponses: (caller, alertId) => hsaResponses.askForResponses(caller, alertId),
     },
+    regulatory: (alert) => regulatoryCards.forAlert(alert),
     clock,
     ids: uuidGenerator,
     logger,
@@ -246,6 +252,7 @@ export function composeAlerts(
     ackLinks,
     ackLinkCleanupJob,
     cards,
+    regulatoryCards,
     openAlertLines: async () =>
       (await repository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),
     onPosted: alertPostRecorder(digests, recordPosted),

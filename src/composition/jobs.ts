@@ -6,6 +6,7 @@ import type { LoopSettings } from '../jobs/job-loop';
 import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
 import type { OutboxJob } from '../jobs/outbox-job';
 import type { PageReceiptsJob } from '../jobs/page-receipts-job';
+import type { RegulatoryClockJob } from '../jobs/regulatory-clock-job';
 import { RETENTION_CHECK_MS, type RetentionJob } from '../jobs/retention-job';
 import type { RiskReminderJob } from '../jobs/risk-reminder-job';
 import type { RotaJobs } from '../jobs/rota-jobs';
@@ -16,6 +17,8 @@ const ESCALATION_TICK_MS = 15_000;
 const NHS_POLL_MS = 5 * 60_000;
 /** How often overdue HSA responses are looked for. */
 const HSA_REMINDER_MS = 10 * 60_000;
+/** How often the NIS and data breach clocks are looked at for reminders due (marks are hours apart). */
+const REGULATORY_REMINDER_MS = 5 * 60_000;
 /** How often escalated risks are looked at for reminders due to the leads. */
 const RISK_REMINDER_MS = 10 * 60_000;
 /** How often old acknowledge links are looked for (they are deleted a week after expiring). */
@@ -34,6 +37,8 @@ export interface BackgroundJobs {
   sendQueue: OutboxJob;
   hsaReminders: HsaReminderJob;
   riskReminders: RiskReminderJob;
+  /** Reminds the leads at 24, 48, 60 and 70 hours of a NIS or data breach clock. */
+  regulatoryReminders?: RegulatoryClockJob;
   ackLinkCleanup: AckLinkCleanupJob;
   /** Deletes what is older than RETENTION_YEARS, once a UK day. */
   retention: RetentionJob;
@@ -51,6 +56,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
+  jobs.regulatoryReminders?.start(REGULATORY_REMINDER_MS, settings);
   jobs.ackLinkCleanup.start(ACK_LINK_CLEANUP_MS, settings);
   jobs.retention.start(RETENTION_CHECK_MS, settings);
   jobs.pageReceipts?.start(PAGE_RECEIPTS_TICK_MS, settings);
@@ -68,6 +74,7 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.nhsPoller?.stop();
   await jobs.hsaReminders.stop();
   await jobs.riskReminders.stop();
+  await jobs.regulatoryReminders?.stop();
   await jobs.ackLinkCleanup.stop();
   await jobs.retention.stop();
   await jobs.pageReceipts?.stop();

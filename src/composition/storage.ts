@@ -11,6 +11,7 @@ import { AUDIT_TABLE } from '../store/audit-repository';
 import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
 import { PROCEDURE_TABLE } from '../store/procedure-repository';
+import { REGULATORY_CLOCK_TABLE } from '../store/regulatory-clock-store';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-azurite';
 import { RISK_CARD_TABLE } from '../store/risk-card-repository';
 import { RISK_REMINDER_TABLE } from '../store/risk-reminder-repository';
@@ -52,6 +53,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ACK_LINK_TABLE,
     ALERT_INBOX_TABLE,
     PAGE_RECEIPT_TABLE,
+    REGULATORY_CLOCK_TABLE,
   ]);
   await store.createTables([
     RISK_TABLE,

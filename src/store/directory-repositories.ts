@@ -47,6 +47,12 @@ export class TableOrganisationRepository implements OrganisationRepository {
     });
     return res.ok ? { ok: true, value: org } : res;
   }
+  async put(org: Organisation): Promise<void> {
+    await this.client.upsertEntity(
+      { partitionKey: ORG_PARTITION, rowKey: encodeKey(org.code), ...org },
+      'Replace',
+    );
+  }
 }
 
 const toOrg = (row: OrgRow): Organisation => ({

@@ -8,6 +8,7 @@ import {
   alertListCard,
   type AlertCardContext,
   type HsaResponseView,
+  type RegulatoryCardContext,
 } from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Alert, AlertOutcome } from '../../domain/alerts';
@@ -50,6 +51,8 @@ export interface AlertsFeatureDeps {
     digestId: string,
     notice?: AlertCardContext['notice'],
   ): Promise<AdaptiveCard | undefined>;
+  /** For the reporting clocks' lines and buttons on the card (issue 21). */
+  regulatory?(alert: Alert): Promise<RegulatoryCardContext>;
   clock: Clock;
   ids: IdGenerator;
   logger: Pick<Logger, 'warn' | 'error'>;
@@ -86,6 +89,7 @@ export function alertsContext(deps: AlertsFeatureDeps): AlertsContext {
       onCall: await onCallNames(),
       responses: alert.source === 'hsa' && deps.hsa ? await deps.hsa.lines(alert.id) : undefined,
       notice,
+      ...(deps.regulatory && { regulatory: await deps.regulatory(alert) }),
     });
 
   /** The card after a button: the alert as it now is, with any refusal on top. */

@@ -14,6 +14,7 @@ import {
   digestFrameBytes,
   digestLineBytes,
   type HsaResponseView,
+  type RegulatoryCardContext,
 } from '../../cards/alerts';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
@@ -58,6 +59,8 @@ export interface TeamsAlertNotifierDeps {
   storm?: StormThreshold;
   /** For an HSA card: each organisation's response. */
   hsaLines?(alertId: string): Promise<HsaResponseView[]>;
+  /** For the reporting clocks' lines and buttons on the card (issue 21). */
+  regulatory?(alert: Alert): Promise<RegulatoryCardContext>;
   /** Names of the people on call now, primary first, for the card. */
   onCallNames(): Promise<string[]>;
   member(aadObjectId: string): Promise<Member | undefined>;
@@ -585,8 +588,12 @@ export class TeamsAlertNotifier implements AlertNotifier {
             return [];
           })
         : undefined;
+    const regulatory = await this.deps.regulatory?.(alert).catch((err) => {
+      this.deps.logger.error({ err }, 'alerts: could not read the operators of essential services');
+      return undefined;
+    });
     return cardContent(
-      alertCard(alert, { onCall, responses }),
+      alertCard(alert, { onCall, responses, ...(regulatory && { regulatory }) }),
       `${alert.severity}: ${alert.title}`,
     );
   }

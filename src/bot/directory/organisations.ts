@@ -1,5 +1,5 @@
 import { noticeCard, organisationFormCard, organisationListCard } from '../../cards/views';
-import { isCtacError } from '../../domain/shared/errors';
+import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { CardActionHandler } from '../bot-feature';
 import { cardField } from '../card-fields';
 import type { DirectoryFeatureDeps, DirectoryHandlers } from './directory-feature';
@@ -34,6 +34,25 @@ export function directoryOrganisations({ directory }: DirectoryFeatureDeps): Dir
       'org add': async (turn) => {
         directory.require(await turn.caller(), 'admin', 'add organisations');
         return organisationFormCard();
+      },
+      // `org essential RXC on|off`: the NIS mark, which lets an alert naming it be flagged under NIS.
+      'org essential': async (turn, args) => {
+        const [code = '', onOff = '', ...rest] = args.split(' ');
+        const on = onOff.toLowerCase();
+        if (!code || (on !== 'on' && on !== 'off') || rest.length)
+          throw new CtacError(
+            'bad_request',
+            'Type "org essential CODE on" or "org essential CODE off", for example "org essential RXC on".',
+          );
+        const caller = await turn.caller();
+        const org = await directory.setEssentialServices(caller, code, on === 'on');
+        return noticeCard(
+          `${org.name} (${org.code})`,
+          org.isOes
+            ? 'Marked as an operator of essential services: its alerts can be flagged as possibly reportable under NIS.'
+            : 'Not marked as an operator of essential services.',
+          'good',
+        );
       },
     },
     verbs: { 'org.add': addOrganisation },

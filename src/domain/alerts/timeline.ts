@@ -17,7 +17,10 @@ export type AlertEventKind =
   | 'page.delivered'
   | 'page.failed'
   | 'page.receipt'
-  | 'runbook.step';
+  | 'runbook.step'
+  | 'regulatory.flagged'
+  | 'regulatory.reminded'
+  | 'regulatory.reported';
 
 /** What every timeline entry records: who, from where, when, and its position in the timeline. */
 export interface AlertEventBase {
@@ -193,6 +196,34 @@ export interface RunbookStepEvent extends AlertEventBase {
   stepTitle: string;
 }
 
+/** The 72-hour reporting clocks (regulatory-clocks.ts): NIS, and a personal data breach (the ICO's). */
+export type RegulatoryClockKindName = 'nis' | 'ico';
+
+/** Someone flagged the alert as possibly reportable: the clock's 72 hours start at `at`. */
+export interface RegulatoryFlaggedEvent extends AlertEventBase {
+  kind: 'regulatory.flagged';
+  clock: RegulatoryClockKindName;
+  /** The organisations it concerns, whose leads are reminded. */
+  organisations: string[];
+}
+
+/** The organisations' leads were reminded at `mark` hours after the flag (each mark once). */
+export interface RegulatoryRemindedEvent extends AlertEventBase {
+  kind: 'regulatory.reminded';
+  clock: RegulatoryClockKindName;
+  mark: number;
+  recipients: { id: string; name: string }[];
+}
+
+/** The report to the authority was recorded: the clock stops. */
+export interface RegulatoryReportedEvent extends AlertEventBase {
+  kind: 'regulatory.reported';
+  clock: RegulatoryClockKindName;
+  /** When the report was made, as the person said (UK time, ISO 8601 instant). */
+  reportedAt: string;
+  reference: string;
+}
+
 /** One entry of an alert's timeline; `kind` tells which. */
 export type AlertEvent =
   | RaisedEvent
@@ -208,7 +239,10 @@ export type AlertEvent =
   | PageDeliveredEvent
   | PageFailedEvent
   | PageReceiptEvent
-  | RunbookStepEvent;
+  | RunbookStepEvent
+  | RegulatoryFlaggedEvent
+  | RegulatoryRemindedEvent
+  | RegulatoryReportedEvent;
 
 /** Distributive Omit, so each member of the union keeps its own fields. */
 export type AlertEventDraft = AlertEvent extends infer E

@@ -8,6 +8,9 @@ export type AuditAction =
   | 'organisation.added'
   | 'organisation.changed'
   | 'organisation.removed'
+  | 'organisation.essential'
+  | 'regulatory.flagged'
+  | 'regulatory.reported'
   | 'channel.chosen'
   | 'risk.appetite'
   | 'risk.bands'
@@ -23,6 +26,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'organisation.added': 'Organisation added',
   'organisation.changed': 'Organisation changed',
   'organisation.removed': 'Organisation removed',
+  'organisation.essential': 'Operator of essential services mark changed',
+  'regulatory.flagged': 'Reporting clock started (NIS or data breach)',
+  'regulatory.reported': 'Reported to the authority (NIS or data breach)',
   'channel.chosen': 'ICS cyber channel chosen',
   'risk.appetite': 'Risk appetite changed',
   'risk.bands': 'Risk bands changed',
