@@ -1,5 +1,6 @@
 import { escalationPolicyFeature } from '../../src/bot/alerts/escalation-policy-feature';
 import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
+import { regulatoryClocksFeature } from '../../src/bot/alerts/regulatory-clocks-feature';
 import { proceduresFeature } from '../../src/bot/procedures/procedures-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
 import { TableEscalationTimerStore } from '../../src/store/alert-escalation-store';
@@ -208,7 +209,7 @@ describe('item 1: a member in the chat raises new alerts, never changes one from
   });
 });
 
-/** Every verb of the alert, policy, rota and procedures features and the bot's own, read from the features. */
+/** Every verb of the alert, policy, rota, procedures and reporting clock features and the bot's own, read from the features. */
 const stub = new Proxy({}, { get: () => stub }) as never;
 const VERBS = [
   'help.show',
@@ -220,6 +221,7 @@ const VERBS = [
     escalationPolicyFeature(stub),
     rotaFeature(stub),
     proceduresFeature(stub),
+    regulatoryClocksFeature(stub),
   ].flatMap((f) => Object.keys(f.verbs ?? {})),
 ];
 
@@ -251,6 +253,10 @@ describe('item 6: a refused button press carries no content', () => {
             step: 1,
             name: 'Ransomware',
             steps: 'Isolate hosts',
+            clock: 'ico',
+            reportDate: '2026-01-01',
+            reportTime: '09:00',
+            reportReference: 'FORGED',
             ...extra,
           },
           posted.messageId,
