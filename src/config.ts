@@ -61,7 +61,7 @@ const schema = z
       .transform((v) => v === 'true'),
     /** Where Graph requests go instead of https://graph.microsoft.com/ (a local fake in tests). */
     GRAPH_BASE_URL: z.string().trim().url().optional(),
-    /** The Teams app manifest id: with Graph, CTAC is installed for members by it. */
+    /** The Teams app manifest id: deep links into the tab use it, and with Graph CTAC is installed by it. */
     TEAMS_APP_ID: z.string().trim().optional(),
     /**
      * CTAC's id in the organisation's app catalogue, when an admin knows it (Teams admin centre): with it,
@@ -273,6 +273,8 @@ export interface Config {
   risks: { decisionReminderHours: number };
   /** Resolved alerts, closed risks, decisions and audit events are deleted `years` years after. */
   retention: { years: number };
+  /** TEAMS_APP_ID, the manifest id: cards and reminders link into the tab with it (and Graph installs by it). */
+  teamsAppId?: string;
   /** Microsoft Graph, when enabled; `baseUrl` redirects it (tests). */
   graph?: { baseUrl?: string; teamsAppId?: string; teamsAppCatalogId?: string };
   /** Application Insights, when its connection string is set (src/telemetry). */
@@ -352,6 +354,7 @@ export function loadConfig(
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     nhsCyberAlertsUrl: e.NHS_CYBER_ALERTS_URL?.replace(/\/$/, ''),
+    teamsAppId: e.TEAMS_APP_ID || undefined,
     graph: e.GRAPH_ENABLED
       ? {
           baseUrl: e.GRAPH_BASE_URL?.replace(/\/$/, ''),

@@ -18,6 +18,7 @@ import { composeRegulatoryClocks } from './composition/regulatory-clocks';
 import { composeRetention } from './composition/retention';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
+import { setTabLinkAppId } from './cards/tab-links';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock, type Clock } from './domain/shared/clock';
 import { createLogger } from './logger';
@@ -65,6 +66,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const clock = opts.clock ?? systemClock;
   const storage = await openStorage(config, logger);
   const ctx = appContext(config, logger, clock, storage.store, telemetry.metrics);
+  // Cards and reminders link into the tab with the manifest id (none when it is not set).
+  setTabLinkAppId(config.teamsAppId);
 
   const people = composeDirectory(ctx);
   // The outbox and the alerts need each other: a delivered alert post is recorded, and an alert's card

@@ -18,6 +18,7 @@ import {
 } from '../domain/alerts/regulatory-clocks';
 import { formatUkDateTime, UK_ZONE } from '../domain/shared/time';
 import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
+import { tabLinkFor } from './tab-links';
 import type { NoticeStyle } from './views';
 
 /** View models for the templates in adaptiveCards/alerts/. */
@@ -294,8 +295,12 @@ export function alertCard(alert: Alert, ctx: AlertCardContext = {}): AdaptiveCar
   const { timeline, ...content } = alert;
   const history = latestHistory(timeline);
   const delivery = deliveryLines(timeline).map((line) => clip(line, CARD_DELIVERY_LINE));
-  const key = JSON.stringify([content, history, delivery, ctx]);
-  return renderCardKeyed('alerts/alert', key, () => alertCardModel(alert, history, delivery, ctx));
+  // An HSA opens in the tab, where each organisation's response can be read and recorded.
+  const tabLink = alert.source === 'hsa' ? tabLinkFor({ kind: 'hsa', id: alert.id }) : undefined;
+  const key = JSON.stringify([content, history, delivery, ctx, tabLink]);
+  return renderCardKeyed('alerts/alert', key, () =>
+    alertCardModel(alert, history, delivery, ctx, tabLink),
+  );
 }
 
 function alertCardModel(
@@ -303,6 +308,7 @@ function alertCardModel(
   history: string[],
   delivery: string[],
   ctx: AlertCardContext,
+  tabLink: string | undefined,
 ) {
   const state = STATE_WORD[alert.state];
   const actions = allowedActions(alert);
@@ -351,6 +357,8 @@ function alertCardModel(
     responses: (alert.source === 'hsa' ? (ctx.responses ?? []) : []).slice(0, 30).map(responseLine),
     hasUrl: !!alert.url,
     url: alert.url ?? '',
+    hasTabLink: !!tabLink,
+    tabLink: tabLink ?? '',
     canAcknowledge: actions.includes('acknowledge'),
     canResolve: isAllowed(alert, 'resolve'),
     canSnooze: isAllowed(alert, 'snooze'),

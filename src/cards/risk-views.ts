@@ -26,6 +26,7 @@ import {
 } from '../domain/risk';
 import { formatUkDate, formatUkDateTime } from '../domain/shared/time';
 import { renderCard, type AdaptiveCard } from './render';
+import { tabLinkFor } from './tab-links';
 import type { NoticeStyle } from './views';
 
 /**
@@ -267,6 +268,7 @@ export function escalationCard(risk: Risk, names: OrgNames, banner?: Banner): Ad
         : '',
     open,
     riskId: risk.id,
+    tabLink: tabLinkFor({ kind: 'escalation', id: risk.id }) ?? '',
     choices: open
       ? ESCALATION_CHOICES.map((choice) => ({ title: ESCALATION_CHOICE_LABELS[choice], choice }))
       : [],

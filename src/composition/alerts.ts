@@ -15,6 +15,7 @@ import { alertsFeature } from '../bot/alerts/alerts-feature';
 import { escalationPolicyFeature } from '../bot/alerts/escalation-policy-feature';
 import { TeamsAlertNotifier } from '../bot/alerts/teams-alert-notifier';
 import type { BotFeature } from '../bot/bot-feature';
+import { tabLinkFor } from '../cards/tab-links';
 import { jobActor } from '../domain/shared/actor';
 import { uuidGenerator } from '../domain/shared/ids';
 import { GraphAlertActivityFeed } from '../graph/graph-alert-feed';
@@ -150,7 +151,8 @@ export function composeAlerts(
     // Who is on call, layer by layer: the rota (issue 4).
     onCall: rota.onCall,
     members,
-    activityFeed: graph && new GraphAlertActivityFeed(graph, config.bot.appId ?? '', logger),
+    activityFeed:
+      graph && new GraphAlertActivityFeed(graph, config.bot.appId ?? '', logger, config.teamsAppId),
     delivery,
     // A step due at once (a new alert paging the primary now) is paged now, not at the next tick.
     onDueNow: () => escalationJob.wake(),
@@ -197,6 +199,7 @@ export function composeAlerts(
     notifier,
     clock,
     logger,
+    tabLink: tabLinkFor,
   });
   const ackLinks: AckLinks = new AckLinks({
     store: new TableAckLinkStore(store),

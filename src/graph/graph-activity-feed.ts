@@ -17,13 +17,20 @@ export interface GraphNotifier {
 /**
  * One activity feed notification through Microsoft Graph (`sendActivityNotification`, application
  * permission TeamsActivity.Send; the app must be installed for the person and its manifest must
- * declare the activity type). It opens the chat with CTAC. False when the id is not an Entra object
+ * declare the activity type). It opens the chat with CTAC, or `note.webUrl`. False when the id is not an Entra object
  * id or Graph refuses (logged as a warning with `context`); a failure never stops the caller.
  */
 export async function sendActivityNotification(
   graph: GraphNotifier,
   memberId: string,
-  note: { topic: string; activityType: string; parameter: string; text: string },
+  note: {
+    topic: string;
+    activityType: string;
+    parameter: string;
+    text: string;
+    /** Where the notification opens: a deep link into the tab; by default the chat with CTAC. */
+    webUrl?: string;
+  },
   context: { message: string } & Record<string, unknown>,
 ): Promise<boolean> {
   const id = memberId.toLowerCase();
@@ -34,7 +41,9 @@ export async function sendActivityNotification(
       topic: {
         source: 'text',
         value: note.topic,
-        webUrl: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(graph.botAppId)}`,
+        webUrl:
+          note.webUrl ??
+          `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(graph.botAppId)}`,
       },
       activityType: note.activityType,
       previewText: { content: text },

@@ -23,6 +23,7 @@ import {
 import type { Member } from '../../domain/people/member';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
+import type { TabTarget } from '../../domain/shared/tab-links';
 import type { Directory } from '../directory';
 import type { Organisation } from '../../domain/people/organisation';
 import type { MemberRepository, OrganisationRepository } from '../ports';
@@ -74,6 +75,8 @@ export interface HsaResponsesDeps {
   notifier: AlertNotifier;
   clock: Clock;
   logger?: Pick<Logger, 'info' | 'error'>;
+  /** A link opening the HSA in the CTAC tab, for reminders; none when the Teams app id is not set. */
+  tabLink?: (target: TabTarget) => string | undefined;
 }
 
 /**
@@ -374,7 +377,8 @@ export class HsaResponses {
   }
 
   private async remind(alert: AlertSummary, item: OverdueItem, people: Member[]): Promise<void> {
-    const text = `Reminder for ${alert.dedupKey}: ${item.message} Please update your organisation's response on the card.`;
+    const link = this.deps.tabLink?.({ kind: 'hsa', id: alert.id });
+    const text = `Reminder for ${alert.dedupKey}: ${item.message} Please update your organisation's response on the card${link ? ` or in the CTAC tab: ${link}` : '.'}`;
     try {
       if (this.deps.notifier.replyInThreadMentioning && people.length > 0)
         await this.deps.notifier.replyInThreadMentioning(

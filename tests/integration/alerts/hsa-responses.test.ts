@@ -1,5 +1,6 @@
 import { HsaResponses } from '../../../src/app/alerts/hsa-responses';
 import type { Member } from '../../../src/domain/people/member';
+import { tabDeepLink } from '../../../src/domain/shared/tab-links';
 import { HsaReminderJob } from '../../../src/jobs/hsa-reminder-job';
 import {
   HSA_RESPONSE_TABLES,
@@ -35,7 +36,10 @@ class MentionNotifier extends RecordingNotifier {
   }
 }
 
-async function hsaWorld(notifier = new RecordingNotifier()) {
+async function hsaWorld(
+  notifier = new RecordingNotifier(),
+  tabLink?: ConstructorParameters<typeof HsaResponses>[0]['tabLink'],
+) {
   // The alert service starts following up each HSA it takes in, as the app wires it.
   const wired: { responses?: HsaResponses } = {};
   const w = await alertWorld(store, { followUpHsa: (alert) => wired.responses!.follow(alert) });
@@ -60,6 +64,7 @@ async function hsaWorld(notifier = new RecordingNotifier()) {
     directory: w.directory,
     notifier,
     clock: w.clock,
+    ...(tabLink && { tabLink }),
   });
   wired.responses = responses;
   const hsa = (
@@ -175,6 +180,17 @@ test('when an organisation has not acknowledged after 48 hours, then its members
       second.tick(new Date('2026-11-29T10:00:00Z')),
     ]),
   ).toEqual([0, 0]);
+});
+
+test('when the Teams app id is known, then a reminder links to the HSA in the CTAC tab', async () => {
+  const notifier = new MentionNotifier();
+  const w = await hsaWorld(notifier, (target) => tabDeepLink('app-id', target));
+  await w.responses.respond(as(people.sam), w.hsa.id, { kind: 'acknowledge' });
+  expect(await w.responses.remindOverdue(new Date('2026-11-29T09:01:00Z'))).toBe(1);
+  const link = tabDeepLink('app-id', { kind: 'hsa', id: w.hsa.id });
+  expect(notifier.mentions.map((m) => m.text)).toEqual([
+    `Reminder for CC-9003: ESCC: acknowledging the HSA was due by 29 Nov 2026, 09:00. Please update your organisation's response on the card or in the CTAC tab: ${link}`,
+  ]);
 });
 
 test('when the notifier cannot mention people, then the reminder names them in the text', async () => {
