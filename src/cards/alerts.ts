@@ -263,7 +263,8 @@ function regulatoryModel(alert: Alert, ctx: AlertCardContext) {
     !!ctx.regulatory?.essentialOrgs.some((o) => alert.organisations.includes(o)) &&
     !flagged.has('nis');
   const canFlagIco = !!ctx.regulatory && !flagged.has('ico');
-  const today = DateTime.fromJSDate(now, { zone: UK_ZONE }).toISODate() ?? '';
+  // Typed the UK way (Input.Date refuses 16/12/2026 in some clients).
+  const today = DateTime.fromJSDate(now, { zone: UK_ZONE }).toFormat('dd/MM/yyyy');
   return {
     hasRegulatory: clocks.length > 0 || canFlagNis || canFlagIco,
     clockLines: clocks.map((c) => clockLine(c, ctx.regulatory?.now ? now : undefined)),

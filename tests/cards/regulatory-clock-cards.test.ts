@@ -85,7 +85,7 @@ describe('reporting clocks on the alert card', () => {
       clock: 'nis',
     });
     expect(JSON.stringify(card)).toContain('"title":"Record report (NIS)"');
-    expect(JSON.stringify(card)).toContain('"value":"2026-12-03"');
+    expect(JSON.stringify(card)).toContain('"value":"03/12/2026"');
     expect(validateCard(card)).toEqual([]);
   });
 

@@ -28,7 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Now in UK local time, to the minute, as the Record report form's date and time inputs send it. */
+/** Now in UK local time, to the minute, as someone types it in the Record report form. */
 function ukNow(): { date: string; time: string } {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
@@ -44,7 +44,7 @@ function ukNow(): { date: string; time: string } {
       .map((p) => [p.type, p.value]),
   );
   return {
-    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    date: `${parts['day']}/${parts['month']}/${parts['year']}`,
     time: `${parts['hour']}:${parts['minute']}`,
   };
 }

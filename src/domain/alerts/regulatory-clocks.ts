@@ -185,7 +185,7 @@ export function remindRegulatoryClock(
 
 /** What a person wrote in the Record report form. */
 export interface ReportInput {
-  /** UK local date, yyyy-mm-dd (Input.Date). */
+  /** UK local date, dd/mm/yyyy as typed (or yyyy-mm-dd). */
   date?: unknown;
   /** UK local time, HH:mm (Input.Time). */
   time?: unknown;
@@ -193,10 +193,12 @@ export interface ReportInput {
 }
 
 /**
- * A UK local date and time (yyyy-mm-dd, HH:mm) as an instant; undefined when it is not one, or names a
- * time that does not exist in the UK (the hour skipped when the clocks go forward).
+ * A UK local date and time (dd/mm/yyyy or yyyy-mm-dd, HH:mm) as an instant; undefined when it is not one,
+ * or names a time that does not exist in the UK (the hour skipped when the clocks go forward).
  */
-export function ukLocalInstant(date: string, time: string): Date | undefined {
+export function ukLocalInstant(typed: string, time: string): Date | undefined {
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
+  const date = uk ? `${uk[3]}-${uk[2]!.padStart(2, '0')}-${uk[1]!.padStart(2, '0')}` : typed;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{1,2}:\d{2}(:\d{2})?$/.test(time)) return undefined;
   const [h, m] = time.split(':');
   const hhmm = `${h!.padStart(2, '0')}:${m}`;

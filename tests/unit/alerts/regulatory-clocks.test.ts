@@ -131,7 +131,7 @@ describe('reporting clocks: the report stops the clock', () => {
     const { alert: reported, event } = recordRegulatoryReport(
       alert,
       'nis',
-      { date: '2026-12-03', time: '10:15', reference: ' NCSC-2026-0042 ' },
+      { date: '03/12/2026', time: '10:15', reference: ' NCSC-2026-0042 ' },
       asha,
       now,
     );
@@ -228,5 +228,8 @@ describe('reporting clocks: the report stops the clock', () => {
   test('when the UK time does not exist (the clocks go forward), then it is refused', () => {
     expect(ukLocalInstant('2026-03-29', '01:30')).toBeUndefined();
     expect(ukLocalInstant('2026-03-29', '02:30')?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(ukLocalInstant('29/3/2026', '9:05')?.toISOString()).toBe('2026-03-29T08:05:00.000Z');
+    expect(ukLocalInstant('16/12/2026', '09:00')?.toISOString()).toBe('2026-12-16T09:00:00.000Z');
+    expect(ukLocalInstant('31/02/2026', '09:00')).toBeUndefined();
   });
 });
