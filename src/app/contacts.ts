@@ -14,6 +14,8 @@ export interface ContactRepository {
   get(memberId: string): Promise<ContactDetails | undefined>;
   put(details: ContactDetails): Promise<void>;
   list(): Promise<ContactDetails[]>;
+  /** Forgets a member's details (they left CTAC): no text or email can go to them after. */
+  remove(memberId: string): Promise<void>;
 }
 
 export interface ContactBookDeps {

@@ -5,7 +5,7 @@ import {
   type TextAfter,
 } from '../domain/people/contact';
 import { encodeKey } from './keys';
-import { getOrUndefined, listPartition, type TableStore } from './tables';
+import { getOrUndefined, isNotFound, listPartition, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -59,6 +59,14 @@ export class TableContactRepository implements ContactRepository {
       { partitionKey: CONTACT_PARTITION, rowKey: encodeKey(row.memberId), ...row },
       'Replace',
     );
+  }
+
+  async remove(memberId: string): Promise<void> {
+    await this.client
+      .deleteEntity(CONTACT_PARTITION, encodeKey(memberId.toLowerCase()))
+      .catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
   }
 
   async list(): Promise<ContactDetails[]> {

@@ -15,12 +15,15 @@ import { getOrUndefined, isNotFound, listPartition, TABLES, type TableStore } fr
  * Key layout
  *   Organisations  PK 'org'           RK encodeKey(code)
  *   Members        PK 'member'        RK aadObjectId (a GUID, lower case)
+ *                  PK 'left'          RK aadObjectId        a removed member: name kept, removedAt
  *   Conversations  PK kind            RK encodeKey(conversation id)      reference kept as JSON
  *                  PK 'once'          RK encodeKey(key)                  "this happened" markers
  * Organisations and members are small (tens to hundreds), so one partition each is right.
  */
 const ORG_PARTITION = 'org';
 const MEMBER_PARTITION = 'member';
+/** Removed members: not members any more (nothing reads this partition to authorise), their names kept. */
+const LEFT_PARTITION = 'left';
 const ONCE_PARTITION = 'once';
 const SETTING_PARTITION = 'setting';
 const CYBER_CHANNEL_ROW = 'cyberChannel';
@@ -93,9 +96,25 @@ export class TableMemberRepository implements MemberRepository {
       'Replace',
     );
   }
+  /**
+   * Takes the member out: their row moves to the 'left' partition (kept, with their name, so what they
+   * did still reads with it) and the member row goes, so every check of who they are refuses them.
+   */
   async remove(aadObjectId: string): Promise<void> {
+    const key = encodeKey(aadObjectId.toLowerCase());
+    const row = await getOrUndefined<MemberRow>(this.client, MEMBER_PARTITION, key);
+    if (row) {
+      const { etag: _etag, timestamp: _timestamp, ...kept } = row as MemberRow & {
+        etag?: string;
+        timestamp?: string;
+      };
+      await this.client.upsertEntity(
+        { ...kept, partitionKey: LEFT_PARTITION, rowKey: key, removedAt: new Date().toISOString() },
+        'Replace',
+      );
+    }
     try {
-      await this.client.deleteEntity(MEMBER_PARTITION, encodeKey(aadObjectId.toLowerCase()));
+      await this.client.deleteEntity(MEMBER_PARTITION, key);
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

@@ -9,9 +9,10 @@ import {
   teamsLightTheme,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import { parseSubPageId, type TabTarget } from '../domain/shared/tab-links';
 import { downloadCsv, getJson } from './api';
 import type { TeamsSession, TeamsTheme } from './teams';
-import { ErrorBar, h, Loaded, useLoad } from './ui';
+import { ErrorBar, h, Loaded, MissingItemBar, RefreshContext, useLoad } from './ui';
 import { AlertsView } from './views/alerts';
 import { DecisionsView } from './views/decisions';
 import { EscalationsView } from './views/escalations';
@@ -53,11 +54,34 @@ export function TabApp(props: {
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
+  const refresh = useBackInView();
   return h(
     FluentProvider,
     { theme: THEMES[theme], className: 'ctac-root' },
-    h('main', { className: 'ctac-main' }, h(Signed, { session: props.session })),
+    h(
+      RefreshContext.Provider,
+      { value: refresh },
+      h('main', { className: 'ctac-main' }, h(Signed, { session: props.session })),
+    ),
   );
+}
+
+/**
+ * Counts the times the tab comes back into view (the person returns to it in Teams, or to the browser
+ * tab), so each view loads its data again. Teams hides a tab it keeps in the background rather than
+ * unloading it, so this covers its return as well (teams-js's resume handler is only for apps that opt in
+ * to app caching, which CTAC does not).
+ */
+function useBackInView(): number {
+  const [returns, setReturns] = useState(0);
+  useEffect(() => {
+    const onChange = () => {
+      if (document.visibilityState === 'visible') setReturns((n) => n + 1);
+    };
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return returns;
 }
 
 /** The page's heading, for the role of whoever has it open. */
@@ -85,10 +109,27 @@ function Signed({ session }: { session: TeamsSession }) {
   );
 }
 
+/** The view each kind of deep link opens. */
+const LINKED_VIEW: Record<TabTarget['kind'], string> = {
+  hsa: 'hsa-responses',
+  escalation: 'escalations',
+  supplier: 'suppliers',
+};
+const LINKED_WORDS: Record<TabTarget['kind'], string> = {
+  hsa: 'That HSA',
+  escalation: 'That escalation',
+  supplier: 'That supplier',
+};
+
 function Views({ me, session }: { me: Me; session: TeamsSession }) {
   const isLead = me.role === 'lead' || me.role === 'admin';
   const views = VIEWS.filter((v) => isLead || !v.leadOnly);
-  const [selected, setSelected] = useState<ViewId>(views[0]!.id);
+  // A deep link (a card, the activity feed, a reminder) opens its view on the item; moving to another
+  // view forgets it.
+  const [link, setLink] = useState<TabTarget | undefined>(() => parseSubPageId(session.subPageId));
+  const linkedView = link && views.find((v) => v.id === LINKED_VIEW[link.kind]);
+  const [selected, setSelected] = useState<ViewId>(linkedView?.id ?? views[0]!.id);
+  const linkedId = (kind: TabTarget['kind']) => (link?.kind === kind ? link.id : undefined);
   // A decision changes the register: the Decisions view reloads when this moves on.
   const [decisions, setDecisions] = useState(0);
   const [auditError, setAuditError] = useState<unknown>();
@@ -127,7 +168,10 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
           // Wraps onto a second line on a phone rather than pushing tabs off screen.
           className: 'ctac-tabs',
           selectedValue: selected,
-          onTabSelect: (_ev, data) => setSelected(data.value as ViewId),
+          onTabSelect: (_ev, data) => {
+            setSelected(data.value as ViewId);
+            setLink(undefined);
+          },
         },
         ...views.map((v) =>
           h(
@@ -138,6 +182,11 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
         ),
       ),
     ),
+    link &&
+      !linkedView &&
+      h(MissingItemBar, {
+        what: `${LINKED_WORDS[link.kind]} (${link.id}) is not in any view you can open here.${link.kind === 'escalation' ? ' Escalations are for leads of the ICS cyber group.' : ''}`,
+      }),
     h(
       'div',
       {
@@ -147,12 +196,15 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
         className: 'ctac-panel',
       },
       selected === 'escalations' &&
-        h(EscalationsView, { onDecided: () => setDecisions((n) => n + 1) }),
+        h(EscalationsView, {
+          onDecided: () => setDecisions((n) => n + 1),
+          linkedId: linkedId('escalation'),
+        }),
       selected === 'risks' && h(RisksView, { isLead }),
       selected === 'decisions' &&
         h(DecisionsView, { isLead, version: decisions, locale: session.locale }),
       selected === 'hsa' && h(HsaView),
-      selected === 'hsa-responses' && h(HsaResponsesView),
+      selected === 'hsa-responses' && h(HsaResponsesView, { linkedId: linkedId('hsa') }),
       selected === 'alerts' && h(AlertsView),
       selected === 'rota' && h(RotaViewPanel),
     ),

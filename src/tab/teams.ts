@@ -14,6 +14,8 @@ export interface TeamsSession {
   locale: string;
   /** Set in a channel tab. */
   channelId?: string;
+  /** What a deep link asked the tab to open (`hsa:<alertId>`, `escalation:<riskId>`, `supplier:<id>`). */
+  subPageId?: string;
 }
 
 export const asTheme = (value: string | undefined): TeamsTheme =>
@@ -29,6 +31,7 @@ export async function startTeams(): Promise<TeamsSession> {
     theme: asTheme(context.app.theme),
     locale: context.app.locale || 'en-GB',
     ...(context.channel?.id && { channelId: context.channel.id }),
+    ...(context.page.subPageId && { subPageId: context.page.subPageId }),
   };
 }
 

@@ -46,7 +46,7 @@ async function loadPeople(): Promise<void> {
 }
 
 const params = new URLSearchParams(location.search);
-for (const name of ['oid', 'name', 'upn', 'theme', 'locale', 'page']) {
+for (const name of ['oid', 'name', 'upn', 'theme', 'locale', 'page', 'subPageId']) {
   const value = params.get(name);
   if (value) field(name).value = value;
 }
@@ -58,6 +58,7 @@ const settings = () => ({
   theme: field('theme').value,
   locale: field('locale').value,
   page: field('page').value,
+  subPageId: field('subPageId').value.trim(),
 });
 
 const runtime = {
@@ -83,6 +84,8 @@ function context() {
     hostClientType: 'web',
     frameContext: s.page === 'config' ? 'settings' : 'content',
     entityId: s.page === 'tab' ? 'ctac' : 'ctac-leads',
+    // What a deep link's context names (teams-js gives it to the tab as page.subPageId).
+    ...(s.subPageId && { subEntityId: s.subPageId }),
     ...(s.page !== 'tab' && {
       teamId: '19:ics-cyber-team@thread.tacv2',
       teamName: 'ICS Cyber',
@@ -92,15 +95,39 @@ function context() {
   };
 }
 
+/**
+ * Teams hands a tab the same SSO token until it nears expiry rather than asking Entra ID each time; so does
+ * this page, one token per person, asked for again five minutes before it expires (the development issuer's
+ * last an hour). Asking for each of the tab's API calls would also run into /dev/token's 30 a minute.
+ */
+const tokens = new Map<string, { token: string; renewAt: number }>();
+const RENEW_BEFORE_MS = 5 * 60_000;
+
 async function token(): Promise<[boolean, string]> {
   const s = settings();
+  const who = JSON.stringify([s.oid, s.name]);
+  const kept = tokens.get(who);
+  if (kept && Date.now() < kept.renewAt) return [true, kept.token];
   const res = await fetch('/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ oid: s.oid, name: s.name }),
   });
   if (!res.ok) return [false, `The development issuer refused (${res.status}).`];
-  return [true, ((await res.json()) as { token: string }).token];
+  const issued = ((await res.json()) as { token: string }).token;
+  tokens.set(who, { token: issued, renewAt: expiresAt(issued) - RENEW_BEFORE_MS });
+  return [true, issued];
+}
+
+/** When a token expires, from its `exp` claim (now, so it is not kept, if it cannot be read). */
+function expiresAt(jwt: string): number {
+  try {
+    const payload = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const exp = (JSON.parse(atob(payload)) as { exp?: number }).exp;
+    return typeof exp === 'number' ? exp * 1000 : Date.now();
+  } catch {
+    return Date.now();
+  }
 }
 
 async function answer(request: TeamsRequest): Promise<unknown[] | undefined> {
