@@ -5,6 +5,7 @@ import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
+import { isExerciseAlert } from '../domain/alerts';
 import type { Organisation } from '../domain/people/organisation';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
@@ -214,10 +215,12 @@ export function tabRouter(deps: TabRoutesDeps): Router {
 
   router.get('/api/tab/alerts', member, async (_req, res) => {
     const now = deps.clock.now();
-    const [open, resolved] = await Promise.all([
+    const [listed, resolved] = await Promise.all([
       deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' }),
       deps.alertHistory?.resolvedSince(new Date(now.getTime() - (ALERT_WEEKS + 1) * WEEK_MS)) ?? [],
     ]);
+    // An exercise's alerts are neither listed as real nor counted in the figures.
+    const open = listed.filter((a) => !isExerciseAlert(a));
     res.json({
       open: open.map(alertRowView),
       weeks: alertWeeksOf(resolved, open, now, ALERT_WEEKS),

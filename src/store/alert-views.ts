@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { DateTime } from 'luxon';
-import type { AlertSummary } from '../domain/alerts';
+import { isExerciseAlert, type AlertSummary } from '../domain/alerts';
 import { UK_ZONE } from '../domain/shared/time';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent } from './conditional';
@@ -211,6 +211,8 @@ export class AlertViewTable {
   async recordResolved(alerts: readonly AlertSummary[]): Promise<void> {
     const byDay = new Map<string, Record<string, ResolvedTimes>>();
     for (const alert of alerts) {
+      // An exercise's alerts count in no real figure.
+      if (isExerciseAlert(alert)) continue;
       const day = ukDay(alert.raisedAt);
       const entries = byDay.get(day) ?? {};
       entries[alert.id] = resolvedTimes(alert);

@@ -3,6 +3,7 @@ import {
   escalateDue,
   escalateUnreachable,
   layerGapText,
+  mayBePaged,
   nextEscalation,
   nextFollowUpAt,
   policyFor,
@@ -154,7 +155,11 @@ export class AlertEscalation {
   async pageStep(stored: StoredAlert, actor: Actor, now: Date): Promise<StoredAlert> {
     const event = stored.alert.timeline[stored.alert.timeline.length - 1];
     if (event?.kind !== 'escalated') return stored;
-    const recipients = await this.recipients(event.targets, now);
+    const all = await this.recipients(event.targets, now);
+    // An exercise run with pages to participants only pages nobody else, and tells no lead of rota gaps.
+    const recipients = stored.alert.exercise?.pageOnly
+      ? { ...all, people: all.people.filter((p) => mayBePaged(stored.alert, p.id)), gaps: [] }
+      : all;
     const delivery = this.deps.delivery;
     if (!delivery) return this.pageUntracked(stored, event, recipients, actor, now);
     const plans = await delivery.plan(recipients.people, now);

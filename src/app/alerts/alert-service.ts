@@ -16,6 +16,7 @@ import {
   type AlertSummary,
   type AlertOutcome,
   type ChannelPost,
+  type ExerciseTag,
   type IncomingAlert,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
@@ -71,8 +72,15 @@ export interface AlertCaller {
 export class AlertService {
   /** Card updates queued in the background, by alert id (the latest of each chain). */
   private readonly refreshing = new Map<string, Promise<void>>();
+  /** Told of each alert a change resolved (post-incident reviews), after it is stored. */
+  private readonly resolvedListeners: ((alert: Alert) => Promise<void>)[] = [];
 
   constructor(private readonly deps: AlertServiceDeps) {}
+
+  /** Calls `listener` after each change that resolves an alert; a failure is logged, never the caller's. */
+  onResolved(listener: (alert: Alert) => Promise<void>): void {
+    this.resolvedListeners.push(listener);
+  }
 
   /**
    * Takes an alert from the webhook, the NHS poller or the chat. The same source and dedup key never
@@ -85,13 +93,19 @@ export class AlertService {
   async ingest(
     incoming: IncomingAlert,
     actor: Actor,
-    opts: { createOnly?: boolean; alertId?: string } = {},
+    opts: { createOnly?: boolean; alertId?: string; exercise?: ExerciseTag } = {},
   ): Promise<IngestResult> {
     const clean = normaliseIncomingAlert(incoming);
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.deps.clock.now();
       const existing = await this.deps.alerts.findByDedupKey(clean.source, clean.dedupKey);
       if (existing) {
+        // An exercise's alert and a real one never change each other, whatever id a sender picks.
+        if (existing.alert.exercise?.id !== opts.exercise?.id)
+          throw new CtacError(
+            'conflict',
+            `The id ${clean.dedupKey} belongs to another alert; please send it with another id.`,
+          );
         if (opts.createOnly) return { outcome: 'duplicate', alert: existing.alert };
         const change = applyUpdate(existing.alert, clean, actor, now);
         if (change === 'unchanged') return { outcome: 'duplicate', alert: existing.alert };
@@ -102,11 +116,11 @@ export class AlertService {
         return { outcome: 'updated', alert: saved.value.alert };
       }
       const id = opts.alertId ?? this.deps.ids.next();
-      const { alert } = raiseAlert(clean, { id, actor, at: now });
+      const { alert } = raiseAlert(clean, { id, actor, at: now, exercise: opts.exercise });
       const created = await this.deps.alerts.create(alert);
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;
-      this.deps.metrics?.alertIngested(created.value.alert);
+      if (!opts.exercise) this.deps.metrics?.alertIngested(created.value.alert);
       await this.followUpHsa(created.value.alert);
       await this.deps.escalation.scheduleAfterChange(created.value.alert, now);
       await this.deps.notifier
@@ -275,6 +289,11 @@ export class AlertService {
       if (!saved.ok) continue;
       onSaved?.(saved.value);
       await this.afterChange(saved.value.alert, now, opts.refresh);
+      if (stored.alert.state !== 'resolved' && saved.value.alert.state === 'resolved')
+        for (const listener of this.resolvedListeners)
+          await listener(saved.value.alert).catch((err) =>
+            this.deps.logger?.error({ err, alertId }, 'a listener for resolved alerts failed'),
+          );
       return { ...outcome, alert: saved.value.alert };
     }
     throw new CtacError(

@@ -42,7 +42,12 @@ export interface ChannelPost {
 export interface ExerciseTag {
   id: string;
   name: string;
+  /** Entra object ids (lower case): when set, the alert's pages go only to these people. */
+  pageOnly?: string[];
 }
+
+/** What an exercise alert's title starts with, so every card, page, text and email says so. */
+export const EXERCISE_TITLE_PREFIX = 'EXERCISE: ';
 
 /** An HSA or incident alert, its state and its timeline. All instants are ISO 8601 strings. */
 export interface Alert {
@@ -235,7 +240,7 @@ export function raiseAlert(
     id: ctx.id,
     source: clean.source,
     dedupKey: clean.dedupKey,
-    title: clean.title,
+    title: ctx.exercise ? truncate(EXERCISE_TITLE_PREFIX + clean.title, MAX_TITLE) : clean.title,
     severity: clean.severity,
     severityRank: severityRank(clean.severity),
     summary: clean.summary ?? '',
@@ -251,7 +256,7 @@ export function raiseAlert(
     state: 'triggered',
     escalation: { stepsFired: 0, clockFrom: at },
     timeline: [event],
-    ...(ctx.exercise && { exercise: { id: ctx.exercise.id, name: ctx.exercise.name } }),
+    ...(ctx.exercise && { exercise: { ...ctx.exercise } }),
   };
   return { alert, event };
 }
@@ -262,3 +267,10 @@ export const isOpen = (alert: Pick<Alert, 'state'>): boolean => alert.state !== 
 /** True for an alert an exercise injected: it counts in no real figure, register or export. */
 export const isExerciseAlert = (alert: Pick<Alert, 'exercise'>): boolean =>
   alert.exercise !== undefined;
+
+/**
+ * Whom an alert's pages may reach: everyone for a real alert; for an exercise run with pages to participants
+ * only, just those people (by Entra object id, any case).
+ */
+export const mayBePaged = (alert: Pick<Alert, 'exercise'>, memberId: string): boolean =>
+  !alert.exercise?.pageOnly || alert.exercise.pageOnly.includes(memberId.toLowerCase());
