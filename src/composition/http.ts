@@ -8,6 +8,7 @@ import { entraVerifier, type TokenVerifier } from '../api/auth-bearer';
 import { createDevIssuer, type DevIssuer } from '../api/auth-dev-issuer';
 import { noIssuerVerifier } from '../api/auth-no-issuer';
 import { calendarRoutes } from '../api/calendar-routes';
+import { figuresRouter } from '../api/figures-routes';
 import { createHttpApp } from '../api/http-app';
 import { proceduresRouter } from '../api/procedures-routes';
 import { registersRouter } from '../api/registers-routes';
@@ -18,6 +19,7 @@ import type { Config } from '../config';
 import { fromRoot } from '../paths';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
+import { composeFigures } from './figures';
 import type { PeopleArea } from './directory';
 import type { ProceduresArea } from './procedures';
 import type { RisksArea } from './risks';
@@ -93,6 +95,13 @@ export async function startHttp(
         : []),
       // The leads' tab (issue 6): its API, its bundled scripts and, with CTAC_DEV_HOST, the development host.
       tabAssetsRouter(fromRoot('dist-tab')),
+      // Quarter figures and the board pack (issue 20), for leads.
+      figuresRouter({
+        verifier: tokenVerifier,
+        directory,
+        figures: composeFigures({ store, clock }, people, alerts),
+        clock,
+      }),
       tabRouter({
         verifier: tokenVerifier,
         directory,

@@ -136,6 +136,26 @@ export class TableRiskRepository implements RiskRepository {
     return risks;
   }
 
+  async listAllWithHistory(): Promise<Risk[]> {
+    // One range of the register partition: each risk's row comes just before its event rows.
+    const risks = new Map<string, Risk>();
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq '${PARTITION}' and RowKey ge 'risk_' and RowKey lt 'risk\`'`,
+      },
+    });
+    for await (const row of rows) {
+      const key = String(row['rowKey'] ?? '');
+      if (row['kind'] === 'risk')
+        risks.set(key, { ...fromJsonColumns<RiskBody>(row), history: [] });
+      else if (row['kind'] === 'event')
+        risks
+          .get(key.slice(0, key.lastIndexOf('_ev_')))
+          ?.history.push(fromJsonColumns<RiskEvent>(row));
+    }
+    return [...risks.values()];
+  }
+
   private async listRange(from: string, to: string): Promise<Risk[]> {
     const risks: Risk[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({

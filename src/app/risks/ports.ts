@@ -33,6 +33,8 @@ export interface RiskRepository {
   listOpen(): Promise<Risk[]>;
   /** Every risk, closed ones too (for the register export). */
   listAll(): Promise<Risk[]>;
+  /** Every risk with its history (the board pack's escalations): one range of the register. */
+  listAllWithHistory(): Promise<Risk[]>;
 }
 
 export interface StoredDecision {

@@ -1,0 +1,155 @@
+import { hasResponseClocks, type HsaResponse, type HsaResponseEvent } from '../domain/alerts';
+import {
+  alertQuarterFigures,
+  hsaQuarterFigures,
+  parseQuarter,
+  riskQuarterFigures,
+  ukWeekOf,
+  type AlertFigureWeek,
+  type AlertQuarterFigures,
+  type HsaForFigures,
+  type HsaQuarterFigures,
+  type Quarter,
+  type RiskQuarterFigures,
+} from '../domain/figures';
+import type { Member } from '../domain/people/member';
+import type { Clock } from '../domain/shared/clock';
+import { CtacError } from '../domain/shared/errors';
+import type { Directory } from './directory';
+import type { AlertRepository } from './alerts/ports';
+import type { HsaResponseRepository } from './alerts/hsa-response-ports';
+import type { OrganisationRepository } from './ports';
+import type { DecisionRepository, RiskRepository } from './risks/ports';
+
+/** Every figure of a quarter: what the tab's Figures view and the board pack show. */
+export interface QuarterFigures {
+  quarter: Quarter;
+  /** When these figures were worked out (ISO). */
+  madeAt: string;
+  organisations: { code: string; name: string }[];
+  alerts: AlertQuarterFigures;
+  hsa: HsaQuarterFigures;
+  risks: RiskQuarterFigures;
+}
+
+/** The kept weekly alert rows (src/store/alert-figures.ts). */
+export interface AlertFigureSource {
+  weeksBetween(fromWeek: string, toWeek: string): Promise<AlertFigureWeek[]>;
+}
+
+export interface FiguresDeps {
+  directory: Pick<Directory, 'require'>;
+  organisations: Pick<OrganisationRepository, 'list'>;
+  alertFigures: AlertFigureSource;
+  alerts: Pick<AlertRepository, 'get' | 'listOpen'>;
+  hsaResponses: Pick<HsaResponseRepository, 'keptHsas' | 'list' | 'events'>;
+  risks: Pick<RiskRepository, 'listAllWithHistory'>;
+  decisions: Pick<DecisionRepository, 'listAll'>;
+  clock: Clock;
+}
+
+/**
+ * The figures of a quarter of the NHS financial year, for leads. Each area is read once, whatever the size
+ * of the data: the quarter's kept alert week rows (one range), the HSA follow-up rows (one partition, each
+ * keeping the HSA and every organisation's response), the risk register with its history (one range), the
+ * decision log (one partition) and the organisations. An HSA whose follow-up row predates keeping its
+ * responses is read from its own partition.
+ */
+export class Figures {
+  constructor(private readonly deps: FiguresDeps) {}
+
+  /** The quarter `2026-Q3` names, checked: a bad name or a quarter not yet begun is a 400. */
+  quarterNamed(text: unknown): Quarter {
+    const quarter = parseQuarter(text);
+    if (!quarter)
+      throw new CtacError(
+        'bad_request',
+        'Name the quarter of the NHS financial year as 2026-Q3 (Q1 is April to June, Q3 October to December).',
+      );
+    if (quarter.start > this.deps.clock.now())
+      throw new CtacError('bad_request', `${quarter.label} has not begun yet.`);
+    return quarter;
+  }
+
+  async quarter(caller: Member | undefined, quarterId: unknown): Promise<QuarterFigures> {
+    this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
+    const quarter = this.quarterNamed(quarterId);
+    const now = this.deps.clock.now();
+    const [orgs, weeks, hsas, risks, decisions] = await Promise.all([
+      this.deps.organisations.list(),
+      this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
+      this.hsasForFigures(),
+      this.deps.risks.listAllWithHistory(),
+      this.deps.decisions.listAll(),
+    ]);
+    const organisations = orgs
+      .map((o) => ({ code: o.code, name: o.name }))
+      .sort((a, b) => a.code.localeCompare(b.code));
+    const names = Object.fromEntries(organisations.map((o) => [o.code, o.name]));
+    return {
+      quarter,
+      madeAt: now.toISOString(),
+      organisations,
+      alerts: alertQuarterFigures(quarter, weeks),
+      hsa: hsaQuarterFigures(quarter, hsas, organisations, now),
+      risks: riskQuarterFigures(quarter, risks, decisions, now, names),
+    };
+  }
+
+  /**
+   * Every followed HSA with its responses, from the follow-up rows, and any HSA with clocks open in the
+   * channel that is not followed yet (raised before follow-ups existed; the board starts following it).
+   */
+  private async hsasForFigures(): Promise<HsaForFigures[]> {
+    const [kept, open] = await Promise.all([
+      this.deps.hsaResponses.keptHsas(),
+      this.deps.alerts.listOpen(),
+    ]);
+    const followed = new Set(kept.map((k) => k.followUp.alertId));
+    const unfollowed = open.filter(
+      (a) => a.source === 'hsa' && hasResponseClocks(a) && !followed.has(a.id),
+    );
+    const sources = [
+      ...kept.map((k) => ({ id: k.followUp.alertId, alert: k.alert, responses: k.responses })),
+      ...unfollowed.map((a) => ({ id: a.id, alert: a, responses: undefined })),
+    ];
+    const out: HsaForFigures[] = [];
+    for (const source of sources) {
+      const alert = source.alert ?? (await this.deps.alerts.get(source.id))?.alert;
+      if (!alert || alert.exercise) continue;
+      const responses =
+        source.responses ?? (await this.deps.hsaResponses.list(source.id)).map((s) => s.response);
+      out.push({ alert, responses: await this.withFixTimes(source.id, responses) });
+    }
+    return out;
+  }
+
+  /**
+   * A response patched or mitigated before responses kept when (issue 20) takes the time from the HSA's
+   * audit trail: one read of that HSA's events, only for such an HSA.
+   */
+  private async withFixTimes(
+    alertId: string,
+    responses: readonly HsaResponse[],
+  ): Promise<HsaResponse[]> {
+    const lacking = (r: HsaResponse) =>
+      (r.remediation === 'patched' && !r.patchedAt) ||
+      (r.remediation === 'mitigated' && !r.mitigatedAt);
+    if (!responses.some(lacking)) return [...responses];
+    const events = await this.deps.hsaResponses.events(alertId);
+    const first = (orgCode: string, to: 'patched' | 'mitigated') =>
+      events.find(
+        (e): e is Extract<HsaResponseEvent, { kind: 'remediation' }> =>
+          e.kind === 'remediation' && e.orgCode === orgCode && e.to === to,
+      )?.at;
+    return responses.map((r) =>
+      lacking(r)
+        ? {
+            ...r,
+            patchedAt: r.patchedAt ?? first(r.orgCode, 'patched'),
+            mitigatedAt: r.mitigatedAt ?? first(r.orgCode, 'mitigated'),
+          }
+        : r,
+    );
+  }
+}

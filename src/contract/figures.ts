@@ -1,0 +1,81 @@
+import type {
+  AlertWeekSeverityFigures,
+  HsaOrganisationState,
+  OrganisationHsaFigures,
+  ResponseTimes,
+  RiskHeatMap,
+  TopRisk,
+} from '../domain/figures';
+import type { SeverityRank } from '../domain/alerts/severity';
+
+/**
+ * The figures of one quarter of the NHS financial year, as the tab's Figures view and the board pack
+ * show them (`GET /api/tab/figures?quarter=2026-Q3`). Dates are already written for UK readers.
+ */
+export interface FiguresView {
+  quarter: {
+    /** `2026-Q3`. */
+    id: string;
+    /** "Q3 2026-27". */
+    label: string;
+    /** "1 Oct 2026". */
+    firstDayUk: string;
+    /** "31 Dec 2026". */
+    lastDayUk: string;
+    /** The quarter before, for moving back (`2026-Q2`). */
+    previous: string;
+  };
+  /** When the figures were worked out: "30 Nov 2026, 12:00". */
+  madeAtUk: string;
+  organisations: { code: string; name: string }[];
+  alerts: {
+    weeks: { weekOf: string; isoWeek: string; weekLabel: string }[];
+    /** Each week and severity with any alert acknowledged or resolved, oldest week first. */
+    byWeek: AlertWeekSeverityFigures[];
+    bySeverity: (ResponseTimes & { severity: SeverityRank })[];
+  };
+  hsa: {
+    byOrganisation: OrganisationHsaFigures[];
+    byHsa: {
+      alertId: string;
+      dedupKey: string;
+      title: string;
+      publishedUk: string;
+      states: { orgCode: string; state: HsaOrganisationState; overdue: boolean }[];
+    }[];
+  };
+  risks: {
+    heatMap: RiskHeatMap;
+    topRisks: TopRisk[];
+    escalations: {
+      riskId: string;
+      title: string;
+      orgCode: string;
+      escalatedUk: string;
+      reason: string;
+      /** "Treat", or unset while it waits. */
+      decision?: string;
+      decidedBy?: string;
+      decidedUk?: string;
+      waitedHours: number;
+      waiting: boolean;
+    }[];
+    medianHoursToDecision?: number;
+    decisions: {
+      id: string;
+      decidedOnUk: string;
+      text: string;
+      decidedBy: string;
+      outcome: string;
+    }[];
+  };
+}
+
+/** Severity as the figures write it (the tab and the board pack). */
+export const SEVERITY_LABELS: Readonly<Record<SeverityRank, string>> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  information: 'Information',
+};
