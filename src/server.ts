@@ -14,6 +14,7 @@ import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
 import { composeProcedures } from './composition/procedures';
+import { composeExercises } from './composition/exercises';
 import { composeRegulatoryClocks } from './composition/regulatory-clocks';
 import { composeRetention } from './composition/retention';
 import { openStorage } from './composition/storage';
@@ -89,6 +90,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const risks = composeRisks(ctx, people, outbox);
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const procedures = composeProcedures(ctx, people, outbox, alerts, rota);
+  const exercises = composeExercises(ctx, people, outbox, alerts);
   const regulatory = composeRegulatoryClocks(ctx, people, alerts, rota);
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
@@ -99,6 +101,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     reach.feature,
     contact.feature,
     procedures.feature,
+    exercises.feature,
     regulatory.feature,
   ]);
   const http = await startHttp(ctx, {
@@ -107,6 +110,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     rota,
     risks,
     procedures,
+    exercises,
     bot,
     entraKeys: opts.entraKeys,
   });
@@ -124,6 +128,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     retention: composeRetention(ctx, people).job,
     nhsPoller: alerts.nhsPoller,
     pageReceipts: alerts.pageReceiptsJob,
+    exercises: exercises.job,
   };
   if (opts.jobs ?? true) startJobs(jobs, { metrics: telemetry.metrics });
 

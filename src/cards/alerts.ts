@@ -55,9 +55,18 @@ const SEVERITY_STYLE: Record<SeverityRank, ContainerStyle> = {
 /** Container styles the alert cards use. */
 export type ContainerStyle = 'default' | 'emphasis' | 'attention' | 'warning' | 'accent' | 'good';
 
-/** The header's style: the alarm colour while the alert is open, the resolved colour once it is done. */
-export const headerStyle = (alert: Pick<Alert, 'state' | 'severityRank'>): ContainerStyle =>
-  alert.state === 'resolved' ? 'good' : SEVERITY_STYLE[alert.severityRank];
+/**
+ * The header's style: the alarm colour while the alert is open, the resolved colour once it is done. An
+ * exercise's alert is open in the accent colour whatever its severity, so nobody takes it for a real one.
+ */
+export const headerStyle = (
+  alert: Pick<Alert, 'state' | 'severityRank'> & Partial<Pick<Alert, 'exercise'>>,
+): ContainerStyle =>
+  alert.state === 'resolved'
+    ? 'good'
+    : alert.exercise
+      ? 'accent'
+      : SEVERITY_STYLE[alert.severityRank];
 
 const STATE_WORD: Record<AlertState, string> = {
   triggered: 'Needs action',
@@ -315,6 +324,9 @@ function alertCardModel(
   const actions = allowedActions(alert);
   // Bound whole into the FactSet: each is a fact as the card shows it.
   const facts: { title: string; value: string }[] = [
+    ...(alert.exercise
+      ? [{ title: 'EXERCISE', value: `${clip(alert.exercise.name, 80)}: not a real alert` }]
+      : []),
     { title: 'Severity', value: alert.severity },
     { title: 'State', value: state },
   ];

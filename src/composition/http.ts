@@ -10,6 +10,7 @@ import { noIssuerVerifier } from '../api/auth-no-issuer';
 import { calendarRoutes } from '../api/calendar-routes';
 import { figuresRouter } from '../api/figures-routes';
 import { createHttpApp } from '../api/http-app';
+import { exercisesRouter } from '../api/exercises-routes';
 import { proceduresRouter } from '../api/procedures-routes';
 import { registersRouter } from '../api/registers-routes';
 import { devHostRouter, tabAssetsRouter } from '../api/tab-assets';
@@ -21,6 +22,7 @@ import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import { composeFigures } from './figures';
 import type { PeopleArea } from './directory';
+import type { ExercisesArea } from './exercises';
 import type { ProceduresArea } from './procedures';
 import type { RisksArea } from './risks';
 import type { RotaArea } from './rota';
@@ -40,6 +42,8 @@ export interface HttpParts {
   rota: RotaArea;
   risks: RisksArea;
   procedures?: ProceduresArea;
+  /** Exercise mode and reviews (issue 21). */
+  exercises?: ExercisesArea;
   bot: CtacBot;
   /** Tests only: Entra ID's signing keys for tab tokens, so nothing is fetched from Entra. */
   entraKeys?: JWTVerifyGetKey;
@@ -48,7 +52,7 @@ export interface HttpParts {
 /** The HTTP surface: the bot, the tab and its API, calendar feeds and the alerts webhook; then listens. */
 export async function startHttp(
   { config, store, clock, logger, adapter }: AppContext,
-  { people, alerts, rota, risks, procedures, bot, entraKeys }: HttpParts,
+  { people, alerts, rota, risks, procedures, exercises, bot, entraKeys }: HttpParts,
 ): Promise<HttpArea> {
   const { directory, members, audit } = people;
   // Bearer tokens for the API (src/api/auth-bearer.ts): the development issuer with CTAC_DEV_HOST only
@@ -89,6 +93,17 @@ export async function startHttp(
               verifier: tokenVerifier,
               directory,
               procedures: procedures.procedures,
+              clock,
+            }),
+          ]
+        : []),
+      ...(exercises
+        ? [
+            exercisesRouter({
+              verifier: tokenVerifier,
+              directory,
+              exercises: exercises.exercises,
+              reviews: exercises.reviews,
               clock,
             }),
           ]

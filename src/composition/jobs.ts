@@ -1,6 +1,7 @@
 import type { AckLinkCleanupJob } from '../jobs/ack-link-cleanup-job';
 import type { AlertInboxJob } from '../jobs/alert-inbox-job';
 import type { EscalationJob } from '../jobs/escalation-job';
+import type { ExerciseJob } from '../jobs/exercise-job';
 import type { HsaReminderJob } from '../jobs/hsa-reminder-job';
 import type { LoopSettings } from '../jobs/job-loop';
 import type { NhsAlertsPoller } from '../jobs/nhs-alerts-poller';
@@ -40,6 +41,8 @@ export interface BackgroundJobs {
   /** Reminds the leads at 24, 48, 60 and 70 hours of a NIS or data breach clock. */
   regulatoryReminders?: RegulatoryClockJob;
   ackLinkCleanup: AckLinkCleanupJob;
+  /** Exercise mode: scripted alerts at their minute; the yearly exercise and review action reminders. */
+  exercises?: ExerciseJob;
   /** Deletes what is older than RETENTION_YEARS, once a UK day. */
   retention: RetentionJob;
   /** Only when NHS_CYBER_ALERTS_URL is set. */
@@ -58,6 +61,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
   jobs.regulatoryReminders?.start(REGULATORY_REMINDER_MS, settings);
   jobs.ackLinkCleanup.start(ACK_LINK_CLEANUP_MS, settings);
+  jobs.exercises?.start(settings);
   jobs.retention.start(RETENTION_CHECK_MS, settings);
   jobs.pageReceipts?.start(PAGE_RECEIPTS_TICK_MS, settings);
   jobs.sendQueue.start(settings);
@@ -76,6 +80,7 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.riskReminders.stop();
   await jobs.regulatoryReminders?.stop();
   await jobs.ackLinkCleanup.stop();
+  await jobs.exercises?.stop();
   await jobs.retention.stop();
   await jobs.pageReceipts?.stop();
   await jobs.sendQueue.stop();
