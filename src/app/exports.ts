@@ -99,8 +99,8 @@ export interface ExportsDeps {
   hsa: HsaResponseArchive;
   rota: RotaChangeArchive;
   register: Pick<RiskRegister, 'listAll'>;
-  /** Every risk with its history, for the audit trail. */
-  risks: Pick<RiskRepository, 'listAllWithHistory'>;
+  /** Each risk with its history, for the audit trail. */
+  risks: Pick<RiskRepository, 'listAll' | 'get'>;
   decisions: Pick<DecisionLog, 'listAll'>;
   auditLog: Pick<AuditLog, 'all'>;
   /**
@@ -330,7 +330,7 @@ export class Exports {
     const lines: AuditLine[] = [];
     const [alerts, risks, decisions, members] = await Promise.all([
       this.deps.alerts.raisedBetween(new Date(start.getTime() - AUDIT_ALERT_LOOKBACK_MS), end),
-      this.deps.risks.listAllWithHistory(),
+      this.risksWithHistory(),
       this.deps.decisions.listAll(caller),
       this.deps.members.list(),
     ]);
@@ -431,6 +431,17 @@ export class Exports {
         l.detail,
       ]),
     };
+  }
+
+  /** Every risk with its history: the register's rows, then each risk read whole, 8 at a time. */
+  private async risksWithHistory(): Promise<Risk[]> {
+    const listed = await this.deps.risks.listAll();
+    const out: Risk[] = [];
+    for (let i = 0; i < listed.length; i += 8) {
+      const read = await Promise.all(listed.slice(i, i + 8).map((r) => this.deps.risks.get(r.id)));
+      for (const stored of read) if (stored) out.push(stored.risk);
+    }
+    return out;
   }
 
   /** The card's words for an event without its time, or the export's own for those the card leaves out. */

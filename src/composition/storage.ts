@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ACK_LINK_TABLE } from '../store/ack-link-store';
+import { EXPORT_LINK_TABLE } from '../store/export-link-store';
 import { ALERT_ESCALATION_TABLES } from '../store/alert-escalation-store';
 import { ALERT_INBOX_TABLE } from '../store/alert-inbox-store';
 import { HSA_RESPONSE_TABLES } from '../store/alert-hsa-response-repository';
@@ -11,7 +12,6 @@ import { AUDIT_TABLE } from '../store/audit-repository';
 import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
 import { PROCEDURE_TABLE } from '../store/procedure-repository';
-import { SUPPLIER_TABLES } from '../store/supplier-repository';
 import { EXERCISE_TABLE } from '../store/exercise-repository';
 import { REVIEW_TABLE } from '../store/review-repository';
 import { REGULATORY_CLOCK_TABLE } from '../store/regulatory-clock-store';
@@ -54,6 +54,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...Object.values(ALERT_POLLER_TABLES),
     ...Object.values(HSA_RESPONSE_TABLES),
     ACK_LINK_TABLE,
+    EXPORT_LINK_TABLE,
     ALERT_INBOX_TABLE,
     PAGE_RECEIPT_TABLE,
     REGULATORY_CLOCK_TABLE,
@@ -66,7 +67,6 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     RISK_REMINDER_TABLE,
   ]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE, PROCEDURE_TABLE]);
-  await store.createTables(Object.values(SUPPLIER_TABLES));
   await store.createTables([EXERCISE_TABLE, REVIEW_TABLE]);
   // The tab's alert views (AlertViews), made good from the alerts after a crash or an older version.
   await new TableAlertRepository(store)

@@ -1,4 +1,4 @@
-import { getToken } from './teams';
+import { getToken, openLink } from './teams';
 
 /** A refusal or failure from the tab's API, with the message to show. */
 export class ApiError extends Error {
@@ -39,17 +39,22 @@ export const getJson = <T>(path: string): Promise<T> => request<T>(path);
 export const postJson = <T>(path: string, body: unknown): Promise<T> =>
   request<T>(path, { method: 'POST', body: JSON.stringify(body) });
 
-/** Downloads a CSV export with the bearer token and hands it to the browser as a file. */
-export async function downloadCsv(path: string, fileName: string): Promise<void> {
-  const token = await getToken();
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new ApiError(res.status, `The export failed (${res.status}).`);
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  URL.revokeObjectURL(url);
+/** What the tab can ask to export (POST /api/tab/exports). */
+export interface ExportAsk {
+  kind: 'alerts' | 'hsa-responses' | 'audit' | 'risks' | 'decisions' | 'audit-log';
+  format: 'csv' | 'xlsx';
+  /** ISO days, for the ranged kinds. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Asks for an export and opens its one-time link with teams-js `app.openLink`, so the file comes in the
+ * system browser. Never a blob download: those fail in the new Teams client and on phones.
+ */
+export async function openExport(ask: ExportAsk): Promise<void> {
+  const { url } = await postJson<{ url: string; expiresAt: string }>('/api/tab/exports', ask);
+  await openLink(url);
 }
 
 export const query = (params: Record<string, string>): string => {

@@ -10,12 +10,13 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { parseSubPageId, type TabTarget } from '../domain/shared/tab-links';
-import { downloadCsv, getJson } from './api';
+import { getJson, openExport } from './api';
 import type { TeamsSession, TeamsTheme } from './teams';
 import { ErrorBar, h, Loaded, MissingItemBar, RefreshContext, useLoad } from './ui';
 import { AlertsView } from './views/alerts';
 import { DecisionsView } from './views/decisions';
 import { EscalationsView } from './views/escalations';
+import { ExportsView } from './views/exports';
 import { HsaResponsesView, HsaView } from './views/hsa';
 import { RisksView } from './views/risks';
 import { RotaViewPanel } from './views/rota';
@@ -33,7 +34,8 @@ interface Me {
   role: 'member' | 'lead' | 'admin';
 }
 
-type ViewId = 'escalations' | 'risks' | 'decisions' | 'hsa' | 'hsa-responses' | 'alerts' | 'rota';
+type ViewId =
+  'escalations' | 'risks' | 'decisions' | 'hsa' | 'hsa-responses' | 'alerts' | 'rota' | 'exports';
 const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'escalations', label: 'Escalations', leadOnly: true },
   { id: 'risks', label: 'Risks', leadOnly: false },
@@ -42,6 +44,7 @@ const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'hsa-responses', label: 'HSA responses', leadOnly: false },
   { id: 'alerts', label: 'Alerts', leadOnly: false },
   { id: 'rota', label: 'Rota', leadOnly: false },
+  { id: 'exports', label: 'Exports', leadOnly: true },
 ];
 
 /** The whole tab inside Fluent's provider, following the Teams theme. */
@@ -153,8 +156,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
         Button,
         {
           size: 'small',
-          onClick: () =>
-            downloadCsv('/api/registers/audit.csv', 'audit-log.csv').catch(setAuditError),
+          onClick: () => openExport({ kind: 'audit-log', format: 'csv' }).catch(setAuditError),
         },
         'Export the audit log as CSV',
       ),
@@ -207,6 +209,8 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'hsa-responses' && h(HsaResponsesView, { linkedId: linkedId('hsa') }),
       selected === 'alerts' && h(AlertsView),
       selected === 'rota' && h(RotaViewPanel),
+      selected === 'exports' &&
+        h(ExportsView, { isAdmin: me.role === 'admin', locale: session.locale }),
     ),
   );
 }

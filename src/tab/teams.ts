@@ -41,6 +41,12 @@ export const onThemeChange = (handler: (theme: TeamsTheme) => void): void =>
 /** The Teams SSO token for the app's API (the host refreshes it as needed). */
 export const getToken = (): Promise<string> => authentication.getAuthToken();
 
+/**
+ * Opens a link through Teams (in the system browser for a web address): how an export's one-time link is
+ * opened, since a download started inside the tab fails in the new Teams client and on phones.
+ */
+export const openLink = (url: string): Promise<void> => app.openLink(url);
+
 /** The channel tab's configuration page: saves where the tab points when the person presses Save. */
 export function configureChannelTab(origin: string): void {
   pages.config.registerOnSaveHandler((saveEvent) => {

@@ -10,4 +10,3 @@ export * from './hsa';
 export * from './org-names';
 export * from './risks';
 export * from './rota';
-export * from './suppliers';

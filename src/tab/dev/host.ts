@@ -130,6 +130,10 @@ function expiresAt(jwt: string): number {
   }
 }
 
+/** Every link the tab asked Teams to open (app.openLink), for the browser tests. */
+const openedLinks: string[] = [];
+(window as unknown as { openedLinks: string[] }).openedLinks = openedLinks;
+
 async function answer(request: TeamsRequest): Promise<unknown[] | undefined> {
   switch (request.func) {
     case 'initialize':
@@ -140,6 +144,11 @@ async function answer(request: TeamsRequest): Promise<unknown[] | undefined> {
       return token();
     case 'settings.setSettings':
       log.textContent = `The tab saved its configuration: ${JSON.stringify(request.args?.[0])}`;
+      return [true];
+    case 'executeDeepLink':
+      // app.openLink: Teams opens the link (a web address in the system browser); here it is only recorded.
+      openedLinks.push(String(request.args?.[0] ?? ''));
+      log.textContent = `The tab asked Teams to open ${String(request.args?.[0] ?? '')}`;
       return [true];
     case 'settings.getSettings':
       return [{ entityId: 'ctac-leads', contentUrl: `${location.origin}/tab/` }];

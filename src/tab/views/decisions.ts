@@ -1,7 +1,7 @@
 import { Button, Field, Input, Link, Select } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import type { DecisionRowView } from '../../contract/decisions';
-import { downloadCsv, getJson, query } from '../api';
+import { getJson, openExport, query } from '../api';
 import { DateField } from '../date-field';
 import { dateHelp, datePattern, parseLocalDate } from '../locale-dates';
 import { DataTable, ErrorBar, h, Loaded, useLoad } from '../ui';
@@ -88,8 +88,7 @@ export function DecisionsView(props: { isLead: boolean; version: number; locale:
       h(
         Button,
         {
-          onClick: () =>
-            downloadCsv('/api/registers/decisions.csv', 'decision-log.csv').catch(setExportError),
+          onClick: () => openExport({ kind: 'decisions', format: 'csv' }).catch(setExportError),
         },
         'Export the decisions as CSV',
       ),

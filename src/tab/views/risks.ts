@@ -1,7 +1,7 @@
 import { Badge, Button, Field, Select } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { RiskRegisterView } from '../../contract/risks';
-import { downloadCsv, getJson, query } from '../api';
+import { getJson, openExport, query } from '../api';
 import { ErrorBar, DataTable, h, Loaded, ScrollBox, useLoad } from '../ui';
 import { bandColour } from './escalations';
 
@@ -108,8 +108,7 @@ export function RisksView({ isLead }: { isLead: boolean }) {
       h(
         Button,
         {
-          onClick: () =>
-            downloadCsv('/api/registers/risks.csv', 'risk-register.csv').catch(setExportError),
+          onClick: () => openExport({ kind: 'risks', format: 'csv' }).catch(setExportError),
         },
         'Export the register as CSV',
       ),
