@@ -77,6 +77,8 @@ export interface RiskFormValues {
   owner?: string;
   mitigations?: string;
   reviewDate?: string;
+  /** The supplier the risk is about, by its name on the supplier register (optional). */
+  supplier?: string;
 }
 
 export const riskFormValues = (risk: Risk): RiskFormValues => ({
@@ -89,6 +91,7 @@ export const riskFormValues = (risk: Risk): RiskFormValues => ({
   owner: risk.owner,
   mitigations: risk.mitigations.join('\n'),
   reviewDate: risk.reviewDate,
+  supplier: risk.supplier ?? '',
 });
 
 export function riskFormCard(view: {
@@ -124,6 +127,7 @@ export function riskFormCard(view: {
     consequence: v.consequence ?? '',
     owner: v.owner ?? '',
     mitigations: v.mitigations ?? '',
+    supplier: v.supplier ?? '',
     reviewDate: dateField(v.reviewDate),
     organisations: view.organisations.map((o) => ({
       title: `${o.name} (${o.code})`,
@@ -190,6 +194,7 @@ export function riskCard(risk: Risk, names: OrgNames, banner?: Banner): Adaptive
       { title: 'Organisation', value: org(risk.orgCode, names) },
       { title: 'CAF principle', value: cafPrincipleLabel(risk.cafPrinciple) },
       { title: 'Owner', value: risk.owner },
+      ...(risk.supplier ? [{ title: 'Supplier', value: risk.supplier }] : []),
       { title: 'Review by', value: ukDay(risk.reviewDate) },
       { title: 'Raised', value: `${formatUkDateTime(risk.raisedAt)} by ${risk.raisedBy.name}` },
     ],

@@ -20,6 +20,7 @@ const RISK_FIELDS = [
   'owner',
   'mitigations',
   'reviewDate',
+  'supplier',
 ] as const;
 
 const DECISION_FIELDS = [

@@ -99,6 +99,7 @@ export function riskActions(ctx: RisksContext): Record<string, CardActionHandler
             owner: values.owner,
             mitigations: values.mitigations,
             reviewDate: values.reviewDate,
+            supplier: values.supplier,
           },
           'teams',
         );
