@@ -14,6 +14,7 @@ import { composeReach, type ReachArea } from './composition/reach';
 import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
 import { composeProcedures } from './composition/procedures';
+import { composeSuppliers } from './composition/suppliers';
 import { composeExports } from './composition/exports';
 import { composeExercises } from './composition/exercises';
 import { composeRegulatoryClocks } from './composition/regulatory-clocks';
@@ -91,6 +92,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const risks = composeRisks(ctx, people, outbox);
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const procedures = composeProcedures(ctx, people, outbox, alerts, rota);
+  const suppliers = composeSuppliers(ctx, people, outbox, alerts);
   const exportsArea = composeExports(ctx, people, alerts, risks, { baseUrl: () => publicUrl });
   const exercises = composeExercises(ctx, people, outbox, alerts);
   const regulatory = composeRegulatoryClocks(ctx, people, alerts, rota);
@@ -103,6 +105,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     reach.feature,
     contact.feature,
     procedures.feature,
+    suppliers.feature,
     exercises.feature,
     regulatory.feature,
   ]);
@@ -112,6 +115,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     rota,
     risks,
     procedures,
+    suppliers,
     exercises,
     exports: exportsArea.exports,
     bot,
@@ -126,6 +130,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     sendQueue: outbox.job,
     hsaReminders: alerts.hsaReminderJob,
     riskReminders: risks.reminderJob,
+    supplierReminders: suppliers.reminderJob,
     regulatoryReminders: regulatory.job,
     ackLinkCleanup: alerts.ackLinkCleanupJob,
     exportLinkCleanup: exportsArea.cleanupJob,

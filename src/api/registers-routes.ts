@@ -7,7 +7,9 @@ import {
   decisionLogCsv,
   registerCsvFileName,
   riskRegisterCsv,
+  supplierRegisterCsv,
 } from '../app/register-csv';
+import type { Suppliers } from '../app/suppliers';
 import type { Clock } from '../domain/shared/clock';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
 
@@ -16,12 +18,14 @@ export interface RegistersRoutesDeps {
   directory: Directory;
   register: RiskRegister;
   decisions: DecisionLog;
+  /** The critical supplier register (issue 20); without it suppliers.csv is not served. */
+  suppliers?: Pick<Suppliers, 'list'>;
   clock: Clock;
 }
 
 /**
- * CSV exports for the minutes, leads only: `GET /api/registers/risks.csv` and `/api/registers/decisions.csv`
- * (RFC 4180, UTF-8 with a BOM). 401 without a valid bearer token, 403 for anyone below lead.
+ * CSV exports for the minutes, leads only: `GET /api/registers/risks.csv`, `/api/registers/decisions.csv` and
+ * `/api/registers/suppliers.csv` (RFC 4180, UTF-8 with a BOM). 401 without a valid bearer token, 403 for anyone below lead.
  */
 export function registersRouter(deps: RegistersRoutesDeps): Router {
   const router = Router();
@@ -48,5 +52,15 @@ export function registersRouter(deps: RegistersRoutesDeps): Router {
       .attachment(registerCsvFileName('decision-log', deps.clock.now()))
       .send(csv);
   });
+  const suppliers = deps.suppliers;
+  if (suppliers)
+    router.get('/api/registers/suppliers.csv', async (_req, res) => {
+      const listed = await suppliers.list(authenticatedMember(res));
+      const csv = supplierRegisterCsv(listed, { organisationNames: await orgNames() });
+      res
+        .type(CSV_CONTENT_TYPE)
+        .attachment(registerCsvFileName('supplier-register', deps.clock.now()))
+        .send(csv);
+    });
   return router;
 }

@@ -15,6 +15,13 @@ import { bandLabel } from '../domain/risk/risk-bands';
 import { consequenceLabel, likelihoodLabel } from '../domain/risk/risk-scale';
 import { RISK_STATUS_LABELS } from '../domain/risk/risk-status';
 import { formatUkDate, formatUkDateTime } from '../domain/shared/time';
+import {
+  CRITICALITY_LABELS,
+  DSPT_LABELS,
+  evidenceOf,
+  type EvidenceKind,
+  type Supplier,
+} from '../domain/suppliers';
 
 /** The Content-Type to send an export with. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -189,8 +196,56 @@ export function auditLogCsv(entries: readonly AuditEntry[]): string {
 
 /** "ctac-risk-register-2026-11-28.csv": the UK date of the export, safe in a Content-Disposition header. */
 export function registerCsvFileName(
-  register: 'risk-register' | 'decision-log' | 'audit-log',
+  register: 'risk-register' | 'decision-log' | 'audit-log' | 'supplier-register',
   at: Date,
 ): string {
   return `ctac-${register}-${ukCalendarDate(at)}.csv`;
+}
+
+/** Column headers of the supplier register export, in order. */
+export const SUPPLIER_REGISTER_HEADER = [
+  'Supplier',
+  'Supplies',
+  'Organisations',
+  'Criticality',
+  'Contact for incidents',
+  'DSPT status',
+  'DSPT expiry',
+  'ISO 27001 expiry',
+  'Cyber Essentials Plus expiry',
+  'Evidence link',
+  'Next review',
+  'Last changed',
+  'Last changed by',
+] as const;
+
+/** The critical supplier register as CSV (issue 20), in the order given (most critical first). */
+export function supplierRegisterCsv(
+  suppliers: readonly Supplier[],
+  options: RegisterCsvOptions = {},
+): string {
+  const names = options.organisationNames ?? {};
+  const expiry = (s: Supplier, kind: EvidenceKind) => {
+    const e = evidenceOf(s, kind);
+    return e ? ukDay(e.expires) : '';
+  };
+  const rows = suppliers.map((s) => {
+    const dspt = evidenceOf(s, 'dspt');
+    return [
+      s.name,
+      s.supplies,
+      s.orgCodes.map((code) => organisation(code, names)).join('\n'),
+      CRITICALITY_LABELS[s.criticality],
+      s.incidentContact,
+      dspt?.status ? DSPT_LABELS[dspt.status] : '',
+      expiry(s, 'dspt'),
+      expiry(s, 'iso27001'),
+      expiry(s, 'cyber-essentials-plus'),
+      s.evidenceLink ?? '',
+      ukDay(s.nextReview),
+      formatUkDateTime(s.updatedAt),
+      s.updatedBy.name,
+    ];
+  });
+  return toCsv(SUPPLIER_REGISTER_HEADER, rows);
 }

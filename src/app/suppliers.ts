@@ -156,7 +156,7 @@ export class Suppliers {
 
   /**
    * One supplier's page, by id or name (any member): the open risks naming it and the open alerts whose
-   * title or summary mentions it, read in two queries beside the supplier's own row.
+   * title, summary or affected products mention it, read in two queries beside the supplier's own row.
    */
   async page(actor: Member | undefined, idOrName: string): Promise<SupplierPage | undefined> {
     this.deps.directory.require(actor, 'member', 'see the supplier register');
@@ -172,7 +172,9 @@ export class Suppliers {
       supplier,
       etag: stored.etag,
       risks: risks.filter((r) => riskNamesSupplier(r, supplier)),
-      alerts: alerts.filter((a) => mentionsSupplier(`${a.title}\n${a.summary ?? ''}`, supplier)),
+      alerts: alerts.filter((a) =>
+        mentionsSupplier([a.title, a.summary, ...a.affectedProducts].join('\n'), supplier),
+      ),
     };
   }
 

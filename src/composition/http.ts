@@ -14,6 +14,7 @@ import { createHttpApp } from '../api/http-app';
 import { exercisesRouter } from '../api/exercises-routes';
 import { proceduresRouter } from '../api/procedures-routes';
 import { registersRouter } from '../api/registers-routes';
+import { suppliersRouter } from '../api/suppliers-routes';
 import { devHostRouter, tabAssetsRouter } from '../api/tab-assets';
 import { tabRouter } from '../api/tab-routes';
 import type { Exports } from '../app/exports';
@@ -28,6 +29,7 @@ import type { ExercisesArea } from './exercises';
 import type { ProceduresArea } from './procedures';
 import type { RisksArea } from './risks';
 import type { RotaArea } from './rota';
+import type { SuppliersArea } from './suppliers';
 
 /** The app listening: its address, and how to close it. */
 export interface HttpArea {
@@ -44,6 +46,8 @@ export interface HttpParts {
   rota: RotaArea;
   risks: RisksArea;
   procedures?: ProceduresArea;
+  /** The critical supplier register and DSPT statuses (issue 20). */
+  suppliers?: SuppliersArea;
   /** Exercise mode and reviews (issue 21). */
   exercises?: ExercisesArea;
   /** Exports through one-time links (issue 20). */
@@ -56,7 +60,7 @@ export interface HttpParts {
 /** The HTTP surface: the bot, the tab and its API, calendar feeds and the alerts webhook; then listens. */
 export async function startHttp(
   { config, store, clock, logger, adapter }: AppContext,
-  { people, alerts, rota, risks, procedures, exercises, exports, bot, entraKeys }: HttpParts,
+  { people, alerts, rota, risks, procedures, suppliers, exercises, exports, bot, entraKeys }: HttpParts,
 ): Promise<HttpArea> {
   const { directory, members, audit } = people;
   // Bearer tokens for the API (src/api/auth-bearer.ts): the development issuer with CTAC_DEV_HOST only
@@ -89,6 +93,7 @@ export async function startHttp(
         directory,
         register: risks.register,
         decisions: risks.decisions,
+        suppliers: suppliers?.suppliers,
         clock,
       }),
       ...(procedures
@@ -114,6 +119,17 @@ export async function startHttp(
         : []),
       // The leads' tab (issue 6): its API, its bundled scripts and, with CTAC_DEV_HOST, the development host.
       tabAssetsRouter(fromRoot('dist-tab')),
+      ...(suppliers
+        ? [
+            suppliersRouter({
+              verifier: tokenVerifier,
+              directory,
+              suppliers: suppliers.suppliers,
+              dspt: suppliers.dspt,
+              clock,
+            }),
+          ]
+        : []),
       // Before the tab's router, whose bearer check covers every /api/tab address.
       ...(exports ? [exportRoutes({ verifier: tokenVerifier, directory, exports, logger })] : []),
       // Quarter figures and the board pack (issue 20), for leads.

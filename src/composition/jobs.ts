@@ -12,6 +12,7 @@ import type { RegulatoryClockJob } from '../jobs/regulatory-clock-job';
 import { RETENTION_CHECK_MS, type RetentionJob } from '../jobs/retention-job';
 import type { RiskReminderJob } from '../jobs/risk-reminder-job';
 import type { RotaJobs } from '../jobs/rota-jobs';
+import type { SupplierReminderJob } from '../jobs/supplier-reminder-job';
 
 /** How often the escalation job looks for due timers. */
 const ESCALATION_TICK_MS = 15_000;
@@ -23,6 +24,8 @@ const HSA_REMINDER_MS = 10 * 60_000;
 const REGULATORY_REMINDER_MS = 5 * 60_000;
 /** How often escalated risks are looked at for reminders due to the leads. */
 const RISK_REMINDER_MS = 10 * 60_000;
+/** How often suppliers' reviews and assurance expiries are looked at (each reminder goes once, on its day). */
+const SUPPLIER_REMINDER_MS = 60 * 60_000;
 /** How often old acknowledge links are looked for (they are deleted a week after expiring). */
 const ACK_LINK_CLEANUP_MS = 60 * 60_000;
 /** How often old export links are looked for (they are deleted a day after expiring). */
@@ -41,6 +44,8 @@ export interface BackgroundJobs {
   sendQueue: OutboxJob;
   hsaReminders: HsaReminderJob;
   riskReminders: RiskReminderJob;
+  /** Tells the leads 30 and 7 days before a supplier review or an assurance expiry. */
+  supplierReminders?: SupplierReminderJob;
   /** Reminds the leads at 24, 48, 60 and 70 hours of a NIS or data breach clock. */
   regulatoryReminders?: RegulatoryClockJob;
   ackLinkCleanup: AckLinkCleanupJob;
@@ -64,6 +69,7 @@ export function startJobs(jobs: BackgroundJobs, settings: LoopSettings = {}): vo
   jobs.nhsPoller?.start(NHS_POLL_MS, settings);
   jobs.hsaReminders.start(HSA_REMINDER_MS, settings);
   jobs.riskReminders.start(RISK_REMINDER_MS, settings);
+  jobs.supplierReminders?.start(SUPPLIER_REMINDER_MS, settings);
   jobs.regulatoryReminders?.start(REGULATORY_REMINDER_MS, settings);
   jobs.ackLinkCleanup.start(ACK_LINK_CLEANUP_MS, settings);
   jobs.exportLinkCleanup?.start(EXPORT_LINK_CLEANUP_MS, settings);
@@ -84,6 +90,7 @@ export async function stopJobs(jobs: BackgroundJobs): Promise<void> {
   await jobs.nhsPoller?.stop();
   await jobs.hsaReminders.stop();
   await jobs.riskReminders.stop();
+  await jobs.supplierReminders?.stop();
   await jobs.regulatoryReminders?.stop();
   await jobs.ackLinkCleanup.stop();
   await jobs.exportLinkCleanup?.stop();

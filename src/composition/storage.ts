@@ -12,6 +12,7 @@ import { AUDIT_TABLE } from '../store/audit-repository';
 import { CONTACT_TABLE } from '../store/contact-repository';
 import { DECISION_TABLE } from '../store/decision-repository';
 import { PROCEDURE_TABLE } from '../store/procedure-repository';
+import { SUPPLIER_TABLES } from '../store/supplier-repository';
 import { EXERCISE_TABLE } from '../store/exercise-repository';
 import { REVIEW_TABLE } from '../store/review-repository';
 import { REGULATORY_CLOCK_TABLE } from '../store/regulatory-clock-store';
@@ -67,6 +68,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     RISK_REMINDER_TABLE,
   ]);
   await store.createTables([SEND_QUEUE_TABLE, AUDIT_TABLE, CONTACT_TABLE, PROCEDURE_TABLE]);
+  await store.createTables(Object.values(SUPPLIER_TABLES));
   await store.createTables([EXERCISE_TABLE, REVIEW_TABLE]);
   // The tab's alert views (AlertViews), made good from the alerts after a crash or an older version.
   await new TableAlertRepository(store)

@@ -10,3 +10,4 @@ export * from './hsa';
 export * from './org-names';
 export * from './risks';
 export * from './rota';
+export * from './suppliers';
