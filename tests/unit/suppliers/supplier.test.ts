@@ -6,6 +6,7 @@ import {
   parseDsptCommand,
   parseDsptStatus,
   supplierIdFrom,
+  type NormaliseSupplierOptions,
   type Supplier,
   type SupplierInput,
 } from '../../../src/domain/suppliers';
@@ -21,7 +22,10 @@ const input = (over: Partial<SupplierInput> = {}): SupplierInput => ({
   nextReview: '31/03/2027',
   ...over,
 });
-const problemsOf = (over: Partial<SupplierInput>, opts = options): string[] => {
+const problemsOf = (
+  over: Partial<SupplierInput>,
+  opts: NormaliseSupplierOptions = options,
+): string[] => {
   try {
     normaliseSupplier(input(over), opts);
   } catch (e) {
