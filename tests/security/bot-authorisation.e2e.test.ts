@@ -1,6 +1,7 @@
 import { escalationPolicyFeature } from '../../src/bot/alerts/escalation-policy-feature';
 import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
 import { regulatoryClocksFeature } from '../../src/bot/alerts/regulatory-clocks-feature';
+import { exercisesFeature } from '../../src/bot/exercises/exercises-feature';
 import { proceduresFeature } from '../../src/bot/procedures/procedures-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
 import { TableEscalationTimerStore } from '../../src/store/alert-escalation-store';
@@ -209,7 +210,10 @@ describe('item 1: a member in the chat raises new alerts, never changes one from
   });
 });
 
-/** Every verb of the alert, policy, rota, procedures and reporting clock features and the bot's own, read from the features. */
+/**
+ * Every verb of the alert, policy, rota, procedures, reporting clock and exercise features and the bot's own, read
+ * from the features.
+ */
 const stub = new Proxy({}, { get: () => stub }) as never;
 const VERBS = [
   'help.show',
@@ -222,6 +226,7 @@ const VERBS = [
     rotaFeature(stub),
     proceduresFeature(stub),
     regulatoryClocksFeature(stub),
+    exercisesFeature(stub),
   ].flatMap((f) => Object.keys(f.verbs ?? {})),
 ];
 
