@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { alertCard } from '../../src/cards/alerts';
 import { escalationCard } from '../../src/cards/risk-views';
 import { setTabLinkAppId } from '../../src/cards/tab-links';
+import { loadConfig } from '../../src/config';
 import { raiseAlert, type IncomingAlert } from '../../src/domain/alerts';
 import { decideEscalation, raiseRisk } from '../../src/domain/risk';
 import {
@@ -42,6 +43,15 @@ describe('sub-page ids', () => {
   test('when a target is written and read back, then it is the same', () => {
     const target = { kind: 'escalation' as const, id: 'R-9' };
     expect(parseSubPageId(subPageIdOf(target))).toEqual(target);
+  });
+});
+
+describe('the Teams app id', () => {
+  test('when TEAMS_APP_ID is set without Graph, then the links have it; when it is blank, there is none', () => {
+    const set = loadConfig({ TEAMS_APP_ID: ` ${APP_ID} ` });
+    expect(set.teamsAppId).toBe(APP_ID);
+    expect(set.graph).toBeUndefined();
+    expect(loadConfig({ TEAMS_APP_ID: '' }).teamsAppId).toBeUndefined();
   });
 });
 
