@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'fs';
 import { readFile, writeFile } from 'fs/promises';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -11,9 +11,26 @@ export const TAB_BUILD_DIR = fromRoot('dist-tab');
 
 /**
  * Bundles the tab (React + Fluent UI + teams-js), its configuration page and the development host page, and
- * writes brotli and gzip copies of the tab's bundles beside them.
+ * writes brotli and gzip copies of the tab's bundles beside them. Everything is written to a staging folder
+ * inside `outDir` (not served) first and then renamed into place, file by file: a server already serving
+ * `outDir` (another test file's, while this one builds) is never handed a half-written bundle, which would
+ * leave the tab blank.
  */
 export async function buildTab(outDir = TAB_BUILD_DIR): Promise<void> {
+  const staging = join(outDir, `.staging-${process.pid}-${Date.now()}`);
+  try {
+    await buildInto(staging);
+    for (const sub of ['tab', 'dev']) {
+      mkdirSync(join(outDir, sub), { recursive: true });
+      for (const name of readdirSync(join(staging, sub)))
+        renameSync(join(staging, sub, name), join(outDir, sub, name));
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(outDir: string): Promise<void> {
   mkdirSync(join(outDir, 'tab'), { recursive: true });
   mkdirSync(join(outDir, 'dev'), { recursive: true });
   await build({

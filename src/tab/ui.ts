@@ -10,29 +10,101 @@ import {
   TableHeaderCell,
   TableRow,
 } from '@fluentui/react-components';
-import { createElement as h, useCallback, useEffect, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  createElement as h,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { ApiError } from './api';
 
 export { h };
 
-/** Loads data for a view and reloads it on demand; keeps the last error to show. */
+/**
+ * Moves on each time the tab comes back into view (src/tab/app.ts): every view's data loads again, and
+ * what the view holds in its own state (filters, a half-typed form) stays as it was.
+ */
+export const RefreshContext = createContext(0);
+
+/**
+ * Loads data for a view, again when `deps` change, when the tab comes back into view and on demand; keeps
+ * the last error to show. Only the latest request's answer is kept: when filters change quickly, a slow
+ * answer to an older request arriving after a newer one is dropped rather than shown.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T | undefined>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
+  const refresh = useContext(RefreshContext);
+  const latest = useRef(0);
   const run = useCallback(load, deps);
   const reload = useCallback(() => {
+    const request = ++latest.current;
+    const current = () => request === latest.current;
     setLoading(true);
     run()
       .then((d) => {
+        if (!current()) return;
         setData(d);
         setError(undefined);
       })
-      .catch(setError)
-      .finally(() => setLoading(false));
+      .catch((e: unknown) => {
+        if (current()) setError(e);
+      })
+      .finally(() => {
+        if (current()) setLoading(false);
+      });
   }, [run]);
-  useEffect(reload, [reload]);
+  useEffect(() => {
+    reload();
+    // Unmounted or asked again: whatever is still on its way is no longer wanted.
+    return () => {
+      latest.current++;
+    };
+  }, [reload, refresh]);
   return { data, error, loading, reload };
+}
+
+/**
+ * Where a deep link's item stands once its view has loaded: `found` (the view shows it, scrolled to and
+ * focused), `missing` (decided, finished or not the person's to see) or `pending`. Settled once, on the
+ * first load, so the item leaving the list later (decided in the tab) does not say it is gone.
+ */
+export function useLinkedItem(
+  itemId: string | undefined,
+  ids: readonly string[] | undefined,
+): 'found' | 'missing' | 'pending' | undefined {
+  const [outcome, setOutcome] = useState<'found' | 'missing' | 'pending' | undefined>(
+    itemId ? 'pending' : undefined,
+  );
+  useEffect(() => {
+    if (outcome !== 'pending' || !itemId || !ids) return;
+    const found = ids.includes(itemId);
+    setOutcome(found ? 'found' : 'missing');
+    if (found) {
+      const el = document.getElementById(linkedDomId(itemId));
+      el?.scrollIntoView({ block: 'start' });
+      el?.focus({ preventScroll: true });
+    }
+  }, [outcome, itemId, ids]);
+  return outcome;
+}
+
+/** The DOM id of an item a deep link can open, for scrolling to it. */
+export const linkedDomId = (itemId: string): string =>
+  `linked-${itemId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/** The friendly bar for a deep link to something the view no longer shows. */
+export function MissingItemBar({ what }: { what: string }) {
+  return h(
+    MessageBar,
+    { intent: 'warning', role: 'status' },
+    h(MessageBarBody, null, h(MessageBarTitle, null, 'That item is no longer there'), what),
+  );
 }
 
 export const errorText = (e: unknown): string =>

@@ -98,7 +98,7 @@ export async function openTab(
   page: Page,
   app: RunningApp,
   who: TabPerson,
-  opts: { theme?: string; page?: string; locale?: string } = {},
+  opts: { theme?: string; page?: string; locale?: string; subPageId?: string } = {},
 ): Promise<FrameLocator> {
   const q = new URLSearchParams({
     oid: who.aadObjectId,
@@ -107,6 +107,7 @@ export async function openTab(
     theme: opts.theme ?? 'default',
     page: opts.page ?? 'tab',
     ...(opts.locale && { locale: opts.locale }),
+    ...(opts.subPageId && { subPageId: opts.subPageId }),
   });
   await page.goto(`${app.url}/dev/host.html?${q}`);
   return page.frameLocator('#tab');
@@ -149,4 +150,43 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** What does not fit at this width: sideways scrolling, tabs off screen, header text spilling, badges spilling. */
+export async function layoutProblems(tab: FrameLocator): Promise<string[]> {
+  return tab.locator('body').evaluate(() => {
+    const problems: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth)
+      problems.push(`the page scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
+    for (const t of Array.from(document.querySelectorAll('[role="tab"]'))) {
+      const r = t.getBoundingClientRect();
+      if (r.left < 0 || r.right > root.clientWidth)
+        problems.push(`tab off screen: ${t.textContent}`);
+    }
+    const textBox = (el: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return Array.from(range.getClientRects());
+    };
+    const outside = (inner: DOMRect, outer: DOMRect) =>
+      inner.left < outer.left - 1 || inner.right > outer.right + 1;
+    for (const th of Array.from(document.querySelectorAll('thead th'))) {
+      const box = th.getBoundingClientRect();
+      if (textBox(th).some((r) => r.width > 0 && outside(r, box)))
+        problems.push(`header text spills out of its cell: ${th.textContent}`);
+    }
+    for (const row of Array.from(document.querySelectorAll('thead tr'))) {
+      const cells = Array.from(row.querySelectorAll('th')).map((th) => th.getBoundingClientRect());
+      for (let i = 1; i < cells.length; i++)
+        if (cells[i]!.left < cells[i - 1]!.right - 1)
+          problems.push(`header cells overlap: ${row.textContent}`);
+    }
+    for (const badge of Array.from(document.querySelectorAll('.fui-Badge'))) {
+      const cell = badge.closest('td, th, p, li');
+      if (cell && outside(badge.getBoundingClientRect(), cell.getBoundingClientRect()))
+        problems.push(`badge spills out: ${badge.textContent}`);
+    }
+    return problems;
+  });
 }

@@ -1,8 +1,9 @@
 import { request } from 'http';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { LEAD, MEMBER } from '../api/tab-fixtures';
 import {
   cspRefusals,
+  layoutProblems,
   openTab,
   seriousViolations,
   startTabHarness,
@@ -37,45 +38,6 @@ async function newPage(opts: Parameters<TabHarness['newContext']>[0] = {}): Prom
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   return page;
-}
-
-/** What does not fit at this width: sideways scrolling, tabs off screen, header text spilling, badges spilling. */
-async function layoutProblems(tab: FrameLocator): Promise<string[]> {
-  return tab.locator('body').evaluate(() => {
-    const problems: string[] = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth)
-      problems.push(`the page scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
-    for (const t of Array.from(document.querySelectorAll('[role="tab"]'))) {
-      const r = t.getBoundingClientRect();
-      if (r.left < 0 || r.right > root.clientWidth)
-        problems.push(`tab off screen: ${t.textContent}`);
-    }
-    const textBox = (el: Element) => {
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      return Array.from(range.getClientRects());
-    };
-    const outside = (inner: DOMRect, outer: DOMRect) =>
-      inner.left < outer.left - 1 || inner.right > outer.right + 1;
-    for (const th of Array.from(document.querySelectorAll('thead th'))) {
-      const box = th.getBoundingClientRect();
-      if (textBox(th).some((r) => r.width > 0 && outside(r, box)))
-        problems.push(`header text spills out of its cell: ${th.textContent}`);
-    }
-    for (const row of Array.from(document.querySelectorAll('thead tr'))) {
-      const cells = Array.from(row.querySelectorAll('th')).map((th) => th.getBoundingClientRect());
-      for (let i = 1; i < cells.length; i++)
-        if (cells[i]!.left < cells[i - 1]!.right - 1)
-          problems.push(`header cells overlap: ${row.textContent}`);
-    }
-    for (const badge of Array.from(document.querySelectorAll('.fui-Badge'))) {
-      const cell = badge.closest('td, th, p, li');
-      if (cell && outside(badge.getBoundingClientRect(), cell.getBoundingClientRect()))
-        problems.push(`badge spills out: ${badge.textContent}`);
-    }
-    return problems;
-  });
 }
 
 const VIEWS: [string, string][] = [

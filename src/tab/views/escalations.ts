@@ -13,7 +13,7 @@ import { useState, type FormEvent } from 'react';
 import type { EscalationView, RecordedDecisionView } from '../../contract/escalations';
 import { ESCALATION_CHOICE_TERMS, ESCALATION_CHOICES } from '../../domain/risk/escalation-choice';
 import { getJson, postJson } from '../api';
-import { ErrorBar, h, Loaded, useLoad } from '../ui';
+import { ErrorBar, h, linkedDomId, Loaded, MissingItemBar, useLinkedItem, useLoad } from '../ui';
 
 // The same names as the card's buttons, from the one table of choices.
 const CHOICES: [string, string][] = ESCALATION_CHOICES.map((c) => [
@@ -21,17 +21,29 @@ const CHOICES: [string, string][] = ESCALATION_CHOICES.map((c) => [
   ESCALATION_CHOICE_TERMS[c].name,
 ]);
 
-/** Risks waiting for the ICS cyber group, oldest first, each with a decision form. */
-export function EscalationsView({ onDecided }: { onDecided: () => void }) {
+/**
+ * Risks waiting for the ICS cyber group, oldest first, each with a decision form. `linkedId`: the risk a
+ * deep link opened the tab on, scrolled to, or a bar saying it is no longer waiting.
+ */
+export function EscalationsView(props: { onDecided: () => void; linkedId?: string }) {
+  const { onDecided, linkedId } = props;
   const state = useLoad(
     () => getJson<{ escalations: EscalationView[] }>('/api/tab/escalations'),
     [],
   );
   const [done, setDone] = useState<string>();
+  const linked = useLinkedItem(
+    linkedId,
+    state.data?.escalations.map((e) => e.id),
+  );
   return h(
     'section',
     { 'aria-labelledby': 'escalations-heading' },
     h('h2', { id: 'escalations-heading' }, 'Escalations to decide'),
+    linked === 'missing' &&
+      h(MissingItemBar, {
+        what: `${linkedId} is not waiting for a decision any more: it may have been decided already. It is in the risk register, and any decision is in the decision register.`,
+      }),
     done && h(MessageBar, { intent: 'success', role: 'status' }, h(MessageBarBody, null, done)),
     h(Loaded<{ escalations: EscalationView[] }>, {
       state,
@@ -45,7 +57,12 @@ export function EscalationsView({ onDecided }: { onDecided: () => void }) {
               ...escalations.map((e) =>
                 h(
                   'li',
-                  { key: e.id },
+                  {
+                    key: e.id,
+                    id: linkedDomId(e.id),
+                    tabIndex: -1,
+                    ...(linked === 'found' && e.id === linkedId && { 'aria-current': true }),
+                  },
                   h(EscalationCard, {
                     escalation: e,
                     onDecided: (message) => {

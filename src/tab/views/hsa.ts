@@ -18,7 +18,16 @@ import type {
   OwnHsaView,
 } from '../../contract/hsa';
 import { getJson, postJson } from '../api';
-import { ErrorBar, h, Loaded, ScrollBox, useLoad } from '../ui';
+import {
+  ErrorBar,
+  h,
+  linkedDomId,
+  Loaded,
+  MissingItemBar,
+  ScrollBox,
+  useLinkedItem,
+  useLoad,
+} from '../ui';
 
 /** One table of HSAs against organisations: acknowledged in 48 hours, applicability, remediation, overdue. */
 function hsaTable(view: HsaComplianceView, rows: HsaComplianceRow[], caption: string) {
@@ -150,9 +159,15 @@ const REMEDIATION_CHOICES: [string, string][] = [
  * with a form that records the response in one step (the card's form, through the same use case), then
  * those it has finished, which can still be updated.
  */
-export function HsaResponsesView() {
+export function HsaResponsesView(props: { linkedId?: string }) {
+  const { linkedId } = props;
   const state = useLoad(() => getJson<OwnHsaView>('/api/tab/hsa/mine'), []);
   const [done, setDone] = useState<{ text: string; warning: boolean }>();
+  const view = state.data;
+  const linked = useLinkedItem(
+    linkedId,
+    view && [...view.outstanding, ...view.finished].map((r) => r.alertId),
+  );
   const onRecorded = (text: string, warning: boolean) => {
     setDone({ text, warning });
     state.reload();
@@ -161,6 +176,10 @@ export function HsaResponsesView() {
     'section',
     { 'aria-labelledby': 'hsa-responses-heading' },
     h('h2', { id: 'hsa-responses-heading' }, 'HSA responses'),
+    linked === 'missing' &&
+      h(MissingItemBar, {
+        what: 'Your organisation is not asked to respond to that HSA, or it is no longer followed up.',
+      }),
     done &&
       h(
         MessageBar,
@@ -207,7 +226,13 @@ function ownList(
   return h(
     'ul',
     { className: 'ctac-queue', 'aria-label': label },
-    ...rows.map((row) => h('li', { key: row.alertId }, h(OwnHsaCard, { row, onRecorded }))),
+    ...rows.map((row) =>
+      h(
+        'li',
+        { key: row.alertId, id: linkedDomId(row.alertId), tabIndex: -1 },
+        h(OwnHsaCard, { row, onRecorded }),
+      ),
+    ),
   );
 }
 
