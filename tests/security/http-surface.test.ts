@@ -74,6 +74,8 @@ const OPEN: Record<string, string> = {
     'the acknowledge page a text or email links to: the unguessable one-time token is the credential (no sign-in on a phone); an unknown one is a 404',
   'POST /ack/:token':
     'its Acknowledge button: the same token, and same-origin only with the form value of the page drawn for it',
+  'GET /api/exports/:token':
+    'an export link the tab opens in the system browser (which has no Teams token): the unguessable one-time token, made under the asker\'s own tab token, is the credential; an unknown one is a 404 page',
   'GET /tab':
     'the static tab pages and scripts; the tab signs in with Teams SSO and its API checks the token',
   'GET /dev':
