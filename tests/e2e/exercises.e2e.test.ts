@@ -4,8 +4,8 @@ import { cardText, E2eStack, PLAYGROUND } from '../helpers/stack';
 /*
  * Issue 21: exercise mode in the Playground. Asha (the first admin, so a lead) starts an exercise with Ben as
  * its one participant and pages to him only, injects a critical alert; the card in the channel says EXERCISE;
- * Ben acknowledges it; Asha ends the exercise and the report shows Ben's time to acknowledge, and the review
- * card goes to the channel.
+ * Ben acknowledges and resolves it, and saves the review its thread asks for; Asha ends the exercise, the
+ * report shows Ben's time to acknowledge, and the exercise's review card goes to the channel.
  */
 const { channel, personalChat, users } = PLAYGROUND;
 let stack: E2eStack;
@@ -71,6 +71,36 @@ test('when a lead runs an exercise with one participant, then its alert says EXE
     posted.messageId,
   );
   expect(cardText(acked.value)).toContain('Acknowledged by Ben Okafor');
+
+  // Resolving a critical alert asks for a review in its thread; Ben saves one with an action for himself.
+  await stack.execute(
+    thread,
+    users.ben.id,
+    'alert.resolve',
+    { alertId, resolveNote: 'Restored from backup.' },
+    posted.messageId,
+  );
+  const reviewCard = await stack.waitForMessage(
+    (m) =>
+      m.conversationId === thread &&
+      cardText(m.cards).includes('Post-incident review: EXERCISE: Ransomware'),
+  );
+  const saved = await stack.execute(
+    thread,
+    users.ben.id,
+    'review.save',
+    {
+      kind: 'alert',
+      id: alertId,
+      whatHappened: 'Drill ransomware',
+      wentWell: 'Backups restored fast',
+      toImprove: 'Call the supplier sooner',
+      actions: 'Test restores monthly | Ben Okafor | 31/12/2099',
+    },
+    reviewCard.messageId,
+  );
+  expect(cardText(saved.value)).toContain('Review saved');
+  expect(cardText(saved.value)).toContain('Test restores monthly: Ben Okafor, due 31/12/2099');
 
   const report = await stack.ask(
     personalChat,
