@@ -75,7 +75,7 @@ const OPEN: Record<string, string> = {
   'POST /ack/:token':
     'its Acknowledge button: the same token, and same-origin only with the form value of the page drawn for it',
   'GET /api/exports/:token':
-    'an export link the tab opens in the system browser (which has no Teams token): the unguessable one-time token, made under the asker\'s own tab token, is the credential; an unknown one is a 404 page',
+    "an export link the tab opens in the system browser (which has no Teams token): the unguessable one-time token, made under the asker's own tab token, is the credential; an unknown one is a 404 page",
   'GET /tab':
     'the static tab pages and scripts; the tab signs in with Teams SSO and its API checks the token',
   'GET /dev':
