@@ -20,6 +20,7 @@ import { ExportsView } from './views/exports';
 import { HsaResponsesView, HsaView } from './views/hsa';
 import { RisksView } from './views/risks';
 import { RotaViewPanel } from './views/rota';
+import { SuppliersView } from './views/suppliers';
 
 export const THEMES = {
   default: teamsLightTheme,
@@ -35,7 +36,15 @@ interface Me {
 }
 
 type ViewId =
-  'escalations' | 'risks' | 'decisions' | 'hsa' | 'hsa-responses' | 'alerts' | 'rota' | 'exports';
+  | 'escalations'
+  | 'risks'
+  | 'decisions'
+  | 'hsa'
+  | 'hsa-responses'
+  | 'alerts'
+  | 'rota'
+  | 'suppliers'
+  | 'exports';
 const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'escalations', label: 'Escalations', leadOnly: true },
   { id: 'risks', label: 'Risks', leadOnly: false },
@@ -44,6 +53,7 @@ const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'hsa-responses', label: 'HSA responses', leadOnly: false },
   { id: 'alerts', label: 'Alerts', leadOnly: false },
   { id: 'rota', label: 'Rota', leadOnly: false },
+  { id: 'suppliers', label: 'Suppliers', leadOnly: false },
   { id: 'exports', label: 'Exports', leadOnly: true },
 ];
 
@@ -209,6 +219,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'hsa-responses' && h(HsaResponsesView, { linkedId: linkedId('hsa') }),
       selected === 'alerts' && h(AlertsView),
       selected === 'rota' && h(RotaViewPanel),
+      selected === 'suppliers' && h(SuppliersView, { linkedId: linkedId('supplier') }),
       selected === 'exports' &&
         h(ExportsView, { isAdmin: me.role === 'admin', locale: session.locale }),
     ),
