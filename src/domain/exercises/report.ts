@@ -132,42 +132,49 @@ export function exerciseReport(
   };
 }
 
-/** The report as a Markdown document for the leads (GET /api/registers/exercises/<id>.md). */
+/** Text a person typed, shown as itself in Markdown rather than as formatting (one line). */
+const md = (text: string): string =>
+  text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>#|~])/g, '\\$1');
+
+/**
+ * The report as a Markdown document for the leads (GET /api/registers/exercises/<id>.md); what people typed
+ * is escaped, as in the procedures' export.
+ */
 export function exerciseReportMarkdown(report: ExerciseReport): string {
   const { exercise } = report;
   const out: string[] = [
-    `# Exercise report: ${exercise.name}`,
+    `# Exercise report: ${md(exercise.name)}`,
     '',
-    `- Led by: ${exercise.lead.name}`,
+    `- Led by: ${md(exercise.lead.name)}`,
     `- Started: ${formatUkDateTime(exercise.startedAt)}`,
     `- Ended: ${exercise.endedAt ? formatUkDateTime(exercise.endedAt) : 'still running'}`,
-    `- Participants: ${exercise.participants.map((p) => p.name).join(', ')}`,
+    `- Participants: ${md(exercise.participants.map((p) => p.name).join(', '))}`,
     `- Pages to participants only: ${exercise.participantsOnly ? 'yes' : 'no'}`,
-    `- Outcome: ${exercise.outcome || 'not recorded'}`,
+    `- Outcome: ${exercise.outcome ? md(exercise.outcome) : 'not recorded'}`,
     '',
     '## Alerts',
     '',
   ];
   if (!report.alerts.length) out.push('No alerts were injected.', '');
   for (const a of report.alerts) {
-    out.push(`### ${a.title} (${a.severity})`, '');
+    out.push(`### ${md(a.title)} (${a.severity})`, '');
     out.push(
-      `- Time to acknowledge: ${a.secondsToAcknowledge === undefined ? 'not acknowledged' : `${durationText(a.secondsToAcknowledge)} (${a.acknowledgedBy})`}`,
-      `- Responders: ${a.responders.join(', ') || 'nobody'}`,
+      `- Time to acknowledge: ${a.secondsToAcknowledge === undefined ? 'not acknowledged' : `${durationText(a.secondsToAcknowledge)} (${md(a.acknowledgedBy ?? '')})`}`,
+      `- Responders: ${md(a.responders.join(', ')) || 'nobody'}`,
       `- Runbook steps done: ${a.runbookSteps.length}`,
     );
-    for (const step of a.runbookSteps) out.push(`  - ${step}`);
+    for (const step of a.runbookSteps) out.push(`  - ${md(step)}`);
     out.push('', 'Timeline:', '');
-    for (const line of a.timeline) out.push(`- ${line}`);
+    for (const line of a.timeline) out.push(`- ${md(line)}`);
     out.push('');
   }
   out.push('## Decisions taken', '');
   if (!report.decisions.length) out.push('None logged during the exercise.');
   for (const d of report.decisions)
-    out.push(`- ${formatUkDateTime(d.at)}, ${d.by}: ${d.text.replace(/\s+/g, ' ')}`);
+    out.push(`- ${formatUkDateTime(d.at)}, ${md(d.by)}: ${md(d.text)}`);
   out.push('', '## Lessons', '');
   if (!report.lessons.length) out.push('None captured yet.');
-  for (const l of report.lessons) out.push(`- ${l.replace(/\s+/g, ' ')}`);
+  for (const l of report.lessons) out.push(`- ${md(l)}`);
   out.push('');
   return out.join('\n');
 }

@@ -2,6 +2,8 @@ import { raiseAlert, mayBePaged } from '../../../src/domain/alerts';
 import {
   alertReport,
   dueScenarioLines,
+  exerciseReport,
+  exerciseReportMarkdown,
   exerciseReminderDue,
   normaliseExerciseStart,
   parseScenario,
@@ -110,6 +112,26 @@ describe('exercise alerts', () => {
     const report = alertReport(alert);
     expect(report.secondsToAcknowledge).toBeUndefined();
     expect(report.responders).toEqual([]);
+  });
+});
+
+describe('the report document', () => {
+  test('when a name holds Markdown, then the document shows it as text', () => {
+    const exercise: Exercise = {
+      id: 'EX1',
+      name: '[click](https://evil.example) # now',
+      lead: { id: 'l', name: '*Lee*' },
+      participants: [],
+      participantsOnly: false,
+      scenario: [],
+      injected: [],
+      startedAt: at.toISOString(),
+      outcome: 'Line one\n# not a heading',
+    };
+    const doc = exerciseReportMarkdown(exerciseReport(exercise, [], [], []));
+    expect(doc).toContain('# Exercise report: \\[click\\](https://evil.example) \\# now');
+    expect(doc).toContain('- Led by: \\*Lee\\*');
+    expect(doc).toContain('- Outcome: Line one \\# not a heading');
   });
 });
 
