@@ -110,3 +110,9 @@ test('when the tab lists alerts, then an exercise alert is neither listed nor co
   expect(body.open.map((a) => a.id)).toEqual(['REAL1']);
   expect(body.weeks[0]!.raised).toBe(1);
 });
+
+test('when a lead opens the HSA compliance board, then no exercise alert is on it', async () => {
+  const res = await get('/api/tab/hsa-compliance', lead);
+  expect(res.status).toBe(200);
+  expect(JSON.stringify(await res.json())).not.toContain('DRILL1');
+});
