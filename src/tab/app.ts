@@ -17,6 +17,7 @@ import { AlertsView } from './views/alerts';
 import { DecisionsView } from './views/decisions';
 import { EscalationsView } from './views/escalations';
 import { ExportsView } from './views/exports';
+import { FiguresView } from './views/figures';
 import { HsaResponsesView, HsaView } from './views/hsa';
 import { RisksView } from './views/risks';
 import { RotaViewPanel } from './views/rota';
@@ -44,7 +45,8 @@ type ViewId =
   | 'alerts'
   | 'rota'
   | 'suppliers'
-  | 'exports';
+  | 'exports'
+  | 'figures';
 const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'escalations', label: 'Escalations', leadOnly: true },
   { id: 'risks', label: 'Risks', leadOnly: false },
@@ -55,6 +57,7 @@ const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'rota', label: 'Rota', leadOnly: false },
   { id: 'suppliers', label: 'Suppliers', leadOnly: false },
   { id: 'exports', label: 'Exports', leadOnly: true },
+  { id: 'figures', label: 'Figures', leadOnly: true },
 ];
 
 /** The whole tab inside Fluent's provider, following the Teams theme. */
@@ -222,6 +225,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'suppliers' && h(SuppliersView, { linkedId: linkedId('supplier') }),
       selected === 'exports' &&
         h(ExportsView, { isAdmin: me.role === 'admin', locale: session.locale }),
+      selected === 'figures' && h(FiguresView, {}),
     ),
   );
 }

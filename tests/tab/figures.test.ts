@@ -1,0 +1,116 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AlertSummary } from '../../src/domain/alerts';
+import { TableAlertRepository } from '../../src/store/alert-repository';
+import { LEAD, MEMBER } from '../api/tab-fixtures';
+import { layoutProblems, openTab, seriousViolations, startTabHarness } from './tab-harness';
+
+/*
+ * The Figures view (issue 20): charts from Fluent UI's chart components, each with a real table beside it,
+ * in Debian's chromium inside the development host page, in the Teams themes and at a phone's width.
+ */
+let harness: Awaited<ReturnType<typeof startTabHarness>>;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  harness = await startTabHarness();
+  // Two alerts of this week acknowledged and resolved, as the alert repository keeps them.
+  const raisedAt = new Date(Date.now() - 2 * 3_600_000).toISOString();
+  const plus = (minutes: number) => new Date(Date.parse(raisedAt) + minutes * 60_000).toISOString();
+  const alert = (
+    id: string,
+    severityRank: AlertSummary['severityRank'],
+    ack: number,
+    res: number,
+  ) =>
+    ({
+      id,
+      severityRank,
+      raisedAt,
+      acknowledgedAt: plus(ack),
+      resolvedAt: plus(res),
+    }) as AlertSummary;
+  await new TableAlertRepository(harness.app.store).figures.record([
+    alert('F-1', 'high', 12, 40),
+    alert('F-2', 'low', 30, 90),
+  ]);
+  context = await harness.newContext();
+}, 120_000);
+afterAll(async () => {
+  await harness?.stop();
+});
+beforeEach(async () => {
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await page?.close();
+});
+
+async function openFigures(theme = 'default') {
+  const tab = await openTab(page, harness.app, LEAD, { theme });
+  await tab.getByRole('tab', { name: 'Figures', exact: true }).click();
+  await tab.getByRole('heading', { level: 2, name: 'Figures' }).waitFor();
+  await tab.locator('caption', { hasText: 'HSA compliance by organisation' }).waitFor();
+  return tab;
+}
+
+test('when a lead opens the Figures view, then the charts render and each has a table with a caption beside it', async () => {
+  const tab = await openFigures();
+  const hsaChart = tab.locator('[data-chart="HSA compliance"]');
+  await hsaChart.locator('svg').first().waitFor();
+  expect(await hsaChart.locator('svg rect[role="option"]').count()).toBe(4);
+  const alertChart = tab.locator('[data-chart="Alert response times"]');
+  await alertChart.locator('svg').first().waitFor();
+  expect(await alertChart.locator('svg rect[role="option"]').count()).toBeGreaterThan(0);
+
+  // The table beside each chart is a real <table> with a caption, holding the figures the chart draws.
+  const hsaTable = tab.locator('table', {
+    has: tab.locator('caption', { hasText: 'HSA compliance by organisation' }),
+  });
+  expect(await hsaTable.locator('tbody tr').count()).toBe(2);
+  const rxc = hsaTable.locator('tbody tr', { hasText: 'RXC' });
+  expect(await rxc.locator('td').nth(2).textContent()).toBe('100% (1 of 1)');
+  const alertTable = tab.locator('table', {
+    has: tab.locator('caption', { hasText: 'Alert response times by week and severity' }),
+  });
+  expect(await alertTable.locator('tbody tr').allTextContents()).toEqual([
+    expect.stringContaining('High112 min140 min'),
+    expect.stringContaining('Low130 min11 h 30 min'),
+  ]);
+  const heatMap = tab.locator('table.ctac-heatmap');
+  expect(await heatMap.locator('caption').textContent()).toMatch(
+    /^Open risks by likelihood and consequence/,
+  );
+  expect(
+    await tab
+      .locator('table', { has: tab.locator('caption', { hasText: 'Top risks by score' }) })
+      .count(),
+  ).toBe(1);
+
+  expect(await hsaChart.evaluate((el) => el.tagName)).toBe('FIGURE');
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(harness.offLoopback).toEqual([]);
+});
+
+test.each(['dark', 'contrast'])(
+  'when the Teams theme is %s, then the Figures view has nothing serious for axe',
+  async (theme) => {
+    const tab = await openFigures(theme);
+    await tab.locator('[data-chart="HSA compliance"] svg').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  },
+);
+
+test("when the tab is as narrow as a phone's screen, then the Figures view fits", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const tab = await openFigures();
+  await tab.locator('[data-chart="HSA compliance"] svg').first().waitFor();
+  expect(await layoutProblems(tab)).toEqual([]);
+});
+
+test('when a member opens the tab, then there is no Figures view', async () => {
+  const tab = await openTab(page, harness.app, MEMBER);
+  await tab.getByText(`Signed in as ${MEMBER.name}`).waitFor();
+  await tab.getByRole('tab', { name: 'Risks', exact: true }).waitFor();
+  expect(await tab.getByRole('tab', { name: 'Figures', exact: true }).count()).toBe(0);
+});
