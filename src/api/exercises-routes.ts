@@ -10,19 +10,20 @@ import { ukCalendarDate } from '../domain/risk/calendar-date';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { formatUkDate } from '../domain/shared/time';
+import { exerciseReportPdf } from './exercise-report-pdf';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
 
 export interface ExercisesRoutesDeps {
   verifier: TokenVerifier;
   directory: Directory;
-  exercises: Pick<Exercises, 'list' | 'reportMarkdown'>;
+  exercises: Pick<Exercises, 'list' | 'reportMarkdown' | 'report'>;
   reviews: Pick<Reviews, 'search'>;
   clock: Clock;
 }
 
 /**
  * Exercise mode and reviews over HTTP (issue 21): `GET /api/registers/exercises.csv` (the register) and
- * `GET /api/registers/exercises/<id>.md` (one exercise's report), leads only; `GET /api/tab/lessons?q=` (the
+ * `GET /api/registers/exercises/<id>.md` or `.pdf` (one exercise's report), leads only; `GET /api/tab/lessons?q=` (the
  * tab's Lessons view), members. 401 without a valid bearer token, 403 below the role.
  */
 export function exercisesRouter(deps: ExercisesRoutesDeps): Router {
@@ -37,9 +38,16 @@ export function exercisesRouter(deps: ExercisesRoutesDeps): Router {
       .send(exerciseRegisterCsv(exercises));
   });
   router.get('/api/registers/exercises/:file', auth, lead, async (req, res) => {
-    const id = String(req.params['file'] ?? '').replace(/\.md$/, '');
+    const [, id = '', format = ''] =
+      /^(.+)\.(md|pdf)$/.exec(String(req.params['file'] ?? '')) ?? [];
     if (!isExerciseId(id)) throw new CtacError('not_found', 'There is no such exercise.');
-    const document = await deps.exercises.reportMarkdown(authenticatedMember(res), id);
+    const caller = authenticatedMember(res);
+    if (format === 'pdf') {
+      const pdf = await exerciseReportPdf(await deps.exercises.report(caller, id));
+      res.type('application/pdf').attachment(`ctac-exercise-${id}.pdf`).send(pdf);
+      return;
+    }
+    const document = await deps.exercises.reportMarkdown(caller, id);
     res.type('text/markdown; charset=utf-8').attachment(`ctac-exercise-${id}.md`).send(document);
   });
   router.get(

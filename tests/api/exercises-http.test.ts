@@ -8,6 +8,7 @@ import { TableAlertRepository } from '../../src/store/alert-repository';
 import { TableMemberRepository } from '../../src/store/directory-repositories';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
 import { TableExerciseRepository } from '../../src/store/exercise-repository';
+import { pdfText } from '../helpers/pdf-text';
 
 /*
  * Issue 21 over HTTP: the exercises register and report for leads, the lessons for members, and an exercise's
@@ -115,4 +116,15 @@ test('when a lead opens the HSA compliance board, then no exercise alert is on i
   const res = await get('/api/tab/hsa-compliance', lead);
   expect(res.status).toBe(200);
   expect(JSON.stringify(await res.json())).not.toContain('DRILL1');
+});
+
+test('when a lead asks for the report as PDF, then it reads as the report; a member is refused', async () => {
+  const res = await get('/api/registers/exercises/EXHTTP01.pdf', lead);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/pdf');
+  const text = await pdfText(Buffer.from(await res.arrayBuffer()));
+  expect(text).toContain('CTAC exercise report: Winter ransomware');
+  expect(text).toContain('Participants: Ben Okafor.');
+  expect((await get('/api/registers/exercises/EXHTTP01.pdf', member)).status).toBe(403);
+  expect((await get('/api/registers/exercises/EXHTTP01.txt', lead)).status).toBe(404);
 });
