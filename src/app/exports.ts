@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'crypto';
 import {
   hasResponseClocks,
   hsaResponseDueDates,
+  isExerciseAlert,
   newHsaResponse,
   responsesExpected,
   acknowledgedInTime,
@@ -291,11 +292,11 @@ export class Exports {
     }
   }
 
-  /** Alerts raised in the span, oldest first; exercise alerts are never evidence of real cases. */
+  /** Alerts raised in the span, oldest first; an exercise's alerts are never evidence of real cases. */
   private async realAlerts(start: Date, end: Date): Promise<Alert[]> {
     const alerts = await this.deps.alerts.raisedBetween(start, end);
     return alerts
-      .filter((a) => !isExercise(a))
+      .filter((a) => !isExerciseAlert(a))
       .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
   }
 
@@ -335,7 +336,7 @@ export class Exports {
       this.deps.members.list(),
     ]);
     const nameOf = (id: string) => members.find((m) => m.aadObjectId === id)?.name ?? id;
-    for (const alert of alerts.filter((a) => !isExercise(a))) {
+    for (const alert of alerts.filter((a) => !isExerciseAlert(a))) {
       for (const event of alert.timeline)
         if (inRange(event.at))
           lines.push({
@@ -456,13 +457,6 @@ export class Exports {
     return Object.fromEntries((await this.deps.organisations.list()).map((o) => [o.code, o.name]));
   }
 }
-
-/*
- * The alert model gains an `exercise` tag (issue 21): exercise alerts are never evidence of real cases.
- * Read structurally, so this holds whether or not the tag is there.
- */
-const isExercise = (alert: Alert): boolean =>
-  (alert as { exercise?: unknown }).exercise !== undefined;
 
 /** "HSA CC-4719", "Incident INC-77". */
 const alertReference = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =>

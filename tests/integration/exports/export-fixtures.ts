@@ -73,7 +73,7 @@ export async function seedExportData(store: TableStore): Promise<void> {
     { source: 'incident', dedupKey: 'EX-1', title: 'Exercise: ransomware drill', severity: 'high' },
     { id: 'A-EX1', actor: actor(LEAD), at: hoursAgo(3) },
   ).alert;
-  await alerts.create({ ...drill, exercise: { id: 'EXR-1', name: 'Winter drill' } } as Alert);
+  await alerts.create({ ...drill, exercise: { id: 'EXR-1', name: 'Winter drill' } });
 
   // Ben books leave for January on 1 December: a rota change made in the range, for later dates.
   await new TableLeaveRepository(store).add({
