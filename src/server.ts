@@ -15,10 +15,11 @@ import { composeRota } from './composition/rota';
 import { composeContact } from './composition/contact';
 import { composeProcedures } from './composition/procedures';
 import { composeSuppliers } from './composition/suppliers';
-import { composeExports } from './composition/exports';
 import { composeExercises } from './composition/exercises';
 import { composeRegulatoryClocks } from './composition/regulatory-clocks';
+import { composeExports } from './composition/exports';
 import { composeRetention } from './composition/retention';
+import { composeLeavers } from './composition/leavers';
 import { openStorage } from './composition/storage';
 import { auditFeature } from './bot/audit/audit-feature';
 import { setTabLinkAppId } from './cards/tab-links';
@@ -93,9 +94,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const contact = composeContact(ctx, people, outbox, { baseUrl: () => publicUrl });
   const procedures = composeProcedures(ctx, people, outbox, alerts, rota);
   const suppliers = composeSuppliers(ctx, people, outbox, alerts);
-  const exportsArea = composeExports(ctx, people, alerts, risks, { baseUrl: () => publicUrl });
   const exercises = composeExercises(ctx, people, outbox, alerts);
   const regulatory = composeRegulatoryClocks(ctx, people, alerts, rota);
+  const leavers = composeLeavers(ctx, people, alerts);
+  const exportsArea = composeExports(ctx, people, alerts, risks, { baseUrl: () => publicUrl });
   const bot = composeBot(ctx, people, outbox, [
     risks.feature,
     alerts.feature,
@@ -108,6 +110,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     suppliers.feature,
     exercises.feature,
     regulatory.feature,
+    leavers.feature,
   ]);
   const http = await startHttp(ctx, {
     people,

@@ -186,6 +186,66 @@ export class Directory {
     return changed;
   }
 
+  /**
+   * Renames an organisation and sets its essential-services mark (admins, `org edit`). The code is its key
+   * and stays; a new name is recorded as `organisation.changed`, the mark as `setEssentialServices` records it.
+   */
+  async editOrganisation(
+    actor: Member | undefined,
+    code: string,
+    input: Record<string, unknown>,
+  ): Promise<Organisation> {
+    const admin = this.require(actor, 'admin', 'edit organisations');
+    const org = await this.organisationOrThrow(code);
+    const fields = normaliseOrganisation({ ...input, code: org.code });
+    if (fields.name !== org.name) {
+      await this.orgs.put({ ...org, name: fields.name });
+      await this.audit?.record({
+        action: 'organisation.changed',
+        by: admin,
+        subject: `${fields.name} (${org.code})`,
+        before: org.name,
+        after: fields.name,
+      });
+    }
+    return this.setEssentialServices(admin, org.code, fields.isOes);
+  }
+
+  /**
+   * Takes an organisation out of the directory (admins, `org remove`): refused while anyone is a member of
+   * it (move or remove them first). Other records naming it (risks, alerts) are checked by the caller.
+   */
+  async removeOrganisation(actor: Member | undefined, code: string): Promise<Organisation> {
+    const admin = this.require(actor, 'admin', 'remove organisations');
+    const org = await this.organisationOrThrow(code);
+    const members = (await this.members.list()).filter((m) => m.orgCode === org.code);
+    if (members.length > 0)
+      throw new CtacError(
+        'conflict',
+        `${org.name} (${org.code}) still has ${members.length === 1 ? 'a member' : `${members.length} members`}: move them to another organisation with "member edit" or remove them with "member remove" first.`,
+      );
+    await this.orgs.remove(org.code);
+    await this.audit?.record({
+      action: 'organisation.removed',
+      by: admin,
+      subject: `${org.name} (${org.code})`,
+      before: oesWords(org.isOes),
+    });
+    return org;
+  }
+
+  /** The organisation with this code, or a clear `not_found`. */
+  async organisationOrThrow(code: string): Promise<Organisation> {
+    const wanted = code.trim().toUpperCase();
+    const org = wanted ? await this.orgs.get(wanted) : undefined;
+    if (!org)
+      throw new CtacError(
+        'not_found',
+        `There is no organisation with the code ${wanted.slice(0, 12)}. Type "orgs" to see them.`,
+      );
+    return org;
+  }
+
   listOrganisations(): Promise<Organisation[]> {
     return this.orgs
       .list()
@@ -287,6 +347,53 @@ export class Directory {
   }
 
   /**
+   * Changes a member's name, email, organisation or role (admins, `member edit`). Who is changed is read
+   * again by their id, never taken from the form; an admin cannot take away their own admin role.
+   * Answers the member as they are now and whether anything changed (recorded as `member.changed`).
+   */
+  async editMember(
+    actor: Member | undefined,
+    aadObjectId: unknown,
+    input: Record<string, unknown>,
+  ): Promise<{ before: Member; member: Member; changed: boolean }> {
+    const admin = this.require(actor, 'admin', 'edit members');
+    const id = typeof aadObjectId === 'string' ? aadObjectId.trim().toLowerCase() : '';
+    const existing = id ? await this.members.get(id) : undefined;
+    if (!existing)
+      throw new CtacError(
+        'not_found',
+        'That person is not a CTAC member. Type "members" to see who is.',
+      );
+    const fields = normaliseMember({ ...input, aadObjectId: existing.aadObjectId });
+    if (!(await this.orgs.get(fields.orgCode)))
+      throw new CtacError('validation', 'Please check the member details.', [
+        `There is no organisation with the code ${fields.orgCode.slice(0, 12)}. Add it first with "org add".`,
+      ]);
+    if (
+      existing.aadObjectId === admin.aadObjectId &&
+      existing.role === 'admin' &&
+      fields.role !== 'admin'
+    )
+      throw new CtacError(
+        'forbidden',
+        'You cannot remove your own admin role. Ask another admin to do it.',
+      );
+    const member: Member = { ...existing, ...fields, aadObjectId: existing.aadObjectId };
+    const changed = memberWords(existing) !== memberWords(member);
+    if (changed) {
+      await this.members.put(member);
+      await this.audit?.record({
+        action: 'member.changed',
+        by: admin,
+        subject: member.name,
+        before: memberWords(existing),
+        after: memberWords(member),
+      });
+    }
+    return { before: existing, member, changed };
+  }
+
+  /**
    * Takes a person out of CTAC (admins): their member record goes, so every check that asks who they are
    * refuses them from then on, and their calendar links stop working. An admin cannot remove themselves,
    * so CTAC always keeps at least one admin.
@@ -311,6 +418,42 @@ export class Directory {
     return existing;
   }
 
+  /**
+   * The member an admin means by `who`: their Entra id, email or sign-in name, or name (exactly, else the
+   * one name containing it); with `byIdOnly` (from a card) their id and nothing else.
+   */
+  async findMember(who: string, doing: 'remove' | 'edit', byIdOnly = false): Promise<Member> {
+    const wanted = who.trim().toLowerCase();
+    if (!wanted)
+      throw new CtacError('validation', `Please choose who to ${doing}.`, [
+        'Choose a person from the list of CTAC members.',
+      ]);
+    const members = await this.members.list();
+    if (byIdOnly) {
+      const member = members.find((m) => m.aadObjectId.toLowerCase() === wanted);
+      if (member) return member;
+      throw new CtacError('validation', `Please choose who to ${doing}.`, [
+        'Choose a person from the list of CTAC members.',
+      ]);
+    }
+    const matches = members.filter(
+      (m) =>
+        m.aadObjectId.toLowerCase() === wanted ||
+        m.upn.toLowerCase() === wanted ||
+        m.name.toLowerCase() === wanted,
+    );
+    const found =
+      matches.length > 0 ? matches : members.filter((m) => m.name.toLowerCase().includes(wanted));
+    if (found.length === 1) return found[0]!;
+    throw new CtacError(
+      'validation',
+      `Please choose who to ${doing}.`,
+      found.length === 0
+        ? [`No CTAC member is called "${who.trim().slice(0, 60)}". Type "members" to see them.`]
+        : [`${found.length} members match "${who.trim().slice(0, 60)}": give their email address.`],
+    );
+  }
+
   async listMembers(actor: Member | undefined): Promise<Member[]> {
     this.require(actor, 'member', 'see the member list');
     const all = await this.members.list();
@@ -330,3 +473,7 @@ const oesWords = (isOes: boolean): string =>
 /** "Lead of RXC": a member's role and organisation in words, for the audit log. */
 const roleIn = (m: Pick<Member, 'role' | 'orgCode'>): string =>
   `${m.role[0]!.toUpperCase()}${m.role.slice(1)}${m.orgCode ? ` of ${m.orgCode}` : ''}`;
+
+/** "Bob Jones, bob@example.nhs.uk, Lead of RXC": what `member edit` changes, in words. */
+export const memberWords = (m: Pick<Member, 'name' | 'upn' | 'role' | 'orgCode'>): string =>
+  [m.name, m.upn, roleIn(m)].filter(Boolean).join(', ');

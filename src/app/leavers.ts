@@ -6,10 +6,21 @@ import {
   type RotaOverride,
 } from '../domain/rota';
 import { parseUkDateTime } from '../domain/rota/uk-date-time';
+import {
+  SEVERITY_RANKS,
+  type AlertSummary,
+  type EscalationPolicy,
+  type SeverityRank,
+} from '../domain/alerts';
+import { describePolicy } from '../domain/audit/describe';
 import type { Member } from '../domain/people/member';
+import type { Organisation } from '../domain/people/organisation';
+import type { Risk } from '../domain/risk';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import type { IdGenerator } from '../domain/shared/ids';
+import type { EscalationPolicyStore, VersionedPolicyStore } from './alerts/escalation-ports';
+import type { AuditRecorder } from './audit-log';
 import type { ContactRepository } from './contacts';
 import type { Directory } from './directory';
 import type { MemberRepository } from './ports';
@@ -29,8 +40,16 @@ const FOR_GOOD_MS = 100 * 365 * 86_400_000;
 /** "Now" typed a moment ago is still now. */
 const PAST_GRACE_MS = 5 * 60_000;
 
+/** A member already removed: their kept name and when (src/store/directory-repositories.ts). */
+export interface RemovedMembers {
+  getRemoved(aadObjectId: string): Promise<{ name: string; removedAt: string } | undefined>;
+}
+
 export interface LeaverDeps {
-  directory: Pick<Directory, 'require' | 'removeMember'>;
+  directory: Pick<
+    Directory,
+    'require' | 'findMember' | 'removeMember' | 'removeOrganisation' | 'organisationOrThrow'
+  >;
   members: Pick<MemberRepository, 'list'>;
   rotations: Pick<RotationRepository, 'list'>;
   overrides: Pick<OverrideRepository, 'add' | 'listOverlapping'>;
@@ -40,7 +59,29 @@ export interface LeaverDeps {
   contacts: Pick<ContactRepository, 'remove'>;
   clock: Clock;
   ids: IdGenerator;
+  /** Escalation policies: a policy naming the leaver directly pages someone else from then. */
+  policies?: EscalationPolicyStore & VersionedPolicyStore;
+  /** Acknowledge links already texted or emailed to them stop working. */
+  ackLinks?: { removeForMember(memberId: string): Promise<number> };
+  /** Who was removed already, so a second confirm says so. */
+  removed?: RemovedMembers;
+  /** Where a policy changed by a removal is recorded. */
+  audit?: AuditRecorder;
+  /** Open alerts and risks, which an organisation cannot be removed while they name it. */
+  openAlerts?: () => Promise<AlertSummary[]>;
+  openRisks?: () => Promise<Risk[]>;
 }
+
+/** A severity's escalation policy that names the leaver in a step of its own. */
+export interface PolicyNaming {
+  rank: SeverityRank;
+  name: string;
+}
+
+/** What confirming did, or that it had been done already. */
+export type LeaverOutcome =
+  | { kind: 'removed'; preview: LeaverPreview }
+  | { kind: 'already_removed'; name: string; removedAt: string };
 
 /** What removing a member would do, shown before an admin confirms it. */
 export interface LeaverPreview {
@@ -48,6 +89,24 @@ export interface LeaverPreview {
   from: Date;
   /** Gaps in the rota over the next weeks that removing them opens (none before). */
   gaps: RotaGap[];
+  /** Escalation policies that page them by name: they are taken out of each. */
+  policies: PolicyNaming[];
+  /** How many weeks ahead the gaps were looked for. */
+  weeks: number;
+  /** The time as typed ('' for now), which a confirm must repeat. */
+  fromText: string;
+  /**
+   * What was shown, in one string: a confirm whose card showed something else (another person, time,
+   * gaps or policies) is refused and shown afresh.
+   */
+  seen: string;
+}
+
+/** An organisation's removal, checked: why not, or nothing in the way. */
+export interface OrganisationRemovalCheck {
+  organisation: Organisation;
+  /** Why it cannot go yet (members, open risks, open alerts naming it); empty when it can. */
+  blockers: string[];
 }
 
 /**
@@ -60,18 +119,56 @@ export class Leavers {
   constructor(private readonly deps: LeaverDeps) {}
 
   /** The member named by `who` (name, email or sign-in name, or Entra id) and the gaps their removal opens. */
-  async preview(actor: Member | undefined, who: string, fromText = ''): Promise<LeaverPreview> {
+  async preview(
+    actor: Member | undefined,
+    who: string,
+    fromText = '',
+    opts: { byIdOnly?: boolean } = {},
+  ): Promise<LeaverPreview> {
     const admin = this.deps.directory.require(actor, 'admin', 'remove members');
-    const member = await this.find(who);
+    const member = await this.deps.directory.findMember(who, 'remove', opts.byIdOnly);
     if (member.aadObjectId === admin.aadObjectId)
       throw new CtacError('forbidden', 'You cannot remove yourself. Ask another admin to do it.');
     const from = this.readFrom(fromText);
-    return { member, from, gaps: await this.gapsOpened(member.aadObjectId, from) };
+    const [gaps, policies] = await Promise.all([
+      this.gapsOpened(member.aadObjectId, from),
+      this.policiesNaming(member.aadObjectId),
+    ]);
+    const typed = fromText.trim();
+    const seen = [
+      member.aadObjectId,
+      member.name,
+      member.role,
+      member.orgCode,
+      typed,
+      // A gap's end does not move with "now"; its start may.
+      ...gaps.map((g) => `${g.layer}@${g.end.toISOString()}`),
+      ...policies.map((p) => p.rank),
+    ].join('|');
+    return { member, from, gaps, policies, fromText: typed, seen, weeks: LEAVER_GAP_WEEKS };
   }
 
-  /** Removes the member from `fromText` (default now); answers the member as they were. */
-  async confirm(actor: Member | undefined, who: string, fromText = ''): Promise<LeaverPreview> {
-    const preview = await this.preview(actor, who, fromText);
+  /**
+   * Removes the member from `fromText` (default now). With `seen` (from the preview card) the removal
+   * happens only if a fresh preview shows the same: otherwise a `conflict` carries the fresh preview's
+   * reason and nothing changes. A member removed already is an outcome, not an error.
+   */
+  async confirm(
+    actor: Member | undefined,
+    who: string,
+    fromText = '',
+    seen?: string,
+  ): Promise<LeaverOutcome> {
+    this.deps.directory.require(actor, 'admin', 'remove members');
+    const gone = await this.deps.removed?.getRemoved(who.trim().toLowerCase());
+    if (gone) return { kind: 'already_removed', name: gone.name, removedAt: gone.removedAt };
+    // From a card, only the member's id is taken: a name that happens to match is not enough.
+    const preview = await this.preview(actor, who, fromText, { byIdOnly: seen !== undefined });
+    if (seen !== undefined && seen !== preview.seen)
+      throw new CtacError(
+        'conflict',
+        'Something changed since this card was shown (the person, the time or the rota), so nobody was removed. Check the card again, then confirm.',
+      );
     const { member, from } = preview;
     const off: RotaOverride = {
       id: this.deps.ids.next(),
@@ -86,33 +183,92 @@ export class Leavers {
     await this.deps.overrides.add(off);
     await this.deps.calendarLinks.removeMember(member.aadObjectId);
     await this.deps.contacts.remove(member.aadObjectId);
+    await this.deps.ackLinks?.removeForMember(member.aadObjectId);
+    await this.takeOutOfPolicies(actor!, member);
     await this.deps.directory.removeMember(actor, member.aadObjectId);
-    return preview;
+    return { kind: 'removed', preview };
   }
 
-  private async find(who: string): Promise<Member> {
-    const wanted = who.trim().toLowerCase();
-    if (!wanted)
-      throw new CtacError('validation', 'Please choose who to remove.', [
-        'Choose a person from the list of CTAC members.',
-      ]);
-    const members = await this.deps.members.list();
-    const matches = members.filter(
-      (m) =>
-        m.aadObjectId.toLowerCase() === wanted ||
-        m.upn.toLowerCase() === wanted ||
-        m.name.toLowerCase() === wanted,
-    );
-    const found =
-      matches.length > 0 ? matches : members.filter((m) => m.name.toLowerCase().includes(wanted));
-    if (found.length === 1) return found[0]!;
-    throw new CtacError(
-      'validation',
-      'Please choose who to remove.',
-      found.length === 0
-        ? [`No CTAC member is called "${who.trim().slice(0, 60)}". Type "members" to see them.`]
-        : [`${found.length} members match "${who.trim().slice(0, 60)}": give their email address.`],
-    );
+  /**
+   * Whether an organisation can be removed (admins): not while it has members, or open risks or alerts
+   * name it (they would read as a code nobody knows).
+   */
+  async checkOrganisationRemoval(
+    actor: Member | undefined,
+    code: string,
+  ): Promise<OrganisationRemovalCheck> {
+    this.deps.directory.require(actor, 'admin', 'remove organisations');
+    const organisation = await this.deps.directory.organisationOrThrow(code);
+    const [members, risks, alerts] = await Promise.all([
+      this.deps.members.list(),
+      this.deps.openRisks?.() ?? [],
+      this.deps.openAlerts?.() ?? [],
+    ]);
+    const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    const ofIt = members.filter((m) => m.orgCode === organisation.code).length;
+    const risksOfIt = risks.filter((r) => r.orgCode === organisation.code).length;
+    const alertsOfIt = alerts.filter((a) => a.organisations.includes(organisation.code)).length;
+    const blockers = [
+      ...(ofIt
+        ? [
+            `It has ${count(ofIt, 'member', 'members')}: move them with "member edit" or remove them with "member remove".`,
+          ]
+        : []),
+      ...(risksOfIt
+        ? [`${count(risksOfIt, 'open risk names', 'open risks name')} it: close them first.`]
+        : []),
+      ...(alertsOfIt
+        ? [`${count(alertsOfIt, 'open alert names', 'open alerts name')} it: resolve them first.`]
+        : []),
+    ];
+    return { organisation, blockers };
+  }
+
+  /** Removes an organisation once nothing is in the way (checked again here, not trusted from a card). */
+  async removeOrganisation(actor: Member | undefined, code: string): Promise<Organisation> {
+    const check = await this.checkOrganisationRemoval(actor, code);
+    if (check.blockers.length > 0)
+      throw new CtacError(
+        'conflict',
+        `${check.organisation.name} (${check.organisation.code}) cannot be removed yet.`,
+        check.blockers,
+      );
+    return this.deps.directory.removeOrganisation(actor, check.organisation.code);
+  }
+
+  private async policiesNaming(memberId: string): Promise<PolicyNaming[]> {
+    const set = (await this.deps.policies?.all()) ?? {};
+    return SEVERITY_RANKS.flatMap((rank) => {
+      const policy = set[rank];
+      return policy && namesMember(policy, memberId) ? [{ rank, name: policy.name }] : [];
+    });
+  }
+
+  /**
+   * Takes the leaver out of every stored policy that names them: a step that paged only them pages the
+   * leads instead, so no step goes quiet. Each write is conditional on what was read (read again once if
+   * someone saved meanwhile) and recorded in the audit log.
+   */
+  private async takeOutOfPolicies(admin: Member, member: Member): Promise<void> {
+    const store = this.deps.policies;
+    if (!store) return;
+    for (const rank of SEVERITY_RANKS) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { policy, etag } = await store.read(rank);
+        if (!policy || !namesMember(policy, member.aadObjectId)) break;
+        const changed = withoutMember(policy, member.aadObjectId);
+        if (!(await store.setIfUnchanged(rank, changed, etag)).ok) continue;
+        const nameOf = (id: string) => (id === member.aadObjectId ? member.name : id);
+        await this.deps.audit?.record({
+          action: 'alert.policy',
+          by: admin,
+          subject: `Escalation policy: ${rank} (${member.name} left CTAC)`,
+          before: describePolicy(policy, nameOf),
+          after: describePolicy(changed, nameOf),
+        });
+        break;
+      }
+    }
   }
 
   private readFrom(text: string): Date {
@@ -160,4 +316,18 @@ export class Leavers {
         ),
     );
   }
+}
+
+const namesMember = (policy: EscalationPolicy, memberId: string): boolean =>
+  policy.steps.some((s) => s.targets.some((t) => t.kind === 'member' && t.memberId === memberId));
+
+/** The policy without the member; a step left with nobody pages the leads. */
+function withoutMember(policy: EscalationPolicy, memberId: string): EscalationPolicy {
+  return {
+    ...policy,
+    steps: policy.steps.map((step) => {
+      const targets = step.targets.filter((t) => !(t.kind === 'member' && t.memberId === memberId));
+      return { ...step, targets: targets.length > 0 ? targets : [{ kind: 'leads' }] };
+    }),
+  };
 }

@@ -11,6 +11,8 @@ export interface OrganisationRepository {
   create(org: Organisation): Promise<Conditional<Organisation>>;
   /** Creates or replaces the organisation record. */
   put(org: Organisation): Promise<void>;
+  /** Deletes the organisation record (gone already is fine). */
+  remove(code: string): Promise<void>;
 }
 
 export interface MemberRepository {

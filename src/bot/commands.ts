@@ -24,6 +24,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'People and organisations',
   },
   {
+    name: 'org edit',
+    usage: 'org edit CODE',
+    description: "Change an organisation's name or its essential-services mark (admins).",
+    group: 'People and organisations',
+  },
+  {
+    name: 'org remove',
+    usage: 'org remove CODE',
+    description:
+      'Remove an organisation that no member, open risk or open alert names any more (admins).',
+    group: 'People and organisations',
+  },
+  {
     name: 'org essential',
     usage: 'org essential CODE on|off',
     description:
@@ -43,10 +56,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'People and organisations',
   },
   {
+    name: 'member edit',
+    usage: 'member edit <name or email>',
+    description: "Change a member's name, email, organisation or role (admins).",
+    group: 'People and organisations',
+  },
+  {
     name: 'member remove',
-    usage: 'member remove',
+    usage: 'member remove <name or email>',
     description:
-      'Take a person out of CTAC: they lose their role and their calendar links (admins).',
+      'A person leaves CTAC from a time you choose: the rota gaps it opens are shown first; on confirming they are off the rota, and their calendar links, acknowledge links and pages end (admins).',
     group: 'People and organisations',
   },
   {

@@ -30,7 +30,7 @@ export function composeDirectory({ store, clock, config, graph, logger }: AppCon
   );
   // Member look-ups are remembered for 10 s (every button press starts with one); changes through
   // it show at once.
-  const members = new CachedMemberRepository(new TableMemberRepository(store), clock);
+  const members = new CachedMemberRepository(new TableMemberRepository(store, clock), clock);
   // Admin changes (roles, organisations, channel, appetite, bands, policies) are recorded here.
   // The directory records its changes here, and checks who may read it: each needs the other.
   const audit: AuditLog = new AuditLog(

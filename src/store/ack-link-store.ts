@@ -12,7 +12,8 @@ import { getOrUndefined, isNotFound, type TableStore } from './tables';
  * The token itself is never stored, so reading the table gives nothing that acknowledges. One partition a
  * link: links are only ever read by their hash, and never listed. Using a link is a conditional replace on
  * the row's ETag, so two presses, or two instances, use it once. Old links are deleted by a scan on
- * createdAt (the clean-up job, hourly): the only query across partitions, and the table stays small.
+ * createdAt (the clean-up job, hourly), and a leaver's links by a scan on memberId: the only queries across
+ * partitions, and the table stays small.
  */
 export const ACK_LINK_TABLE = 'AckLinks';
 const ROW = 'link';
@@ -44,6 +45,28 @@ export class TableAckLinkStore implements AckLinkStore {
 
   replace(tokenHash: string, link: AckLink, etag: string): Promise<Conditional<string>> {
     return replaceIfUnchanged(this.client, entity(tokenHash, link), etag);
+  }
+
+  /**
+   * Deletes every link issued to a person (they left CTAC): a link already texted or emailed to them then
+   * opens the "not valid" page. A scan on memberId, like the clean-up's: leavers are rare, the table small.
+   */
+  async removeForMember(memberId: string): Promise<number> {
+    const theirs = this.client.listEntities<AckLinkRow>({
+      queryOptions: {
+        filter: odata`RowKey eq ${ROW} and memberId eq ${memberId.toLowerCase()}`,
+      },
+    });
+    let removed = 0;
+    for await (const row of theirs) {
+      try {
+        await this.client.deleteEntity(row.partitionKey!, row.rowKey!);
+        removed += 1;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return removed;
   }
 
   async removeIssuedBefore(createdBefore: string): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Member, Role } from '../domain/people/member';
 import type { Organisation } from '../domain/people/organisation';
+import { systemClock, type Clock } from '../domain/shared/clock';
 import type {
   Conditional,
   ConversationRepository,
@@ -56,6 +57,14 @@ export class TableOrganisationRepository implements OrganisationRepository {
       'Replace',
     );
   }
+  async remove(code: string): Promise<void> {
+    try {
+      await this.client.deleteEntity(ORG_PARTITION, encodeKey(code));
+    } catch (e) {
+      // Another admin removed it first.
+      if (!isNotFound(e)) throw e;
+    }
+  }
 }
 
 const toOrg = (row: OrgRow): Organisation => ({
@@ -68,8 +77,19 @@ const toOrg = (row: OrgRow): Organisation => ({
 
 type MemberRow = Omit<Member, 'teamsUserId'> & { teamsUserId?: string };
 
+/** A member who was removed: their name is kept, so what they did still reads with it. */
+export interface RemovedMember {
+  aadObjectId: string;
+  name: string;
+  removedAt: string;
+}
+
 export class TableMemberRepository implements MemberRepository {
-  constructor(private readonly store: TableStore) {}
+  constructor(
+    private readonly store: TableStore,
+    /** When a removal happened (the app's clock, so tests and the audit log agree). */
+    private readonly clock: Clock = systemClock,
+  ) {}
   private get client() {
     return this.store.table(TABLES.members);
   }
@@ -104,12 +124,21 @@ export class TableMemberRepository implements MemberRepository {
     const key = encodeKey(aadObjectId.toLowerCase());
     const row = await getOrUndefined<MemberRow>(this.client, MEMBER_PARTITION, key);
     if (row) {
-      const { etag: _etag, timestamp: _timestamp, ...kept } = row as MemberRow & {
+      const {
+        etag: _etag,
+        timestamp: _timestamp,
+        ...kept
+      } = row as MemberRow & {
         etag?: string;
         timestamp?: string;
       };
       await this.client.upsertEntity(
-        { ...kept, partitionKey: LEFT_PARTITION, rowKey: key, removedAt: new Date().toISOString() },
+        {
+          ...kept,
+          partitionKey: LEFT_PARTITION,
+          rowKey: key,
+          removedAt: this.clock.now().toISOString(),
+        },
         'Replace',
       );
     }
@@ -118,6 +147,15 @@ export class TableMemberRepository implements MemberRepository {
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+  }
+  /** A removed member's kept row (never read to authorise: only to say they were removed, and when). */
+  async getRemoved(aadObjectId: string): Promise<RemovedMember | undefined> {
+    const row = await getOrUndefined<MemberRow & { removedAt?: string }>(
+      this.client,
+      LEFT_PARTITION,
+      encodeKey(aadObjectId.toLowerCase()),
+    );
+    return row && { aadObjectId: row.aadObjectId, name: row.name, removedAt: row.removedAt ?? '' };
   }
 }
 

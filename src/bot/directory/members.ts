@@ -1,17 +1,17 @@
+import { memberWords } from '../../app/directory';
+import { memberEditFormCard } from '../../cards/leaver-views';
 import type { AdaptiveCard } from '../../cards/render';
-import {
-  memberFormCard,
-  memberListCard,
-  memberRemoveFormCard,
-  noticeCard,
-} from '../../cards/views';
+import { memberFormCard, memberListCard, noticeCard } from '../../cards/views';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { BotTurn, CardActionHandler } from '../bot-feature';
 import { cardField } from '../card-fields';
 import type { DirectoryFeatureDeps, DirectoryHandlers } from './directory-feature';
 import { teamRoster } from './team-roster';
 
-/** `members`, `member add` and `member remove`: who is in CTAC, with which organisation and role. */
+/**
+ * `members`, `member add` and `member edit`: who is in CTAC, with which organisation and role (`member
+ * remove` is in leavers-feature.ts: it takes them off the rota too).
+ */
 export function directoryMembers({
   directory,
   conversations,
@@ -73,21 +73,38 @@ export function directoryMembers({
     }
   };
 
-  const removeMember: CardActionHandler = async (data, turn) => {
+  /** Saves `member edit`: the member is read again by the id on the card, never from its other data. */
+  const editMember: CardActionHandler = async (data, turn) => {
     const caller = await turn.caller();
+    const values = {
+      name: cardField(data, 'name'),
+      upn: cardField(data, 'upn'),
+      orgCode: cardField(data, 'orgCode'),
+      role: cardField(data, 'role'),
+    };
     try {
-      const removed = await directory.removeMember(caller, data['aadObjectId']);
-      return noticeCard(
-        `Removed ${removed.name} from CTAC`,
-        `${removed.name} is no longer a ${removed.role}${removed.orgCode ? ` for ${removed.orgCode}` : ''}: they cannot act on CTAC's cards or tab, and their calendar links have stopped working. If they are in a rotation, a lead should take them out of it with "rota setup". Removed by ${caller?.name ?? 'an admin'}.`,
-        'good',
+      const { before, member, changed } = await directory.editMember(
+        caller,
+        cardField(data, 'memberId'),
+        values,
       );
+      return changed
+        ? noticeCard(
+            `Changed ${member.name}`,
+            `Was: ${memberWords(before)}. Now: ${memberWords(member)}. Changed by ${caller?.name ?? 'an admin'}.`,
+            'good',
+          )
+        : noticeCard(`Nothing changed for ${member.name}`, memberWords(member), 'default');
     } catch (e) {
-      if (isCtacError(e) && e.code === 'validation')
-        return memberRemoveFormCard({
-          members: await directory.listMembers(caller),
+      if (isCtacError(e) && e.code === 'validation') {
+        const member = await directory.findMember(cardField(data, 'memberId'), 'edit', true);
+        return memberEditFormCard({
+          member,
+          organisations: await directory.listOrganisations(),
+          values,
           problems: e.problems,
         });
+      }
       throw e;
     }
   };
@@ -102,13 +119,20 @@ export function directoryMembers({
         directory.require(await turn.caller(), 'admin', 'add members');
         return memberForm(turn);
       },
-      'member remove': async (turn) =>
-        memberRemoveFormCard({
-          members: await directory.listMembers(
-            directory.require(await turn.caller(), 'admin', 'remove members'),
-          ),
-        }),
+      // `member edit <name or email>`: their details in a form, saved with "Save changes".
+      'member edit': async (turn, args) => {
+        directory.require(await turn.caller(), 'admin', 'edit members');
+        if (!args.trim())
+          throw new CtacError(
+            'bad_request',
+            'Type "member edit" and their name or email, for example "member edit bob@example.nhs.uk".',
+          );
+        return memberEditFormCard({
+          member: await directory.findMember(args, 'edit'),
+          organisations: await directory.listOrganisations(),
+        });
+      },
     },
-    verbs: { 'member.add': addMember, 'member.remove': removeMember },
+    verbs: { 'member.add': addMember, 'member.edit': editMember },
   };
 }

@@ -1,10 +1,14 @@
+import { organisationEditFormCard } from '../../cards/leaver-views';
 import { noticeCard, organisationFormCard, organisationListCard } from '../../cards/views';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { CardActionHandler } from '../bot-feature';
 import { cardField } from '../card-fields';
 import type { DirectoryFeatureDeps, DirectoryHandlers } from './directory-feature';
 
-/** `orgs` and `org add`: the ICS organisations, which admins add. */
+/**
+ * `orgs`, `org add`, `org edit` and `org essential`: the ICS organisations, which admins add and change
+ * (`org remove` is in leavers-feature.ts: it checks what still names the organisation).
+ */
 export function directoryOrganisations({ directory }: DirectoryFeatureDeps): DirectoryHandlers {
   const addOrganisation: CardActionHandler = async (data, turn) => {
     const caller = await turn.caller();
@@ -27,6 +31,29 @@ export function directoryOrganisations({ directory }: DirectoryFeatureDeps): Dir
     }
   };
 
+  /** Saves `org edit`: the organisation is read again by the code on the card. */
+  const editOrganisation: CardActionHandler = async (data, turn) => {
+    const caller = await turn.caller();
+    const code = cardField(data, 'code', 12);
+    const values = { name: cardField(data, 'name'), isOes: data['isOes'] === 'true' };
+    try {
+      const org = await directory.editOrganisation(caller, code, values);
+      return noticeCard(
+        `Saved ${org.name} (${org.code})`,
+        `${org.isOes ? 'An operator of essential services under NIS.' : 'Not an operator of essential services.'} Changed by ${caller?.name ?? 'an admin'}.`,
+        'good',
+      );
+    } catch (e) {
+      if (isCtacError(e) && e.code === 'validation')
+        return organisationEditFormCard({
+          organisation: await directory.organisationOrThrow(code),
+          values,
+          problems: e.problems,
+        });
+      throw e;
+    }
+  };
+
   return {
     commands: {
       orgs: async () =>
@@ -34,6 +61,15 @@ export function directoryOrganisations({ directory }: DirectoryFeatureDeps): Dir
       'org add': async (turn) => {
         directory.require(await turn.caller(), 'admin', 'add organisations');
         return organisationFormCard();
+      },
+      'org edit': async (turn, args) => {
+        directory.require(await turn.caller(), 'admin', 'edit organisations');
+        const code = args.trim();
+        if (!code || code.includes(' '))
+          throw new CtacError('bad_request', 'Type "org edit CODE", for example "org edit RXC".');
+        return organisationEditFormCard({
+          organisation: await directory.organisationOrThrow(code),
+        });
       },
       // `org essential RXC on|off`: the NIS mark, which lets an alert naming it be flagged under NIS.
       'org essential': async (turn, args) => {
@@ -55,6 +91,6 @@ export function directoryOrganisations({ directory }: DirectoryFeatureDeps): Dir
         );
       },
     },
-    verbs: { 'org.add': addOrganisation },
+    verbs: { 'org.add': addOrganisation, 'org.edit': editOrganisation },
   };
 }

@@ -1,8 +1,16 @@
 import { AuditLog } from '../../../src/app/audit-log';
 import { Directory } from '../../../src/app/directory';
 import { Leavers } from '../../../src/app/leavers';
+import type { AlertSummary } from '../../../src/domain/alerts';
 import type { Member } from '../../../src/domain/people/member';
+import type { Risk } from '../../../src/domain/risk';
 import { FakeClock } from '../../../src/domain/shared/clock';
+import { ackTokenHash } from '../../../src/app/alerts/ack-links';
+import { ACK_LINK_TABLE, TableAckLinkStore } from '../../../src/store/ack-link-store';
+import {
+  ALERT_ESCALATION_TABLES,
+  TableEscalationPolicyStore,
+} from '../../../src/store/alert-escalation-store';
 import { AUDIT_TABLE, TableAuditRepository } from '../../../src/store/audit-repository';
 import { CONTACT_TABLE, TableContactRepository } from '../../../src/store/contact-repository';
 import {
@@ -36,7 +44,13 @@ let store: TableStore;
 let stop: () => Promise<void>;
 beforeEach(async () => {
   ({ store, stop } = await startTestStore());
-  await store.createTables([...Object.values(TABLES), AUDIT_TABLE, CONTACT_TABLE]);
+  await store.createTables([
+    ...Object.values(TABLES),
+    AUDIT_TABLE,
+    CONTACT_TABLE,
+    ACK_LINK_TABLE,
+    ...Object.values(ALERT_ESCALATION_TABLES),
+  ]);
 });
 afterEach(() => stop());
 
@@ -57,7 +71,7 @@ async function world() {
   });
   // Jane and Bob take the primary layer day about from 28 Nov (09:00); nobody is secondary.
   await rota.setupRotation(LEE, dailyRotation('primary', [JANE.aadObjectId, BOB.aadObjectId]));
-  const members = new TableMemberRepository(store);
+  const members = new TableMemberRepository(store, clock);
   const audits = new TableAuditRepository(store);
   const audit = new AuditLog(
     audits,
@@ -75,6 +89,10 @@ async function world() {
   const calendarLinks = new TableCalendarLinkRepository(store);
   const contacts = new TableContactRepository(store);
   const overrides = new TableOverrideRepository(store);
+  const policies = new TableEscalationPolicyStore(store, 0);
+  const ackLinks = new TableAckLinkStore(store);
+  const openRisks: Risk[] = [];
+  const openAlerts: AlertSummary[] = [];
   const leavers = new Leavers({
     directory,
     members,
@@ -86,8 +104,27 @@ async function world() {
     contacts,
     clock,
     ids: countingIds(),
+    policies,
+    ackLinks,
+    removed: members,
+    audit,
+    openRisks: async () => openRisks,
+    openAlerts: async () => openAlerts,
   });
-  return { clock, rota, members, directory, audit, calendarLinks, contacts, leavers };
+  return {
+    clock,
+    rota,
+    members,
+    directory,
+    audit,
+    calendarLinks,
+    contacts,
+    leavers,
+    policies,
+    ackLinks,
+    openRisks,
+    openAlerts,
+  };
 }
 
 const primaryOnCall = async (w: Awaited<ReturnType<typeof world>>, at: string) =>
@@ -162,4 +199,175 @@ test('when someone who is not an admin, or an admin removing themselves, or a ti
   await expect(w.leavers.preview(ADA, 'Nobody Here')).rejects.toMatchObject({ code: 'validation' });
   expect(await w.members.get(BOB.aadObjectId)).toBeDefined();
   expect(await primaryOnCall(w, '2026-12-01T12:00:00Z')).toEqual([BOB.aadObjectId]);
+}, 60_000);
+
+test("when a removal is confirmed, then policies naming them page someone else, their acknowledge links go, and it is recorded with the clock's time", async () => {
+  const w = await world();
+  await w.policies.set('high', {
+    name: 'High: Bob, then the leads',
+    steps: [
+      { delayMinutes: 0, targets: [{ kind: 'member', memberId: BOB.aadObjectId }] },
+      {
+        delayMinutes: 15,
+        targets: [{ kind: 'member', memberId: BOB.aadObjectId }, { kind: 'primary' }],
+      },
+    ],
+    repeat: 0,
+  });
+  const token = 'a'.repeat(43);
+  await w.ackLinks.create(ackTokenHash(token), {
+    memberId: BOB.aadObjectId,
+    alertId: 'alert-1',
+    channel: 'sms',
+    createdAt: '2026-11-28T11:00:00Z',
+  });
+  const janeToken = 'b'.repeat(43);
+  await w.ackLinks.create(ackTokenHash(janeToken), {
+    memberId: JANE.aadObjectId,
+    alertId: 'alert-1',
+    channel: 'sms',
+    createdAt: '2026-11-28T11:00:00Z',
+  });
+
+  const preview = await w.leavers.preview(ADA, 'Bob Jones');
+  expect(preview.policies).toEqual([{ rank: 'high', name: 'High: Bob, then the leads' }]);
+  const outcome = await w.leavers.confirm(ADA, BOB.aadObjectId, '', preview.seen);
+  expect(outcome.kind).toBe('removed');
+
+  const { policy } = await w.policies.read('high');
+  expect(policy!.steps.map((s) => s.targets)).toEqual([[{ kind: 'leads' }], [{ kind: 'primary' }]]);
+  const entry = (await w.audit.all(ADA)).find((e) => e.action === 'alert.policy');
+  expect(entry).toMatchObject({ subject: 'Escalation policy: high (Bob Jones left CTAC)' });
+  expect(entry!.before).toContain('Bob Jones');
+  expect(entry!.after).not.toContain('Bob Jones');
+  expect(await w.ackLinks.get(ackTokenHash(token))).toBeUndefined();
+  expect(await w.ackLinks.get(ackTokenHash(janeToken))).toBeDefined();
+  expect(await w.members.getRemoved(BOB.aadObjectId)).toMatchObject({
+    name: 'Bob Jones',
+    removedAt: '2026-11-28T12:00:00.000Z',
+  });
+}, 60_000);
+
+test('when the card confirmed shows something else than a fresh preview, or names no member by id, then nobody is removed; a second confirm says they are gone', async () => {
+  const w = await world();
+  const preview = await w.leavers.preview(ADA, 'Bob Jones', '30/11/2026 09:00');
+  // Bob became a lead since the card was shown: what it showed is not what would be removed.
+  await w.members.put({ ...BOB, role: 'lead' });
+  await expect(
+    w.leavers.confirm(ADA, BOB.aadObjectId, '30/11/2026 09:00', preview.seen),
+  ).rejects.toMatchObject({ code: 'conflict' });
+  // Another person's id with this card's check, or a name where an id is expected.
+  await expect(
+    w.leavers.confirm(ADA, JANE.aadObjectId, '30/11/2026 09:00', preview.seen),
+  ).rejects.toMatchObject({ code: 'conflict' });
+  await expect(
+    w.leavers.confirm(ADA, 'Bob', '30/11/2026 09:00', preview.seen),
+  ).rejects.toMatchObject({ code: 'validation' });
+  expect(await w.members.get(BOB.aadObjectId)).toBeDefined();
+
+  const fresh = await w.leavers.preview(ADA, BOB.aadObjectId, '30/11/2026 09:00');
+  expect((await w.leavers.confirm(ADA, BOB.aadObjectId, '30/11/2026 09:00', fresh.seen)).kind).toBe(
+    'removed',
+  );
+  expect(await w.leavers.confirm(ADA, BOB.aadObjectId, '30/11/2026 09:00', fresh.seen)).toEqual({
+    kind: 'already_removed',
+    name: 'Bob Jones',
+    removedAt: '2026-11-28T12:00:00.000Z',
+  });
+  // Only admins learn even that.
+  await expect(
+    w.leavers.confirm(LEE, BOB.aadObjectId, '30/11/2026 09:00', fresh.seen),
+  ).rejects.toMatchObject({ code: 'forbidden' });
+  expect((await w.audit.all(ADA)).filter((e) => e.action === 'member.removed')).toHaveLength(1);
+}, 60_000);
+
+test('when an admin removes an organisation, then it is refused while members, open risks or open alerts name it, and non-admins are refused', async () => {
+  const w = await world();
+  const empty = { ...RXC, code: 'ESCC', name: 'East Sussex County Council' };
+  await w.directory.addOrganisation(ADA, empty);
+  const busy = await w.leavers.checkOrganisationRemoval(ADA, 'rxc');
+  expect(busy.blockers).toEqual([expect.stringContaining('It has 4 members')]);
+  await expect(w.leavers.removeOrganisation(ADA, 'RXC')).rejects.toMatchObject({
+    code: 'conflict',
+  });
+  w.openRisks.push({ orgCode: 'ESCC' } as Risk);
+  w.openAlerts.push({ organisations: ['ESCC'] } as unknown as AlertSummary);
+  expect((await w.leavers.checkOrganisationRemoval(ADA, 'ESCC')).blockers).toEqual([
+    '1 open risk names it: close them first.',
+    '1 open alert names it: resolve them first.',
+  ]);
+  w.openRisks.length = 0;
+  w.openAlerts.length = 0;
+  for (const who of [LEE, JANE, undefined])
+    await expect(w.leavers.removeOrganisation(who, 'ESCC')).rejects.toMatchObject({
+      code: who ? 'forbidden' : 'not_a_member',
+    });
+  expect((await w.leavers.removeOrganisation(ADA, 'ESCC')).code).toBe('ESCC');
+  expect((await w.directory.listOrganisations()).map((o) => o.code)).toEqual(['RXC']);
+  expect((await w.audit.all(ADA)).find((e) => e.action === 'organisation.removed')).toMatchObject({
+    subject: 'East Sussex County Council (ESCC)',
+  });
+  await expect(w.leavers.checkOrganisationRemoval(ADA, 'ESCC')).rejects.toMatchObject({
+    code: 'not_found',
+  });
+}, 60_000);
+
+test('when an admin edits a member or an organisation, then it is saved and recorded; non-admins and self-demotion are refused', async () => {
+  const w = await world();
+  await w.directory.addOrganisation(ADA, { code: 'ESCC', name: 'East Sussex County Council' });
+  const bob = await w.directory.findMember('bob@example.nhs.uk', 'edit');
+  const edit = {
+    name: 'Robert Jones',
+    upn: 'robert@example.nhs.uk',
+    orgCode: 'escc',
+    role: 'lead',
+  };
+  for (const who of [LEE, JANE, undefined])
+    await expect(w.directory.editMember(who, bob.aadObjectId, edit)).rejects.toMatchObject({
+      code: who ? 'forbidden' : 'not_a_member',
+    });
+  await expect(
+    w.directory.editMember(ADA, ADA.aadObjectId, { ...edit, name: ADA.name, role: 'lead' }),
+  ).rejects.toMatchObject({ code: 'forbidden' });
+  await expect(
+    w.directory.editMember(ADA, bob.aadObjectId, { ...edit, orgCode: 'NOPE' }),
+  ).rejects.toMatchObject({ code: 'validation' });
+  await expect(
+    w.directory.editMember(ADA, '00000000-0000-4000-8000-000000000000', edit),
+  ).rejects.toMatchObject({ code: 'not_found' });
+
+  const { member, changed } = await w.directory.editMember(ADA, bob.aadObjectId, edit);
+  expect(changed).toBe(true);
+  expect(await w.members.get(bob.aadObjectId)).toMatchObject({
+    name: 'Robert Jones',
+    upn: 'robert@example.nhs.uk',
+    orgCode: 'ESCC',
+    role: 'lead',
+    addedAt: bob.addedAt,
+  });
+  expect(member.teamsUserId).toBe(bob.teamsUserId);
+  expect((await w.directory.editMember(ADA, bob.aadObjectId, edit)).changed).toBe(false);
+  const changes = (await w.audit.all(ADA)).filter((e) => e.action === 'member.changed');
+  expect(changes).toHaveLength(1);
+  expect(changes[0]).toMatchObject({
+    subject: 'Robert Jones',
+    before: 'Bob Jones, bob@example.nhs.uk, Member of RXC',
+    after: 'Robert Jones, robert@example.nhs.uk, Lead of ESCC',
+  });
+
+  for (const who of [LEE, undefined])
+    await expect(
+      w.directory.editOrganisation(who, 'ESCC', { name: 'ESCC', isOes: 'true' }),
+    ).rejects.toMatchObject({ code: who ? 'forbidden' : 'not_a_member' });
+  const org = await w.directory.editOrganisation(ADA, 'escc', {
+    name: 'East Sussex CC',
+    isOes: 'true',
+  });
+  expect(org).toMatchObject({ code: 'ESCC', name: 'East Sussex CC', isOes: true });
+  const log = await w.audit.all(ADA);
+  expect(log.find((e) => e.action === 'organisation.changed')).toMatchObject({
+    before: 'East Sussex County Council',
+    after: 'East Sussex CC',
+  });
+  expect(log.find((e) => e.action === 'organisation.essential')).toBeDefined();
 }, 60_000);
