@@ -19,6 +19,23 @@ async function command(
   );
 }
 
+/** The data of a card's "Remove from CTAC" button (the leaver's confirm), wherever the answer holds it. */
+function confirmData(answer: unknown): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o['type'] === 'Action.Execute' && o['verb'] === 'member.remove.confirm')
+        found.push(o['data'] as Record<string, unknown>);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(answer);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 beforeAll(async () => {
   stack = await startInstalled();
 }, 120_000);
@@ -152,11 +169,24 @@ test('when an admin removes a member, then they can no longer act, their calenda
     form.messageId,
   );
   expect(cardText(self.value)).toContain('You cannot remove yourself');
-  const removed = await stack.execute(
+  const preview = await stack.execute(
     personalChat,
     users.asha.id,
     'member.remove',
     { aadObjectId: users.ben.aadObjectId },
+    form.messageId,
+  );
+  expect(cardText(preview.value)).toContain('Remove Ben Okafor from CTAC?');
+  // The confirm step: the card's own Remove button, with its From field left empty (now).
+  const confirm = confirmData(preview.value);
+  expect(
+    await asBen('member.remove.confirm', { ...confirm, memberId: users.asha.aadObjectId }),
+  ).toContain('Only admins can remove members.');
+  const removed = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.remove.confirm',
+    { ...confirm, from: '' },
     form.messageId,
   );
   expect(cardText(removed.value)).toContain('Removed Ben Okafor from CTAC');

@@ -5,4 +5,3 @@ export * from './quarter';
 export * from './risk-figures';
 export * from './stats';
 export * from './week';
-export * from './register-figures';
