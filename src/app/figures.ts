@@ -6,13 +6,19 @@ import {
   riskQuarterFigures,
   ukWeekOf,
   type AlertFigureWeek,
+  exercisesHeld,
+  suppliersDue,
   type AlertQuarterFigures,
+  type ExerciseFigure,
+  type SupplierDue,
   type HsaForFigures,
   type HsaQuarterFigures,
   type Quarter,
   type RiskQuarterFigures,
 } from '../domain/figures';
+import type { Exercise } from '../domain/exercises/exercise';
 import type { Member } from '../domain/people/member';
+import type { Supplier } from '../domain/suppliers/supplier';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import type { Directory } from './directory';
@@ -30,6 +36,10 @@ export interface QuarterFigures {
   alerts: AlertQuarterFigures;
   hsa: HsaQuarterFigures;
   risks: RiskQuarterFigures;
+  /** The exercises started in the quarter (when the exercise register is there). */
+  exercises?: ExerciseFigure[];
+  /** Supplier reviews and assurance expiries due by the end of the next quarter (when the register is there). */
+  suppliersDue?: SupplierDue[];
 }
 
 /** The kept weekly alert rows (src/store/alert-figures.ts). */
@@ -45,6 +55,10 @@ export interface FiguresDeps {
   hsaResponses: Pick<HsaResponseRepository, 'keptHsas' | 'list' | 'events'>;
   risks: Pick<RiskRepository, 'listAllWithHistory'>;
   decisions: Pick<DecisionRepository, 'listAll'>;
+  /** The exercise register (issue 21): each exercise, one partition. */
+  exercises?: { list(): Promise<Exercise[]> };
+  /** The critical supplier register: every supplier, one partition. */
+  suppliers?: { list(): Promise<Supplier[]> };
   clock: Clock;
 }
 
@@ -75,12 +89,14 @@ export class Figures {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
-    const [orgs, weeks, hsas, risks, decisions] = await Promise.all([
+    const [orgs, weeks, hsas, risks, decisions, exercises, suppliers] = await Promise.all([
       this.deps.organisations.list(),
       this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
       this.hsasForFigures(),
       this.deps.risks.listAllWithHistory(),
       this.deps.decisions.listAll(),
+      this.deps.exercises?.list(),
+      this.deps.suppliers?.list(),
     ]);
     const organisations = orgs
       .map((o) => ({ code: o.code, name: o.name }))
@@ -93,6 +109,8 @@ export class Figures {
       alerts: alertQuarterFigures(quarter, weeks),
       hsa: hsaQuarterFigures(quarter, hsas, organisations, now),
       risks: riskQuarterFigures(quarter, risks, decisions, now, names),
+      ...(exercises && { exercises: exercisesHeld(quarter, exercises) }),
+      ...(suppliers && { suppliersDue: suppliersDue(quarter, suppliers, now) }),
     };
   }
 

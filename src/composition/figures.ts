@@ -2,8 +2,10 @@ import { Figures } from '../app/figures';
 import type { Clock } from '../domain/shared/clock';
 import { TableHsaResponseRepository } from '../store/alert-hsa-response-repository';
 import { TableDecisionRepository } from '../store/decision-repository';
+import { TableExerciseRepository } from '../store/exercise-repository';
 import { TableOrganisationRepository } from '../store/directory-repositories';
 import { TableRiskRepository } from '../store/risk-repository';
+import { TableSupplierRepository } from '../store/supplier-repository';
 import type { TableStore } from '../store/tables';
 import type { AlertsArea } from './alerts';
 import type { PeopleArea } from './directory';
@@ -26,6 +28,8 @@ export function composeFigures(
     hsaResponses: new TableHsaResponseRepository(store),
     risks: new TableRiskRepository(store),
     decisions: new TableDecisionRepository(store),
+    exercises: new TableExerciseRepository(store),
+    suppliers: new TableSupplierRepository(store),
     clock,
   });
 }

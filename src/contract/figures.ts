@@ -69,6 +69,25 @@ export interface FiguresView {
       outcome: string;
     }[];
   };
+  /** Absent when the exercise register is not there. */
+  exercises?: {
+    name: string;
+    lead: string;
+    startedUk: string;
+    endedUk?: string;
+    participants: number;
+    alertsInjected: number;
+    outcome?: string;
+  }[];
+  /** Absent when the supplier register is not there. */
+  suppliersDue?: {
+    name: string;
+    criticality: string;
+    organisations: string[];
+    what: string;
+    dueUk: string;
+    overdue: boolean;
+  }[];
 }
 
 /** Severity as the figures write it (the tab and the board pack). */

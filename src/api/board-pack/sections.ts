@@ -196,6 +196,67 @@ export function boardPackSections(view: FiguresView): BoardPackSection[] {
         },
       ],
     },
+    ...(view.exercises
+      ? [
+          {
+            title: 'CTAC exercises held',
+            notes: [
+              `Exercises CTAC started in ${view.quarter.label}: a scenario's alerts injected into the real workflow, marked EXERCISE everywhere and left out of every figure above.`,
+            ],
+            tables: [
+              {
+                sheet: 'Exercises',
+                caption: `CTAC exercises held in ${view.quarter.label}`,
+                header: [
+                  'Exercise',
+                  'Lead',
+                  'Started',
+                  'Ended',
+                  'Participants',
+                  'Alerts injected',
+                  'Outcome',
+                ],
+                rows: view.exercises.map((e) => [
+                  e.name,
+                  e.lead,
+                  e.startedUk,
+                  e.endedUk ?? 'Still running',
+                  e.participants,
+                  e.alertsInjected,
+                  e.outcome ?? '',
+                ]),
+                empty: 'No exercise was held in the quarter.',
+              },
+            ],
+          },
+        ]
+      : []),
+    ...(view.suppliersDue
+      ? [
+          {
+            title: 'Suppliers due for review',
+            notes: [
+              'Critical supplier reviews and assurance expiries (DSPT, ISO 27001, Cyber Essentials Plus) due by the end of the quarter after this one, soonest first; overdue ones are marked.',
+            ],
+            tables: [
+              {
+                sheet: 'Suppliers due',
+                caption: 'Supplier reviews and assurance falling due',
+                header: ['Supplier', 'Criticality', 'Organisations', 'What', 'Due', 'Overdue'],
+                rows: view.suppliersDue.map((d) => [
+                  d.name,
+                  d.criticality,
+                  d.organisations.join(', '),
+                  d.what,
+                  d.dueUk,
+                  d.overdue ? 'Overdue' : '',
+                ]),
+                empty: 'Nothing falls due by the end of the next quarter.',
+              },
+            ],
+          },
+        ]
+      : []),
   ].map((section) => ({
     ...section,
     tables: section.tables.map((t) => ({ ...t, rows: t.rows.map((r) => r.map(clean)) })),

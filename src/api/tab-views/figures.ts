@@ -58,5 +58,26 @@ export function figuresView(figures: QuarterFigures): FiguresView {
         outcome: d.outcome,
       })),
     },
+    ...(figures.exercises && {
+      exercises: figures.exercises.map((e) => ({
+        name: e.name,
+        lead: e.lead,
+        startedUk: formatUkDateTime(e.startedAt),
+        ...(e.endedAt && { endedUk: formatUkDateTime(e.endedAt) }),
+        participants: e.participants,
+        alertsInjected: e.alertsInjected,
+        ...(e.outcome && { outcome: e.outcome }),
+      })),
+    }),
+    ...(figures.suppliersDue && {
+      suppliersDue: figures.suppliersDue.map((d) => ({
+        name: d.name,
+        criticality: d.criticality,
+        organisations: d.organisations,
+        what: d.what,
+        dueUk: ukDay(d.due),
+        overdue: d.overdue,
+      })),
+    }),
   };
 }

@@ -5,3 +5,4 @@ export * from './quarter';
 export * from './risk-figures';
 export * from './stats';
 export * from './week';
+export * from './register-figures';

@@ -123,6 +123,40 @@ describe('the figures of Q3 2026-27, from what people recorded', () => {
   });
 });
 
+describe('the registers in the quarter', () => {
+  it('when an exercise was held and supplier assurance falls due, then the pack lists them', () => {
+    expect(view.exercises).toEqual([
+      {
+        name: 'Ransomware tabletop',
+        lead: 'Lee Evans',
+        startedUk: '12 Nov 2026, 10:00',
+        endedUk: '12 Nov 2026, 12:00',
+        participants: 2,
+        alertsInjected: 3,
+        outcome: 'Paging worked; the runbook needs a step for the backups',
+      },
+    ]);
+    expect(view.suppliersDue).toEqual([
+      {
+        name: 'Acme Pathology',
+        criticality: 'Critical',
+        organisations: ['RXH'],
+        what: 'ISO 27001 assurance expires',
+        dueUk: '20 Nov 2026',
+        overdue: true,
+      },
+      {
+        name: 'Acme Pathology',
+        criticality: 'Critical',
+        organisations: ['RXH'],
+        what: 'Review',
+        dueUk: '15 Jan 2027',
+        overdue: false,
+      },
+    ]);
+  });
+});
+
 describe('the board pack', () => {
   it('when made as a PDF, then its text holds the title page and every section with the figures', async () => {
     const pdf = await boardPackPdf(view);
@@ -138,6 +172,8 @@ describe('the board pack', () => {
       '3. Escalations and decisions',
       '4. HSA compliance by organisation',
       '5. Alert response times',
+      '6. CTAC exercises held',
+      '7. Suppliers due for review',
     ])
       expect(flat.split(section).length).toBeGreaterThanOrEqual(3); // the contents and the section
     expect(flat).toContain('Median wait for a decision: 30 hours.');
@@ -149,6 +185,12 @@ describe('the board pack', () => {
     expect(flat).toMatch(/CC-1 .*Mitigated \(overdue\) Patched/);
     expect(flat).toMatch(/w\/c 5 Oct 2026 2026-W41 High 2 20 20 1 60 60/);
     expect(flat).toMatch(/w\/c 5 Oct 2026 2026-W41 Low 0 1 120 120/);
+    expect(flat).toMatch(/Ransomware tabletop Lee Evans 12 Nov 2026, 10:00 12 Nov 2026, 12:00 2 3/);
+    expect(flat).toMatch(
+      /Acme Pathology Critical RXH ISO 27001 assurance expires 20 Nov 2026 Overdue/,
+    );
+    expect(flat).not.toContain('Phishing drill');
+    expect(flat).not.toContain('Later Ltd');
   });
 
   it('when made as a workbook, then each table is a sheet and the figures are numbers', async () => {
@@ -164,6 +206,8 @@ describe('the board pack', () => {
       'HSA states',
       'Alert times by severity',
       'Alert times by week',
+      'Exercises',
+      'Suppliers due',
     ]);
     const rows = (name: string) =>
       (workbook.getWorksheet(name)!.getSheetValues() as unknown[][])
@@ -185,6 +229,21 @@ describe('the board pack', () => {
     expect(rows('Alert times by week')).toEqual([
       ['w/c 5 Oct 2026', '2026-W41', 'High', 2, 20, 20, 1, 60, 60],
       ['w/c 5 Oct 2026', '2026-W41', 'Low', 0, '', '', 1, 120, 120],
+    ]);
+    expect(rows('Exercises')).toEqual([
+      [
+        'Ransomware tabletop',
+        'Lee Evans',
+        '12 Nov 2026, 10:00',
+        '12 Nov 2026, 12:00',
+        2,
+        3,
+        'Paging worked; the runbook needs a step for the backups',
+      ],
+    ]);
+    expect(rows('Suppliers due').map((r) => [r[0], r[3], r[4], r[5]])).toEqual([
+      ['Acme Pathology', 'ISO 27001 assurance expires', '20 Nov 2026', 'Overdue'],
+      ['Acme Pathology', 'Review', '15 Jan 2027', ''],
     ]);
     expect(rows('HSA states')).toEqual([
       ['CC-1', 'HSA CC-1', '5 Oct 2026, 10:00', 'Mitigated (overdue)', 'Patched'],

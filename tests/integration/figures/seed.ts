@@ -15,6 +15,8 @@ import {
   TableHsaResponseRepository,
 } from '../../../src/store/alert-hsa-response-repository';
 import { DECISION_TABLE, TableDecisionRepository } from '../../../src/store/decision-repository';
+import { EXERCISE_TABLE, TableExerciseRepository } from '../../../src/store/exercise-repository';
+import { SUPPLIER_TABLES, TableSupplierRepository } from '../../../src/store/supplier-repository';
 import { TableOrganisationRepository } from '../../../src/store/directory-repositories';
 import { RISK_TABLE, TableRiskRepository } from '../../../src/store/risk-repository';
 import type { TableStore } from '../../../src/store/tables';
@@ -53,12 +55,20 @@ const riskBase: RiskInput = {
  *   risks     R-1 (5 x 4) escalated 1 Oct 09:00, treated 30 hours later (D-1); R-2 (4 x 4) escalated
  *             29 Nov 12:00 and still waiting
  *   decisions D-1 and D-MACROS (forum, 20 Nov)
+ *   registers the exercise X1 (12 Nov) and the supplier Acme Pathology (review 15 Jan, ISO 27001 expired
+ *             20 Nov); X0 (September) and Later Ltd (July 2027) fall outside
  */
 export async function seedQuarter(
   store: TableStore,
   clock = new FakeClock('2026-10-01T09:00:00Z'),
 ) {
-  await store.createTables([...Object.values(HSA_RESPONSE_TABLES), RISK_TABLE, DECISION_TABLE]);
+  await store.createTables([
+    ...Object.values(HSA_RESPONSE_TABLES),
+    RISK_TABLE,
+    DECISION_TABLE,
+    EXERCISE_TABLE,
+    ...Object.values(SUPPLIER_TABLES),
+  ]);
   const wired: { responses?: HsaResponses } = {};
   const w = await alertWorld(store, { clock, followUpHsa: (a) => wired.responses!.follow(a) });
   const orgs = new TableOrganisationRepository(store);
@@ -183,6 +193,48 @@ export async function seedQuarter(
   await hsa('CC-9', '2026-11-29T09:30:00.000Z', 'Medium');
   at('2026-11-29T12:00:00Z');
   await risks.create(escalated('R-2', 'Shared admin accounts', 4, 4));
+
+  // An exercise held on 12 November; one of September (Q2) is left out.
+  const exercises = new TableExerciseRepository(store);
+  const exercise = (id: string, name: string, startedAt: string, endedAt: string) => ({
+    id,
+    name,
+    lead: { id: people.lee.aadObjectId, name: people.lee.name },
+    participants: [
+      { id: people.sam.aadObjectId, name: people.sam.name },
+      { id: people.alex.aadObjectId, name: people.alex.name },
+    ],
+    participantsOnly: true,
+    scenario: [],
+    injected: [1, 2, 3],
+    startedAt,
+    endedAt,
+    outcome: 'Paging worked; the runbook needs a step for the backups',
+  });
+  await exercises.create(
+    exercise('X1', 'Ransomware tabletop', '2026-11-12T10:00:00.000Z', '2026-11-12T12:00:00.000Z'),
+  );
+  await exercises.create(
+    exercise('X0', 'Phishing drill', '2026-09-10T10:00:00.000Z', '2026-09-10T11:00:00.000Z'),
+  );
+  // A supplier whose review falls due in January and whose ISO 27001 expired in November; one due in 2027's summer.
+  const suppliers = new TableSupplierRepository(store);
+  const supplier = (id: string, name: string, nextReview: string, iso: string) => ({
+    id,
+    name,
+    supplies: 'Pathology LIMS, hosted',
+    orgCodes: ['RXH'],
+    criticality: 'critical' as const,
+    incidentContact: 'Service desk 01234 567890',
+    evidence: [{ kind: 'iso27001' as const, expires: iso }],
+    nextReview,
+    addedAt: '2026-09-01T09:00:00.000Z',
+    addedBy: { id: people.lee.aadObjectId, name: people.lee.name },
+    updatedAt: '2026-09-01T09:00:00.000Z',
+    updatedBy: { id: people.lee.aadObjectId, name: people.lee.name },
+  });
+  await suppliers.create(supplier('acme-pathology', 'Acme Pathology', '2027-01-15', '2026-11-20'));
+  await suppliers.create(supplier('later-ltd', 'Later Ltd', '2027-07-01', '2027-08-01'));
 
   at(NOW);
   const figures: Figures = composeFigures(
