@@ -121,6 +121,9 @@ param notifyEmailTemplateId string = ''
 @description('Hours after a risk\'s escalation before each lead is reminded of it while undecided (RISK_DECISION_REMINDER_HOURS, 1 to 720).')
 param riskDecisionReminderHours string = '24'
 
+@description('Years resolved alerts, closed risks, decisions and audit events are kept before the daily retention job deletes them (RETENTION_YEARS, 1 to 20).')
+param retentionYears string = '6'
+
 @description('Prefix for table names (CTAC_TABLE_PREFIX), so several deployments can share one account; empty or \'-\' for none.')
 param tablePrefix string = ''
 
@@ -275,6 +278,7 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     NOTIFY_SMS_TEMPLATE_ID: notifySmsTemplateIdSetting
     NOTIFY_EMAIL_TEMPLATE_ID: notifyEmailTemplateIdSetting
     RISK_DECISION_REMINDER_HOURS: riskDecisionReminderHours
+    RETENTION_YEARS: retentionYears
     CTAC_PUBLIC_URL: 'https://${webApp.properties.defaultHostName}'
     LOG_LEVEL: logLevel
     // Not a credential: it says where telemetry goes (src/telemetry).

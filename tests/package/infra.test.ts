@@ -287,11 +287,12 @@ describe('infra/azure.bicep', () => {
           'NOTIFY_SMS_TEMPLATE_ID',
           'NOTIFY_EMAIL_TEMPLATE_ID',
           'RISK_DECISION_REMINDER_HOURS',
+          'RETENTION_YEARS',
         ]),
       );
     });
 
-    it('set Graph, Notify and the risk reminder from their own parameters', () => {
+    it('set Graph, Notify, the risk reminder and the retention years from their own parameters', () => {
       const s = settings();
       for (const [setting, param] of [
         ['GRAPH_ENABLED', 'graphEnabled'],
@@ -301,6 +302,7 @@ describe('infra/azure.bicep', () => {
         ['NOTIFY_SMS_TEMPLATE_ID', 'notifySmsTemplateId'],
         ['NOTIFY_EMAIL_TEMPLATE_ID', 'notifyEmailTemplateId'],
         ['RISK_DECISION_REMINDER_HOURS', 'riskDecisionReminderHours'],
+        ['RETENTION_YEARS', 'retentionYears'],
       ]) {
         const value = `value of ${param}`;
         const deployed = evaluate(azure, exprText(s[setting])!, { [param]: value });
@@ -312,6 +314,7 @@ describe('infra/azure.bicep', () => {
       expect(azure.params.get('notifyApiKeyKeyVaultSecretUri')!.default).toBe('');
       expect(azure.params.get('notifyBaseUrl')!.default).toBe(NOTIFY_DEFAULT_BASE_URL);
       expect(azure.params.get('riskDecisionReminderHours')!.default).toBe('24');
+      expect(azure.params.get('retentionYears')!.default).toBe('6');
     });
 
     it('hold no account key or connection string', () => {
@@ -452,6 +455,7 @@ describe('infra/azure.bicep', () => {
             teamsAppId: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
             notifySmsTemplateId: 'f33517ff-2a88-4f6e-b855-c550268ce08a',
             riskDecisionReminderHours: '12',
+            retentionYears: '7',
           },
         ),
       );
@@ -462,6 +466,7 @@ describe('infra/azure.bicep', () => {
       });
       expect(config.notify!.emailTemplateId).toBeUndefined();
       expect(config.risks.decisionReminderHours).toBe(12);
+      expect(config.retention.years).toBe(7);
     });
 
     describe('when provisioned with the Toolkit from env/.env.dev and the documented .env.dev.user', () => {
