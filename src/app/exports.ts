@@ -38,6 +38,7 @@ import type { RotaOverride } from '../domain/rota/rota-override';
 import type { Leave } from '../domain/rota/leave';
 import type { SwapEvent } from '../domain/rota/swap-request';
 import type { Clock } from '../domain/shared/clock';
+import { CtacError } from '../domain/shared/errors';
 import { formatUkDateTime } from '../domain/shared/time';
 import type { AlertSeverity } from '../domain/alerts/severity';
 import type { AuditLog } from './audit-log';
@@ -109,6 +110,12 @@ export interface ExportsDeps {
    * kind of event reads the same in the export as on the card; undefined for entries the card leaves out.
    */
   describeAlertEvent: (event: AlertEvent) => string | undefined;
+  /** The board pack of a quarter as PDF or Excel (issue 20), made for the lead who asked. */
+  boardPack?: (
+    caller: Member,
+    quarter: string,
+    format: 'pdf' | 'xlsx',
+  ) => Promise<{ contentType: string; body: Buffer }>;
   clock: Clock;
   /** The app's public address (CTAC_PUBLIC_URL), which the links start with. */
   baseUrl: () => string;
@@ -155,6 +162,7 @@ const ROLE_FOR: Record<ExportRequest['kind'], Role> = {
   risks: 'lead',
   decisions: 'lead',
   'audit-log': 'admin',
+  'board-pack': 'lead',
 };
 
 /**
@@ -181,6 +189,7 @@ export class Exports {
         kind: asked.kind,
         format: asked.format,
         ...(asked.range && { range: asked.range }),
+        ...(asked.quarter && { quarter: asked.quarter }),
         createdAt: this.deps.clock.now().toISOString(),
       };
       const created = await this.deps.links.create(exportTokenHash(token), link);
@@ -238,6 +247,7 @@ export class Exports {
       kind: link.kind,
       format: link.format,
       ...(link.range && { range: link.range }),
+      ...(link.quarter && { quarter: link.quarter }),
     };
     const fileName = exportFileName(request, ukCalendarDate(now));
     const csv = (text: string): ExportFile => ({
@@ -246,6 +256,14 @@ export class Exports {
       body: Buffer.from(text, 'utf8'),
     });
     switch (request.kind) {
+      case 'board-pack': {
+        if (!this.deps.boardPack || !request.quarter || request.format === 'csv')
+          throw new CtacError('unavailable', 'The board pack is not available here.');
+        return {
+          fileName,
+          ...(await this.deps.boardPack(caller, request.quarter, request.format)),
+        };
+      }
       case 'risks':
         return csv(
           riskRegisterCsv(await this.deps.register.listAll(caller), {

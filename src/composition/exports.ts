@@ -11,9 +11,13 @@ import {
   TableOverrideRepository,
   TableSwapRepository,
 } from '../store/rota-repositories';
+import { boardPackPdf, PDF_MEDIA_TYPE } from '../api/board-pack/pdf';
+import { boardPackXlsx, XLSX_MEDIA_TYPE } from '../api/board-pack/xlsx';
+import { figuresView } from '../api/tab-views/figures';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
+import { composeFigures } from './figures';
 import type { RisksArea } from './risks';
 
 /** Exports and evidence through one-time links (issue 20). */
@@ -49,6 +53,7 @@ export function composeExports(
       return out;
     },
   };
+  const figures = composeFigures({ store, clock }, people, alerts);
   const exports = new Exports({
     links: new TableExportLinkStore(store),
     directory: people.directory,
@@ -69,6 +74,13 @@ export function composeExports(
     decisions: risks.decisions,
     auditLog: people.audit,
     describeAlertEvent: describeEvent,
+    // The board pack (issue 20): the same figures and renderers as its register routes.
+    boardPack: async (caller, quarter, format) => {
+      const view = figuresView(await figures.quarter(caller, quarter));
+      return format === 'pdf'
+        ? { contentType: PDF_MEDIA_TYPE, body: await boardPackPdf(view) }
+        : { contentType: XLSX_MEDIA_TYPE, body: await boardPackXlsx(view) };
+    },
     clock,
     baseUrl: links.baseUrl,
   });

@@ -29,6 +29,8 @@ interface ExportLinkRow {
   format: string;
   rangeFrom: string;
   rangeTo: string;
+  /** The board pack's quarter; absent on other links. */
+  quarter?: string;
   createdAt: string;
   usedAt: string;
 }
@@ -88,6 +90,7 @@ function entity(tokenHash: string, link: ExportLink) {
     format: link.format,
     rangeFrom: link.range?.from ?? '',
     rangeTo: link.range?.to ?? '',
+    ...(link.quarter && { quarter: link.quarter }),
     createdAt: link.createdAt,
     usedAt: link.usedAt ?? '',
   };
@@ -103,6 +106,7 @@ function toLink(row: ExportLinkRow): ExportLink | undefined {
     kind: row.kind as ExportKind,
     format: row.format as ExportFormat,
     ...(row.rangeFrom && row.rangeTo && { range: { from: row.rangeFrom, to: row.rangeTo } }),
+    ...(row.quarter && { quarter: row.quarter }),
     createdAt: row.createdAt,
     ...(row.usedAt && { usedAt: row.usedAt }),
   };

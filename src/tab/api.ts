@@ -41,8 +41,10 @@ export const postJson = <T>(path: string, body: unknown): Promise<T> =>
 
 /** What the tab can ask to export (POST /api/tab/exports). */
 export interface ExportAsk {
-  kind: 'alerts' | 'hsa-responses' | 'audit' | 'risks' | 'decisions' | 'audit-log';
-  format: 'csv' | 'xlsx';
+  kind: 'alerts' | 'hsa-responses' | 'audit' | 'risks' | 'decisions' | 'audit-log' | 'board-pack';
+  format: 'csv' | 'xlsx' | 'pdf';
+  /** The board pack's quarter (`2026-Q3`). */
+  quarter?: string;
   /** ISO days, for the ranged kinds. */
   from?: string;
   to?: string;

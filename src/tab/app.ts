@@ -225,7 +225,10 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
       selected === 'suppliers' && h(SuppliersView, { linkedId: linkedId('supplier') }),
       selected === 'exports' &&
         h(ExportsView, { isAdmin: me.role === 'admin', locale: session.locale }),
-      selected === 'figures' && h(FiguresView, {}),
+      selected === 'figures' &&
+        h(FiguresView, {
+          onBoardPack: (quarter, format) => openExport({ kind: 'board-pack', format, quarter }),
+        }),
     ),
   );
 }

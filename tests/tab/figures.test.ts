@@ -1,7 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AlertSummary } from '../../src/domain/alerts';
+import { quarterOf } from '../../src/domain/figures';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { LEAD, MEMBER } from '../api/tab-fixtures';
+import { pdfText } from '../helpers/pdf-text';
 import { layoutProblems, openTab, seriousViolations, startTabHarness } from './tab-harness';
 
 /*
@@ -106,6 +108,27 @@ test("when the tab is as narrow as a phone's screen, then the Figures view fits"
   const tab = await openFigures();
   await tab.locator('[data-chart="HSA compliance"] svg').first().waitFor();
   expect(await layoutProblems(tab)).toEqual([]);
+});
+
+test('when a lead asks for the board pack, then the tab opens a one-time link that serves the PDF once', async () => {
+  const tab = await openFigures();
+  const quarter = quarterOf(new Date());
+  await tab.getByRole('button', { name: `Board pack for ${quarter.label} (PDF)` }).click();
+  await page.waitForFunction(
+    () => ((window as unknown as { openedLinks?: string[] }).openedLinks ?? []).length > 0,
+  );
+  const links = await page.evaluate(
+    () => (window as unknown as { openedLinks?: string[] }).openedLinks ?? [],
+  );
+  expect(links).toHaveLength(1);
+  expect(links[0]).toMatch(new RegExp(`^${harness.app.url}/api/exports/[A-Za-z0-9_-]{43}$`));
+  const file = await fetch(links[0]!);
+  expect(file.status).toBe(200);
+  expect(file.headers.get('content-type')).toBe('application/pdf');
+  expect(file.headers.get('content-disposition')).toContain(`ctac-board-pack-${quarter.id}.pdf`);
+  const text = (await pdfText(Buffer.from(await file.arrayBuffer()))).replace(/\s+/g, ' ');
+  expect(text).toContain(`CTAC board pack, ${quarter.label}`);
+  expect((await fetch(links[0]!)).status).toBe(410);
 });
 
 test('when a member opens the tab, then there is no Figures view', async () => {

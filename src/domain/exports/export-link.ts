@@ -12,6 +12,8 @@ export interface ExportLink {
   kind: ExportKind;
   format: ExportFormat;
   range?: ExportRange;
+  /** The board pack's quarter (`2026-Q3`). */
+  quarter?: string;
   /** ISO 8601. */
   createdAt: string;
   /** ISO 8601; set once the file has been served. */

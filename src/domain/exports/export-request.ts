@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 
+import { parseQuarter } from '../figures/quarter';
 import { parseCalendarDate, type CalendarDate } from '../risk/calendar-date';
 import { CtacError } from '../shared/errors';
 import { UK_ZONE } from '../shared/time';
@@ -8,7 +9,8 @@ import { UK_ZONE } from '../shared/time';
  * What can be exported: the evidence exports over a date range (alerts with their timelines, HSA responses
  * by organisation, the audit trail of every recorded event), and the registers as the minutes take them.
  */
-export type ExportKind = 'alerts' | 'hsa-responses' | 'audit' | 'risks' | 'decisions' | 'audit-log';
+export type ExportKind =
+  'alerts' | 'hsa-responses' | 'audit' | 'risks' | 'decisions' | 'audit-log' | 'board-pack';
 export const EXPORT_KINDS: readonly ExportKind[] = [
   'alerts',
   'hsa-responses',
@@ -16,13 +18,14 @@ export const EXPORT_KINDS: readonly ExportKind[] = [
   'risks',
   'decisions',
   'audit-log',
+  'board-pack',
 ];
 
 /** The kinds taken over a date range; the registers are exported whole. */
 export const RANGED_EXPORT_KINDS: readonly ExportKind[] = ['alerts', 'hsa-responses', 'audit'];
 
-export type ExportFormat = 'csv' | 'xlsx';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx'];
+export type ExportFormat = 'csv' | 'xlsx' | 'pdf';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'pdf'];
 
 /** How each kind reads in a file name and on the page. */
 export const EXPORT_KIND_LABELS: Readonly<Record<ExportKind, string>> = {
@@ -32,6 +35,7 @@ export const EXPORT_KIND_LABELS: Readonly<Record<ExportKind, string>> = {
   risks: 'Risk register',
   decisions: 'Decision log',
   'audit-log': 'Admin audit log',
+  'board-pack': 'Board pack',
 };
 
 /** The longest range one export covers, in UK calendar days counted inclusively. */
@@ -49,6 +53,8 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Set for the ranged kinds only. */
   range?: ExportRange;
+  /** The board pack's quarter of the NHS financial year (`2026-Q3`); set for it only. */
+  quarter?: string;
 }
 
 const isKind = (v: unknown): v is ExportKind => EXPORT_KINDS.includes(v as ExportKind);
@@ -61,10 +67,14 @@ const isFormat = (v: unknown): v is ExportFormat => EXPORT_FORMATS.includes(v as
 export function parseExportRequest(body: unknown): ExportRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new CtacError('bad_request', 'Send the export as a JSON object.');
-  const { kind, format, from, to } = body as Record<string, unknown>;
+  const { kind, format, from, to, quarter } = body as Record<string, unknown>;
+  if (kind === 'board-pack') return parseBoardPackRequest(format, quarter);
   const problems: string[] = [];
-  if (!isKind(kind)) problems.push(`Choose what to export: ${EXPORT_KINDS.join(', ')}.`);
-  if (!isFormat(format)) problems.push('Choose the format: csv or xlsx.');
+  if (!isKind(kind))
+    problems.push(
+      `Choose what to export: ${EXPORT_KINDS.filter((k) => k !== 'board-pack').join(', ')}.`,
+    );
+  if (!isFormat(format) || format === 'pdf') problems.push('Choose the format: csv or xlsx.');
   if (isKind(kind) && isFormat(format) && format === 'xlsx' && !RANGED_EXPORT_KINDS.includes(kind))
     problems.push(`The ${EXPORT_KIND_LABELS[kind].toLowerCase()} is exported as CSV only.`);
   let range: ExportRange | undefined;
@@ -85,6 +95,16 @@ export function parseExportRequest(body: unknown): ExportRequest {
   }
   if (problems.length) throw new CtacError('validation', 'The export could not be made.', problems);
   return { kind: kind as ExportKind, format: format as ExportFormat, ...(range && { range }) };
+}
+
+/** The board pack (issue 20): `{kind: 'board-pack', format: 'pdf' | 'xlsx', quarter: '2026-Q3'}`. */
+function parseBoardPackRequest(format: unknown, quarter: unknown): ExportRequest {
+  const problems: string[] = [];
+  if (format !== 'pdf' && format !== 'xlsx') problems.push('Choose the format: pdf or xlsx.');
+  const parsed = parseQuarter(quarter);
+  if (!parsed) problems.push('Name the quarter of the NHS financial year as 2026-Q3.');
+  if (problems.length) throw new CtacError('validation', 'The export could not be made.', problems);
+  return { kind: 'board-pack', format: format as ExportFormat, quarter: parsed!.id };
 }
 
 /** How many UK calendar days the range covers, both ends included (0 or less when `to` is before `from`). */
@@ -114,7 +134,12 @@ export function exportFileName(request: ExportRequest, madeOn: CalendarDate): st
     risks: 'risk-register',
     decisions: 'decision-log',
     'audit-log': 'audit-log',
+    'board-pack': 'board-pack',
   };
-  const when = request.range ? `${request.range.from}-to-${request.range.to}` : madeOn;
+  const when = request.quarter
+    ? request.quarter
+    : request.range
+      ? `${request.range.from}-to-${request.range.to}`
+      : madeOn;
   return `ctac-${stem[request.kind]}-${when}.${request.format}`;
 }

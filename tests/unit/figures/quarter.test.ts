@@ -99,3 +99,25 @@ describe('percentages and medians', () => {
     expect(mean([])).toBeUndefined();
   });
 });
+
+describe('asking for the board pack through an export link', () => {
+  it('when the quarter and format are right, then the request names them; else every problem is listed', async () => {
+    const { parseExportRequest, exportFileName } =
+      await import('../../../src/domain/exports/export-request');
+    const asked = parseExportRequest({ kind: 'board-pack', format: 'pdf', quarter: '2026-Q3' });
+    expect(asked).toEqual({ kind: 'board-pack', format: 'pdf', quarter: '2026-Q3' });
+    expect(exportFileName(asked, '2026-12-03')).toBe('ctac-board-pack-2026-Q3.pdf');
+    expect(() => parseExportRequest({ kind: 'board-pack', format: 'csv', quarter: 'Q3' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'Choose the format: pdf or xlsx.',
+          'Name the quarter of the NHS financial year as 2026-Q3.',
+        ],
+      }),
+    );
+    // Other exports are never PDF.
+    expect(() =>
+      parseExportRequest({ kind: 'alerts', format: 'pdf', from: '2026-11-01', to: '2026-11-30' }),
+    ).toThrow(expect.objectContaining({ problems: ['Choose the format: csv or xlsx.'] }));
+  });
+});
