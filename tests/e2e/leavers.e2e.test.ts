@@ -152,3 +152,61 @@ test('when an admin removes a primary from tomorrow 09:00, then the card lists t
     /What happened\n[^]*, \d{2}:\d{2}: acknowledged by Ben Okafor/,
   );
 }, 120_000);
+
+test('when a member who is not an admin presses the edit and remove buttons, then each is refused and nothing changes; an admin edits and removes', async () => {
+  const help = await ask(channel, 'help', 'CTAC commands');
+  const asChloe = async (verb: string, data: Record<string, unknown>) =>
+    cardText(
+      (await stack.execute(help.conversationId, users.chloe.id, verb, data, help.messageId)).value,
+    );
+  expect(
+    await asChloe('member.edit', {
+      memberId: users.chloe.aadObjectId,
+      name: 'Chloë',
+      orgCode: 'RXC',
+      role: 'admin',
+    }),
+  ).toContain('Only admins can edit members.');
+  expect(await asChloe('org.edit', { code: 'RXC', name: 'Renamed', isOes: 'false' })).toContain(
+    'Only admins can edit organisations.',
+  );
+  expect(await asChloe('org.remove.confirm', { code: 'RXC' })).toContain(
+    'Only admins can remove organisations.',
+  );
+  const members = cardText((await ask(personalChat, 'members', 'CTAC members')).cards);
+  expect(members).toMatch(/Chloë[^\n]*\n[^\n]*\nMember/);
+  expect(cardText((await ask(personalChat, 'orgs', 'ICS organisations')).cards)).toContain(
+    'East Sussex Healthcare NHS Trust',
+  );
+
+  // Asha: the Trust cannot go while it has members; she renames it and makes Chloë a lead.
+  const blocked = await ask(personalChat, 'org remove RXC', 'cannot be removed yet');
+  expect(cardText(blocked.cards)).toMatch(/It has \d members/);
+  const orgForm = await ask(personalChat, 'org edit RXC', 'Edit East Sussex Healthcare NHS Trust');
+  const renamed = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'org.edit',
+    { ...actionData(orgForm.cards, 'org.edit'), name: 'ESHT', isOes: 'true' },
+    orgForm.messageId,
+  );
+  expect(cardText(renamed.value)).toContain('Saved ESHT (RXC)');
+  const memberForm = await ask(personalChat, 'member edit Chloë', 'Edit Chlo');
+  const edited = await stack.execute(
+    personalChat,
+    users.asha.id,
+    'member.edit',
+    {
+      ...actionData(memberForm.cards, 'member.edit'),
+      name: users.chloe.name,
+      upn: '',
+      orgCode: 'RXC',
+      role: 'lead',
+    },
+    memberForm.messageId,
+  );
+  expect(cardText(edited.value)).toContain('Lead of RXC');
+  const log = cardText((await ask(personalChat, 'audit', 'Audit log: the latest')).cards);
+  expect(log).toContain('Organisation changed: ESHT (RXC)');
+  expect(log).toContain('Member changed:');
+}, 120_000);

@@ -1,6 +1,7 @@
 import { escalationPolicyFeature } from '../../src/bot/alerts/escalation-policy-feature';
 import { alertsFeature } from '../../src/bot/alerts/alerts-feature';
 import { regulatoryClocksFeature } from '../../src/bot/alerts/regulatory-clocks-feature';
+import { leaversFeature } from '../../src/bot/directory/leavers-feature';
 import { exercisesFeature } from '../../src/bot/exercises/exercises-feature';
 import { proceduresFeature } from '../../src/bot/procedures/procedures-feature';
 import { rotaFeature } from '../../src/bot/rota/rota-feature';
@@ -211,15 +212,17 @@ describe('item 1: a member in the chat raises new alerts, never changes one from
 });
 
 /**
- * Every verb of the alert, policy, rota, procedures, reporting clock and exercise features and the bot's own, read
- * from the features.
+ * Every verb of the alert, policy, rota, procedures, reporting clock, exercise and leaver features and the bot's
+ * own, read from the features.
  */
 const stub = new Proxy({}, { get: () => stub }) as never;
 const VERBS = [
   'help.show',
   'command.run',
   'org.add',
+  'org.edit',
   'member.add',
+  'member.edit',
   ...[
     alertsFeature(stub),
     escalationPolicyFeature(stub),
@@ -227,6 +230,7 @@ const VERBS = [
     proceduresFeature(stub),
     regulatoryClocksFeature(stub),
     exercisesFeature(stub),
+    leaversFeature(stub),
   ].flatMap((f) => Object.keys(f.verbs ?? {})),
 ];
 

@@ -302,6 +302,16 @@ test('when an admin removes an organisation, then it is refused while members, o
     await expect(w.leavers.removeOrganisation(who, 'ESCC')).rejects.toMatchObject({
       code: who ? 'forbidden' : 'not_a_member',
     });
+  // Each layer checks on its own: the check that shows what is in the way, and the directory's removal.
+  await expect(w.leavers.checkOrganisationRemoval(LEE, 'RXC')).rejects.toMatchObject({
+    code: 'forbidden',
+    message: 'Only admins can remove organisations.',
+  });
+  await expect(w.directory.removeOrganisation(LEE, 'ESCC')).rejects.toMatchObject({
+    code: 'forbidden',
+    message: 'Only admins can remove organisations.',
+  });
+  expect((await w.directory.listOrganisations()).map((o) => o.code)).toEqual(['ESCC', 'RXC']);
   expect((await w.leavers.removeOrganisation(ADA, 'ESCC')).code).toBe('ESCC');
   expect((await w.directory.listOrganisations()).map((o) => o.code)).toEqual(['RXC']);
   expect((await w.audit.all(ADA)).find((e) => e.action === 'organisation.removed')).toMatchObject({
@@ -326,6 +336,7 @@ test('when an admin edits a member or an organisation, then it is saved and reco
     await expect(w.directory.editMember(who, bob.aadObjectId, edit)).rejects.toMatchObject({
       code: who ? 'forbidden' : 'not_a_member',
     });
+  expect(await w.members.get(bob.aadObjectId)).toEqual(bob);
   await expect(
     w.directory.editMember(ADA, ADA.aadObjectId, { ...edit, name: ADA.name, role: 'lead' }),
   ).rejects.toMatchObject({ code: 'forbidden' });
@@ -357,8 +368,15 @@ test('when an admin edits a member or an organisation, then it is saved and reco
 
   for (const who of [LEE, undefined])
     await expect(
-      w.directory.editOrganisation(who, 'ESCC', { name: 'ESCC', isOes: 'true' }),
-    ).rejects.toMatchObject({ code: who ? 'forbidden' : 'not_a_member' });
+      w.directory.editOrganisation(who, 'ESCC', { name: 'Renamed', isOes: 'true' }),
+    ).rejects.toMatchObject({
+      code: who ? 'forbidden' : 'not_a_member',
+      message: who ? 'Only admins can edit organisations.' : expect.any(String),
+    });
+  expect(await w.directory.organisationOrThrow('ESCC')).toMatchObject({
+    name: 'East Sussex County Council',
+    isOes: false,
+  });
   const org = await w.directory.editOrganisation(ADA, 'escc', {
     name: 'East Sussex CC',
     isOes: 'true',
