@@ -18,6 +18,7 @@ import { DecisionsView } from './views/decisions';
 import { EscalationsView } from './views/escalations';
 import { ExportsView } from './views/exports';
 import { FiguresView } from './views/figures';
+import { LessonsView } from './views/lessons';
 import { HsaResponsesView, HsaView } from './views/hsa';
 import { RisksView } from './views/risks';
 import { RotaViewPanel } from './views/rota';
@@ -46,7 +47,8 @@ type ViewId =
   | 'rota'
   | 'suppliers'
   | 'exports'
-  | 'figures';
+  | 'figures'
+  | 'lessons';
 const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'escalations', label: 'Escalations', leadOnly: true },
   { id: 'risks', label: 'Risks', leadOnly: false },
@@ -58,6 +60,7 @@ const VIEWS: { id: ViewId; label: string; leadOnly: boolean }[] = [
   { id: 'suppliers', label: 'Suppliers', leadOnly: false },
   { id: 'exports', label: 'Exports', leadOnly: true },
   { id: 'figures', label: 'Figures', leadOnly: true },
+  { id: 'lessons', label: 'Lessons', leadOnly: false },
 ];
 
 /** The whole tab inside Fluent's provider, following the Teams theme. */
@@ -229,6 +232,7 @@ function Views({ me, session }: { me: Me; session: TeamsSession }) {
         h(FiguresView, {
           onBoardPack: (quarter, format) => openExport({ kind: 'board-pack', format, quarter }),
         }),
+      selected === 'lessons' && h(LessonsView, { version: 0 }),
     ),
   );
 }

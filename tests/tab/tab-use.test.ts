@@ -168,6 +168,10 @@ const VIEWS: [string, string][] = [
   ['HSA responses', 'HSA responses'],
   ['Alerts', 'Alerts'],
   ['Rota', 'Rota'],
+  ['Suppliers', 'Critical suppliers'],
+  ['Exports', 'Exports and evidence'],
+  ['Figures', 'Figures'],
+  ['Lessons', 'Lessons'],
 ];
 
 test.each([
