@@ -21,7 +21,9 @@ import type { Member } from '../domain/people/member';
 import type { Supplier } from '../domain/suppliers/supplier';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
+import type { DsptRecord } from '../domain/suppliers';
 import type { Directory } from './directory';
+import type { DsptRepository } from './dspt';
 import type { AlertRepository } from './alerts/ports';
 import type { HsaResponseRepository } from './alerts/hsa-response-ports';
 import type { OrganisationRepository } from './ports';
@@ -40,6 +42,11 @@ export interface QuarterFigures {
   exercises?: ExerciseFigure[];
   /** Supplier reviews and assurance expiries due by the end of the next quarter (when the register is there). */
   suppliersDue?: SupplierDue[];
+  /**
+   * Each organisation's latest DSPT status as its lead recorded it, by code (when the DSPT register is
+   * there); `record` is unset for an organisation that has recorded none.
+   */
+  dspt?: { code: string; name: string; record?: DsptRecord }[];
 }
 
 /** The kept weekly alert rows (src/store/alert-figures.ts). */
@@ -59,6 +66,8 @@ export interface FiguresDeps {
   exercises?: { list(): Promise<Exercise[]> };
   /** The critical supplier register: every supplier, one partition. */
   suppliers?: { list(): Promise<Supplier[]> };
+  /** Each organisation's latest DSPT status: one partition. */
+  dspt?: Pick<DsptRepository, 'latest'>;
   clock: Clock;
 }
 
@@ -89,7 +98,7 @@ export class Figures {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
-    const [orgs, weeks, hsas, risks, decisions, exercises, suppliers] = await Promise.all([
+    const [orgs, weeks, hsas, risks, decisions, exercises, suppliers, dspt] = await Promise.all([
       this.deps.organisations.list(),
       this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
       this.hsasForFigures(),
@@ -97,6 +106,7 @@ export class Figures {
       this.deps.decisions.listAll(),
       this.deps.exercises?.list(),
       this.deps.suppliers?.list(),
+      this.deps.dspt?.latest(),
     ]);
     const organisations = orgs
       .map((o) => ({ code: o.code, name: o.name }))
@@ -111,6 +121,7 @@ export class Figures {
       risks: riskQuarterFigures(quarter, risks, decisions, now, names),
       ...(exercises && { exercises: exercisesHeld(quarter, exercises) }),
       ...(suppliers && { suppliersDue: suppliersDue(quarter, suppliers, now) }),
+      ...(dspt && { dspt: dsptByOrganisation(organisations, dspt) }),
     };
   }
 
@@ -171,3 +182,15 @@ export class Figures {
     );
   }
 }
+
+/** Every organisation with its latest DSPT record, if any (a record of a removed organisation is left out). */
+const dsptByOrganisation = (
+  organisations: readonly { code: string; name: string }[],
+  records: readonly DsptRecord[],
+): NonNullable<QuarterFigures['dspt']> => {
+  const byCode = new Map(records.map((r) => [r.orgCode, r]));
+  return organisations.map((o) => {
+    const record = byCode.get(o.code);
+    return record ? { ...o, record } : { ...o };
+  });
+};

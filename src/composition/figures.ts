@@ -5,7 +5,7 @@ import { TableDecisionRepository } from '../store/decision-repository';
 import { TableExerciseRepository } from '../store/exercise-repository';
 import { TableOrganisationRepository } from '../store/directory-repositories';
 import { TableRiskRepository } from '../store/risk-repository';
-import { TableSupplierRepository } from '../store/supplier-repository';
+import { TableDsptRepository, TableSupplierRepository } from '../store/supplier-repository';
 import type { TableStore } from '../store/tables';
 import type { AlertsArea } from './alerts';
 import type { PeopleArea } from './directory';
@@ -30,6 +30,7 @@ export function composeFigures(
     decisions: new TableDecisionRepository(store),
     exercises: new TableExerciseRepository(store),
     suppliers: new TableSupplierRepository(store),
+    dspt: new TableDsptRepository(store),
     clock,
   });
 }

@@ -88,6 +88,16 @@ export interface FiguresView {
     dueUk: string;
     overdue: boolean;
   }[];
+  /** Each organisation's latest DSPT status; absent when the DSPT register is not there. */
+  dspt?: {
+    orgCode: string;
+    orgName: string;
+    /** "Standards met", "Standards exceeded", "Standards not met" or "Not recorded". */
+    status: string;
+    /** "31 Mar 2026"; unset when not recorded. */
+    assessedOnUk?: string;
+    recordedBy?: string;
+  }[];
 }
 
 /** Severity as the figures write it (the tab and the board pack). */

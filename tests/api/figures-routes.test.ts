@@ -4,6 +4,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { TableDsptRepository } from '../../src/store/supplier-repository';
 import { pdfText } from '../helpers/pdf-text';
 import { LEAD, MEMBER, seedTabData, STRANGER } from './tab-fixtures';
 
@@ -23,6 +24,14 @@ beforeAll(async () => {
     { logger: createLogger('silent'), clock },
   );
   await seedTabData(app.store, clock.now());
+  // RXC's lead has recorded its DSPT status; ESCC has not.
+  await new TableDsptRepository(app.store).record({
+    orgCode: 'RXC',
+    status: 'exceeded',
+    assessedOn: '2026-06-30',
+    recordedAt: '2026-11-01T09:00:00.000Z',
+    recordedBy: { id: LEAD.aadObjectId, name: LEAD.name },
+  });
 }, 60_000);
 afterAll(async () => {
   await app?.stop();
@@ -44,6 +53,16 @@ describe('GET /api/tab/figures', () => {
     expect(view.quarter).toMatchObject({ id: '2026-Q3', label: 'Q3 2026-27' });
     expect(view.hsa.byHsa.map((h: { dedupKey: string }) => h.dedupKey)).toEqual(['CC-4719']);
     expect(view.risks.heatMap.total).toBeGreaterThan(0);
+    expect(view.dspt).toEqual([
+      { orgCode: 'ESCC', orgName: 'East Sussex County Council', status: 'Not recorded' },
+      {
+        orgCode: 'RXC',
+        orgName: 'East Sussex Healthcare NHS Trust',
+        status: 'Standards exceeded',
+        assessedOnUk: '30 Jun 2026',
+        recordedBy: LEAD.name,
+      },
+    ]);
   });
 
   it('when the quarter is malformed or not yet begun, then it is 400 and says how to name one', async () => {
@@ -76,6 +95,9 @@ describe('GET /api/registers/board-pack-<quarter>.pdf and .xlsx', () => {
     const text = (await pdfText(Buffer.from(await res.arrayBuffer()))).replace(/\s+/g, ' ');
     expect(text).toContain('CTAC board pack, Q3 2026-27');
     expect(text).toContain('CC-4719');
+    expect(text).toContain('DSPT status by organisation');
+    expect(text).toMatch(/East Sussex Healthcare NHS Trust \(RXC\) Standards exceeded 30 Jun 2026/);
+    expect(text).toMatch(/East Sussex County Council \(ESCC\) Not recorded/);
   });
 
   it('when a lead asks for the workbook, then it opens in exceljs with the HSA sheet', async () => {
@@ -87,6 +109,16 @@ describe('GET /api/registers/board-pack-<quarter>.pdf and .xlsx', () => {
     const workbook = new Workbook();
     await workbook.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
     expect(workbook.getWorksheet('HSA states')!.getCell('A3').value).toBe('CC-4719');
+    const dspt = workbook.getWorksheet('DSPT')!;
+    expect([dspt.getCell('A3').value, dspt.getCell('B3').value]).toEqual([
+      'East Sussex County Council (ESCC)',
+      'Not recorded',
+    ]);
+    expect([dspt.getCell('A4').value, dspt.getCell('B4').value, dspt.getCell('C4').value]).toEqual([
+      'East Sussex Healthcare NHS Trust (RXC)',
+      'Standards exceeded',
+      '30 Jun 2026',
+    ]);
   });
 
   it('when a member or nobody asks for the board pack, then it is 403 or 401', async () => {

@@ -257,6 +257,30 @@ export function boardPackSections(view: FiguresView): BoardPackSection[] {
           },
         ]
       : []),
+    ...(view.dspt
+      ? [
+          {
+            title: 'DSPT status by organisation',
+            notes: [
+              "Each organisation's latest Data Security and Protection Toolkit assessment as its lead recorded it in CTAC, as this pack was made: standards exceeded, met or not met, and the date of the assessment.",
+            ],
+            tables: [
+              {
+                sheet: 'DSPT',
+                caption: 'DSPT status by organisation',
+                header: ['Organisation', 'Status', 'Assessed on', 'Recorded by'],
+                rows: view.dspt.map((d) => [
+                  `${d.orgName} (${d.orgCode})`,
+                  d.status,
+                  d.assessedOnUk ?? '',
+                  d.recordedBy ?? '',
+                ]),
+                empty: 'No organisations are set up.',
+              },
+            ],
+          },
+        ]
+      : []),
   ].map((section) => ({
     ...section,
     tables: section.tables.map((t) => ({ ...t, rows: t.rows.map((r) => r.map(clean)) })),

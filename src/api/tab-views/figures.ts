@@ -1,6 +1,7 @@
 import type { QuarterFigures } from '../../app/figures';
 import type { FiguresView } from '../../contract/figures';
 import { previousQuarter } from '../../domain/figures';
+import { DSPT_LABELS } from '../../domain/suppliers';
 import { formatUkDate, formatUkDateTime } from '../../domain/shared/time';
 
 // A calendar date is the same day everywhere in the UK: noon UTC keeps it so whatever the clocks do.
@@ -77,6 +78,17 @@ export function figuresView(figures: QuarterFigures): FiguresView {
         what: d.what,
         dueUk: ukDay(d.due),
         overdue: d.overdue,
+      })),
+    }),
+    ...(figures.dspt && {
+      dspt: figures.dspt.map(({ code, name, record }) => ({
+        orgCode: code,
+        orgName: name,
+        status: record ? DSPT_LABELS[record.status] : 'Not recorded',
+        ...(record && {
+          assessedOnUk: ukDay(record.assessedOn),
+          recordedBy: record.recordedBy.name,
+        }),
       })),
     }),
   };

@@ -154,6 +154,7 @@ export function FiguresView(props: {
           h(HsaFigures, { view }),
           h(AlertFigures, { view }),
           h(RiskFigures, { view }),
+          view.dspt && h(DsptFigures, { dspt: view.dspt }),
         ),
     }),
   );
@@ -413,6 +414,24 @@ function RiskFigures({ view }: { view: Figures }) {
       rows: risks.decisions.map((d) => ({
         key: d.id,
         cells: [d.decidedOnUk, d.text, d.decidedBy, d.outcome],
+      })),
+    }),
+  );
+}
+
+/** Each organisation's latest DSPT status, as its lead recorded it. */
+function DsptFigures({ dspt }: { dspt: NonNullable<Figures['dspt']> }) {
+  return h(
+    'div',
+    null,
+    h('h3', null, 'DSPT status by organisation'),
+    h(DataTable, {
+      caption: 'DSPT status by organisation (latest recorded)',
+      columns: ['Organisation', 'Status', 'Assessed on', 'Recorded by'],
+      empty: 'No organisations are set up.',
+      rows: dspt.map((d) => ({
+        key: d.orgCode,
+        cells: [`${d.orgName} (${d.orgCode})`, d.status, d.assessedOnUk ?? '', d.recordedBy ?? ''],
       })),
     }),
   );

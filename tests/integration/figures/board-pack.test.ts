@@ -157,6 +157,21 @@ describe('the registers in the quarter', () => {
   });
 });
 
+describe('DSPT status by organisation', () => {
+  it('when one organisation recorded its DSPT status and another did not, then both are listed', () => {
+    expect(view.dspt).toEqual([
+      { orgCode: 'ESCC', orgName: 'East Sussex County Council', status: 'Not recorded' },
+      {
+        orgCode: 'RXH',
+        orgName: 'University Hospitals Sussex',
+        status: 'Standards met',
+        assessedOnUk: '30 Jun 2026',
+        recordedBy: 'Lee Evans',
+      },
+    ]);
+  });
+});
+
 describe('the board pack', () => {
   it('when made as a PDF, then its text holds the title page and every section with the figures', async () => {
     const pdf = await boardPackPdf(view);
@@ -174,6 +189,7 @@ describe('the board pack', () => {
       '5. Alert response times',
       '6. CTAC exercises held',
       '7. Suppliers due for review',
+      '8. DSPT status by organisation',
     ])
       expect(flat.split(section).length).toBeGreaterThanOrEqual(3); // the contents and the section
     expect(flat).toContain('Median wait for a decision: 30 hours.');
@@ -189,6 +205,8 @@ describe('the board pack', () => {
     expect(flat).toMatch(
       /Acme Pathology Critical RXH ISO 27001 assurance expires 20 Nov 2026 Overdue/,
     );
+    expect(flat).toMatch(/University Hospitals Sussex \(RXH\) Standards met 30 Jun 2026 Lee Evans/);
+    expect(flat).toMatch(/East Sussex County Council \(ESCC\) Not recorded/);
     expect(flat).not.toContain('Phishing drill');
     expect(flat).not.toContain('Later Ltd');
   });
@@ -208,6 +226,7 @@ describe('the board pack', () => {
       'Alert times by week',
       'Exercises',
       'Suppliers due',
+      'DSPT',
     ]);
     const rows = (name: string) =>
       (workbook.getWorksheet(name)!.getSheetValues() as unknown[][])
@@ -244,6 +263,10 @@ describe('the board pack', () => {
     expect(rows('Suppliers due').map((r) => [r[0], r[3], r[4], r[5]])).toEqual([
       ['Acme Pathology', 'ISO 27001 assurance expires', '20 Nov 2026', 'Overdue'],
       ['Acme Pathology', 'Review', '15 Jan 2027', ''],
+    ]);
+    expect(rows('DSPT')).toEqual([
+      ['East Sussex County Council (ESCC)', 'Not recorded', '', ''],
+      ['University Hospitals Sussex (RXH)', 'Standards met', '30 Jun 2026', 'Lee Evans'],
     ]);
     expect(rows('HSA states')).toEqual([
       ['CC-1', 'HSA CC-1', '5 Oct 2026, 10:00', 'Mitigated (overdue)', 'Patched'],

@@ -16,7 +16,11 @@ import {
 } from '../../../src/store/alert-hsa-response-repository';
 import { DECISION_TABLE, TableDecisionRepository } from '../../../src/store/decision-repository';
 import { EXERCISE_TABLE, TableExerciseRepository } from '../../../src/store/exercise-repository';
-import { SUPPLIER_TABLES, TableSupplierRepository } from '../../../src/store/supplier-repository';
+import {
+  SUPPLIER_TABLES,
+  TableDsptRepository,
+  TableSupplierRepository,
+} from '../../../src/store/supplier-repository';
 import { TableOrganisationRepository } from '../../../src/store/directory-repositories';
 import { RISK_TABLE, TableRiskRepository } from '../../../src/store/risk-repository';
 import type { TableStore } from '../../../src/store/tables';
@@ -57,6 +61,7 @@ const riskBase: RiskInput = {
  *   decisions D-1 and D-MACROS (forum, 20 Nov)
  *   registers the exercise X1 (12 Nov) and the supplier Acme Pathology (review 15 Jan, ISO 27001 expired
  *             20 Nov); X0 (September) and Later Ltd (July 2027) fall outside
+ *   DSPT      RXH: standards met, assessed 30 Jun 2026, recorded by Lee; ESCC: none recorded
  */
 export async function seedQuarter(
   store: TableStore,
@@ -235,6 +240,15 @@ export async function seedQuarter(
   });
   await suppliers.create(supplier('acme-pathology', 'Acme Pathology', '2027-01-15', '2026-11-20'));
   await suppliers.create(supplier('later-ltd', 'Later Ltd', '2027-07-01', '2027-08-01'));
+
+  // RXH's lead records its DSPT status; ESCC records none.
+  await new TableDsptRepository(store).record({
+    orgCode: 'RXH',
+    status: 'met',
+    assessedOn: '2026-06-30',
+    recordedAt: '2026-11-20T10:00:00.000Z',
+    recordedBy: { id: people.lee.aadObjectId, name: people.lee.name },
+  });
 
   at(NOW);
   const figures: Figures = composeFigures(
