@@ -15,7 +15,8 @@ export interface FiguresRoutesDeps {
   clock: Clock;
 }
 
-const BOARD_PACK_PATH = /^\/api\/registers\/board-pack-(\d{4}-Q[1-4])\.(pdf|xlsx)$/;
+/** `/api/registers/board-pack-2026-Q3.pdf` (or `.xlsx`): the file part after `board-pack-`. */
+const BOARD_PACK_FILE = /^(\d{4}-Q[1-4])\.(pdf|xlsx)$/;
 
 /**
  * The quarter's figures for leads (issue 20):
@@ -38,8 +39,17 @@ export function figuresRouter(deps: FiguresRoutesDeps): Router {
     res.json(figuresView(figures));
   });
 
-  router.get(BOARD_PACK_PATH, auth, lead, async (req: Request, res: Response) => {
-    const [, quarter, format] = BOARD_PACK_PATH.exec(req.path) ?? [];
+  router.get('/api/registers/board-pack-:file', auth, lead, async (req: Request, res: Response) => {
+    const [, quarter, format] = BOARD_PACK_FILE.exec(String(req.params['file'])) ?? [];
+    if (!quarter) {
+      res.status(404).json({
+        error: {
+          code: 'not_found',
+          message: 'Ask for a board pack as board-pack-2026-Q3.pdf or board-pack-2026-Q3.xlsx.',
+        },
+      });
+      return;
+    }
     const view = figuresView(await deps.figures.quarter(authenticatedMember(res), quarter));
     const body = format === 'pdf' ? await boardPackPdf(view) : await boardPackXlsx(view);
     res

@@ -57,13 +57,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'member edit',
-    usage: 'member edit <name or email>',
+    usage: 'member edit NAME-OR-EMAIL',
     description: "Change a member's name, email, organisation or role (admins).",
     group: 'People and organisations',
   },
   {
     name: 'member remove',
-    usage: 'member remove <name or email>',
+    usage: 'member remove NAME-OR-EMAIL',
     description:
       'A person leaves CTAC from a time you choose: the rota gaps it opens are shown first; on confirming they are off the rota, and their calendar links, acknowledge links and pages end (admins).',
     group: 'People and organisations',

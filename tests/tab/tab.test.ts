@@ -139,10 +139,19 @@ test('when a member opens the tab, then the leads-only views are not offered but
   const tab = await openTab(MEMBER);
   await tab.getByText(`Signed in as ${MEMBER.name}`).waitFor();
   const offered = async (name: string) => tab.getByRole('tab', { name, exact: true }).count();
-  expect(await tab.getByRole('tab').count()).toBe(5);
-  for (const name of ['Risks', 'Decisions', 'HSA responses', 'Alerts', 'Rota'])
+  expect(await tab.getByRole('tab').count()).toBe(7);
+  for (const name of [
+    'Risks',
+    'Decisions',
+    'HSA responses',
+    'Alerts',
+    'Rota',
+    'Suppliers',
+    'Lessons',
+  ])
     expect(await offered(name)).toBe(1);
-  for (const name of ['Escalations', 'HSA compliance']) expect(await offered(name)).toBe(0);
+  for (const name of ['Escalations', 'HSA compliance', 'Exports', 'Figures'])
+    expect(await offered(name)).toBe(0);
   await tab.getByRole('table', { name: /Heat map/ }).waitFor();
   expect(await seriousViolations()).toEqual([]);
 });

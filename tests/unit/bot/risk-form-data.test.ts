@@ -39,6 +39,7 @@ describe('reading the risk and decision forms', () => {
       owner: '',
       mitigations: '',
       reviewDate: '',
+      supplier: '',
     });
   });
 
