@@ -71,11 +71,19 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   await store.createTables(Object.values(SUPPLIER_TABLES));
   await store.createTables([EXERCISE_TABLE, REVIEW_TABLE]);
   // The tab's alert views (AlertViews), made good from the alerts after a crash or an older version.
-  await new TableAlertRepository(store)
+  const alerts = new TableAlertRepository(store);
+  await alerts
     .backfillViews(new Date())
     .then((made) => logger.info(made, 'alert views checked'))
     .catch((err: unknown) =>
       logger.warn({ err }, 'alert views not checked; the tab may miss alerts'),
+    );
+  // The quarter figures' weekly alert rows, once, for the alerts settled before they were kept.
+  await alerts
+    .backfillFigures(new Date())
+    .then((made) => made && logger.info(made, 'alert figures backfilled'))
+    .catch((err: unknown) =>
+      logger.warn({ err }, 'alert figures not backfilled; older alerts may be missing'),
     );
   return { store, stop: async () => void (await azurite?.stop()) };
 }

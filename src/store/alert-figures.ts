@@ -24,9 +24,15 @@ import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from '
  * alert twice (a retry, the same event applied twice, two instances) changes nothing, and a time once known
  * is never taken back (a late write of the acknowledgement cannot clear the resolve). Exercise alerts never
  * get an entry. A week holds about 15,000 such alerts before its row nears Table Storage's 1 MiB.
+ *
+ *   PK 'meta'          RK 'figures-backfilled'       the alerts settled before these rows were kept have been
+ *                                                    recorded from the Alerts table, once (`backfillFigures` of
+ *                                                    src/store/alert-repository.ts, at start)
  */
 export const FIGURES_WEEK = 'figures-week';
 const ALERTS: ChunkLayout = { name: 'alerts' };
+const META = 'meta';
+const BACKFILLED = 'figures-backfilled';
 /** Rewrites of a week row lost to other writers before giving up (each re-reads the row). */
 const MAX_WEEK_RETRIES = 40;
 
@@ -89,6 +95,18 @@ export class AlertFigureRows {
         alerts: JSON.parse(fromChunkColumns(row, ALERTS)) as Record<string, AlertFigureEntry>,
       });
     return rows;
+  }
+
+  /** True once the alerts settled before these rows were kept have been recorded. */
+  async isBackfilled(): Promise<boolean> {
+    return !!(await getOrUndefined(this.client, META, BACKFILLED));
+  }
+
+  async markBackfilled(at: Date): Promise<void> {
+    await this.client.upsertEntity(
+      { partitionKey: META, rowKey: BACKFILLED, at: at.toISOString() },
+      'Replace',
+    );
   }
 
   private addToWeek(week: string, entries: Record<string, AlertFigureEntry>): Promise<void> {

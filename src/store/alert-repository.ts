@@ -9,6 +9,7 @@ import {
   type AlertSummary,
   type AlertTimes,
 } from '../domain/alerts';
+import { alertFigureEntry } from '../domain/figures';
 import { AlertFigureRows } from './alert-figures';
 import { AlertViewTable, ALERT_VIEW_TABLE, type ResolvedAlertDay } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
@@ -117,6 +118,8 @@ export const INLINE_TIMELINE_MAX = 200_000;
 /** Events moved to rows in one change, at most (a transaction holds 100 actions). */
 const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
+/** Settled alerts the figures backfill gathers before writing their weeks. */
+const BACKFILL_BATCH = 2_000;
 
 /** The alert without its timeline, as the views keep it. */
 const summaryOf = ({ timeline: _timeline, ...summary }: Alert): AlertSummary => summary;
@@ -402,6 +405,40 @@ export class TableAlertRepository implements AlertRepository {
     await this.views.recordResolved([...resolved.values()]);
     if (!backfilled) await this.views.markBackfilled(now);
     return { open, resolved: resolved.size };
+  }
+
+  /**
+   * Records every acknowledged or resolved alert in the kept weekly figure rows, once: those rows began
+   * with issue 20, so the alerts settled before are not in them and an older quarter would show nothing.
+   * The alert rows are read in one query of the Alerts table (the index partitions, whose keys start with
+   * '~', and the older events' rows are passed over), and each alert's entry is merged into its week, keyed
+   * by alert id: an alert already there, a rerun or two instances at once write nothing new, and exercise
+   * alerts get no entry. The mark is written last, so a start that fails on the way tries again next time.
+   * Undefined when it was done already (one point read).
+   */
+  async backfillFigures(now: Date): Promise<{ recorded: number } | undefined> {
+    if (await this.figures.isBackfilled()) return undefined;
+    const filter = "PartitionKey lt '~'";
+    let batch: AlertSummary[] = [];
+    let recorded = 0;
+    for await (const row of this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter },
+    })) {
+      if (row.rowKey !== row.partitionKey) continue;
+      const alert = JSON.parse(fromChunkColumns(row, BODY)) as AlertSummary;
+      if (!alertFigureEntry(alert)) continue;
+      batch.push(alert);
+      // Written as it goes, so a table of many alerts is never held in memory at once.
+      if (batch.length >= BACKFILL_BATCH) {
+        recorded += batch.length;
+        await this.figures.record(batch);
+        batch = [];
+      }
+    }
+    recorded += batch.length;
+    await this.figures.record(batch);
+    await this.figures.markBackfilled(now);
+    return { recorded };
   }
 
   /** Every resolved alert the week rows know, whatever week (one range query; a few point reads). */

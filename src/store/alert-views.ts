@@ -23,6 +23,7 @@ import {
  *                                         `times`, JSON { <alert id>: [ms to acknowledge, ms to resolve] }
  *                                         (null for one that never happened)
  *   PK 'meta'      RK 'backfilled'        the rows above were made from the Alerts table once (see backfill)
+ *                  RK 'figures-backfilled'  the kept weekly figures' marker (src/store/alert-figures.ts)
  *
  * A table of its own, not more partitions of Alerts: Azurite (the embedded default and the tests) answers a
  * partition or range query by testing every row of the table in memory, so a query of Alerts costs as much as

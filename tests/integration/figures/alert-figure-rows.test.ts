@@ -2,6 +2,8 @@ import { TableClient } from '@azure/data-tables';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { alertQuarterFigures, parseQuarter } from '../../../src/domain/figures';
 import { FIGURES_WEEK } from '../../../src/store/alert-figures';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_VIEW_TABLE } from '../../../src/store/alert-views';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { alertWorld, as, incident, people, webhookActor } from '../alerts/fixtures';
@@ -107,5 +109,96 @@ describe('the kept weekly alert figures', () => {
     await Promise.all(ids.map((id) => w.service.resolve(as(people.sam), id, 'Done')));
     const [row] = await w.alerts.figures.weeksBetween('2026-10-05', '2026-10-05');
     expect(Object.keys(row!.alerts).sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('the once-only backfill of the weekly alert figures', () => {
+  /** Alerts settled in the week of 5 October, with the kept figure rows then taken away (as before issue 20). */
+  async function settledBeforeFigures() {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const high = (await w.service.ingest(incident({ dedupKey: 'MSP-1' }), webhookActor)).alert;
+    const low = (
+      await w.service.ingest(incident({ dedupKey: 'MSP-2', severity: 'low' }), webhookActor)
+    ).alert;
+    const open = (await w.service.ingest(incident({ dedupKey: 'MSP-3' }), webhookActor)).alert;
+    clock.advance(10 * 60_000);
+    await w.service.acknowledge(as(people.sam), high.id);
+    clock.advance(50 * 60_000);
+    await w.service.resolve(as(people.sam), high.id, 'Host rebuilt');
+    clock.advance(60 * 60_000);
+    await w.service.resolve(as(people.alex), low.id, 'Done');
+    // An exercise's alert, acknowledged and resolved the same week: it counts in no figure.
+    const resolved = (await w.alerts.get(high.id))!.alert;
+    await w.alerts.create({
+      ...resolved,
+      id: 'A-EX1',
+      dedupKey: 'EX-1',
+      exercise: { id: 'EXR-1', name: 'Winter drill' },
+    });
+    await w.alerts.figures.flush();
+    const views = store.table(ALERT_VIEW_TABLE);
+    for await (const row of views.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${FIGURES_WEEK}'` },
+    }))
+      await views.deleteEntity(FIGURES_WEEK, row.rowKey!);
+    expect(await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28')).toEqual([]);
+    return { w, clock, high, low, open };
+  }
+
+  it('when alerts were settled before the rows were kept, then the backfill puts them in the quarter, exercises left out', async () => {
+    const { w, clock, high, low } = await settledBeforeFigures();
+
+    expect(await w.alerts.backfillFigures(clock.now())).toEqual({ recorded: 2 });
+
+    const rows = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+    expect(rows.map((r) => r.weekOf)).toEqual(['2026-10-05']);
+    expect(rows[0]!.alerts).toEqual({
+      [high.id]: ['high', '2026-10-05T09:00:00.000Z', 10 * 60_000, 60 * 60_000],
+      [low.id]: ['low', '2026-10-05T09:00:00.000Z', null, 120 * 60_000],
+    });
+    expect(
+      alertQuarterFigures(q3, rows).byWeek.map((f) => [
+        f.severity,
+        f.acknowledged,
+        f.resolved,
+        f.medianMinutesToResolve,
+      ]),
+    ).toEqual([
+      ['high', 1, 1, 60],
+      ['low', 0, 1, 120],
+    ]);
+  });
+
+  it('when the backfill has run, then a second run (another start) writes nothing', async () => {
+    const { w, clock } = await settledBeforeFigures();
+    await w.alerts.backfillFigures(clock.now());
+    const before = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+
+    let again: unknown;
+    expect(
+      await figureWrites(async () => {
+        again = await new TableAlertRepository(store).backfillFigures(clock.now());
+      }),
+    ).toBe(0);
+    expect(again).toBeUndefined();
+    expect(await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28')).toEqual(before);
+  });
+
+  it('when two instances backfill at once, then each alert is in its week once', async () => {
+    const { w, clock, high, low } = await settledBeforeFigures();
+
+    await Promise.all([
+      new TableAlertRepository(store).backfillFigures(clock.now()),
+      new TableAlertRepository(store).backfillFigures(clock.now()),
+    ]);
+
+    const rows = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!.alerts).sort()).toEqual([high.id, low.id].sort());
+    expect(alertQuarterFigures(q3, rows).byWeek.map((f) => [f.severity, f.resolved])).toEqual([
+      ['high', 1],
+      ['low', 1],
+    ]);
   });
 });
