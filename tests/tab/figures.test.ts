@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { AlertSummary } from '../../src/domain/alerts';
 import { quarterOf } from '../../src/domain/figures';
 import { TableAlertRepository } from '../../src/store/alert-repository';
+import { TableDsptRepository } from '../../src/store/supplier-repository';
 import { LEAD, MEMBER } from '../api/tab-fixtures';
 import { pdfText } from '../helpers/pdf-text';
 import { layoutProblems, openTab, seriousViolations, startTabHarness } from './tab-harness';
@@ -36,6 +37,13 @@ beforeAll(async () => {
     alert('F-1', 'high', 12, 40),
     alert('F-2', 'low', 30, 90),
   ]);
+  await new TableDsptRepository(harness.app.store).record({
+    orgCode: 'RXC',
+    status: 'exceeded',
+    assessedOn: '2026-06-30',
+    recordedAt: '2026-07-01T09:00:00Z',
+    recordedBy: { id: LEAD.aadObjectId, name: LEAD.name },
+  });
   context = await harness.newContext();
 }, 120_000);
 afterAll(async () => {
@@ -88,6 +96,14 @@ test('when a lead opens the Figures view, then the charts render and each has a 
       .locator('table', { has: tab.locator('caption', { hasText: 'Top risks by score' }) })
       .count(),
   ).toBe(1);
+
+  // Each organisation's DSPT status as its lead recorded it, and the ones with none said so.
+  const dspt = await tab
+    .getByRole('table', { name: 'DSPT status by organisation (latest recorded)' })
+    .locator('tbody tr')
+    .allTextContents();
+  expect(dspt).toContainEqual(expect.stringMatching(/\(RXC\).*exceeded.*30 Jun 2026.*/i));
+  expect(dspt).toContainEqual(expect.stringMatching(/\(ESCC\)Not recorded/));
 
   expect(await hsaChart.evaluate((el) => el.tagName)).toBe('FIGURE');
   expect(await seriousViolations(page)).toEqual([]);
