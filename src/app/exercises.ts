@@ -67,8 +67,8 @@ export interface ExercisesDeps {
   ): Promise<{ alert: Alert }>;
   /** The alert a sender's id names (the injected alerts, by their scenario key). */
   findAlert(dedupKey: string): Promise<Alert | undefined>;
-  /** Decisions logged between two instants (the exercise's run). */
-  decisionsBetween(from: string, to: string): Promise<ExerciseDecisionLine[]>;
+  /** The decisions logged as part of the exercise (tagged with it), oldest first. */
+  decisionsOf(exerciseId: string): Promise<ExerciseDecisionLine[]>;
   /** Lessons captured in the exercise's review. */
   lessons(exerciseId: string): Promise<string[]>;
   /** A 1:1 message to a member (the leads' reminder). */
@@ -252,9 +252,9 @@ export class Exercises {
       const alert = await this.deps.findAlert(scenarioAlertKey(exercise.id, line.line));
       if (alert?.exercise?.id === exercise.id) alerts.push(alert);
     }
-    const to = exercise.endedAt ?? this.deps.clock.now().toISOString();
+    // By the tag, not by time: a real decision logged while it ran is not the exercise's.
     const [decisions, lessons] = await Promise.all([
-      this.deps.decisionsBetween(exercise.startedAt, to),
+      this.deps.decisionsOf(exercise.id),
       this.deps.lessons(exercise.id),
     ]);
     return exerciseReport(exercise, alerts, decisions, lessons);

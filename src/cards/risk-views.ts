@@ -291,6 +291,8 @@ export interface DecisionFormValues {
   relatedAlert?: string;
   sourceMessageLink?: string;
   sourceMessageAuthor?: string;
+  /** The "Part of the exercise" toggle: 'true' or 'false'. */
+  partOfExercise?: string;
 }
 
 export function decisionFormCard(view: {
@@ -305,6 +307,8 @@ export function decisionFormCard(view: {
   inTask?: boolean;
   /** The decision this one corrects. */
   supersedes?: string;
+  /** The running exercise the person takes part in: the form offers to log the decision as its (issue 21). */
+  exercise?: { name: string };
 }): AdaptiveCard {
   const v = view.values ?? {};
   const source = [
@@ -326,6 +330,10 @@ export function decisionFormCard(view: {
     decidedOn: dateField(v.decidedOn),
     relatedRisk: v.relatedRisk || 'none',
     relatedAlert: v.relatedAlert ?? '',
+    // A correction stays where the decision it replaces is, so only a new decision offers the toggle.
+    exerciseToggle:
+      view.exercise && !view.supersedes ? `Part of the exercise ${view.exercise.name}` : '',
+    partOfExercise: v.partOfExercise === 'false' ? 'false' : 'true',
     makers: [
       { title: 'The forum', value: 'forum' },
       ...(view.groupChoice === false
@@ -369,6 +377,14 @@ const decisionFacts = (d: Decision, names: OrgNames) => [
     ? [{ title: 'Message', value: `[Open the message](${d.sourceMessageLink})` }]
     : []),
   ...(d.supersedes ? [{ title: 'Supersedes', value: d.supersedes }] : []),
+  ...(d.exercise
+    ? [
+        {
+          title: 'EXERCISE',
+          value: `Part of the exercise ${d.exercise.name}: not in the decision register`,
+        },
+      ]
+    : []),
   { title: 'Logged', value: `${formatUkDateTime(d.loggedAt)} by ${loggedByLabel(d)}` },
 ];
 
@@ -379,9 +395,11 @@ const loggedByLabel = (d: Decision): string =>
 /** The confirmation posted in the thread for every logged decision. */
 export const decisionLoggedCard = (d: Decision, names: OrgNames): AdaptiveCard =>
   renderCard('risks/decision-logged', {
-    heading: d.supersedes
-      ? `Decision ${d.id} logged, superseding ${d.supersedes}`
-      : `Decision ${d.id} logged`,
+    heading: `${d.exercise ? 'EXERCISE: ' : ''}${
+      d.supersedes
+        ? `Decision ${d.id} logged, superseding ${d.supersedes}`
+        : `Decision ${d.id} logged`
+    }`,
     text: d.text,
     id: d.id,
     facts: decisionFacts(d, names),

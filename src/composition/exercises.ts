@@ -25,9 +25,6 @@ export interface ExercisesArea {
   job: ExerciseJob;
 }
 
-/** How many recent decisions an exercise report looks through for those logged while it ran. */
-const DECISIONS_READ = 500;
-
 export function composeExercises(
   { store, clock, logger }: AppContext,
   { directory, members, conversations }: PeopleArea,
@@ -71,10 +68,9 @@ export function composeExercises(
     ids: uuidGenerator,
     ingest: (incoming, actor, opts) => alerts.service.ingest(incoming, actor, opts),
     findAlert: async (key) => (await alerts.repository.findByDedupKey('incident', key))?.alert,
-    decisionsBetween: async (from, to) =>
-      (await decisions.listRecent(DECISIONS_READ))
-        .filter((d) => d.loggedAt >= from && d.loggedAt <= to)
-        .sort((a, b) => a.loggedAt.localeCompare(b.loggedAt))
+    decisionsOf: async (exerciseId) =>
+      (await decisions.listForExercise(exerciseId))
+        .reverse()
         .map((d) => ({ text: d.text, by: d.loggedBy.name, at: d.loggedAt })),
     lessons: (exerciseId) => reviews.lessonsOfExercise(exerciseId),
     messageMember: async (aadObjectId, text) => {

@@ -8,7 +8,10 @@ import { risksFeature } from '../bot/risks/risks-feature';
 import { hasRole } from '../domain/people/member';
 import { uuidGenerator } from '../domain/shared/ids';
 import { RiskReminderJob } from '../jobs/risk-reminder-job';
+import { TableAlertRepository } from '../store/alert-repository';
+import { TableDecisionExercises } from '../store/decision-exercises';
 import { TableDecisionRepository } from '../store/decision-repository';
+import { TableExerciseRepository } from '../store/exercise-repository';
 import { TableRiskCardPlaces } from '../store/risk-card-repository';
 import { TableRiskPolicyRepository } from '../store/risk-policy-repository';
 import { TableRiskReminderLog } from '../store/risk-reminder-repository';
@@ -39,6 +42,8 @@ export function composeRisks(
     directory,
     clock,
     uuidGenerator,
+    // A decision logged as part of a running exercise is tagged with it (issue 21).
+    new TableDecisionExercises(new TableExerciseRepository(store), new TableAlertRepository(store)),
   );
   const settings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock, audit);
   // Where each risk's cards are in Teams, so a decision made anywhere updates them (issue 22).

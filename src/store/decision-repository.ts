@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { DecisionRepository } from '../app/risks/ports';
-import type { Decision } from '../domain/decisions';
+import { isRealDecision, type Decision } from '../domain/decisions';
 import { commitInPartition } from './conditional';
 import { encodeKey, invertedTimeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
@@ -17,6 +17,8 @@ export const DECISION_TABLE = 'Decisions';
  * same decision twice (a retry) leaves one entry. Decisions are never updated: a correction is a new
  * decision whose `supersedes` names the old one, and both stay. The log of one ICS grows by a few hundred
  * entries a year, so one partition holds it and "recent decisions" is a range query with a page limit.
+ * An exercise's decisions (issue 21) sit in the same log, tagged `exercise`: listRecent and listAll (the
+ * real register, its figures and exports) skip them, and listForExercise reads one exercise's by the tag.
  */
 const PARTITION = 'log';
 const timeKey = (d: Decision) => `t_${invertedTimeKey(new Date(d.loggedAt), encodeKey(d.id))}`;
@@ -52,6 +54,21 @@ export class TableDecisionRepository implements DecisionRepository {
   }
 
   async listRecent(limit: number): Promise<Decision[]> {
+    return this.listNewestFirst(limit, isRealDecision);
+  }
+
+  async listAll(): Promise<Decision[]> {
+    return this.listNewestFirst(Number.MAX_SAFE_INTEGER, isRealDecision);
+  }
+
+  async listForExercise(exerciseId: string): Promise<Decision[]> {
+    return this.listNewestFirst(Number.MAX_SAFE_INTEGER, (d) => d.exercise?.id === exerciseId);
+  }
+
+  private async listNewestFirst(
+    limit: number,
+    keep: (decision: Decision) => boolean,
+  ): Promise<Decision[]> {
     const decisions: Decision[] = [];
     const pages = this.client
       .listEntities<Record<string, unknown>>({
@@ -62,14 +79,12 @@ export class TableDecisionRepository implements DecisionRepository {
       .byPage({ maxPageSize: Math.min(limit, 1000) });
     for await (const page of pages) {
       for (const row of page) {
-        decisions.push(fromJsonColumns<Decision>(row));
+        const decision = fromJsonColumns<Decision>(row);
+        if (!keep(decision)) continue;
+        decisions.push(decision);
         if (decisions.length >= limit) return decisions;
       }
     }
     return decisions;
-  }
-
-  async listAll(): Promise<Decision[]> {
-    return this.listRecent(Number.MAX_SAFE_INTEGER);
   }
 }

@@ -1,13 +1,17 @@
 import {
+  decisionExerciseTag,
+  exerciseOfferedTo,
   logDecision,
   markSuperseded,
   mayAttributeDecision,
   requireMayAttributeDecision,
   supersede,
   type Decision,
+  type DecisionExerciseTag,
   type DecisionInput,
   type DecisionLogEntry,
   type DecisionMaker,
+  type RunningExerciseOf,
 } from '../../domain/decisions';
 import type { Member } from '../../domain/people/member';
 import type { Organisation } from '../../domain/people/organisation';
@@ -19,6 +23,27 @@ import type { Directory } from '../directory';
 import { actorOf } from './actor';
 import { ATTEMPTS, shortRef } from './ids';
 import type { DecisionRepository } from './ports';
+
+/** What the decision log asks of exercise mode (issue 21), to tag a decision logged as part of one. */
+export interface DecisionExercises {
+  /** The exercises running now. */
+  running(): Promise<RunningExerciseOf[]>;
+  /** The id of the exercise an alert belongs to, when it is an exercise's alert. */
+  exerciseOfAlert(alertId: string): Promise<string | undefined>;
+  /** The id of the running exercise whose alert card is the Teams message with this id, if any. */
+  exerciseOfAlertMessage(messageId: string): Promise<string | undefined>;
+}
+
+/** How a decision is logged besides its fields. */
+export interface LogDecisionOptions {
+  /** The form's "Part of the exercise" toggle. */
+  partOfExercise?: boolean;
+  /**
+   * The Teams messages it was logged from, as the activity names them (the thread's first message, the
+   * message of "Log as decision"): an exercise alert's card among them makes it that exercise's.
+   */
+  fromMessages?: readonly string[];
+}
 
 /** The most decisions the chat lists at once. */
 export const RECENT_DECISIONS = 10;
@@ -34,7 +59,18 @@ export class DecisionLog {
     private readonly directory: Directory,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Absent: no decision is ever an exercise's. */
+    private readonly exercises?: DecisionExercises,
   ) {}
+
+  /**
+   * The running exercise the caller's decision form offers to log for ("Part of the exercise <name>"), or
+   * none: only its participants and lead are offered one.
+   */
+  async exerciseOffered(caller: Member | undefined): Promise<DecisionExerciseTag | undefined> {
+    if (!caller || !this.exercises) return undefined;
+    return exerciseOfferedTo(await this.exercises.running(), caller.aadObjectId);
+  }
 
   /**
    * Who the caller may name as having made a decision, for the form to offer only those: the organisations
@@ -50,20 +86,27 @@ export class DecisionLog {
     };
   }
 
-  /** A member logs a decision (from the `decision` form or the message action). */
+  /**
+   * A member logs a decision (from the `decision` form or the message action). It is an exercise's when its
+   * logger leads or takes part in a running exercise and it relates to that exercise's alert or the form's
+   * toggle is on (decided from the caller's Entra id, never from card data).
+   */
   async log(
     caller: Member | undefined,
     input: DecisionInput,
     source: EventSource,
+    options: LogDecisionOptions = {},
   ): Promise<Decision> {
     const member = this.directory.require(caller, 'member', 'log decisions');
     const at = this.clock.now();
+    const exercise = await this.exerciseTagFor(member, input, options);
     const make = (id: string) =>
       logDecision(input, {
         id,
         actor: actorOf(member, source),
         at,
         actorOrgCode: member.orgCode || undefined,
+        exercise,
       });
     const first = make(shortRef('D', this.ids));
     await this.requireMayAttribute(first.decidedBy, member, 'log');
@@ -112,7 +155,10 @@ export class DecisionLog {
     return this.decisions.get(id);
   }
 
-  /** The most recent decisions, newest first, each marked with the decision that supersedes it, if any. */
+  /**
+   * The most recent real decisions (no exercise's), newest first, each marked with the decision that
+   * supersedes it, if any.
+   */
   async listRecent(
     caller: Member | undefined,
     limit = RECENT_DECISIONS,
@@ -121,7 +167,7 @@ export class DecisionLog {
     return markSuperseded(await this.decisions.listRecent(limit));
   }
 
-  /** The whole log, superseded decisions too, for the export (leads). */
+  /** The whole real log (no exercise's decisions), superseded decisions too, for the export (leads). */
   async listAll(caller: Member | undefined): Promise<Decision[]> {
     this.directory.require(caller, 'lead', 'export the decision log');
     return this.decisions.listAll();
@@ -130,6 +176,37 @@ export class DecisionLog {
   /** Writes a decision made elsewhere (an escalation decided on a risk); a second write of the same id is a no-op. */
   async record(decision: Decision): Promise<void> {
     await this.decisions.create(decision);
+  }
+
+  private async exerciseTagFor(
+    member: Member,
+    input: DecisionInput,
+    options: LogDecisionOptions,
+  ): Promise<DecisionExerciseTag | undefined> {
+    if (!this.exercises) return undefined;
+    const running = await this.exercises.running();
+    if (!running.length) return undefined;
+    const related = input.related as { kind?: unknown; id?: unknown } | undefined;
+    const alertId =
+      related &&
+      typeof related === 'object' &&
+      related.kind === 'alert' &&
+      typeof related.id === 'string'
+        ? related.id.trim()
+        : '';
+    const found = await Promise.all([
+      alertId ? this.exercises.exerciseOfAlert(alertId) : undefined,
+      ...[...new Set(options.fromMessages ?? [])]
+        .filter(Boolean)
+        .slice(0, 4)
+        .map((m) => this.exercises!.exerciseOfAlertMessage(m)),
+    ]);
+    return decisionExerciseTag({
+      running,
+      personId: member.aadObjectId,
+      fromExerciseAlerts: found.filter((id): id is string => !!id),
+      partOfExercise: options.partOfExercise === true,
+    });
   }
 
   /** Decisions name an organisation only by a code the directory knows, and only as far as the caller may. */

@@ -45,10 +45,15 @@ export interface DecisionRepository {
   get(id: string): Promise<Decision | undefined>;
   /** Logs the decision only if its id is new; `exists` otherwise (so a retry logs it once). */
   create(decision: Decision): Promise<Conditional<Decision>>;
-  /** The most recent decisions, newest logged first. */
+  /**
+   * The most recent real decisions, newest logged first. Like `listAll`, it leaves out every exercise's
+   * decisions (issue 21), so no reader of the register, figures or exports counts them.
+   */
   listRecent(limit: number): Promise<Decision[]>;
-  /** The whole log (for the export). */
+  /** The whole real log (for the export and figures), without exercises' decisions. */
   listAll(): Promise<Decision[]>;
+  /** The decisions logged for one exercise, newest logged first (its report). */
+  listForExercise(exerciseId: string): Promise<Decision[]>;
 }
 
 /** The risk policy (bands and appetite) with the ETag for a conditional save. */

@@ -6,9 +6,11 @@ import {
   decisionFormValuesOf,
   decisionInput,
   isDecisionFormProblem,
+  partOfExercise,
   problemsOf,
 } from './form-data';
 import type { RisksContext } from './risks-context';
+import { sourceMessagesOf } from './source-messages';
 
 /** The decision form's buttons: log a decision, and correct one by logging its replacement. */
 export function decisionActions(ctx: RisksContext): Record<string, CardActionHandler> {
@@ -17,7 +19,10 @@ export function decisionActions(ctx: RisksContext): Record<string, CardActionHan
     'decision.log': async (data, turn) => {
       const values = decisionFormFrom(data);
       try {
-        const decision = await decisions.log(await turn.caller(), decisionInput(values), 'teams');
+        const decision = await decisions.log(await turn.caller(), decisionInput(values), 'teams', {
+          partOfExercise: partOfExercise(values),
+          fromMessages: sourceMessagesOf(turn.context),
+        });
         return decisionLoggedCard(decision, await orgNames());
       } catch (e) {
         if (!isDecisionFormProblem(e)) throw e;

@@ -33,6 +33,7 @@ const DECISION_FIELDS = [
   'relatedAlert',
   'sourceMessageLink',
   'sourceMessageAuthor',
+  'partOfExercise',
 ] as const;
 
 /** The risk form's fields as typed. */
@@ -64,6 +65,9 @@ export function decisionInput(v: DecisionFormValues): DecisionInput {
     sourceMessageAuthor: v.sourceMessageAuthor || undefined,
   };
 }
+
+/** The form's "Part of the exercise" toggle: on only when it was shown and left on. */
+export const partOfExercise = (v: DecisionFormValues): boolean => v.partOfExercise === 'true';
 
 /** A stored decision as the form shows it, for a correction. */
 export const decisionFormValuesOf = (d: Decision): DecisionFormValues => ({

@@ -4,10 +4,17 @@ import { DECISION_LIMITS, type Decision } from '../../domain/decisions';
 import { clipText } from '../../domain/shared/clean-text';
 import type { BotTurn, MessageActionHandler } from '../bot-feature';
 import { cardText } from '../card-fields';
-import { decisionFormFrom, decisionInput, isDecisionFormProblem, problemsOf } from './form-data';
+import {
+  decisionFormFrom,
+  decisionInput,
+  isDecisionFormProblem,
+  partOfExercise,
+  problemsOf,
+} from './form-data';
 import { submittedData, taskCard, taskMessage } from './message-action-task';
 import { messageLink, messageText } from './message-text';
 import type { RisksContext } from './risks-context';
+import { sourceMessagesOf } from './source-messages';
 
 const TITLE = 'Log as decision';
 
@@ -54,7 +61,10 @@ export function logDecisionAction(ctx: RisksContext): MessageActionHandler {
         ...(fromTeams && { sourceMessageLink: fromTeams }),
       };
       try {
-        const decision = await decisions.log(caller, decisionInput(values), 'teams');
+        const decision = await decisions.log(caller, decisionInput(values), 'teams', {
+          partOfExercise: partOfExercise(values),
+          fromMessages: sourceMessagesOf(turn.context, action.messagePayload?.id),
+        });
         await confirmInThread(turn, decision);
         // No task in the answer closes the dialog (Teams: "no response"); the confirmation is in the chat.
         return {};

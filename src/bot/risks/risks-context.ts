@@ -46,10 +46,12 @@ export function risksContext(deps: RisksFeatureDeps): RisksContext {
     async decisionForm(turn, opts) {
       const caller = await turn.caller();
       const { organisations, group } = await deps.decisions.attributionChoices(caller);
+      const exercise = await deps.decisions.exerciseOffered(caller);
       return decisionFormCard({
         organisations,
         risks: await register.listOpen(caller),
         groupChoice: group,
+        ...(exercise && { exercise }),
         ...opts,
       });
     },

@@ -3,6 +3,7 @@ import { CtacError } from '../shared/errors';
 import { parseCalendarDate, ukCalendarDate, type CalendarDate } from '../risk/calendar-date';
 import { limitText, lineFrom, paragraphsFrom } from '../shared/clean-text';
 import { parseOrgCode } from '../risk/org-code';
+import type { DecisionExerciseTag } from './exercise-tag';
 
 /**
  * What came of the thing decided. The first four are for decisions logged by hand; the rest are the ICS cyber
@@ -82,6 +83,8 @@ export interface Decision {
   loggedByOrg?: string;
   /** The id of the decision this one corrects. */
   supersedes?: string;
+  /** Logged as part of an exercise: shown in its report, never in the real register or figures. */
+  exercise?: DecisionExerciseTag;
 }
 
 /** Limits on what people type, in characters. */
@@ -96,7 +99,7 @@ export const DECISION_LIMITS = Object.freeze({
 /** The decision form's fields after checking and tidying. */
 export type DecisionFields = Omit<
   Decision,
-  'id' | 'loggedAt' | 'loggedBy' | 'loggedByOrg' | 'supersedes'
+  'id' | 'loggedAt' | 'loggedBy' | 'loggedByOrg' | 'supersedes' | 'exercise'
 >;
 
 /** The decision form as it arrives from a card, the message action or the API: anything may be missing or forged. */
@@ -238,6 +241,8 @@ export interface LogDecisionContext {
   at: Date;
   /** The logger's organisation code, from the directory. */
   actorOrgCode?: string;
+  /** The exercise it is logged for (decisionExerciseTag), if any. */
+  exercise?: DecisionExerciseTag;
 }
 
 /** Makes a new decision log entry from the form; a missing decision date means today (UK). */
@@ -249,5 +254,9 @@ export function logDecision(input: DecisionInput, context: LogDecisionContext): 
     loggedAt: context.at.toISOString(),
     loggedBy: context.actor,
     ...(context.actorOrgCode && { loggedByOrg: context.actorOrgCode }),
+    ...(context.exercise && { exercise: { id: context.exercise.id, name: context.exercise.name } }),
   };
 }
+
+/** Whether a decision counts in the real register, figures and exports (not an exercise's). */
+export const isRealDecision = (decision: Pick<Decision, 'exercise'>): boolean => !decision.exercise;

@@ -54,6 +54,8 @@ export function supersede(
     loggedBy: actor,
     ...(actorOrgCode && { loggedByOrg: actorOrgCode }),
     supersedes: old.id,
+    // A correction of an exercise's decision stays the exercise's.
+    ...(old.exercise && { exercise: old.exercise }),
   };
 }
 

@@ -49,7 +49,7 @@ async function exerciseWorld(clock = new FakeClock('2026-11-28T09:00:00Z')) {
       ids: sequentialIds('EXERCISE'),
       ingest: (incoming, actor, opts) => w.service.ingest(incoming, actor, opts),
       findAlert: async (key) => (await w.alerts.findByDedupKey('incident', key))?.alert,
-      decisionsBetween: async () => [],
+      decisionsOf: async () => [],
       lessons: (id) => reviews.lessonsOfExercise(id),
       messageMember: async (to, text) => void messages.push({ to, text }),
     });
