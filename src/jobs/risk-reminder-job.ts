@@ -1,41 +1,20 @@
 import type { Logger } from 'pino';
 import type { RiskDecisionReminders } from '../app/risks/decision-reminders';
 import type { Clock } from '../domain/shared/clock';
-import type { LoopSettings } from './job-loop';
-import { ScheduledJob } from './scheduled-job';
+import { ReminderJob } from './reminder-job';
 
 /** Reminds the leads of escalated risks still undecided; each reminder is sent once. */
-export class RiskReminderJob {
-  private readonly job: ScheduledJob;
-
-  constructor(
-    private readonly deps: {
-      reminders: Pick<RiskDecisionReminders, 'remindDue'>;
-      clock: Clock;
-      logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
-    },
-  ) {
-    this.job = new ScheduledJob(
-      async () => {
-        const sent = await this.tick();
-        if (sent) deps.logger?.info({ sent }, 'risk decision reminders sent');
-      },
-      { name: 'risk decision reminders', logger: deps.logger },
-    );
-  }
-
-  /** One pass; answers how many reminders were sent. */
-  tick(now: Date = this.deps.clock.now()): Promise<number> {
-    return this.deps.reminders.remindDue(now);
-  }
-
-  /** Ticks every `intervalMs` until stopped, less often while ticks fail (JobLoop). */
-  start(intervalMs: number, settings: LoopSettings = {}): void {
-    this.job.start(intervalMs, settings);
-  }
-
-  /** Stops ticking and waits for a tick in progress. */
-  stop(): Promise<void> {
-    return this.job.stop();
+export class RiskReminderJob extends ReminderJob {
+  constructor(deps: {
+    reminders: Pick<RiskDecisionReminders, 'remindDue'>;
+    clock: Clock;
+    logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  }) {
+    super({
+      what: 'risk decision reminders',
+      remind: (now) => deps.reminders.remindDue(now),
+      clock: deps.clock,
+      logger: deps.logger,
+    });
   }
 }
