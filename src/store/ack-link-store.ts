@@ -3,7 +3,7 @@ import type { AckLinkStore, StoredAckLink } from '../app/alerts/ack-links';
 import type { Conditional } from '../app/ports';
 import type { AckChannel, AckLink } from '../domain/alerts/ack-link';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
-import { getOrUndefined, isNotFound, type TableStore } from './tables';
+import { deleteMatching, getOrUndefined, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -52,38 +52,14 @@ export class TableAckLinkStore implements AckLinkStore {
    * opens the "not valid" page. A scan on memberId, like the clean-up's: leavers are rare, the table small.
    */
   async removeForMember(memberId: string): Promise<number> {
-    const theirs = this.client.listEntities<AckLinkRow>({
-      queryOptions: {
-        filter: odata`RowKey eq ${ROW} and memberId eq ${memberId.toLowerCase()}`,
-      },
-    });
-    let removed = 0;
-    for await (const row of theirs) {
-      try {
-        await this.client.deleteEntity(row.partitionKey!, row.rowKey!);
-        removed += 1;
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return removed;
+    return deleteMatching(
+      this.client,
+      odata`RowKey eq ${ROW} and memberId eq ${memberId.toLowerCase()}`,
+    );
   }
 
   async removeIssuedBefore(createdBefore: string): Promise<number> {
-    const old = this.client.listEntities<AckLinkRow>({
-      queryOptions: { filter: odata`RowKey eq ${ROW} and createdAt lt ${createdBefore}` },
-    });
-    let removed = 0;
-    for await (const row of old) {
-      try {
-        await this.client.deleteEntity(row.partitionKey!, row.rowKey!);
-        removed += 1;
-      } catch (e) {
-        // Another instance's clean-up got there first.
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return removed;
+    return deleteMatching(this.client, odata`RowKey eq ${ROW} and createdAt lt ${createdBefore}`);
   }
 }
 

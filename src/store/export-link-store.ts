@@ -9,7 +9,7 @@ import {
   type ExportKind,
 } from '../domain/exports/export-request';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
-import { getOrUndefined, isNotFound, type TableStore } from './tables';
+import { deleteMatching, getOrUndefined, type TableStore } from './tables';
 
 /*
  * Key layout
@@ -58,20 +58,7 @@ export class TableExportLinkStore implements ExportLinkStore {
   }
 
   async removeCreatedBefore(createdBefore: string): Promise<number> {
-    const old = this.client.listEntities<ExportLinkRow>({
-      queryOptions: { filter: odata`RowKey eq ${ROW} and createdAt lt ${createdBefore}` },
-    });
-    let removed = 0;
-    for await (const row of old) {
-      try {
-        await this.client.deleteEntity(row.partitionKey!, row.rowKey!);
-        removed += 1;
-      } catch (e) {
-        // Another instance's clean-up got there first.
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return removed;
+    return deleteMatching(this.client, odata`RowKey eq ${ROW} and createdAt lt ${createdBefore}`);
   }
 }
 

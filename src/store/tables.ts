@@ -104,3 +104,20 @@ export async function listPartition<T extends object>(
   for await (const row of client.listEntities<T>({ queryOptions: { filter } })) rows.push(row);
   return rows;
 }
+
+/**
+ * Deletes every row an OData filter matches, one by one; a row already gone (another instance's clean-up
+ * got there first) is skipped. Answers how many this call deleted.
+ */
+export async function deleteMatching(client: TableClient, filter: string): Promise<number> {
+  let removed = 0;
+  for await (const row of client.listEntities({ queryOptions: { filter } })) {
+    try {
+      await client.deleteEntity(row.partitionKey!, row.rowKey!);
+      removed += 1;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+  return removed;
+}
