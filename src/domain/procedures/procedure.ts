@@ -2,6 +2,7 @@ import { isHttpsUrl } from '../alerts/alert';
 import { SEVERITY_RANKS, type AlertSource, type SeverityRank } from '../alerts/severity';
 import { cleanLine, textLength } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
+import { isSlug, slugFrom } from '../shared/slug';
 
 /** One numbered step of a procedure: what to do, a line of guidance, and a link to read more. */
 export interface ProcedureStep {
@@ -65,20 +66,10 @@ export const PROCEDURE_LIMITS = {
 const SOURCES = ['any', 'hsa', 'incident'] as const;
 
 /** The id a procedure's name gives: lower case letters, digits and hyphens ("Critical HSA" -> "critical-hsa"). */
-export function procedureIdFrom(name: string): string {
-  return cleanLine(name)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, PROCEDURE_LIMITS.id)
-    .replace(/-+$/, '');
-}
+export const procedureIdFrom = (name: string): string => slugFrom(name, PROCEDURE_LIMITS.id);
 
 /** A procedure id as someone could have sent it (a card's data is untrusted). */
-export const isProcedureId = (id: string): boolean =>
-  id.length > 0 && id.length <= PROCEDURE_LIMITS.id && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(id);
+export const isProcedureId = (id: string): boolean => isSlug(id, PROCEDURE_LIMITS.id);
 
 /**
  * Reads the steps a person typed, one a line, "title | guidance | link" (guidance and link may be left out;

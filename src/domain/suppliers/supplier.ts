@@ -2,6 +2,7 @@ import { isHttpsUrl } from '../alerts/alert';
 import { parseCalendarDate, type CalendarDate } from '../risk/calendar-date';
 import { cleanLine, limitText, lineFrom } from '../shared/clean-text';
 import { CtacError } from '../shared/errors';
+import { isSlug, slugFrom } from '../shared/slug';
 import { parseDsptStatus, type DsptStatus } from './dspt';
 
 /** How much the ICS depends on a supplier: what losing them, or their being breached, would do. */
@@ -103,20 +104,10 @@ export interface NormaliseSupplierOptions {
 }
 
 /** The id a supplier's name gives ("Acme Pathology Ltd" -> "acme-pathology-ltd"). */
-export function supplierIdFrom(name: string): string {
-  return cleanLine(name)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SUPPLIER_LIMITS.id)
-    .replace(/-+$/, '');
-}
+export const supplierIdFrom = (name: string): string => slugFrom(name, SUPPLIER_LIMITS.id);
 
 /** A supplier id as someone could have sent it (a card's data or a URL is untrusted). */
-export const isSupplierId = (id: string): boolean =>
-  id.length > 0 && id.length <= SUPPLIER_LIMITS.id && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(id);
+export const isSupplierId = (id: string): boolean => isSlug(id, SUPPLIER_LIMITS.id);
 
 const codesFrom = (value: unknown): string[] | undefined => {
   if (value === undefined || value === null) return [];
