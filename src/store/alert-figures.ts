@@ -9,6 +9,7 @@ import {
 import type { AlertSummary } from '../domain/alerts';
 import { ALERT_VIEW_TABLE } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
+import { GatheredWrites } from './gathered-writes';
 import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from './tables';
 
 /*
@@ -51,13 +52,10 @@ const weekEntity = (weekOf: string, alerts: Readonly<Record<string, AlertFigureE
 /** The kept weekly alert figures: see the key layout above. */
 export class AlertFigureRows {
   /** Writes to one week from this process go one at a time; entries arriving meanwhile join the next. */
-  private readonly weeks = new Map<
-    string,
-    {
-      writing: Promise<void>;
-      next?: { entries: Record<string, AlertFigureEntry>; done: Promise<void> };
-    }
-  >();
+  private readonly weeks = new GatheredWrites<AlertFigureEntry>(
+    (week, entries) => this.writeWeek(week, entries),
+    merge,
+  );
 
   constructor(private readonly store: TableStore) {}
 
@@ -81,7 +79,7 @@ export class AlertFigureRows {
 
   /** Waits for every write asked for so far. */
   async flush(): Promise<void> {
-    await Promise.all([...this.weeks.values()].map((slot) => slot.writing.catch(() => undefined)));
+    await this.weeks.flush();
   }
 
   /** The week rows from `fromWeek` to `toWeek` (Mondays, inclusive): one range of one partition. */
@@ -110,27 +108,7 @@ export class AlertFigureRows {
   }
 
   private addToWeek(week: string, entries: Record<string, AlertFigureEntry>): Promise<void> {
-    let slot = this.weeks.get(week);
-    if (!slot) this.weeks.set(week, (slot = { writing: Promise.resolve() }));
-    if (slot.next) {
-      for (const [id, entry] of Object.entries(entries))
-        slot.next.entries[id] = merge(slot.next.entries[id], entry);
-      return slot.next.done;
-    }
-    const current = slot;
-    const next = { entries: { ...entries }, done: Promise.resolve() };
-    current.next = next;
-    next.done = current.writing.then(() => {
-      current.next = undefined;
-      return this.writeWeek(week, next.entries);
-    });
-    const settled = (): void => {
-      if (this.weeks.get(week) === current && current.writing === writing && !current.next)
-        this.weeks.delete(week);
-    };
-    const writing: Promise<void> = next.done.then(settled, settled);
-    current.writing = writing;
-    return next.done;
+    return this.weeks.add(week, entries);
   }
 
   private async writeWeek(week: string, entries: Record<string, AlertFigureEntry>): Promise<void> {

@@ -4,6 +4,7 @@ import { isExerciseAlert, type AlertSummary } from '../domain/alerts';
 import { UK_ZONE } from '../domain/shared/time';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent } from './conditional';
+import { GatheredWrites } from './gathered-writes';
 import {
   getOrUndefined,
   isConditionFailed,
@@ -87,11 +88,6 @@ export interface ResolvedAlertDay {
   alerts: Record<string, ResolvedTimes>;
 }
 
-interface DayBatch {
-  entries: Record<string, ResolvedTimes>;
-  done: Promise<void>;
-}
-
 type Row = Record<string, unknown> & { rowKey?: string; etag?: string };
 
 /** Open rows written in one transaction at most (Table Storage's limit for one partition). */
@@ -99,7 +95,9 @@ const OPEN_BATCH = 100;
 
 /** The AlertViews table: see the key layout above. */
 export class AlertViewTable {
-  private readonly dayWrites = new Map<string, { writing: Promise<void>; next?: DayBatch }>();
+  private readonly dayWrites = new GatheredWrites<ResolvedTimes>((day, entries) =>
+    this.writeDay(day, entries),
+  );
   /** Open rows to replace, by alert partition: the latest summary of each (see replaceOpenSoon). */
   private readonly pendingOpen = new Map<string, AlertSummary>();
   /** The chain of open-row flushes; the last link settles once every replace asked for is written. */
@@ -228,27 +226,7 @@ export class AlertViewTable {
    * lost race after another).
    */
   private addToDay(day: string, entries: Record<string, ResolvedTimes>): Promise<void> {
-    let slot = this.dayWrites.get(day);
-    if (!slot) this.dayWrites.set(day, (slot = { writing: Promise.resolve() }));
-    if (slot.next) {
-      Object.assign(slot.next.entries, entries);
-      return slot.next.done;
-    }
-    const current = slot;
-    const next: DayBatch = { entries: { ...entries }, done: Promise.resolve() };
-    current.next = next;
-    next.done = current.writing.then(() => {
-      current.next = undefined;
-      return this.writeDay(day, next.entries);
-    });
-    // Once nothing more waits on the day, its slot goes (a failed write does not stop the next).
-    const settled = (): void => {
-      if (this.dayWrites.get(day) === current && current.writing === writing && !current.next)
-        this.dayWrites.delete(day);
-    };
-    const writing: Promise<void> = next.done.then(settled, settled);
-    current.writing = writing;
-    return next.done;
+    return this.dayWrites.add(day, entries);
   }
 
   private async writeDay(day: string, entries: Record<string, ResolvedTimes>): Promise<void> {
