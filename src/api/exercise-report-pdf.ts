@@ -1,10 +1,10 @@
-import { durationText, type ExerciseReport } from '../domain/exercises';
+import { durationText, exerciseRiskText, type ExerciseReport } from '../domain/exercises';
 import { formatUkDateTime } from '../domain/shared/time';
 
 /**
  * An exercise's report as a PDF for the leads (the board pack's machinery: pdfkit, loaded only when a report
  * is made, its built-in Helvetica only): the exercise, then each alert's time to acknowledge, responders,
- * runbook steps and timeline, the decisions taken and the lessons.
+ * runbook steps and timeline, the decisions taken, the risks raised and the lessons.
  */
 export async function exerciseReportPdf(report: ExerciseReport): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit');
@@ -56,6 +56,9 @@ export async function exerciseReportPdf(report: ExerciseReport): Promise<Buffer>
   heading('Decisions taken');
   if (!report.decisions.length) line('None logged during the exercise.');
   for (const d of report.decisions) line(`- ${formatUkDateTime(d.at)}, ${d.by}: ${d.text}`);
+  heading('Risks raised');
+  if (!report.risks.length) line('None raised during the exercise.');
+  for (const r of report.risks) line(`- ${exerciseRiskText(r)}`);
   heading('Lessons');
   if (!report.lessons.length) line('None captured yet.');
   for (const l of report.lessons) line(`- ${l}`);

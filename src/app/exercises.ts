@@ -13,6 +13,7 @@ import {
   scenarioAlertKey,
   type Exercise,
   type ExerciseDecisionLine,
+  type ExerciseRiskLine,
   type ExerciseReport,
   type ExerciseStartInput,
 } from '../domain/exercises';
@@ -69,6 +70,8 @@ export interface ExercisesDeps {
   findAlert(dedupKey: string): Promise<Alert | undefined>;
   /** The decisions logged as part of the exercise (tagged with it), oldest first. */
   decisionsOf(exerciseId: string): Promise<ExerciseDecisionLine[]>;
+  /** The risks raised as part of the exercise (tagged with it); absent: none. */
+  risksOf?(exerciseId: string): Promise<ExerciseRiskLine[]>;
   /** Lessons captured in the exercise's review. */
   lessons(exerciseId: string): Promise<string[]>;
   /** A 1:1 message to a member (the leads' reminder). */
@@ -253,11 +256,12 @@ export class Exercises {
       if (alert?.exercise?.id === exercise.id) alerts.push(alert);
     }
     // By the tag, not by time: a real decision logged while it ran is not the exercise's.
-    const [decisions, lessons] = await Promise.all([
+    const [decisions, lessons, risks] = await Promise.all([
       this.deps.decisionsOf(exercise.id),
       this.deps.lessons(exercise.id),
+      this.deps.risksOf?.(exercise.id) ?? [],
     ]);
-    return exerciseReport(exercise, alerts, decisions, lessons);
+    return exerciseReport(exercise, alerts, decisions, lessons, risks);
   }
 
   /** Creates the due lines' alerts, then records them on the exercise. */

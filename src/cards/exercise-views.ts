@@ -1,5 +1,6 @@
 import {
   durationText,
+  exerciseRiskText,
   exerciseStatus,
   type Exercise,
   type ExerciseReport,
@@ -101,7 +102,10 @@ export function exerciseStartedCard(exercise: Exercise, heading: string): Adapti
   });
 }
 
-/** `exercise end`: the report (timeline, time to acknowledge, responders, runbook steps, decisions, lessons). */
+/**
+ * `exercise end`: the report (timeline, time to acknowledge, responders, runbook steps, decisions, risks
+ * raised, lessons).
+ */
 export function exerciseReportCard(
   report: ExerciseReport,
   opts: { reviewButton?: boolean } = {},
@@ -138,6 +142,12 @@ export function exerciseReportCard(
               (d) => `${formatUkDateTime(d.at)}, ${d.by}: ${d.text.slice(0, 200)}`,
             )
           : ['None logged during the exercise.'],
+      },
+      {
+        heading: 'Risks raised',
+        lines: report.risks.length
+          ? report.risks.map((r) => exerciseRiskText(r).slice(0, 240))
+          : ['None raised during the exercise.'],
       },
       {
         heading: 'Lessons',

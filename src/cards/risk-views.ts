@@ -18,6 +18,7 @@ import {
   ESCALATION_CHOICES,
   likelihoodLabel,
   RISK_STATUS_LABELS,
+  riskTitleOf,
   type Consequence,
   type Likelihood,
   type Risk,
@@ -79,6 +80,8 @@ export interface RiskFormValues {
   reviewDate?: string;
   /** The supplier the risk is about, by its name on the supplier register (optional). */
   supplier?: string;
+  /** The "Part of the exercise" toggle: 'true' or 'false'. */
+  partOfExercise?: string;
 }
 
 export const riskFormValues = (risk: Risk): RiskFormValues => ({
@@ -103,6 +106,8 @@ export function riskFormCard(view: {
   inTask?: boolean;
   /** The chat message the risk is raised from. */
   source?: { author?: string; link?: string };
+  /** The running exercise the person takes part in: a new risk's form offers to raise it as its (issue 21). */
+  exercise?: { name: string };
 }): AdaptiveCard {
   const v = view.values ?? {};
   const isNew = !view.riskId;
@@ -143,6 +148,8 @@ export function riskFormCard(view: {
     inTask: !!view.inTask,
     sourceMessageLink: view.source?.link ?? '',
     sourceMessageAuthor: view.source?.author ?? '',
+    exerciseToggle: view.exercise && isNew ? `Part of the exercise ${view.exercise.name}` : '',
+    partOfExercise: v.partOfExercise === 'false' ? 'false' : 'true',
   });
 }
 
@@ -183,7 +190,7 @@ export function riskCard(risk: Risk, names: OrgNames, banner?: Banner): Adaptive
     banner: banner?.text ?? '',
     bannerStyle: banner?.style ?? 'good',
     id: risk.id,
-    title: risk.title,
+    title: riskTitleOf(risk),
     headline: headline(risk),
     bandStyle: style.style,
     bandColour: style.colour,
@@ -248,8 +255,10 @@ export function escalationCard(risk: Risk, names: OrgNames, banner?: Banner): Ad
   return renderCard('risks/escalation', {
     banner: banner?.text ?? '',
     bannerStyle: banner?.style ?? 'attention',
-    heading: open ? 'Risk escalated to the ICS cyber group' : 'Escalated risk: decided',
-    title: risk.title,
+    heading: `${risk.exercise ? 'EXERCISE: ' : ''}${
+      open ? 'Risk escalated to the ICS cyber group' : 'Escalated risk: decided'
+    }`,
+    title: riskTitleOf(risk),
     headline: headline(risk),
     bandStyle: s.style,
     bandColour: s.colour,

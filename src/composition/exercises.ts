@@ -6,11 +6,13 @@ import type { AdaptiveCard } from '../cards/render';
 import { actionReminderCard, reviewFormCard } from '../cards/review-views';
 import type { Alert } from '../domain/alerts';
 import { needsReview } from '../domain/reviews';
+import { RISK_STATUS_LABELS } from '../domain/risk';
 import { uuidGenerator } from '../domain/shared/ids';
 import { ExerciseJob } from '../jobs/exercise-job';
 import { TableDecisionRepository } from '../store/decision-repository';
 import { TableExerciseRepository } from '../store/exercise-repository';
 import { TableReviewRepository } from '../store/review-repository';
+import { TableRiskRepository } from '../store/risk-repository';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
@@ -33,6 +35,7 @@ export function composeExercises(
 ): ExercisesArea {
   const repository = new TableExerciseRepository(store);
   const decisions = new TableDecisionRepository(store);
+  const risks = new TableRiskRepository(store);
   const message = (aadObjectId: string, content: { text?: string; card?: AdaptiveCard }) =>
     outbox.queue.enqueue({ kind: 'personal', aadObjectId: aadObjectId.toLowerCase(), content });
 
@@ -72,6 +75,15 @@ export function composeExercises(
       (await decisions.listForExercise(exerciseId))
         .reverse()
         .map((d) => ({ text: d.text, by: d.loggedBy.name, at: d.loggedAt })),
+    risksOf: async (exerciseId) =>
+      (await risks.listForExercise(exerciseId)).map((r) => ({
+        id: r.id,
+        title: r.title,
+        score: r.score,
+        status: RISK_STATUS_LABELS[r.status],
+        by: r.raisedBy.name,
+        at: r.raisedAt,
+      })),
     lessons: (exerciseId) => reviews.lessonsOfExercise(exerciseId),
     messageMember: async (aadObjectId, text) => {
       await message(aadObjectId, { text });

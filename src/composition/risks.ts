@@ -37,13 +37,17 @@ export function composeRisks(
   { directory, members, conversations, audit }: PeopleArea,
   outbox: Pick<OutboxArea, 'queue'>,
 ): RisksArea {
+  // A decision logged or a risk raised as part of a running exercise is tagged with it (issue 21).
+  const exercises = new TableDecisionExercises(
+    new TableExerciseRepository(store),
+    new TableAlertRepository(store),
+  );
   const decisions = new DecisionLog(
     new TableDecisionRepository(store),
     directory,
     clock,
     uuidGenerator,
-    // A decision logged as part of a running exercise is tagged with it (issue 21).
-    new TableDecisionExercises(new TableExerciseRepository(store), new TableAlertRepository(store)),
+    exercises,
   );
   const settings = new RiskSettings(new TableRiskPolicyRepository(store), directory, clock, audit);
   // Where each risk's cards are in Teams, so a decision made anywhere updates them (issue 22).
@@ -64,6 +68,7 @@ export function composeRisks(
     cards,
     clock,
     uuidGenerator,
+    exercises,
   );
   const reminders = new RiskDecisionReminders({
     risks,

@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { RiskRepository, StoredRisk } from '../app/risks/ports';
 import type { Decision } from '../domain/decisions';
-import type { Risk, RiskEvent } from '../domain/risk';
+import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
@@ -20,6 +20,9 @@ export const RISK_TABLE = 'Risks';
  * The ICS register holds tens to hundreds of risks, so one partition holds it all: a change, its history
  * events and the open-by-score index row commit in one transaction, and "open risks by score" is one range
  * query over the index rows (highest score first, then oldest), never a table scan.
+ * An exercise's risks (issue 21) sit in the same register, tagged `exercise`: listOpen, listAll and
+ * listAllWithHistory (the real register, its figures and exports) skip them; listOpenWithExercises (the
+ * leads' reminders, marked EXERCISE) keeps them, and listForExercise reads one exercise's by the tag.
  */
 const PARTITION = 'register';
 const riskKey = (id: string) => `risk_${encodeKey(id)}`;
@@ -122,10 +125,22 @@ export class TableRiskRepository implements RiskRepository {
   }
 
   async listOpen(): Promise<Risk[]> {
+    return (await this.listRange('open_', 'open`')).filter(isRealRisk);
+  }
+
+  async listOpenWithExercises(): Promise<Risk[]> {
     return this.listRange('open_', 'open`');
   }
 
   async listAll(): Promise<Risk[]> {
+    return (await this.listEveryRisk()).filter(isRealRisk);
+  }
+
+  async listForExercise(exerciseId: string): Promise<Risk[]> {
+    return (await this.listEveryRisk()).filter((r) => r.exercise?.id === exerciseId);
+  }
+
+  private async listEveryRisk(): Promise<Risk[]> {
     const risks: Risk[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
@@ -153,7 +168,7 @@ export class TableRiskRepository implements RiskRepository {
           .get(key.slice(0, key.lastIndexOf('_ev_')))
           ?.history.push(fromJsonColumns<RiskEvent>(row));
     }
-    return [...risks.values()];
+    return [...risks.values()].filter(isRealRisk);
   }
 
   private async listRange(from: string, to: string): Promise<Risk[]> {

@@ -125,6 +125,8 @@ test('when a lead asks for the report as PDF, then it reads as the report; a mem
   const text = await pdfText(Buffer.from(await res.arrayBuffer()));
   expect(text).toContain('CTAC exercise report: Winter ransomware');
   expect(text).toContain('Participants: Ben Okafor.');
+  expect(text).toContain('Risks raised');
+  expect(text).toContain('None raised during the exercise.');
   expect((await get('/api/registers/exercises/EXHTTP01.pdf', member)).status).toBe(403);
   expect((await get('/api/registers/exercises/EXHTTP01.txt', lead)).status).toBe(404);
 });

@@ -10,7 +10,12 @@ import {
 import { TEMPLATES_DIR } from '../../src/cards/render';
 import { actionReminderCard, lessonsCard, reviewFormCard } from '../../src/cards/review-views';
 import { raiseAlert } from '../../src/domain/alerts';
-import { exerciseReport, parseScenario, type Exercise } from '../../src/domain/exercises';
+import {
+  exerciseReport,
+  exerciseReportMarkdown,
+  parseScenario,
+  type Exercise,
+} from '../../src/domain/exercises';
 import type { Review } from '../../src/domain/reviews';
 import { validateCard } from '../helpers/card-validator';
 import { cardText } from '../helpers/stack';
@@ -119,6 +124,36 @@ describe('exercise and review cards', () => {
     expect(text).toContain('EXERCISE report: Winter ransomware');
     expect(text).toContain('Time to acknowledge: not acknowledged');
     expect(text).toContain('Review the exercise');
+    expect(text).toContain('None raised during the exercise.');
+  });
+
+  test('when risks were raised as part of the exercise, then the report lists them under Risks raised', () => {
+    const report = exerciseReport(
+      { ...exercise, endedAt: at.toISOString() },
+      [drill],
+      [],
+      [],
+      [
+        {
+          id: 'R-9',
+          title: 'Backups encrypted too',
+          score: 25,
+          status: 'Escalated to the ICS cyber group',
+          by: 'Alex Jones',
+          at: at.toISOString(),
+        },
+      ],
+    );
+    const card = exerciseReportCard(report, {});
+    expect(validateCard(card)).toEqual([]);
+    const text = cardText(card);
+    expect(text).toContain('Risks raised');
+    expect(text).toContain(
+      'Alex Jones: R-9 Backups encrypted too (score 25, Escalated to the ICS cyber group)',
+    );
+    const doc = exerciseReportMarkdown(report);
+    expect(doc).toContain('## Risks raised');
+    expect(doc).toContain('Alex Jones: R-9 Backups encrypted too (score 25,');
   });
 
   test('when the reminder is shown, then it offers Mark done with the review and the action', () => {

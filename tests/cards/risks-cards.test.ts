@@ -241,3 +241,42 @@ test('when a stored risk or decision is opened in a form, then its dates show th
   );
   expect(typed).toContain('"value":"16 Dec"');
 });
+
+describe('an exercise’s risk (issue 21)', () => {
+  const drill: Risk = {
+    ...escalated,
+    id: 'R-9',
+    exercise: { id: 'EX0001', name: 'Winter ransomware' },
+  };
+
+  test('when its risk and escalation cards are rendered, then their titles say EXERCISE and the cards are valid; a real risk’s do not', () => {
+    for (const card of [riskCard(drill, names), escalationCard(drill, names)]) {
+      expect(validateCard(card)).toEqual([]);
+      expect(cardText(card)).toContain('EXERCISE: Legacy PACS');
+    }
+    expect(cardText(escalationCard(drill, names))).toContain(
+      'EXERCISE: Risk escalated to the ICS cyber group',
+    );
+    expect(cardText(riskCard(escalated, names))).not.toContain('EXERCISE');
+    expect(cardText(escalationCard(escalated, names))).not.toContain('EXERCISE');
+  });
+
+  test('when a participant’s risk form is rendered, then it offers the toggle, on by default; an edit and everyone else get none', () => {
+    const toggleOf = (card: object) =>
+      JSON.stringify(card).match(/"type":"Input\.Toggle","id":"partOfExercise"[^}]*}/)?.[0];
+    const offered = riskFormCard({ organisations: orgs, exercise: { name: 'Winter ransomware' } });
+    expect(validateCard(offered)).toEqual([]);
+    expect(toggleOf(offered)).toContain('"title":"Part of the exercise Winter ransomware"');
+    expect(toggleOf(offered)).toContain('"value":"true"');
+    const off = riskFormCard({
+      organisations: orgs,
+      exercise: { name: 'Winter ransomware' },
+      values: { partOfExercise: 'false' },
+    });
+    expect(toggleOf(off)).toContain('"value":"false"');
+    expect(toggleOf(riskFormCard({ organisations: orgs }))).toBeUndefined();
+    expect(
+      toggleOf(riskFormCard({ riskId: 'R-1', organisations: [], exercise: { name: 'X' } })),
+    ).toBeUndefined();
+  });
+});

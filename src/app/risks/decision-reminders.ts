@@ -12,7 +12,8 @@ import type { RiskReminderLog, RiskReminderNotifier, RiskRepository } from './po
 export class RiskDecisionReminders {
   constructor(
     private readonly deps: {
-      risks: Pick<RiskRepository, 'listOpen'>;
+      /** An exercise's escalations are chased too: their reminders say EXERCISE. */
+      risks: Pick<RiskRepository, 'listOpenWithExercises'>;
       log: RiskReminderLog;
       notifier: RiskReminderNotifier;
       clock: Clock;
@@ -23,7 +24,7 @@ export class RiskDecisionReminders {
 
   /** Sends the reminders due at `now` that nobody has sent yet; answers how many were sent. */
   async remindDue(now: Date = this.deps.clock.now()): Promise<number> {
-    const open = await this.deps.risks.listOpen();
+    const open = await this.deps.risks.listOpenWithExercises();
     const byId = new Map(open.map((risk) => [risk.id, risk]));
     let sent = 0;
     for (const reminder of dueRiskReminders(open, now, this.deps.rules)) {

@@ -29,12 +29,20 @@ export interface RiskRepository {
   ): Promise<Conditional<StoredRisk>>;
   /** Forgets the pending decision once it is in the log; a lost race is fine (the next reader retries). */
   clearPending(id: string, etag: string): Promise<Conditional<StoredRisk>>;
-  /** Every risk that is not closed, highest score first (then oldest first). */
+  /**
+   * Every real risk that is not closed, highest score first (then oldest first). Like `listAll` and
+   * `listAllWithHistory`, it leaves out every exercise's risks (issue 21), so no reader of the register,
+   * figures or exports counts them.
+   */
   listOpen(): Promise<Risk[]>;
-  /** Every risk, closed ones too (for the register export). */
+  /** Every risk that is not closed, an exercise's too (the leads' reminders, which say EXERCISE). */
+  listOpenWithExercises(): Promise<Risk[]>;
+  /** Every real risk, closed ones too (for the register export). */
   listAll(): Promise<Risk[]>;
-  /** Every risk with its history (the board pack's escalations): one range of the register. */
+  /** Every real risk with its history (the board pack's escalations): one range of the register. */
   listAllWithHistory(): Promise<Risk[]>;
+  /** The risks raised for one exercise, closed ones too, without history (its report). */
+  listForExercise(exerciseId: string): Promise<Risk[]>;
 }
 
 export interface StoredDecision {

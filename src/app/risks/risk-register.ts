@@ -1,4 +1,4 @@
-import type { Decision } from '../../domain/decisions';
+import { exerciseOfferedTo, type Decision, type DecisionExerciseTag } from '../../domain/decisions';
 import { hasRole, type Member } from '../../domain/people/member';
 import {
   bandForScore,
@@ -13,6 +13,7 @@ import {
   requireMayChangeRisk,
   repeatsLastDecision,
   rescoreRisk,
+  riskExerciseTag,
   type CloseRiskInput,
   type DecideEscalationInput,
   type EscalateRiskInput,
@@ -30,7 +31,7 @@ import type { IdGenerator } from '../../domain/shared/ids';
 import { formatUkDateTime } from '../../domain/shared/time';
 import type { Directory } from '../directory';
 import { actorOf } from './actor';
-import type { DecisionLog } from './decision-log';
+import type { DecisionExercises, DecisionLog } from './decision-log';
 import { ATTEMPTS, shortRef } from './ids';
 import type { RiskEscalationNotifier, RiskRepository, StoredRisk, StoredRiskPolicy } from './ports';
 import type { RiskSettings } from './risk-settings';
@@ -51,6 +52,17 @@ export interface DecisionOnRisk {
   repeated: boolean;
 }
 
+/** How a risk is raised besides its fields (issue 21). */
+export interface RaiseRiskOptions {
+  /** The form's "Part of the exercise" toggle. */
+  partOfExercise?: boolean;
+  /**
+   * The Teams messages it was raised from, as the activity names them (the thread's first message, the
+   * message of "Raise as risk"): an exercise alert's card among them makes it that exercise's.
+   */
+  fromMessages?: readonly string[];
+}
+
 /**
  * The shared ICS risk register: members raise risks; members of a risk's organisation and leads edit,
  * re-score, escalate and close it (only leads while it is escalated); leads decide on escalated ones. Every
@@ -66,21 +78,41 @@ export class RiskRegister {
     private readonly notifier: RiskEscalationNotifier,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Absent: no risk is ever an exercise's. */
+    private readonly exercises?: DecisionExercises,
   ) {}
 
+  /**
+   * The running exercise the caller's risk form offers to raise for ("Part of the exercise <name>"), or
+   * none: only its participants and lead are offered one.
+   */
+  async exerciseOffered(caller: Member | undefined): Promise<DecisionExerciseTag | undefined> {
+    if (!caller || !this.exercises) return undefined;
+    return exerciseOfferedTo(await this.exercises.running(), caller.aadObjectId);
+  }
+
+  /**
+   * A member raises a risk. It is an exercise's when its raiser leads or takes part in a running exercise
+   * and it was raised from that exercise's alert card or thread, or with the form's toggle on (decided from
+   * the caller's Entra id and the Teams activity, never from card data): then it is kept out of the real
+   * register and shown in the exercise's report.
+   */
   async raise(
     caller: Member | undefined,
     input: RiskInput,
     source: EventSource,
+    options: RaiseRiskOptions = {},
   ): Promise<RiskChangeResult> {
     const member = this.directory.require(caller, 'member', 'raise risks');
     const policy = await this.settings.policy();
+    const exercise = await this.exerciseTagFor(member, options);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const result = raiseRisk(input, {
         id: shortRef('R', this.ids),
         actor: actorOf(member, source),
         at: this.clock.now(),
         policy,
+        exercise,
       });
       await this.requireKnownOrganisation(result.risk.orgCode);
       const res = await this.risks.create(result.risk);
@@ -105,7 +137,7 @@ export class RiskRegister {
     return risk;
   }
 
-  /** Open risks (every status but closed), highest score first. */
+  /** Open real risks (every status but closed; no exercise's), highest score first. */
   async listOpen(caller: Member | undefined): Promise<Risk[]> {
     this.directory.require(caller, 'member', 'see the risk register');
     return this.inCurrentBands(await this.risks.listOpen());
@@ -250,7 +282,7 @@ export class RiskRegister {
     return { saved, escalated };
   }
 
-  /** Every risk, closed ones too, for the register export (leads). */
+  /** Every real risk (no exercise's), closed ones too, for the register export (leads). */
   async listAll(caller: Member | undefined): Promise<Risk[]> {
     this.directory.require(caller, 'lead', 'export the risk register');
     return this.inCurrentBands(await this.risks.listAll());
@@ -307,6 +339,27 @@ export class RiskRegister {
     await this.decisionLog.record(stored.pendingDecision);
     const cleared = await this.risks.clearPending(stored.risk.id, stored.etag);
     return cleared.ok ? cleared.value : stored;
+  }
+
+  private async exerciseTagFor(
+    member: Member,
+    options: RaiseRiskOptions,
+  ): Promise<DecisionExerciseTag | undefined> {
+    if (!this.exercises) return undefined;
+    const running = await this.exercises.running();
+    if (!running.length) return undefined;
+    const found = await Promise.all(
+      [...new Set(options.fromMessages ?? [])]
+        .filter(Boolean)
+        .slice(0, 4)
+        .map((m) => this.exercises!.exerciseOfAlertMessage(m)),
+    );
+    return riskExerciseTag({
+      running,
+      personId: member.aadObjectId,
+      fromExerciseAlerts: found.filter((id): id is string => !!id),
+      partOfExercise: options.partOfExercise === true,
+    });
   }
 
   private async requireMayChange(risk: Risk, member: Member, kind: RiskChangeKind): Promise<void> {

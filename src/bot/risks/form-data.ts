@@ -21,6 +21,7 @@ const RISK_FIELDS = [
   'mitigations',
   'reviewDate',
   'supplier',
+  'partOfExercise',
 ] as const;
 
 const DECISION_FIELDS = [
@@ -67,7 +68,8 @@ export function decisionInput(v: DecisionFormValues): DecisionInput {
 }
 
 /** The form's "Part of the exercise" toggle: on only when it was shown and left on. */
-export const partOfExercise = (v: DecisionFormValues): boolean => v.partOfExercise === 'true';
+export const partOfExercise = (v: DecisionFormValues | RiskFormValues): boolean =>
+  v.partOfExercise === 'true';
 
 /** A stored decision as the form shows it, for a correction. */
 export const decisionFormValuesOf = (d: Decision): DecisionFormValues => ({

@@ -5,11 +5,18 @@ import { RISK_LIMITS, riskDraftFromMessage } from '../../domain/risk';
 import { cleanLine, clipText } from '../../domain/shared/clean-text';
 import type { BotTurn, MessageActionHandler } from '../bot-feature';
 import { cardField, cardText } from '../card-fields';
-import { defaultOrgCode, isFormProblem, problemsOf, riskFormFrom } from './form-data';
+import {
+  defaultOrgCode,
+  isFormProblem,
+  partOfExercise,
+  problemsOf,
+  riskFormFrom,
+} from './form-data';
 import { submittedData, taskCard, taskMessage } from './message-action-task';
 import { messageLink, messageText } from './message-text';
 import { escalatedNote } from './risk-actions';
 import type { RisksContext } from './risks-context';
+import { sourceMessagesOf } from './source-messages';
 
 const riskTask = (card: AdaptiveCard) => taskCard(card, 'Raise as risk');
 
@@ -39,6 +46,7 @@ export function raiseRiskAction(ctx: RisksContext): MessageActionHandler {
           'Every risk belongs to an ICS organisation, and there is none yet. An admin adds one with "org add".',
         );
       const payload = action.messagePayload;
+      const exercise = await register.exerciseOffered(caller);
       const draft = riskDraftFromMessage({
         text: messageText(payload?.body?.content),
         author: cardText(payload?.from?.user?.displayName),
@@ -54,6 +62,7 @@ export function raiseRiskAction(ctx: RisksContext): MessageActionHandler {
           },
           inTask: true,
           source: draft.source,
+          ...(exercise && { exercise }),
         }),
       );
     },
@@ -64,7 +73,10 @@ export function raiseRiskAction(ctx: RisksContext): MessageActionHandler {
       directory.require(caller, 'member', 'raise risks');
       const values = riskFormFrom(data);
       try {
-        const { risk, escalated } = await register.raise(caller, values, 'teams');
+        const { risk, escalated } = await register.raise(caller, values, 'teams', {
+          partOfExercise: partOfExercise(values),
+          fromMessages: sourceMessagesOf(turn.context, action.messagePayload?.id),
+        });
         await postInThread(
           turn,
           riskCard(risk, await ctx.orgNames(), {
@@ -78,12 +90,14 @@ export function raiseRiskAction(ctx: RisksContext): MessageActionHandler {
         );
       } catch (e) {
         if (!isFormProblem(e)) throw e;
+        const exercise = await register.exerciseOffered(caller);
         return riskTask(
           riskFormCard({
             organisations: await directory.listOrganisations(),
             values,
             problems: problemsOf(e),
             inTask: true,
+            ...(exercise && { exercise }),
             source: {
               author: clipText(
                 cleanLine(cardField(data, 'sourceMessageAuthor')),

@@ -10,8 +10,9 @@ import { ESCALATION_CHOICE_LABELS, isEscalationChoice, type Risk } from '../../d
 import { isCtacError } from '../../domain/shared/errors';
 import type { BotTurn, CardActionHandler } from '../bot-feature';
 import { cardField, type CardData } from '../card-fields';
-import { isFormProblem, isRefusal, problemsOf, riskFormFrom } from './form-data';
+import { isFormProblem, isRefusal, partOfExercise, problemsOf, riskFormFrom } from './form-data';
 import type { RisksContext } from './risks-context';
+import { sourceMessagesOf } from './source-messages';
 
 /** What the raiser and the channel are told when a change sent the risk to the ICS cyber group. */
 export const escalatedNote = (escalated: boolean): string =>
@@ -58,7 +59,10 @@ export function riskActions(ctx: RisksContext): Record<string, CardActionHandler
     'risk.raise': async (data, turn) => {
       const values = riskFormFrom(data);
       try {
-        const { risk, escalated } = await register.raise(await turn.caller(), values, 'teams');
+        const { risk, escalated } = await register.raise(await turn.caller(), values, 'teams', {
+          partOfExercise: partOfExercise(values),
+          fromMessages: sourceMessagesOf(turn.context),
+        });
         // The answer replaces the form: that message becomes the raiser's copy of the risk card.
         const copy = turn.context.activity.replyToId;
         if (copy) await ctx.cards?.rememberRaiserCard(risk.id, turn.context, copy);
@@ -69,10 +73,12 @@ export function riskActions(ctx: RisksContext): Record<string, CardActionHandler
         });
       } catch (e) {
         if (!isFormProblem(e)) throw e;
+        const exercise = await register.exerciseOffered(await turn.caller());
         return riskFormCard({
           organisations: await directory.listOrganisations(),
           values,
           problems: problemsOf(e),
+          ...(exercise && { exercise }),
         });
       }
     },

@@ -81,7 +81,13 @@ export function leadReminder(
     reminder.kind === 'review-date'
       ? `Reminder: today (${formatUkDate(reminder.dueAt)}) is the review date of ${riskLine(risk)}, and it is still waiting for a decision from the ICS cyber group (escalated ${since}).${asked}`
       : `Reminder: ${riskLine(risk)} has been waiting for a decision from the ICS cyber group since ${since}.${asked}`;
-  return { text, summary: `Reminder: risk ${risk.id} needs a decision`, card };
+  // An exercise's escalation is chased as a real one would be, but says it is an exercise (issue 21).
+  const mark = risk.exercise ? `EXERCISE (${risk.exercise.name}): ` : '';
+  return {
+    text: `${mark}${text}`,
+    summary: `${mark ? 'EXERCISE: ' : ''}Reminder: risk ${risk.id} needs a decision`,
+    card,
+  };
 }
 
 /**

@@ -78,9 +78,11 @@ export function risksFeature(deps: RisksFeatureDeps): BotFeature {
               'Every risk belongs to an ICS organisation. An admin adds one with "org add".',
               'warning',
             );
+          const exercise = await register.exerciseOffered(caller);
           return riskFormCard({
             organisations,
             values: { orgCode: defaultOrgCode(caller, organisations) },
+            ...(exercise && { exercise }),
           });
         }
         case 'risks':

@@ -28,13 +28,30 @@ export interface ExerciseDecisionLine {
   at: string;
 }
 
+/** A risk raised as part of the exercise (issue 21). */
+export interface ExerciseRiskLine {
+  id: string;
+  title: string;
+  score: number;
+  /** The risk's status in words, as its card shows it ("Open", "Closed"...). */
+  status: string;
+  by: string;
+  at: string;
+}
+
 /** What `exercise end` shows and the register's document holds. */
 export interface ExerciseReport {
   exercise: Exercise;
   alerts: ExerciseAlertReport[];
   decisions: ExerciseDecisionLine[];
+  /** The risks raised as part of it, oldest first: never on the real register. */
+  risks: ExerciseRiskLine[];
   lessons: string[];
 }
+
+/** A risk raised in the exercise as one line of its report. */
+export const exerciseRiskText = (r: ExerciseRiskLine): string =>
+  `${formatUkDateTime(r.at)}, ${r.by}: ${r.id} ${r.title} (score ${r.score}, ${r.status})`;
 
 const PEOPLE_KINDS = new Set([
   'acknowledged',
@@ -117,17 +134,22 @@ export function alertReport(alert: Alert): ExerciseAlertReport {
   };
 }
 
-/** The report of an exercise from its alerts (oldest first), the decisions logged during it and its lessons. */
+/**
+ * The report of an exercise from its alerts (oldest first), the decisions logged and risks raised as part of
+ * it, and its lessons.
+ */
 export function exerciseReport(
   exercise: Exercise,
   alerts: readonly Alert[],
   decisions: readonly ExerciseDecisionLine[],
   lessons: readonly string[],
+  risks: readonly ExerciseRiskLine[] = [],
 ): ExerciseReport {
   return {
     exercise,
     alerts: [...alerts].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt)).map(alertReport),
     decisions: [...decisions],
+    risks: [...risks].sort((a, b) => a.at.localeCompare(b.at)),
     lessons: [...lessons],
   };
 }
@@ -172,6 +194,9 @@ export function exerciseReportMarkdown(report: ExerciseReport): string {
   if (!report.decisions.length) out.push('None logged during the exercise.');
   for (const d of report.decisions)
     out.push(`- ${formatUkDateTime(d.at)}, ${md(d.by)}: ${md(d.text)}`);
+  out.push('', '## Risks raised', '');
+  if (!report.risks.length) out.push('None raised during the exercise.');
+  for (const r of report.risks) out.push(`- ${md(exerciseRiskText(r))}`);
   out.push('', '## Lessons', '');
   if (!report.lessons.length) out.push('None captured yet.');
   for (const l of report.lessons) out.push(`- ${md(l)}`);

@@ -77,7 +77,8 @@ export function decideEscalation(
       related: { kind: 'risk', id: risk.id },
       sourceMessageLink: input.sourceMessageLink,
     },
-    { id: context.decisionId, actor: context.actor, at: context.at },
+    // A decision on an exercise's risk is that exercise's too (issue 21): never in the real decision log.
+    { id: context.decisionId, actor: context.actor, at: context.at, exercise: risk.exercise },
   );
 
   const statusTo = STATUS_AFTER[choice];

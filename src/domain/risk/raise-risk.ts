@@ -1,3 +1,8 @@
+import {
+  decisionExerciseTag,
+  type DecisionExerciseTag,
+  type RunningExerciseOf,
+} from '../decisions/exercise-tag';
 import { ukCalendarDate } from './calendar-date';
 import { escalateIfAboveAppetite } from './escalate-risk';
 import { normaliseRisk, type Risk, type RiskInput } from './risk';
@@ -10,6 +15,8 @@ export interface RaiseRiskContext extends ChangeContext {
   /** The new risk's id, from the id generator. */
   id: string;
   policy?: RiskPolicy;
+  /** The exercise it is raised for (riskExerciseTag), if any. */
+  exercise?: DecisionExerciseTag;
 }
 
 /** A new risk, the event that raised it and, when it scores above appetite, the escalation too. */
@@ -43,6 +50,20 @@ export function raiseRisk(input: RiskInput, context: RaiseRiskContext): RaiseRis
     raisedBy: context.actor,
     updatedAt: event.at,
     history: [event],
+    ...(context.exercise && { exercise: { id: context.exercise.id, name: context.exercise.name } }),
   };
   return { ...escalateIfAboveAppetite(raised, policy.appetite, context), event };
 }
+
+/**
+ * Which exercise, if any, a risk being raised belongs to (issue 21): the same rule as a decision's. Only a
+ * participant or the lead of a running exercise (the caller's Entra id) can tag one, when it is raised from
+ * one of that exercise's alert cards or their threads (as the Teams activity names them, never card data) or
+ * with the form's "Part of the exercise" toggle on. An ended exercise tags nothing.
+ */
+export const riskExerciseTag = (opts: {
+  running: readonly RunningExerciseOf[];
+  personId: string;
+  fromExerciseAlerts?: readonly string[];
+  partOfExercise: boolean;
+}): DecisionExerciseTag | undefined => decisionExerciseTag(opts);

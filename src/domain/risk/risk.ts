@@ -1,3 +1,4 @@
+import type { DecisionExerciseTag } from '../decisions/exercise-tag';
 import type { Actor } from '../shared/actor';
 import { CtacError } from '../shared/errors';
 import { parseCalendarDate, type CalendarDate } from './calendar-date';
@@ -62,7 +63,16 @@ export interface Risk {
   closure?: RiskNote;
   /** Every change, oldest first. */
   history: RiskEvent[];
+  /** Raised as part of an exercise (issue 21): shown in its report, never in the real register or figures. */
+  exercise?: DecisionExerciseTag;
 }
+
+/** Whether a risk counts in the real register, figures and exports (not an exercise's). */
+export const isRealRisk = (risk: Pick<Risk, 'exercise'>): boolean => !risk.exercise;
+
+/** A risk's title as its cards show it: an exercise's says so first. */
+export const riskTitleOf = (risk: Pick<Risk, 'title' | 'exercise'>): string =>
+  `${risk.exercise ? 'EXERCISE: ' : ''}${risk.title}`;
 
 export interface RiskEscalation {
   reason: EscalationReason;
