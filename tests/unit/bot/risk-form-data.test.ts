@@ -40,6 +40,7 @@ describe('reading the risk and decision forms', () => {
       mitigations: '',
       reviewDate: '',
       supplier: '',
+      partOfExercise: '',
     });
   });
 
