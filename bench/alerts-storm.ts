@@ -39,6 +39,7 @@ import {
   underGoal,
   waitForPort,
 } from './lib';
+import { countsTable, startStorageCounter } from './storage-counter';
 import { BENCH_CHANNEL, saveBenchChannel, startBenchApp, storeAt } from './stack';
 
 const SECRET = 'bench-secret';
@@ -139,7 +140,14 @@ async function main() {
   await floorProcess.stop();
 
   const connector = await TeamsLimitConnector.start();
-  const app = await startBenchApp(azurite.connectionString, { CTAC_WEBHOOK_SECRET: SECRET });
+  // BENCH_STORM_COUNT=1: the app's storage requests go through a counting proxy (adds a hop: not for figures).
+  const counter = process.env['BENCH_STORM_COUNT']
+    ? await startStorageCounter(azurite.connectionString)
+    : undefined;
+  const app = await startBenchApp(counter?.connectionString ?? azurite.connectionString, {
+    CTAC_WEBHOOK_SECRET: SECRET,
+  });
+  counter?.reset();
   const port = app.port;
   await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
 
@@ -172,6 +180,12 @@ async function main() {
   while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
     await new Promise((r) => setTimeout(r, 200));
   clearInterval(sampler);
+  if (counter) {
+    // What the background does after the last answer, too: a moment for the last writes.
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log(countsTable(counter.counts, count));
+    await counter.stop();
+  }
   if (process.env['BENCH_STORM_TRACE'])
     await trace(deliveries, storeAt(azurite.connectionString), started);
   const after = processMemory(app.pid);

@@ -57,7 +57,12 @@ export async function startBenchApp(
       ...env,
     },
     port,
-    [...productionNodeArgs(), ...nodeArgs],
+    // BENCH_APP_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app.
+    [
+      ...productionNodeArgs(),
+      ...nodeArgs,
+      ...(process.env['BENCH_APP_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
