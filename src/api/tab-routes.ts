@@ -6,6 +6,7 @@ import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';
 import type { RotaService } from '../app/rota/rota-service';
 import { isExerciseAlert } from '../domain/alerts';
+import type { ResolvedWeek } from '../domain/figures';
 import type { Organisation } from '../domain/people/organisation';
 import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
@@ -13,6 +14,7 @@ import { authenticate, authenticatedMember, requireRole, type TokenVerifier } fr
 import { recordedDecisionView } from './decision-view';
 import {
   alertRowView,
+  alertWeeksFromRows,
   alertWeeksOf,
   decisionRegisterView,
   escalationQueue,
@@ -49,6 +51,11 @@ export interface HsaResponseSource {
  */
 export interface AlertHistorySource {
   resolvedSince(from: Date): Promise<ResolvedAlertDay[]>;
+  /**
+   * The same alerts a week at a time in brief (how many, the middle of their times): what the figures
+   * read when given, the days only for a week with more open alerts than its row can take in.
+   */
+  resolvedWeeks?(from: Date): Promise<ResolvedWeek[]>;
 }
 
 export interface TabRoutesDeps {
@@ -79,8 +86,10 @@ const WEEK_MS = 7 * 86_400_000;
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
  *                               after filtering (the log grows by a few hundred a year)
- *   alerts                      the AlertViews 'open' partition (each open alert's summary) and the 'resolved'
- *                               rows of the last nine weeks (one a day): two queries of a small table
+ *   alerts                      the AlertViews 'open' partition (each open alert's summary) and the
+ *                               'resolved-week' rows of the last nine weeks (one a week, each the middle of
+ *                               its times): two queries of a small table (the week's 'resolved' day rows
+ *                               too, only for a week with more open alerts than its row takes in)
  *   hsa-compliance              the AlertViews 'open' partition; the HsaResponses '~follow-ups' partition
  *                               (unfinished, or the finished history) and each followed HSA's own partition
  *                               (its responses); a point read of each finished or closed HSA shown
@@ -215,16 +224,21 @@ export function tabRouter(deps: TabRoutesDeps): Router {
 
   router.get('/api/tab/alerts', member, async (_req, res) => {
     const now = deps.clock.now();
-    const [listed, resolved] = await Promise.all([
+    const from = new Date(now.getTime() - (ALERT_WEEKS + 1) * WEEK_MS);
+    const history = deps.alertHistory;
+    const [listed, resolvedWeeks] = await Promise.all([
       deps.alerts.listOpen({ member: authenticatedMember(res), source: 'tab' }),
-      deps.alertHistory?.resolvedSince(new Date(now.getTime() - (ALERT_WEEKS + 1) * WEEK_MS)) ?? [],
+      history?.resolvedWeeks?.(from),
     ]);
     // An exercise's alerts are neither listed as real nor counted in the figures.
     const open = listed.filter((a) => !isExerciseAlert(a));
+    const weeks =
+      (resolvedWeeks && alertWeeksFromRows(resolvedWeeks, open, now, ALERT_WEEKS)) ??
+      alertWeeksOf((await history?.resolvedSince(from)) ?? [], open, now, ALERT_WEEKS);
     res.json({
       open: open.map(alertRowView),
-      weeks: alertWeeksOf(resolved, open, now, ALERT_WEEKS),
-      resolvedCounted: !!deps.alertHistory,
+      weeks,
+      resolvedCounted: !!history,
     });
   });
 

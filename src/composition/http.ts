@@ -20,6 +20,7 @@ import { tabRouter } from '../api/tab-routes';
 import type { Exports } from '../app/exports';
 import type { CtacBot } from '../bot/ctac-bot';
 import type { Config } from '../config';
+import { AlertViewTable } from '../store/alert-views';
 import { fromRoot } from '../paths';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
@@ -63,6 +64,7 @@ export async function startHttp(
   { people, alerts, rota, risks, procedures, suppliers, exercises, exports, bot, entraKeys }: HttpParts,
 ): Promise<HttpArea> {
   const { directory, members, audit } = people;
+  const alertViews = new AlertViewTable(store);
   // Bearer tokens for the API (src/api/auth-bearer.ts): the development issuer with CTAC_DEV_HOST only
   // (config allows it only on loopback and without BOT_ID), else Entra ID when there is a bot to ask it
   // about, else none at all.
@@ -146,7 +148,11 @@ export async function startHttp(
         decisions: risks.decisions,
         alerts: alerts.service,
         // Resolved alerts too, for the weekly times to acknowledge and resolve.
-        alertHistory: { resolvedSince: (from) => alerts.repository.resolvedSince(from) },
+        alertHistory: {
+          resolvedSince: (from) => alerts.repository.resolvedSince(from),
+          // The same, a week at a time in brief: what the weekly figures read (src/store/alert-views.ts).
+          resolvedWeeks: (from) => alertViews.resolvedWeeks(from),
+        },
         rota: rota.rota,
         clock,
         hsaResponses: alerts.hsaResponses,

@@ -403,6 +403,8 @@ export class TableAlertRepository implements AlertRepository {
     if (!backfilled)
       for (const alert of await this.resolvedFromWeekRows()) resolved.set(alert.id, alert);
     await this.views.recordResolved([...resolved.values()]);
+    // The week rows the tab's figures read, made again where behind their day rows.
+    await this.views.repairWeeks();
     if (!backfilled) await this.views.markBackfilled(now);
     return { open, resolved: resolved.size };
   }

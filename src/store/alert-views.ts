@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { DateTime } from 'luxon';
 import { isExerciseAlert, type AlertSummary } from '../domain/alerts';
+import { medianWindowOf, type ResolvedWeek } from '../domain/figures';
 import { UK_ZONE } from '../domain/shared/time';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent } from './conditional';
@@ -23,6 +24,11 @@ import {
  *   PK 'resolved'  RK <UK date raised>    the resolved alerts raised that day (UK time), for the weekly figures:
  *                                         `times`, JSON { <alert id>: [ms to acknowledge, ms to resolve] }
  *                                         (null for one that never happened)
+ *   PK 'resolved-week'  RK <Monday, UK>   the week's day rows in brief, for the tab's weekly figures: how many
+ *                                         resolved alerts were raised that week and the middle of their times
+ *                                         to acknowledge and resolve (`figures`, JSON of a ResolvedWeek,
+ *                                         src/domain/figures/resolved-weeks.ts), with the count of each day
+ *                                         row it was made from (`days`)
  *   PK 'meta'      RK 'backfilled'        the rows above were made from the Alerts table once (see backfill)
  *                  RK 'figures-backfilled'  the kept weekly figures' marker (src/store/alert-figures.ts)
  *
@@ -34,17 +40,78 @@ import {
  * A resolved alert's times never change (resolved is final), so a day row only gains entries, keyed by alert
  * id so that writing one twice (a retry, the backfill) changes nothing. A day holds about 17,000 resolved
  * alerts before its row nears Table Storage's 1 MiB.
+ *
+ * The tab's weekly figures read the week rows, not the day rows: nine small rows (the middle 600 or so of
+ * each week's times) rather than the times of every alert resolved in nine weeks (1.5 MB at 50,000 alerts).
+ * A week row is made from its seven day rows after each write of one of them, written on its ETag and made
+ * again if it changed meanwhile; as it is worked out from the day rows (never added to), a retry or two
+ * instances at once cannot count an alert twice. A crash between a day row and its week leaves the week
+ * behind its days: each start compares every week's day counts with the day rows' and makes those behind
+ * again (repairWeeks), which also makes the weeks of day rows written before week rows were kept.
  */
 export const ALERT_VIEW_TABLE = 'AlertViews';
 
 const OPEN = 'open';
 const RESOLVED = 'resolved';
+const RESOLVED_WEEK = 'resolved-week';
 const META = 'meta';
 const BACKFILLED = 'backfilled';
+const WEEK_FIGURES: ChunkLayout = { name: 'figures' };
+/** Rewrites of a week row lost to other writers before giving up (each re-reads the row and its days). */
+const MAX_WEEK_RETRIES = 20;
 const SUMMARY: ChunkLayout = { name: 'summary' };
 const TIMES: ChunkLayout = { name: 'times' };
 /** Rewrites of a day row lost to other writers before giving up (each re-reads the row). */
 const MAX_DAY_RETRIES = 40;
+
+/** The Monday (YYYY-MM-DD) of the UK week a UK date falls in: the week row its day row is part of. */
+export const ukWeekOfDay = (day: string): string =>
+  DateTime.fromISO(day, { zone: UK_ZONE }).startOf('week').toISODate() ?? '';
+
+/** The seven UK dates of the week starting on the Monday. */
+const daysOfWeek = (monday: string): string[] => {
+  const start = DateTime.fromISO(monday, { zone: UK_ZONE });
+  return Array.from({ length: 7 }, (_, i) => start.plus({ days: i }).toISODate() ?? '');
+};
+
+/** A week row made from its day rows' entries (by day). */
+export function resolvedWeekOf(
+  monday: string,
+  days: Readonly<Record<string, Readonly<Record<string, ResolvedTimes>>>>,
+): ResolvedWeek {
+  const ack: number[] = [];
+  const res: number[] = [];
+  const counts: Record<string, number> = {};
+  let raised = 0;
+  for (const [day, times] of Object.entries(days)) {
+    const entries = Object.values(times);
+    counts[day] = entries.length;
+    raised += entries.length;
+    for (const [toAck, toResolve] of entries) {
+      if (toAck !== null) ack.push(toAck);
+      if (toResolve !== null) res.push(toResolve);
+    }
+  }
+  return {
+    weekOf: monday,
+    raised,
+    ack: medianWindowOf(ack),
+    res: medianWindowOf(res),
+    days: counts,
+  };
+}
+
+/** A week row as written (exported so the bench writes exactly these rows in bulk). */
+export const resolvedWeekEntity = (week: ResolvedWeek) => ({
+  partitionKey: RESOLVED_WEEK,
+  rowKey: week.weekOf,
+  days: JSON.stringify(week.days),
+  ...toChunkColumns(JSON.stringify(week), WEEK_FIGURES),
+});
+
+const sameDays = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.entries(a).every(([day, n]) => b[day] === n);
 
 /** The UK date an instant falls on: the row a resolved alert's times go in. */
 export const ukDay = (at: string | Date): string =>
@@ -98,6 +165,8 @@ export class AlertViewTable {
   private readonly dayWrites = new GatheredWrites<ResolvedTimes>((day, entries) =>
     this.writeDay(day, entries),
   );
+  /** Week rows to make again, one write at a time per week; asks meanwhile are gathered into the next. */
+  private readonly weekWrites = new GatheredWrites<true>((week) => this.writeWeek(week));
   /** Open rows to replace, by alert partition: the latest summary of each (see replaceOpenSoon). */
   private readonly pendingOpen = new Map<string, AlertSummary>();
   /** The chain of open-row flushes; the last link settles once every replace asked for is written. */
@@ -244,13 +313,102 @@ export class AlertViewTable {
             etag: row.etag ?? '*',
           });
         else await this.client.createEntity(resolvedDayEntity(day, times));
-        return;
       } catch (e) {
         // Another writer changed the day first: read it again.
         if (!isConditionFailed(e) && !isConflict(e)) throw e;
+        continue;
       }
+      // The week row follows its days: made again from them now the day has changed.
+      await this.weekWrites.add(ukWeekOfDay(day), { changed: true });
+      return;
     }
     throw new Error(`The resolved alerts of ${day} changed too often to record more.`);
+  }
+
+  /**
+   * Makes a week row again from its day rows (seven point reads). The row is read first and written on
+   * its ETag, so a writer that read the days before another's day write cannot overwrite a newer row: its
+   * write fails and it reads everything again. Nothing is written when the row already counts every day.
+   */
+  private async writeWeek(week: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_WEEK_RETRIES; attempt++) {
+      const current = await getOrUndefined<Row>(this.client, RESOLVED_WEEK, week);
+      const days: Record<string, Record<string, ResolvedTimes>> = {};
+      await Promise.all(
+        daysOfWeek(week).map(async (day) => {
+          const row = await getOrUndefined<Row>(this.client, RESOLVED, day);
+          if (row)
+            days[day] = JSON.parse(fromChunkColumns(row, TIMES)) as Record<string, ResolvedTimes>;
+        }),
+      );
+      const made = resolvedWeekOf(week, days);
+      if (
+        current &&
+        sameDays(JSON.parse(String(current['days'])) as Record<string, number>, made.days)
+      )
+        return;
+      try {
+        if (current)
+          await this.client.updateEntity(resolvedWeekEntity(made), 'Replace', {
+            etag: current.etag ?? '*',
+          });
+        else await this.client.createEntity(resolvedWeekEntity(made));
+        return;
+      } catch (e) {
+        // Another writer made the week first: read it and its days again.
+        if (!isConditionFailed(e) && !isConflict(e)) throw e;
+      }
+    }
+    throw new Error(`The resolved alerts of the week of ${week} changed too often to sum up.`);
+  }
+
+  /**
+   * The week rows from the UK week of `from` on: one range of one partition. With the open rows, what the
+   * tab's weekly figures count.
+   */
+  async resolvedWeeks(from: Date): Promise<ResolvedWeek[]> {
+    const filter = `PartitionKey eq '${RESOLVED_WEEK}' and RowKey ge '${ukWeekOfDay(ukDay(from))}'`;
+    const weeks: ResolvedWeek[] = [];
+    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } }))
+      weeks.push(JSON.parse(fromChunkColumns(row, WEEK_FIGURES)) as ResolvedWeek);
+    return weeks;
+  }
+
+  /**
+   * Makes again every week row behind its day rows, or missing (a crash between a day row and its week,
+   * or day rows written before week rows were kept): the day rows' counts and the week rows' are read in
+   * two queries, and only the weeks that differ are made again (a week row whose days are all gone goes).
+   * Run at each start; idempotent, and two instances at once make the same rows. Answers how many weeks
+   * were made.
+   */
+  async repairWeeks(): Promise<number> {
+    const counts = new Map<string, Record<string, number>>();
+    const dayFilter = `PartitionKey eq '${RESOLVED}'`;
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: dayFilter, select: ['RowKey', 'count'] },
+    })) {
+      const week = ukWeekOfDay(row.rowKey ?? '');
+      counts.set(week, { ...counts.get(week), [row.rowKey ?? '']: Number(row['count'] ?? 0) });
+    }
+    const weekFilter = `PartitionKey eq '${RESOLVED_WEEK}'`;
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: weekFilter, select: ['RowKey', 'days'] },
+    })) {
+      const days = counts.get(row.rowKey ?? '');
+      if (!days)
+        // Its alerts have all gone (the retention job deletes their day entries): so does it.
+        await this.client
+          .deleteEntity(RESOLVED_WEEK, row.rowKey ?? '', { etag: row.etag ?? '*' })
+          .catch((e) => {
+            if (!isNotFound(e) && !isConditionFailed(e)) throw e;
+          });
+      else if (sameDays(JSON.parse(String(row['days'])) as Record<string, number>, days))
+        counts.delete(row.rowKey ?? '');
+    }
+    await Promise.all(
+      [...counts.keys()].map((week) => this.weekWrites.add(week, { changed: true })),
+    );
+    return counts.size;
   }
 
   /** The resolved alerts raised from the UK day of `from` on: one range of one partition. */

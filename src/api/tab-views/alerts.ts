@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AlertRowView, AlertWeekView } from '../../contract/alerts';
 import type { AlertState, AlertSummary, AlertTimes } from '../../domain/alerts';
+import { windowMedianMinutes, type ResolvedWeek } from '../../domain/figures';
 import { formatUkDateTime, UK_ZONE } from '../../domain/shared/time';
 
 const median = (values: number[]): number | undefined => {
@@ -106,6 +107,43 @@ export function alertWeeksOf(
     }
   }
   return weeksView(tallies, now, weeks);
+}
+
+/**
+ * The same figures from the kept week rows (each week's resolved alerts in brief) and the open alerts;
+ * undefined when a week has more open alerts than its row can take in exactly (then read the days).
+ */
+export function alertWeeksFromRows(
+  resolvedWeeks: readonly ResolvedWeek[],
+  open: readonly AlertTimes[],
+  now: Date,
+  weeks = 8,
+): AlertWeekView[] | undefined {
+  const openTallies = new Map<string, WeekTally>();
+  tallyAlerts(openTallies, open);
+  const byWeek = new Map(resolvedWeeks.map((w) => [w.weekOf, w]));
+  const empty = { n: 0, lo: 0, values: [] };
+  const thisWeek = weekStart(now);
+  const out: AlertWeekView[] = [];
+  for (let i = 0; i < weeks; i++) {
+    const start = thisWeek.minus({ weeks: i });
+    const weekOf = start.toISODate() ?? '';
+    const kept = byWeek.get(weekOf);
+    const { raised, ack, res } = openTallies.get(weekOf) ?? { raised: 0, ack: [], res: [] };
+    const toAcknowledge = windowMedianMinutes(kept?.ack ?? empty, ack);
+    const toResolve = windowMedianMinutes(kept?.res ?? empty, res);
+    if (toAcknowledge === null || toResolve === null) return undefined;
+    out.push({
+      weekOf,
+      weekOfUk: start.toFormat('d LLL yyyy'),
+      raised: raised + (kept?.raised ?? 0),
+      acknowledged: ack.length + (kept?.ack.n ?? 0),
+      medianMinutesToAcknowledge: toAcknowledge,
+      resolved: res.length + (kept?.res.n ?? 0),
+      medianMinutesToResolve: toResolve,
+    });
+  }
+  return out;
 }
 
 /** Alert states as people read them; the same words as the alert cards in the channel. */

@@ -6,3 +6,4 @@ export * from './risk-figures';
 export * from './stats';
 export * from './week';
 export * from './register-figures';
+export * from './resolved-weeks';

@@ -1,4 +1,4 @@
-import { alertWeeks, alertWeeksOf } from '../../../src/api/tab-views';
+import { alertWeeks, alertWeeksFromRows, alertWeeksOf } from '../../../src/api/tab-views';
 import { acknowledge, raiseAlert, type Alert } from '../../../src/domain/alerts';
 import {
   ALERT_TABLES,
@@ -121,6 +121,13 @@ test('when many alerts raised the same day are resolved at once from two instanc
   const [row] = await repo.resolvedSince(new Date('2026-10-14T00:00:00Z'));
   expect(row?.raisedOn).toBe('2026-10-14');
   expect(Object.keys(row?.alerts ?? {}).sort()).toEqual(created.map((c) => c.alert.id).sort());
+  // Its week's row, made again by both instances as they wrote the day, counts each alert once.
+  const weeks = await new AlertViewTable(store).resolvedWeeks(new Date('2026-10-12T00:00:00Z'));
+  expect(weeks.find((w) => w.weekOf === '2026-10-12')).toMatchObject({
+    raised: 30,
+    res: { n: 30 },
+    days: { '2026-10-14': 30 },
+  });
 });
 
 test('when the views are missing or wrong (a table from before them, or a crash), then the backfill makes them right, and again changes nothing', async () => {
@@ -229,4 +236,120 @@ test('when many open alerts change at once and one is resolved meanwhile, then t
   expect(listed.has(gone.alert.id)).toBe(false);
   for (const { alert } of acks)
     if (alert.id !== gone.alert.id) expect(listed.get(alert.id)?.state).toBe('acknowledged');
+});
+
+describe('the week rows the tab reads for its weekly figures', () => {
+  const from = new Date('2026-10-01T00:00:00Z');
+  const now = new Date('2026-11-28T12:00:00Z');
+
+  /** Alerts over three UK weeks with times of many values, some left open (acknowledged or not). */
+  async function raiseSome(alerts: TableAlertRepository, prefix: string): Promise<Alert[]> {
+    const made: Alert[] = [];
+    for (let i = 0; i < 36; i++) {
+      const raisedAt = new Date(Date.parse('2026-11-08T23:10:00Z') + i * 13 * 3_600_000 + i * 997);
+      let alert = newAlert(`${prefix}-${i}`, raisedAt);
+      const created = await alerts.create(alert);
+      if (!created.ok) throw new Error('not created');
+      let etag = created.value.etag;
+      if (i % 5 !== 4) {
+        const when = new Date(raisedAt.getTime() + ((i * 7_919) % 50) * 61_003);
+        const acked = acknowledge(alert, sam, when);
+        if (!acked.ok) throw new Error('not acknowledged');
+        const written = await alerts.update(acked.alert, etag);
+        if (!written.ok) throw new Error('not written');
+        [alert, etag] = [acked.alert, written.value.etag];
+      }
+      if (i % 6 !== 5) {
+        alert = resolve(alert, new Date(raisedAt.getTime() + ((i * 104_729) % 300) * 60_777));
+        expect((await alerts.update(alert, etag)).ok).toBe(true);
+      }
+      made.push(alert);
+    }
+    return made;
+  }
+
+  test('when alerts are acknowledged and resolved, then the figures from the week rows equal those worked out from every alert', async () => {
+    const own = await startTestStore();
+    try {
+      await own.store.createTables(Object.values(ALERT_TABLES));
+      const alerts = new TableAlertRepository(own.store);
+      const made = await raiseSome(alerts, 'WEEK-ROWS');
+      const weeks = await new AlertViewTable(own.store).resolvedWeeks(from);
+      // One row a week, not one entry an alert.
+      expect(weeks.map((w) => w.weekOf)).toEqual([
+        '2026-11-02',
+        '2026-11-09',
+        '2026-11-16',
+        '2026-11-23',
+      ]);
+      expect(weeks.reduce((n, w) => n + w.raised, 0)).toBe(
+        made.filter((a) => a.state === 'resolved').length,
+      );
+      const open = await alerts.listOpen();
+      expect(alertWeeksFromRows(weeks, open, now)).toEqual(alertWeeks(made, now, 8));
+      // The same as the figures from the day rows.
+      expect(alertWeeksFromRows(weeks, open, now)).toEqual(
+        alertWeeksOf(await alerts.resolvedSince(from), open, now),
+      );
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test('when the week rows are missing or behind their days (older data, a crash), then the start makes them again once, and two instances at once agree', async () => {
+    const own = await startTestStore();
+    try {
+      await own.store.createTables(Object.values(ALERT_TABLES));
+      const alerts = new TableAlertRepository(own.store);
+      const made = await raiseSome(alerts, 'WEEK-REPAIR');
+      const table = own.store.table(ALERT_VIEW_TABLE);
+      const weekRows = async () => {
+        const out: Record<string, unknown>[] = [];
+        for await (const row of table.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: "PartitionKey eq 'resolved-week'" },
+        }))
+          out.push(row);
+        return out;
+      };
+      const made1 = await weekRows();
+      // Day rows from before week rows were kept: none. And a crash left one week behind its days.
+      for (const row of made1.slice(1))
+        await table.deleteEntity(String(row.partitionKey), String(row.rowKey));
+      const behind = made1[0]!;
+      const empty = { n: 0, lo: 0, values: [] };
+      await table.updateEntity(
+        {
+          partitionKey: 'resolved-week',
+          rowKey: String(behind.rowKey),
+          days: '{}',
+          figures0: JSON.stringify({
+            weekOf: behind.rowKey,
+            raised: 0,
+            ack: empty,
+            res: empty,
+            days: {},
+          }),
+        },
+        'Merge',
+      );
+      expect(await new AlertViewTable(own.store).resolvedWeeks(from)).toHaveLength(1);
+
+      const at = new Date('2026-11-28T12:00:00Z');
+      await Promise.all([
+        alerts.backfillViews(at),
+        new TableAlertRepository(own.store).backfillViews(at),
+      ]);
+      const repaired = await weekRows();
+      expect(repaired.map((r) => r['figures0'])).toEqual(made1.map((r) => r['figures0']));
+      const open = await alerts.listOpen();
+      expect(
+        alertWeeksFromRows(await new AlertViewTable(own.store).resolvedWeeks(from), open, now),
+      ).toEqual(alertWeeks(made, now, 8));
+      // Every start runs it: nothing is written again.
+      expect(await new AlertViewTable(own.store).repairWeeks()).toBe(0);
+      expect((await weekRows()).map((r) => r.etag)).toEqual(repaired.map((r) => r.etag));
+    } finally {
+      await own.stop();
+    }
+  });
 });
