@@ -1,3 +1,4 @@
+import { warmAlertCards } from './cards/alerts';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import type { DevIssuer } from './api/auth-dev-issuer';
@@ -112,6 +113,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     regulatory.feature,
     leavers.feature,
   ]);
+  // Parsed and compiled now rather than while the first storm's requests wait.
+  warmAlertCards();
   const http = await startHttp(ctx, {
     people,
     alerts,

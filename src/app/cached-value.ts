@@ -120,3 +120,28 @@ export class ExpiringMap<V> {
     this.entries.delete(key);
   }
 }
+
+/**
+ * One load shared by the callers that ask while it is in flight, and forgotten once it settles: a
+ * storm's many look-ups make one storage read, and nothing is ever answered from an older read than a
+ * caller arriving alone would get. `invalidate()` (a change made in this instance) makes the next caller
+ * start afresh, so a change is always seen by callers after it.
+ */
+export class SharedLoad<T> {
+  private held?: Promise<T>;
+
+  get(load: () => Promise<T>): Promise<T> {
+    if (this.held) return this.held;
+    const value = load();
+    this.held = value;
+    const forget = () => {
+      if (this.held === value) this.held = undefined;
+    };
+    value.then(forget, forget);
+    return value;
+  }
+
+  invalidate(): void {
+    this.held = undefined;
+  }
+}

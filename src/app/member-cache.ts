@@ -1,6 +1,6 @@
 import type { Member } from '../domain/people/member';
 import type { Clock } from '../domain/shared/clock';
-import { ExpiringMap } from './cached-value';
+import { ExpiringMap, SharedLoad } from './cached-value';
 import type { MemberRepository } from './ports';
 
 /**
@@ -11,6 +11,8 @@ import type { MemberRepository } from './ports';
  */
 export class CachedMemberRepository implements MemberRepository {
   private readonly cache: ExpiringMap<Member>;
+  /** The whole list, shared by callers while it loads (a storm pages many alerts at once). */
+  private readonly listing = new SharedLoad<Member[]>();
 
   constructor(
     private readonly inner: MemberRepository,
@@ -31,18 +33,22 @@ export class CachedMemberRepository implements MemberRepository {
   }
 
   list(): Promise<Member[]> {
-    return this.inner.list();
+    return this.listing.get(() => this.inner.list());
   }
 
   async put(member: Member): Promise<void> {
     this.cache.delete(member.aadObjectId.toLowerCase());
+    this.listing.invalidate();
     await this.inner.put(member);
     this.cache.delete(member.aadObjectId.toLowerCase());
+    this.listing.invalidate();
   }
 
   async remove(aadObjectId: string): Promise<void> {
     this.cache.delete(aadObjectId.toLowerCase());
+    this.listing.invalidate();
     await this.inner.remove(aadObjectId);
     this.cache.delete(aadObjectId.toLowerCase());
+    this.listing.invalidate();
   }
 }

@@ -9,7 +9,13 @@ import type {
   HsaResponseDueDates,
   SeverityRank,
 } from '../domain/alerts';
-import { allowedActions, deliveryLines, hasResponseClocks, isAllowed } from '../domain/alerts';
+import {
+  allowedActions,
+  deliveryLines,
+  hasResponseClocks,
+  isAllowed,
+  raiseAlert,
+} from '../domain/alerts';
 import {
   CLOCK_AUTHORITY,
   CLOCK_LABELS,
@@ -542,3 +548,17 @@ export const digestFrameBytes = (digestId: string): number =>
 export const digestFits = (digestId: string, alerts: Alert[]): boolean =>
   alerts.reduce((sum, a) => sum + digestLineBytes(digestId, a), digestFrameBytes(digestId)) <=
   DIGEST_MAX_BYTES;
+
+/**
+ * Renders an alert card and a storm digest once, so the templates are parsed and their code compiled
+ * before the first alert arrives: done lazily, the first alert of a storm held the event loop for about
+ * 200 ms while the webhook's requests queued behind it (issue 18).
+ */
+export function warmAlertCards(): void {
+  const { alert } = raiseAlert(
+    { source: 'incident', dedupKey: 'warm-up', title: 'Warm-up', severity: 'high' },
+    { id: 'WARMUP00', actor: { id: 'warm-up', name: 'CTAC', source: 'job' }, at: new Date(0) },
+  );
+  alertCard(alert);
+  digestLineBytes('warm-up', alert);
+}

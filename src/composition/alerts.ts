@@ -172,7 +172,8 @@ export function composeAlerts(
   });
   const inbox: AlertInbox = new AlertInbox({
     store: new TableAlertInboxStore(store),
-    ingest: (incoming, actor, alertId) => service.ingest(incoming, actor, { alertId }),
+    ingest: (incoming, actor, alertId, likelyNew) =>
+      service.ingest(incoming, actor, { alertId, likelyNew }),
     clock,
     ids: alertIdGenerator,
     instanceId,

@@ -69,7 +69,10 @@ export function composeRota(
     15_000,
     45_000,
   );
-  const onCallChanged = () => onCallNamesNow.invalidate();
+  const onCallChanged = () => {
+    onCallNamesNow.invalidate();
+    rota.changed();
+  };
   const rota = new RotaService({
     rotations: notifyingWrites(
       new TableRotationRepository(store),

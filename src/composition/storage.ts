@@ -24,6 +24,7 @@ import { RISK_TABLE } from '../store/risk-repository';
 import { ROTA_TABLES } from '../store/rota-repositories';
 import { SEND_QUEUE_TABLE } from '../store/send-queue-repository';
 import { TableStore } from '../store/tables';
+import { StorageGate } from '../app/work-priority';
 
 /** Table Storage, ready: every table exists. */
 export interface Storage {
@@ -46,7 +47,8 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   } else {
     storage = config.storage;
   }
-  const store = new TableStore(storage, config.tablePrefix);
+  // Background work (the inbox, paging, the send queue, the jobs) yields storage to people waiting.
+  const store = new TableStore(storage, config.tablePrefix, undefined, new StorageGate());
   await store.createTables();
   await store.createTables(Object.values(ROTA_TABLES));
   await store.createTables([

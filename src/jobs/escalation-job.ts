@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AlertEscalation } from '../app/alerts/alert-escalation';
 import type {
+  EscalationTimer,
   EscalationTimerStore,
   OpenAlertIndex,
   UnpostedAlertIndex,
@@ -40,6 +41,8 @@ export interface EscalationJobDeps {
 }
 
 const actor = jobActor('escalation');
+/** Due timers handled at once in a tick. */
+const DUE_AT_ONCE = 8;
 
 /**
  * Escalation timers. Each tick takes the timers that are due, claims each with a conditional write (so
@@ -73,19 +76,29 @@ export class EscalationJob {
     }
     const lease = new Date(now.getTime() + (this.deps.leaseMs ?? 60_000));
     let handled = 0;
-    for (const due of await this.deps.timers.due(now, this.deps.batch ?? 50)) {
-      const claim = await this.deps.timers.claim(due, lease, this.deps.instanceId);
-      if (!claim.ok) continue; // another instance has it
-      handled++;
-      try {
-        const next = await this.deps.escalation.runDue(due.alertId, now, actor);
-        await this.deps.timers.release(claim.value, next);
-      } catch (err) {
-        // The claim lapses at the end of the lease and the timer is tried again.
-        this.deps.logger?.error({ err, alertId: due.alertId }, 'escalation: a due timer failed');
-      }
-    }
+    const due = await this.deps.timers.due(now, this.deps.batch ?? 50);
+    // Several alerts at once (a storm's first steps fall due together): their claims, rota look-ups
+    // and pages then share storage requests; the earliest due start first.
+    const work = async () => {
+      for (let timer = due.shift(); timer; timer = due.shift())
+        if (await this.runTimer(timer, lease, now)) handled++;
+    };
+    await Promise.all(Array.from({ length: Math.min(DUE_AT_ONCE, due.length) }, work));
     return { handled };
+  }
+
+  /** Claims a due timer and runs the alert's due steps; false when another instance has it. */
+  private async runTimer(due: EscalationTimer, lease: Date, now: Date): Promise<boolean> {
+    const claim = await this.deps.timers.claim(due, lease, this.deps.instanceId);
+    if (!claim.ok) return false; // another instance has it
+    try {
+      const next = await this.deps.escalation.runDue(due.alertId, now, actor);
+      await this.deps.timers.release(claim.value, next);
+    } catch (err) {
+      // The claim lapses at the end of the lease and the timer is tried again.
+      this.deps.logger?.error({ err, alertId: due.alertId }, 'escalation: a due timer failed');
+    }
+    return true;
   }
 
   /** Posts the card of every open alert that should be in the channel by now and is not. */

@@ -1,3 +1,4 @@
+import { inBackground } from '../app/work-priority';
 import type { Logger } from 'pino';
 import type { Metrics } from '../app/metrics';
 import {
@@ -137,7 +138,8 @@ export class JobLoop {
   private async once(): Promise<number> {
     const { name, intervalMs, logger } = this.options;
     try {
-      const asked = await this.tick();
+      // A job's storage requests yield to people waiting (src/app/work-priority.ts).
+      const asked = await inBackground(() => this.tick());
       if (this.failures > 0)
         logger?.info({ job: name, failedTicks: this.failures }, `${name}: resumed`);
       this.failures = 0;

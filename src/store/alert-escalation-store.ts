@@ -10,6 +10,7 @@ import type { Conditional } from '../app/ports';
 import type { EscalationPolicy, SeverityRank } from '../domain/alerts';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
+import { PartitionBatcher } from './partition-batcher';
 import {
   getOrUndefined,
   isConditionFailed,
@@ -43,22 +44,22 @@ interface TimerRow {
 }
 
 export class TableEscalationTimerStore implements EscalationTimerStore {
+  /** The timers of many alerts set, claimed or released at once (a storm) go a transaction at a time. */
+  private readonly batcher = new PartitionBatcher(() => this.client, DUE_PARTITION);
+
   constructor(private readonly store: TableStore) {}
   private get client(): TableClient {
     return this.store.table(ALERT_ESCALATION_TABLES.timers);
   }
 
   async set(alertId: string, dueAt: Date): Promise<void> {
-    await this.client.upsertEntity<TimerRow>(
-      {
-        partitionKey: DUE_PARTITION,
-        rowKey: encodeKey(alertId),
-        alertId,
-        dueAt: dueAt.toISOString(),
-        claimedBy: '',
-      },
-      'Replace',
-    );
+    await this.batcher.upsert<TimerRow>({
+      partitionKey: DUE_PARTITION,
+      rowKey: encodeKey(alertId),
+      alertId,
+      dueAt: dueAt.toISOString(),
+      claimedBy: '',
+    });
   }
 
   async clear(alertId: string): Promise<void> {
@@ -105,14 +106,19 @@ export class TableEscalationTimerStore implements EscalationTimerStore {
   }
 
   private replace(alertId: string, dueAt: string, claimedBy: string, etag: string) {
-    return replaceIfUnchanged<TimerRow>(
-      this.client,
-      { partitionKey: DUE_PARTITION, rowKey: encodeKey(alertId), alertId, dueAt, claimedBy },
-      etag,
-    ).catch((e) => {
-      if (isNotFound(e)) return { ok: false as const, reason: 'conflict' as const };
-      throw e;
-    });
+    const entity = {
+      partitionKey: DUE_PARTITION,
+      rowKey: encodeKey(alertId),
+      alertId,
+      dueAt,
+      claimedBy,
+    };
+    return this.batcher.write(entity, ['update', entity, 'Replace', { etag }], () =>
+      replaceIfUnchanged<TimerRow>(this.client, entity, etag).catch((e) => {
+        if (isNotFound(e)) return { ok: false as const, reason: 'conflict' as const };
+        throw e;
+      }),
+    );
   }
 }
 

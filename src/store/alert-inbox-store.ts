@@ -3,6 +3,7 @@ import type { AlertInboxStore, InboxEntry } from '../app/alerts/alert-inbox';
 import type { Conditional } from '../app/ports';
 import { fromJsonChunkColumns, toJsonChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { PartitionBatcher } from './partition-batcher';
 import { encodeKey } from './keys';
 import { getOrUndefined, type TableStore } from './tables';
 
@@ -65,7 +66,17 @@ const fromEntity = (row: TableEntityResult<InboxRow & Record<string, unknown>>):
 
 /** The alert inbox in Table Storage: a conditional insert per sender's alert, ETag replaces after. */
 export class TableAlertInboxStore implements AlertInboxStore {
+  /** Grouped replaces by partition (the source): a storm's done marks go a transaction at a time. */
+  private readonly batchers = new Map<string, PartitionBatcher>();
+
   constructor(private readonly store: TableStore) {}
+
+  private batcher(source: string): PartitionBatcher {
+    let batcher = this.batchers.get(source);
+    if (!batcher)
+      this.batchers.set(source, (batcher = new PartitionBatcher(() => this.client, source)));
+    return batcher;
+  }
 
   private get client() {
     return this.store.table(ALERT_INBOX_TABLE);
@@ -85,9 +96,14 @@ export class TableAlertInboxStore implements AlertInboxStore {
     return row && fromEntity(row);
   }
 
-  async replace(entry: InboxEntry): Promise<Conditional<InboxEntry>> {
+  async replace(
+    entry: InboxEntry,
+    opts: { grouped?: boolean } = {},
+  ): Promise<Conditional<InboxEntry>> {
     const { etag, ...rest } = entry;
-    const replaced = await replaceIfUnchanged(this.client, toEntity(rest), etag);
+    const replaced = opts.grouped
+      ? await this.batcher(entry.source).replace(toEntity(rest), etag)
+      : await replaceIfUnchanged(this.client, toEntity(rest), etag);
     return replaced.ok ? { ok: true, value: { ...entry, etag: replaced.value } } : replaced;
   }
 

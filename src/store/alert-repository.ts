@@ -13,8 +13,9 @@ import { alertFigureEntry } from '../domain/figures';
 import { AlertFigureRows } from './alert-figures';
 import { AlertViewTable, ALERT_VIEW_TABLE, type ResolvedAlertDay } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
-import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
+import { PartitionBatcher } from './partition-batcher';
 import {
   getOrUndefined,
   isConditionFailed,
@@ -118,6 +119,8 @@ export const INLINE_TIMELINE_MAX = 200_000;
 /** Events moved to rows in one change, at most (a transaction holds 100 actions). */
 const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
+/** Partitions with a batcher of their own kept at once (the index partitions and a few weeks). */
+const MAX_BATCHERS = 16;
 /** Settled alerts the figures backfill gathers before writing their weeks. */
 const BACKFILL_BATCH = 2_000;
 
@@ -217,6 +220,7 @@ const splitEtag = (
 /** Alerts in Table Storage: see the key layout above. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
+  private readonly batchers = new Map<string, PartitionBatcher>();
   private readonly views: AlertViewTable;
   /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
   readonly figures: AlertFigureRows;
@@ -268,17 +272,18 @@ export class TableAlertRepository implements AlertRepository {
 
   async create(alert: Alert): Promise<Conditional<StoredAlert>> {
     const partition = alertPartition(alert.source, alert.dedupKey);
+    // The index rows of many alerts made at once (a storm) go a transaction per partition.
     const [idClaim, openClaim] = await Promise.all([
-      insertIfAbsent(this.client, {
+      this.batcher(ID_PARTITION).insert({
         partitionKey: ID_PARTITION,
         rowKey: encodeKey(alert.id),
         id: alert.id,
         partition,
       }),
       // Claimed, not overwritten: a duplicate must not repoint the open alert's row at its own id.
-      insertIfAbsent(this.client, openEntity(partition, alert)),
+      this.batcher(OPEN_PARTITION).insert(openEntity(partition, alert)),
       // The week it was raised in names its partition (the same row whichever sender wins a race).
-      this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
+      this.batcher(weekPartition(alert.raisedAt)).upsert(weekEntity(partition, alert)),
     ]);
     if (!idClaim.ok) {
       // Ids are random; a clash means the caller reused an id, which must not join two alerts.
@@ -608,12 +613,27 @@ export class TableAlertRepository implements AlertRepository {
   }
 
   private async markPosted(partition: string): Promise<void> {
-    await this.client
-      .updateEntity({ partitionKey: OPEN_PARTITION, rowKey: partition, posted: true }, 'Merge')
-      .catch((e) => {
+    const entity = { partitionKey: OPEN_PARTITION, rowKey: partition, posted: true };
+    // A storm's cards are recorded together: their marks go a transaction at a time.
+    await this.batcher(OPEN_PARTITION).write(entity, ['update', entity, 'Merge'], async () => {
+      await this.client.updateEntity(entity, 'Merge').catch((e) => {
         // Resolved meanwhile: the row is gone, which says no more.
         if (!isNotFound(e)) throw e;
       });
+      return { ok: true, value: '' };
+    });
+  }
+
+  /** The grouped writes into one partition of the Alerts table (see PartitionBatcher). */
+  private batcher(partitionKey: string): PartitionBatcher {
+    let batcher = this.batchers.get(partitionKey);
+    if (!batcher) {
+      // Week partitions come and go: only the few in use are kept.
+      if (this.batchers.size >= MAX_BATCHERS) this.batchers.clear();
+      batcher = new PartitionBatcher(() => this.client, partitionKey);
+      this.batchers.set(partitionKey, batcher);
+    }
+    return batcher;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { TableEntityResult } from '@azure/data-tables';
 import type { QueuedSend, SendQueueRepository } from '../app/outbox';
 import { fromChunkColumns, toChunkColumns, type ChunkedColumns } from './chunked-columns';
 import { replaceIfUnchanged } from './conditional';
-import { InsertBatcher } from './insert-batcher';
+import { PartitionBatcher } from './partition-batcher';
 import { getOrUndefined, type TableStore } from './tables';
 
 /*
@@ -53,7 +53,7 @@ interface SendRow {
 
 export class TableSendQueueRepository implements SendQueueRepository {
   /** New rows go in together when several are queued at once (a storm, many acknowledgements). */
-  private readonly inserts = new InsertBatcher(() => this.client, PARTITION);
+  private readonly inserts = new PartitionBatcher(() => this.client, PARTITION);
 
   constructor(private readonly store: TableStore) {}
 

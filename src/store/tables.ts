@@ -1,5 +1,11 @@
-import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
+import {
+  TableClient,
+  TableServiceClient,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { StorageGate } from '../app/work-priority';
 
 export type StorageSettings =
   { kind: 'connectionString'; connectionString: string } | { kind: 'endpoint'; endpoint: string };
@@ -29,17 +35,26 @@ export class TableStore {
     settings: StorageSettings,
     private readonly prefix = '',
     credential?: TokenCredential,
+    /** Background work's requests go through it (src/app/work-priority.ts); none: no gating. */
+    gate?: StorageGate,
   ) {
+    const additionalPolicies = gate
+      ? [{ policy: gatePolicy(gate), position: 'perCall' as const }]
+      : [];
     if (settings.kind === 'connectionString') {
-      const options = { allowInsecureConnection: isHttp(settings.connectionString) };
+      const options = {
+        allowInsecureConnection: isHttp(settings.connectionString),
+        additionalPolicies,
+      };
       this.service = TableServiceClient.fromConnectionString(settings.connectionString, options);
       this.open = (table) =>
         TableClient.fromConnectionString(settings.connectionString, table, options);
     } else {
       const shared = credential ?? new ManagedIdentityCredential();
       this.credential = shared;
-      this.service = new TableServiceClient(settings.endpoint, shared);
-      this.open = (table) => new TableClient(settings.endpoint, table, shared);
+      this.service = new TableServiceClient(settings.endpoint, shared, { additionalPolicies });
+      this.open = (table) =>
+        new TableClient(settings.endpoint, table, shared, { additionalPolicies });
     }
   }
 
@@ -73,6 +88,16 @@ export class TableStore {
 }
 
 const isHttp = (connectionString: string) => /Endpoint=http:/i.test(connectionString);
+
+type PipelinePolicy = NonNullable<
+  TableServiceClientOptions['additionalPolicies']
+>[number]['policy'];
+
+/** Each request (with its retries) through the gate: background work waits for a slot. */
+const gatePolicy = (gate: StorageGate): PipelinePolicy => ({
+  name: 'ctacStorageGate',
+  sendRequest: (request, next) => gate.send(() => next(request)),
+});
 
 /** A 412 from a conditional write: somebody else changed the entity first. */
 export const isConditionFailed = (e: unknown): boolean => statusOf(e) === 412;

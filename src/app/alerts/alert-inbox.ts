@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { CtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
 import type { Conditional } from '../ports';
+import { inBackground } from '../work-priority';
 import type { IngestResult } from './alert-service';
 
 /**
@@ -39,8 +40,11 @@ export interface AlertInboxStore {
   /** Inserts a first version; `exists` when the source and dedup key already have a row. */
   insert(entry: Omit<InboxEntry, 'etag'>): Promise<Conditional<InboxEntry>>;
   get(source: InboxEntry['source'], dedupKey: string): Promise<InboxEntry | undefined>;
-  /** Replaces the row on `entry.etag`; `conflict` when it changed since it was read. */
-  replace(entry: InboxEntry): Promise<Conditional<InboxEntry>>;
+  /**
+   * Replaces the row on `entry.etag`; `conflict` when it changed since it was read. `grouped`: the
+   * write may wait a moment to go in one transaction with others (a storm's done marks).
+   */
+  replace(entry: InboxEntry, opts?: { grouped?: boolean }): Promise<Conditional<InboxEntry>>;
   /** The rows not yet applied (a crash, or an instance that stopped). */
   listUndone(): Promise<InboxEntry[]>;
 }
@@ -54,8 +58,16 @@ export interface InboxAnswer {
 
 export interface AlertInboxDeps {
   store: AlertInboxStore;
-  /** Applies a version to the alert (AlertService.ingest, with the inbox's id for a new alert). */
-  ingest: (incoming: IncomingAlert, actor: Actor, alertId: string) => Promise<IngestResult>;
+  /**
+   * Applies a version to the alert (AlertService.ingest, with the inbox's id for a new alert);
+   * `likelyNew` when it is the first version the inbox has seen of it.
+   */
+  ingest: (
+    incoming: IncomingAlert,
+    actor: Actor,
+    alertId: string,
+    likelyNew: boolean,
+  ) => Promise<IngestResult>;
   clock: Clock;
   ids: IdGenerator;
   instanceId: string;
@@ -89,6 +101,8 @@ export class AlertInbox {
   private draining?: Promise<void>;
   /** Workers applying queued entries now. */
   private readonly workers = new Set<Promise<void>>();
+  /** Entries that are the first version of their alert the inbox took (a new row, not a scan's). */
+  private readonly firstVersions = new WeakSet<InboxEntry>();
 
   constructor(private readonly deps: AlertInboxDeps) {}
 
@@ -119,6 +133,7 @@ export class AlertInbox {
         ...claim,
       });
       if (inserted.ok) {
+        this.firstVersions.add(inserted.value);
         this.enqueue(inserted.value);
         return { outcome: 'created', alertId: inserted.value.alertId, state: 'triggered' };
       }
@@ -233,7 +248,10 @@ export class AlertInbox {
   private startWorkers(): void {
     const wanted = Math.min(CONCURRENCY - this.workers.size, this.queue.length);
     for (let i = 0; i < wanted; i++) {
-      const worker: Promise<void> = this.work().finally(() => this.workers.delete(worker));
+      // Started from a webhook request, but nobody waits for it: its storage yields to those who do.
+      const worker: Promise<void> = inBackground(() => this.work()).finally(() =>
+        this.workers.delete(worker),
+      );
       this.workers.add(worker);
     }
   }
@@ -265,13 +283,16 @@ export class AlertInbox {
         let result: IngestResult;
         let marked: Conditional<InboxEntry>;
         try {
-          result = await this.deps.ingest({ ...entry.incoming }, entry.actor, entry.alertId);
-          marked = await this.deps.store.replace({
-            ...entry,
-            alertId: result.alert.id,
-            done: true,
-            state: result.alert.state,
-          });
+          result = await this.deps.ingest(
+            { ...entry.incoming },
+            entry.actor,
+            entry.alertId,
+            this.firstVersions.has(entry),
+          );
+          marked = await this.deps.store.replace(
+            { ...entry, alertId: result.alert.id, done: true, state: result.alert.state },
+            { grouped: true },
+          );
         } finally {
           // Applied, or failed and left for a scan once the claim lapses.
           if (this.current.get(key) === entry.etag) this.current.delete(key);

@@ -93,12 +93,25 @@ export class AlertService {
   async ingest(
     incoming: IncomingAlert,
     actor: Actor,
-    opts: { createOnly?: boolean; alertId?: string; exercise?: ExerciseTag } = {},
+    opts: {
+      createOnly?: boolean;
+      alertId?: string;
+      exercise?: ExerciseTag;
+      /**
+       * The sender's first version, just accepted by the webhook's inbox: almost always a new alert,
+       * so the create is tried before any look for one (the create fails when one is there, and the
+       * next pass looks as usual).
+       */
+      likelyNew?: boolean;
+    } = {},
   ): Promise<IngestResult> {
     const clean = normaliseIncomingAlert(incoming);
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.deps.clock.now();
-      const existing = await this.deps.alerts.findByDedupKey(clean.source, clean.dedupKey);
+      const existing =
+        opts.likelyNew && attempt === 0
+          ? undefined
+          : await this.deps.alerts.findByDedupKey(clean.source, clean.dedupKey);
       if (existing) {
         // An exercise's alert and a real one never change each other, whatever id a sender picks.
         if (existing.alert.exercise?.id !== opts.exercise?.id)

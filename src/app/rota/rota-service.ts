@@ -42,8 +42,10 @@ export { MAX_PEOPLE_BY_EMAIL } from './rota-people';
 export type { SwapAnswer, SwapOutcome } from './rota-swaps';
 
 const DAY_MS = 86_400_000;
-/** onCallAt looks up to 400 days ahead for the next change; load that much. */
+/** onCallAt looks up to 400 days ahead for the next change; load that much and a day more. */
 const ON_CALL_LOOKAHEAD_MS = 401 * DAY_MS;
+/** How far a look may be after the start of an in-flight load and still share it. */
+const SHARED_LOAD_MS = 60_000;
 
 export interface RotaServiceDeps {
   rotations: RotationRepository;
@@ -63,6 +65,8 @@ export interface RotaServiceDeps {
 export class RotaService {
   private readonly swaps: RotaSwaps;
   private readonly changes: RotaChanges;
+  /** The on-call load in flight, and the time it looks from (see loadOnCall). */
+  private onCallLoad?: { from: number; value: ReturnType<RotaService['load']> };
 
   constructor(private readonly deps: RotaServiceDeps) {
     this.swaps = new RotaSwaps({
@@ -79,11 +83,35 @@ export class RotaService {
 
   /** Who is primary and secondary at `at` (now by default), with the next change and who comes next. */
   async whoIsOnCall(at: Date = this.now()): Promise<OnCallNow> {
-    const { rotations, overrides, leave } = await this.load(
-      at,
-      new Date(at.getTime() + ON_CALL_LOOKAHEAD_MS),
-    );
+    const { rotations, overrides, leave } = await this.loadOnCall(at);
     return onCallAt(rotations, overrides, leave, at);
+  }
+
+  /**
+   * The rota changed in this instance (composition calls this from the repositories' writes): a load
+   * started before it serves nobody who asks after it.
+   */
+  changed(): void {
+    this.onCallLoad = undefined;
+  }
+
+  /**
+   * The rota for an on-call look at `at`. Looks while a load is in flight share it (a storm pages many
+   * alerts at once) when it started no later than `at` and less than a minute before: its window then
+   * still reaches past the 400 days onCallAt looks ahead.
+   */
+  private loadOnCall(at: Date): ReturnType<RotaService['load']> {
+    const held = this.onCallLoad;
+    const t = at.getTime();
+    if (held && held.from <= t && t - held.from < SHARED_LOAD_MS) return held.value;
+    const value = this.load(at, new Date(t + ON_CALL_LOOKAHEAD_MS));
+    const entry = { from: t, value };
+    this.onCallLoad = entry;
+    const forget = () => {
+      if (this.onCallLoad === entry) this.onCallLoad = undefined;
+    };
+    value.then(forget, forget);
+    return value;
   }
 
   /** The final schedule for [from, to): segments layer by layer, gaps and shifts. */

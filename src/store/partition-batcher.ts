@@ -1,6 +1,6 @@
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
-import { insertIfAbsent } from './conditional';
+import { insertIfAbsent, replaceIfUnchanged } from './conditional';
 
 /** Table Storage takes at most 100 actions in one transaction, and at most 4 MiB of request. */
 const MAX_ACTIONS = 100;
@@ -38,7 +38,7 @@ const realTimers: BatcherTimers = {
   now: () => Date.now(),
 };
 
-export interface InsertBatcherOptions {
+export interface PartitionBatcherOptions {
   /** Longest a row that can wait waits for others under load (from the oldest waiting). */
   gatherMs?: number;
   timers?: BatcherTimers;
@@ -46,6 +46,10 @@ export interface InsertBatcherOptions {
 
 interface Waiting {
   entity: TableEntity<object>;
+  /** The row's action in a grouped transaction. */
+  action: TransactionAction;
+  /** The same write in a request of its own (a group of one, or a group that failed). */
+  alone(): Promise<Conditional<string>>;
   size: number;
   canWait: boolean;
   /** When it was handed in (ms since the epoch). */
@@ -54,10 +58,11 @@ interface Waiting {
 }
 
 /**
- * Inserts into one partition, grouped under load ("group commit"): an insert with nothing in flight
- * goes at once on its own; inserts arriving while one is in flight wait for it and then go together
+ * Writes into one partition, grouped under load ("group commit"): a write with nothing in flight
+ * goes at once on its own; writes arriving while one is in flight wait for it and then go together
  * in one transaction. A quiet queue adds no delay, and a busy one makes one storage request for many
- * rows instead of one each.
+ * rows instead of one each. The writes are conditional inserts (`insert`), replaces on an ETag
+ * (`replace`) and upserts (`upsert`), each answered as its plain request would answer it.
  *
  * A row whose caller does not need it stored at once (`canWait`: a card update for everyone else,
  * whose presser already has the new card) may wait a little longer under load, so the groups grow:
@@ -71,7 +76,7 @@ interface Waiting {
  * (one row already there, a row too large), nothing in it was written, and each row is then tried on
  * its own, so one bad row never costs the others theirs.
  */
-export class InsertBatcher {
+export class PartitionBatcher {
   private waiting: Waiting[] = [];
   private inFlight = false;
   /** Until when the batcher counts as busy: a while after a transaction of several rows ended. */
@@ -84,7 +89,7 @@ export class InsertBatcher {
   constructor(
     private readonly client: () => TableClient,
     private readonly partitionKey: string,
-    { gatherMs = GATHER_MS, timers = realTimers }: InsertBatcherOptions = {},
+    { gatherMs = GATHER_MS, timers = realTimers }: PartitionBatcherOptions = {},
   ) {
     this.gatherMs = gatherMs;
     this.timers = timers;
@@ -94,12 +99,66 @@ export class InsertBatcher {
     entity: TableEntity<T>,
     opts: { canWait?: boolean } = {},
   ): Promise<Conditional<string>> {
+    return this.add(entity, ['create', entity], () => insertIfAbsent(this.client(), entity), opts);
+  }
+
+  /** Replaces the row on `etag`: `conflict` when it changed since (412) or is gone (404). */
+  replace<T extends object>(
+    entity: TableEntity<T>,
+    etag: string,
+    opts: { canWait?: boolean } = {},
+  ): Promise<Conditional<string>> {
+    return this.add(
+      entity,
+      ['update', entity, 'Replace', { etag }],
+      () => replaceIfUnchanged(this.client(), entity, etag),
+      opts,
+    );
+  }
+
+  /** Writes the row whether or not one is there (always `ok`; a failure rejects). */
+  upsert<T extends object>(
+    entity: TableEntity<T>,
+    opts: { canWait?: boolean } = {},
+  ): Promise<Conditional<string>> {
+    return this.add(
+      entity,
+      ['upsert', entity, 'Replace'],
+      async () => ({
+        ok: true,
+        value: (await this.client().upsertEntity(entity, 'Replace')).etag ?? '',
+      }),
+      opts,
+    );
+  }
+
+  /**
+   * Any other write: `action` in a grouped transaction, `alone` when it goes in a request of its own
+   * (as the first of a quiet queue, or after its group failed): `alone` decides what its caller hears.
+   */
+  write<T extends object>(
+    entity: TableEntity<T>,
+    action: TransactionAction,
+    alone: () => Promise<Conditional<string>>,
+    opts: { canWait?: boolean } = {},
+  ): Promise<Conditional<string>> {
+    return this.add(entity, action, alone, opts);
+  }
+
+  private add<T extends object>(
+    entity: TableEntity<T>,
+    action: TransactionAction,
+    alone: () => Promise<Conditional<string>>,
+    opts: { canWait?: boolean },
+  ): Promise<Conditional<string>> {
     if (entity.partitionKey !== this.partitionKey)
-      throw new Error(`InsertBatcher for ${this.partitionKey} was given another partition.`);
+      throw new Error(`PartitionBatcher for ${this.partitionKey} was given another partition.`);
     return new Promise((resolve) => {
       const canWait = opts.canWait ?? false;
       this.waiting.push({
         entity,
+        action,
+        alone,
         size: approximateSize(entity),
         canWait,
         at: this.timers.now(),
@@ -168,10 +227,11 @@ export class InsertBatcher {
 
   private async commitGroup(group: Waiting[]): Promise<void> {
     try {
-      const actions = group.map((w): TransactionAction => ['create', w.entity]);
-      const res = await this.client().submitTransaction(actions);
-      for (const w of group) {
-        const etag = res.getResponseForEntity(w.entity.rowKey)?.etag;
+      const res = await this.client().submitTransaction(group.map((w) => w.action));
+      for (const [i, w] of group.entries()) {
+        // An update's sub-response may name no row; the sub-responses come in the actions' order.
+        const etag =
+          res.getResponseForEntity(w.entity.rowKey)?.etag ?? res.subResponses[i]?.etag?.trim();
         // Every sub-response names its row and ETag; read it back should one ever not.
         w.settle(
           etag
@@ -189,7 +249,7 @@ export class InsertBatcher {
 
   /** One row in a request of its own; its caller gets the answer, whatever it is. */
   private async insertAlone(w: Waiting): Promise<void> {
-    const result = insertIfAbsent(this.client(), w.entity);
+    const result = w.alone();
     w.settle(result);
     await result.catch(() => undefined);
   }

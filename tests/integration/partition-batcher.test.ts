@@ -1,6 +1,6 @@
 import { FakeClock } from '../../src/domain/shared/clock';
 import { replaceIfUnchanged } from '../../src/store/conditional';
-import { InsertBatcher } from '../../src/store/insert-batcher';
+import { PartitionBatcher } from '../../src/store/partition-batcher';
 import type { TableStore } from '../../src/store/tables';
 import { startTestStore } from '../helpers/azurite';
 import { VirtualTimers } from '../helpers/virtual-timers';
@@ -45,16 +45,16 @@ const settled = (p: Promise<unknown>) => {
 };
 
 /** Makes the batcher busy: one row alone, then a group of five that waited for it. */
-const makeBusy = async (batcher: InsertBatcher, partitionKey: string) => {
+const makeBusy = async (batcher: PartitionBatcher, partitionKey: string) => {
   const all = [batcher.insert(row(partitionKey, 900))];
   for (let i = 1; i <= 5; i++) all.push(batcher.insert(row(partitionKey, 900 + i)));
   for (const r of await Promise.all(all)) expect(r.ok).toBe(true);
 };
 
 test('when many rows are inserted at once, then every one is stored and its ETag is good for a conditional change', async () => {
-  const batcher = new InsertBatcher(client, 'many');
+  const batcher = new PartitionBatcher(client, 'many');
   const counting = countingClient();
-  const grouped = new InsertBatcher(counting.client, 'many');
+  const grouped = new PartitionBatcher(counting.client, 'many');
   const results = await Promise.all(
     Array.from({ length: 150 }, (_, i) =>
       grouped.insert({ partitionKey: 'many', rowKey: `r${String(i).padStart(3, '0')}`, n: i }),
@@ -85,7 +85,7 @@ test('when many rows are inserted at once, then every one is stored and its ETag
 
 test('when one row in a group cannot be stored, then only its caller hears so and the others are stored', async () => {
   await client().createEntity({ partitionKey: 'mixed', rowKey: 'taken', n: 0 });
-  const batcher = new InsertBatcher(client, 'mixed');
+  const batcher = new PartitionBatcher(client, 'mixed');
   const first = batcher.insert({ partitionKey: 'mixed', rowKey: 'a', n: 1 });
   // These wait for the first and go as one group: a duplicate, a row too large, and good ones.
   const duplicate = batcher.insert({ partitionKey: 'mixed', rowKey: 'taken', n: 2 });
@@ -122,7 +122,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
   test('when the batcher is busy, then rows that can wait gather until a row that cannot arrives, and all go in one transaction', async () => {
     const counting = countingClient();
     // A minute's gathering: only the row that cannot wait ends it here.
-    const batcher = new InsertBatcher(counting.client, 'gather', { gatherMs: 60_000, timers });
+    const batcher = new PartitionBatcher(counting.client, 'gather', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'gather');
     const before = counting.requests;
     const patient: Promise<unknown>[] = [];
@@ -149,7 +149,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher is busy and no other row comes, then a row that can wait goes once its time is up', async () => {
-    const batcher = new InsertBatcher(client, 'deadline', { gatherMs: 100, timers });
+    const batcher = new PartitionBatcher(client, 'deadline', { gatherMs: 100, timers });
     await makeBusy(batcher, 'deadline');
     const answer = batcher.insert(row('deadline', 1), { canWait: true });
     // It waits for its time, then goes.
@@ -161,7 +161,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
 
   test('when the batcher is busy and a transaction fills, then its rows go at once', async () => {
     const counting = countingClient();
-    const batcher = new InsertBatcher(counting.client, 'full', { gatherMs: 60_000, timers });
+    const batcher = new PartitionBatcher(counting.client, 'full', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'full');
     const before = counting.requests;
     const results = await Promise.all(
@@ -172,7 +172,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher was busy but has been quiet for a while, then a row that can wait goes at once', async () => {
-    const batcher = new InsertBatcher(client, 'calm', { gatherMs: 60_000, timers });
+    const batcher = new PartitionBatcher(client, 'calm', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'calm');
     await timers.advance(1_100, 0);
     const answer = await Promise.race([
@@ -183,7 +183,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 
   test('when the batcher is quiet, then a row that can wait goes at once, on its own', async () => {
-    const batcher = new InsertBatcher(client, 'quiet', { gatherMs: 60_000, timers });
+    const batcher = new PartitionBatcher(client, 'quiet', { gatherMs: 60_000, timers });
     expect(await batcher.insert(row('quiet', 1), { canWait: true })).toMatchObject({ ok: true });
   });
 });
