@@ -27,7 +27,9 @@ import type { DsptRepository } from './dspt';
 import type { AlertRepository } from './alerts/ports';
 import type { HsaResponseRepository } from './alerts/hsa-response-ports';
 import type { OrganisationRepository } from './ports';
-import type { DecisionRepository, RiskRepository } from './risks/ports';
+import type { Decision } from '../domain/decisions';
+import type { Risk } from '../domain/risk';
+import type { RiskRepository } from './risks/ports';
 
 /** Every figure of a quarter: what the tab's Figures view and the board pack show. */
 export interface QuarterFigures {
@@ -60,8 +62,13 @@ export interface FiguresDeps {
   alertFigures: AlertFigureSource;
   alerts: Pick<AlertRepository, 'get' | 'listOpen'>;
   hsaResponses: Pick<HsaResponseRepository, 'keptHsas' | 'list' | 'events'>;
-  risks: Pick<RiskRepository, 'listAllWithHistory'>;
-  decisions: Pick<DecisionRepository, 'listAll'>;
+  /**
+   * The open register (heat map, top risks) and every risk ever escalated with its escalation and
+   * decision events (the escalations): not every risk with all its history.
+   */
+  risks: Pick<RiskRepository, 'listOpen'> & { listEscalated(): Promise<Risk[]> };
+  /** The quarter's decisions only. */
+  decisions: { listLoggedBetween(from: Date, to: Date): Promise<Decision[]> };
   /** The exercise register (issue 21): each exercise, one partition. */
   exercises?: { list(): Promise<Exercise[]> };
   /** The critical supplier register: every supplier, one partition. */
@@ -74,8 +81,9 @@ export interface FiguresDeps {
 /**
  * The figures of a quarter of the NHS financial year, for leads. Each area is read once, whatever the size
  * of the data: the quarter's kept alert week rows (one range), the HSA follow-up rows (one partition, each
- * keeping the HSA and every organisation's response), the risk register with its history (one range), the
- * decision log (one partition) and the organisations. An HSA whose follow-up row predates keeping its
+ * keeping the HSA and every organisation's response), the open risks (the open-by-score range), the
+ * escalation and decision events of the risk register (one query, and a point read of each risk ever
+ * escalated), the quarter's decisions (one range of the log) and the organisations. An HSA whose follow-up row predates keeping its
  * responses is read from its own partition.
  */
 export class Figures {
@@ -98,20 +106,24 @@ export class Figures {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
-    const [orgs, weeks, hsas, risks, decisions, exercises, suppliers, dspt] = await Promise.all([
-      this.deps.organisations.list(),
-      this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
-      this.hsasForFigures(),
-      this.deps.risks.listAllWithHistory(),
-      this.deps.decisions.listAll(),
-      this.deps.exercises?.list(),
-      this.deps.suppliers?.list(),
-      this.deps.dspt?.latest(),
-    ]);
+    const [orgs, weeks, hsas, open, escalated, decisions, exercises, suppliers, dspt] =
+      await Promise.all([
+        this.deps.organisations.list(),
+        this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
+        this.hsasForFigures(),
+        this.deps.risks.listOpen(),
+        this.deps.risks.listEscalated(),
+        this.deps.decisions.listLoggedBetween(quarter.start, quarter.end),
+        this.deps.exercises?.list(),
+        this.deps.suppliers?.list(),
+        this.deps.dspt?.latest(),
+      ]);
     const organisations = orgs
       .map((o) => ({ code: o.code, name: o.name }))
       .sort((a, b) => a.code.localeCompare(b.code));
     const names = Object.fromEntries(organisations.map((o) => [o.code, o.name]));
+    // Every risk the figures count: the open ones, and those escalated (open or not) with their events.
+    const risks = [...new Map([...open, ...escalated].map((r) => [r.id, r] as const)).values()];
     return {
       quarter,
       madeAt: now.toISOString(),

@@ -61,6 +61,25 @@ export class TableDecisionRepository implements DecisionRepository {
     return this.listNewestFirst(Number.MAX_SAFE_INTEGER, isRealDecision);
   }
 
+  /**
+   * The real decisions logged from `from` (inclusive) to `to` (exclusive), newest first: one range of the
+   * newest-first rows, so a quarter's figures read that quarter's decisions, not the whole log.
+   */
+  async listLoggedBetween(from: Date, to: Date): Promise<Decision[]> {
+    // Inverted times: the later bound gives the lower key.
+    const filter = `PartitionKey eq '${PARTITION}' and RowKey gt 't_${invertedTimeKey(to)}' and RowKey lt 't_${invertedTimeKey(new Date(from.getTime() - 1))}'`;
+    const decisions: Decision[] = [];
+    for await (const row of this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter },
+    })) {
+      const decision = fromJsonColumns<Decision>(row);
+      const at = Date.parse(decision.loggedAt);
+      if (isRealDecision(decision) && at >= from.getTime() && at < to.getTime())
+        decisions.push(decision);
+    }
+    return decisions;
+  }
+
   async listForExercise(exerciseId: string): Promise<Decision[]> {
     return this.listNewestFirst(Number.MAX_SAFE_INTEGER, (d) => d.exercise?.id === exerciseId);
   }

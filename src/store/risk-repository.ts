@@ -171,6 +171,39 @@ export class TableRiskRepository implements RiskRepository {
     return [...risks.values()].filter(isRealRisk);
   }
 
+  /**
+   * Every real risk ever escalated, with only its escalation and decision events (in order): what the
+   * quarter figures need of the history. One query of the register's event rows by their `eventKind`
+   * (a few tens a year, not every event of every risk), then a point read of each such risk's row.
+   */
+  async listEscalated(): Promise<Risk[]> {
+    const events = new Map<string, RiskEvent[]>();
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq '${PARTITION}' and RowKey ge 'risk_' and RowKey lt 'risk\`' and kind eq 'event' and (eventKind eq 'escalated' or eventKind eq 'decided')`,
+      },
+    });
+    for await (const row of rows) {
+      const key = String(row['rowKey'] ?? '');
+      const riskRow = key.slice(0, key.lastIndexOf('_ev_'));
+      events.set(riskRow, [...(events.get(riskRow) ?? []), fromJsonColumns<RiskEvent>(row)]);
+    }
+    const risks = await Promise.all(
+      [...events]
+        .filter(([, history]) => history.some((e) => e.kind === 'escalated'))
+        .map(async ([riskRow, history]) => {
+          const row = await getOrUndefined<Record<string, unknown>>(
+            this.client,
+            PARTITION,
+            riskRow,
+          );
+          // Event rows sort in history order (their index is zero-padded); the query keeps that order.
+          return row && { ...fromJsonColumns<RiskBody>(row), history };
+        }),
+    );
+    return risks.filter((r): r is Risk => !!r && isRealRisk(r));
+  }
+
   private async listRange(from: string, to: string): Promise<Risk[]> {
     const risks: Risk[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({

@@ -110,7 +110,8 @@ export function alertQuarterFigures(
   for (const row of rows)
     for (const entry of Object.values(row.alerts)) {
       if (!inQuarter(quarter, entry[1])) continue;
-      const key = `${ukWeekOf(entry[1])}|${entry[0]}`;
+      // The row is the UK week its entries were raised in (alertFigureWeekOf): no date maths an entry.
+      const key = `${row.weekOf}|${entry[0]}`;
       const list = inRange.get(key) ?? [];
       list.push(entry);
       inRange.set(key, list);

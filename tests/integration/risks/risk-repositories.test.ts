@@ -8,7 +8,9 @@ import type { TableStore } from '../../../src/store/tables';
 import { logDecision, type Decision } from '../../../src/domain/decisions';
 import {
   closeRisk,
+  decideEscalation,
   DEFAULT_RISK_POLICY,
+  escalateRisk,
   raiseRisk,
   rescoreRisk,
   type Risk,
@@ -188,5 +190,84 @@ describe('risk policy repository against Azurite', () => {
       now.etag,
     );
     expect(third.ok).toBe(true);
+  });
+});
+
+describe('what the quarter figures read of the register and the log', () => {
+  test('when risks were escalated, decided and closed, then listEscalated gives each with its escalation and decision events in order, and no other risk', async () => {
+    const repo = new TableRiskRepository(store);
+    const lead = { ...actor, source: 'tab' as const };
+    const later = (hours: number) => new Date(at.getTime() + hours * 3_600_000);
+    // Escalated, decided (treat), escalated again and decided again, then closed: off the open index.
+    let risk = raise('R-FIG-1');
+    risk = escalateRisk(risk, { note: 'Please decide' }, { actor, at: later(1) }).risk;
+    risk = decideEscalation(
+      risk,
+      { choice: 'treat', rationale: 'Patch it' },
+      { actor: lead, at: later(30), role: 'lead', decisionId: 'D-FIG-1' },
+    ).risk;
+    risk = escalateRisk(risk, { note: 'Again' }, { actor, at: later(40) }).risk;
+    risk = decideEscalation(
+      risk,
+      { choice: 'accept', rationale: 'Fine now' },
+      { actor: lead, at: later(41), role: 'lead', decisionId: 'D-FIG-2' },
+    ).risk;
+    risk = closeRisk(risk, { reason: 'Done' }, { actor, at: later(50) }).risk;
+    // Escalated and still waiting; never escalated; an exercise's, escalated.
+    const waiting = escalateRisk(
+      raise('R-FIG-2'),
+      { note: 'Decide' },
+      { actor, at: later(2) },
+    ).risk;
+    const plain = raise('R-FIG-3');
+    const drill = escalateRisk(
+      raiseRisk(form(), { id: 'R-FIG-4', actor, at, exercise: { id: 'X-1', name: 'Drill' } }).risk,
+      { note: 'Decide' },
+      { actor, at: later(3) },
+    ).risk;
+    for (const r of [risk, waiting, plain, drill]) expect((await repo.create(r)).ok).toBe(true);
+
+    const listed = new Map(
+      (await repo.listEscalated()).filter((r) => r.id.startsWith('R-FIG-')).map((r) => [r.id, r]),
+    );
+    expect([...listed.keys()].sort()).toEqual(['R-FIG-1', 'R-FIG-2']);
+    const kinds = ['escalated', 'decided'];
+    const { history: _h, ...body } = risk;
+    expect(listed.get('R-FIG-1')).toEqual({
+      ...body,
+      history: risk.history.filter((e) => kinds.includes(e.kind)),
+    });
+    expect(listed.get('R-FIG-1')?.history.map((e) => e.kind)).toEqual([
+      'escalated',
+      'decided',
+      'escalated',
+      'decided',
+    ]);
+    expect(listed.get('R-FIG-2')?.status).toBe('escalated');
+  });
+
+  test('when decisions were logged either side of a quarter, then listLoggedBetween gives those from its start up to its end only, exercises left out', async () => {
+    const repo = new TableDecisionRepository(store);
+    const start = new Date('2026-10-01T00:00:00+01:00');
+    const end = new Date('2027-01-01T00:00:00Z');
+    const log = (id: string, loggedAt: Date, over: Record<string, unknown> = {}) =>
+      repo.create({
+        ...logDecision(
+          { text: `Decision ${id}`, rationale: 'Because', decidedBy: 'forum', outcome: 'approved' },
+          { id, actor, at: loggedAt },
+        ),
+        ...over,
+      } as Decision);
+    await log('D-Q-BEFORE', new Date(start.getTime() - 1));
+    await log('D-Q-FIRST', start);
+    await log('D-Q-LAST', new Date(end.getTime() - 1));
+    await log('D-Q-AFTER', end);
+    await log('D-Q-DRILL', new Date(start.getTime() + 1000), {
+      exercise: { id: 'X-1', name: 'Drill' },
+    });
+    const ids = (await repo.listLoggedBetween(start, end))
+      .map((d) => d.id)
+      .filter((id) => id.startsWith('D-Q-'));
+    expect(ids).toEqual(['D-Q-LAST', 'D-Q-FIRST']);
   });
 });
