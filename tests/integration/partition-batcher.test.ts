@@ -187,3 +187,83 @@ describe('rows that can wait (card updates for everyone else)', () => {
     expect(await batcher.insert(row('quiet', 1), { canWait: true })).toMatchObject({ ok: true });
   });
 });
+
+/** The client, counting every storage request it makes (writes one each, a transaction one). */
+const requestCounter = () => {
+  const counter = {
+    requests: 0,
+    client: () =>
+      new Proxy(client(), {
+        get(target, prop, receiver) {
+          if (
+            prop === 'updateEntity' ||
+            prop === 'upsertEntity' ||
+            prop === 'createEntity' ||
+            prop === 'submitTransaction'
+          )
+            counter.requests++;
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      }),
+  };
+  return counter;
+};
+
+test('when many rows are replaced on their ETags at once, then they go in a few transactions and each caller gets a good new ETag', async () => {
+  const plain = new PartitionBatcher(client, 'replaces');
+  const inserted = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => plain.insert(row('replaces', i))),
+  );
+  const counting = requestCounter();
+  const batcher = new PartitionBatcher(counting.client, 'replaces');
+  const replaced = await Promise.all(
+    inserted.map((r, i) =>
+      batcher.replace({ ...row('replaces', i), n: i + 1000 }, r.ok ? r.value : ''),
+    ),
+  );
+  expect(replaced.every((r) => r.ok)).toBe(true);
+  // One alone, then the rest together: far fewer requests than rows.
+  expect(counting.requests).toBeLessThan(5);
+  for (const [i, r] of replaced.entries()) {
+    const stored = await client().getEntity<{ n: number }>('replaces', row('replaces', i).rowKey);
+    expect(stored.n).toBe(i + 1000);
+    // The ETag each caller got is the row's own: a conditional change on it works.
+    const again = await replaceIfUnchanged(client(), row('replaces', i), r.ok ? r.value : '');
+    expect(again.ok).toBe(true);
+  }
+});
+
+test('when one replace in a group is on a stale ETag, then only that one hears "conflict" and the others are written', async () => {
+  const plain = new PartitionBatcher(client, 'stale');
+  const inserted = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => plain.insert(row('stale', i))),
+  );
+  const etags = inserted.map((r) => (r.ok ? r.value : ''));
+  // Row 3 changes under the batcher's callers.
+  await client().updateEntity({ ...row('stale', 3), n: -1 }, 'Replace');
+  const batcher = new PartitionBatcher(client, 'stale');
+  const results = await Promise.all(
+    etags.map((etag, i) => batcher.replace({ ...row('stale', i), n: i + 50 }, etag)),
+  );
+  expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true, true]);
+  expect(results[3]).toEqual({ ok: false, reason: 'conflict' });
+  const stored = await client().getEntity<{ n: number }>('stale', row('stale', 3).rowKey);
+  expect(stored.n).toBe(-1);
+  const other = await client().getEntity<{ n: number }>('stale', row('stale', 4).rowKey);
+  expect(other.n).toBe(54);
+});
+
+test('when many rows are upserted at once, new and existing alike, then every one holds what was written last', async () => {
+  await client().createEntity(row('upserts', 2));
+  const counting = requestCounter();
+  const batcher = new PartitionBatcher(counting.client, 'upserts');
+  const results = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => batcher.upsert({ ...row('upserts', i), n: i * 2 })),
+  );
+  expect(results.every((r) => r.ok && r.value)).toBe(true);
+  expect(counting.requests).toBeLessThan(5);
+  for (let i = 0; i < 40; i++) {
+    const stored = await client().getEntity<{ n: number }>('upserts', row('upserts', i).rowKey);
+    expect(stored.n).toBe(i * 2);
+  }
+});

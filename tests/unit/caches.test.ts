@@ -1,4 +1,7 @@
-import { CachedValue, notifyingWrites } from '../../src/app/cached-value';
+import { CachedValue, notifyingWrites, SharedLoad } from '../../src/app/cached-value';
+import { CachedMemberRepository } from '../../src/app/member-cache';
+import type { MemberRepository } from '../../src/app/ports';
+import type { Member } from '../../src/domain/people/member';
 import { CachedConversationRepository } from '../../src/app/conversation-cache';
 import type { ConversationRepository, SavedConversation } from '../../src/app/ports';
 import { FakeClock } from '../../src/domain/shared/clock';
@@ -182,5 +185,75 @@ describe('CachedConversationRepository', () => {
     expect((await cached.cyberChannel())?.id).toBe('19:b');
     clock.advance(31_000);
     expect((await cached.cyberChannel())?.id).toBe('19:a');
+  });
+});
+
+describe('SharedLoad', () => {
+  test('when callers ask while a load is in flight, then they share it; once it settles, the next caller loads afresh', async () => {
+    const shared = new SharedLoad<number>();
+    let loads = 0;
+    let release!: (n: number) => void;
+    const load = () => {
+      loads++;
+      return new Promise<number>((resolve) => (release = resolve));
+    };
+    const first = shared.get(load);
+    const second = shared.get(load);
+    expect(loads).toBe(1);
+    release(7);
+    await expect(Promise.all([first, second])).resolves.toEqual([7, 7]);
+    // Nothing is remembered past the load: a later caller reads what is there now.
+    const third = shared.get(load);
+    expect(loads).toBe(2);
+    release(8);
+    await expect(third).resolves.toBe(8);
+  });
+
+  test('when invalidated during a load (a change made here), then later callers do not get the older load', async () => {
+    const shared = new SharedLoad<string>();
+    const releases: ((v: string) => void)[] = [];
+    const load = () => new Promise<string>((resolve) => releases.push(resolve));
+    const before = shared.get(load);
+    shared.invalidate();
+    const after = shared.get(load);
+    expect(releases).toHaveLength(2);
+    releases[0]!('before the change');
+    releases[1]!('after the change');
+    await expect(before).resolves.toBe('before the change');
+    await expect(after).resolves.toBe('after the change');
+  });
+
+  test('when a load fails, then its callers hear so and the next caller tries again', async () => {
+    const shared = new SharedLoad<number>();
+    await expect(shared.get(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    await expect(shared.get(() => Promise.resolve(1))).resolves.toBe(1);
+  });
+});
+
+describe('CachedMemberRepository list', () => {
+  test('when many ask for the member list at once, then one read serves them; a member added here is in the next list', async () => {
+    const clock = new FakeClock();
+    let reads = 0;
+    const people: Member[] = [];
+    const inner = {
+      get: async (id: string) => people.find((m) => m.aadObjectId === id),
+      list: async () => {
+        reads++;
+        await new Promise((r) => setTimeout(r, 5));
+        return [...people];
+      },
+      put: async (m: Member) => void people.push(m),
+      remove: async () => undefined,
+    } as unknown as MemberRepository;
+    const members = new CachedMemberRepository(inner, clock);
+    const lists = await Promise.all(Array.from({ length: 10 }, () => members.list()));
+    expect(reads).toBe(1);
+    expect(lists.every((l) => l.length === 0)).toBe(true);
+    // A list in flight when someone is added here is not handed to those who ask after.
+    const during = members.list();
+    await members.put({ aadObjectId: 'new-member', name: 'Asha Patel' } as Member);
+    const afterwards = await members.list();
+    expect(afterwards.map((m) => m.name)).toEqual(['Asha Patel']);
+    await during;
   });
 });

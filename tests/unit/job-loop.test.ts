@@ -1,3 +1,4 @@
+import { isBackground } from '../../src/app/work-priority';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { failureLogLevel, nextJobDelay } from '../../src/domain/shared/job-backoff';
 import { JobLoop } from '../../src/jobs/job-loop';
@@ -156,6 +157,27 @@ describe('JobLoop', () => {
     expect(ticks).toBe(1);
     await loop.stop();
     expect(timers.waiting).toBe(0);
+  });
+
+  test('when woken from a request, then the tick still runs as background work (its storage yields to people waiting)', async () => {
+    const clock = new FakeClock();
+    const timers = new VirtualTimers(clock);
+    const seen: boolean[] = [];
+    const loop = new JobLoop(
+      async () => {
+        await Promise.resolve();
+        seen.push(isBackground());
+      },
+      { name: 'queue', intervalMs: MINUTE, timers },
+    );
+    loop.start();
+    await timers.settle(1);
+    // As the webhook does when it accepts an alert: not background work itself.
+    expect(isBackground()).toBe(false);
+    loop.wake();
+    await timers.settle(1);
+    expect(seen).toEqual([true]);
+    await loop.stop();
   });
 
   test('when stopped during a tick, then stop waits for that tick and no other starts', async () => {

@@ -53,6 +53,23 @@ test('when the same new alert arrives from five senders at once, then there is o
   expect(w.notifier.of('post')).toHaveLength(1);
 });
 
+test('when the inbox says an alert is likely new but it is already there (raised from the chat), then it is a duplicate or an update, never a second alert', async () => {
+  const w = await alertWorld(store);
+  const sent = fresh();
+  const first = await w.service.ingest(sent, webhookActor);
+  const same = await w.service.ingest(sent, webhookActor, { likelyNew: true, alertId: 'NEWID001' });
+  expect(same).toMatchObject({ outcome: 'duplicate', alert: { id: first.alert.id } });
+  const changed = await w.service.ingest({ ...sent, severity: 'critical' }, webhookActor, {
+    likelyNew: true,
+    alertId: 'NEWID002',
+  });
+  expect(changed).toMatchObject({ outcome: 'updated', alert: { id: first.alert.id } });
+  // The ids the failed creates tried are nobody's.
+  expect(await w.alerts.get('NEWID001')).toBeUndefined();
+  expect(await w.alerts.get('NEWID002')).toBeUndefined();
+  expect(w.notifier.of('post')).toHaveLength(1);
+});
+
 test('when an alert is invalid, then ingest lists every problem and stores nothing', async () => {
   const w = await alertWorld(store);
   const bad = fresh({ title: ' ', url: 'http://plain.example.com', cves: ['CVE-1'] });

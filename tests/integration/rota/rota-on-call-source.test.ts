@@ -4,6 +4,7 @@ import type { RotaService } from '../../../src/app/rota/rota-service';
 import type { EscalationTarget } from '../../../src/domain/alerts';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
+import { TableRotationRepository } from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { dailyRotation, rotaMember, seedRota } from '../../helpers/rota-fixtures';
@@ -160,4 +161,42 @@ test('when nobody is on call in either layer, then a primary step pages the lead
   const step = await escalation.recipients(primary, day(10));
   expect(step.people.map((p) => p.name)).toEqual(['Lee Lead']);
   expect(step.gaps).toEqual([{ gap: 'both', pagedInstead: 'leads' }]);
+});
+
+describe('looks at once (a storm paging many alerts)', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('when many looks are made at once, then they share one reading of the rota and agree', async () => {
+    const list = jest.spyOn(TableRotationRepository.prototype, 'list');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => source.onCallNow(new Date(day(20).getTime() + i))),
+    );
+    expect(list).toHaveBeenCalledTimes(1);
+    for (const a of answers) expect(a).toEqual({ primary: ids([JANE]), secondary: ids([PRIYA]) });
+  });
+
+  test('when the rota changes here while a look is in flight, then a look made after the change reads afresh and sees it', async () => {
+    const original = TableRotationRepository.prototype.list;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(TableRotationRepository.prototype, 'list').mockImplementationOnce(async function (
+      this: TableRotationRepository,
+    ) {
+      await held;
+      return original.call(this);
+    });
+    const before = source.onCallNow(day(22));
+    await rota.cover(LEE, {
+      memberId: TOM.aadObjectId,
+      coveredMemberId: JANE.aadObjectId,
+      start: day(22, '09:00'),
+      end: day(23, '09:00'),
+    });
+    // What composition does for every rota write (src/composition/rota.ts).
+    rota.changed();
+    const after = source.onCallNow(new Date(day(22).getTime() + 1));
+    release();
+    expect((await after).primary).toEqual(ids([TOM]));
+    await before;
+  });
 });
