@@ -70,6 +70,8 @@ export interface TabRoutesDeps {
   alertHistory?: AlertHistorySource;
 }
 
+/** The newest decisions a search of the log reads first (the rest only when too few of them match). */
+const SEARCHED_FIRST = 1_000;
 /** How far ahead the rota calendar looks. */
 const ROTA_WEEKS = 4;
 /** How many weeks of alert figures the tab shows. */
@@ -85,7 +87,8 @@ const WEEK_MS = 7 * 86_400_000;
  *   escalations, risks (open)   the Risks 'register' partition, range 'open_' (the open-by-score index rows)
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
- *                               after filtering (the log grows by a few hundred a year)
+ *                               after filtering (the log grows by a few hundred a year); a search reads the
+ *                               newest 1,000 and further only when fewer than 500 of them match
  *   alerts                      the AlertViews 'open' partition (each open alert's summary) and the
  *                               'resolved-week' rows of the last nine weeks (one a week, each the middle of
  *                               its times): two queries of a small table (the week's 'resolved' day rows
@@ -156,13 +159,23 @@ export function tabRouter(deps: TabRoutesDeps): Router {
 
   router.get('/api/tab/decisions', member, async (req, res) => {
     const filter = parseDecisionFilter(req.query as Record<string, unknown>);
-    const entries = await deps.decisions.listRecent(
-      authenticatedMember(res),
-      filter.q || filter.decidedBy || filter.outcome || filter.from || filter.to
-        ? 10_000
-        : MAX_DECISIONS_LISTED,
-    );
-    res.json({ decisions: decisionRegisterView(entries, filter) });
+    const caller = authenticatedMember(res);
+    if (!(filter.q || filter.decidedBy || filter.outcome || filter.from || filter.to)) {
+      const entries = await deps.decisions.listRecent(caller, MAX_DECISIONS_LISTED);
+      res.json({ decisions: decisionRegisterView(entries, filter) });
+      return;
+    }
+    // A search lists the newest matches, at most MAX_DECISIONS_LISTED of them: the newest page of the log
+    // usually holds that many, and only when it does not is the log read as far as 10,000 entries. The
+    // newer decision that supersedes one is always in the same page or before it, so the marks agree.
+    const newest = await deps.decisions.listRecent(caller, SEARCHED_FIRST);
+    const found = decisionRegisterView(newest, filter);
+    res.json({
+      decisions:
+        found.length >= MAX_DECISIONS_LISTED || newest.length < SEARCHED_FIRST
+          ? found
+          : decisionRegisterView(await deps.decisions.listRecent(caller, 10_000), filter),
+    });
   });
 
   router.get('/api/tab/hsa-compliance', lead, async (_req, res) => {
