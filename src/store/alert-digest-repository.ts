@@ -12,8 +12,24 @@ import { getOrUndefined, listPartition, type TableStore } from './tables';
 /** Table Storage takes at most 100 actions in one transaction. */
 const TRANSACTION_MAX = 100;
 
+/** Alerts whose digest is remembered at most (the oldest forgotten first). */
+const REMEMBERED_MAX = 10_000;
+
 export class TableAlertDigestRepository implements AlertDigestRepository {
+  /**
+   * The digest of alerts known to be in one. An alert joins a digest once and never leaves it, so what
+   * was seen stays true: a storm's paging asks each alert's digest without a read. Absence is never
+   * remembered (another instance may put the alert in a digest at any time).
+   */
+  private readonly digestOfAlert = new Map<string, string>();
+
   constructor(private readonly store: TableStore) {}
+
+  private remember(alertId: string, digestId: string): void {
+    if (this.digestOfAlert.size >= REMEMBERED_MAX)
+      this.digestOfAlert.delete(this.digestOfAlert.keys().next().value!);
+    this.digestOfAlert.set(alertId, digestId);
+  }
 
   private get client() {
     return this.store.table(SEND_QUEUE_TABLE);
@@ -48,6 +64,7 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
         digestId,
       })),
     );
+    for (const alertId of ids) this.remember(alertId, digestId);
   }
 
   /** Rows of one partition, upserted in transactions of at most 100 (Table Storage's limit). */
@@ -63,11 +80,14 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
   }
 
   async digestOf(alertId: string): Promise<string | undefined> {
+    const known = this.digestOfAlert.get(alertId);
+    if (known) return known;
     const row = await getOrUndefined<{ digestId: string }>(
       this.client,
       'digest-of',
       encodeKey(alertId),
     );
+    if (row?.digestId) this.remember(alertId, row.digestId);
     return row?.digestId;
   }
 

@@ -255,7 +255,9 @@ export class TeamsAlertNotifier implements AlertNotifier {
         continue;
       }
       await this.refreshDigestCoalesced(digest.id);
-      for (const alert of members) await this.recordJoined(alert, digest.id);
+      // One look at the digest's post for all that joined it.
+      const post = await this.deps.queue.get(digest.id);
+      for (const alert of members) await this.recordJoined(alert, digest.id, post);
     }
   }
 
@@ -284,8 +286,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   /** Joined a digest already in the channel: its "posted" callback has run, so record it here. */
-  private async recordJoined(alert: Alert, digestId: string): Promise<void> {
-    const latest = await this.deps.queue.get(digestId);
+  private async recordJoined(
+    alert: Alert,
+    digestId: string,
+    /** The digest's post, read just now (read here when not given). */
+    post?: QueuedSend,
+  ): Promise<void> {
+    const latest = post ?? (await this.deps.queue.get(digestId));
     if (latest?.state === 'sent' && !latest.callbackPending && latest.delivered?.activityId)
       await this.deps.recordPosted(alert.id, {
         conversationId: latest.delivered.conversationId,

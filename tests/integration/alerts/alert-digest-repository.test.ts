@@ -41,3 +41,18 @@ test('when one alert joins with add, then it is listed and found as before', asy
   expect(await digests.digestOf('C1')).toBe('digest-one');
   expect(await digests.digestOf('nobody')).toBeUndefined();
 });
+
+test('when another instance puts an alert in a digest after this one looked, then this one finds it (absence is never remembered); once found, asking again reads nothing', async () => {
+  const here = new TableAlertDigestRepository(store);
+  const elsewhere = new TableAlertDigestRepository(store);
+  expect(await here.digestOf('LATE1')).toBeUndefined();
+  await elsewhere.add('digest-late', 'LATE1', at);
+  expect(await here.digestOf('LATE1')).toBe('digest-late');
+  const reads = jest.spyOn(store.table(SEND_QUEUE_TABLE), 'getEntity');
+  expect(await here.digestOf('LATE1')).toBe('digest-late');
+  // The alerts this instance put in digests are known without a read too.
+  await here.addMany('digest-here', ['HERE1', 'HERE2'], at);
+  expect(await here.digestOf('HERE2')).toBe('digest-here');
+  expect(reads).not.toHaveBeenCalled();
+  reads.mockRestore();
+});
