@@ -80,6 +80,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const outbox = composeOutbox(ctx, people, {
     onPosted: (post, where) => alerts.onPosted(post, where),
     render: (alertId) => alerts.cards.cardNow(alertId),
+    renderDigest: (digestId) => alerts.cards.digestNow(digestId),
   });
   let publicUrl = config.publicUrl ?? '';
   const rota = composeRota(ctx, people, outbox, {

@@ -1,4 +1,4 @@
-import { SendQueue, type PostedCallback, type RenderCard } from '../app/outbox';
+import { SendQueue, type PostedCallback, type RenderCard, type RenderDigest } from '../app/outbox';
 import { createSendingAdapter, TeamsSender } from '../bot/teams-sender';
 import { uuidGenerator } from '../domain/shared/ids';
 import { OutboxJob } from '../jobs/outbox-job';
@@ -17,6 +17,7 @@ export interface OutboxArea {
 export interface AlertCardHooks {
   onPosted: PostedCallback;
   render: RenderCard;
+  renderDigest: RenderDigest;
 }
 
 export function composeOutbox(
@@ -40,6 +41,8 @@ export function composeOutbox(
       onPosted: alertCards.onPosted,
       // An alert card's update for everyone is drawn when it goes out, from the alert as it stands.
       render: alertCards.render,
+      // So is a storm digest's post: alerts joining it while it waits need no re-render each.
+      renderDigest: alertCards.renderDigest,
       metrics,
     },
   );

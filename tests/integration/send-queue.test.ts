@@ -527,3 +527,44 @@ describe('send queue', () => {
     expect(connector.delivered.map(textOf)).toEqual(['straight away']);
   });
 });
+
+test('when a storm digest waited in the queue while alerts joined it, then its post is drawn afresh as it goes, and the row keeps what went out for the "posted" callback', async () => {
+  const { clock, connector, sender, store } = await setUp();
+  const shown: string[] = [];
+  let drawn = 0;
+  let rows = 0;
+  const queue = new SendQueue(
+    new TableSendQueueRepository(store),
+    (m) => sender.deliver(m),
+    {
+      clock,
+      ids: { next: () => `row-${++rows}` },
+      logger,
+      onPosted: async (row) => {
+        if (row.message.kind === 'channelPost') shown.push(row.message.content.text ?? '');
+      },
+      renderDigest: async (digestId) => {
+        drawn++;
+        return { text: `${digestId}: alerts A, B and C` };
+      },
+    },
+    { random: () => 0.5, timers: gatherTogether },
+  );
+  expect(queue.drawsDigestsWhenSent).toBe(true);
+  await queue.enqueue(
+    { kind: 'channelPost', channelId: CHANNEL, content: { text: 'digest-1: alert A' } },
+    { digest: true, id: 'digest-1' },
+  );
+  await drain(queue, clock);
+  expect(drawn).toBe(1);
+  expect(JSON.stringify(connector.requests.map((r) => r.body))).toContain(
+    'digest-1: alerts A, B and C',
+  );
+  expect(JSON.stringify(connector.requests.map((r) => r.body))).not.toContain('digest-1: alert A"');
+  expect(shown).toEqual(['digest-1: alerts A, B and C']);
+  // A plain channel post is never redrawn.
+  await queue.enqueue(post('rota handover'));
+  await drain(queue, clock);
+  expect(drawn).toBe(1);
+  expect(JSON.stringify(connector.requests.at(-1)?.body)).toContain('rota handover');
+});

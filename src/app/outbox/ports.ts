@@ -96,6 +96,12 @@ export type FailedCallback = (
  */
 export type RenderCard = (alertId: string) => Promise<MessageContent | undefined>;
 
+/**
+ * A storm digest's card as it stands (its alerts read now), for its queued post about to be sent;
+ * undefined when the digest holds no alert, and the post then goes as it was queued.
+ */
+export type RenderDigest = (digestId: string) => Promise<MessageContent | undefined>;
+
 /** The timer that ends a gathering of refreshes: real in the app, driven by the test in tests. */
 export interface OutboxTimers {
   /** Calls `fn` once after `ms`; answers a function that cancels the call. */

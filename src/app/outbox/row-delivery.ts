@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../domain/shared/clock';
 import type { SendBudget } from './budget';
 import type { Delivered, DeliverableMessage, OutboxMessage } from './message';
-import type { Deliver, QueuedSend, RenderCard, SendQueueRepository } from './ports';
+import type { Deliver, QueuedSend, RenderCard, RenderDigest, SendQueueRepository } from './ports';
 import { DeliveryError, type RetryPolicy } from './retry';
 import type { RowCache } from './row-cache';
 
@@ -24,6 +24,7 @@ export class RowDelivery {
       clock: Clock;
       logger: Pick<Logger, 'warn'>;
       render?: RenderCard;
+      renderDigest?: RenderDigest;
     },
   ) {}
 
@@ -88,6 +89,15 @@ export class RowDelivery {
     if (!content) throw new DeliveryError(410, undefined, 'the alert is no longer stored');
     const { alertId: _alertId, kind: _kind, ...where } = message;
     return { ...where, kind: 'update', content };
+  }
+
+  /** A storm digest's post, drawn afresh from its alerts (as queued when it holds none). */
+  async renderedDigest(
+    digestId: string,
+    message: Extract<OutboxMessage, { kind: 'channelPost' }>,
+  ): Promise<Extract<OutboxMessage, { kind: 'channelPost' }>> {
+    const content = await this.deps.renderDigest?.(digestId);
+    return content ? { ...message, content } : message;
   }
 
   /** Writes a row's outcome on its ETag; undefined (and logged) when it changed meanwhile. */

@@ -21,6 +21,7 @@ import {
   type PostedCallback,
   type QueuedSend,
   type RenderCard,
+  type RenderDigest,
   type SendQueueRepository,
 } from './ports';
 import { RefreshDraining } from './refresh-draining';
@@ -49,6 +50,11 @@ export interface SendQueueDeps {
   onPosted?: PostedCallback;
   /** An alert's card as it stands, for a `refresh` about to be sent. */
   render?: RenderCard;
+  /**
+   * A storm digest's card as it stands, for its post about to be sent: the alerts that join a digest
+   * while its post waits need no re-render of their own (see drawsDigestsWhenSent).
+   */
+  renderDigest?: RenderDigest;
   /** Counts deliveries, failures and 429s, and reads the backlog (telemetry). */
   metrics?: Metrics;
 }
@@ -226,6 +232,15 @@ export class SendQueue {
     return this.repo.get(id);
   }
 
+  /**
+   * True when a storm digest's queued post is drawn afresh from its alerts as it is sent: a digest
+   * whose post is still queued (read from the table after an alert joined it) shows that alert without
+   * any revision, since the send claims the row before it draws the card.
+   */
+  get drawsDigestsWhenSent(): boolean {
+    return !!this.deps.renderDigest;
+  }
+
   /** Channel posts queued for a conversation since `since` (for storm decisions). */
   recentPosts(conversationKey: string, since: Date): Promise<QueuedSend[]> {
     return this.repo.listRecentPosts(conversationKey, since);
@@ -368,12 +383,20 @@ export class SendQueue {
       row = claimed;
       try {
         // A card refresh becomes an update of the card as it stands now.
-        const ready = message.kind === 'refresh' ? await this.delivery.rendered(message) : message;
+        // A storm digest's post is drawn afresh, with every alert that joined it while it waited.
+        const ready =
+          message.kind === 'refresh'
+            ? await this.delivery.rendered(message)
+            : row.digest && message.kind === 'channelPost'
+              ? await this.delivery.renderedDigest(row.id, message)
+              : message;
         const delivered = await this.delivery.send(row.conversationKey, ready, now);
         const sentAt = this.deps.clock.now().toISOString();
         const sent = await this.delivery.finish(row, {
           state: 'sent',
           sentAt,
+          // What went out (a digest drawn afresh), for the callback recording which alerts it showed.
+          ...(ready.kind === 'channelPost' && ready !== message ? { message: ready } : {}),
           delivered,
           callbackPending: this.callbacks.hasCallback(row, delivered),
           lastError: undefined,

@@ -43,6 +43,7 @@ export interface TeamsAlertNotifierDeps {
     SendQueue,
     'enqueue' | 'newId' | 'get' | 'findPostForAlert' | 'recentPosts' | 'reviseQueued'
   > &
+    Partial<Pick<SendQueue, 'drawsDigestsWhenSent'>> &
     Partial<Pick<SendQueue, 'onPosted' | 'onFailed'>>;
   /** Records what Teams answered for each tracked page (delivered, or failed and why). */
   pageOutcomes?: (outcome: TeamsPageOutcome) => Promise<void>;
@@ -404,13 +405,21 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return running;
   }
 
+  /** The digest's card as it stands, for its queued post about to be sent (the send queue's renderDigest). */
+  async digestNow(digestId: string): Promise<MessageContent | undefined> {
+    const card = await this.digestCard(digestId);
+    return card && cardContent(card, 'Alert storm');
+  }
+
   /** Re-renders a digest for everyone: an update of its message, after the post if still queued. */
   private async refreshDigest(digestId: string): Promise<void> {
-    const [card, row] = await Promise.all([
-      this.digestCard(digestId),
-      this.deps.queue.get(digestId),
-    ]);
-    if (!card || !row) return;
+    const row = await this.deps.queue.get(digestId);
+    if (!row) return;
+    // Still waiting to go out, and drawn afresh from its alerts when it goes: the alert that changed
+    // (or just joined, and is in the table already) is shown then, with no revision now.
+    if (row.state === 'queued' && this.deps.queue.drawsDigestsWhenSent) return;
+    const card = await this.digestCard(digestId);
+    if (!card) return;
     const content = cardContent(card, 'Alert storm');
     // Still waiting to go out (a storm's digests queue behind Teams' limits): send the latest
     // content with the post itself rather than an update after it.
