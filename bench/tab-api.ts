@@ -481,7 +481,11 @@ async function main() {
             .map(([k, v]) => `${k} ${(v as unknown[]).length}`)
             .join(', ') || 'one object'
         : '-';
-    for (const [path, table, scan] of routes) {
+    // BENCH_TAB_ONLY=figures,hsa times only the routes whose path holds one of them (looking into a few).
+    const only = process.env['BENCH_TAB_ONLY']?.split(',');
+    for (const [path, table, scan] of routes.filter(
+      ([p]) => !only || only.some((o) => p.includes(o)),
+    )) {
       const answer = answered(await get(path));
       const route = await time(samples, () => get(path));
       let naive = table ? scans.get(table + path.split('?')[0]) : undefined;

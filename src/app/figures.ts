@@ -66,7 +66,10 @@ export interface FiguresDeps {
    * The open register (heat map, top risks) and every risk ever escalated with its escalation and
    * decision events (the escalations): not every risk with all its history.
    */
-  risks: Pick<RiskRepository, 'listOpen'> & { listEscalated(): Promise<Risk[]> };
+  risks: Pick<RiskRepository, 'listOpen'> & {
+    /** Given the open risks (or their read under way), so only those closed since are read again. */
+    listEscalated(known: Promise<readonly Risk[]>): Promise<Risk[]>;
+  };
   /** The quarter's decisions only. */
   decisions: { listLoggedBetween(from: Date, to: Date): Promise<Decision[]> };
   /** The exercise register (issue 21): each exercise, one partition. */
@@ -106,13 +109,14 @@ export class Figures {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
+    const openRisks = this.deps.risks.listOpen();
     const [orgs, weeks, hsas, open, escalated, decisions, exercises, suppliers, dspt] =
       await Promise.all([
         this.deps.organisations.list(),
         this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
         this.hsasForFigures(),
-        this.deps.risks.listOpen(),
-        this.deps.risks.listEscalated(),
+        openRisks,
+        this.deps.risks.listEscalated(openRisks),
         this.deps.decisions.listLoggedBetween(quarter.start, quarter.end),
         this.deps.exercises?.list(),
         this.deps.suppliers?.list(),

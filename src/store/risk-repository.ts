@@ -174,9 +174,11 @@ export class TableRiskRepository implements RiskRepository {
   /**
    * Every real risk ever escalated, with only its escalation and decision events (in order): what the
    * quarter figures need of the history. One query of the register's event rows by their `eventKind`
-   * (a few tens a year, not every event of every risk), then a point read of each such risk's row.
+   * (a few tens a year, not every event of every risk); each such risk's own row is taken from `known`
+   * (the open risks the caller reads, or is reading) or else read (one closed since its escalation). A point
+   * read costs Azurite a look through the whole register partition, so the open ones are not read again.
    */
-  async listEscalated(): Promise<Risk[]> {
+  async listEscalated(known: readonly Risk[] | Promise<readonly Risk[]> = []): Promise<Risk[]> {
     const events = new Map<string, RiskEvent[]>();
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
@@ -188,17 +190,19 @@ export class TableRiskRepository implements RiskRepository {
       const riskRow = key.slice(0, key.lastIndexOf('_ev_'));
       events.set(riskRow, [...(events.get(riskRow) ?? []), fromJsonColumns<RiskEvent>(row)]);
     }
+    // Read alongside the events, when the caller is still reading them.
+    const byRow = new Map((await known).map((r) => [riskKey(r.id), r]));
     const risks = await Promise.all(
       [...events]
         .filter(([, history]) => history.some((e) => e.kind === 'escalated'))
-        .map(async ([riskRow, history]) => {
-          const row = await getOrUndefined<Record<string, unknown>>(
-            this.client,
-            PARTITION,
-            riskRow,
-          );
+        .map(async ([riskRow, history]): Promise<Risk | undefined> => {
+          const open = byRow.get(riskRow);
+          const row = open
+            ? undefined
+            : await getOrUndefined<Record<string, unknown>>(this.client, PARTITION, riskRow);
+          const body = open ? bodyOf(open) : row && fromJsonColumns<RiskBody>(row);
           // Event rows sort in history order (their index is zero-padded); the query keeps that order.
-          return row && { ...fromJsonColumns<RiskBody>(row), history };
+          return body && { ...body, history };
         }),
     );
     return risks.filter((r): r is Risk => !!r && isRealRisk(r));

@@ -264,8 +264,20 @@ export const isResponseOpen = (
   response: Pick<HsaResponse, 'applicability' | 'remediation'>,
 ): boolean => response.applicability !== 'not affected' && response.remediation !== 'patched';
 
-const plusUkDays = (iso: string, days: number): Date =>
-  DateTime.fromISO(iso, { zone: UK_ZONE }).plus({ days }).toJSDate();
+/** Sums already worked out: the HSA board asks the same ones for every organisation on every read. */
+const ukDaySums = new Map<string, number>();
+const UK_DAY_SUMS_MAX = 10_000;
+
+const plusUkDays = (iso: string, days: number): Date => {
+  const key = `${iso}|${days}`;
+  let ms = ukDaySums.get(key);
+  if (ms === undefined) {
+    ms = DateTime.fromISO(iso, { zone: UK_ZONE }).plus({ days }).toMillis();
+    if (ukDaySums.size >= UK_DAY_SUMS_MAX) ukDaySums.clear();
+    ukDaySums.set(key, ms);
+  }
+  return new Date(ms);
+};
 
 /**
  * The deadlines of a response: none for an alert without clocks (below High); `nextUpdateBy` only while
