@@ -516,9 +516,17 @@ The machine's 2 cores were shared with other work, so treat the figures as relat
 ${lines.join('\n')}
 
 What the routes read instead: the risks' open-by-score index rows (\`open_\`, one partition), the decision log's
-newest-first rows (\`t_\`, stopping at 500 unless searching), the \`AlertViews\` table's open rows (each open alert's
-summary, one partition) and, for the weekly figures, its resolved rows of the last nine weeks (one row a day, one range),
-the HSA follow-ups and the responses of each followed HSA, and the rota's rotations, overrides and leave.
+newest-first rows (\`t_\`, stopping at 500; a search reads the newest 1,000 and further only when fewer than 500 of them
+match), the \`AlertViews\` table's open rows (each open alert's summary, one partition) and, for the weekly figures, its
+week rows of the last nine weeks (one row a week holding the middle of its times, one range), the HSA follow-up rows
+(each keeping its HSA and every organisation's response, one partition), and the rota's rotations, overrides and leave.
+The figures read the quarter's kept alert week rows (one range, an entry per alert acknowledged or resolved), the open
+risks, the register's escalation and decision events (one query), the quarter's decisions (one range), the HSA
+follow-up rows and the small registers (organisations, exercises, suppliers, DSPT).
+
+Seeding is bound by Azurite: it checks a new row against every row of its partition, so the large shared partitions
+(the risk register, the alerts' id and week index partitions, the decision log) cost more with every row written,
+transaction or not, while a partition of one row costs the same at any size.
 
 Azurite answers every filtered query (a partition or a row-key range) by testing each row of the table in memory and
 sorting what matches (only point reads use its key index), so here even a route that reads one partition gets slower as
