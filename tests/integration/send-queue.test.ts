@@ -568,3 +568,57 @@ test('when a storm digest waited in the queue while alerts joined it, then its p
   expect(drawn).toBe(1);
   expect(JSON.stringify(connector.requests.at(-1)?.body)).toContain('rota handover');
 });
+
+test('when a card update and a reply wait ahead of a new post in the channel, then the new post goes first and the others follow in their order', async () => {
+  const { clock, connector, makeQueue } = await setUp();
+  const queue = makeQueue();
+  const first = await queue.enqueue(post('alert 1'));
+  await drain(queue, clock);
+  const sent = (await queue.get(first))!.delivered!;
+  await queue.enqueue({
+    kind: 'update',
+    conversationId: sent.conversationId,
+    activityId: sent.activityId!,
+    content: { text: 'alert 1, paged' },
+  });
+  await queue.enqueue({
+    kind: 'threadReply',
+    conversationId: sent.conversationId,
+    content: { text: 'Nobody on call has acknowledged this alert yet.' },
+  });
+  await queue.enqueue(post('alert 2'));
+  await drain(queue, clock);
+  const texts = connector.delivered.map((r) => JSON.stringify(r.body));
+  expect(texts).toHaveLength(4);
+  expect(texts[1]).toContain('alert 2');
+  expect(texts[2]).toContain('alert 1, paged');
+  expect(texts[3]).toContain('Nobody on call');
+});
+
+test('when Teams throttles a post that went ahead of an older update, then the update waits for the Retry-After too', async () => {
+  const { clock, connector, makeQueue } = await setUp((n) =>
+    n === 2 ? { status: 429, retryAfterSeconds: 1 } : undefined,
+  );
+  const queue = makeQueue();
+  const first = await queue.enqueue(post('alert 1'));
+  await drain(queue, clock);
+  const sent = (await queue.get(first))!.delivered!;
+  await queue.enqueue({
+    kind: 'update',
+    conversationId: sent.conversationId,
+    activityId: sent.activityId!,
+    content: { text: 'alert 1, paged' },
+  });
+  await queue.enqueue(post('alert 2'));
+  // The post goes first and is throttled; a pass straight after (another alert woke the worker)
+  // must send nothing to the channel, the older update included.
+  await queue.tick();
+  await queue.tick();
+  await drain(queue, clock);
+  const throttled = connector.requests.find((r) => r.status === 429)!;
+  expect(JSON.stringify(throttled.body)).toContain('alert 2');
+  const after = connector.requests.filter((r) => r.n > throttled.n);
+  expect(after.length).toBeGreaterThan(0);
+  for (const r of after) expect(r.at - throttled.at).toBeGreaterThanOrEqual(1_000);
+  expect(connector.delivered.map((r) => JSON.stringify(r.body)).join()).toContain('alert 1, paged');
+});
