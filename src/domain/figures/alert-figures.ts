@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import { isExerciseAlert, type AlertSummary } from '../alerts/alert';
 import { SEVERITY_RANKS, type SeverityRank } from '../alerts/severity';
+import { UK_ZONE } from '../shared/time';
 import { inQuarter, type Quarter } from './quarter';
 import { mean, median, rounded } from './stats';
 import { isoWeekLabel, ukWeekOf, weekCommencing, weeksOfQuarter } from './week';
@@ -96,6 +98,10 @@ function times(entries: readonly AlertFigureEntry[]): ResponseTimes {
   };
 }
 
+/** The Monday of the last UK week that ends (Sunday) within the quarter. */
+const lastMondayWithin = (quarter: Pick<Quarter, 'lastDay'>): string =>
+  DateTime.fromISO(quarter.lastDay, { zone: UK_ZONE }).minus({ days: 6 }).toISODate() ?? '';
+
 /**
  * The quarter's figures from the kept week rows: the alerts raised in the quarter (UK time), grouped by the
  * UK week raised and severity, most severe first within a week. Resolved alerts count, and so do alerts
@@ -106,10 +112,14 @@ export function alertQuarterFigures(
   rows: readonly AlertFigureWeek[],
 ): AlertQuarterFigures {
   const weeks = weeksOfQuarter(quarter);
+  // Only the first and last weeks can hold alerts raised outside the quarter.
+  const whole = new Set(
+    weeks.filter((w) => w >= quarter.firstDay && w <= lastMondayWithin(quarter)),
+  );
   const inRange = new Map<string, AlertFigureEntry[]>();
   for (const row of rows)
     for (const entry of Object.values(row.alerts)) {
-      if (!inQuarter(quarter, entry[1])) continue;
+      if (!whole.has(row.weekOf) && !inQuarter(quarter, entry[1])) continue;
       // The row is the UK week its entries were raised in (alertFigureWeekOf): no date maths an entry.
       const key = `${row.weekOf}|${entry[0]}`;
       const list = inRange.get(key) ?? [];

@@ -74,6 +74,28 @@ describe('alert response times by week and severity', () => {
       ['low', 0, 1],
     ]);
   });
+
+  it('when the first and last weeks straddle the quarter, then only their alerts raised within it count, and every alert of a week within it', () => {
+    const entry = (raisedAt: string) => ['high', raisedAt, 60_000, null] as const;
+    const rows: AlertFigureWeek[] = [
+      // 1 October 2026 is a Thursday (midnight UK time is 23:00 UTC the day before), 31 December too.
+      {
+        weekOf: '2026-09-28',
+        alerts: { a: [...entry('2026-09-30T22:59:59Z')], b: [...entry('2026-09-30T23:00:00Z')] },
+      },
+      { weekOf: '2026-10-05', alerts: { c: [...entry('2026-10-11T22:59:59Z')] } },
+      {
+        weekOf: '2026-12-28',
+        alerts: { d: [...entry('2026-12-31T23:59:59Z')], e: [...entry('2027-01-01T00:00:00Z')] },
+      },
+    ];
+    const figures = alertQuarterFigures(q3, rows);
+    expect(figures.byWeek.map((w) => [w.weekOf, w.acknowledged])).toEqual([
+      ['2026-09-28', 1],
+      ['2026-10-05', 1],
+      ['2026-12-28', 1],
+    ]);
+  });
 });
 
 describe('HSA compliance per organisation', () => {
