@@ -175,7 +175,10 @@ export class AlertViewTable {
 
   constructor(
     private readonly store: TableStore,
-    /** A batch of open rows that could not be written (the next change or the start's backfill repairs it). */
+    /**
+     * A batch of open rows or a week row that could not be written (the next change or the start's
+     * backfill repairs it).
+     */
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {}
 
@@ -318,8 +321,10 @@ export class AlertViewTable {
         if (!isConditionFailed(e) && !isConflict(e)) throw e;
         continue;
       }
-      // The week row follows its days: made again from them now the day has changed.
-      await this.weekWrites.add(ukWeekOfDay(day), { changed: true });
+      // The week row follows its days: made again from them now the day has changed. One that fails
+      // stays behind its days until the next write of the week or the next start (repairWeeks); the
+      // resolve itself, committed already, is not failed for it.
+      await this.weekWrites.add(ukWeekOfDay(day), { changed: true }).catch(this.onError);
       return;
     }
     throw new Error(`The resolved alerts of ${day} changed too often to record more.`);

@@ -352,4 +352,48 @@ describe('the week rows the tab reads for its weekly figures', () => {
       await own.stop();
     }
   });
+  test('when a week row cannot be written, then the resolve still succeeds and the next start makes the row', async () => {
+    const own = await startTestStore();
+    try {
+      await own.store.createTables(Object.values(ALERT_TABLES));
+      let weeksFail = true;
+      // The same store, but AlertViews refuses every write of a week row while weeksFail.
+      const failing = new Proxy(own.store, {
+        get(target, prop, receiver) {
+          if (prop !== 'table') return Reflect.get(target, prop, receiver);
+          return (name: string) => {
+            const client = target.table(name);
+            if (name !== ALERT_VIEW_TABLE) return client;
+            return new Proxy(client, {
+              get(c, key) {
+                const value = Reflect.get(c, key, c) as unknown;
+                if (typeof value !== 'function') return value;
+                return (...args: unknown[]) =>
+                  weeksFail &&
+                  (key === 'createEntity' || key === 'updateEntity') &&
+                  (args[0] as { partitionKey?: string }).partitionKey === 'resolved-week'
+                    ? Promise.reject(Object.assign(new Error('storage down'), { statusCode: 503 }))
+                    : (value as (...a: unknown[]) => unknown).apply(c, args);
+              },
+            });
+          };
+        },
+      });
+      const alerts = new TableAlertRepository(failing);
+      const alert = newAlert('WEEK-FAIL', new Date('2026-11-17T09:00:00Z'));
+      const created = await alerts.create(alert);
+      if (!created.ok) throw new Error('not created');
+      const closed = resolve(alert, new Date('2026-11-17T09:45:00Z'));
+      expect((await alerts.update(closed, created.value.etag)).ok).toBe(true);
+      const weeks = () =>
+        new AlertViewTable(own.store).resolvedWeeks(new Date('2026-11-16T00:00:00Z'));
+      expect(await weeks()).toEqual([]);
+      // Its day row has it: the next start makes the week from it.
+      weeksFail = false;
+      await new TableAlertRepository(own.store).backfillViews(new Date('2026-11-28T12:00:00Z'));
+      expect(await weeks()).toMatchObject([{ weekOf: '2026-11-16', raised: 1, res: { n: 1 } }]);
+    } finally {
+      await own.stop();
+    }
+  });
 });
