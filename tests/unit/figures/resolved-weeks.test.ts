@@ -1,3 +1,4 @@
+import { alertWeeksFromRows } from '../../../src/api/tab-views';
 import { median, medianWindowOf, windowMedianMinutes } from '../../../src/domain/figures';
 
 /** The median in whole minutes of every value, as the tab worked it out from every alert. */
@@ -46,5 +47,38 @@ describe('a week median from the middle of its times', () => {
     expect(windowMedianMinutes(medianWindowOf([]), [])).toBeUndefined();
     expect(windowMedianMinutes(medianWindowOf([]), [3, 10])).toBe(7);
     expect(windowMedianMinutes(medianWindowOf([120_000]), [])).toBe(2);
+  });
+});
+
+describe('the tab weekly figures from week rows', () => {
+  const now = new Date('2026-11-18T12:00:00Z');
+  const week = {
+    weekOf: '2026-11-16',
+    raised: 1000,
+    // Only the two middle times of 1,000 kept: room for no open alert on one side.
+    ack: { n: 1000, lo: 499, values: [600_000, 660_000] },
+    res: { n: 1000, lo: 499, values: [3_600_000, 3_660_000] },
+    days: { '2026-11-16': 1000 },
+  };
+  const openAcked = (i: number) => ({
+    id: `O${i}`,
+    raisedAt: '2026-11-17T09:00:00Z',
+    acknowledgedAt: '2026-11-17T09:01:00Z',
+  });
+
+  it('when the week row takes in the open alerts, then it gives the week with the medians of every alert', () => {
+    const [shown] = alertWeeksFromRows([week], [], now, 1) ?? [];
+    expect(shown).toMatchObject({
+      weekOf: '2026-11-16',
+      raised: 1000,
+      acknowledged: 1000,
+      medianMinutesToAcknowledge: 11,
+      resolved: 1000,
+      medianMinutesToResolve: 61,
+    });
+  });
+
+  it('when a week has more open alerts than its row can take in, then it gives nothing, so the route reads the days', () => {
+    expect(alertWeeksFromRows([week], [openAcked(1), openAcked(2)], now, 1)).toBeUndefined();
   });
 });
