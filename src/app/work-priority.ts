@@ -43,7 +43,7 @@ export class StorageGate {
   private readonly quietMs: number;
   private readonly now: () => number;
 
-  constructor({ busy = 3, idle = 32, quietMs = 150, now = Date.now }: StorageGateOptions = {}) {
+  constructor({ busy = 2, idle = 32, quietMs = 150, now = Date.now }: StorageGateOptions = {}) {
     this.busy = Math.max(1, busy);
     this.idle = Math.max(this.busy, idle);
     this.quietMs = quietMs;
