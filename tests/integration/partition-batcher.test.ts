@@ -15,14 +15,20 @@ afterAll(() => stop());
 
 const client = () => store.table('BatcherTest');
 
-/** The client, counting the storage requests that insert (one each, or one per transaction). */
+/** The client, counting the storage requests that write (one each, or one per transaction). */
 const countingClient = () => {
   const counter = {
     requests: 0,
     client: () =>
       new Proxy(client(), {
         get(target, prop, receiver) {
-          if (prop === 'createEntity' || prop === 'submitTransaction') counter.requests++;
+          if (
+            prop === 'createEntity' ||
+            prop === 'updateEntity' ||
+            prop === 'upsertEntity' ||
+            prop === 'submitTransaction'
+          )
+            counter.requests++;
           return Reflect.get(target, prop, receiver) as unknown;
         },
       }),
@@ -188,33 +194,12 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 });
 
-/** The client, counting every storage request it makes (writes one each, a transaction one). */
-const requestCounter = () => {
-  const counter = {
-    requests: 0,
-    client: () =>
-      new Proxy(client(), {
-        get(target, prop, receiver) {
-          if (
-            prop === 'updateEntity' ||
-            prop === 'upsertEntity' ||
-            prop === 'createEntity' ||
-            prop === 'submitTransaction'
-          )
-            counter.requests++;
-          return Reflect.get(target, prop, receiver) as unknown;
-        },
-      }),
-  };
-  return counter;
-};
-
 test('when many rows are replaced on their ETags at once, then they go in a few transactions and each caller gets a good new ETag', async () => {
   const plain = new PartitionBatcher(client, 'replaces');
   const inserted = await Promise.all(
     Array.from({ length: 30 }, (_, i) => plain.insert(row('replaces', i))),
   );
-  const counting = requestCounter();
+  const counting = countingClient();
   const batcher = new PartitionBatcher(counting.client, 'replaces');
   const replaced = await Promise.all(
     inserted.map((r, i) =>
@@ -255,7 +240,7 @@ test('when one replace in a group is on a stale ETag, then only that one hears "
 
 test('when many rows are upserted at once, new and existing alike, then every one holds what was written last', async () => {
   await client().createEntity(row('upserts', 2));
-  const counting = requestCounter();
+  const counting = countingClient();
   const batcher = new PartitionBatcher(counting.client, 'upserts');
   const results = await Promise.all(
     Array.from({ length: 40 }, (_, i) => batcher.upsert({ ...row('upserts', i), n: i * 2 })),

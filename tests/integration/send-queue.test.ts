@@ -569,24 +569,37 @@ test('when a storm digest waited in the queue while alerts joined it, then its p
   expect(JSON.stringify(connector.requests.at(-1)?.body)).toContain('rota handover');
 });
 
-test('when a card update and a reply wait ahead of a new post in the channel, then the new post goes first and the others follow in their order', async () => {
-  const { clock, connector, makeQueue } = await setUp();
-  const queue = makeQueue();
+/** A channel post sent, then what `behind` names (its update, a reply...) queued, and a new post behind them. */
+async function postThenQueue(
+  queue: SendQueue,
+  clock: FakeClock,
+  behind: (sent: { conversationId: string; activityId?: string }) => OutboxMessage[],
+) {
   const first = await queue.enqueue(post('alert 1'));
   await drain(queue, clock);
   const sent = (await queue.get(first))!.delivered!;
-  await queue.enqueue({
-    kind: 'update',
-    conversationId: sent.conversationId,
-    activityId: sent.activityId!,
-    content: { text: 'alert 1, paged' },
-  });
-  await queue.enqueue({
-    kind: 'threadReply',
-    conversationId: sent.conversationId,
-    content: { text: 'Nobody on call has acknowledged this alert yet.' },
-  });
+  for (const message of behind(sent)) await queue.enqueue(message);
   await queue.enqueue(post('alert 2'));
+}
+
+const paged = (sent: { conversationId: string; activityId?: string }): OutboxMessage => ({
+  kind: 'update',
+  conversationId: sent.conversationId,
+  activityId: sent.activityId!,
+  content: { text: 'alert 1, paged' },
+});
+
+test('when a card update and a reply wait ahead of a new post in the channel, then the new post goes first and the others follow in their order', async () => {
+  const { clock, connector, makeQueue } = await setUp();
+  const queue = makeQueue();
+  await postThenQueue(queue, clock, (sent) => [
+    paged(sent),
+    {
+      kind: 'threadReply',
+      conversationId: sent.conversationId,
+      content: { text: 'Nobody on call has acknowledged this alert yet.' },
+    },
+  ]);
   await drain(queue, clock);
   const texts = connector.delivered.map((r) => JSON.stringify(r.body));
   expect(texts).toHaveLength(4);
@@ -600,16 +613,7 @@ test('when Teams throttles a post that went ahead of an older update, then the u
     n === 2 ? { status: 429, retryAfterSeconds: 1 } : undefined,
   );
   const queue = makeQueue();
-  const first = await queue.enqueue(post('alert 1'));
-  await drain(queue, clock);
-  const sent = (await queue.get(first))!.delivered!;
-  await queue.enqueue({
-    kind: 'update',
-    conversationId: sent.conversationId,
-    activityId: sent.activityId!,
-    content: { text: 'alert 1, paged' },
-  });
-  await queue.enqueue(post('alert 2'));
+  await postThenQueue(queue, clock, (sent) => [paged(sent)]);
   // The post goes first and is throttled; a pass straight after (another alert woke the worker)
   // must send nothing to the channel, the older update included.
   await queue.tick();
