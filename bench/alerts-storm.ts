@@ -27,6 +27,7 @@ import { timingSafeEqual } from 'crypto';
 import express from 'express';
 import { Agent, request } from 'http';
 import {
+  CountingProxy,
   figure,
   freePort,
   mb,
@@ -39,7 +40,6 @@ import {
   underGoal,
   waitForPort,
 } from './lib';
-import { countsTable, startStorageCounter } from './storage-counter';
 import { BENCH_CHANNEL, saveBenchChannel, startBenchApp, storeAt } from './stack';
 
 const SECRET = 'bench-secret';
@@ -142,11 +142,12 @@ async function main() {
   const connector = await TeamsLimitConnector.start();
   // BENCH_STORM_COUNT=1: the app's storage requests go through a counting proxy (adds a hop: not for figures).
   const counter = process.env['BENCH_STORM_COUNT']
-    ? await startStorageCounter(azurite.connectionString)
+    ? await CountingProxy.start(Number(/:(\d+)\//.exec(azurite.connectionString)![1]))
     : undefined;
-  const app = await startBenchApp(counter?.connectionString ?? azurite.connectionString, {
-    CTAC_WEBHOOK_SECRET: SECRET,
-  });
+  const app = await startBenchApp(
+    counter ? azuriteConnectionString(counter.port) : azurite.connectionString,
+    { CTAC_WEBHOOK_SECRET: SECRET },
+  );
   counter?.reset();
   const port = app.port;
   await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
@@ -183,8 +184,9 @@ async function main() {
   if (counter) {
     // What the background does after the last answer, too: a moment for the last writes.
     await new Promise((r) => setTimeout(r, 1000));
-    console.log(countsTable(counter.counts, count));
-    await counter.stop();
+    console.log(`storage requests per alert (all ${(counter.total / count).toFixed(2)}):`);
+    for (const [k, v] of [...counter.counts].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${k}: ${(v / count).toFixed(2)}`);
   }
   if (process.env['BENCH_STORM_TRACE'])
     await trace(deliveries, storeAt(azurite.connectionString), started);
@@ -246,6 +248,7 @@ The app runs in its own process (peak from /proc VmHWM and 50 ms samples; at sta
 answered, before V8 gives back what loading took: idle memory is in its own section); Azurite in another; the floor
 in a third, sent the same storm just before the app (other dedup keys, its own table).`);
   await app.stop();
+  await counter?.stop();
   await connector.stop();
   await azurite.stop();
 }

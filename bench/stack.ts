@@ -57,12 +57,7 @@ export async function startBenchApp(
       ...env,
     },
     port,
-    // BENCH_APP_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app.
-    [
-      ...productionNodeArgs(),
-      ...nodeArgs,
-      ...(process.env['BENCH_APP_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
-    ],
+    [...productionNodeArgs(), ...nodeArgs],
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
