@@ -41,8 +41,9 @@ export interface AlertInboxStore {
   insert(entry: Omit<InboxEntry, 'etag'>): Promise<Conditional<InboxEntry>>;
   get(source: InboxEntry['source'], dedupKey: string): Promise<InboxEntry | undefined>;
   /**
-   * Replaces the row on `entry.etag`; `conflict` when it changed since it was read. `grouped`: the
-   * write may wait a moment to go in one transaction with others (a storm's done marks).
+   * Replaces the row on `entry.etag`; `conflict` when it changed since it was read. `grouped`: while
+   * another write to the partition is in flight, it goes with the others waiting in one transaction
+   * after it (a storm's done marks).
    */
   replace(entry: InboxEntry, opts?: { grouped?: boolean }): Promise<Conditional<InboxEntry>>;
   /** The rows not yet applied (a crash, or an instance that stopped). */

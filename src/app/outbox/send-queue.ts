@@ -25,6 +25,7 @@ import {
   type SendQueueRepository,
 } from './ports';
 import { RefreshDraining } from './refresh-draining';
+import { newPostsFirst, throttledUntil } from './send-order';
 import { describeFailure, retryState, RetryPolicy, sendFailure } from './retry';
 import { RowCache, updatedLater } from './row-cache';
 import { RowDelivery } from './row-delivery';
@@ -337,13 +338,8 @@ export class SendQueue {
       this.headWaits.set(conversation, at.getTime());
       return at;
     };
-    // Teams throttled this conversation: nothing goes to it until that row's Retry-After has passed,
-    // whatever was queued before it.
-    const throttledUntil = Math.max(
-      ...rows.filter((row) => row.state === 'throttled').map((row) => Date.parse(row.notBefore)),
-    );
-    if (throttledUntil > this.deps.clock.now().getTime())
-      return waitUntil(new Date(throttledUntil));
+    const throttled = throttledUntil(rows, this.deps.clock.now());
+    if (throttled) return waitUntil(throttled);
     for (const original of rows) {
       let row = original;
       const now = this.deps.clock.now();
@@ -447,24 +443,4 @@ export class SendQueue {
       if (row.sentAt) this.budget.seed(row.conversationKey, Date.parse(row.sentAt));
     this.seeded = true;
   }
-}
-
-/**
- * A conversation's rows in the order they go: queue order, except that among the rows due now (those
- * before the first that must wait: a throttled row holds up everything behind it) new channel posts go
- * before the card updates and thread replies queued ahead of them. Under Teams' limits (8 messages in
- * 2 seconds a conversation) a storm's new alerts and digests then reach the channel before the edits of
- * cards already there (paging lines, "Nobody on call has acknowledged" replies). Posts keep their order,
- * and an update never goes before the post it edits (it waits for that post's message id).
- */
-function newPostsFirst(rows: QueuedSend[], now: Date): QueuedSend[] {
-  const firstWaiting = rows.findIndex((row) => Date.parse(row.notBefore) > now.getTime());
-  const due = firstWaiting < 0 ? rows : rows.slice(0, firstWaiting);
-  const posts = due.filter((row) => row.message.kind === 'channelPost');
-  if (!posts.length || posts.length === due.length) return rows;
-  return [
-    ...posts,
-    ...due.filter((row) => row.message.kind !== 'channelPost'),
-    ...rows.slice(due.length),
-  ];
 }
