@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Directory } from '../app/directory';
-import type { Figures } from '../app/figures';
+import { TAB_DECISIONS, type Figures } from '../app/figures';
 import { quarterOf } from '../domain/figures';
 import type { Clock } from '../domain/shared/clock';
 import { authenticate, authenticatedMember, requireRole, type TokenVerifier } from './auth-bearer';
@@ -25,7 +25,8 @@ const BOARD_PACK_FILE = /^(\d{4}-Q[1-4])\.(pdf|xlsx)$/;
  *   GET /api/registers/board-pack-2026-Q3.xlsx     the same figures as an Excel workbook
  * Each needs a bearer token (401 without) of a lead or admin (403 for a member). A quarter that is not
  * `YYYY-Qn`, or has not begun, is 400. The figures are read once per request from the kept rows (see
- * src/app/figures.ts); nothing is cached.
+ * src/app/figures.ts); nothing is cached. The tab's view lists the newest 100 of the quarter's decisions
+ * with how many there are; the board pack lists every one.
  */
 export function figuresRouter(deps: FiguresRoutesDeps): Router {
   const router = Router();
@@ -35,7 +36,9 @@ export function figuresRouter(deps: FiguresRoutesDeps): Router {
   router.get('/api/tab/figures', auth, lead, async (req: Request, res: Response) => {
     const asked = req.query['quarter'];
     const quarter = typeof asked === 'string' && asked ? asked : quarterOf(deps.clock.now()).id;
-    const figures = await deps.figures.quarter(authenticatedMember(res), quarter);
+    const figures = await deps.figures.quarter(authenticatedMember(res), quarter, {
+      decisions: TAB_DECISIONS,
+    });
     res.json(figuresView(figures));
   });
 

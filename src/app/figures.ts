@@ -5,7 +5,7 @@ import {
   parseQuarter,
   riskQuarterFigures,
   ukWeekOf,
-  type AlertFigureWeek,
+  type AlertFigureWeekSummary,
   exercisesHeld,
   suppliersDue,
   type AlertQuarterFigures,
@@ -51,10 +51,13 @@ export interface QuarterFigures {
   dspt?: { code: string; name: string; record?: DsptRecord }[];
 }
 
-/** The kept weekly alert rows (src/store/alert-figures.ts). */
+/** The kept weekly alert rows (src/store/alert-figures.ts), their summaries only. */
 export interface AlertFigureSource {
-  weeksBetween(fromWeek: string, toWeek: string): Promise<AlertFigureWeek[]>;
+  summariesBetween(fromWeek: string, toWeek: string): Promise<AlertFigureWeekSummary[]>;
 }
+
+/** How many of the quarter's decisions the tab lists (the newest); the board pack lists them all. */
+export const TAB_DECISIONS = 100;
 
 export interface FiguresDeps {
   directory: Pick<Directory, 'require'>;
@@ -70,8 +73,17 @@ export interface FiguresDeps {
     /** Given the open risks (or their read under way), so only those closed since are read again. */
     listEscalated(known: Promise<readonly Risk[]>): Promise<Risk[]>;
   };
-  /** The quarter's decisions only. */
-  decisions: { listLoggedBetween(from: Date, to: Date): Promise<Decision[]> };
+  /**
+   * The quarter's decisions only: all of them, or the newest with how many the quarter holds (one page
+   * and a kept count, src/store/decision-repository.ts).
+   */
+  decisions: {
+    listLoggedBetween(from: Date, to: Date): Promise<Decision[]>;
+    newestOfQuarter(
+      quarter: Pick<Quarter, 'id' | 'start' | 'end'>,
+      limit: number,
+    ): Promise<{ decisions: Decision[]; total: number }>;
+  };
   /** The exercise register (issue 21): each exercise, one partition. */
   exercises?: { list(): Promise<Exercise[]> };
   /** The critical supplier register: every supplier, one partition. */
@@ -105,7 +117,16 @@ export class Figures {
     return quarter;
   }
 
-  async quarter(caller: Member | undefined, quarterId: unknown): Promise<QuarterFigures> {
+  /**
+   * The figures of the quarter `quarterId` names. With `decisions`, only that many of the quarter's
+   * decisions are listed, the newest (the tab); without, every one (the board pack). Either way
+   * `risks.decisionsInQuarter` says how many there are.
+   */
+  async quarter(
+    caller: Member | undefined,
+    quarterId: unknown,
+    options: { decisions?: number } = {},
+  ): Promise<QuarterFigures> {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
@@ -113,11 +134,15 @@ export class Figures {
     const [orgs, weeks, hsas, open, escalated, decisions, exercises, suppliers, dspt] =
       await Promise.all([
         this.deps.organisations.list(),
-        this.deps.alertFigures.weeksBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
+        this.deps.alertFigures.summariesBetween(ukWeekOf(quarter.start), ukWeekOf(quarter.end)),
         this.hsasForFigures(),
         openRisks,
         this.deps.risks.listEscalated(openRisks),
-        this.deps.decisions.listLoggedBetween(quarter.start, quarter.end),
+        options.decisions === undefined
+          ? this.deps.decisions
+              .listLoggedBetween(quarter.start, quarter.end)
+              .then((all) => ({ decisions: all, total: all.length }))
+          : this.deps.decisions.newestOfQuarter(quarter, options.decisions),
         this.deps.exercises?.list(),
         this.deps.suppliers?.list(),
         this.deps.dspt?.latest(),
@@ -134,7 +159,7 @@ export class Figures {
       organisations,
       alerts: alertQuarterFigures(quarter, weeks),
       hsa: hsaQuarterFigures(quarter, hsas, organisations, now),
-      risks: riskQuarterFigures(quarter, risks, decisions, now, names),
+      risks: riskQuarterFigures(quarter, risks, decisions.decisions, now, names, decisions.total),
       ...(exercises && { exercises: exercisesHeld(quarter, exercises) }),
       ...(suppliers && { suppliersDue: suppliersDue(quarter, suppliers, now) }),
       ...(dspt && { dspt: dsptByOrganisation(organisations, dspt) }),

@@ -61,6 +61,10 @@ export interface FiguresView {
       waiting: boolean;
     }[];
     medianHoursToDecision?: number;
+    /**
+     * The decisions logged in the quarter, oldest first: on the tab (`/api/tab/figures`) the newest 100 of
+     * them, in the board pack every one.
+     */
     decisions: {
       id: string;
       decidedOnUk: string;
@@ -68,6 +72,8 @@ export interface FiguresView {
       decidedBy: string;
       outcome: string;
     }[];
+    /** How many decisions were logged in the quarter: more than `decisions` holds when the tab lists the newest only. */
+    decisionsInQuarter: number;
   };
   /** Absent when the exercise register is not there. */
   exercises?: {

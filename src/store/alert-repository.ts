@@ -424,6 +424,8 @@ export class TableAlertRepository implements AlertRepository {
    * Undefined when it was done already (one point read).
    */
   async backfillFigures(now: Date): Promise<{ recorded: number } | undefined> {
+    // The week rows kept before their summaries were get one, once (src/store/alert-figures.ts).
+    await this.figures.summariseOldWeeks(now);
     if (await this.figures.isBackfilled()) return undefined;
     const filter = "PartitionKey lt '~'";
     let batch: AlertSummary[] = [];

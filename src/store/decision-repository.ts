@@ -2,10 +2,12 @@ import type { TableClient } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { DecisionRepository } from '../app/risks/ports';
 import { isRealDecision, type Decision } from '../domain/decisions';
+import { quarterOf } from '../domain/figures/quarter';
+import { fromJsonChunkColumns, toJsonChunkColumns, type ChunkLayout } from './chunked-columns';
 import { commitInPartition } from './conditional';
 import { encodeKey, invertedTimeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
-import { getOrUndefined, type TableStore } from './tables';
+import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from './tables';
 
 export const DECISION_TABLE = 'Decisions';
 
@@ -19,8 +21,20 @@ export const DECISION_TABLE = 'Decisions';
  * entries a year, so one partition holds it and "recent decisions" is a range query with a page limit.
  * An exercise's decisions (issue 21) sit in the same log, tagged `exercise`: listRecent and listAll (the
  * real register, its figures and exports) skip them, and listForExercise reads one exercise's by the tag.
+ *
+ *   PK 'quarter'  RK <quarter, 2026-Q3>   the ids of the real decisions logged that quarter (UK time): `ids`,
+ *                                          a JSON list; `complete` once made from the log itself
+ * Kept so the tab's quarter figures can say how many decisions the quarter holds while listing only the
+ * newest (newestOfQuarter): one point read, not every decision of the quarter. Ids are added after the
+ * decision commits, merged on the row's ETag, so a retry or two instances add nothing twice. A quarter
+ * whose row is missing or not complete (logged before the rows were kept) is counted from the log once and
+ * its row made complete; ids among the newest read that the row lacks (a write lost to a crash) are added.
  */
 const PARTITION = 'log';
+const QUARTER_IDS = 'quarter';
+const IDS: ChunkLayout = { name: 'ids' };
+/** Rewrites of a quarter's id row lost to other writers before giving up (each re-reads the row). */
+const MAX_ID_RETRIES = 20;
 const timeKey = (d: Decision) => `t_${invertedTimeKey(new Date(d.loggedAt), encodeKey(d.id))}`;
 const idKey = (id: string) => `id_${encodeKey(id)}`;
 
@@ -50,7 +64,74 @@ export class TableDecisionRepository implements DecisionRepository {
         },
       ],
     ]);
-    return res.ok ? { ok: true, value: decision } : { ok: false, reason: 'exists' };
+    if (!res.ok) return { ok: false, reason: 'exists' };
+    if (isRealDecision(decision))
+      // The decision is logged whatever happens here: a lost id is added when the quarter is next read.
+      await this.addQuarterIds(
+        quarterOf(new Date(decision.loggedAt)).id,
+        [decision.id],
+        false,
+      ).catch(() => undefined);
+    return { ok: true, value: decision };
+  }
+
+  /**
+   * The newest `limit` real decisions logged in the quarter (newest first) and how many it holds: one page
+   * of the log's range and the quarter's id row (see the key layout).
+   */
+  async newestOfQuarter(
+    quarter: { id: string; start: Date; end: Date },
+    limit: number,
+  ): Promise<{ decisions: Decision[]; total: number }> {
+    const [newest, kept] = await Promise.all([
+      this.listLoggedBetween(quarter.start, quarter.end, limit),
+      getOrUndefined<Record<string, unknown>>(this.client, QUARTER_IDS, quarter.id),
+    ]);
+    if (!kept?.['complete']) {
+      const all = await this.listLoggedBetween(quarter.start, quarter.end);
+      await this.addQuarterIds(
+        quarter.id,
+        all.map((d) => d.id),
+        true,
+      );
+      return { decisions: all.slice(0, limit), total: all.length };
+    }
+    const ids = new Set(fromJsonChunkColumns<string[]>(kept, IDS));
+    const lacking = newest.filter((d) => !ids.has(d.id)).map((d) => d.id);
+    if (lacking.length) await this.addQuarterIds(quarter.id, lacking, false);
+    return { decisions: newest, total: ids.size + lacking.length };
+  }
+
+  /** Merges ids into a quarter's id row (made `complete` when asked, never made incomplete again). */
+  private async addQuarterIds(quarterId: string, ids: string[], complete: boolean): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ID_RETRIES; attempt++) {
+      const row = await getOrUndefined<Record<string, unknown>>(
+        this.client,
+        QUARTER_IDS,
+        quarterId,
+      );
+      const kept = row ? fromJsonChunkColumns<string[]>(row, IDS) : [];
+      const known = new Set(kept);
+      const added = ids.filter((id) => !known.has(id) && known.add(id));
+      const wasComplete = !!row?.['complete'];
+      if (row && !added.length && (wasComplete || !complete)) return;
+      const entity = {
+        partitionKey: QUARTER_IDS,
+        rowKey: quarterId,
+        complete: wasComplete || complete,
+        count: known.size,
+        ...toJsonChunkColumns([...kept, ...added], IDS),
+      };
+      try {
+        if (row) await this.client.updateEntity(entity, 'Replace', { etag: String(row['etag']) });
+        else await this.client.createEntity(entity);
+        return;
+      } catch (e) {
+        // Another writer changed the row first: read it again.
+        if (!isConditionFailed(e) && !isConflict(e)) throw e;
+      }
+    }
+    throw new Error(`The decisions of ${quarterId} changed too often to record more.`);
   }
 
   async listRecent(limit: number): Promise<Decision[]> {
@@ -62,21 +143,29 @@ export class TableDecisionRepository implements DecisionRepository {
   }
 
   /**
-   * The real decisions logged from `from` (inclusive) to `to` (exclusive), newest first: one range of the
-   * newest-first rows, so a quarter's figures read that quarter's decisions, not the whole log.
+   * The real decisions logged from `from` (inclusive) to `to` (exclusive), newest first, at most `limit`:
+   * one range of the newest-first rows, so a quarter's figures read that quarter's decisions, not the whole
+   * log.
    */
-  async listLoggedBetween(from: Date, to: Date): Promise<Decision[]> {
+  async listLoggedBetween(
+    from: Date,
+    to: Date,
+    limit = Number.MAX_SAFE_INTEGER,
+  ): Promise<Decision[]> {
     // Inverted times: the later bound gives the lower key.
     const filter = `PartitionKey eq '${PARTITION}' and RowKey gt 't_${invertedTimeKey(to)}' and RowKey lt 't_${invertedTimeKey(new Date(from.getTime() - 1))}'`;
     const decisions: Decision[] = [];
-    for await (const row of this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter },
-    })) {
-      const decision = fromJsonColumns<Decision>(row);
-      const at = Date.parse(decision.loggedAt);
-      if (isRealDecision(decision) && at >= from.getTime() && at < to.getTime())
-        decisions.push(decision);
-    }
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: Math.min(limit, 1000) });
+    for await (const page of pages)
+      for (const row of page) {
+        const decision = fromJsonColumns<Decision>(row);
+        const at = Date.parse(decision.loggedAt);
+        if (isRealDecision(decision) && at >= from.getTime() && at < to.getTime())
+          decisions.push(decision);
+        if (decisions.length >= limit) return decisions;
+      }
     return decisions;
   }
 

@@ -1,9 +1,11 @@
 import { Workbook } from 'exceljs';
 import { loadConfig } from '../../src/config';
+import { logDecision } from '../../src/domain/decisions';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/server';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/store/embedded-azurite';
+import { TableDecisionRepository } from '../../src/store/decision-repository';
 import { TableDsptRepository } from '../../src/store/supplier-repository';
 import { pdfText } from '../helpers/pdf-text';
 import { LEAD, MEMBER, seedTabData, STRANGER } from './tab-fixtures';
@@ -129,5 +131,49 @@ describe('GET /api/registers/board-pack-<quarter>.pdf and .xlsx', () => {
   it('when the file is not a board pack, then the route leaves it to the others', async () => {
     expect((await get('/api/registers/risks.csv', LEAD)).status).toBe(200);
     expect((await get('/api/registers/board-pack-2026-Q9.pdf', LEAD)).status).toBe(404);
+  });
+});
+
+describe('a quarter with more decisions than the tab lists', () => {
+  beforeAll(async () => {
+    // 120 more decisions logged this quarter, a minute apart, all after the seeded one (two days ago).
+    const decisions = new TableDecisionRepository(app.store);
+    for (let i = 0; i < 120; i++)
+      await decisions.create(
+        logDecision(
+          {
+            text: `Decision ${i} on patching`,
+            rationale: 'Because',
+            decidedBy: 'forum',
+            outcome: 'approved',
+          },
+          {
+            id: `D-MANY-${String(i).padStart(3, '0')}`,
+            actor: { id: LEAD.aadObjectId, name: LEAD.name, source: 'api' },
+            at: new Date(clock.now().getTime() - (120 - i) * 60_000),
+          },
+        ),
+      );
+  }, 60_000);
+
+  it('when a lead opens the figures, then the newest 100 are listed, oldest first, with how many there are', async () => {
+    const view = await (await get('/api/tab/figures', LEAD)).json();
+    const ids = view.risks.decisions.map((d: { id: string }) => d.id);
+    expect(view.risks.decisionsInQuarter).toBe(121);
+    expect(ids).toHaveLength(100);
+    expect(ids[0]).toBe('D-MANY-020');
+    expect(ids[99]).toBe('D-MANY-119');
+    expect(ids).not.toContain('D-MACROS');
+  });
+
+  it('when a lead asks for the workbook, then its Decisions sheet lists every one of them', async () => {
+    const res = await get('/api/registers/board-pack-2026-Q3.xlsx', LEAD);
+    const workbook = new Workbook();
+    await workbook.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Decisions')!;
+    const texts: unknown[] = [];
+    sheet.eachRow((row) => texts.push(row.getCell(3).value));
+    expect(texts).toContain('Block Office macros from the internet');
+    expect(texts.filter((t) => String(t).startsWith('Decision '))).toHaveLength(120);
   });
 });

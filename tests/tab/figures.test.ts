@@ -1,7 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AlertSummary } from '../../src/domain/alerts';
+import { logDecision } from '../../src/domain/decisions';
 import { quarterOf } from '../../src/domain/figures';
 import { TableAlertRepository } from '../../src/store/alert-repository';
+import { TableDecisionRepository } from '../../src/store/decision-repository';
 import { TableDsptRepository } from '../../src/store/supplier-repository';
 import { LEAD, MEMBER } from '../api/tab-fixtures';
 import { pdfText } from '../helpers/pdf-text';
@@ -146,6 +148,34 @@ test('when a lead asks for the board pack, then the tab opens a one-time link th
   expect(text).toContain(`CTAC board pack, ${quarter.label}`);
   expect((await fetch(links[0]!)).status).toBe(410);
 });
+
+test('when the quarter holds more decisions than the tab lists, then the newest 100 are shown with a line saying where the rest are', async () => {
+  const decisions = new TableDecisionRepository(harness.app.store);
+  const actor = { id: LEAD.aadObjectId, name: LEAD.name, source: 'api' as const };
+  for (let i = 0; i < 101; i++)
+    await decisions.create(
+      logDecision(
+        { text: `Patch round ${i}`, rationale: 'Because', decidedBy: 'forum', outcome: 'approved' },
+        {
+          id: `D-TAB-${String(i).padStart(3, '0')}`,
+          actor,
+          at: new Date(Date.now() - (101 - i) * 1000),
+        },
+      ),
+    );
+  const tab = await openFigures();
+  const quarter = quarterOf(new Date());
+  const table = tab.getByRole('table', { name: `Decisions logged in ${quarter.label}` });
+  await table.locator('tbody tr').first().waitFor();
+  expect(await table.locator('tbody tr').count()).toBe(100);
+  expect(await table.locator('tbody tr').last().textContent()).toContain('Patch round 100');
+  expect(await tab.locator('.ctac-figures-more-decisions').textContent()).toMatch(
+    new RegExp(
+      `^Showing the newest 100 of the \\d+ decisions logged in ${quarter.label}\\. The board pack lists them all, and the Decisions view finds any of them\\.$`,
+    ),
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+}, 60_000);
 
 test('when a member opens the tab, then there is no Figures view', async () => {
   const tab = await openTab(page, harness.app, MEMBER);

@@ -58,6 +58,7 @@ export function figuresView(figures: QuarterFigures): FiguresView {
         decidedBy: d.decidedBy,
         outcome: d.outcome,
       })),
+      decisionsInQuarter: risks.decisionsInQuarter,
     },
     ...(figures.exercises && {
       exercises: figures.exercises.map((e) => ({

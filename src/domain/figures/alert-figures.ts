@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import { isExerciseAlert, type AlertSummary } from '../alerts/alert';
 import { SEVERITY_RANKS, type SeverityRank } from '../alerts/severity';
 import { UK_ZONE } from '../shared/time';
-import { inQuarter, type Quarter } from './quarter';
-import { mean, median, rounded } from './stats';
+import { quarterOf, type Quarter } from './quarter';
+import { rounded } from './stats';
 import { isoWeekLabel, ukWeekOf, weekCommencing, weeksOfQuarter } from './week';
 
 /**
@@ -23,6 +23,27 @@ export interface AlertFigureWeek {
   /** Monday of the UK week, YYYY-MM-DD. */
   weekOf: string;
   alerts: Readonly<Record<string, AlertFigureEntry>>;
+}
+
+/** The times of one group of alerts, in ms, each list ascending. */
+export interface SortedTimes {
+  /** Raising to acknowledgement, of those acknowledged. */
+  ack: number[];
+  /** Raising to resolution, of those resolved. */
+  res: number[];
+}
+
+/**
+ * A week row's times grouped by the quarter its alerts were raised in (UK time; only a week holding the
+ * first of January, April, July or October has two) and by severity: all a quarter's figures need, kept
+ * beside the entries and made from them, so a quarter is read as lists of numbers, not an entry per alert.
+ */
+export type AlertWeekSummary = Record<string, Partial<Record<SeverityRank, SortedTimes>>>;
+
+/** A week row as the quarter figures read it: its summary only. */
+export interface AlertFigureWeekSummary {
+  weekOf: string;
+  summary: AlertWeekSummary;
 }
 
 const msBetween = (from: string, to: string | undefined): number | null =>
@@ -55,6 +76,36 @@ export const alertFigureWeekOf = (alert: Pick<AlertSummary, 'raisedAt'>): string
 export const sameEntry = (a: AlertFigureEntry | undefined, b: AlertFigureEntry): boolean =>
   !!a && a.length === b.length && a.every((v, i) => v === b[i]);
 
+/**
+ * The summary of a week row's entries (see AlertWeekSummary). The row is the UK week its entries were raised
+ * in (alertFigureWeekOf), so only a week that two quarters share looks at when each alert was raised.
+ */
+export function summariseAlertWeek(
+  weekOf: string,
+  alerts: Readonly<Record<string, AlertFigureEntry>>,
+): AlertWeekSummary {
+  const monday = DateTime.fromISO(weekOf, { zone: UK_ZONE });
+  const first = quarterOf(monday.toJSDate());
+  const whole = quarterOf(monday.plus({ days: 6 }).toJSDate()).id === first.id;
+  const summary: AlertWeekSummary = {};
+  for (const [severity, raisedAt, ack, res] of Object.values(alerts)) {
+    const quarterId =
+      whole || Date.parse(raisedAt) < first.end.getTime()
+        ? first.id
+        : quarterOf(new Date(raisedAt)).id;
+    const bySeverity = (summary[quarterId] ??= {});
+    const times = (bySeverity[severity] ??= { ack: [], res: [] });
+    if (ack !== null) times.ack.push(ack);
+    if (res !== null) times.res.push(res);
+  }
+  for (const bySeverity of Object.values(summary))
+    for (const times of Object.values(bySeverity)) {
+      times.ack.sort((a, b) => a - b);
+      times.res.sort((a, b) => a - b);
+    }
+  return summary;
+}
+
 /** Acknowledgement and resolution times of one group of alerts, in whole minutes. */
 export interface ResponseTimes {
   acknowledged: number;
@@ -85,61 +136,78 @@ export interface AlertQuarterFigures {
 
 const toMinutes = (ms: number) => ms / 60_000;
 
-function times(entries: readonly AlertFigureEntry[]): ResponseTimes {
-  const ack = entries.flatMap(([, , a]) => (a === null ? [] : [toMinutes(a)]));
-  const res = entries.flatMap(([, , , r]) => (r === null ? [] : [toMinutes(r)]));
+/** The median in minutes of ascending ms, as `median` of the minutes would give it; undefined for none. */
+function medianMinutes(sorted: ArrayLike<number>): number | undefined {
+  const n = sorted.length;
+  if (!n) return undefined;
+  const mid = Math.floor(n / 2);
+  return n % 2
+    ? toMinutes(sorted[mid]!)
+    : (toMinutes(sorted[mid - 1]!) + toMinutes(sorted[mid]!)) / 2;
+}
+
+/** The mean in minutes, from the exact sum of the whole ms; undefined for none. */
+function meanMinutes(values: ArrayLike<number>): number | undefined {
+  const n = values.length;
+  if (!n) return undefined;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  return sum / (60_000 * n);
+}
+
+function times(ack: ArrayLike<number>, res: ArrayLike<number>): ResponseTimes {
   return {
     acknowledged: ack.length,
-    medianMinutesToAcknowledge: rounded(median(ack)),
-    meanMinutesToAcknowledge: rounded(mean(ack)),
+    medianMinutesToAcknowledge: rounded(medianMinutes(ack)),
+    meanMinutesToAcknowledge: rounded(meanMinutes(ack)),
     resolved: res.length,
-    medianMinutesToResolve: rounded(median(res)),
-    meanMinutesToResolve: rounded(mean(res)),
+    medianMinutesToResolve: rounded(medianMinutes(res)),
+    meanMinutesToResolve: rounded(meanMinutes(res)),
   };
 }
 
-/** The Monday of the last UK week that ends (Sunday) within the quarter. */
-const lastMondayWithin = (quarter: Pick<Quarter, 'lastDay'>): string =>
-  DateTime.fromISO(quarter.lastDay, { zone: UK_ZONE }).minus({ days: 6 }).toISODate() ?? '';
+/** Several ascending lists as one ascending list. */
+function mergeSorted(lists: readonly number[][]): ArrayLike<number> {
+  if (lists.length === 1) return lists[0]!;
+  const all = new Float64Array(lists.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const list of lists) {
+    all.set(list, at);
+    at += list.length;
+  }
+  return all.sort();
+}
 
 /**
- * The quarter's figures from the kept week rows: the alerts raised in the quarter (UK time), grouped by the
- * UK week raised and severity, most severe first within a week. Resolved alerts count, and so do alerts
- * acknowledged and still open (they count towards acknowledgement only).
+ * The quarter's figures from the kept week rows (their summaries, or their entries for a row kept without
+ * one): the alerts raised in the quarter (UK time), grouped by the UK week raised and severity, most severe
+ * first within a week. Resolved alerts count, and so do alerts acknowledged and still open (they count
+ * towards acknowledgement only). Medians are exact: a quarter's are taken over every week's times merged.
  */
 export function alertQuarterFigures(
   quarter: Quarter,
-  rows: readonly AlertFigureWeek[],
+  rows: readonly (AlertFigureWeek | AlertFigureWeekSummary)[],
 ): AlertQuarterFigures {
   const weeks = weeksOfQuarter(quarter);
-  // Only the first and last weeks can hold alerts raised outside the quarter.
-  const whole = new Set(
-    weeks.filter((w) => w >= quarter.firstDay && w <= lastMondayWithin(quarter)),
-  );
-  const inRange = new Map<string, AlertFigureEntry[]>();
-  for (const row of rows)
-    for (const entry of Object.values(row.alerts)) {
-      if (!whole.has(row.weekOf) && !inQuarter(quarter, entry[1])) continue;
-      // The row is the UK week its entries were raised in (alertFigureWeekOf): no date maths an entry.
-      const key = `${row.weekOf}|${entry[0]}`;
-      const list = inRange.get(key) ?? [];
-      list.push(entry);
-      inRange.set(key, list);
-    }
+  const inQuarter = new Map<string, Partial<Record<SeverityRank, SortedTimes>>>();
+  for (const row of rows) {
+    const summary = 'summary' in row ? row.summary : summariseAlertWeek(row.weekOf, row.alerts);
+    const times = summary[quarter.id];
+    if (times) inQuarter.set(row.weekOf, times);
+  }
   const byWeek: AlertWeekSeverityFigures[] = [];
   for (const weekOf of weeks)
     for (const severity of SEVERITY_RANKS) {
-      const entries = inRange.get(`${weekOf}|${severity}`);
-      if (entries)
+      const group = inQuarter.get(weekOf)?.[severity];
+      if (group && (group.ack.length || group.res.length))
         byWeek.push({
           weekOf,
           isoWeek: isoWeekLabel(weekOf),
           weekLabel: weekCommencing(weekOf),
           severity,
-          ...times(entries),
+          ...times(group.ack, group.res),
         });
     }
-  const all = [...inRange.values()].flat();
   return {
     weeks: weeks.map((weekOf) => ({
       weekOf,
@@ -148,8 +216,14 @@ export function alertQuarterFigures(
     })),
     byWeek,
     bySeverity: SEVERITY_RANKS.flatMap((severity) => {
-      const entries = all.filter((e) => e[0] === severity);
-      return entries.length ? [{ severity, ...times(entries) }] : [];
+      const groups = weeks.flatMap((w) => inQuarter.get(w)?.[severity] ?? []);
+      if (!groups.some((g) => g.ack.length || g.res.length)) return [];
+      return [
+        {
+          severity,
+          ...times(mergeSorted(groups.map((g) => g.ack)), mergeSorted(groups.map((g) => g.res))),
+        },
+      ];
     }),
   };
 }

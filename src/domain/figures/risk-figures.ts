@@ -60,7 +60,10 @@ export interface RiskQuarterFigures {
   escalations: EscalationFigure[];
   /** Median hours from escalation to decision over the escalations decided. */
   medianHoursToDecision?: number;
+  /** The decisions listed, oldest first: every one logged in the quarter, or the newest of them. */
   decisions: DecisionFigure[];
+  /** How many decisions were logged in the quarter (more than `decisions` lists when only the newest are). */
+  decisionsInQuarter: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -72,7 +75,8 @@ const REASONS: Record<RiskEscalated['reason'], string> = {
 /**
  * The risk figures of a quarter: the heat map and top risks of the open register now, the escalations
  * made or decided in the quarter with the first decision after each and how long it waited, and the
- * decisions logged in the quarter (any, not only on risks). Risks must carry their history.
+ * decisions logged in the quarter (any, not only on risks). Risks must carry their history. `decisions`
+ * may be the newest of the quarter's only, with `decisionsInQuarter` how many it holds.
  */
 export function riskQuarterFigures(
   quarter: Quarter,
@@ -80,6 +84,7 @@ export function riskQuarterFigures(
   decisions: readonly Decision[],
   now: Date,
   organisationNames: Readonly<Record<string, string>> = {},
+  decisionsInQuarter?: number,
 ): RiskQuarterFigures {
   const open = risks.filter((r) => r.status !== 'closed');
   const counts = [0, 1, 2, 3, 4].map(() => [0, 0, 0, 0, 0]);
@@ -138,6 +143,8 @@ export function riskQuarterFigures(
       median(escalations.filter((e) => !e.waiting).map((e) => e.waitedHours)),
       1,
     ),
+    decisionsInQuarter:
+      decisionsInQuarter ?? decisions.filter((d) => inQuarter(quarter, d.loggedAt)).length,
     decisions: decisions
       .filter((d) => inQuarter(quarter, d.loggedAt))
       .sort((a, b) => a.loggedAt.localeCompare(b.loggedAt) || a.id.localeCompare(b.id))

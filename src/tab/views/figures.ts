@@ -416,6 +416,13 @@ function RiskFigures({ view }: { view: Figures }) {
         cells: [d.decidedOnUk, d.text, d.decidedBy, d.outcome],
       })),
     }),
+    // The tab lists the newest decisions of a busy quarter only; the board pack has every one.
+    risks.decisionsInQuarter > risks.decisions.length &&
+      h(
+        'p',
+        { className: 'ctac-figures-more-decisions' },
+        `Showing the newest ${risks.decisions.length.toLocaleString('en-GB')} of the ${risks.decisionsInQuarter.toLocaleString('en-GB')} decisions logged in ${view.quarter.label}. The board pack lists them all, and the Decisions view finds any of them.`,
+      ),
   );
 }
 

@@ -202,3 +202,96 @@ describe('the once-only backfill of the weekly alert figures', () => {
     ]);
   });
 });
+
+describe('the summaries kept beside the week entries', () => {
+  const views = () => store.table(ALERT_VIEW_TABLE);
+
+  /** Two alerts of the week of 5 October acknowledged and resolved, one only acknowledged. */
+  async function settledWeek() {
+    const clock = new FakeClock('2026-10-05T09:00:00Z');
+    const w = await alertWorld(store, { clock });
+    const ids: string[] = [];
+    for (const [key, severity] of [
+      ['MSP-1', 'high'],
+      ['MSP-2', 'high'],
+      ['MSP-3', 'low'],
+    ] as const)
+      ids.push(
+        (await w.service.ingest(incident({ dedupKey: key, severity }), webhookActor)).alert.id,
+      );
+    clock.advance(7 * 60_000);
+    await w.service.acknowledge(as(people.sam), ids[0]!);
+    clock.advance(6 * 60_000);
+    await w.service.acknowledge(as(people.sam), ids[1]!);
+    clock.advance(40 * 60_000);
+    await w.service.resolve(as(people.sam), ids[0]!, 'Done');
+    await w.service.resolve(as(people.alex), ids[2]!, 'Done');
+    await w.alerts.figures.flush();
+    return { w, clock, ids };
+  }
+
+  it('when the quarter is read, then the summaries give the figures of every entry', async () => {
+    const { w } = await settledWeek();
+    const row = await views().getEntity<Record<string, unknown>>(FIGURES_WEEK, '2026-10-05');
+    expect(row['summaryChunks']).toBe(1);
+
+    const summaries = await w.alerts.figures.summariesBetween('2026-09-28', '2026-12-28');
+    expect(summaries).toEqual([
+      {
+        weekOf: '2026-10-05',
+        summary: {
+          '2026-Q3': {
+            high: { ack: [7 * 60_000, 13 * 60_000], res: [53 * 60_000] },
+            low: { ack: [], res: [53 * 60_000] },
+          },
+        },
+      },
+    ]);
+    const entries = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+    expect(alertQuarterFigures(q3, summaries)).toEqual(alertQuarterFigures(q3, entries));
+  });
+
+  it('when a week row was kept before summaries, then the quarter is worked out from its entries, and the next start gives it one, once', async () => {
+    const { w, clock } = await settledWeek();
+    const entries = await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28');
+    // As an older version wrote it: the entries and count, no summary.
+    const row = await views().getEntity<Record<string, unknown>>(FIGURES_WEEK, '2026-10-05');
+    const old = Object.fromEntries(
+      Object.entries(row).filter(
+        ([k]) => !k.startsWith('summary') && k !== 'etag' && k !== 'timestamp',
+      ),
+    );
+    await views().upsertEntity(old as { partitionKey: string; rowKey: string }, 'Replace');
+    // No start has run here, so nothing says the rows were summarised yet.
+
+    const fromEntries = await w.alerts.figures.summariesBetween('2026-09-28', '2026-12-28');
+    expect(alertQuarterFigures(q3, fromEntries)).toEqual(alertQuarterFigures(q3, entries));
+
+    const start = new TableAlertRepository(store);
+    expect(await figureWrites(() => start.backfillFigures(clock.now()))).toBe(1);
+    const again = await views().getEntity<Record<string, unknown>>(FIGURES_WEEK, '2026-10-05');
+    expect(again['summaryChunks']).toBe(1);
+    expect(await w.alerts.figures.weeksBetween('2026-09-28', '2026-12-28')).toEqual(entries);
+    expect(await w.alerts.figures.summariesBetween('2026-09-28', '2026-12-28')).toEqual(
+      fromEntries,
+    );
+    expect(
+      await figureWrites(() => new TableAlertRepository(store).backfillFigures(clock.now())),
+    ).toBe(0);
+  });
+
+  it('when two instances record the same alerts at once, then the summary counts each once', async () => {
+    const { w, ids } = await settledWeek();
+    const settled = await Promise.all(ids.map(async (id) => (await w.alerts.get(id))!.alert));
+    await Promise.all([
+      new TableAlertRepository(store).figures.record(settled),
+      new TableAlertRepository(store).figures.record(settled),
+    ]);
+    const [week] = await w.alerts.figures.summariesBetween('2026-10-05', '2026-10-05');
+    expect(week!.summary['2026-Q3']!.high).toEqual({
+      ack: [7 * 60_000, 13 * 60_000],
+      res: [53 * 60_000],
+    });
+    expect(week!.summary['2026-Q3']!.low).toEqual({ ack: [], res: [53 * 60_000] });
+  });
+});

@@ -5,7 +5,10 @@ import {
   alertQuarterFigures,
   hsaQuarterFigures,
   parseQuarter,
+  median,
   riskQuarterFigures,
+  summariseAlertWeek,
+  type AlertFigureEntry,
   type AlertFigureWeek,
 } from '../../../src/domain/figures';
 import type { Risk, RiskEvent } from '../../../src/domain/risk';
@@ -95,6 +98,112 @@ describe('alert response times by week and severity', () => {
       ['2026-10-05', 1],
       ['2026-12-28', 1],
     ]);
+  });
+});
+
+describe('alert response times from the week summaries', () => {
+  /** A repeatable stream of numbers (no Math.random, so a failure can be replayed). */
+  const numbers = (seed: number) => {
+    let x = seed;
+    return () => {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return x;
+    };
+  };
+  const severities = ['critical', 'high', 'low'] as const;
+  const mondays = ['2026-09-28', '2026-10-05', '2026-10-12', '2026-12-21', '2026-12-28'];
+
+  /** Week rows of random alerts raised across each week (some times missing, some equal). */
+  function randomRows(seed: number): AlertFigureWeek[] {
+    const next = numbers(seed);
+    return mondays.map((weekOf) => {
+      const alerts: Record<string, AlertFigureEntry> = {};
+      const count = next() % 30;
+      for (let i = 0; i < count; i++) {
+        const raisedAt = new Date(
+          Date.parse(`${weekOf}T00:00:00Z`) + (next() % (7 * 24 * 60)) * 60_000,
+        ).toISOString();
+        const ack = next() % 4 ? (next() % 90) * 20_000 + (next() % 3) : null;
+        const res = next() % 3 || ack === null ? (next() % 400) * 30_000 + (next() % 7) : null;
+        alerts[`${weekOf}-${i}`] = [severities[next() % 3]!, raisedAt, ack, res];
+      }
+      return { weekOf, alerts };
+    });
+  }
+
+  it('when a quarter is worked out from the summaries, then it equals the figures of the entries, straddling weeks and all', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const rows = randomRows(seed);
+      const summaries = rows.map((r) => ({
+        weekOf: r.weekOf,
+        summary: summariseAlertWeek(r.weekOf, r.alerts),
+      }));
+      const fromSummaries = alertQuarterFigures(q3, summaries);
+      expect(fromSummaries).toEqual(alertQuarterFigures(q3, rows));
+      // Worked out here from every entry: a week's and each severity's quarter medians and means.
+      const inQ3 = (entries: readonly AlertFigureEntry[]) =>
+        entries.filter(
+          ([, raisedAt]) => raisedAt >= '2026-09-30T23:00:00.000Z' && raisedAt < '2027-01-01',
+        );
+      const expected = (entries: readonly AlertFigureEntry[]) => {
+        const minutes = (i: 2 | 3) =>
+          entries.flatMap((e) => (e[i] === null ? [] : [e[i]! / 60_000]));
+        const whole = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
+        const mean = (v: number[]) =>
+          v.length ? whole(v.reduce((a, b) => a + b, 0) / v.length) : undefined;
+        return {
+          acknowledged: minutes(2).length,
+          medianMinutesToAcknowledge: whole(median(minutes(2))),
+          meanMinutesToAcknowledge: mean(minutes(2)),
+          resolved: minutes(3).length,
+          medianMinutesToResolve: whole(median(minutes(3))),
+          meanMinutesToResolve: mean(minutes(3)),
+        };
+      };
+      for (const w of fromSummaries.byWeek) {
+        const row = rows.find((r) => r.weekOf === w.weekOf)!;
+        const entries = inQ3(Object.values(row.alerts)).filter((e) => e[0] === w.severity);
+        expect(w).toMatchObject(expected(entries));
+      }
+      const all = inQ3(rows.flatMap((r) => Object.values(r.alerts)));
+      for (const s of fromSummaries.bySeverity)
+        expect(s).toEqual({
+          severity: s.severity,
+          ...expected(all.filter((e) => e[0] === s.severity)),
+        });
+      expect(fromSummaries.bySeverity.map((s) => s.severity)).toEqual(
+        severities.filter((sev) => all.some((e) => e[0] === sev)),
+      );
+    }
+  });
+
+  it('when a week holds 1 October, then its summary keeps the alerts of each quarter apart', () => {
+    const summary = summariseAlertWeek('2026-09-28', {
+      a: ['high', '2026-09-30T22:59:59Z', 60_000, 120_000],
+      b: ['high', '2026-09-30T23:00:00Z', 180_000, null],
+      c: ['high', '2026-10-02T09:00:00Z', 30_000, 90_000],
+    });
+    expect(summary).toEqual({
+      '2026-Q2': { high: { ack: [60_000], res: [120_000] } },
+      '2026-Q3': { high: { ack: [30_000, 180_000], res: [90_000] } },
+    });
+  });
+
+  it('when the mean falls on half a minute, then it rounds up, as before', () => {
+    const rows: AlertFigureWeek[] = [
+      {
+        weekOf: '2026-10-05',
+        alerts: {
+          a: ['high', '2026-10-05T09:00:00Z', 60_000, 20_000],
+          b: ['high', '2026-10-05T09:00:00Z', 120_000, 40_000],
+          c: ['high', '2026-10-05T09:00:00Z', null, 30_000],
+        },
+      },
+    ];
+    const [week] = alertQuarterFigures(q3, rows).byWeek;
+    expect(week!.meanMinutesToAcknowledge).toBe(2);
+    expect(week!.medianMinutesToAcknowledge).toBe(2);
+    expect(week!.meanMinutesToResolve).toBe(1);
   });
 });
 
