@@ -136,46 +136,57 @@ export interface AlertQuarterFigures {
 
 const toMinutes = (ms: number) => ms / 60_000;
 
-/** The median in minutes of ascending ms, as `median` of the minutes would give it; undefined for none. */
-function medianMinutes(sorted: ArrayLike<number>): number | undefined {
-  const n = sorted.length;
+/**
+ * The values at ranks `lo` and `hi` (0-based, lo <= hi) of several ascending lists taken as one, found by
+ * walking the lists together up to rank `hi` (no merged copy: a quarter's lists hold tens of thousands).
+ */
+function atRanks(lists: readonly (readonly number[])[], lo: number, hi: number): [number, number] {
+  const at = lists.map(() => 0);
+  let low = NaN;
+  for (let rank = 0; ; rank++) {
+    let pick = -1;
+    for (let i = 0; i < lists.length; i++)
+      if (at[i]! < lists[i]!.length && (pick < 0 || lists[i]![at[i]!]! < lists[pick]![at[pick]!]!))
+        pick = i;
+    const value = lists[pick]![at[pick]!]!;
+    at[pick]! += 1;
+    if (rank === lo) low = value;
+    if (rank === hi) return [low, value];
+  }
+}
+
+/** The median in minutes of the lists' ms taken as one, as `median` of the minutes would give it. */
+function medianMinutes(lists: readonly (readonly number[])[]): number | undefined {
+  const n = lists.reduce((sum, l) => sum + l.length, 0);
   if (!n) return undefined;
   const mid = Math.floor(n / 2);
-  return n % 2
-    ? toMinutes(sorted[mid]!)
-    : (toMinutes(sorted[mid - 1]!) + toMinutes(sorted[mid]!)) / 2;
+  const [lower, upper] = atRanks(lists, n % 2 ? mid : mid - 1, mid);
+  return n % 2 ? toMinutes(upper) : (toMinutes(lower) + toMinutes(upper)) / 2;
 }
 
 /** The mean in minutes, from the exact sum of the whole ms; undefined for none. */
-function meanMinutes(values: ArrayLike<number>): number | undefined {
-  const n = values.length;
-  if (!n) return undefined;
+function meanMinutes(lists: readonly (readonly number[])[]): number | undefined {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  return sum / (60_000 * n);
+  let n = 0;
+  for (const list of lists) {
+    n += list.length;
+    for (const v of list) sum += v;
+  }
+  return n ? sum / (60_000 * n) : undefined;
 }
 
-function times(ack: ArrayLike<number>, res: ArrayLike<number>): ResponseTimes {
+/** The response times of one group of alerts: one week's, or a quarter's of every week. */
+function times(groups: readonly SortedTimes[]): ResponseTimes {
+  const ack = groups.map((g) => g.ack);
+  const res = groups.map((g) => g.res);
   return {
-    acknowledged: ack.length,
+    acknowledged: ack.reduce((n, l) => n + l.length, 0),
     medianMinutesToAcknowledge: rounded(medianMinutes(ack)),
     meanMinutesToAcknowledge: rounded(meanMinutes(ack)),
-    resolved: res.length,
+    resolved: res.reduce((n, l) => n + l.length, 0),
     medianMinutesToResolve: rounded(medianMinutes(res)),
     meanMinutesToResolve: rounded(meanMinutes(res)),
   };
-}
-
-/** Several ascending lists as one ascending list. */
-function mergeSorted(lists: readonly number[][]): ArrayLike<number> {
-  if (lists.length === 1) return lists[0]!;
-  const all = new Float64Array(lists.reduce((n, l) => n + l.length, 0));
-  let at = 0;
-  for (const list of lists) {
-    all.set(list, at);
-    at += list.length;
-  }
-  return all.sort();
 }
 
 /**
@@ -205,7 +216,7 @@ export function alertQuarterFigures(
           isoWeek: isoWeekLabel(weekOf),
           weekLabel: weekCommencing(weekOf),
           severity,
-          ...times(group.ack, group.res),
+          ...times([group]),
         });
     }
   return {
@@ -218,12 +229,7 @@ export function alertQuarterFigures(
     bySeverity: SEVERITY_RANKS.flatMap((severity) => {
       const groups = weeks.flatMap((w) => inQuarter.get(w)?.[severity] ?? []);
       if (!groups.some((g) => g.ack.length || g.res.length)) return [];
-      return [
-        {
-          severity,
-          ...times(mergeSorted(groups.map((g) => g.ack)), mergeSorted(groups.map((g) => g.res))),
-        },
-      ];
+      return [{ severity, ...times(groups) }];
     }),
   };
 }
