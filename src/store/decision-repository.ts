@@ -87,6 +87,9 @@ export class TableDecisionRepository implements DecisionRepository {
       this.listLoggedBetween(quarter.start, quarter.end, limit),
       getOrUndefined<Record<string, unknown>>(this.client, QUARTER_IDS, quarter.id),
     ]);
+    // Fewer than asked for: the page is the whole quarter (and no count can be ahead of it, as after
+    // retention has deleted a quarter's decisions).
+    if (newest.length < limit) return { decisions: newest, total: newest.length };
     if (!kept?.['complete']) {
       const all = await this.listLoggedBetween(quarter.start, quarter.end);
       await this.addQuarterIds(

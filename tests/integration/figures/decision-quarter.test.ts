@@ -79,7 +79,7 @@ describe("the newest of a quarter's decisions and how many it holds", () => {
     expect((await repo.create(d!)).ok).toBe(true);
     expect((await repo.create(d!)).ok).toBe(false);
     expect((await new TableDecisionRepository(store).create(d!)).ok).toBe(false);
-    expect((await repo.newestOfQuarter(q3, 10)).total).toBe(1);
+    expect((await repo.newestOfQuarter(q3, 1)).total).toBe(1);
   });
 
   it('when two instances log decisions at once, then every one is counted', async () => {
@@ -105,16 +105,30 @@ describe("the newest of a quarter's decisions and how many it holds", () => {
   it("when a decision's count was lost (a crash after logging it), then reading the quarter puts it back", async () => {
     const repo = new TableDecisionRepository(store);
     for (const d of many(3)) await repo.create(d);
-    await repo.newestOfQuarter(q3, 5);
+    await repo.newestOfQuarter(q3, 2);
     const write = jest
       .spyOn(TableClient.prototype, 'updateEntity')
       .mockRejectedValueOnce(new Error('connection reset'));
     expect((await repo.create(decision('D-LOST', new Date('2026-12-01T09:00:00Z')))).ok).toBe(true);
     write.mockRestore();
 
-    const read = await repo.newestOfQuarter(q3, 5);
-    expect(read.decisions[0]!.id).toBe('D-LOST');
+    const read = await repo.newestOfQuarter(q3, 2);
+    expect(read.decisions.map((d) => d.id)).toEqual(['D-LOST', 'D-002']);
     expect(read.total).toBe(4);
-    expect((await repo.newestOfQuarter(q3, 5)).total).toBe(4);
+    expect((await repo.newestOfQuarter(q3, 2)).total).toBe(4);
+  });
+
+  it('when fewer decisions remain than asked for (retention deleted the rest), then the count is of those listed', async () => {
+    const repo = new TableDecisionRepository(store);
+    for (const d of many(3)) await repo.create(d);
+    expect((await repo.newestOfQuarter(q3, 2)).total).toBe(3);
+    const log = store.table(DECISION_TABLE);
+    for await (const row of log.listEntities({ queryOptions: { filter: "PartitionKey eq 'log'" } }))
+      if (row['id'] === 'D-000' || row.rowKey === 'id_D-000')
+        await log.deleteEntity('log', row.rowKey!);
+
+    const read = await repo.newestOfQuarter(q3, 5);
+    expect(read.decisions.map((d) => d.id)).toEqual(['D-002', 'D-001']);
+    expect(read.total).toBe(2);
   });
 });
