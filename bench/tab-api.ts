@@ -201,7 +201,8 @@ const REVIEWS = 60;
 /** Plain inserts and transactions in flight while the recorded rows are written (measured fastest here). */
 const WRITE_WIDTH = { singles: 32, batches: 4 };
 
-async function seed(store: TableStore, risks: number, decisions: number, alerts: number) {
+/** Writes the register (exported for probes that time one route's reads on the same data). */
+export async function seed(store: TableStore, risks: number, decisions: number, alerts: number) {
   const members = new TableMemberRepository(store);
   await members.put(LEAD);
   const orgs = new TableOrganisationRepository(store);
@@ -520,9 +521,10 @@ newest-first rows (\`t_\`, stopping at 500; a search reads the newest 1,000 and 
 match), the \`AlertViews\` table's open rows (each open alert's summary, one partition) and, for the weekly figures, its
 week rows of the last nine weeks (one row a week holding the middle of its times, one range), the HSA follow-up rows
 (each keeping its HSA and every organisation's response, one partition), and the rota's rotations, overrides and leave.
-The figures read the quarter's kept alert week rows (one range, an entry per alert acknowledged or resolved), the open
-risks, the register's escalation and decision events (one query), the quarter's decisions (one range), the HSA
-follow-up rows and the small registers (organisations, exercises, suppliers, DSPT).
+The figures read the summaries of the quarter's kept alert week rows (one range, \`select\`ed: each week's sorted
+acknowledge and resolve times by severity, not an entry per alert), the open risks, the register's escalation and
+decision events (one query), the newest 100 of the quarter's decisions (one page of one range) with the quarter's kept
+count (one point read), the HSA follow-up rows and the small registers (organisations, exercises, suppliers, DSPT).
 
 Seeding is bound by Azurite: it checks a new row against every row of its partition, so the large shared partitions
 (the risk register, the alerts' id and week index partitions, the decision log) cost more with every row written,
@@ -546,7 +548,8 @@ the table grows; in Azure Table Storage a partition query costs what it returns.
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
