@@ -23,13 +23,6 @@ import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from '
  *   PK 'figures-week'  RK <Monday, UK week raised>   the alerts raised that week that have been acknowledged
  *                                                    or resolved: `alerts`, JSON { <alert id>:
  *                                                    [severity, raisedAt, ms to acknowledge, ms to resolve] }
- *
- * Written after the alert repository commits an acknowledgement, a resolve or an update of an acknowledged
- * alert, so the quarter's response times by week and severity are one range of one partition (13 or 14
- * rows), not every alert. An entry is keyed by alert id and merged, never added to a sum: writing the same
- * alert twice (a retry, the same event applied twice, two instances) changes nothing, and a time once known
- * is never taken back (a late write of the acknowledgement cannot clear the resolve). Exercise alerts never
- * get an entry. A week holds about 15,000 such alerts before its row nears Table Storage's 1 MiB.
  *                                                    Beside them, written with them: `summary`, JSON
  *                                                    { <quarter raised>: { <severity>: [ack, resolve] } },
  *                                                    each the sorted ms as differences from the one before
@@ -37,6 +30,14 @@ import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from '
  *                                                    the quarter figures read lists of numbers with a
  *                                                    `select`, not an entry per alert; a row without one
  *                                                    (written before) is read whole and worked out
+ *
+ * Written after the alert repository commits an acknowledgement, a resolve or an update of an acknowledged
+ * alert, so the quarter's response times by week and severity are one range of one partition (13 or 14
+ * rows), not every alert. An entry is keyed by alert id and merged, never added to a sum: writing the same
+ * alert twice (a retry, the same event applied twice, two instances) changes nothing, and a time once known
+ * is never taken back (a late write of the acknowledgement cannot clear the resolve). Exercise alerts never
+ * get an entry. An entry and its share of the summary take about 75 characters, two bytes each in
+ * Table Storage, so a week holds about 7,000 such alerts before its row nears the 1 MiB of an entity.
  *
  *   PK 'meta'          RK 'figures-summarised'       every week row written before summaries were kept has
  *                                                    been given one, once (`summariseOldWeeks`, at start)
