@@ -16,6 +16,7 @@ import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-co
 import { replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import { PartitionBatcher } from './partition-batcher';
+import { RecentCopies } from './recent-copies';
 import {
   getOrUndefined,
   isConditionFailed,
@@ -220,6 +221,8 @@ const splitEtag = (
 /** Alerts in Table Storage: see the key layout above. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
+  /** The alerts this process read or wrote last, by id: for a conditional write's first try (`recent`). */
+  private readonly copies = new RecentCopies<StoredAlert>();
   private readonly batchers = new Map<string, PartitionBatcher>();
   private readonly views: AlertViewTable;
   /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
@@ -239,7 +242,7 @@ export class TableAlertRepository implements AlertRepository {
     const known = this.partitionOfId.get(id);
     if (known) {
       const stored = await this.readAlert(known);
-      if (stored?.alert.id === id) return stored;
+      if (stored?.alert.id === id) return this.kept(stored);
       // A wrong hint (forged card data): forget it and ask the index.
       this.partitionOfId.delete(id);
     }
@@ -252,6 +255,19 @@ export class TableAlertRepository implements AlertRepository {
     const stored = await this.readAlert(row.partition);
     if (!stored || stored.alert.id !== id) return undefined;
     this.remember(id, row.partition);
+    return this.kept(stored);
+  }
+
+  /**
+   * The alert as this process last read or wrote it, within the last 30 seconds: only to start a
+   * conditional write without reading it again (a copy changed since fails the write's ETag).
+   */
+  recent(id: string): StoredAlert | undefined {
+    return this.copies.get(id);
+  }
+
+  private kept(stored: StoredAlert): StoredAlert {
+    this.copies.keep(stored.alert.id, stored);
     return stored;
   }
 
@@ -310,7 +326,7 @@ export class TableAlertRepository implements AlertRepository {
         : this.views.recordResolved([summaryOf(alert)]),
       isOpen(alert) ? undefined : this.figures.record([summaryOf(alert)]),
     ]);
-    return { ok: true, value: { alert, etag: committed.etag } };
+    return { ok: true, value: this.kept({ alert, etag: committed.etag }) };
   }
 
   async update(alert: Alert, etag: string): Promise<Conditional<StoredAlert>> {
@@ -344,7 +360,7 @@ export class TableAlertRepository implements AlertRepository {
       // Off the path of the person pressing Acknowledge: written with others in one batch.
       this.views.replaceOpenSoon(partition, summaryOf(alert));
     }
-    return { ok: true, value: { alert, etag: committed.etag } };
+    return { ok: true, value: this.kept({ alert, etag: committed.etag }) };
   }
 
   /** The open alerts, newest first: the AlertViews open rows (one partition), no alert read. */

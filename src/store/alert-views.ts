@@ -6,6 +6,7 @@ import { UK_ZONE } from '../domain/shared/time';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { insertIfAbsent } from './conditional';
 import { GatheredWrites } from './gathered-writes';
+import { PartitionBatcher } from './partition-batcher';
 import {
   getOrUndefined,
   isConditionFailed,
@@ -172,6 +173,8 @@ export class AlertViewTable {
   /** The chain of open-row flushes; the last link settles once every replace asked for is written. */
   private openFlushes: Promise<void> = Promise.resolve();
   private openFlushQueued = false;
+  /** New alerts' open rows: one upsert each when quiet, a transaction for many in a storm. */
+  private readonly newOpen = new PartitionBatcher(() => this.client, OPEN);
 
   constructor(
     private readonly store: TableStore,
@@ -192,9 +195,12 @@ export class AlertViewTable {
     return { ok: claim.ok, etag: claim.ok ? claim.value : '' };
   }
 
-  /** Writes the open row whether or not one is there. */
+  /**
+   * Writes the open row whether or not one is there. Rows written while another is in flight go
+   * together in one transaction after it (a storm's new alerts: one request for many, not one each).
+   */
   async putOpen(partition: string, alert: AlertSummary): Promise<void> {
-    await this.client.upsertEntity(openViewEntity(partition, alert), 'Replace');
+    await this.newOpen.upsert(openViewEntity(partition, alert));
   }
 
   /**

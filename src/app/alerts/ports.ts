@@ -31,6 +31,11 @@ export interface AlertRepository {
    * so a later get() can skip the id index. Untrusted: get() still checks the alert it finds.
    */
   suggestLocation?(id: string, source: string, dedupKey: string): void;
+  /**
+   * The alert as this process last read or wrote it, if lately: only to start a conditional write
+   * without reading it first (a copy changed since fails the write's ETag and is read again).
+   */
+  recent?(id: string): StoredAlert | undefined;
   /** Notes that the alert's card is known to be in the channel (for the check for unposted alerts). */
   markPostedAlert?(alert: Pick<Alert, 'source' | 'dedupKey'>): Promise<void>;
 }

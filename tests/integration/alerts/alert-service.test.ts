@@ -211,3 +211,36 @@ describe('the alert a person names in the chat', () => {
     });
   });
 });
+
+describe('recording where a card was posted, from the copy just read', () => {
+  const post = { conversationId: 'channel-1', activityId: 'activity-1' };
+
+  test('when this instance has just read the alert, then recording the post writes without reading it again', async () => {
+    const w = await alertWorld(store);
+    const { alert } = await w.service.ingest(fresh(), webhookActor);
+    await w.alerts.get(alert.id); // as drawing its card or digest does
+    const reads = jest.spyOn(w.alerts, 'get');
+    const recorded = await w.service.recordPosted(alert.id, post, webhookActor);
+    expect(reads).not.toHaveBeenCalled();
+    expect(recorded.timeline.at(-1)).toMatchObject({ kind: 'posted' });
+    expect((await w.alerts.get(alert.id))?.alert.timeline.at(-1)).toMatchObject({
+      kind: 'posted',
+    });
+  });
+
+  test('when another instance acknowledged it after this one read it, then the post is recorded on the acknowledged alert and the acknowledgement stays', async () => {
+    const here = await alertWorld(store);
+    const { alert } = await here.service.ingest(fresh(), webhookActor);
+    await here.alerts.get(alert.id);
+    const there = await alertWorld(store);
+    await there.service.acknowledge(as(people.sam), alert.id);
+
+    const recorded = await here.service.recordPosted(alert.id, post, webhookActor);
+    expect(recorded.state).toBe('acknowledged');
+    const stored = (await there.alerts.get(alert.id))!.alert;
+    expect(stored.state).toBe('acknowledged');
+    expect(stored.timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['acknowledged', 'posted']),
+    );
+  });
+});
