@@ -440,8 +440,8 @@ export class TableAlertRepository implements AlertRepository {
    * Undefined when it was done already (one point read).
    */
   async backfillFigures(now: Date): Promise<{ recorded: number } | undefined> {
-    // The week rows kept before their summaries were get one, once (src/store/alert-figures.ts).
-    await this.figures.summariseOldWeeks(now);
+    // The week rows kept before the shards go into their shards, once (src/store/alert-figures.ts).
+    await this.figures.shardOldWeeks(now);
     if (await this.figures.isBackfilled()) return undefined;
     const filter = "PartitionKey lt '~'";
     let batch: AlertSummary[] = [];

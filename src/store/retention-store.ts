@@ -5,7 +5,7 @@ import { isOpen, type AlertSummary } from '../domain/alerts';
 import { alertFigureWeekOf } from '../domain/figures';
 import { isPastRetention } from '../domain/retention/retention-period';
 import { ALERT_TABLES } from './alert-repository';
-import { FIGURES_WEEK } from './alert-figures';
+import { FIGURES_WEEK, figureRowKey } from './alert-figures';
 import { ukDay } from './alert-views';
 import { AUDIT_TABLE } from './audit-repository';
 import { fromChunkColumns, toChunkColumns } from './chunked-columns';
@@ -30,7 +30,7 @@ import {
  *                 row, and last its '~week_<Monday>' row, which is how the job finds it: an alert half
  *                 deleted by a crash is found again and finished the next day
  *   AlertViews    its open row if one is left, its entry in its UK day's 'resolved' row and in its UK
- *                 week's 'figures-week' row
+ *                 week's 'figures-week' shard row (and unsharded row, if not yet moved)
  *   HsaResponses  an HSA's partition and its '~follow-ups' row; an HSA CTAC still follows up (some
  *                 organisation has not finished) is kept, alert and all, until it is finished
  *   Risks         a closed risk's row and history rows; RiskCards and RiskReminders: its partitions
@@ -167,13 +167,10 @@ export class TableRetentionStore implements RetentionStore {
     await deleteRows(views, [{ partitionKey: 'open', rowKey: partition }]);
     if (raisedAt) {
       await this.forgetEntry(views, 'resolved', ukDay(raisedAt), 'times', alertId);
-      await this.forgetEntry(
-        views,
-        FIGURES_WEEK,
-        alertFigureWeekOf({ raisedAt }),
-        'alerts',
-        alertId,
-      );
+      // Its week's shard, and the week's unsharded row if the start has not moved it yet.
+      const week = alertFigureWeekOf({ raisedAt });
+      for (const rowKey of [figureRowKey(week, alertId), week])
+        await this.forgetEntry(views, FIGURES_WEEK, rowKey, 'alerts', alertId);
     }
     await deleteRows(alerts, [
       { partitionKey: '~open', rowKey: partition },

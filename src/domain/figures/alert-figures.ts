@@ -106,6 +106,37 @@ export function summariseAlertWeek(
   return summary;
 }
 
+/** Two ascending lists as one ascending list. */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/**
+ * The summary of several rows' entries taken together, from their summaries: each quarter's and severity's
+ * sorted times merged. Exact only when no alert is in two of the rows (a week's rows split its alerts by id).
+ */
+export function mergeAlertWeekSummaries(summaries: readonly AlertWeekSummary[]): AlertWeekSummary {
+  const merged: AlertWeekSummary = {};
+  for (const summary of summaries)
+    for (const [quarterId, bySeverity] of Object.entries(summary)) {
+      const into = (merged[quarterId] ??= {});
+      for (const [severity, t] of Object.entries(bySeverity) as [SeverityRank, SortedTimes][]) {
+        const held = into[severity];
+        into[severity] = held
+          ? { ack: mergeSorted(held.ack, t.ack), res: mergeSorted(held.res, t.res) }
+          : { ack: [...t.ack], res: [...t.res] };
+      }
+    }
+  return merged;
+}
+
 /** Acknowledgement and resolution times of one group of alerts, in whole minutes. */
 export interface ResponseTimes {
   acknowledged: number;
