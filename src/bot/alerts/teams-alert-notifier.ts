@@ -161,6 +161,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
 
   /** Storms by channel: decided in memory, so alerts arriving together never race to start digests. */
   private readonly storms = new Map<string, ChannelStorm>();
+  /** Alerts whose line on a storm digest this instance is writing now, until it is written. */
+  private readonly joining = new Map<string, Promise<void>>();
 
   private readonly timers: OutboxTimers;
 
@@ -213,8 +215,15 @@ export class TeamsAlertNotifier implements AlertNotifier {
       );
       return;
     }
-    // Written with the other alerts joining now; resolves once it is in a digest for good.
-    await storm.joins.add(alert);
+    // Written with the other alerts joining now; resolves once it is in a digest for good. A refresh
+    // asked meanwhile (its first page, due at once) waits for it instead of looking the alert up.
+    const joined = storm.joins.add(alert);
+    this.joining.set(alert.id, joined);
+    try {
+      await joined;
+    } finally {
+      if (this.joining.get(alert.id) === joined) this.joining.delete(alert.id);
+    }
   }
 
   /**
@@ -441,6 +450,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   async refreshCard(alert: Alert): Promise<void> {
+    // Its line on a digest being written here: once written, its digest is known without a read.
+    await this.joining.get(alert.id)?.catch(() => undefined);
     // A card posted on its own is not in a digest: no need to look it up.
     const digestId =
       postedAs(alert) === 'single' ? undefined : await this.deps.digests.digestOf(alert.id);

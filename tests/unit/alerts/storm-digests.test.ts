@@ -40,6 +40,7 @@ function setUp() {
   const alerts = new Map<string, Alert>();
   const rows: QueuedSend[] = [];
   let n = 0;
+  let lookups = 0;
   const queue: TeamsAlertNotifierDeps['queue'] = {
     newId: () => `00000000000000${++n}`.slice(-15) + `_digest`,
     enqueue: async (message: OutboxMessage, opts: EnqueueOptions = {}) => {
@@ -59,7 +60,10 @@ function setUp() {
       return id;
     },
     get: async (id) => rows.find((r) => r.id === id),
-    findPostForAlert: async () => undefined,
+    findPostForAlert: async () => {
+      lookups++;
+      return undefined;
+    },
     recentPosts: async () => [],
     reviseQueued: async (row, content) => {
       if (row.state !== 'queued' || row.message.kind !== 'channelPost') return false;
@@ -95,7 +99,18 @@ function setUp() {
   const digestPosts = () => posts().filter((r) => r.digest);
   const shown = (row: QueuedSend) =>
     JSON.stringify(row.message).match(/"title":"Show card"/g)?.length ?? 0;
-  return { clock, timers, digests, rows, notifier, raise, posts, digestPosts, shown };
+  return {
+    clock,
+    timers,
+    digests,
+    rows,
+    notifier,
+    raise,
+    posts,
+    digestPosts,
+    shown,
+    lookups: () => lookups,
+  };
 }
 
 describe('storm digests: joins gathered and written together, each digest one message', () => {
@@ -152,6 +167,23 @@ describe('storm digests: joins gathered and written together, each digest one me
     const updates = rows.filter((r) => r.message.kind === 'update');
     expect(updates).toHaveLength(1);
     expect(JSON.stringify(updates[0]!.message)).toContain('Alert storm: 6 new alerts');
+  });
+
+  test('when an alert is paged while its line on a digest is still being gathered, then its card refresh waits for the line and looks for no card of its own', async () => {
+    const { timers, notifier, raise, digestPosts, shown, lookups } = setUp();
+    const storm = Array.from({ length: 7 }, (_, i) => raise(i));
+    const joined = storm.map((alert) => notifier.postToChannel(alert));
+    await settle();
+    let refreshed = false;
+    const refresh = notifier.refreshCard(storm[6]!).then(() => {
+      refreshed = true;
+    });
+    await settle();
+    expect(refreshed).toBe(false);
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all([...joined, refresh]);
+    expect(lookups()).toBe(0);
+    expect(digestPosts().map(shown)).toEqual([2]);
   });
 
   test('when the notifier is flushed, then the gathered joins are written and queued without waiting for the gathering to end', async () => {
