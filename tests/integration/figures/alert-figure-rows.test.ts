@@ -1,4 +1,3 @@
-import { TableClient } from '@azure/data-tables';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { alertQuarterFigures, parseQuarter } from '../../../src/domain/figures';
 import { FIGURES_WEEK } from '../../../src/store/alert-figures';
@@ -6,6 +5,7 @@ import { TableAlertRepository } from '../../../src/store/alert-repository';
 import { ALERT_VIEW_TABLE } from '../../../src/store/alert-views';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
+import { figureWrites } from './figure-writes';
 import { alertWorld, as, incident, people, webhookActor } from '../alerts/fixtures';
 
 let store: TableStore;
@@ -17,19 +17,6 @@ afterEach(async () => {
 });
 
 const q3 = parseQuarter('2026-Q3')!;
-
-/** The writes made to the kept figure rows while `act` runs. */
-async function figureWrites(act: () => Promise<unknown>): Promise<number> {
-  const creates = jest.spyOn(TableClient.prototype, 'createEntity');
-  const updates = jest.spyOn(TableClient.prototype, 'updateEntity');
-  await act();
-  const writes = [...creates.mock.calls, ...updates.mock.calls].filter(
-    ([entity]) => (entity as { partitionKey?: string }).partitionKey === FIGURES_WEEK,
-  ).length;
-  creates.mockRestore();
-  updates.mockRestore();
-  return writes;
-}
 
 describe('the kept weekly alert figures', () => {
   it('when alerts are acknowledged and resolved, then their week row holds their times by severity', async () => {

@@ -1,4 +1,3 @@
-import { TableClient } from '@azure/data-tables';
 import type { AlertSummary } from '../../../src/domain/alerts';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import {
@@ -20,6 +19,7 @@ import { ALERT_VIEW_TABLE } from '../../../src/store/alert-views';
 import { TableRetentionStore } from '../../../src/store/retention-store';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
+import { figureWrites } from './figure-writes';
 import {
   alertTableNames,
   alertWorld,
@@ -90,19 +90,6 @@ const charactersOf = (row: Record<string, unknown>): number =>
   Object.entries(row)
     .filter(([k, v]) => typeof v === 'string' && k !== 'etag' && k !== 'timestamp')
     .reduce((n, [k, v]) => n + k.length + (v as string).length, 0);
-
-/** The writes made to the kept figure rows while `act` runs. */
-async function figureWrites(act: () => Promise<unknown>): Promise<number> {
-  const creates = jest.spyOn(TableClient.prototype, 'createEntity');
-  const updates = jest.spyOn(TableClient.prototype, 'updateEntity');
-  await act();
-  const writes = [...creates.mock.calls, ...updates.mock.calls].filter(
-    ([entity]) => (entity as { partitionKey?: string }).partitionKey === FIGURES_WEEK,
-  ).length;
-  creates.mockRestore();
-  updates.mockRestore();
-  return writes;
-}
 
 async function expectExact(figures: AlertFigureRows, alerts: readonly AlertSummary[]) {
   const expected = expectedWeek(alerts);
