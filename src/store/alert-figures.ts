@@ -215,9 +215,13 @@ const logError: FigureLog = (fields, message) =>
 
 /** The kept weekly alert figures: see the key layout above. */
 export class AlertFigureRows {
-  /** Writes to one shard row from this process go one at a time; entries arriving meanwhile join the next. */
-  private readonly rows = new GatheredWrites<AlertFigureEntry>(
-    (rowKey, entries) => this.writeRow(rowKey, entries),
+  /**
+   * Writes to one week from this process go one at a time, its shard rows one after another; entries
+   * arriving meanwhile join the next. One at a time per week, as when a week was one row: a burst of
+   * acknowledgements then adds a few background writes in turn, not one in flight per shard.
+   */
+  private readonly weeks = new GatheredWrites<AlertFigureEntry>(
+    (weekOf, entries) => this.writeWeek(weekOf, entries),
     merge,
   );
   private readonly maxRowBytes: number;
@@ -237,21 +241,21 @@ export class AlertFigureRows {
 
   /** Adds or updates the alerts' entries (those that count in no figure are skipped). */
   async record(alerts: readonly AlertSummary[]): Promise<void> {
-    const byRow = new Map<string, Record<string, AlertFigureEntry>>();
+    const byWeek = new Map<string, Record<string, AlertFigureEntry>>();
     for (const alert of alerts) {
       const entry = alertFigureEntry(alert);
       if (!entry) continue;
-      const rowKey = figureRowKey(alertFigureWeekOf(alert), alert.id);
-      const entries = byRow.get(rowKey) ?? {};
+      const week = alertFigureWeekOf(alert);
+      const entries = byWeek.get(week) ?? {};
       entries[alert.id] = merge(entries[alert.id], entry);
-      byRow.set(rowKey, entries);
+      byWeek.set(week, entries);
     }
-    await Promise.all([...byRow].map(([rowKey, entries]) => this.rows.add(rowKey, entries)));
+    await Promise.all([...byWeek].map(([week, entries]) => this.weeks.add(week, entries)));
   }
 
   /** Waits for every write asked for so far. */
   async flush(): Promise<void> {
-    await this.rows.flush();
+    await this.weeks.flush();
   }
 
   /**
@@ -368,6 +372,21 @@ export class AlertFigureRows {
       }
     }
     throw new Error(`The alert figures of the week of ${week} changed too often to move.`);
+  }
+
+  /** A week's gathered entries, each shard row's in turn. */
+  private async writeWeek(
+    weekOf: string,
+    entries: Record<string, AlertFigureEntry>,
+  ): Promise<void> {
+    const byRow = new Map<string, Record<string, AlertFigureEntry>>();
+    for (const [id, entry] of Object.entries(entries)) {
+      const rowKey = figureRowKey(weekOf, id);
+      const row = byRow.get(rowKey) ?? {};
+      row[id] = entry;
+      byRow.set(rowKey, row);
+    }
+    for (const [rowKey, rowEntries] of byRow) await this.writeRow(rowKey, rowEntries);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { TableClient } from '@azure/data-tables';
 import type { AlertSummary } from '../../../src/domain/alerts';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import {
@@ -118,6 +119,31 @@ describe('the kept weekly alert figures, spread over shard rows', () => {
     expect(rows.reduce((n, r) => n + (r['count'] as number), 0)).toBe(
       Object.keys(expectedWeek(alerts).alerts).length,
     );
+    await expectExact(figures, alerts);
+  });
+
+  it('when many acknowledgements land at once, then the week is written one row at a time, not a write in flight per shard', async () => {
+    const figures = new TableAlertRepository(store).figures;
+    let inFlight = 0;
+    let most = 0;
+    for (const method of ['createEntity', 'updateEntity'] as const) {
+      const original = TableClient.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+      jest.spyOn(TableClient.prototype, method).mockImplementation(async function (
+        this: TableClient,
+        ...args: unknown[]
+      ) {
+        const figureRow = (args[0] as { partitionKey?: string }).partitionKey === FIGURES_WEEK;
+        if (figureRow) most = Math.max(most, ++inFlight);
+        try {
+          return await original.apply(this, args);
+        } finally {
+          if (figureRow) inFlight--;
+        }
+      } as never);
+    }
+    const alerts = settled(80);
+    await Promise.all(alerts.map((alert) => figures.record([alert])));
+    expect(most).toBe(1);
     await expectExact(figures, alerts);
   });
 
