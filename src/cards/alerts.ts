@@ -531,13 +531,42 @@ export function alertDigestCard(
   return card!;
 }
 
+/** A stand-in line for measuring what a one-line digest card holds besides its line. */
+const measuringAlert = (): Alert =>
+  raiseAlert(
+    { source: 'incident', dedupKey: 'measure', title: 'Measure', severity: 'high' },
+    { id: 'MEASURE0', actor: { id: 'ctac', name: 'CTAC', source: 'job' }, at: new Date(0) },
+  ).alert;
+/** What a one-line digest card holds besides its line, by digest id (few ids at once: a storm's). */
+const oneLineFrames = new Map<string, number>();
+const ONE_LINE_FRAMES_KEPT = 16;
+
+/**
+ * The bytes of a one-line digest card less those its line adds to a longer one: lines are laid out
+ * one after another, so 2 x (frame + line) - (frame' + 2 x line + comma) holds no line at all.
+ */
+function oneLineFrameBytes(digestId: string): number {
+  let bytes = oneLineFrames.get(digestId);
+  if (bytes === undefined) {
+    const line = measuringAlert();
+    bytes =
+      2 * cardBytes(alertDigestCard(digestId, [line])) -
+      cardBytes(alertDigestCard(digestId, [line, line]));
+    if (oneLineFrames.size >= ONE_LINE_FRAMES_KEPT) oneLineFrames.clear();
+    oneLineFrames.set(digestId, bytes);
+  }
+  return bytes;
+}
+
 /**
  * The bytes one alert's line adds to a digest card, with room for it to grow as far as its state line
- * can (acknowledged, resolved), so the digest's later updates stay under DIGEST_MAX_BYTES too.
+ * can (acknowledged, resolved), so the digest's later updates stay under DIGEST_MAX_BYTES too. The
+ * same as a two-line card of the alert less a one-line one, from one small card rather than two (a
+ * storm measures every line it adds; issue 18).
  */
 export const digestLineBytes = (digestId: string, alert: Alert): number =>
-  cardBytes(alertDigestCard(digestId, [alert, alert])) -
-  cardBytes(alertDigestCard(digestId, [alert])) +
+  cardBytes(alertDigestCard(digestId, [alert])) -
+  oneLineFrameBytes(digestId) +
   DIGEST_LINE_GROWTH_BYTES;
 
 /** The bytes of a digest card around its lines (heading, intro), with room for a longer count. */

@@ -8,6 +8,7 @@ import {
   cardBytes,
   DIGEST_MAX_BYTES,
   digestFits,
+  digestLineBytes,
 } from '../../src/cards/alerts';
 import { renderCard, TEMPLATES_DIR, type AdaptiveCard } from '../../src/cards/render';
 import { policyFormCard, valuesOf } from '../../src/bot/alerts/escalation-policy-feature';
@@ -452,6 +453,23 @@ describe('storm digest card', () => {
       expect(DIGEST_MAX_BYTES + 1536).toBeLessThanOrEqual(28 * 1024);
       for (const a of alerts) expect(JSON.stringify(card)).toContain(`"alertId":"${a.id}"`);
     }
+  });
+
+  test('when a line is measured for a digest, then it is what a second copy of the line adds to a one-line card, with its room to grow, whatever the title, state or digest id', () => {
+    const [plain] = stormOf(1, () => 'Storm alert 1: suspicious sign-ins');
+    const odd = { ...plain!, title: `"${'é<&>'.repeat(60)}"`.slice(0, 200) };
+    const wide = { ...plain!, title: '漢字'.repeat(100), summary: '対応済み'.repeat(40) };
+    const acked = acknowledge(plain!, { ...ben, name: 'Benedict Okafor-Ramaswamy' }, at);
+    if (!acked.ok) throw new Error(acked.message);
+    const done = resolve(acked.alert, 'Blocked the range at the firewall; '.repeat(5), ben, at);
+    if (!done.ok) throw new Error(done.message);
+    for (const id of [digestId, 'D1', `${digestId}_${'X'.repeat(40)}`])
+      for (const alert of [plain!, odd, wide, acked.alert, done.alert]) {
+        const twoLess =
+          cardBytes(alertDigestCard(id, [alert, alert])) - cardBytes(alertDigestCard(id, [alert]));
+        // Room for the line to grow once acknowledged by someone with a long name (30 bytes).
+        expect(digestLineBytes(id, alert)).toBe(twoLess + 30);
+      }
   });
 
   test('when titles are the longest a sender may give, then fewer alerts fit, and still every one is listed', () => {

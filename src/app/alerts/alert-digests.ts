@@ -22,9 +22,14 @@ export type RecordPosted = (
   post: { conversationId: string; activityId: string; digest?: boolean },
 ) => Promise<void>;
 
-/** Whether a storm digest's message lists the alert (each line's buttons carry its id). */
-export const digestShows = (content: MessageContent, alertId: string): boolean =>
-  JSON.stringify(content).includes(`"alertId":${JSON.stringify(alertId)}`);
+/**
+ * Which of these alerts a storm digest's message lists (each line's buttons carry its id): the
+ * message is written out once for all of them, not once an alert.
+ */
+export const digestShows = (content: MessageContent, alertIds: readonly string[]): string[] => {
+  const json = JSON.stringify(content);
+  return alertIds.filter((alertId) => json.includes(`"alertId":${JSON.stringify(alertId)}`));
+};
 
 /** Alerts recorded at once when a digest goes out (each is a read and a conditional write). */
 const RECORD_CONCURRENCY = 8;
@@ -42,9 +47,8 @@ export function alertPostRecorder(
   return async (post: QueuedSend, where) => {
     if (post.digest) {
       const content = post.message.kind === 'channelPost' ? post.message.content : undefined;
-      const shown = (await digests.alerts(post.id)).filter(
-        (alertId) => !content || digestShows(content, alertId),
-      );
+      const inDigest = await digests.alerts(post.id);
+      const shown = content ? digestShows(content, inDigest) : inDigest;
       const record = async () => {
         for (let alertId = shown.shift(); alertId; alertId = shown.shift())
           await recordPosted(alertId, { ...where, digest: true });

@@ -236,13 +236,16 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const opened = new Set<OpenDigest>();
     for (const alert of alerts) {
       let digest = storm.digest;
-      if (!digest || digest.bytes + digestLineBytes(digest.id, alert) > DIGEST_MAX_BYTES) {
+      // Measured once for the digest it joins (a new one only when a line does not fit).
+      let line = digest && digestLineBytes(digest.id, alert);
+      if (!digest || line === undefined || digest.bytes + line > DIGEST_MAX_BYTES) {
         const id = this.deps.queue.newId();
         digest = { id, bytes: digestFrameBytes(id) };
         opened.add(digest);
         storm.digest = digest;
+        line = digestLineBytes(digest.id, alert);
       }
-      digest.bytes += digestLineBytes(digest.id, alert);
+      digest.bytes += line;
       joined.set(digest, [...(joined.get(digest) ?? []), alert]);
     }
     const now = this.deps.clock.now();
