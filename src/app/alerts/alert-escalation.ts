@@ -117,7 +117,10 @@ export class AlertEscalation {
    * fails and it pages nobody. Answers when to look next.
    */
   async runDue(alertId: string, now: Date, actor: Actor): Promise<Date | undefined> {
-    let stored = await this.deps.alerts.get(alertId);
+    const fromCopy = await this.stepFromCopy(alertId, now, actor);
+    let stored = fromCopy
+      ? await this.pageStep(fromCopy, actor, now)
+      : await this.deps.alerts.get(alertId);
     if (!stored) return undefined;
     const policy = await this.policyFor(stored.alert);
     if (stored.alert.state === 'snoozed') {
@@ -144,6 +147,24 @@ export class AlertEscalation {
         stored = await this.onUnreachable(stored, seq, actor, now);
     }
     return this.wakeAt(stored.alert, policy, now);
+  }
+
+  /**
+   * A step due on the copy of the alert this process wrote or read moments ago (a new alert's first
+   * step is due at once, just after it was stored), committed on that copy's ETag without reading the
+   * alert again: the write succeeding shows the copy was the alert as stored (issue 18). Undefined
+   * when there is no such copy, nothing is due on it or the write lost: the caller reads the alert.
+   */
+  private async stepFromCopy(
+    alertId: string,
+    now: Date,
+    actor: Actor,
+  ): Promise<StoredAlert | undefined> {
+    const copy = this.deps.alerts.recent?.(alertId);
+    if (copy?.alert.state !== 'triggered') return undefined;
+    const policy = await this.policyFor(copy.alert);
+    const fired = await this.commit(copy, escalateDue(copy.alert, policy, now, actor));
+    return fired === 'lost' ? undefined : fired;
   }
 
   /**

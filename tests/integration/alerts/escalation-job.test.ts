@@ -175,3 +175,49 @@ test('when paging one person fails, then the others are still paged and only the
     ['Sam Patel'],
   ]);
 });
+
+describe('a new alert’s first step, from the copy this instance just wrote', () => {
+  const jobActor = { id: 'ctac-escalation', name: 'CTAC', source: 'job' as const };
+
+  test('when the instance that stored the alert fires its first step, then it pages the person on call once without reading the alert again', async () => {
+    const w = await alertWorld(store);
+    const { alert } = await w.service.ingest(incident({ severity: 'high' }), webhookActor);
+    const reads = jest.spyOn(w.alerts, 'get');
+
+    const next = await w.escalation.runDue(alert.id, at('09:00'), jobActor);
+    expect(reads).not.toHaveBeenCalled();
+    expect(w.notifier.pagedTo()).toEqual([people.sam.aadObjectId]);
+    // The next step is 15 minutes on (high).
+    expect(next).toEqual(at('09:15'));
+    reads.mockRestore();
+    const kinds = (await w.alerts.get(alert.id))!.alert.timeline.map((e) => e.kind);
+    expect(kinds).toEqual(['raised', 'escalated', 'paged']);
+  });
+
+  test('when another instance acknowledged the alert after this one stored it, then this one reads it, pages nobody and sets no further step', async () => {
+    const w = await alertWorld(store);
+    const { alert } = await w.service.ingest(incident({ severity: 'high' }), webhookActor);
+    const there = await alertWorld(store);
+    await there.service.acknowledge(as(people.sam), alert.id);
+
+    const next = await w.escalation.runDue(alert.id, at('09:00'), jobActor);
+    expect(w.notifier.pagedTo()).toEqual([]);
+    expect(next).toBeUndefined();
+    const stored = (await there.alerts.get(alert.id))!.alert;
+    expect(stored.state).toBe('acknowledged');
+    expect(stored.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']);
+  });
+
+  test('when another instance already fired the first step, then this one pages nobody again', async () => {
+    const w = await alertWorld(store);
+    const { alert } = await w.service.ingest(incident({ severity: 'high' }), webhookActor);
+    const there = await alertWorld(store);
+    await there.escalation.runDue(alert.id, at('09:00'), jobActor);
+
+    await w.escalation.runDue(alert.id, at('09:00'), jobActor);
+    expect(there.notifier.pagedTo()).toEqual([people.sam.aadObjectId]);
+    expect(w.notifier.pagedTo()).toEqual([]);
+    const kinds = (await w.alerts.get(alert.id))!.alert.timeline.map((e) => e.kind);
+    expect(kinds).toEqual(['raised', 'escalated', 'paged']);
+  });
+});
