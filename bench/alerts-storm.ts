@@ -185,8 +185,11 @@ async function main() {
     // What the background does after the last answer, too: a moment for the last writes.
     await new Promise((r) => setTimeout(r, 1000));
     console.log(`storage requests per alert (all ${(counter.total / count).toFixed(2)}):`);
-    for (const [k, v] of [...counter.counts].sort((a, b) => b[1] - a[1]))
-      console.log(`  ${k}: ${(v / count).toFixed(2)}`);
+    for (const [k, v] of [...counter.counts].sort((a, b) => b[1] - a[1])) {
+      const actions = counter.actions.get(k);
+      const carried = actions ? ` (${(actions / v).toFixed(1)} rows each)` : '';
+      console.log(`  ${k}: ${(v / count).toFixed(2)}${carried}`);
+    }
   }
   if (process.env['BENCH_STORM_TRACE'])
     await trace(deliveries, storeAt(azurite.connectionString), started);

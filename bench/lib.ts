@@ -327,6 +327,8 @@ export function machine(): string {
  */
 export class CountingProxy {
   readonly counts = new Map<string, number>();
+  /** Actions carried by the transactions counted under each `$batch into <table>` key. */
+  readonly actions = new Map<string, number>();
   total = 0;
   private constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -343,6 +345,21 @@ export class CountingProxy {
       if (process.env['BENCH_PROXY_TRACE'])
         console.log('storage:', req.method, decodeURIComponent(req.url ?? ''));
       holder.p!.counts.set(key, (holder.p!.counts.get(key) ?? 0) + 1);
+      // A transaction is counted again under the table its actions write, with how many it carried.
+      if (key === 'POST $batch') {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const into = /\n(?:POST|PUT|PATCH|MERGE|DELETE) [^\s]*?\/([A-Za-z0-9]+)(?:\(|\?| )/.exec(
+            body,
+          );
+          const actions = body.match(/^Content-Type: application\/http/gim)?.length ?? 0;
+          const each = `  $batch into ${into?.[1] ?? '?'}`;
+          holder.p!.counts.set(each, (holder.p!.counts.get(each) ?? 0) + 1);
+          holder.p!.actions.set(each, (holder.p!.actions.get(each) ?? 0) + actions);
+        });
+      }
       const upstream = request(
         {
           host: '127.0.0.1',
@@ -369,6 +386,7 @@ export class CountingProxy {
 
   reset(): void {
     this.counts.clear();
+    this.actions.clear();
     this.total = 0;
   }
 

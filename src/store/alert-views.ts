@@ -160,6 +160,10 @@ type Row = Record<string, unknown> & { rowKey?: string; etag?: string };
 
 /** Open rows written in one transaction at most (Table Storage's limit for one partition). */
 const OPEN_BATCH = 100;
+/** Under load, how long open-row replaces wait for others before they are written together. */
+const OPEN_GATHER_MS = 100;
+/** How long after a flush of several open rows the replaces count as under load. */
+const OPEN_BUSY_FOR_MS = 1_000;
 
 /** The AlertViews table: see the key layout above. */
 export class AlertViewTable {
@@ -173,6 +177,12 @@ export class AlertViewTable {
   /** The chain of open-row flushes; the last link settles once every replace asked for is written. */
   private openFlushes: Promise<void> = Promise.resolve();
   private openFlushQueued = false;
+  /** Until when open-row replaces count as under load (a flush of several rows ended shortly before). */
+  private openBusyUntil = 0;
+  /** Ends the wait of the replaces gathering now (flushOpen: a reader wants them written). */
+  private endOpenGathering?: () => void;
+  /** Readers waiting for the open rows to be written (flushOpen): no replace waits for others then. */
+  private openReaders = 0;
   /** New alerts' open rows: one upsert each when quiet, a transaction for many in a storm. */
   private readonly newOpen = new PartitionBatcher(() => this.client, OPEN);
 
@@ -217,27 +227,54 @@ export class AlertViewTable {
    * Replaces the open row after a change to an open alert, off the caller's path: answers at once, and the
    * rows asked for meanwhile are written together in transactions of up to 100 (one partition), the latest
    * summary of each alert only. An acknowledgement then costs its own commit and a share of one batch, not
-   * a second write in sequence. `listOpen` waits for what is pending, so this process reads its own
-   * changes; a crash before the write leaves the row one change behind until the next change or the
-   * backfill at the next start. A replace never makes a row, so one landing after the alert's resolve
-   * (which removes the row) changes nothing.
+   * a second write in sequence. Under load (the last flush carried several rows, within a second) the
+   * rows asked for wait up to OPEN_GATHER_MS for others, so a storm's or a burst of acknowledgements'
+   * rows go a few transactions a second, not one every few alerts (issue 18). `listOpen` ends that wait
+   * and waits for what is pending, so this process reads its own changes; a crash before the write
+   * leaves the row one change behind until the next change or the backfill at the next start. A
+   * replace never makes a row, so one landing after the alert's resolve (which removes the row)
+   * changes nothing.
    */
   replaceOpenSoon(partition: string, alert: AlertSummary): void {
     this.pendingOpen.set(partition, alert);
     if (this.openFlushQueued) return;
     this.openFlushQueued = true;
     this.openFlushes = this.openFlushes
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.gatherOpen())
       .then(() => this.flushOpenOnce());
+  }
+
+  /** The wait before the replaces asked for are written: the next turn when quiet, longer under load. */
+  private gatherOpen(): Promise<void> {
+    const underLoad = Date.now() < this.openBusyUntil && this.openReaders === 0;
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let immediate: NodeJS.Immediate | undefined;
+      const end = () => {
+        clearTimeout(timer);
+        clearImmediate(immediate);
+        if (this.endOpenGathering === end) this.endOpenGathering = undefined;
+        resolve();
+      };
+      if (underLoad) timer = setTimeout(end, OPEN_GATHER_MS);
+      else immediate = setImmediate(end);
+      this.endOpenGathering = end;
+    });
   }
 
   /** Waits until every open row asked for with replaceOpenSoon so far is written (or has failed). */
   async flushOpen(): Promise<void> {
-    let seen: Promise<void>;
-    do {
-      seen = this.openFlushes;
-      await seen;
-    } while (seen !== this.openFlushes);
+    this.openReaders++;
+    try {
+      this.endOpenGathering?.();
+      let seen: Promise<void>;
+      do {
+        seen = this.openFlushes;
+        await seen;
+      } while (seen !== this.openFlushes);
+    } finally {
+      this.openReaders--;
+    }
   }
 
   private async flushOpenOnce(): Promise<void> {
@@ -246,6 +283,7 @@ export class AlertViewTable {
       openViewEntity(partition, alert),
     );
     this.pendingOpen.clear();
+    this.openBusyUntil = rows.length > 1 ? Date.now() + OPEN_BUSY_FOR_MS : 0;
     for (let i = 0; i < rows.length; i += OPEN_BATCH) {
       const batch = rows.slice(i, i + OPEN_BATCH);
       try {

@@ -238,6 +238,36 @@ test('when many open alerts change at once and one is resolved meanwhile, then t
     if (alert.id !== gone.alert.id) expect(listed.get(alert.id)?.state).toBe('acknowledged');
 });
 
+test('when open alerts change in waves while busy (a storm, a burst of acknowledgements), then their open rows go together in a few transactions, and the list shows every change', async () => {
+  const here = new TableAlertRepository(store);
+  const alerts = Array.from({ length: 100 }, (_, i) => newAlert(`VIEW-WAVES-${i}`));
+  const created = await Promise.all(alerts.map((a) => here.create(a)));
+  const transactions = jest.spyOn(views(), 'submitTransaction');
+  const started = Date.now();
+  // Ten waves of ten acknowledgements, 20 ms apart: each would have been a transaction of its own.
+  for (let wave = 0; wave < 10; wave++) {
+    await Promise.all(
+      alerts.slice(wave * 10, wave * 10 + 10).map(async (alert) => {
+        const c = created[alerts.indexOf(alert)]!;
+        if (!c.ok) throw new Error('not created');
+        const acked = acknowledge(alert, sam, new Date(at.getTime() + 60_000));
+        if (!acked.ok || !(await here.update(acked.alert, c.value.etag)).ok)
+          throw new Error('not acknowledged');
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await here.listOpen(); // waits for this process's pending rows, without the gathering's wait
+  const written = transactions.mock.calls.length;
+  transactions.mockRestore();
+  // About one transaction per 100 ms of gathering (fewer than one a wave on a slow machine too).
+  const gatherings = Math.ceil((Date.now() - started) / 100);
+  expect(written).toBeGreaterThanOrEqual(2);
+  expect(written).toBeLessThanOrEqual(Math.min(9, gatherings + 1));
+  const listed = new Map((await new TableAlertRepository(store).listOpen()).map((a) => [a.id, a]));
+  for (const alert of alerts) expect(listed.get(alert.id)?.state).toBe('acknowledged');
+});
+
 describe('the week rows the tab reads for its weekly figures', () => {
   const from = new Date('2026-10-01T00:00:00Z');
   const now = new Date('2026-11-28T12:00:00Z');
