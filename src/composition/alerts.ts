@@ -86,7 +86,7 @@ export function composeAlerts(
   /** The app's public address, for the acknowledge links (known once the app listens). */
   links: { baseUrl: () => string } = { baseUrl: () => config.publicUrl ?? '' },
 ): AlertsArea {
-  const repository = new TableAlertRepository(store);
+  const repository = new TableAlertRepository(store, { logger });
   const digests = new TableAlertDigestRepository(store);
   const regulatoryCards = new RegulatoryCardContexts(new TableOrganisationRepository(store), clock);
   const recordPosted = async (

@@ -40,7 +40,7 @@ export function composeRisks(
   // A decision logged or a risk raised as part of a running exercise is tagged with it (issue 21).
   const exercises = new TableDecisionExercises(
     new TableExerciseRepository(store),
-    new TableAlertRepository(store),
+    new TableAlertRepository(store, { logger }),
   );
   const decisions = new DecisionLog(
     new TableDecisionRepository(store),

@@ -73,7 +73,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   await store.createTables(Object.values(SUPPLIER_TABLES));
   await store.createTables([EXERCISE_TABLE, REVIEW_TABLE]);
   // The tab's alert views (AlertViews), made good from the alerts after a crash or an older version.
-  const alerts = new TableAlertRepository(store);
+  const alerts = new TableAlertRepository(store, { logger });
   await alerts
     .backfillViews(new Date())
     .then((made) => logger.info(made, 'alert views checked'))

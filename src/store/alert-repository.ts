@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { Logger } from 'pino';
 import type { AlertRepository, StoredAlert } from '../app/alerts/ports';
 import type { Conditional } from '../app/ports';
 import {
@@ -228,9 +229,17 @@ export class TableAlertRepository implements AlertRepository {
   /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
   readonly figures: AlertFigureRows;
 
-  constructor(private readonly store: TableStore) {
+  constructor(
+    private readonly store: TableStore,
+    /** The app's logger, for what the kept figure rows could not keep (a process-wide one without it). */
+    opts: { logger?: Pick<Logger, 'error'> } = {},
+  ) {
+    const { logger } = opts;
     this.views = new AlertViewTable(store);
-    this.figures = new AlertFigureRows(store);
+    this.figures = new AlertFigureRows(
+      store,
+      logger ? { log: (fields, message) => logger.error(fields, message) } : {},
+    );
   }
 
   private get client(): TableClient {
