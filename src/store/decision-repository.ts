@@ -5,6 +5,7 @@ import { isRealDecision, type Decision } from '../domain/decisions';
 import { quarterOf } from '../domain/figures/quarter';
 import { fromJsonChunkColumns, toJsonChunkColumns, type ChunkLayout } from './chunked-columns';
 import { commitInPartition } from './conditional';
+import { GatheredWrites } from './gathered-writes';
 import { encodeKey, invertedTimeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
 import { getOrUndefined, isConditionFailed, isConflict, type TableStore } from './tables';
@@ -39,6 +40,14 @@ const timeKey = (d: Decision) => `t_${invertedTimeKey(new Date(d.loggedAt), enco
 const idKey = (id: string) => `id_${encodeKey(id)}`;
 
 export class TableDecisionRepository implements DecisionRepository {
+  /**
+   * Ids of newly logged decisions, gathered per quarter: decisions logged at once (an import, a busy
+   * meeting) make a few merges of the quarter's id row, not one lost race after another on its ETag.
+   */
+  private readonly loggedIds = new GatheredWrites<true>((quarterId, ids) =>
+    this.addQuarterIds(quarterId, Object.keys(ids), false),
+  );
+
   constructor(private readonly store: TableStore) {}
   private get client(): TableClient {
     return this.store.table(DECISION_TABLE);
@@ -67,11 +76,9 @@ export class TableDecisionRepository implements DecisionRepository {
     if (!res.ok) return { ok: false, reason: 'exists' };
     if (isRealDecision(decision))
       // The decision is logged whatever happens here: a lost id is added when the quarter is next read.
-      await this.addQuarterIds(
-        quarterOf(new Date(decision.loggedAt)).id,
-        [decision.id],
-        false,
-      ).catch(() => undefined);
+      await this.loggedIds
+        .add(quarterOf(new Date(decision.loggedAt)).id, { [decision.id]: true })
+        .catch(() => undefined);
     return { ok: true, value: decision };
   }
 
