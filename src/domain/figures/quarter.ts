@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { UK_ZONE } from '../shared/time';
+import { byUtcHour, UK_ZONE } from '../shared/time';
 
 /**
  * A quarter of the NHS financial year, which runs from 1 April to 31 March: Q1 is April to June, Q2 July
@@ -56,12 +56,18 @@ function quarterFrom(financialYear: number, quarter: Quarter['quarter']): Quarte
   };
 }
 
-/** The quarter the instant falls in, UK time. */
-export function quarterOf(at: Date): Quarter {
-  const uk = DateTime.fromJSDate(at, { zone: UK_ZONE });
+const quarterOfHour = byUtcHour((hour): Readonly<Quarter> => {
+  const uk = DateTime.fromJSDate(hour, { zone: UK_ZONE });
   const monthsIntoYear = (uk.month + 8) % 12; // April is 0
   const financialYear = uk.month >= 4 ? uk.year : uk.year - 1;
   return quarterFrom(financialYear, (Math.floor(monthsIntoYear / 3) + 1) as Quarter['quarter']);
+});
+
+/** The quarter the instant falls in, UK time. */
+export function quarterOf(at: Date): Quarter {
+  const kept = quarterOfHour(at);
+  // A copy: the caller may change its dates.
+  return { ...kept, start: new Date(kept.start), end: new Date(kept.end) };
 }
 
 /** The quarter before this one. */

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
-import { UK_ZONE } from '../shared/time';
+import { byUtcHour, UK_ZONE } from '../shared/time';
 import type { Quarter } from './quarter';
 
 /** The Monday (YYYY-MM-DD) of the UK week the instant falls in: weeks run Monday to Sunday, UK time. */
-export const ukWeekOf = (at: string | Date): string =>
-  DateTime.fromJSDate(new Date(at), { zone: UK_ZONE }).startOf('week').toISODate() ?? '';
+export const ukWeekOf: (at: string | Date) => string = byUtcHour(
+  (hour) => DateTime.fromJSDate(hour, { zone: UK_ZONE }).startOf('week').toISODate() ?? '',
+);
 
 /** The ISO week a Monday starts: `2026-W41`. */
 export const isoWeekLabel = (monday: string): string => {

@@ -15,6 +15,27 @@ const UK_FIELDS = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+/**
+ * `fn` remembered by the UTC hour of the instant it is given: UK offsets are whole hours and change on
+ * the hour, so every instant of one UTC hour falls on the same UK day, week and quarter. For the date
+ * maths an acknowledgement or an applied alert does several times (issue 18). At most `max` hours kept.
+ */
+export function byUtcHour<T>(fn: (hour: Date) => T, max = 500): (at: Date | string) => T {
+  const kept = new Map<number, T>();
+  return (at) => {
+    const ms = new Date(at).getTime();
+    if (Number.isNaN(ms)) return fn(new Date(ms));
+    const hour = Math.floor(ms / 3_600_000);
+    let value = kept.get(hour);
+    if (value === undefined) {
+      value = fn(new Date(hour * 3_600_000));
+      if (kept.size >= max) kept.clear();
+      kept.set(hour, value);
+    }
+    return value;
+  };
+}
+
 /** Recently shown minutes: a card shows the same few instants again and again. */
 const shownMinutes = new Map<number, string>();
 const SHOWN_MINUTES_MAX = 2_000;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import {
   inQuarter,
   isoWeekLabel,
@@ -52,6 +53,14 @@ describe('quarters of the NHS financial year', () => {
     expect(inQuarter(previousQuarter(q), at)).toBe(false);
   });
 
+  it("when a caller changes the dates of the quarter it was given, then the next caller's are untouched", () => {
+    const first = quarterOf(new Date('2026-11-02T09:00:00Z'));
+    first.start.setTime(0);
+    expect(quarterOf(new Date('2026-11-02T09:30:00Z')).start.toISOString()).toBe(
+      '2026-09-30T23:00:00.000Z',
+    );
+  });
+
   it('when going back from Q1, then the previous quarter is Q4 of the year before', () => {
     expect(previousQuarter(parseQuarter('2027-Q1')!).id).toBe('2026-Q4');
   });
@@ -70,6 +79,33 @@ describe('UK weeks', () => {
     // 25 Oct 2026 the clocks go back; Monday 26 Oct starts at 00:00 GMT.
     expect(ukWeekOf('2026-10-25T23:59:00Z')).toBe('2026-10-19');
     expect(ukWeekOf('2026-10-26T00:00:00Z')).toBe('2026-10-26');
+  });
+
+  it('when every hour around the clock changes and quarter ends is asked in turn, then each week and quarter is as UK time reckons it', () => {
+    // The answers are remembered by UTC hour (UK offsets are whole hours): none may leak into the next.
+    const zone = { zone: 'Europe/London' };
+    const wrong: string[] = [];
+    const around = [
+      '2026-03-29',
+      '2026-04-01',
+      '2026-07-01',
+      '2026-10-01',
+      '2026-10-25',
+      '2027-01-01',
+    ];
+    const hours = around.flatMap((day) =>
+      Array.from({ length: 96 }, (_, i) => Date.parse(`${day}T00:00:00Z`) + (i - 48) * 3_600_000),
+    );
+    for (const hour of hours)
+      for (const ms of [hour, hour + 3_599_999]) {
+        const uk = DateTime.fromMillis(ms, zone);
+        const fy = uk.month >= 4 ? uk.year : uk.year - 1;
+        const quarter = `${fy}-Q${Math.floor(((uk.month + 8) % 12) / 3) + 1}`;
+        const got = [ukWeekOf(new Date(ms)), quarterOf(new Date(ms)).id];
+        if (got[0] !== uk.startOf('week').toISODate() || got[1] !== quarter)
+          wrong.push(`${new Date(ms).toISOString()}: ${got.join(' ')}`);
+      }
+    expect(wrong).toEqual([]);
   });
 
   it('when listing the weeks of Q3 2026-27, then the first holds 1 October and the last 31 December', () => {
