@@ -1,5 +1,3 @@
-import { DateTime } from 'luxon';
-
 import type {
   Alert,
   AlertSummary,
@@ -22,7 +20,7 @@ import {
   clockLine,
   regulatoryClocks,
 } from '../domain/alerts/regulatory-clocks';
-import { formatUkDateTime, UK_ZONE } from '../domain/shared/time';
+import { formatUkDateTime, typedUkDate } from '../domain/shared/time';
 import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
 import { tabLinkFor } from './tab-links';
 import type { NoticeStyle } from './views';
@@ -278,8 +276,6 @@ function regulatoryModel(alert: Alert, ctx: AlertCardContext) {
     !!ctx.regulatory?.essentialOrgs.some((o) => alert.organisations.includes(o)) &&
     !flagged.has('nis');
   const canFlagIco = !!ctx.regulatory && !flagged.has('ico');
-  // Typed the UK way (Input.Date refuses 16/12/2026 in some clients).
-  const today = DateTime.fromJSDate(now, { zone: UK_ZONE }).toFormat('dd/MM/yyyy');
   return {
     hasRegulatory: clocks.length > 0 || canFlagNis || canFlagIco,
     clockLines: clocks.map((c) => clockLine(c, ctx.regulatory?.now ? now : undefined)),
@@ -290,7 +286,8 @@ function regulatoryModel(alert: Alert, ctx: AlertCardContext) {
       .map((c) => ({
         title: `Record report (${CLOCK_LABELS[c.kind]})`,
         intro: `When it was reported to ${CLOCK_AUTHORITY[c.kind]} (UK time) and the reference given. Recording it stops the clock.`,
-        today,
+        // Typed the UK way (Input.Date refuses 16/12/2026 in some clients).
+        today: typedUkDate(now),
         data: { verb: 'regulatory.report', alertId: alert.id, clock: c.kind },
       })),
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { formatUkDate, formatUkDateTime } from '../../src/domain/shared/time';
+import { formatUkDate, formatUkDateTime, typedUkDate } from '../../src/domain/shared/time';
 
 describe('UK date formatting', () => {
   test.each([
@@ -18,6 +18,24 @@ describe('UK date formatting', () => {
 
   test('when only the date is wanted, then it is the UK calendar date', () => {
     expect(formatUkDate('2026-06-30T23:30:00Z')).toBe('1 Jul 2026');
+    expect(formatUkDate('2026-06-30T22:59:59Z')).toBe('30 Jun 2026');
+    expect(typedUkDate('2026-06-30T23:30:00Z')).toBe('01/07/2026');
+    expect(typedUkDate('2026-06-30T22:59:59Z')).toBe('30/06/2026');
+  });
+
+  test('when any instant from 1990 to 2100 is given as a date, then it is the UK calendar date, shown and typed', () => {
+    // Both are remembered by UTC hour: no answer may leak into the next hour.
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z') }),
+        (at) => {
+          const uk = DateTime.fromJSDate(at, { zone: 'Europe/London' });
+          expect(formatUkDate(at)).toBe(uk.toFormat('d LLL yyyy'));
+          expect(typedUkDate(at)).toBe(uk.toFormat('dd/MM/yyyy'));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   test('when any instant from 1990 to 2100 is shown, then it reads as the UK wall clock does', () => {

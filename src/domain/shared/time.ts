@@ -62,6 +62,11 @@ function formatMinute(date: Date): string {
 }
 
 /** "28 Nov 2026" in UK time. */
-export function formatUkDate(at: Date | string): string {
-  return DateTime.fromJSDate(new Date(at), { zone: UK_ZONE }).toFormat('d LLL yyyy');
-}
+export const formatUkDate: (at: Date | string) => string = byUtcHour((hour) =>
+  DateTime.fromJSDate(hour, { zone: UK_ZONE }).toFormat('d LLL yyyy'),
+);
+
+/** "28/11/2026", the UK date as typed into a form (Input.Date refuses 28/11/2026 in some clients). */
+export const typedUkDate: (at: Date | string) => string = byUtcHour((hour) =>
+  DateTime.fromJSDate(hour, { zone: UK_ZONE }).toFormat('dd/MM/yyyy'),
+);
