@@ -1,8 +1,8 @@
 import type { AlertDigestRepository } from '../../../src/app/alerts/alert-digests';
 import { DIGEST_JOIN_GATHER_MS } from '../../../src/app/alerts/alert-digests';
 import type { EnqueueOptions, OutboxMessage, QueuedSend } from '../../../src/app/outbox';
+import { DIGEST_HOLD_MS } from '../../../src/bot/alerts/storm-digests';
 import {
-  DIGEST_HOLD_MS,
   DIGEST_REPLY_GATHER_MS,
   TeamsAlertNotifier,
   type TeamsAlertNotifierDeps,
