@@ -6,6 +6,7 @@ import {
   type OutboxTimers,
   type QueuedSend,
 } from '../../src/app/outbox';
+import { DIGEST_PRECEDENCE_MAX_MS } from '../../src/app/outbox/send-order';
 import { createSendingAdapter, TeamsSender } from '../../src/bot/teams-sender';
 import { loadConfig } from '../../src/config';
 import type { Member } from '../../src/domain/people/member';
@@ -606,6 +607,49 @@ test('when a card update and a reply wait ahead of a new post in the channel, th
   expect(texts[1]).toContain('alert 2');
   expect(texts[2]).toContain('alert 1, paged');
   expect(texts[3]).toContain('Nobody on call');
+});
+
+test('when a storm digest is filling in the queue, then a card update queued ahead of it waits and goes after it', async () => {
+  const { clock, connector, makeQueue } = await setUp();
+  const queue = makeQueue();
+  const first = await queue.enqueue(post('alert 1'));
+  await drain(queue, clock);
+  await queue.enqueue(paged((await queue.get(first))!.delivered!));
+  await queue.enqueue(post('storm digest: alerts 2 to 31'), {
+    digest: true,
+    id: 'digest-1',
+    notBefore: new Date(clock.now().getTime() + 400),
+  });
+  // The update would take one of Teams' next sends from the digest: it waits for the digest.
+  const report = await queue.tick();
+  expect(report.sent).toBe(0);
+  expect(report.nextDueAt?.toISOString()).toBe('2026-11-28T09:00:00.400Z');
+  await drain(queue, clock);
+  expect(connector.delivered.map(textOf)).toEqual([
+    'alert 1',
+    'storm digest: alerts 2 to 31',
+    'alert 1, paged',
+  ]);
+});
+
+test('when a card update has waited 5 s for storm digests, then it goes before the next digest', async () => {
+  const { clock, connector, makeQueue } = await setUp();
+  const queue = makeQueue();
+  const first = await queue.enqueue(post('alert 1'));
+  await drain(queue, clock);
+  await queue.enqueue(paged((await queue.get(first))!.delivered!));
+  clock.advance(DIGEST_PRECEDENCE_MAX_MS);
+  await queue.enqueue(post('storm digest: alerts 2 to 31'), {
+    digest: true,
+    id: 'digest-1',
+    notBefore: new Date(clock.now().getTime() + 400),
+  });
+  await drain(queue, clock);
+  expect(connector.delivered.map(textOf)).toEqual([
+    'alert 1',
+    'alert 1, paged',
+    'storm digest: alerts 2 to 31',
+  ]);
 });
 
 test('when Teams throttles a post that went ahead of an older update, then the update waits for the Retry-After too', async () => {

@@ -25,6 +25,32 @@ export function newPostsFirst(rows: QueuedSend[], now: Date): QueuedSend[] {
   ];
 }
 
+/** The longest a card update or reply waits for a storm digest about to go (heldForDigest). */
+export const DIGEST_PRECEDENCE_MAX_MS = 5_000;
+/** How soon a held digest must be due for the rows behind it to leave it Teams' next sends. */
+const DIGEST_DUE_WITHIN_MS = 1_000;
+
+/**
+ * Until when a card update, refresh or thread reply (not a new post) waits because a storm digest is
+ * held in the queue and due within DIGEST_DUE_WITHIN_MS (filling with the alerts joining it): under
+ * Teams' limits of 8 messages in 2 seconds a conversation, a storm keeps its channel at the limit, so
+ * each edit sent while a digest fills is a digest sent a quarter of a second later, and the last
+ * alerts of a storm reach the channel that much later. An edit waits at most DIGEST_PRECEDENCE_MAX_MS
+ * after it was queued, so a long storm never holds back someone's acknowledgement for long.
+ */
+export function heldForDigest(rows: QueuedSend[], row: QueuedSend, now: Date): Date | undefined {
+  if (row.message.kind === 'channelPost') return undefined;
+  const latest = Date.parse(row.enqueuedAt) + DIGEST_PRECEDENCE_MAX_MS;
+  if (latest <= now.getTime()) return undefined;
+  const digestDue = Math.min(
+    ...rows
+      .filter((other) => other.digest && other.message.kind === 'channelPost')
+      .map((other) => Date.parse(other.notBefore))
+      .filter((due) => due > now.getTime() && due - now.getTime() <= DIGEST_DUE_WITHIN_MS),
+  );
+  return Number.isFinite(digestDue) ? new Date(Math.min(digestDue, latest)) : undefined;
+}
+
 /**
  * Until when Teams throttled this conversation (the latest Retry-After of its throttled rows), if that is
  * still ahead: nothing goes to it before then, whatever was queued before the throttled row (a new post

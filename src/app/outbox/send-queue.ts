@@ -25,7 +25,7 @@ import {
   type SendQueueRepository,
 } from './ports';
 import { RefreshDraining } from './refresh-draining';
-import { newPostsFirst, throttledUntil } from './send-order';
+import { heldForDigest, newPostsFirst, throttledUntil } from './send-order';
 import { describeFailure, retryState, RetryPolicy, sendFailure } from './retry';
 import { RowCache, updatedLater } from './row-cache';
 import { RowDelivery } from './row-delivery';
@@ -346,6 +346,9 @@ export class SendQueue {
       if (Date.parse(row.notBefore) > now.getTime()) return waitUntil(new Date(row.notBefore));
       const budget = this.budget.nextSendAt(row.conversationKey, now);
       if (budget.getTime() > now.getTime()) return waitUntil(budget);
+      // An edit leaves Teams' next sends to a storm digest about to go.
+      const held = heldForDigest(rows, row, now);
+      if (held) return waitUntil(held);
 
       if (row.message.kind === 'refreshes') {
         const wait = await this.refreshes.drain(row, row.message, rows, report);
