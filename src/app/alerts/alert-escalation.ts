@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import {
   escalateDue,
   escalateUnreachable,
-  layerGapText,
   mayBePaged,
   nextEscalation,
   nextFollowUpAt,
@@ -12,15 +11,12 @@ import {
   stepReach,
   unreachableStepText,
   unsnoozeIfDue,
-  whoAStepPages,
   type Alert,
   type AlertOutcome,
   type EscalatedEvent,
   type EscalationPolicy,
   type EscalationTarget,
-  type LayerGap,
 } from '../../domain/alerts';
-import { hasRole } from '../../domain/people/member';
 import type { Actor } from '../../domain/shared/actor';
 import type { MemberRepository } from '../ports';
 import type {
@@ -31,6 +27,7 @@ import type {
 } from './escalation-ports';
 import type { PageDelivery } from './page-delivery';
 import type { PageReceipt } from './page-receipts';
+import { StepRecipients, type PageRecipients } from './step-recipients';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
 
 export interface AlertEscalationDeps {
@@ -62,22 +59,16 @@ export interface AlertEscalationDeps {
 const RECORD_ATTEMPTS = 10;
 
 /**
- * Who a step's targets are right now, each once: Entra object ids with names, whether the channel is
- * in, and the rota gaps the step found with the leads to tell about them (Entra object ids).
- */
-export interface PageRecipients {
-  people: { id: string; name: string }[];
-  channel: boolean;
-  gaps: LayerGap[];
-  leads: string[];
-}
-
-/**
  * Escalation: when an alert's timer should next fire, firing due steps, and paging a step's targets.
  * Used by the escalation job (timers) and by "Escalate now" (people).
  */
 export class AlertEscalation {
-  constructor(private readonly deps: AlertEscalationDeps) {}
+  /** Who a step pages, and telling the leads. */
+  private readonly who: StepRecipients;
+
+  constructor(private readonly deps: AlertEscalationDeps) {
+    this.who = new StepRecipients(deps);
+  }
 
   async policyFor(alert: Pick<Alert, 'severityRank'>): Promise<EscalationPolicy> {
     return policyFor(alert.severityRank, await this.deps.policies.all());
@@ -319,7 +310,7 @@ export class AlertEscalation {
         .catch((err) =>
           this.deps.logger?.error({ err, alertId: alert.id }, 'asking the channel failed'),
         );
-    await this.tellLeadsAboutGaps(alert, recipients);
+    await this.who.tellLeadsAboutGaps(alert, recipients);
     return unqueued;
   }
 
@@ -474,7 +465,7 @@ export class AlertEscalation {
     const movedTo = fired && last?.kind === 'escalated' ? last : undefined;
     // Acknowledged, snoozed or resolved meanwhile: someone has it in hand.
     if (movedTo || after.alert.state === 'triggered')
-      await this.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
+      await this.who.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
     if (!movedTo) {
       await this.refresh(after.alert);
       return after;
@@ -484,58 +475,9 @@ export class AlertEscalation {
     return paged;
   }
 
-  /**
-   * The people (and the channel) a step's targets mean now, each person once: the domain decides from
-   * who is on call in each rota layer and who the leads are (whoAStepPages).
-   */
-  async recipients(targets: EscalationTarget[], now: Date): Promise<PageRecipients> {
-    const needs = (...kinds: EscalationTarget['kind'][]) =>
-      targets.some((t) => kinds.includes(t.kind));
-    const [onCall, members] = await Promise.all([
-      needs('primary', 'secondary')
-        ? this.deps.onCall.onCallNow(now)
-        : { primary: [], secondary: [] },
-      needs('primary', 'secondary', 'leads') ? this.deps.members.list() : undefined,
-    ]);
-    const leads = (members ?? []).filter((m) => hasRole(m, 'lead')).map((m) => m.aadObjectId);
-    const step = whoAStepPages(targets, onCall, leads);
-    const people: { id: string; name: string }[] = [];
-    for (const id of step.people) {
-      const member =
-        members?.find((m) => m.aadObjectId.toLowerCase() === id) ??
-        (await this.deps.members.get(id));
-      // Someone no longer in CTAC is not paged.
-      if (member) people.push({ id, name: member.name });
-    }
-    return { people, channel: step.channel, gaps: step.gaps, leads };
-  }
-
-  /** Each lead hears it in their own chat; a failure is logged and never stops the escalation. */
-  private async tellLeads(alert: Alert, text: string): Promise<void> {
-    const members = await this.deps.members.list();
-    for (const lead of members.filter((m) => hasRole(m, 'lead')))
-      await this.deps.notifier
-        .messageMember(lead.aadObjectId, text)
-        .catch((err) =>
-          this.deps.logger?.error(
-            { err, alertId: alert.id, memberAadObjectId: lead.aadObjectId },
-            'alerts: telling a lead nobody could be reached failed',
-          ),
-        );
-  }
-
-  /** Each lead hears of each gap the step found, in their own chat; a failure never stops the page. */
-  private async tellLeadsAboutGaps(alert: Alert, recipients: PageRecipients): Promise<void> {
-    for (const gap of recipients.gaps)
-      for (const lead of recipients.leads)
-        await this.deps.notifier
-          .messageMember(lead, layerGapText(gap, alert.title))
-          .catch((err) =>
-            this.deps.logger?.error(
-              { err, alertId: alert.id, memberAadObjectId: lead },
-              'alerts: telling a lead about a rota gap failed',
-            ),
-          );
+  /** The people (and the channel) a step's targets mean now, each once (StepRecipients). */
+  recipients(targets: EscalationTarget[], now: Date): Promise<PageRecipients> {
+    return this.who.of(targets, now);
   }
 
   /** Commits a domain change; undefined when the domain refused (nothing to do), 'lost' on a lost race. */
