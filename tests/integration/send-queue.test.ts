@@ -609,17 +609,23 @@ test('when a card update and a reply wait ahead of a new post in the channel, th
   expect(texts[3]).toContain('Nobody on call');
 });
 
-test('when a storm digest is filling in the queue, then a card update queued ahead of it waits and goes after it', async () => {
-  const { clock, connector, makeQueue } = await setUp();
-  const queue = makeQueue();
+/** Alert 1 posted and an update of its card queued; `later` ms on, a storm digest held 400 ms to fill. */
+async function updateThenFillingDigest(queue: SendQueue, clock: FakeClock, later: number) {
   const first = await queue.enqueue(post('alert 1'));
   await drain(queue, clock);
   await queue.enqueue(paged((await queue.get(first))!.delivered!));
+  clock.advance(later);
   await queue.enqueue(post('storm digest: alerts 2 to 31'), {
     digest: true,
     id: 'digest-1',
     notBefore: new Date(clock.now().getTime() + 400),
   });
+}
+
+test('when a storm digest is filling in the queue, then a card update queued ahead of it waits and goes after it', async () => {
+  const { clock, connector, makeQueue } = await setUp();
+  const queue = makeQueue();
+  await updateThenFillingDigest(queue, clock, 0);
   // The update would take one of Teams' next sends from the digest: it waits for the digest.
   const report = await queue.tick();
   expect(report.sent).toBe(0);
@@ -635,15 +641,7 @@ test('when a storm digest is filling in the queue, then a card update queued ahe
 test('when a card update has waited 5 s for storm digests, then it goes before the next digest', async () => {
   const { clock, connector, makeQueue } = await setUp();
   const queue = makeQueue();
-  const first = await queue.enqueue(post('alert 1'));
-  await drain(queue, clock);
-  await queue.enqueue(paged((await queue.get(first))!.delivered!));
-  clock.advance(DIGEST_PRECEDENCE_MAX_MS);
-  await queue.enqueue(post('storm digest: alerts 2 to 31'), {
-    digest: true,
-    id: 'digest-1',
-    notBefore: new Date(clock.now().getTime() + 400),
-  });
+  await updateThenFillingDigest(queue, clock, DIGEST_PRECEDENCE_MAX_MS);
   await drain(queue, clock);
   expect(connector.delivered.map(textOf)).toEqual([
     'alert 1',

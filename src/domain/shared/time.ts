@@ -16,43 +16,43 @@ const UK_FIELDS = new Intl.DateTimeFormat('en-GB', {
 });
 
 /**
- * `fn` remembered by the UTC hour of the instant it is given: UK offsets are whole hours and change on
- * the hour, so every instant of one UTC hour falls on the same UK day, week and quarter. For the date
- * maths an acknowledgement or an applied alert does several times (issue 18). At most `max` hours kept.
+ * `fn` remembered by the whole `unitMs` (from 1970, UTC) the instant it is given falls in, for at most
+ * `max` units; `fn` is given the unit's first instant. An invalid instant is handed to `fn` as it is.
  */
-export function byUtcHour<T>(fn: (hour: Date) => T, max = 500): (at: Date | string) => T {
+function byUnit<T>(unitMs: number, fn: (start: Date) => T, max: number): (at: Date | string) => T {
   const kept = new Map<number, T>();
   return (at) => {
     const ms = new Date(at).getTime();
     if (Number.isNaN(ms)) return fn(new Date(ms));
-    const hour = Math.floor(ms / 3_600_000);
-    let value = kept.get(hour);
+    const unit = Math.floor(ms / unitMs);
+    let value = kept.get(unit);
     if (value === undefined) {
-      value = fn(new Date(hour * 3_600_000));
+      value = fn(new Date(unit * unitMs));
       if (kept.size >= max) kept.clear();
-      kept.set(hour, value);
+      kept.set(unit, value);
     }
     return value;
   };
 }
 
-/** Recently shown minutes: a card shows the same few instants again and again. */
-const shownMinutes = new Map<number, string>();
-const SHOWN_MINUTES_MAX = 2_000;
+/**
+ * `fn` remembered by the UTC hour of the instant it is given: UK offsets are whole hours and change on
+ * the hour, so every instant of one UTC hour falls on the same UK day, week and quarter. For the date
+ * maths an acknowledgement or an applied alert does several times (issue 18). At most `max` hours kept.
+ */
+export const byUtcHour = <T>(fn: (hour: Date) => T, max = 500): ((at: Date | string) => T) =>
+  byUnit(3_600_000, fn, max);
+
+/**
+ * Recently shown minutes: a card shows the same few instants again and again, and UK offsets are whole
+ * hours, so everything within one minute shows the same.
+ */
+const shownMinute = byUnit(60_000, (minute) => formatMinute(minute), 2_000);
 
 /** "28 Nov 2026, 09:00" in UK time. */
 export function formatUkDateTime(at: Date | string): string {
-  const ms = new Date(at).getTime();
-  if (Number.isNaN(ms)) return 'Invalid DateTime';
-  // UK offsets are whole hours, so everything within one minute shows the same.
-  const minute = Math.floor(ms / 60_000);
-  let shown = shownMinutes.get(minute);
-  if (shown === undefined) {
-    shown = formatMinute(new Date(minute * 60_000));
-    if (shownMinutes.size >= SHOWN_MINUTES_MAX) shownMinutes.clear();
-    shownMinutes.set(minute, shown);
-  }
-  return shown;
+  if (Number.isNaN(new Date(at).getTime())) return 'Invalid DateTime';
+  return shownMinute(at);
 }
 
 function formatMinute(date: Date): string {
