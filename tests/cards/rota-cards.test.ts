@@ -12,9 +12,8 @@ import {
   scheduleCard,
   setupFormCard,
   orderFormCard,
-  swapCard,
-  swapFormCard,
 } from '../../src/cards/rota-views';
+import { swapCard, swapFormCard } from '../../src/cards/rota-swap-cards';
 import {
   findGaps,
   normaliseRotation,

@@ -9,8 +9,8 @@ import {
   layerLabel,
   onCallLine,
   personName,
-  swapCard,
 } from '../../cards/rota-views';
+import { swapCard } from '../../cards/rota-swap-cards';
 import type { Member } from '../../domain/people/member';
 import { ROTA_LAYERS } from '../../domain/rota';
 import { formatUkDateTime } from '../../domain/shared/time';

@@ -1,11 +1,6 @@
 import type { SwapAnswer, SwapOutcome } from '../../app/rota/rota-service';
-import {
-  personName,
-  swapCard,
-  swapFormCard,
-  type People,
-  type ShiftChoice,
-} from '../../cards/rota-views';
+import { swapCard, swapFormCard, type ShiftChoice } from '../../cards/rota-swap-cards';
+import { personName, type People } from '../../cards/rota-views';
 import { noticeCard } from '../../cards/views';
 import { whoToTellAboutSwap, type SwapRequest } from '../../domain/rota';
 import { isCtacError } from '../../domain/shared/errors';
