@@ -1,6 +1,6 @@
 import { AckLinks } from '../app/alerts/ack-links';
 import { AlertEscalation } from '../app/alerts/alert-escalation';
-import { alertPostRecorder } from '../app/alerts/alert-digests';
+import { alertPostRecorder, type RecordPosted } from '../app/alerts/alert-digests';
 import { alertIdGenerator } from '../app/alerts/alert-ids';
 import { AlertInbox } from '../app/alerts/alert-inbox';
 import { AlertService } from '../app/alerts/alert-service';
@@ -89,12 +89,8 @@ export function composeAlerts(
   const repository = new TableAlertRepository(store, { logger });
   const digests = new TableAlertDigestRepository(store);
   const regulatoryCards = new RegulatoryCardContexts(new TableOrganisationRepository(store), clock);
-  const recordPosted = async (
-    alertId: string,
-    post: { conversationId: string; activityId: string; digest?: boolean },
-  ) => {
-    await service.recordPosted(alertId, post, jobActor('teams-sender'));
-  };
+  const recordPosted: RecordPosted = (alertId, post, drawn) =>
+    service.recordPostedFrom(alertId, post, jobActor('teams-sender'), drawn);
   const cards = new TeamsAlertNotifier({
     queue: outbox.queue,
     digests,
@@ -259,7 +255,7 @@ export function composeAlerts(
     regulatoryCards,
     openAlertLines: async () =>
       (await repository.listOpen()).map((a) => `${a.title} (${a.severity}, ${a.state})`),
-    onPosted: alertPostRecorder(digests, recordPosted),
+    onPosted: alertPostRecorder(digests, recordPosted, cards.digestDraws),
     escalationJob,
     hsaReminderJob,
     nhsPoller,

@@ -1,8 +1,9 @@
 import { FakeClock } from '../../src/domain/shared/clock';
 import type { RunningApp } from '../../src/server';
+import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertRepository } from '../../src/store/alert-repository';
 import { ROTA_TABLES } from '../../src/store/rota-repositories';
-import { TableSendQueueRepository } from '../../src/store/send-queue-repository';
+import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
 import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';
 import type { RecordingConnector } from '../helpers/recording-connector';
@@ -15,6 +16,7 @@ import {
   isChannelPost,
   person,
   postAlert,
+  pressCardButton,
   sendQueueRows,
   signedAlert,
 } from '../helpers/teams-fault-world';
@@ -214,4 +216,59 @@ test('when a storm of alerts is split across both instances at once, then each a
   // Nothing was delivered twice here either.
   const sent = (await sendQueueRows(store)).filter((r) => r.state === 'sent');
   expect(delivered()).toHaveLength(sent.length);
+});
+
+test('when one instance acknowledges a storm alert while the other holds its digest, then the digest people see shows the acknowledgement', async () => {
+  const [a, b] = apps as [RunningApp, RunningApp];
+  // 10:30: eight alerts within a second to the first instance: five cards of their own, then a
+  // digest it holds while alerts fill it (drawn from the copies of its alerts it made moments ago).
+  clock.set('2026-11-28T10:30:00Z');
+  const title = (i: number) => `Digest alert ${i}: port scan from one address`;
+  for (let i = 0; i < 8; i++) {
+    const answer = await postAlert(
+      a.url,
+      signedAlert(SECRET, clock.now(), {
+        source: 'incident',
+        id: `SCAN-${i}`,
+        title: title(i),
+        severity: 'low',
+      }),
+    );
+    expect(answer.status).toBe(201);
+  }
+  await a.jobs.alertInbox.settled();
+  const digestRows: string[] = [];
+  for await (const e of store.table(SEND_QUEUE_TABLE).listEntities<{ digest?: boolean }>({
+    queryOptions: { filter: `PartitionKey eq 'send' and digest eq true and state eq 'queued'` },
+  }))
+    digestRows.push(e.rowKey!);
+  expect(digestRows).toHaveLength(1);
+  const inDigest = await new TableAlertDigestRepository(store).alerts(digestRows[0]!);
+  expect(inDigest).toHaveLength(3);
+
+  // Before the digest goes out, Jane acknowledges one of its alerts through the other instance.
+  const res = await pressCardButton(b.url, connector.url, JANE, 'alert.acknowledge', {
+    alertId: inDigest[1],
+  });
+  expect(res.status).toBe(200);
+  expect(res.text).toContain('Acknowledged by Jane Smith');
+
+  // Only the first instance sends: its copy of that alert is older than the acknowledgement.
+  const repo = new TableSendQueueRepository(store);
+  for (let pass = 0; pass < 60 && (await repo.listPending()).length; pass++) {
+    clock.advance(5_000);
+    await a.jobs.sendQueue.tick();
+  }
+  expect(await repo.listPending()).toEqual([]);
+  const digestPost = delivered().find(
+    (r) =>
+      isChannelPost(r) && bodyText(r).includes(title(7)) && bodyText(r).includes('Alert storm'),
+  )!;
+  const updates = delivered().filter(
+    (r) => r.method === 'PUT' && r.activityId === digestPost.createdId,
+  );
+  const shown = bodyText(updates.at(-1) ?? digestPost);
+  const stored = await new TableAlertRepository(store).get(inDigest[1]!);
+  expect(stored?.alert.state).toBe('acknowledged');
+  expect(shown).toMatch(new RegExp(`${stored!.alert.title}.*Acknowledged by Jane Smith`));
 });

@@ -1,4 +1,6 @@
+import type { Alert } from '../../domain/alerts';
 import type { MessageContent, OutboxTimers, PostedCallback, QueuedSend } from '../outbox';
+import type { StoredAlert } from './ports';
 
 /**
  * Storm digests: past the storm threshold, new alerts are lines on one channel post (a digest) instead
@@ -16,11 +18,31 @@ export interface AlertDigestRepository {
   alerts(digestId: string): Promise<string[]>;
 }
 
-/** Where an alert's card is in the channel: its own post, or a line on a digest. */
+/**
+ * Where an alert's card is in the channel: its own post, or a line on a digest. `drawn`: the copy of
+ * the alert the card was drawn from, tried first; the answer says whether the write went on it.
+ */
 export type RecordPosted = (
   alertId: string,
   post: { conversationId: string; activityId: string; digest?: boolean },
-) => Promise<void>;
+  drawn?: StoredAlert,
+) => Promise<{ alert: Alert; drawnCurrent: boolean } | void>;
+
+/**
+ * Storm digests drawn from the copies of their alerts this process holds when their post is sent
+ * (StormDigests), rather than a read of each: the write recording where each alert was posted is
+ * conditional on the copy its line was drawn from, so it proves the line or shows it may be out of
+ * date.
+ */
+export interface DigestDraws {
+  /** The copy of an alert the digest's post drew its line from, when it was drawn here. */
+  drawnFrom(digestId: string, alertId: string): StoredAlert | undefined;
+  /**
+   * Once every alert the post shows is recorded: `moved` holds those changed after they were drawn,
+   * as drawn and as now; a digest whose lines may be out of date is drawn again for everyone.
+   */
+  recorded(digestId: string, moved: { drawn: Alert; latest: Alert }[]): Promise<void>;
+}
 
 /**
  * Which of these alerts a storm digest's message lists (each line's buttons carry its id): the
@@ -43,17 +65,24 @@ const RECORD_CONCURRENCY = 8;
 export function alertPostRecorder(
   digests: Pick<AlertDigestRepository, 'alerts'>,
   recordPosted: RecordPosted,
+  draws?: DigestDraws,
 ): PostedCallback {
   return async (post: QueuedSend, where) => {
     if (post.digest) {
       const content = post.message.kind === 'channelPost' ? post.message.content : undefined;
       const inDigest = await digests.alerts(post.id);
       const shown = content ? digestShows(content, inDigest) : inDigest;
+      const moved: { drawn: Alert; latest: Alert }[] = [];
       const record = async () => {
-        for (let alertId = shown.shift(); alertId; alertId = shown.shift())
-          await recordPosted(alertId, { ...where, digest: true });
+        for (let alertId = shown.shift(); alertId; alertId = shown.shift()) {
+          const drawn = draws?.drawnFrom(post.id, alertId);
+          const recorded = await recordPosted(alertId, { ...where, digest: true }, drawn);
+          if (drawn && recorded && !recorded.drawnCurrent)
+            moved.push({ drawn: drawn.alert, latest: recorded.alert });
+        }
       };
       await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, record));
+      await draws?.recorded(post.id, moved);
     } else if (post.alertId) await recordPosted(post.alertId, where);
   };
 }

@@ -267,15 +267,30 @@ export class AlertService {
     post: ChannelPost & { digest?: boolean },
     actor: Actor,
   ): Promise<Alert> {
-    // A storm's alerts were read moments ago to draw their digest: a first try starts from that copy,
+    return (await this.recordPostedFrom(alertId, post, actor)).alert;
+  }
+
+  /**
+   * recordPosted, starting from `drawn`, the copy of the alert its card was drawn from (a storm
+   * digest's line), or else from the copy this process read or wrote last. The write is conditional on
+   * the copy's ETag, so `drawnCurrent` (the write went on `drawn`) proves the card showed the alert as
+   * stored; when false, the alert changed after it was drawn and its line may be out of date.
+   */
+  async recordPostedFrom(
+    alertId: string,
+    post: ChannelPost & { digest?: boolean },
+    actor: Actor,
+    drawn?: StoredAlert,
+  ): Promise<{ alert: Alert; drawnCurrent: boolean }> {
+    // A storm's alerts were drawn moments ago on their digest: a first try starts from that copy,
     // and three more read the alert as usual.
-    const copy = this.deps.alerts.recent?.(alertId);
+    const copy = drawn ?? this.deps.alerts.recent?.(alertId);
     for (let attempt = copy ? 0 : 1; attempt < 4; attempt++) {
       const stored = attempt === 0 ? copy : await this.deps.alerts.get(alertId);
       if (!stored) throw unknownAlert(alertId);
       const { alert } = recordPosted(stored.alert, post, actor, this.deps.clock.now());
       const saved = await this.deps.alerts.update(alert, stored.etag);
-      if (saved.ok) return saved.value.alert;
+      if (saved.ok) return { alert: saved.value.alert, drawnCurrent: !!drawn && attempt === 0 };
     }
     throw new CtacError('conflict', `Alert ${alertId} kept changing; its card was not recorded.`);
   }

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import {
   DigestJoinGathering,
   type AlertDigestRepository,
+  type DigestDraws,
   type RecordPosted,
 } from '../../app/alerts/alert-digests';
-import type { AlertRepository } from '../../app/alerts/ports';
+import type { AlertRepository, StoredAlert } from '../../app/alerts/ports';
 import {
   alertDigestCard,
   DIGEST_MAX_BYTES,
@@ -29,8 +30,11 @@ export interface StormDigestsDeps {
     Partial<Pick<SendQueue, 'drawsDigestsWhenSent'>>;
   /** Which alerts are in which storm digest. */
   digests: AlertDigestRepository;
-  /** Reads the alerts of a storm digest to render it. */
-  alerts: Pick<AlertRepository, 'get'>;
+  /**
+   * Reads the alerts of a storm digest to render it; a post about to be sent is drawn from the
+   * copies this process holds (`recent`), checked when each alert's post is recorded.
+   */
+  alerts: Pick<AlertRepository, 'get' | 'recent'>;
   /** Records where an alert's card is, for an alert that joins a digest already in the channel. */
   recordPosted: RecordPosted;
   clock: Clock;
@@ -46,6 +50,9 @@ export interface StormDigestsDeps {
  * and then an update for every few alerts that join it.
  */
 export const DIGEST_HOLD_MS = 400;
+
+/** Digests whose post's drawing is kept until its alerts are recorded (a storm's few at once). */
+const DRAWS_KEPT = 64;
 
 /** A storm digest this instance fills. */
 interface OpenDigest {
@@ -80,7 +87,7 @@ export const cardContent = (card: AdaptiveCard, summary: string): MessageContent
  * alerts never race each other into two digests; the table is read once when a storm starts, for
  * alerts other instances or an earlier run posted. TeamsAlertNotifier asks it where each alert goes.
  */
-export class StormDigests {
+export class StormDigests implements DigestDraws {
   /** Digest renders in flight, and the one re-run planned after each. */
   private readonly digestRuns = new Map<
     string,
@@ -90,6 +97,8 @@ export class StormDigests {
   private readonly storms = new Map<string, ChannelStorm>();
   /** Alerts whose line on a storm digest this instance is writing now, until it is written. */
   private readonly joining = new Map<string, Promise<void>>();
+  /** The copies of its alerts each digest's post was last drawn from here, until they are recorded. */
+  private readonly draws = new Map<string, Map<string, StoredAlert>>();
 
   constructor(private readonly deps: StormDigestsDeps) {}
 
@@ -151,7 +160,10 @@ export class StormDigests {
       );
       if (opened.has(digest)) {
         try {
-          const card = await this.digestCard(digest.id);
+          // A new digest holds just these alerts; drawn afresh when sent, it needs no read now.
+          const card = this.deps.queue.drawsDigestsWhenSent
+            ? alertDigestCard(digest.id, members)
+            : await this.digestCard(digest.id);
           if (card) await this.queueDigestPost(channel, digest.id, card, now);
         } catch (e) {
           // Not queued: the next alert starts a digest afresh; the check for unposted alerts
@@ -326,10 +338,44 @@ export class StormDigests {
     return running;
   }
 
-  /** The digest's card as it stands, for its queued post about to be sent (the send queue's renderDigest). */
+  /**
+   * The digest's card for its queued post about to be sent (the send queue's renderDigest), drawn
+   * from the copies of its alerts this process wrote or read last (the storm's alerts were made here
+   * moments ago) rather than a read of each. A copy may miss another instance's change: recording
+   * where each alert was posted is conditional on the copy drawn (`drawnFrom`), and a digest with a
+   * line changed since is drawn again (`recorded`).
+   */
   async digestNow(digestId: string): Promise<MessageContent | undefined> {
-    const card = await this.digestCard(digestId);
-    return card && cardContent(card, 'Alert storm');
+    const ids = await this.deps.digests.alerts(digestId);
+    if (!ids.length) return undefined;
+    const drawn = await Promise.all(
+      ids.map((id) => this.deps.alerts.recent?.(id) ?? this.deps.alerts.get(id)),
+    );
+    const found = drawn.flatMap((s) => (s ? [s] : []));
+    this.draws.delete(digestId);
+    this.draws.set(digestId, new Map(found.map((s) => [s.alert.id, s])));
+    if (this.draws.size > DRAWS_KEPT) this.draws.delete(this.draws.keys().next().value!);
+    return cardContent(
+      alertDigestCard(
+        digestId,
+        found.map((s) => s.alert),
+      ),
+      'Alert storm',
+    );
+  }
+
+  drawnFrom(digestId: string, alertId: string): StoredAlert | undefined {
+    return this.draws.get(digestId)?.get(alertId);
+  }
+
+  async recorded(digestId: string, moved: { drawn: Alert; latest: Alert }[]): Promise<void> {
+    const drawnHere = this.draws.delete(digestId);
+    // Drawn by another instance (its "posted" callback run here after a restart): nothing proves
+    // its lines, so it is drawn again from the alerts as stored.
+    const unproven = !drawnHere && !!this.deps.queue.drawsDigestsWhenSent;
+    const lineOf = (alert: Alert) => JSON.stringify(alertDigestCard(digestId, [alert]));
+    if (unproven || moved.some(({ drawn, latest }) => lineOf(drawn) !== lineOf(latest)))
+      await this.refreshDigestCoalesced(digestId);
   }
 
   /** Re-renders a digest for everyone: an update of its message, after the post if still queued. */

@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
-import type { AlertDigestRepository, RecordPosted } from '../../app/alerts/alert-digests';
+import type {
+  AlertDigestRepository,
+  DigestDraws,
+  RecordPosted,
+} from '../../app/alerts/alert-digests';
 import type { TeamsPageOutcome } from '../../app/alerts/escalation-ports';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
@@ -37,7 +41,7 @@ export interface TeamsAlertNotifierDeps {
   digests: AlertDigestRepository;
   conversations: ConversationRepository;
   /** Reads the alerts of a storm digest to render it. */
-  alerts: Pick<AlertRepository, 'get'>;
+  alerts: Pick<AlertRepository, 'get' | 'recent'>;
   /** Records where an alert's card is, for an alert that joins a digest already in the channel. */
   recordPosted: RecordPosted;
   clock: Clock;
@@ -166,6 +170,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
     notice?: { text: string; style: NoticeStyle },
   ): Promise<AdaptiveCard | undefined> {
     return this.storms.digestCard(digestId, notice);
+  }
+
+  /** How this instance drew its storm digests' posts, checked as their alerts are recorded. */
+  get digestDraws(): DigestDraws {
+    return this.storms;
   }
 
   /** The digest's card as it stands, for its queued post about to be sent (the send queue's renderDigest). */

@@ -33,15 +33,19 @@ class MemoryDigests implements AlertDigestRepository {
   }
 }
 
-function setUp() {
+/** `drawsWhenSent`: the queue draws digests afresh when sent (as the app's does), from kept copies. */
+function setUp({ drawsWhenSent = false } = {}) {
   const clock = new FakeClock('2026-12-03T05:00:00Z');
   const timers = new HandTimers();
   const digests = new MemoryDigests();
   const alerts = new Map<string, Alert>();
+  const copies = new Map<string, Alert>();
   const rows: QueuedSend[] = [];
   let n = 0;
   let lookups = 0;
+  let reads = 0;
   const queue: TeamsAlertNotifierDeps['queue'] = {
+    drawsDigestsWhenSent: drawsWhenSent,
     newId: () => `00000000000000${++n}`.slice(-15) + `_digest`,
     enqueue: async (message: OutboxMessage, opts: EnqueueOptions = {}) => {
       const id = opts.id ?? `row-${++n}`;
@@ -78,7 +82,12 @@ function setUp() {
       cyberChannel: async () => ({ id: CHANNEL }),
     } as unknown as TeamsAlertNotifierDeps['conversations'],
     alerts: {
-      get: async (id) => (alerts.has(id) ? { alert: alerts.get(id)!, etag: '*' } : undefined),
+      get: async (id) => {
+        reads++;
+        return alerts.has(id) ? { alert: alerts.get(id)!, etag: '*' } : undefined;
+      },
+      // The copies this process made: the alerts as raised.
+      recent: (id) => (copies.has(id) ? { alert: copies.get(id)!, etag: 'copy' } : undefined),
     },
     recordPosted: async () => undefined,
     clock,
@@ -93,6 +102,7 @@ function setUp() {
       { id: `A${String(i).padStart(4, '0')}`, actor: webhook, at: clock.now() },
     );
     alerts.set(alert.id, alert);
+    copies.set(alert.id, alert);
     return alert;
   };
   const posts = () => rows.filter((r) => r.message.kind === 'channelPost');
@@ -109,7 +119,9 @@ function setUp() {
     posts,
     digestPosts,
     shown,
+    alerts,
     lookups: () => lookups,
+    reads: () => reads,
   };
 }
 
@@ -193,6 +205,69 @@ describe('storm digests: joins gathered and written together, each digest one me
     await notifier.flushDigests();
     await Promise.all(joined);
     expect(digestPosts().map(shown)).toEqual([3]);
+  });
+});
+
+describe('storm digests drawn from the copies of their alerts made moments ago', () => {
+  /** A digest of three queued (the first five alerts have cards of their own). */
+  async function digestOfThree(drawsWhenSent: boolean) {
+    const world = setUp({ drawsWhenSent });
+    const joined = Array.from({ length: 8 }, (_, i) =>
+      world.notifier.postToChannel(world.raise(i)),
+    );
+    await settle();
+    world.timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all(joined);
+    return { ...world, digest: world.digestPosts()[0]! };
+  }
+
+  test('when a digest is opened and then drawn to be sent, then its lines come from the copies and no alert is read', async () => {
+    const { notifier, digest, reads } = await digestOfThree(true);
+    const content = await notifier.digestNow(digest.id);
+    expect(JSON.stringify(content)).toContain('Alert storm: 3 new alerts');
+    expect(reads()).toBe(0);
+    expect(notifier.digestDraws.drawnFrom(digest.id, 'A0006')?.etag).toBe('copy');
+  });
+
+  test('when the queue does not draw digests when sent, then the digest queued is drawn from the alerts as stored', async () => {
+    const { digest, reads } = await digestOfThree(false);
+    expect(JSON.stringify(digest.message)).toContain('Alert storm: 3 new alerts');
+    expect(reads()).toBe(3);
+  });
+
+  test('when an alert drawn on a sent digest was acknowledged elsewhere meanwhile, then the digest is drawn again from the alerts as stored; a change its line does not show sends nothing', async () => {
+    const { notifier, digest, rows, alerts } = await digestOfThree(true);
+    await notifier.digestNow(digest.id);
+    digest.state = 'sent';
+    digest.delivered = { conversationId: `${CHANNEL};messageid=m1`, activityId: 'm1' };
+    const drawn = notifier.digestDraws.drawnFrom(digest.id, 'A0006')!.alert;
+    const updates = () => rows.filter((r) => r.message.kind === 'update');
+
+    // Paged meanwhile: the line is the same, so no update.
+    const paged = { ...drawn, timeline: [...drawn.timeline] };
+    await notifier.digestDraws.recorded(digest.id, [{ drawn, latest: paged }]);
+    expect(updates()).toHaveLength(0);
+
+    // Acknowledged meanwhile (by another instance): one update, drawn from the alert as stored.
+    await notifier.digestNow(digest.id);
+    const acked: Alert = {
+      ...drawn,
+      state: 'acknowledged',
+      acknowledgedAt: '2026-12-03T05:00:30.000Z',
+      acknowledgedBy: { id: 'jane', name: 'Jane Smith', source: 'teams' },
+    };
+    alerts.set('A0006', acked);
+    await notifier.digestDraws.recorded(digest.id, [{ drawn, latest: acked }]);
+    expect(updates()).toHaveLength(1);
+    expect(JSON.stringify(updates()[0]!.message)).toContain('Acknowledged by Jane Smith');
+  });
+
+  test('when a digest drawn by another instance is recorded here, then it is drawn again, as nothing here proves its lines', async () => {
+    const { notifier, digest, rows } = await digestOfThree(true);
+    digest.state = 'sent';
+    digest.delivered = { conversationId: `${CHANNEL};messageid=m1`, activityId: 'm1' };
+    await notifier.digestDraws.recorded(digest.id, []);
+    expect(rows.filter((r) => r.message.kind === 'update')).toHaveLength(1);
   });
 });
 
