@@ -57,7 +57,8 @@ export function composeRota(
 ): RotaArea {
   // Who is on call, as names for the alert cards: remembered for 15 s (then, for up to a minute, still
   // shown while a fresh look runs in the background, so no button press waits for it), and forgotten
-  // at once when the rota changes here (paging always asks afresh).
+  // at once when the rota changes here (paging reads the rota afresh, or as read less than a second
+  // before: RotaService.loadOnCall).
   const onCallNamesNow = new CachedValue(
     async (): Promise<string[]> => {
       const layers = await onCall.onCallNow(clock.now());
@@ -69,10 +70,8 @@ export function composeRota(
     15_000,
     45_000,
   );
-  const onCallChanged = () => {
-    onCallNamesNow.invalidate();
-    rota.changed();
-  };
+  // The rota's own reading for paging is forgotten by RotaService itself on each write.
+  const onCallChanged = () => onCallNamesNow.invalidate();
   const rota = new RotaService({
     rotations: notifyingWrites(
       new TableRotationRepository(store),

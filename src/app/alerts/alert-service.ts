@@ -271,10 +271,10 @@ export class AlertService {
   }
 
   /**
-   * recordPosted, starting from `drawn`, the copy of the alert its card was drawn from (a storm
-   * digest's line), or else from the copy this process read or wrote last. The write is conditional on
-   * the copy's ETag, so `drawnCurrent` (the write went on `drawn`) proves the card showed the alert as
-   * stored; when false, the alert changed after it was drawn and its line may be out of date.
+   * recordPosted for a card drawn from `drawn` (a storm digest's line drawn from a copy of the alert).
+   * The write is conditional on the ETag of the alert it starts from, so `drawnCurrent` (it went on
+   * `drawn`'s version) proves the card showed the alert as stored; when false, the alert changed after
+   * it was drawn (here or elsewhere) and `alert` is the alert as it is now.
    */
   async recordPostedFrom(
     alertId: string,
@@ -282,15 +282,16 @@ export class AlertService {
     actor: Actor,
     drawn?: StoredAlert,
   ): Promise<{ alert: Alert; drawnCurrent: boolean }> {
-    // A storm's alerts were drawn moments ago on their digest: a first try starts from that copy,
-    // and three more read the alert as usual.
-    const copy = drawn ?? this.deps.alerts.recent?.(alertId);
+    // A storm's alerts were drawn moments ago on their digest: a first try starts from the copy this
+    // process read or wrote last, and three more read the alert as usual.
+    const copy = this.deps.alerts.recent?.(alertId) ?? drawn;
     for (let attempt = copy ? 0 : 1; attempt < 4; attempt++) {
       const stored = attempt === 0 ? copy : await this.deps.alerts.get(alertId);
       if (!stored) throw unknownAlert(alertId);
       const { alert } = recordPosted(stored.alert, post, actor, this.deps.clock.now());
       const saved = await this.deps.alerts.update(alert, stored.etag);
-      if (saved.ok) return { alert: saved.value.alert, drawnCurrent: !!drawn && attempt === 0 };
+      if (saved.ok)
+        return { alert: saved.value.alert, drawnCurrent: stored.etag === drawn?.etag };
     }
     throw new CtacError('conflict', `Alert ${alertId} kept changing; its card was not recorded.`);
   }

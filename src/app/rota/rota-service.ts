@@ -24,6 +24,7 @@ import { mergeMemberIds } from '../../domain/rota/rotation-order';
 import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
+import { notifyingWrites } from '../cached-value';
 import type { Directory, RosterReader } from '../directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type {
@@ -46,6 +47,11 @@ const DAY_MS = 86_400_000;
 const ON_CALL_LOOKAHEAD_MS = 401 * DAY_MS;
 /** How far a look may be after the start of an in-flight load and still share it. */
 const SHARED_LOAD_MS = 60_000;
+/**
+ * How far a look may be after the start of a finished load and still use it, unless the rota changed
+ * here since: a storm pages many alerts a second, each asking who is on call (issue 18).
+ */
+export const ON_CALL_REUSE_MS = 1_000;
 
 export interface RotaServiceDeps {
   rotations: RotationRepository;
@@ -65,10 +71,26 @@ export interface RotaServiceDeps {
 export class RotaService {
   private readonly swaps: RotaSwaps;
   private readonly changes: RotaChanges;
-  /** The on-call load in flight, and the time it looks from (see loadOnCall). */
-  private onCallLoad?: { from: number; value: ReturnType<RotaService['load']> };
+  /** The on-call load in flight or just finished, and the time it looks from (see loadOnCall). */
+  private onCallLoad?: {
+    from: number;
+    value: ReturnType<RotaService['load']>;
+    finished?: boolean;
+  };
 
-  constructor(private readonly deps: RotaServiceDeps) {
+  private readonly deps: RotaServiceDeps;
+
+  constructor(given: RotaServiceDeps) {
+    // Every rota write made through this service forgets the on-call reading it may have changed.
+    const changed = () => this.changed();
+    const deps: RotaServiceDeps = {
+      ...given,
+      rotations: notifyingWrites(given.rotations, ['create', 'update'], changed),
+      overrides: notifyingWrites(given.overrides, ['add', 'remove'], changed),
+      leave: notifyingWrites(given.leave, ['add', 'remove'], changed),
+      swaps: notifyingWrites(given.swaps, ['create', 'update'], changed),
+    };
+    this.deps = deps;
     this.swaps = new RotaSwaps({
       ...deps,
       requireMembers: (ids) => this.requireMembers(ids),
@@ -88,8 +110,8 @@ export class RotaService {
   }
 
   /**
-   * The rota changed in this instance (composition calls this from the repositories' writes): a load
-   * started before it serves nobody who asks after it.
+   * The rota changed in this instance (each write through this service calls it): a load started
+   * before it serves nobody who asks after it.
    */
   changed(): void {
     this.onCallLoad = undefined;
@@ -98,19 +120,30 @@ export class RotaService {
   /**
    * The rota for an on-call look at `at`. Looks while a load is in flight share it (a storm pages many
    * alerts at once) when it started no later than `at` and less than a minute before: its window then
-   * still reaches past the 400 days onCallAt looks ahead.
+   * still reaches past the 400 days onCallAt looks ahead. A finished load serves looks less than
+   * ON_CALL_REUSE_MS after its start, until the rota changes in this instance (`changed`): a change
+   * made through another instance reaches pages within that second.
    */
   private loadOnCall(at: Date): ReturnType<RotaService['load']> {
     const held = this.onCallLoad;
     const t = at.getTime();
-    if (held && held.from <= t && t - held.from < SHARED_LOAD_MS) return held.value;
+    if (
+      held &&
+      held.from <= t &&
+      t - held.from < (held.finished ? ON_CALL_REUSE_MS : SHARED_LOAD_MS)
+    )
+      return held.value;
     const value = this.load(at, new Date(t + ON_CALL_LOOKAHEAD_MS));
-    const entry = { from: t, value };
+    const entry: NonNullable<RotaService['onCallLoad']> = { from: t, value };
     this.onCallLoad = entry;
-    const forget = () => {
-      if (this.onCallLoad === entry) this.onCallLoad = undefined;
-    };
-    value.then(forget, forget);
+    value.then(
+      () => {
+        entry.finished = true;
+      },
+      () => {
+        if (this.onCallLoad === entry) this.onCallLoad = undefined;
+      },
+    );
     return value;
   }
 

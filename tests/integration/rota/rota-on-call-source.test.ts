@@ -1,13 +1,13 @@
 import { AlertEscalation } from '../../../src/app/alerts/alert-escalation';
 import { RotaOnCallSource } from '../../../src/app/rota/rota-on-call-source';
-import type { RotaService } from '../../../src/app/rota/rota-service';
+import { ON_CALL_REUSE_MS, type RotaService } from '../../../src/app/rota/rota-service';
 import type { EscalationTarget } from '../../../src/domain/alerts';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { TableRotationRepository } from '../../../src/store/rota-repositories';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
-import { dailyRotation, rotaMember, seedRota } from '../../helpers/rota-fixtures';
+import { dailyRotation, rotaMember, rotaServiceOn, seedRota } from '../../helpers/rota-fixtures';
 
 /*
  * Who the escalation pages, layer by layer, from a rota kept in Azurite: covers, leave and `rota add`
@@ -192,11 +192,44 @@ describe('looks at once (a storm paging many alerts)', () => {
       start: day(22, '09:00'),
       end: day(23, '09:00'),
     });
-    // What composition does for every rota write (src/composition/rota.ts).
-    rota.changed();
     const after = source.onCallNow(new Date(day(22).getTime() + 1));
     release();
     expect((await after).primary).toEqual(ids([TOM]));
     await before;
+  });
+
+  test('when looks follow one another within a second, then the reading is used again; from a second after it, the rota is read afresh', async () => {
+    const list = jest.spyOn(TableRotationRepository.prototype, 'list');
+    const at = (ms: number) => new Date(day(24).getTime() + ms);
+    await source.onCallNow(at(0));
+    await source.onCallNow(at(ON_CALL_REUSE_MS - 1));
+    expect(list).toHaveBeenCalledTimes(1);
+    await source.onCallNow(at(ON_CALL_REUSE_MS));
+    expect(list).toHaveBeenCalledTimes(2);
+  });
+
+  test('when the rota changes through another instance, then pages see it within a second; changed here, at once', async () => {
+    const at = (ms: number) => new Date(day(26).getTime() + ms);
+    expect((await source.onCallNow(at(0))).primary).toEqual(ids([JANE]));
+    // Another instance's cover: nothing tells this one.
+    await rotaServiceOn(store, {
+      clock: new FakeClock(day(26)),
+      ids: { next: () => 'other-instance-cover' },
+    }).rota.cover(LEE, {
+      memberId: TOM.aadObjectId,
+      coveredMemberId: JANE.aadObjectId,
+      start: day(26, '09:00'),
+      end: day(27, '09:00'),
+    });
+    expect((await source.onCallNow(at(500))).primary).toEqual(ids([JANE]));
+    expect((await source.onCallNow(at(ON_CALL_REUSE_MS))).primary).toEqual(ids([TOM]));
+
+    // Leave taken here: the next look, a millisecond later, reads afresh.
+    await rota.addLeave(LEE, {
+      memberId: TOM.aadObjectId,
+      start: day(26, '09:00'),
+      end: day(27, '09:00'),
+    });
+    expect((await source.onCallNow(at(ON_CALL_REUSE_MS + 1))).primary).toEqual([]);
   });
 });
