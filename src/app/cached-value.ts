@@ -123,25 +123,39 @@ export class ExpiringMap<V> {
 
 /**
  * One load shared by the callers that ask while it is in flight, and forgotten once it settles: a
- * storm's many look-ups make one storage read, and nothing is ever answered from an older read than a
- * caller arriving alone would get. `invalidate()` (a change made in this instance) makes the next caller
- * start afresh, so a change is always seen by callers after it.
+ * storm's many look-ups make one storage read. With `keep`, a load that succeeded also serves callers
+ * for `keep.ms` after it finished (a change made through another instance shows within that time).
+ * `invalidate()` (a change made in this instance) makes the next caller start afresh, so a change is
+ * always seen by callers after it.
  */
 export class SharedLoad<T> {
-  private held?: Promise<T>;
+  private held?: { value: Promise<T>; until?: number };
+
+  constructor(private readonly keep?: { clock: Clock; ms: number }) {}
 
   get(load: () => Promise<T>): Promise<T> {
-    if (this.held) return this.held;
-    const value = load();
-    this.held = value;
-    const forget = () => {
-      if (this.held === value) this.held = undefined;
-    };
-    value.then(forget, forget);
-    return value;
+    const held = this.held;
+    if (held && (held.until === undefined || this.now() < held.until)) return held.value;
+    const entry: { value: Promise<T>; until?: number } = { value: load() };
+    this.held = entry;
+    entry.value.then(
+      () => {
+        if (this.held !== entry) return;
+        if (this.keep) entry.until = this.now() + this.keep.ms;
+        else this.held = undefined;
+      },
+      () => {
+        if (this.held === entry) this.held = undefined;
+      },
+    );
+    return entry.value;
   }
 
   invalidate(): void {
     this.held = undefined;
+  }
+
+  private now(): number {
+    return this.keep?.clock.now().getTime() ?? 0;
   }
 }

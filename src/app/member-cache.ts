@@ -3,6 +3,9 @@ import type { Clock } from '../domain/shared/clock';
 import { ExpiringMap, SharedLoad } from './cached-value';
 import type { MemberRepository } from './ports';
 
+/** How long the whole list of members, once read, serves callers (see `list`). */
+export const MEMBER_LIST_REUSE_MS = 1_000;
+
 /**
  * Member look-ups remembered briefly: every Teams action starts by finding who pressed it, and that
  * read need not reach Table Storage each time. A change made through this repository updates the
@@ -11,15 +14,20 @@ import type { MemberRepository } from './ports';
  */
 export class CachedMemberRepository implements MemberRepository {
   private readonly cache: ExpiringMap<Member>;
-  /** The whole list, shared by callers while it loads (a storm pages many alerts at once). */
-  private readonly listing = new SharedLoad<Member[]>();
+  /**
+   * The whole list, shared by callers while it loads and for a second after (a storm pages many
+   * alerts a second, each step asking who the leads are).
+   */
+  private readonly listing: SharedLoad<Member[]>;
 
   constructor(
     private readonly inner: MemberRepository,
     clock: Clock,
     ttlMs = 10_000,
+    listMs = MEMBER_LIST_REUSE_MS,
   ) {
     this.cache = new ExpiringMap(clock, ttlMs);
+    this.listing = new SharedLoad({ clock, ms: listMs });
   }
 
   async get(aadObjectId: string): Promise<Member | undefined> {

@@ -1,5 +1,5 @@
 import { CachedValue, notifyingWrites, SharedLoad } from '../../src/app/cached-value';
-import { CachedMemberRepository } from '../../src/app/member-cache';
+import { CachedMemberRepository, MEMBER_LIST_REUSE_MS } from '../../src/app/member-cache';
 import type { MemberRepository } from '../../src/app/ports';
 import type { Member } from '../../src/domain/people/member';
 import { CachedConversationRepository } from '../../src/app/conversation-cache';
@@ -230,6 +230,27 @@ describe('SharedLoad', () => {
   });
 });
 
+describe('SharedLoad kept for a while', () => {
+  test('when a load has finished, then it serves callers for its time and no longer; a change made here or a failed load starts afresh', async () => {
+    const clock = new FakeClock();
+    const shared = new SharedLoad<number>({ clock, ms: 1_000 });
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await shared.get(load)).toBe(1);
+    clock.advance(999);
+    expect(await shared.get(load)).toBe(1);
+    clock.advance(1);
+    expect(await shared.get(load)).toBe(2);
+    shared.invalidate();
+    expect(await shared.get(load)).toBe(3);
+    shared.invalidate();
+    await expect(shared.get(async () => Promise.reject(new Error('storage down')))).rejects.toThrow(
+      'storage down',
+    );
+    expect(await shared.get(load)).toBe(4);
+  });
+});
+
 describe('CachedMemberRepository list', () => {
   test('when many ask for the member list at once, then one read serves them; a member added here is in the next list', async () => {
     const clock = new FakeClock();
@@ -255,5 +276,27 @@ describe('CachedMemberRepository list', () => {
     const afterwards = await members.list();
     expect(afterwards.map((m) => m.name)).toEqual(['Asha Patel']);
     await during;
+  });
+
+  test('when the list is asked for again within a second, then the last read serves it; a member added elsewhere shows after that second', async () => {
+    const clock = new FakeClock();
+    let reads = 0;
+    const people: Member[] = [];
+    const inner = {
+      list: async () => {
+        reads++;
+        return [...people];
+      },
+    } as unknown as MemberRepository;
+    const members = new CachedMemberRepository(inner, clock);
+    await members.list();
+    // Added through another instance: nothing tells this one.
+    people.push({ aadObjectId: 'lead-2', name: 'Lee Okafor' } as Member);
+    clock.advance(MEMBER_LIST_REUSE_MS - 1);
+    expect(await members.list()).toEqual([]);
+    expect(reads).toBe(1);
+    clock.advance(1);
+    expect((await members.list()).map((m) => m.name)).toEqual(['Lee Okafor']);
+    expect(reads).toBe(2);
   });
 });

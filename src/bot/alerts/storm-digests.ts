@@ -173,8 +173,11 @@ export class StormDigests implements DigestDraws {
         }
         continue;
       }
+      // One look at the digest's post for all that joined it. Still waiting to go out and drawn
+      // afresh from its alerts when sent: it shows these then, and its callback records them.
+      const waiting = await this.deps.queue.get(digest.id);
+      if (waiting?.state === 'queued' && this.deps.queue.drawsDigestsWhenSent) continue;
       await this.refreshDigestCoalesced(digest.id);
-      // One look at the digest's post for all that joined it.
       const post = await this.deps.queue.get(digest.id);
       for (const alert of members) await this.recordJoined(alert, digest.id, post);
     }

@@ -44,6 +44,7 @@ function setUp({ drawsWhenSent = false } = {}) {
   let n = 0;
   let lookups = 0;
   let reads = 0;
+  let rowReads = 0;
   const queue: TeamsAlertNotifierDeps['queue'] = {
     drawsDigestsWhenSent: drawsWhenSent,
     newId: () => `00000000000000${++n}`.slice(-15) + `_digest`,
@@ -63,7 +64,10 @@ function setUp({ drawsWhenSent = false } = {}) {
       } as QueuedSend);
       return id;
     },
-    get: async (id) => rows.find((r) => r.id === id),
+    get: async (id) => {
+      rowReads++;
+      return rows.find((r) => r.id === id);
+    },
     findPostForAlert: async () => {
       lookups++;
       return undefined;
@@ -122,6 +126,7 @@ function setUp({ drawsWhenSent = false } = {}) {
     alerts,
     lookups: () => lookups,
     reads: () => reads,
+    rowReads: () => rowReads,
   };
 }
 
@@ -227,6 +232,18 @@ describe('storm digests drawn from the copies of their alerts made moments ago',
     expect(JSON.stringify(content)).toContain('Alert storm: 3 new alerts');
     expect(reads()).toBe(0);
     expect(notifier.digestDraws.drawnFrom(digest.id, 'A0006')?.etag).toBe('copy');
+  });
+
+  test('when alerts join a digest still waiting to go out, then its post is looked at once for them and nothing is drawn or read until it is sent', async () => {
+    const { notifier, timers, raise, rowReads, reads, rows } = await digestOfThree(true);
+    const before = rowReads();
+    const late = [8, 9, 10].map((i) => notifier.postToChannel(raise(i)));
+    await settle();
+    timers.advance(DIGEST_JOIN_GATHER_MS);
+    await Promise.all(late);
+    expect(rowReads() - before).toBe(1);
+    expect(reads()).toBe(0);
+    expect(rows.filter((r) => r.message.kind === 'update')).toHaveLength(0);
   });
 
   test('when the queue does not draw digests when sent, then the digest queued is drawn from the alerts as stored', async () => {
