@@ -24,7 +24,6 @@ import {
 } from '../domain/exports/export-request';
 import type { Member, Role } from '../domain/people/member';
 import { ukCalendarDate } from '../domain/risk/calendar-date';
-import type { Risk } from '../domain/risk/risk';
 import type { RotaOverride } from '../domain/rota/rota-override';
 import type { Leave } from '../domain/rota/leave';
 import type { SwapEvent } from '../domain/rota/swap-request';
@@ -32,6 +31,7 @@ import type { Clock } from '../domain/shared/clock';
 import { CtacError } from '../domain/shared/errors';
 import { formatUkDateTime } from '../domain/shared/time';
 import type { AuditLog } from './audit-log';
+import { auditTrailSheet } from './export-audit-trail';
 import type { Directory } from './directory';
 import {
   CSV_MEDIA_TYPE,
@@ -45,20 +45,7 @@ import { auditLogCsv, decisionLogCsv, riskRegisterCsv } from './register-csv';
 import type { DecisionLog } from './risks/decision-log';
 import type { RiskRepository } from './risks/ports';
 import type { RiskRegister } from './risks/risk-register';
-import {
-  AUDIT_TRAIL_HEADER,
-  AuditLine,
-  HSA_RESPONSES_HEADER,
-  adminLine,
-  alertReference,
-  alertSheets,
-  decisionLine,
-  fallbackDetail,
-  hsaEventDetail,
-  hsaRow,
-  overrideDetail,
-  riskEventDetail,
-} from './export-sheets';
+import { HSA_RESPONSES_HEADER, alertSheets, fallbackDetail, hsaRow } from './export-sheets';
 
 /** A stored link with the ETag its claim must match. */
 export interface StoredExportLink {
@@ -145,11 +132,6 @@ export type ExportOpening =
 
 /** How long an export link's row is kept after it expired, so a late click still gets the "expired" page. */
 export const EXPORT_LINK_KEPT_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
-
-/** How far before the range the audit trail looks for alerts whose later events fall in it. */
-const AUDIT_ALERT_LOOKBACK_MS = 90 * 86_400_000;
-/** How far past the range the audit trail looks for rota changes made in it for later dates. */
-const ROTA_LOOKAHEAD_MS = 400 * 86_400_000;
 
 /** 32 random bytes in base64url: 43 characters. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -308,7 +290,13 @@ export class Exports {
         return { xlsx: [sheet], csv: sheet };
       }
       case 'audit': {
-        const sheet = await this.auditSheet(caller, start, end);
+        const sheet = await auditTrailSheet(
+          this.deps,
+          (e) => this.eventDetail(e),
+          caller,
+          start,
+          end,
+        );
         return { xlsx: [sheet], csv: sheet };
       }
     }
@@ -343,128 +331,6 @@ export class Exports {
       }
     }
     return { name: 'HSA responses', header: HSA_RESPONSES_HEADER, rows };
-  }
-
-  private async auditSheet(caller: Member, start: Date, end: Date): Promise<ExportSheet> {
-    const inRange = (at: string | Date) => {
-      const t = new Date(at).getTime();
-      return t >= start.getTime() && t < end.getTime();
-    };
-    const lines: AuditLine[] = [];
-    const [alerts, risks, decisions, members] = await Promise.all([
-      this.deps.alerts.raisedBetween(new Date(start.getTime() - AUDIT_ALERT_LOOKBACK_MS), end),
-      this.risksWithHistory(),
-      this.deps.decisions.listAll(caller),
-      this.deps.members.list(),
-    ]);
-    const nameOf = (id: string) => members.find((m) => m.aadObjectId === id)?.name ?? id;
-    for (const alert of alerts.filter((a) => !isExerciseAlert(a))) {
-      for (const event of alert.timeline)
-        if (inRange(event.at))
-          lines.push({
-            at: event.at,
-            area: 'Alert',
-            reference: alertReference(alert),
-            event: event.kind,
-            who: event.actor.name || event.actor.id,
-            source: event.source,
-            detail: this.eventDetail(event),
-          });
-      if (alert.source !== 'hsa') continue;
-      for (const event of await this.deps.hsa.events(alert.id))
-        if (inRange(event.at))
-          lines.push({
-            at: event.at,
-            area: 'HSA response',
-            reference: `${alertReference(alert)} ${event.orgCode}`,
-            event: `response.${event.kind}`,
-            who: event.actor.name || event.actor.id,
-            source: event.source,
-            detail: hsaEventDetail(event),
-          });
-    }
-    for (const risk of risks)
-      for (const event of risk.history)
-        if (inRange(event.at))
-          lines.push({
-            at: event.at,
-            area: 'Risk',
-            reference: risk.id,
-            event: `risk.${event.kind}`,
-            who: event.actor.name || event.actor.id,
-            source: event.source,
-            detail: riskEventDetail(risk, event),
-          });
-    for (const decision of decisions)
-      if (inRange(decision.loggedAt)) lines.push(decisionLine(decision));
-    const rotaEnd = new Date(end.getTime() + ROTA_LOOKAHEAD_MS);
-    const [overrides, leave, swaps] = await Promise.all([
-      this.deps.rota.overrides(start, rotaEnd),
-      this.deps.rota.leave(start, rotaEnd),
-      this.deps.rota.swapEvents(start, rotaEnd),
-    ]);
-    for (const o of overrides)
-      if (inRange(o.createdAt))
-        lines.push({
-          at: o.createdAt.toISOString(),
-          area: 'Rota',
-          reference: o.id,
-          event: `override.${o.kind}`,
-          who: nameOf(o.createdBy),
-          source: '',
-          detail: overrideDetail(o, nameOf),
-        });
-    for (const l of leave)
-      if (inRange(l.createdAt))
-        lines.push({
-          at: l.createdAt.toISOString(),
-          area: 'Rota',
-          reference: l.id,
-          event: 'leave',
-          who: nameOf(l.createdBy),
-          source: '',
-          detail: `${nameOf(l.memberId)} away ${formatUkDateTime(l.start)} to ${formatUkDateTime(l.end)}${l.note ? `: ${l.note}` : ''}`,
-        });
-    for (const s of swaps)
-      if (inRange(s.at))
-        lines.push({
-          at: s.at.toISOString(),
-          area: 'Rota',
-          reference: s.swapId,
-          event: s.kind,
-          who: s.actor.name || s.actor.id,
-          source: s.source,
-          detail: `${s.from ? `${s.from} to ` : ''}${s.to}${s.reason ? `: ${s.reason}` : ''}`,
-        });
-    // Admin changes (roles, organisations, policies) are in the admins' audit log: admins only.
-    if (caller.role === 'admin')
-      for (const entry of await this.deps.auditLog.all(caller))
-        if (inRange(entry.at)) lines.push(adminLine(entry));
-    lines.sort((a, b) => a.at.localeCompare(b.at) || a.area.localeCompare(b.area));
-    return {
-      name: 'Audit trail',
-      header: AUDIT_TRAIL_HEADER,
-      rows: lines.map((l) => [
-        formatUkDateTime(l.at),
-        l.area,
-        l.reference,
-        l.event,
-        l.who,
-        l.source,
-        l.detail,
-      ]),
-    };
-  }
-
-  /** Every risk with its history: the register's rows, then each risk read whole, 8 at a time. */
-  private async risksWithHistory(): Promise<Risk[]> {
-    const listed = await this.deps.risks.listAll();
-    const out: Risk[] = [];
-    for (let i = 0; i < listed.length; i += 8) {
-      const read = await Promise.all(listed.slice(i, i + 8).map((r) => this.deps.risks.get(r.id)));
-      for (const stored of read) if (stored) out.push(stored.risk);
-    }
-    return out;
   }
 
   /** The card's words for an event without its time, or the export's own for those the card leaves out. */
