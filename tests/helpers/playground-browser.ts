@@ -51,6 +51,27 @@ export class PlaygroundBrowser {
     return this.page.locator('.fui-Option').filter({ hasText: text });
   }
 
+  /**
+   * Opens a choice set's drop-down and picks `choices` in turn, then closes it. When a message arrives
+   * meanwhile the chat scrolls and the open list can be left where the pointer cannot reach it: the
+   * list is then closed and opened again (a choice not clicked is not picked, so none is picked twice).
+   */
+  async pick(combobox: Locator, choices: string[]): Promise<void> {
+    for (const choice of choices)
+      for (let attempt = 1; ; attempt++) {
+        if (!(await this.option(choice).isVisible())) await combobox.click();
+        try {
+          await this.option(choice).click({ timeout: 5_000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await this.page.keyboard.press('Escape');
+        }
+      }
+    // A multiple choice list stays open after a pick; a single choice one has closed.
+    if (await this.option(choices.at(-1)!).isVisible()) await this.page.keyboard.press('Escape');
+  }
+
   /** The newest rendered card that shows `text`. */
   card(text: string | RegExp): Locator {
     return this.page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
