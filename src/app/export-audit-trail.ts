@@ -95,28 +95,32 @@ export async function auditTrailSheet(
     deps.rota.leave(start, rotaEnd),
     deps.rota.swapEvents(start, rotaEnd),
   ]);
+  // A cover, an addition or leave, as entered: when, by whom, and what it says.
+  const rotaEntry = (
+    entry: { id: string; createdAt: Date; createdBy: string },
+    event: string,
+    detail: string,
+  ): AuditLine => ({
+    at: entry.createdAt.toISOString(),
+    area: 'Rota',
+    reference: entry.id,
+    event,
+    who: nameOf(entry.createdBy),
+    source: '',
+    detail,
+  });
   for (const o of overrides)
     if (inRange(o.createdAt))
-      lines.push({
-        at: o.createdAt.toISOString(),
-        area: 'Rota',
-        reference: o.id,
-        event: `override.${o.kind}`,
-        who: nameOf(o.createdBy),
-        source: '',
-        detail: overrideDetail(o, nameOf),
-      });
+      lines.push(rotaEntry(o, `override.${o.kind}`, overrideDetail(o, nameOf)));
   for (const l of leave)
     if (inRange(l.createdAt))
-      lines.push({
-        at: l.createdAt.toISOString(),
-        area: 'Rota',
-        reference: l.id,
-        event: 'leave',
-        who: nameOf(l.createdBy),
-        source: '',
-        detail: `${nameOf(l.memberId)} away ${formatUkDateTime(l.start)} to ${formatUkDateTime(l.end)}${l.note ? `: ${l.note}` : ''}`,
-      });
+      lines.push(
+        rotaEntry(
+          l,
+          'leave',
+          `${nameOf(l.memberId)} away ${formatUkDateTime(l.start)} to ${formatUkDateTime(l.end)}${l.note ? `: ${l.note}` : ''}`,
+        ),
+      );
   for (const s of swaps)
     if (inRange(s.at))
       lines.push({
