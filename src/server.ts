@@ -1,4 +1,4 @@
-import { warmAlertCards } from './cards/alerts';
+import { warmAlertCards } from './cards/alert-digest-card';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import type { DevIssuer } from './api/auth-dev-issuer';

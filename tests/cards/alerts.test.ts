@@ -1,15 +1,13 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
+import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
 import {
-  alertCard,
   alertDigestCard,
-  alertFormCard,
-  alertListCard,
   cardBytes,
   DIGEST_MAX_BYTES,
   digestFits,
   digestLineBytes,
-} from '../../src/cards/alerts';
+} from '../../src/cards/alert-digest-card';
 import { renderCard, TEMPLATES_DIR, type AdaptiveCard } from '../../src/cards/render';
 import { policyFormCard, valuesOf } from '../../src/bot/alerts/escalation-policy-feature';
 import {

@@ -11,7 +11,7 @@ import {
   DIGEST_MAX_BYTES,
   digestFrameBytes,
   digestLineBytes,
-} from '../../cards/alerts';
+} from '../../cards/alert-digest-card';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {
