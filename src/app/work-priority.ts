@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+// The timers module's own, not the global: a test's fake timers must not hold the background still.
+import { setImmediate as nextLoopTurn } from 'node:timers';
 
 /**
  * Storage work for someone waiting goes first (issue 18). A webhook sender, a person pressing a button
@@ -17,6 +19,40 @@ export const inBackground = <T>(fn: () => T): T => context.run('background', fn)
 
 /** Whether the code running now was started as background work. */
 export const isBackground = (): boolean => context.getStore() === 'background';
+
+/**
+ * Background work resumes one piece at a time, each in a turn of the event loop of its own (issue 18).
+ * When a storage answer wakes background work (one transaction settles a dozen alerts' rows), every
+ * woken piece would otherwise run straight on in one go, up to its next request, and a webhook request
+ * arriving meanwhile would wait in the socket for all of them: under a storm the webhook's slowest
+ * answers were those waits. Through `backgroundTurn`, requests that arrived are read between pieces.
+ */
+class TurnQueue {
+  private readonly waiting: (() => void)[] = [];
+  private armed = false;
+
+  /** Resolves in a turn of its own, after the I/O that is ready now and those queued before it. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.armed) {
+        this.armed = true;
+        nextLoopTurn(this.run);
+      }
+    });
+  }
+
+  private readonly run = (): void => {
+    this.waiting.shift()?.();
+    if (this.waiting.length) nextLoopTurn(this.run);
+    else this.armed = false;
+  };
+}
+
+const turns = new TurnQueue();
+
+/** Resolves in an event-loop turn of its own, one background piece a turn (see TurnQueue). */
+export const backgroundTurn = (): Promise<void> => turns.next();
 
 export interface StorageGateOptions {
   /** Background requests at once while someone waits, or waited within `quietMs`. */
@@ -70,6 +106,8 @@ export class StorageGate {
     } finally {
       this.active--;
       this.pump();
+      // What the answer wakes runs in a turn of its own (see TurnQueue).
+      await turns.next();
     }
   }
 

@@ -1,6 +1,7 @@
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
+import { backgroundTurn, isBackground } from '../app/work-priority';
 
 /** Table Storage takes at most 100 actions in one transaction, and at most 4 MiB of request. */
 const MAX_ACTIONS = 100;
@@ -153,6 +154,7 @@ export class PartitionBatcher {
   ): Promise<Conditional<string>> {
     if (entity.partitionKey !== this.partitionKey)
       throw new Error(`PartitionBatcher for ${this.partitionKey} was given another partition.`);
+    const background = isBackground();
     return new Promise((resolve) => {
       const canWait = opts.canWait ?? false;
       this.waiting.push({
@@ -162,7 +164,10 @@ export class PartitionBatcher {
         size: approximateSize(entity),
         canWait,
         at: this.timers.now(),
-        settle: (result) => resolve(result),
+        // A background writer resumes in a turn of its own, not with every row of its transaction.
+        settle: background
+          ? (result) => void backgroundTurn().then(() => resolve(result))
+          : (result) => resolve(result),
       });
       if (!this.inFlight) void this.flush();
       // Only a gathering in progress needs to hear of it.

@@ -1,3 +1,4 @@
+import { inBackground } from '../../src/app/work-priority';
 import { FakeClock } from '../../src/domain/shared/clock';
 import { replaceIfUnchanged } from '../../src/store/conditional';
 import { PartitionBatcher } from '../../src/store/partition-batcher';
@@ -251,4 +252,30 @@ test('when many rows are upserted at once, new and existing alike, then every on
     const stored = await client().getEntity<{ n: number }>('upserts', row('upserts', i).rowKey);
     expect(stored.n).toBe(i * 2);
   }
+});
+
+test('when one transaction stores the rows of many background writers, then each writer resumes in a turn of the event loop of its own (a webhook request arriving is read between them)', async () => {
+  const batcher = new PartitionBatcher(client, 'turns');
+  await makeBusy(batcher, 'turns');
+  const log: string[] = [];
+  let running = true;
+  const tick = () => {
+    log.push('turn');
+    if (running) setImmediate(tick);
+  };
+  const results = await inBackground(() => {
+    const writes = [1, 2, 3, 4, 5].map(async (i) => {
+      const r = await batcher.insert(row('turns', i), { canWait: true });
+      log.push(`writer${i}`);
+      return r;
+    });
+    setImmediate(tick);
+    return Promise.all(writes);
+  });
+  running = false;
+  for (const r of results) expect(r.ok).toBe(true);
+  const writers = log.flatMap((e, i) => (e === 'turn' ? [] : [i]));
+  expect(writers).toHaveLength(5);
+  // Between any two writers' pieces the loop turned.
+  for (let k = 1; k < writers.length; k++) expect(writers[k]! - writers[k - 1]!).toBeGreaterThan(1);
 });

@@ -76,3 +76,55 @@ test('a background request that fails frees its slot for the next', async () => 
   await expect(failing).rejects.toThrow('storage down');
   await expect(next).resolves.toBe('next');
 });
+
+/**
+ * Notes each turn of the event loop (a request arriving on a socket is read in such a turn) until
+ * stopped: `log` gets 'turn' once a turn.
+ */
+const loopTurns = (log: string[]) => {
+  let running = true;
+  const tick = () => {
+    log.push('turn');
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return () => {
+    running = false;
+  };
+};
+
+/** True when no two background pieces ran in the same turn of the event loop. */
+const eachInATurnOfItsOwn = (log: string[]) =>
+  log.every((entry, i) => entry === 'turn' || log[i + 1] === undefined || log[i + 1] === 'turn');
+
+test('background work woken by storage answers at the same moment resumes one piece a turn, so a request arriving meanwhile is read between them', async () => {
+  const gate = new StorageGate({ idle: 10, now: () => 0 });
+  const log: string[] = [];
+  const stop = loopTurns(log);
+  await inBackground(() =>
+    Promise.all(
+      [1, 2, 3, 4].map(async (i) => {
+        await gate.send(() => Promise.resolve(i));
+        log.push(`bg${i}`);
+      }),
+    ),
+  );
+  stop();
+  expect(log.filter((e) => e !== 'turn')).toEqual(['bg1', 'bg2', 'bg3', 'bg4']);
+  expect(eachInATurnOfItsOwn(log)).toBe(true);
+});
+
+test('a request for someone waiting resumes at once, not in a turn of its own', async () => {
+  const gate = new StorageGate({ now: () => 0 });
+  const log: string[] = [];
+  const stop = loopTurns(log);
+  await Promise.all(
+    [1, 2, 3].map(async (i) => {
+      await gate.send(() => Promise.resolve(i));
+      log.push(`person${i}`);
+    }),
+  );
+  stop();
+  // All three in the turn they were answered in, before the loop turned at all.
+  expect(log.slice(0, 3)).toEqual(['person1', 'person2', 'person3']);
+});
