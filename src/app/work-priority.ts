@@ -17,6 +17,12 @@ const context = new AsyncLocalStorage<Priority>();
 /** Runs `fn`, and everything it starts, as background work. */
 export const inBackground = <T>(fn: () => T): T => context.run('background', fn);
 
+/**
+ * Runs `fn` as work someone waits for, even when called from background work: a transaction started by
+ * the background that carries a waiting person's row too (src/store/partition-batcher.ts).
+ */
+export const inForeground = <T>(fn: () => T): T => context.exit(fn);
+
 /** Whether the code running now was started as background work. */
 export const isBackground = (): boolean => context.getStore() === 'background';
 

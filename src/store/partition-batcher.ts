@@ -1,7 +1,7 @@
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';
-import { backgroundTurn, isBackground } from '../app/work-priority';
+import { backgroundTurn, inForeground, isBackground } from '../app/work-priority';
 
 /** Table Storage takes at most 100 actions in one transaction, and at most 4 MiB of request. */
 const MAX_ACTIONS = 100;
@@ -55,6 +55,8 @@ interface Waiting {
   canWait: boolean;
   /** When it was handed in (ms since the epoch). */
   at: number;
+  /** Handed in by background work (isBackground), not by someone waiting. */
+  background: boolean;
   settle(result: Promise<Conditional<string>>): void;
 }
 
@@ -164,6 +166,7 @@ export class PartitionBatcher {
         size: approximateSize(entity),
         canWait,
         at: this.timers.now(),
+        background,
         // A background writer resumes in a turn of its own, not with every row of its transaction.
         settle: background
           ? (result) => void backgroundTurn().then(() => resolve(result))
@@ -232,7 +235,12 @@ export class PartitionBatcher {
 
   private async commitGroup(group: Waiting[]): Promise<void> {
     try {
-      const res = await this.client().submitTransaction(group.map((w) => w.action));
+      const actions = group.map((w) => w.action);
+      // Someone waits for a row in it: the transaction goes as theirs, not the background's that
+      // started the flush (no slot to wait for, and no background turn before they hear).
+      const res = await (group.some((w) => !w.background)
+        ? inForeground(() => this.client().submitTransaction(actions))
+        : this.client().submitTransaction(actions));
       for (const [i, w] of group.entries()) {
         // An update's sub-response may name no row; the sub-responses come in the actions' order.
         const etag =
@@ -254,7 +262,8 @@ export class PartitionBatcher {
 
   /** One row in a request of its own; its caller gets the answer, whatever it is. */
   private async insertAlone(w: Waiting): Promise<void> {
-    const result = w.alone();
+    // Someone's row goes as theirs, whoever started the flush (as a transaction does).
+    const result = w.background ? w.alone() : inForeground(() => w.alone());
     w.settle(result);
     await result.catch(() => undefined);
   }
