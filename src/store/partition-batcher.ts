@@ -61,6 +61,14 @@ interface Waiting {
 }
 
 /**
+ * Sends a write as the work of whoever waits for its rows: when someone waits for one of them, it goes as
+ * theirs, not as the background's that started the flush (no background slot to wait for, and no
+ * background turn before they hear).
+ */
+const asTheirs = <T>(rows: readonly Waiting[], send: () => T): T =>
+  rows.some((w) => !w.background) ? inForeground(send) : send();
+
+/**
  * Writes into one partition, grouped under load ("group commit"): a write with nothing in flight
  * goes at once on its own; writes arriving while one is in flight wait for it and then go together
  * in one transaction. A quiet queue adds no delay, and a busy one makes one storage request for many
@@ -236,11 +244,7 @@ export class PartitionBatcher {
   private async commitGroup(group: Waiting[]): Promise<void> {
     try {
       const actions = group.map((w) => w.action);
-      // Someone waits for a row in it: the transaction goes as theirs, not the background's that
-      // started the flush (no slot to wait for, and no background turn before they hear).
-      const res = await (group.some((w) => !w.background)
-        ? inForeground(() => this.client().submitTransaction(actions))
-        : this.client().submitTransaction(actions));
+      const res = await asTheirs(group, () => this.client().submitTransaction(actions));
       for (const [i, w] of group.entries()) {
         // An update's sub-response may name no row; the sub-responses come in the actions' order.
         const etag =
@@ -262,8 +266,7 @@ export class PartitionBatcher {
 
   /** One row in a request of its own; its caller gets the answer, whatever it is. */
   private async insertAlone(w: Waiting): Promise<void> {
-    // Someone's row goes as theirs, whoever started the flush (as a transaction does).
-    const result = w.background ? w.alone() : inForeground(() => w.alone());
+    const result = asTheirs([w], () => w.alone());
     w.settle(result);
     await result.catch(() => undefined);
   }

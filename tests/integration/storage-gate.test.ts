@@ -9,15 +9,21 @@ beforeAll(async () => {
 });
 afterAll(() => azurite.stop());
 
-test('a store opened with a gate sends background work through it: past the limit, its requests wait for a slot', async () => {
-  const gate = new StorageGate({ busy: 1, idle: 1 });
+/** A store on the test's Azurite whose requests go through `gate`, with a table `Rows`. */
+const gatedStore = async (gate: StorageGate, prefix: string) => {
   const store = new TableStore(
     { kind: 'connectionString', connectionString: azurite.connectionString },
-    'gate',
+    prefix,
     undefined,
     gate,
   );
   await store.createTables(['Rows']);
+  return store;
+};
+
+test('a store opened with a gate sends background work through it: past the limit, its requests wait for a slot', async () => {
+  const gate = new StorageGate({ busy: 1, idle: 1 });
+  const store = await gatedStore(gate, 'gate');
   const table = store.table('Rows');
   let most = 0;
   const watching = setInterval(() => (most = Math.max(most, gate.queued)), 0);
@@ -35,13 +41,7 @@ test('a store opened with a gate sends background work through it: past the limi
 
 test("a transaction that carries a waiting person's row goes as theirs, even when background work started it: it does not wait behind the background's turns", async () => {
   const gate = new StorageGate({ busy: 1, idle: 1 });
-  const store = new TableStore(
-    { kind: 'connectionString', connectionString: azurite.connectionString },
-    'gateturns',
-    undefined,
-    gate,
-  );
-  await store.createTables(['Rows']);
+  const store = await gatedStore(gate, 'gateturns');
   const batcher = new PartitionBatcher(() => store.table('Rows'), 'p');
   const row = (i: number) => ({ partitionKey: 'p', rowKey: `r${i}` });
   // Background work has a row in flight and two more waiting behind it, so they go in one transaction...
