@@ -10,7 +10,9 @@
  * endpoint (its own process, `--floor`) that checks the same HMAC and does one conditional insert.
  * Three rounds (BENCH_STORM_ROUNDS), each on a fresh Azurite, floor and app; the figures are the middle
  * round's. BENCH_STORM_TRACE=1 also prints each channel message and when the alerts were made and joined
- * their digests (where the time goes); BENCH_STORM_COUNT=1 counts the app's storage requests per alert.
+ * their digests (where the time goes); BENCH_STORM_COUNT=1 counts the app's storage requests per alert;
+ * BENCH_STORM_PER_SECOND=1 prints the floor's and the app's p50, p95 and slowest answer for each second
+ * of the storm (whether the slow answers cluster at the start or spread through it).
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
  */
@@ -68,6 +70,8 @@ function post(port: number, path: string, body: string, headers: Record<string, 
 /** What one open-loop storm gave: each request's latency, the answers, and when it started and ended. */
 interface StormRun {
   latencies: number[];
+  /** Each request's latency by the second of the storm it was sent in (BENCH_STORM_PER_SECOND). */
+  bySecond: number[][];
   statuses: Map<number, number>;
   started: number;
   lastSentAt: number;
@@ -77,6 +81,7 @@ interface StormRun {
 /** `count` signed alerts in `seconds`, one every seconds/count, each signed when it is sent. */
 async function storm(port: number, count: number, seconds: number, prefix: string) {
   const latencies: number[] = [];
+  const bySecond: number[][] = [];
   const statuses = new Map<number, number>();
   const gapMs = (seconds * 1000) / count;
   const started = Date.now();
@@ -96,26 +101,36 @@ async function storm(port: number, count: number, seconds: number, prefix: strin
     const ts = String(Math.floor(Date.now() / 1000));
     const t0 = performance.now();
     lastSentAt = Date.now();
+    const second = (bySecond[Math.floor((lastSentAt - started) / 1000)] ??= []);
+    // 0: no answer (an error or a timeout); its time counts like any other.
+    const answered = (status: number) => {
+      const latency = performance.now() - t0;
+      latencies.push(latency);
+      second.push(latency);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    };
     sends.push(
       post(port, '/api/alerts', body, {
         'content-type': 'application/json',
         'x-ctac-timestamp': ts,
         'x-ctac-signature': signWebhook(SECRET, ts, body),
       }).then(
-        (status) => {
-          latencies.push(performance.now() - t0);
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        },
-        () => {
-          latencies.push(performance.now() - t0);
-          statuses.set(0, (statuses.get(0) ?? 0) + 1);
-        },
+        (status) => answered(status),
+        () => answered(0),
       ),
     );
   }
   await Promise.all(sends);
   latencies.sort((a, b) => a - b);
-  return { latencies, statuses, started, lastSentAt, answeredMs: Date.now() - started };
+  if (process.env['BENCH_STORM_PER_SECOND'])
+    bySecond.forEach((l, s) => {
+      l.sort((a, b) => a - b);
+      const q = (p: number) => percentile(l, p).toFixed(1);
+      console.log(
+        `${prefix} second ${s}: p50 ${q(50)} p95 ${q(95)} max ${q(100)} ms (${l.length})`,
+      );
+    });
+  return { latencies, bySecond, statuses, started, lastSentAt, answeredMs: Date.now() - started };
 }
 
 const answers = (run: StormRun) =>
