@@ -69,8 +69,9 @@ export async function startBenchApp(
   return { port, url, pid: app.pid, stop: () => app.stop() };
 }
 
-export const storeAt = (connectionString: string): TableStore =>
-  new TableStore({ kind: 'connectionString', connectionString });
+/** The tables at this connection string (with this name prefix: CTAC_TABLE_PREFIX). */
+export const storeAt = (connectionString: string, prefix = ''): TableStore =>
+  new TableStore({ kind: 'connectionString', connectionString }, prefix);
 
 /**
  * Acknowledge pressed on an alert's card in the bench channel: the invoke's type, where it comes from
