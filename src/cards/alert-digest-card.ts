@@ -1,5 +1,6 @@
 import { raiseAlert, type Alert } from '../domain/alerts';
-import { alertCard, alertListCard } from './alerts';
+import { alertListCard } from './alert-list-card';
+import { alertCard } from './alerts';
 import type { AdaptiveCard } from './render';
 import type { NoticeStyle } from './views';
 

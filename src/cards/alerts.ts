@@ -1,12 +1,4 @@
-import type {
-  Alert,
-  AlertSummary,
-  AlertEvent,
-  AlertState,
-  HsaResponse,
-  HsaResponseDueDates,
-  SeverityRank,
-} from '../domain/alerts';
+import type { Alert, AlertEvent } from '../domain/alerts';
 import { allowedActions, deliveryLines, hasResponseClocks, isAllowed } from '../domain/alerts';
 import {
   CLOCK_AUTHORITY,
@@ -15,7 +7,16 @@ import {
   regulatoryClocks,
 } from '../domain/alerts/regulatory-clocks';
 import { formatUkDateTime, typedUkDate } from '../domain/shared/time';
-import { renderCard, renderCardKeyed, type AdaptiveCard } from './render';
+import {
+  clip,
+  headerStyle,
+  severityWord,
+  sourceLabel,
+  STATE_WORD,
+  stateLine,
+} from './alert-display';
+import { responseLine, type HsaResponseView } from './hsa-response-view';
+import { renderCardKeyed, type AdaptiveCard } from './render';
 import { tabLinkFor } from './tab-links';
 import type { NoticeStyle } from './views';
 
@@ -29,49 +30,6 @@ const CARD_CVES = 20;
 const CARD_HISTORY = 6;
 /** One delivery line at most (a summary names ten people with reasons): keeps the card well under 28 KB. */
 const CARD_DELIVERY_LINE = 600;
-
-const clip = (text: string, max: number): string =>
-  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-
-/*
- * Colour on alert cards: only container styles, and only the host's default text on them. Teams defines a
- * default text colour for each container style that reads on that style's background in light, dark and
- * high contrast; its coloured text ("Good", "Attention", "Warning") does not (light green on the salmon
- * "attention" background is 1.4:1, and "Good" on white is 2.1:1, against WCAG AA's 4.5:1). Severity and
- * state are always said in words as well. tests/cards/alert-colours.test.ts checks the contrast.
- */
-
-/** The header's container style for an alert still open, by severity. */
-const SEVERITY_STYLE: Record<SeverityRank, ContainerStyle> = {
-  critical: 'attention',
-  high: 'attention',
-  medium: 'warning',
-  low: 'accent',
-  information: 'emphasis',
-};
-
-/** Container styles the alert cards use. */
-export type ContainerStyle = 'default' | 'emphasis' | 'attention' | 'warning' | 'accent' | 'good';
-
-/**
- * The header's style: the alarm colour while the alert is open, the resolved colour once it is done. An
- * exercise's alert is open in the accent colour whatever its severity, so nobody takes it for a real one.
- */
-export const headerStyle = (
-  alert: Pick<Alert, 'state' | 'severityRank'> & Partial<Pick<Alert, 'exercise'>>,
-): ContainerStyle =>
-  alert.state === 'resolved'
-    ? 'good'
-    : alert.exercise
-      ? 'accent'
-      : SEVERITY_STYLE[alert.severityRank];
-
-const STATE_WORD: Record<AlertState, string> = {
-  triggered: 'Needs action',
-  acknowledged: 'Acknowledged',
-  snoozed: 'Snoozed',
-  resolved: 'Resolved',
-};
 
 /** How long the Snooze button offers, in minutes (all within the 7-day limit). */
 export const SNOOZE_CHOICES: readonly { title: string; minutes: number }[] = [
@@ -109,40 +67,6 @@ function cardActionData(alert: Alert) {
     flagNis: { verb: 'regulatory.flag', alertId: alert.id, clock: 'nis' },
     flagIco: { verb: 'regulatory.flag', alertId: alert.id, clock: 'ico' },
   };
-}
-
-/** The severity word as a person reads it: "HIGH", "INFORMATION ONLY". */
-export const severityWord = (alert: Pick<Alert, 'severity'>): string =>
-  alert.severity.toUpperCase();
-
-/** "HSA CC-4719" or "Incident INC-77". */
-export const sourceLabel = (alert: Pick<Alert, 'source' | 'dedupKey'>): string =>
-  `${alert.source === 'hsa' ? 'HSA' : 'Incident'} ${alert.dedupKey}`;
-
-/**
- * One line saying where the alert stands for CTAC's on call: who acknowledged or resolved it and when,
- * in UK time. An organisation's acknowledgement of an HSA is another thing, said as such (responseLine).
- */
-export function stateLine(alert: AlertSummary): string {
-  switch (alert.state) {
-    case 'triggered':
-      return 'Nobody on call has acknowledged this alert yet.';
-    case 'acknowledged':
-      return alert.acknowledgedBy && alert.acknowledgedAt
-        ? `Acknowledged by ${alert.acknowledgedBy.name} at ${formatUkDateTime(alert.acknowledgedAt)}`
-        : 'Acknowledged';
-    case 'snoozed':
-      return alert.snoozedUntil
-        ? `Snoozed until ${formatUkDateTime(alert.snoozedUntil)}`
-        : 'Snoozed';
-    case 'resolved': {
-      const who =
-        alert.resolvedBy && alert.resolvedAt
-          ? `Resolved by ${alert.resolvedBy.name} at ${formatUkDateTime(alert.resolvedAt)}`
-          : 'Resolved';
-      return alert.resolutionNote ? `${who}: ${clip(alert.resolutionNote, 500)}` : who;
-    }
-  }
 }
 
 /** A timeline entry in plain words, or undefined for entries people need not see on the card. */
@@ -200,43 +124,6 @@ function latestHistory(timeline: AlertEvent[]): string[] {
     if (line !== undefined) lines.unshift(line);
   }
   return lines;
-}
-
-/** One organisation's response to an HSA, as the card shows it (src/app/alerts/hsa-responses.ts). */
-export interface HsaResponseView {
-  orgCode: string;
-  orgName: string;
-  response: HsaResponse;
-  due: HsaResponseDueDates;
-  overdue: { kind: string }[];
-}
-
-/** Ends text with a full stop unless it already ends a sentence (a note may end with its own). */
-const sentence = (text: string): string => (/[.!?…]$/.test(text) ? text : `${text}.`);
-
-function responseLine(line: HsaResponseView): { heading: string; detail: string } {
-  const r = line.response;
-  const parts: string[] = [];
-  // "HSA acknowledged for RXC": the organisation's acknowledgement to NHS England, not the on-call one.
-  parts.push(
-    r.acknowledgedBy && r.acknowledgedAt
-      ? `HSA acknowledged for ${line.orgCode} by ${r.acknowledgedBy.name} at ${formatUkDateTime(r.acknowledgedAt)}`
-      : line.due.acknowledgeBy
-        ? `HSA not yet acknowledged for ${line.orgCode} (due by ${formatUkDateTime(line.due.acknowledgeBy)})`
-        : `HSA not yet acknowledged for ${line.orgCode}`,
-  );
-  parts.push(r.applicability === 'unknown' ? 'not known if affected' : r.applicability);
-  parts.push(`remediation ${r.remediation}`);
-  if (line.due.nextUpdateBy)
-    parts.push(`next update by ${formatUkDateTime(line.due.nextUpdateBy)}`);
-  if (line.due.patchBy && r.remediation !== 'patched')
-    parts.push(`patch by ${formatUkDateTime(line.due.patchBy)}`);
-  if (r.lastNote) parts.push(`latest: ${clip(r.lastNote, 200)}`);
-  const overdue = line.overdue.map((o) => o.kind);
-  return {
-    heading: `${clip(line.orgName, 80)} (${line.orgCode})${overdue.length ? `: OVERDUE ${overdue.join(', ')}` : ''}`,
-    detail: sentence(parts.join('; ')),
-  };
 }
 
 export interface AlertCardContext {
@@ -377,95 +264,4 @@ function alertCardModel(
     snoozeChoices: SNOOZE_CARD_CHOICES,
     ...regulatoryModel(alert, ctx),
   };
-}
-
-/** The most alerts one list card shows; more are counted. */
-export const LIST_LIMIT = 25;
-
-export interface AlertListView {
-  heading: string;
-  alerts: AlertSummary[];
-  /** Where the card is, so a button pressed on it re-renders it: the `alerts` list or a storm digest. */
-  from: 'list' | 'digest';
-  /** For a storm digest: its id, so a button pressed on it re-renders it. */
-  digestId?: string;
-  intro?: string;
-  notice?: { text: string; style: NoticeStyle };
-  emptyText?: string;
-  /** How many alerts to list before counting the rest (LIST_LIMIT unless given). */
-  limit?: number;
-  /** How long a title or state line may be before it is clipped (200 and no limit unless given). */
-  clipAt?: { title: number; detail?: number };
-}
-
-/** Open alerts (or a storm digest): each with severity, state and its own Acknowledge button. */
-export function alertListCard(view: AlertListView): AdaptiveCard {
-  const shown = view.alerts.slice(0, view.limit ?? LIST_LIMIT);
-  const titleMax = view.clipAt?.title ?? 200;
-  const detailMax = view.clipAt?.detail;
-  const more = view.alerts.length - shown.length;
-  return renderCard('alerts/alert-list', {
-    heading: view.heading,
-    intro: view.intro ?? '',
-    hasNotice: !!view.notice,
-    notice: view.notice?.text ?? '',
-    noticeStyle: view.notice?.style ?? 'default',
-    emptyText: view.emptyText ?? 'No open alerts.',
-    alerts: shown.map((a) => ({
-      alertId: a.id,
-      alertSource: a.source,
-      alertKey: a.dedupKey,
-      from: view.from,
-      digestId: view.digestId ?? '',
-      severityWord: severityWord(a),
-      label: `${sourceLabel(a)} (${a.id})`,
-      stateWord: STATE_WORD[a.state],
-      title: clip(a.title, titleMax),
-      detail: detailMax ? clip(stateLine(a), detailMax) : stateLine(a),
-      canAcknowledge: isAllowed(a, 'acknowledge'),
-    })),
-    moreText: more > 0 ? `And ${more} more. Type "alerts" in a chat with me to see them.` : '',
-  });
-}
-
-export interface AlertFormView {
-  source: Alert['source'];
-  /** Ties a submission to this form, so pressing the button twice raises one alert. */
-  formId: string;
-  /** For an HSA posted by hand: its NHS England id. */
-  hsaId?: string;
-  values?: { title?: string; severity?: string; summary?: string; url?: string; cves?: string };
-  problems?: string[];
-}
-
-const INCIDENT_SEVERITY_CHOICES = [
-  { title: 'Critical', value: 'critical' },
-  { title: 'High', value: 'high' },
-  { title: 'Medium', value: 'medium' },
-  { title: 'Low', value: 'low' },
-];
-const HSA_SEVERITY_CHOICES = ['High', 'Medium', 'Low', 'Information only'].map((s) => ({
-  title: s,
-  value: s,
-}));
-
-/** The form to raise an incident from the chat, or to post an HSA CTAC has not had yet. */
-export function alertFormCard(view: AlertFormView): AdaptiveCard {
-  const hsa = view.source === 'hsa';
-  return renderCard('alerts/alert-form', {
-    heading: hsa ? `Post HSA ${view.hsaId ?? ''}`.trim() : 'Raise an incident',
-    intro: hsa
-      ? 'CTAC has not had this High Severity Alert from NHS England yet. Fill in what it says to post it to the ICS cyber channel.'
-      : 'The incident goes to the ICS cyber channel as an alert card, and the person on call is paged.',
-    source: hsa ? `hsa:${view.hsaId ?? ''}` : 'incident',
-    formId: view.formId,
-    submitTitle: hsa ? 'Post HSA' : 'Raise incident',
-    title: view.values?.title ?? '',
-    severity: view.values?.severity ?? (hsa ? 'High' : 'high'),
-    severities: hsa ? HSA_SEVERITY_CHOICES : INCIDENT_SEVERITY_CHOICES,
-    summary: view.values?.summary ?? '',
-    url: view.values?.url ?? '',
-    cves: view.values?.cves ?? '',
-    problems: view.problems ?? [],
-  });
 }

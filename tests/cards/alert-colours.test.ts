@@ -1,4 +1,6 @@
-import { alertCard, alertListCard, type HsaResponseView } from '../../src/cards/alerts';
+import { alertListCard } from '../../src/cards/alert-list-card';
+import { alertCard } from '../../src/cards/alerts';
+import type { HsaResponseView } from '../../src/cards/hsa-response-view';
 import {
   acknowledge,
   raiseAlert,

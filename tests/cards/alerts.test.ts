@@ -1,6 +1,8 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
-import { alertCard, alertFormCard, alertListCard } from '../../src/cards/alerts';
+import { alertFormCard } from '../../src/cards/alert-form-card';
+import { alertListCard } from '../../src/cards/alert-list-card';
+import { alertCard } from '../../src/cards/alerts';
 import {
   alertDigestCard,
   cardBytes,

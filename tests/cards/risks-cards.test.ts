@@ -1,8 +1,10 @@
 import {
-  appetiteFormCard,
   decisionFormCard,
   decisionListCard,
   decisionLoggedCard,
+} from '../../src/cards/decision-views';
+import { appetiteFormCard } from '../../src/cards/risk-settings-views';
+import {
   escalationCard,
   riskCard,
   riskFormCard,

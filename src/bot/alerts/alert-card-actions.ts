@@ -1,4 +1,5 @@
-import { alertFormCard, SNOOZE_CHOICES } from '../../cards/alerts';
+import { alertFormCard } from '../../cards/alert-form-card';
+import { SNOOZE_CHOICES } from '../../cards/alerts';
 import { noticeCard } from '../../cards/views';
 import { chatAlertOrigin, incomingAlertFromChat, type AlertOutcome } from '../../domain/alerts';
 import { CtacError, isCtacError } from '../../domain/shared/errors';

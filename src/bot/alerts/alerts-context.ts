@@ -3,13 +3,9 @@ import type { AlertCaller, AlertService } from '../../app/alerts/alert-service';
 import type { HsaResponses } from '../../app/alerts/hsa-responses';
 import type { AlertRepository } from '../../app/alerts/ports';
 import type { Directory } from '../../app/directory';
-import {
-  alertCard,
-  alertListCard,
-  type AlertCardContext,
-  type HsaResponseView,
-  type RegulatoryCardContext,
-} from '../../cards/alerts';
+import { alertListCard } from '../../cards/alert-list-card';
+import { alertCard, type AlertCardContext, type RegulatoryCardContext } from '../../cards/alerts';
+import type { HsaResponseView } from '../../cards/hsa-response-view';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Alert, AlertOutcome } from '../../domain/alerts';
 import type { Clock } from '../../domain/shared/clock';

@@ -1,4 +1,4 @@
-import { alertFormCard } from '../../cards/alerts';
+import { alertFormCard } from '../../cards/alert-form-card';
 import { noticeCard } from '../../cards/views';
 import { dedupKeyOf, HSA_ID } from '../../domain/alerts';
 import { CtacError, isCtacError } from '../../domain/shared/errors';

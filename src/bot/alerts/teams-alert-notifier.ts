@@ -7,7 +7,8 @@ import type {
 import type { TeamsPageOutcome } from '../../app/alerts/escalation-ports';
 import type { AlertNotifier, AlertRepository } from '../../app/alerts/ports';
 import type { ConversationRepository } from '../../app/ports';
-import { alertCard, type HsaResponseView, type RegulatoryCardContext } from '../../cards/alerts';
+import { alertCard, type RegulatoryCardContext } from '../../cards/alerts';
+import type { HsaResponseView } from '../../cards/hsa-response-view';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeStyle } from '../../cards/views';
 import {

@@ -16,7 +16,9 @@ import type {
   RiskReminderNotifier,
 } from '../../app/risks/ports';
 import type { Directory } from '../../app/directory';
-import { decisionLoggedCard, escalationCard, orgNamesOf, riskCard } from '../../cards/risk-views';
+import { decisionLoggedCard } from '../../cards/decision-views';
+import { orgNamesOf } from '../../cards/risk-card-format';
+import { escalationCard, riskCard } from '../../cards/risk-views';
 import type { Decision } from '../../domain/decisions';
 import { ESCALATION_CHOICE_LABELS, type DueRiskReminder, type Risk } from '../../domain/risk';
 import { formatUkDateTime } from '../../domain/shared/time';

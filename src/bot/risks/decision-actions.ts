@@ -1,4 +1,4 @@
-import { decisionLoggedCard } from '../../cards/risk-views';
+import { decisionLoggedCard } from '../../cards/decision-views';
 import type { CardActionHandler } from '../bot-feature';
 import { cardField } from '../card-fields';
 import {

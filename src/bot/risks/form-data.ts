@@ -1,4 +1,5 @@
-import type { DecisionFormValues, RiskFormValues } from '../../cards/risk-views';
+import type { DecisionFormValues } from '../../cards/decision-views';
+import type { RiskFormValues } from '../../cards/risk-views';
 import type { Decision, DecisionInput } from '../../domain/decisions';
 import type { Member } from '../../domain/people/member';
 import type { Organisation } from '../../domain/people/organisation';

@@ -1,5 +1,5 @@
 import { CardFactory, type MessagingExtensionAction } from 'botbuilder';
-import { decisionLoggedCard, type DecisionFormValues } from '../../cards/risk-views';
+import { decisionLoggedCard, type DecisionFormValues } from '../../cards/decision-views';
 import { DECISION_LIMITS, type Decision } from '../../domain/decisions';
 import { clipText } from '../../domain/shared/clean-text';
 import type { BotTurn, MessageActionHandler } from '../bot-feature';

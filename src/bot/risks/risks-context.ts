@@ -4,8 +4,9 @@ import type { Directory } from '../../app/directory';
 import type { DecisionLog } from '../../app/risks/decision-log';
 import type { RiskRegister } from '../../app/risks/risk-register';
 import type { RiskSettings } from '../../app/risks/risk-settings';
+import { decisionFormCard, type DecisionFormValues } from '../../cards/decision-views';
 import type { AdaptiveCard } from '../../cards/render';
-import { decisionFormCard, orgNamesOf, type DecisionFormValues } from '../../cards/risk-views';
+import { orgNamesOf } from '../../cards/risk-card-format';
 import type { BotTurn } from '../bot-feature';
 
 export interface RisksFeatureDeps {

@@ -1,10 +1,6 @@
-import {
-  appetiteFormCard,
-  bandsFormCard,
-  decisionListCard,
-  riskFormCard,
-  riskListCard,
-} from '../../cards/risk-views';
+import { decisionListCard } from '../../cards/decision-views';
+import { appetiteFormCard, bandsFormCard } from '../../cards/risk-settings-views';
+import { riskFormCard, riskListCard } from '../../cards/risk-views';
 import { noticeCard } from '../../cards/views';
 import { DECISION_LIMITS } from '../../domain/decisions';
 import { clipText } from '../../domain/shared/clean-text';

@@ -3,7 +3,7 @@ import {
   bandsFormCard,
   bandsSummary,
   type BandFormRow,
-} from '../../cards/risk-views';
+} from '../../cards/risk-settings-views';
 import { noticeCard } from '../../cards/views';
 import { isCtacError } from '../../domain/shared/errors';
 import type { CardActionHandler } from '../bot-feature';

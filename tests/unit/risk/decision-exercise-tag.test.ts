@@ -1,4 +1,4 @@
-import { decisionFormCard, decisionLoggedCard } from '../../../src/cards/risk-views';
+import { decisionFormCard, decisionLoggedCard } from '../../../src/cards/decision-views';
 import { decisionFormFrom, partOfExercise } from '../../../src/bot/risks/form-data';
 import { sourceMessagesOf } from '../../../src/bot/risks/source-messages';
 import {
