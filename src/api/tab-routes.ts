@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AlertService } from '../app/alerts/alert-service';
-import type { HsaBoard, HsaResponses } from '../app/alerts/hsa-responses';
+import type { HsaBoard } from '../app/alerts/hsa-follow-ups';
+import type { HsaResponses } from '../app/alerts/hsa-responses';
 import type { Directory } from '../app/directory';
 import type { DecisionLog } from '../app/risks/decision-log';
 import type { RiskRegister } from '../app/risks/risk-register';

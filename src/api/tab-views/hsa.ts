@@ -6,7 +6,8 @@ import type {
   OwnHsaRow,
   OwnHsaView,
 } from '../../contract/hsa';
-import type { HsaBoard, HsaBoardEntry, HsaResponseLine } from '../../app/alerts/hsa-responses';
+import type { HsaBoard, HsaBoardEntry } from '../../app/alerts/hsa-follow-ups';
+import type { HsaResponseLine } from '../../app/alerts/hsa-response-lines';
 import type { AlertSummary, HsaResponseForm } from '../../domain/alerts';
 import {
   acknowledgedInTime,

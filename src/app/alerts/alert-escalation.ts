@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import {
   escalateDue,
-  escalateUnreachable,
   mayBePaged,
   nextEscalation,
   nextFollowUpAt,
@@ -9,7 +8,6 @@ import {
   recordPageOutcome,
   recordPaged,
   stepReach,
-  unreachableStepText,
   unsnoozeIfDue,
   type Alert,
   type AlertOutcome,
@@ -27,8 +25,10 @@ import type {
 } from './escalation-ports';
 import type { PageDelivery } from './page-delivery';
 import type { PageReceipt } from './page-receipts';
-import { StepRecipients, type PageRecipients } from './step-recipients';
 import type { AlertNotifier, AlertRepository, OnCallSource, StoredAlert } from './ports';
+import { StepPager } from './step-pager';
+import { StepRecipients, type PageRecipients } from './step-recipients';
+import { UnreachableSteps } from './unreachable-steps';
 
 export interface AlertEscalationDeps {
   alerts: AlertRepository;
@@ -65,9 +65,20 @@ const RECORD_ATTEMPTS = 10;
 export class AlertEscalation {
   /** Who a step pages, and telling the leads. */
   private readonly who: StepRecipients;
+  /** Queuing a step's pages. */
+  private readonly pager: StepPager;
+  /** Page answers, and moving on from a step nobody could be reached by. */
+  private readonly unreachable: UnreachableSteps;
 
   constructor(private readonly deps: AlertEscalationDeps) {
     this.who = new StepRecipients(deps);
+    this.pager = new StepPager(deps, this.who);
+    this.unreachable = new UnreachableSteps(deps, this.who, {
+      policyFor: (alert) => this.policyFor(alert),
+      pageStep: (stored, actor, now) => this.pageStep(stored, actor, now),
+      scheduleAfterChange: (alert, now) => this.scheduleAfterChange(alert, now),
+      refresh: (alert) => this.refresh(alert),
+    });
   }
 
   async policyFor(alert: Pick<Alert, 'severityRank'>): Promise<EscalationPolicy> {
@@ -135,7 +146,7 @@ export class AlertEscalation {
       stored = sent.stored;
       // A step whose last hope was a text or an email that failed: move on now.
       for (const seq of sent.unreachable)
-        stored = await this.onUnreachable(stored, seq, actor, now);
+        stored = await this.unreachable.onUnreachable(stored, seq, actor, now);
     }
     return this.wakeAt(stored.alert, policy, now);
   }
@@ -202,7 +213,7 @@ export class AlertEscalation {
           'alerts: a step’s pages could not be recorded; its texts and email copies are not planned',
         );
     }
-    const unqueued = await this.sendPages(stored.alert, recipients, event.seq);
+    const unqueued = await this.pager.sendPages(stored.alert, recipients, event.seq);
     if (recorded && unqueued.length > 0) {
       // A page that could not be queued failed: the step's reach counts it, and when no page of the
       // step is left, this write (the one that made it so) moves the escalation on.
@@ -225,7 +236,7 @@ export class AlertEscalation {
           stepReach(failed.before, event.seq) !== 'unreachable' &&
           stepReach(current.alert, event.seq) === 'unreachable'
         )
-          return this.onUnreachable(current, event.seq, actor, now);
+          return this.unreachable.onUnreachable(current, event.seq, actor, now);
       }
     }
     // Texts and email copies go from the escalation job (off the path of "Escalate now"): its
@@ -247,7 +258,7 @@ export class AlertEscalation {
     actor: Actor,
     now: Date,
   ): Promise<StoredAlert> {
-    const unqueued = await this.sendPages(stored.alert, recipients, event.seq);
+    const unqueued = await this.pager.sendPages(stored.alert, recipients, event.seq);
     // Only people whose page was queued are recorded as paged.
     const paged = recipients.people.filter((p) => !unqueued.includes(p));
     let current = stored;
@@ -269,49 +280,6 @@ export class AlertEscalation {
     }
     await this.refresh(current.alert);
     return current;
-  }
-
-  /**
-   * Queues each person's Teams page (tracked when delivery is), asks the channel when the step says
-   * so and tells the leads of any rota gap. Answers the people whose page could not be queued.
-   */
-  private async sendPages(
-    alert: Alert,
-    recipients: PageRecipients,
-    escalationSeq: number,
-  ): Promise<PageRecipients['people']> {
-    const tracking = (name: string) => (this.deps.delivery ? { escalationSeq, name } : undefined);
-    const unqueued: PageRecipients['people'] = [];
-    for (const person of recipients.people)
-      await this.deps.notifier.page(person.id, alert, tracking(person.name)).then(
-        () =>
-          this.deps.activityFeed
-            ?.alertPaged(person.id, alert)
-            .catch((err) =>
-              this.deps.logger?.warn(
-                { err, alertId: alert.id },
-                'alerts: activity feed notification failed',
-              ),
-            ),
-        (err) => {
-          unqueued.push(person);
-          this.deps.logger?.error(
-            { err, alertId: alert.id, memberAadObjectId: person.id },
-            'paging a member failed',
-          );
-        },
-      );
-    if (recipients.channel)
-      await this.deps.notifier
-        .replyInThread(
-          alert,
-          `Nobody on call has acknowledged this ${alert.severity} alert yet. Can anyone in the channel pick it up?`,
-        )
-        .catch((err) =>
-          this.deps.logger?.error({ err, alertId: alert.id }, 'asking the channel failed'),
-        );
-    await this.who.tellLeadsAboutGaps(alert, recipients);
-    return unqueued;
   }
 
   /**
@@ -338,141 +306,19 @@ export class AlertEscalation {
   }
 
   /**
-   * Records what Teams answered for a page (the outbox's callbacks). When that makes every page of the
-   * step fail, the next step fires in the same write (not after its delay), the leads are told 1:1 and
-   * the next step is paged. The write is conditional on the alert's ETag, so of two instances (or a
-   * callback run again after a restart) one records it, and only the write that made the step
-   * unreachable acts on it.
+   * Records what Teams answered for a page (the outbox's callbacks), moving the escalation on at once
+   * when that leaves every page of the step failed (UnreachableSteps).
    */
-  async recordTeamsPage(outcome: TeamsPageOutcome, actor: Actor, now: Date): Promise<void> {
-    await this.recordAndMoveOn(
-      outcome.alertId,
-      outcome.escalationSeq,
-      actor,
-      now,
-      true,
-      (delivery, then) =>
-        delivery.recordOutcome(
-          outcome.alertId,
-          { escalationSeq: outcome.escalationSeq, person: outcome.person, channel: 'teams' },
-          outcome.result,
-          actor,
-          outcome.at ?? now,
-          then,
-        ),
-    );
+  recordTeamsPage(outcome: TeamsPageOutcome, actor: Actor, now: Date): Promise<void> {
+    return this.unreachable.recordTeamsPage(outcome, actor, now);
   }
 
   /**
-   * Records GOV.UK Notify's delivery receipt for a text or email (the receipts job). A failed receipt
-   * makes the page failed: when that leaves the step with every page failed, the next step fires in the
-   * same write, the leads are told 1:1 and the next step is paged, as for Teams (recordTeamsPage). A
-   * page has one receipt however often it is reported; a delivered one changes nothing on the card.
+   * Records GOV.UK Notify's delivery receipt for a text or email (the receipts job), moving the
+   * escalation on at once when a failed one leaves every page of the step failed (UnreachableSteps).
    */
-  async recordReceipt(receipt: PageReceipt, actor: Actor, now: Date): Promise<void> {
-    const seq = receipt.page.escalationSeq;
-    await this.recordAndMoveOn(
-      receipt.alertId,
-      seq,
-      actor,
-      now,
-      receipt.status !== 'delivered',
-      (delivery, then) =>
-        delivery.recordReceipt(receipt.alertId, receipt.page, receipt.status, actor, now, then),
-    );
-  }
-
-  /**
-   * One page's answer recorded by `record`, which re-applies `then` (firing the next step when the step
-   * is left with every page failed) with each attempt of its conditional write: only the write that
-   * made the step unreachable acts on it (tells the leads, pages the next step). Otherwise the card is
-   * refreshed when `refresh` says the answer shows on it.
-   */
-  private async recordAndMoveOn(
-    alertId: string,
-    seq: number,
-    actor: Actor,
-    now: Date,
-    refresh: boolean,
-    record: (
-      delivery: PageDelivery,
-      then: (alert: Alert) => Alert,
-    ) => Promise<{ before: Alert; after: StoredAlert } | undefined>,
-  ): Promise<void> {
-    const delivery = this.deps.delivery;
-    if (!delivery) return;
-    const stored = await this.deps.alerts.get(alertId);
-    if (!stored) return;
-    const policy = await this.policyFor(stored.alert);
-    // Set by each application of the change: the last is the one whose write landed.
-    let fired = false;
-    const recorded = await record(delivery, (alert) => {
-      const next = escalateUnreachable(alert, policy, seq, actor, now);
-      fired = next.ok;
-      return next.ok ? next.alert : alert;
-    });
-    if (!recorded) return;
-    const { before, after } = recorded;
-    if (stepReach(before, seq) === 'unreachable' || stepReach(after.alert, seq) !== 'unreachable') {
-      if (refresh) await this.refresh(after.alert);
-      return;
-    }
-    await this.afterUnreachable(after, seq, fired, actor, now);
-  }
-
-  /**
-   * A write of ours left a step with every page failed: fires the next step at once (re-applied on a
-   * lost race; nothing if the step fired last is another, or none is left), then tells the leads and
-   * pages it.
-   */
-  private async onUnreachable(
-    stored: StoredAlert,
-    seq: number,
-    actor: Actor,
-    now: Date,
-  ): Promise<StoredAlert> {
-    const policy = await this.policyFor(stored.alert);
-    let current = stored;
-    let fired = false;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const next = escalateUnreachable(current.alert, policy, seq, actor, now);
-      if (!next.ok) break;
-      const saved = await this.deps.alerts.update(next.alert, current.etag);
-      if (saved.ok) {
-        current = saved.value;
-        fired = true;
-        break;
-      }
-      const again = await this.deps.alerts.get(stored.alert.id);
-      if (!again) return current;
-      current = again;
-    }
-    return this.afterUnreachable(current, seq, fired, actor, now);
-  }
-
-  /**
-   * Every page of a step failed: the leads are told, and the step our write fired (`fired`: its last
-   * event), if it fired one, is paged. A step someone else fired is theirs to page.
-   */
-  private async afterUnreachable(
-    after: StoredAlert,
-    seq: number,
-    fired: boolean,
-    actor: Actor,
-    now: Date,
-  ): Promise<StoredAlert> {
-    const last = after.alert.timeline[after.alert.timeline.length - 1];
-    const movedTo = fired && last?.kind === 'escalated' ? last : undefined;
-    // Acknowledged, snoozed or resolved meanwhile: someone has it in hand.
-    if (movedTo || after.alert.state === 'triggered')
-      await this.who.tellLeads(after.alert, unreachableStepText(after.alert, seq, movedTo));
-    if (!movedTo) {
-      await this.refresh(after.alert);
-      return after;
-    }
-    const paged = await this.pageStep(after, actor, now);
-    await this.scheduleAfterChange(paged.alert, now);
-    return paged;
+  recordReceipt(receipt: PageReceipt, actor: Actor, now: Date): Promise<void> {
+    return this.unreachable.recordReceipt(receipt, actor, now);
   }
 
   /** The people (and the channel) a step's targets mean now, each once (StepRecipients). */

@@ -1,7 +1,8 @@
 import type { Member } from '../../domain/people/member';
 import type { RotaPerson } from '../../domain/rota/rota-person';
 import { CtacError } from '../../domain/shared/errors';
-import type { Directory, RosterReader } from '../directory';
+import type { Directory } from '../directory';
+import type { RosterReader } from '../member-directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type { PeopleLookup } from './ports';
 

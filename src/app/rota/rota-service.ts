@@ -25,7 +25,8 @@ import type { Clock } from '../../domain/shared/clock';
 import { CtacError, isCtacError } from '../../domain/shared/errors';
 import type { IdGenerator } from '../../domain/shared/ids';
 import { notifyingWrites } from '../cached-value';
-import type { Directory, RosterReader } from '../directory';
+import type { Directory } from '../directory';
+import type { RosterReader } from '../member-directory';
 import type { MemberRepository, OrganisationRepository } from '../ports';
 import type {
   PeopleLookup,

@@ -1,4 +1,4 @@
-import { memberWords } from '../../app/directory';
+import { memberWords } from '../../app/member-directory';
 import { memberEditFormCard } from '../../cards/leaver-views';
 import type { AdaptiveCard } from '../../cards/render';
 import { memberFormCard, memberListCard, noticeCard } from '../../cards/views';
