@@ -13,7 +13,7 @@
  *   npm run build && node dist/bench/alerts-ack.js [--full]     (quick: 20 x 15; full: 20 x 50)
  */
 import { fromRoot } from '../src/paths';
-import { ALERT_TABLES } from '../src/store/alert-repository';
+import { ALERT_TABLES } from '../src/store/alert-rows';
 import { TableStore } from '../src/store/tables';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
 import { startAzuriteProcess } from './alerts-storm';

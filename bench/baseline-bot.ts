@@ -20,7 +20,7 @@ import {
 } from 'botbuilder';
 import express from 'express';
 import { ReusingAuthentication } from '../src/bot/adapter';
-import { ALERT_TABLES, alertPartition } from '../src/store/alert-repository';
+import { ALERT_TABLES, alertPartition } from '../src/store/alert-rows';
 
 const [kind, port, connectionString] = process.argv.slice(2);
 const table =
@@ -48,7 +48,7 @@ class BaselineBot extends ActivityHandler {
       // The alert's own row, where the app keeps it, written back as read on its ETag.
       const data = value.action.data as { src?: string; key?: string };
       const partition = alertPartition(data.src === 'hsa' ? 'hsa' : 'incident', data.key ?? '');
-      // (Its row key repeats the partition's: src/store/alert-repository.ts.)
+      // (Its row key repeats the partition's: src/store/alert-rows.ts.)
       const { etag, timestamp: _timestamp, ...row } = await table.getEntity(partition, partition);
       await table.updateEntity({ ...row, partitionKey: partition, rowKey: partition }, 'Replace', {
         etag,

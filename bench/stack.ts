@@ -10,7 +10,8 @@ import type { Member } from '../src/domain/people/member';
 import { readFileSync } from 'fs';
 import { fromRoot } from '../src/paths';
 import { TableEscalationTimerStore } from '../src/store/alert-escalation-store';
-import { ALERT_TABLES, TableAlertRepository } from '../src/store/alert-repository';
+import { ALERT_TABLES } from '../src/store/alert-rows';
+import { TableAlertRepository } from '../src/store/alert-repository';
 import {
   TableConversationRepository,
   TableMemberRepository,

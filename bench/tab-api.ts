@@ -22,7 +22,8 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { fromRoot } from '../src/paths';
 import { startApp } from '../src/server';
-import { ALERT_TABLES, alertPartition, TableAlertRepository } from '../src/store/alert-repository';
+import { ALERT_TABLES, alertPartition } from '../src/store/alert-rows';
+import { TableAlertRepository } from '../src/store/alert-repository';
 import { DECISION_TABLE, TableDecisionRepository } from '../src/store/decision-repository';
 import {
   TableMemberRepository,

@@ -6,11 +6,8 @@ import { TableHsaResponseRepository } from '../store/alert-hsa-response-reposito
 import { TableOrganisationRepository } from '../store/directory-repositories';
 import { TableExportLinkStore } from '../store/export-link-store';
 import { TableRiskRepository } from '../store/risk-repository';
-import {
-  TableLeaveRepository,
-  TableOverrideRepository,
-  TableSwapRepository,
-} from '../store/rota-repositories';
+import { TableLeaveRepository, TableOverrideRepository } from '../store/rota-repositories';
+import { TableSwapRepository } from '../store/rota-swap-repository';
 import { boardPackPdf, PDF_MEDIA_TYPE } from '../api/board-pack/pdf';
 import { boardPackXlsx, XLSX_MEDIA_TYPE } from '../api/board-pack/xlsx';
 import { figuresView } from '../api/tab-views/figures';

@@ -4,16 +4,16 @@ import { leaversFeature } from '../bot/directory/leavers-feature';
 import { uuidGenerator } from '../domain/shared/ids';
 import { TableAckLinkStore } from '../store/ack-link-store';
 import { TableEscalationPolicyStore } from '../store/alert-escalation-store';
+import { TableCalendarLinkRepository } from '../store/calendar-link-repository';
 import { TableContactRepository } from '../store/contact-repository';
 import { TableMemberRepository } from '../store/directory-repositories';
 import { TableRiskRepository } from '../store/risk-repository';
 import {
-  TableCalendarLinkRepository,
   TableLeaveRepository,
   TableOverrideRepository,
   TableRotationRepository,
-  TableSwapRepository,
 } from '../store/rota-repositories';
+import { TableSwapRepository } from '../store/rota-swap-repository';
 import type { AlertsArea } from './alerts';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';

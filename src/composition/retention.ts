@@ -1,7 +1,7 @@
 import { Retention } from '../app/retention';
 import { RetentionJob } from '../jobs/retention-job';
 import { TableRetentionStore } from '../store/retention-store';
-import { TableJobClaims } from '../store/rota-repositories';
+import { TableJobClaims } from '../store/rota-job-claims';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
 

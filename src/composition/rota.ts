@@ -10,18 +10,18 @@ import { uuidGenerator } from '../domain/shared/ids';
 import { GraphActivityFeed } from '../graph/graph-activity-feed';
 import { GraphPeopleLookup } from '../graph/graph-people';
 import { RotaJobs } from '../jobs/rota-jobs';
+import { TableCalendarLinkRepository } from '../store/calendar-link-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,
 } from '../store/directory-repositories';
+import { TableJobClaims } from '../store/rota-job-claims';
 import {
-  TableCalendarLinkRepository,
-  TableJobClaims,
   TableLeaveRepository,
   TableOverrideRepository,
   TableRotationRepository,
-  TableSwapRepository,
 } from '../store/rota-repositories';
+import { TableSwapRepository } from '../store/rota-swap-repository';
 import type { AppContext } from './context';
 import type { PeopleArea } from './directory';
 import type { OutboxArea } from './outbox';

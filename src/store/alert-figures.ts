@@ -73,7 +73,7 @@ import {
  *
  *   PK 'meta'          RK 'figures-backfilled'       the alerts settled before these rows were kept have been
  *                                                    recorded from the Alerts table, once (`backfillFigures` of
- *                                                    src/store/alert-repository.ts, at start)
+ *                                                    src/store/alert-backfills.ts, at start)
  */
 export const FIGURES_WEEK = 'figures-week';
 /** Rows a week's entries are spread over (see the key layout above for why eight). */

@@ -3,17 +3,37 @@ import type { Logger } from 'pino';
 import type { AlertRepository, StoredAlert } from '../app/alerts/ports';
 import type { Conditional } from '../app/ports';
 import {
-  dedupKeyOf,
   isOpen,
   type Alert,
   type AlertEvent,
   type AlertSummary,
   type AlertTimes,
 } from '../domain/alerts';
-import { alertFigureEntry } from '../domain/figures';
+import { AlertBackfills } from './alert-backfills';
 import { AlertFigureRows } from './alert-figures';
-import { AlertViewTable, ALERT_VIEW_TABLE, type ResolvedAlertDay } from './alert-views';
-import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
+import {
+  ALERT_TABLES,
+  alertEntity,
+  alertPartition,
+  alertRow,
+  BODY,
+  eventEntity,
+  ID_PARTITION,
+  inlineTimeline,
+  makeEtag,
+  OPEN_PARTITION,
+  openEntity,
+  splitEtag,
+  TIMELINE,
+  WEEK_MS,
+  weekEntity,
+  weekPartition,
+  type AlertRowExtras,
+  type WeekRow,
+} from './alert-rows';
+import type { ResolvedAlertDay } from './alert-view-rows';
+import { AlertViewTable } from './alert-views';
+import { fromChunkColumns } from './chunked-columns';
 import { replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import { PartitionBatcher } from './partition-batcher';
@@ -28,103 +48,12 @@ import {
 } from './tables';
 
 /*
- * Key layout of the Alerts table
- *
- *   PK encodeKey('<source>:<dedupKey>')   RK the same value    the alert: its content as JSON in `body`, and
- *                                                              its timeline as JSON in `timeline`
- *                                          RK 'event-000001'    older timeline events of a long-lived alert
- *   PK '~id'                               RK encodeKey(id)     alert id -> its partition (ids are CTAC's own)
- *   PK '~open'                             RK <alert partition> one row per alert that may be open
- *   PK '~week_<Monday>'                    RK <alert partition> the alerts raised that week (UTC); once
- *                                                              resolved, its raised/acknowledged/resolved times
- *
- * What the tab's alert routes read is kept in a table of its own, AlertViews (src/store/alert-views.ts): each
- * open alert's summary, and the resolved alerts' times by the day they were raised. This repository writes
- * those rows after each change it commits; `backfillViews` (run at start) makes any a crash left undone.
- *
- * The alert partition is named by what makes an alert unique (source and dedup key), so creating the
- * alert row IS the dedup claim: a second create for the same source and key fails (409), whoever
- * sends it. The row's key repeats the partition's rather than being one word for every alert: Azurite
- * (local runs and tests) finds a row by its row key first and then looks through every row with that
- * key, so a shared 'alert' made each read and write of an alert go through all of them (about 1 ms
- * of its CPU at 3,000 alerts; Table Storage itself does not care).
- * The alert row holds the alert and its whole timeline, so reading an alert is one point read, and a
- * change (the new state and its timeline event together) is one write on the row's ETag: the audit
- * trail can never disagree with the state. Should an alert's timeline outgrow the row (hundreds of long
- * notes), its oldest events move to 'event-' rows, in the same transaction as the change that moves
- * them; `archived` counts them (events with seq below it are in rows, the rest in the alert row).
- *
- * The index partitions cannot join that write (a transaction is one partition), so they are
- * written to be safe when left behind by a crash:
- *   - '~id' rows are claimed before the create; an orphan points at a partition whose alert has another
- *     id (or none), and `get` checks the id it finds.
- *   - '~open' rows are written before the create and removed after the alert is resolved; the jobs
- *     reading them read each alert before acting.
- *   - AlertViews rows are written after the change commits (so none names an alert that does not exist);
- *     an open row is replaced, never made, by a later change, so a late write cannot bring back a resolved
- *     alert. A crash between a commit and its view rows is followed by a start, whose backfill repairs them.
- * Id -> partition never changes once written, so it is cached in memory.
- *
- * The ETag handed out is `a<archived>.<event count>|<entity ETag>`: the next change needs to know which
- * events are already in rows and which are new, and the counts travel with the ETag so the caller
- * never has to.
+ * Key layout of the Alerts table, its rows and the ETag handed out (and why the index partitions are safe
+ * when a crash leaves them behind): src/store/alert-rows.ts. The start-time backfills: alert-backfills.ts.
  */
-export const ALERT_TABLES = { alerts: 'Alerts', views: ALERT_VIEW_TABLE } as const;
-
-/** The key of the alert row in its partition. */
-const alertRow = (partition: string) => partition;
-const ID_PARTITION = '~id';
-const OPEN_PARTITION = '~open';
-/** One partition per week alerts were raised in (UTC, from Monday): the tab's weekly figures. */
-const WEEK_MS = 7 * 86_400_000;
-const MONDAY_EPOCH_OFFSET = 4 * 86_400_000; // 1 Jan 1970 was a Thursday
-const weekPartition = (at: string | Date): string => {
-  const ms = new Date(at).getTime();
-  const monday = ms - ((((ms - MONDAY_EPOCH_OFFSET) % WEEK_MS) + WEEK_MS) % WEEK_MS);
-  return `~week_${new Date(monday).toISOString().slice(0, 10)}`;
-};
-/** A new alert's row in the open index, not yet posted to the channel. */
-const openEntity = (partition: string, alert: Alert) => ({
-  partitionKey: OPEN_PARTITION,
-  rowKey: partition,
-  alertId: alert.id,
-  raisedAt: alert.raisedAt,
-  posted: false,
-});
-
-/** A row of a week partition: the alert, and once it is resolved for good, its times. */
-interface WeekRow {
-  rowKey?: string;
-  alertId: string;
-  raisedAt?: string;
-  acknowledgedAt?: string;
-  resolvedAt?: string;
-}
-
-const weekEntity = (partition: string, alert: AlertSummary) => ({
-  partitionKey: weekPartition(alert.raisedAt),
-  rowKey: partition,
-  alertId: alert.id,
-  raisedAt: alert.raisedAt,
-  ...(isOpen(alert) || !alert.resolvedAt
-    ? {}
-    : { acknowledgedAt: alert.acknowledgedAt ?? '', resolvedAt: alert.resolvedAt }),
-});
-
-const eventRow = (seq: number) => `event-${String(seq).padStart(6, '0')}`;
-/**
- * The most timeline JSON kept in the alert row (an entity holds at most 1 MiB, 2 bytes a character):
- * past it, the oldest events move to their own rows. About 80 of the longest notes, or 1,000 plain
- * events.
- */
-export const INLINE_TIMELINE_MAX = 200_000;
-/** Events moved to rows in one change, at most (a transaction holds 100 actions). */
-const MAX_MOVED = 99;
 const MAX_CACHED_IDS = 10_000;
 /** Partitions with a batcher of their own kept at once (the index partitions and a few weeks). */
 const MAX_BATCHERS = 16;
-/** Settled alerts the figures backfill gathers before writing their weeks. */
-const BACKFILL_BATCH = 2_000;
 
 /** The alert without its timeline, as the views keep it. */
 const summaryOf = ({ timeline: _timeline, ...summary }: Alert): AlertSummary => summary;
@@ -132,94 +61,7 @@ const summaryOf = ({ timeline: _timeline, ...summary }: Alert): AlertSummary => 
 const newestFirst = <T extends { raisedAt: string; id: string }>(alerts: T[]): T[] =>
   alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
 
-/** The partition of the alert with this source and dedup key. */
-export const alertPartition = (source: Alert['source'], dedupKey: string): string =>
-  encodeKey(`${source}:${dedupKeyOf(source, dedupKey)}`);
-
-/** Long JSON is split over columns (see chunked-columns.ts): the alert or event, and the inline timeline. */
-const BODY: ChunkLayout = { name: 'body' };
-const TIMELINE: ChunkLayout = { name: 'timeline' };
-
-interface AlertRowExtras {
-  /** Events kept in 'event-' rows (the oldest). */
-  archived?: number;
-}
-
-/** The alert row: the alert, and its inline events (`inline`, the JSON of those from `archived` on). */
-const alertEntity = (
-  partitionKey: string,
-  rowKey: string,
-  alert: Alert,
-  { archived, inline }: InlineTimeline,
-) => {
-  const { timeline, ...rest } = alert;
-  return {
-    partitionKey,
-    rowKey,
-    // A few plain columns for people reading the table in Storage Explorer; `body` is the truth.
-    id: alert.id,
-    source: alert.source,
-    dedupKey: alert.dedupKey,
-    title: alert.title,
-    state: alert.state,
-    raisedAt: alert.raisedAt,
-    eventCount: timeline.length,
-    archived,
-    ...toChunkColumns(JSON.stringify(rest), BODY),
-    ...toChunkColumns(inline, TIMELINE),
-  };
-};
-
-/** Which of an alert's events stay in its row (those from `archived` on), and their JSON. */
-interface InlineTimeline {
-  archived: number;
-  inline: string;
-}
-
-/**
- * How many of the alert's events must be in rows so the rest fit in its row: `from` (already in rows)
- * plus the oldest of the others, while they are over the limit (at most MAX_MOVED at a time; the
- * newest event always stays). The usual change moves none, and its JSON is made once.
- */
-const inlineTimeline = (timeline: AlertEvent[], from: number): InlineTimeline => {
-  const inline = JSON.stringify(timeline.slice(from));
-  if (inline.length <= INLINE_TIMELINE_MAX) return { archived: from, inline };
-  let size = inline.length;
-  let archived = from;
-  while (
-    size > INLINE_TIMELINE_MAX &&
-    archived - from < MAX_MOVED &&
-    archived < timeline.length - 1
-  )
-    size -= JSON.stringify(timeline[archived++]).length + 1;
-  return { archived, inline: JSON.stringify(timeline.slice(archived)) };
-};
-
-const eventEntity = (partitionKey: string, alertId: string, event: AlertEvent) => ({
-  partitionKey,
-  rowKey: eventRow(event.seq),
-  alertId,
-  kind: event.kind,
-  seq: event.seq,
-  at: event.at,
-  actorId: event.actor.id,
-  actorName: event.actor.name,
-  eventSource: event.source,
-  ...toChunkColumns(JSON.stringify(event), BODY),
-});
-
-const makeEtag = (archived: number, eventCount: number, etag: string) =>
-  `a${archived}.${eventCount}|${etag}`;
-const splitEtag = (
-  etag: string,
-): { archived: number; eventCount: number; etag: string } | undefined => {
-  const match = /^a(\d{1,9})\.(\d{1,9})\|(.+)$/s.exec(etag);
-  if (!match) return undefined;
-  const [archived, eventCount] = [Number(match[1]), Number(match[2])];
-  return archived <= eventCount ? { archived, eventCount, etag: match[3]! } : undefined;
-};
-
-/** Alerts in Table Storage: see the key layout above. */
+/** Alerts in Table Storage: see the key layout in src/store/alert-rows.ts. */
 export class TableAlertRepository implements AlertRepository {
   private readonly partitionOfId = new Map<string, string>();
   /** The alerts this process read or wrote last, by id: for a conditional write's first try (`recent`). */
@@ -228,6 +70,7 @@ export class TableAlertRepository implements AlertRepository {
   private readonly views: AlertViewTable;
   /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
   readonly figures: AlertFigureRows;
+  private readonly backfills: AlertBackfills;
 
   constructor(
     private readonly store: TableStore,
@@ -239,6 +82,9 @@ export class TableAlertRepository implements AlertRepository {
     this.figures = new AlertFigureRows(
       store,
       logger ? { log: (fields, message) => logger.error(fields, message) } : {},
+    );
+    this.backfills = new AlertBackfills(store, this.views, this.figures, (partitions) =>
+      this.summaries(partitions),
     );
   }
 
@@ -386,113 +232,14 @@ export class TableAlertRepository implements AlertRepository {
     return this.views.resolvedSince(from);
   }
 
-  /**
-   * Makes the AlertViews rows agree with the alerts (idempotent; run at start, so after any crash):
-   * every alert the open index or the open rows name is read once, an open one's row is written, and a
-   * resolved one's row removed and its times recorded. The first time (a table made before AlertViews
-   * existed), every resolved alert's times are recorded from the week rows, read in one range.
-   */
-  async backfillViews(now: Date): Promise<{ open: number; resolved: number }> {
-    const [indexRows, viewRows, backfilled] = await Promise.all([
-      listPartition<{ alertId: string }>(this.client, OPEN_PARTITION),
-      this.views.listOpen(),
-      this.views.isBackfilled(),
-    ]);
-    const partitions = [
-      ...new Set([
-        ...indexRows.map((row) => row.rowKey ?? ''),
-        ...viewRows.map((row) => row.partition),
-      ]),
-    ];
-    const read = await this.summaries(partitions);
-    const resolved = new Map<string, AlertSummary>();
-    let open = 0;
-    for (let i = 0; i < partitions.length; i += 8)
-      await Promise.all(
-        read.slice(i, i + 8).map(async (alert, j) => {
-          const partition = partitions[i + j]!;
-          if (alert && isOpen(alert)) {
-            open++;
-            return Promise.all([
-              this.views.putOpen(partition, alert),
-              this.figures.record([alert]),
-            ]);
-          }
-          if (alert) resolved.set(alert.id, alert);
-          await Promise.all([
-            this.views.removeOpen(partition),
-            alert && this.figures.record([alert]),
-            // Resolved, but the index row outlived it (a crash after the resolve): tidy up.
-            alert &&
-              this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
-                if (!isNotFound(e)) throw e;
-              }),
-          ]);
-        }),
-      );
-    if (!backfilled)
-      for (const alert of await this.resolvedFromWeekRows()) resolved.set(alert.id, alert);
-    await this.views.recordResolved([...resolved.values()]);
-    // The week rows the tab's figures read, made again where behind their day rows.
-    await this.views.repairWeeks();
-    if (!backfilled) await this.views.markBackfilled(now);
-    return { open, resolved: resolved.size };
+  /** Makes the AlertViews rows agree with the alerts (idempotent; run at start): see AlertBackfills. */
+  backfillViews(now: Date): Promise<{ open: number; resolved: number }> {
+    return this.backfills.backfillViews(now);
   }
 
-  /**
-   * Records every acknowledged or resolved alert in the kept weekly figure rows, once: those rows began
-   * with issue 20, so the alerts settled before are not in them and an older quarter would show nothing.
-   * The alert rows are read in one query of the Alerts table (the index partitions, whose keys start with
-   * '~', and the older events' rows are passed over), and each alert's entry is merged into its week, keyed
-   * by alert id: an alert already there, a rerun or two instances at once write nothing new, and exercise
-   * alerts get no entry. The mark is written last, so a start that fails on the way tries again next time.
-   * Undefined when it was done already (one point read).
-   */
-  async backfillFigures(now: Date): Promise<{ recorded: number } | undefined> {
-    // The week rows kept before the shards go into their shards, once (src/store/alert-figures.ts).
-    await this.figures.shardOldWeeks(now);
-    if (await this.figures.isBackfilled()) return undefined;
-    const filter = "PartitionKey lt '~'";
-    let batch: AlertSummary[] = [];
-    let recorded = 0;
-    for await (const row of this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter },
-    })) {
-      if (row.rowKey !== row.partitionKey) continue;
-      const alert = JSON.parse(fromChunkColumns(row, BODY)) as AlertSummary;
-      if (!alertFigureEntry(alert)) continue;
-      batch.push(alert);
-      // Written as it goes, so a table of many alerts is never held in memory at once.
-      if (batch.length >= BACKFILL_BATCH) {
-        recorded += batch.length;
-        await this.figures.record(batch);
-        batch = [];
-      }
-    }
-    recorded += batch.length;
-    await this.figures.record(batch);
-    await this.figures.markBackfilled(now);
-    return { recorded };
-  }
-
-  /** Every resolved alert the week rows know, whatever week (one range query; a few point reads). */
-  private async resolvedFromWeekRows(): Promise<AlertSummary[]> {
-    const filter = "PartitionKey ge '~week_' and PartitionKey lt '~week`'";
-    const found: AlertSummary[] = [];
-    const toRead: string[] = [];
-    for await (const row of this.client.listEntities<WeekRow>({ queryOptions: { filter } })) {
-      if (row.resolvedAt && row.raisedAt)
-        found.push({
-          id: row.alertId,
-          raisedAt: row.raisedAt,
-          acknowledgedAt: row.acknowledgedAt || undefined,
-          resolvedAt: row.resolvedAt,
-        } as AlertSummary);
-      else toRead.push(row.rowKey ?? '');
-    }
-    for (const alert of await this.summaries([...new Set(toRead)]))
-      if (alert && !isOpen(alert)) found.push(alert);
-    return found;
+  /** Records the alerts settled before the kept weekly figure rows began, once: see AlertBackfills. */
+  backfillFigures(now: Date): Promise<{ recorded: number } | undefined> {
+    return this.backfills.backfillFigures(now);
   }
 
   /**

@@ -2,7 +2,7 @@ import { FakeClock } from '../../src/domain/shared/clock';
 import type { RunningApp } from '../../src/server';
 import { TableAlertDigestRepository } from '../../src/store/alert-digest-repository';
 import { TableAlertRepository } from '../../src/store/alert-repository';
-import { ROTA_TABLES } from '../../src/store/rota-repositories';
+import { ROTA_TABLES } from '../../src/store/rota-tables';
 import { SEND_QUEUE_TABLE, TableSendQueueRepository } from '../../src/store/send-queue-repository';
 import type { TableStore } from '../../src/store/tables';
 import { startAppOn, startTeamsWorld, type TeamsWorld } from '../helpers/app-fixture';

@@ -11,12 +11,12 @@ import {
   TableOrganisationRepository,
 } from '../../src/store/directory-repositories';
 import {
-  ROTA_TABLES,
   TableLeaveRepository,
   TableOverrideRepository,
   TableRotationRepository,
-  TableSwapRepository,
 } from '../../src/store/rota-repositories';
+import { TableSwapRepository } from '../../src/store/rota-swap-repository';
+import { ROTA_TABLES } from '../../src/store/rota-tables';
 import type { TableStore } from '../../src/store/tables';
 import { fakeGraphClient, type FakeGraph } from './fake-graph';
 

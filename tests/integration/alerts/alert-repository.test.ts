@@ -1,10 +1,6 @@
 import { raiseAlert, acknowledge, addNote, type Alert } from '../../../src/domain/alerts';
-import {
-  ALERT_TABLES,
-  INLINE_TIMELINE_MAX,
-  TableAlertRepository,
-  alertPartition,
-} from '../../../src/store/alert-repository';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_TABLES, INLINE_TIMELINE_MAX, alertPartition } from '../../../src/store/alert-rows';
 import { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import { incident, people, webhookActor } from './fixtures';

@@ -1,10 +1,7 @@
 import { alertWeeks, alertWeeksFromRows, alertWeeksOf } from '../../../src/api/tab-views';
 import { acknowledge, raiseAlert, type Alert } from '../../../src/domain/alerts';
-import {
-  ALERT_TABLES,
-  TableAlertRepository,
-  alertPartition,
-} from '../../../src/store/alert-repository';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_TABLES, alertPartition } from '../../../src/store/alert-rows';
 import { ALERT_VIEW_TABLE, AlertViewTable } from '../../../src/store/alert-views';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';

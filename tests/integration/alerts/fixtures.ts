@@ -12,7 +12,8 @@ import {
   TableEscalationPolicyStore,
   TableEscalationTimerStore,
 } from '../../../src/store/alert-escalation-store';
-import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_TABLES } from '../../../src/store/alert-rows';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,

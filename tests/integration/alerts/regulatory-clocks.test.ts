@@ -4,7 +4,8 @@ import { raiseAlert, type Alert } from '../../../src/domain/alerts';
 import { regulatoryClock } from '../../../src/domain/alerts/regulatory-clocks';
 import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
-import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_TABLES } from '../../../src/store/alert-rows';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,

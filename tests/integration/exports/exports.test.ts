@@ -19,11 +19,11 @@ import {
   TableOrganisationRepository,
 } from '../../../src/store/directory-repositories';
 import { EXPORT_LINK_TABLE } from '../../../src/store/export-link-store';
-import { ROTA_TABLES } from '../../../src/store/rota-repositories';
+import { ROTA_TABLES } from '../../../src/store/rota-tables';
 import { TableRiskRepository } from '../../../src/store/risk-repository';
 import { startTestStore } from '../../helpers/azurite';
 import { ADMIN, LEAD, MEMBER, NOW, seedExportData } from './export-fixtures';
-import { ALERT_TABLES } from '../../../src/store/alert-repository';
+import { ALERT_TABLES } from '../../../src/store/alert-rows';
 import { HSA_RESPONSE_TABLES } from '../../../src/store/alert-hsa-response-repository';
 import { AUDIT_TABLE } from '../../../src/store/audit-repository';
 import { DECISION_TABLE } from '../../../src/store/decision-repository';

@@ -12,18 +12,18 @@ import {
   TableEscalationPolicyStore,
 } from '../../../src/store/alert-escalation-store';
 import { AUDIT_TABLE, TableAuditRepository } from '../../../src/store/audit-repository';
+import { TableCalendarLinkRepository } from '../../../src/store/calendar-link-repository';
 import { CONTACT_TABLE, TableContactRepository } from '../../../src/store/contact-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,
 } from '../../../src/store/directory-repositories';
 import {
-  TableCalendarLinkRepository,
   TableLeaveRepository,
   TableOverrideRepository,
   TableRotationRepository,
-  TableSwapRepository,
 } from '../../../src/store/rota-repositories';
+import { TableSwapRepository } from '../../../src/store/rota-swap-repository';
 import { TABLES, type TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 import {

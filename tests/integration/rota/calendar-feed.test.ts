@@ -6,16 +6,14 @@ import type { Member } from '../../../src/domain/people/member';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import { createLogger } from '../../../src/logger';
 import { startApp, type RunningApp } from '../../../src/server';
+import { TableCalendarLinkRepository } from '../../../src/store/calendar-link-repository';
 import {
   TableMemberRepository,
   TableOrganisationRepository,
 } from '../../../src/store/directory-repositories';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../../src/store/embedded-azurite';
-import {
-  ROTA_TABLES,
-  TableCalendarLinkRepository,
-  TableRotationRepository,
-} from '../../../src/store/rota-repositories';
+import { TableRotationRepository } from '../../../src/store/rota-repositories';
+import { ROTA_TABLES } from '../../../src/store/rota-tables';
 import { TABLES, TableStore } from '../../../src/store/tables';
 
 const person = (id: string, name: string): Member => ({

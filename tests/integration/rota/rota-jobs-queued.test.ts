@@ -6,7 +6,7 @@ import { FakeClock } from '../../../src/domain/shared/clock';
 import { RotaJobs } from '../../../src/jobs/rota-jobs';
 import { createLogger } from '../../../src/logger';
 import { TableConversationRepository } from '../../../src/store/directory-repositories';
-import { TableJobClaims } from '../../../src/store/rota-repositories';
+import { TableJobClaims } from '../../../src/store/rota-job-claims';
 import {
   SEND_QUEUE_TABLE,
   TableSendQueueRepository,

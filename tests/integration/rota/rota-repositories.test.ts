@@ -6,15 +6,15 @@ import {
   type RotaOverride,
   type SwapContext,
 } from '../../../src/domain/rota';
+import { TableCalendarLinkRepository } from '../../../src/store/calendar-link-repository';
+import { TableJobClaims } from '../../../src/store/rota-job-claims';
 import {
-  ROTA_TABLES,
-  TableCalendarLinkRepository,
-  TableJobClaims,
   TableLeaveRepository,
   TableOverrideRepository,
   TableRotationRepository,
-  TableSwapRepository,
 } from '../../../src/store/rota-repositories';
+import { TableSwapRepository } from '../../../src/store/rota-swap-repository';
+import { ROTA_TABLES } from '../../../src/store/rota-tables';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
 

@@ -12,7 +12,8 @@ import { raiseRisk } from '../../../src/domain/risk';
 import { FakeClock } from '../../../src/domain/shared/clock';
 import type { SupplierInput } from '../../../src/domain/suppliers';
 import { SupplierReminderJob } from '../../../src/jobs/supplier-reminder-job';
-import { ALERT_TABLES, TableAlertRepository } from '../../../src/store/alert-repository';
+import { ALERT_TABLES } from '../../../src/store/alert-rows';
+import { TableAlertRepository } from '../../../src/store/alert-repository';
 import { RISK_TABLE, TableRiskRepository } from '../../../src/store/risk-repository';
 import {
   SUPPLIER_TABLES,
