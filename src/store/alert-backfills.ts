@@ -6,7 +6,7 @@ import type { TableClient } from '@azure/data-tables';
 import { isOpen, type AlertSummary } from '../domain/alerts';
 import { alertFigureEntry } from '../domain/figures';
 import type { AlertFigureRows } from './alert-figures';
-import { ALERT_TABLES, BODY, OPEN_PARTITION, type WeekRow } from './alert-rows';
+import { ALERT_TABLES, BODY, OPEN_PARTITION, weekRowTimes, type WeekRow } from './alert-rows';
 import type { AlertViewTable } from './alert-views';
 import { fromChunkColumns } from './chunked-columns';
 import { isNotFound, listPartition, type TableStore } from './tables';
@@ -123,13 +123,8 @@ export class AlertBackfills {
     const found: AlertSummary[] = [];
     const toRead: string[] = [];
     for await (const row of this.client.listEntities<WeekRow>({ queryOptions: { filter } })) {
-      if (row.resolvedAt && row.raisedAt)
-        found.push({
-          id: row.alertId,
-          raisedAt: row.raisedAt,
-          acknowledgedAt: row.acknowledgedAt || undefined,
-          resolvedAt: row.resolvedAt,
-        } as AlertSummary);
+      const kept = weekRowTimes(row);
+      if (kept) found.push(kept as AlertSummary);
       else toRead.push(row.rowKey ?? '');
     }
     for (const alert of await this.summaries([...new Set(toRead)]))

@@ -30,6 +30,7 @@ import {
   weekPartition,
   type AlertRowExtras,
   type WeekRow,
+  weekRowTimes,
 } from './alert-rows';
 import type { ResolvedAlertDay } from './alert-view-rows';
 import { AlertViewTable } from './alert-views';
@@ -342,15 +343,11 @@ export class TableAlertRepository implements AlertRepository {
     }
     const times: AlertTimes[] = [];
     const toRead: string[] = [];
-    for (const [partition, row] of byPartition)
-      if (row.resolvedAt && row.raisedAt)
-        times.push({
-          id: row.alertId,
-          raisedAt: row.raisedAt,
-          acknowledgedAt: row.acknowledgedAt || undefined,
-          resolvedAt: row.resolvedAt,
-        });
+    for (const [partition, row] of byPartition) {
+      const kept = weekRowTimes(row);
+      if (kept) times.push(kept);
       else toRead.push(partition);
+    }
     const read = await this.summaries(toRead);
     read.forEach((alert, i) => {
       if (!alert) return;

@@ -9,6 +9,7 @@ import {
   type Alert,
   type AlertEvent,
   type AlertSummary,
+  type AlertTimes,
 } from '../domain/alerts';
 import { ALERT_VIEW_TABLE } from './alert-views';
 import { toChunkColumns, type ChunkLayout } from './chunked-columns';
@@ -88,6 +89,17 @@ export interface WeekRow {
   acknowledgedAt?: string;
   resolvedAt?: string;
 }
+
+/** The times a resolved alert's week row keeps; undefined while it holds none (open, or a crash). */
+export const weekRowTimes = (row: WeekRow): AlertTimes | undefined =>
+  row.resolvedAt && row.raisedAt
+    ? {
+        id: row.alertId,
+        raisedAt: row.raisedAt,
+        acknowledgedAt: row.acknowledgedAt || undefined,
+        resolvedAt: row.resolvedAt,
+      }
+    : undefined;
 
 export const weekEntity = (partition: string, alert: AlertSummary) => ({
   partitionKey: weekPartition(alert.raisedAt),

@@ -54,7 +54,7 @@ export function resolvedWeekOf(
   };
 }
 
-/** A week row as written (exported so the bench writes exactly these rows in bulk). */
+/** A week row as written. */
 export const resolvedWeekEntity = (week: ResolvedWeek) => ({
   partitionKey: RESOLVED_WEEK,
   rowKey: week.weekOf,
@@ -74,7 +74,7 @@ export const sameDays = (
 export const ukDay = (at: string | Date): string =>
   DateTime.fromJSDate(new Date(at), { zone: UK_ZONE }).toISODate() ?? '';
 
-/** The open list's row for an alert (exported so the bench writes exactly these rows in bulk). */
+/** The open list's row for an alert. */
 export const openViewEntity = (partition: string, alert: AlertSummary) => ({
   partitionKey: OPEN,
   rowKey: partition,
