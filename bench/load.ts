@@ -232,7 +232,12 @@ async function main() {
       of.map((s) => s.ms).sort((a, b) => a - b),
       99,
     );
-  const commands = samples.filter((s) => !s.kind.startsWith('ack'));
+  // "Every command" is each command on its own: the slowest command's p99, not the p99 of all of them
+  // pooled (which the many quick ones pull down).
+  const [slowest, slowestP99] = kinds
+    .filter((k) => !k.startsWith('ack'))
+    .map((k): [string, number] => [k, p99Of(samples.filter((s) => s.kind === k))])
+    .reduce((a, b) => (b[1] > a[1] ? b : a), ['-', 0]);
   figure(
     underGoal(
       `load, ${USERS} members: \`alerts\` command p99`,
@@ -240,7 +245,10 @@ async function main() {
       300,
       ms,
     ),
-    underGoal(`load, ${USERS} members: every command's p99`, p99Of(commands), 500, ms),
+    {
+      ...underGoal(`load, ${USERS} members: every command's p99`, slowestP99, 500, ms),
+      value: `${ms(slowestP99)} (\`${slowest}\`, the slowest)`,
+    },
     {
       measure: `load, ${USERS} members: errors`,
       value: String(errors.length),
