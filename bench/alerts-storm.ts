@@ -14,8 +14,14 @@
  * BENCH_STORM_PER_SECOND=1 prints the floor's and the app's p50, p95 and slowest answer for each second
  * of the storm (whether the slow answers cluster at the start or spread through it);
  * BENCH_STORM_WARM_STORAGE=1 warms the emulator before the app's storm (see warmStorage).
+ * Each round also reports the CPU each process spent per alert (the app's, the floor's, Azurite's with each).
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
+ *
+ * `--calibrate [k...]` (a diagnostic, not for the figures): no app. Each round sends the storm to the
+ * floor, then to the floor making k more storage requests of its own per alert in the background after
+ * it answers (a row made, then replaced k-1 times): how much background work this machine takes while
+ * the webhook stays within 2x of the floor (calibrate).
  */
 import {
   signWebhook,
@@ -37,6 +43,7 @@ import {
   mb,
   ms,
   percentile,
+  processCpuMs,
   processMemory,
   report,
   spawnNode,
@@ -76,6 +83,27 @@ interface StormRun {
   lastSentAt: number;
   answeredMs: number;
 }
+
+/** CPU a process spent per alert of a storm (ms), between two readings of processCpuMs. */
+interface CpuPerAlert {
+  /** The process that took the storm: the app, or the floor. */
+  own: number;
+  /** Azurite, over the same time. */
+  azurite: number;
+}
+
+/** Reads the CPU of a storm's taker and of Azurite now; `end` answers each's per alert since. */
+const cpuSince = (ownPid: number, azuritePid: number, count: number) => {
+  const own = processCpuMs(ownPid);
+  const azurite = processCpuMs(azuritePid);
+  return (): CpuPerAlert => ({
+    own: (processCpuMs(ownPid) - own) / count,
+    azurite: (processCpuMs(azuritePid) - azurite) / count,
+  });
+};
+
+const cpuLine = ({ own, azurite }: CpuPerAlert) =>
+  `${own.toFixed(1)} ms + Azurite ${azurite.toFixed(1)} ms`;
 
 /** `count` signed alerts in `seconds`, one every seconds/count, each signed when it is sent. */
 async function storm(port: number, count: number, seconds: number, prefix: string) {
@@ -174,6 +202,9 @@ interface Round {
   largestBody: number;
   startRss: number;
   peak: number;
+  /** CPU per alert: the floor's over its storm, the app's until every alert was visible (or the timeout). */
+  floorCpu: CpuPerAlert;
+  appCpu: CpuPerAlert;
 }
 
 async function round(count: number, seconds: number, visibleTimeoutMs: number): Promise<Round> {
@@ -187,7 +218,9 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
     { FLOOR_PORT: String(floorPort), TABLES_CONNECTION_STRING: azurite.connectionString },
     floorPort,
   );
+  const floorCpuSince = cpuSince(floorProcess.pid, azurite.pid, count);
   const floor = await storm(floorPort, count, seconds, 'FLOOR');
+  const floorCpu = floorCpuSince();
   await floorProcess.stop();
   if (process.env['BENCH_STORM_WARM_STORAGE']) await warmStorage(azurite.connectionString);
 
@@ -228,10 +261,12 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
     peakRss = Math.max(peakRss, processMemory(app.pid)?.rss ?? 0);
   }, 50);
 
+  const appCpuSince = cpuSince(app.pid, azurite.pid, count);
   const run = await storm(port, count, seconds, 'STORM');
   const { started } = run;
   while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
     await new Promise((r) => setTimeout(r, 200));
+  const appCpu = appCpuSince();
   clearInterval(sampler);
   if (counter) {
     // What the background does after the last answer, too: a moment for the last writes.
@@ -263,6 +298,8 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
     largestBody: connector.largestBody,
     startRss: before?.rss ?? 0,
     peak,
+    floorCpu,
+    appCpu,
   };
   await app.stop();
   await counter?.stop();
@@ -346,13 +383,15 @@ async function main() {
 | every alert visible after the last was sent, each round | ${eachRound((r) => seconds1(afterLastMsOf(r)))} |
 | messages to the connector (posts and updates) / 429s, each round | ${eachRound((r) => `${r.messages} / ${r.throttled}`)} (target 0: ${throttled === 0 ? 'met' : 'not met'}) |
 | largest message sent | ${(Math.max(...rounds.map((r) => r.largestBody)) / 1024).toFixed(1)} KB (Teams refuses about 28 KB and more) |
+| CPU per alert: the app (until every alert was visible) / the floor (its storm), each round | ${eachRound((r) => `${cpuLine(r.appCpu)} / ${cpuLine(r.floorCpu)}`)} |
 | app memory (RSS): at start / peak during the storm, the highest round | ${mb(Math.max(...rounds.map((r) => r.startRss)))} / ${mb(peak)}: ${peakGoal.ratio!.toFixed(2)}x the goal of under 200 MB (${peakGoal.met ? 'met' : 'not met'}) |
 
 Each round starts a fresh Azurite, floor and app. The app runs in its own process (peak from /proc VmHWM and 50 ms
 samples; at start is a second or two after it answered, before V8 gives back what loading took: idle memory is in its
 own section); Azurite in another; the floor in a third, sent the same storm just before the app (other dedup keys, its
 own table). The figures are the middle round's: on a shared machine one storm's p99 moves by about 1.5x between
-identical runs.`);
+identical runs. The machine's two cores are shared by the process taking the storm, Azurite and the load generator:
+CPU per alert is what decides how long a webhook request waits for a core (see \`--calibrate\` in the bench's header).`);
 }
 
 /** A message the connector accepted: how many storm alerts it showed, and how many for the first time. */
@@ -438,6 +477,20 @@ export async function startAzuriteProcess(): Promise<{
 async function floorServer(): Promise<void> {
   const client = storeAt(process.env['TABLES_CONNECTION_STRING']!).table(FLOOR_TABLE);
   await client.createTable();
+  // --calibrate: FLOOR_BACKGROUND more requests per accepted alert, after the answer (see the header).
+  const background = Number(process.env['FLOOR_BACKGROUND'] ?? 0);
+  const applied = storeAt(process.env['TABLES_CONNECTION_STRING']!).table(`${FLOOR_TABLE}Applied`);
+  if (background > 0) await applied.createTable();
+  const applyInBackground = async (id: string, body: string) => {
+    const row = { partitionKey: encodeKey(id), rowKey: 'applied', body, step: 0 };
+    try {
+      await applied.createEntity(row);
+      for (let step = 1; step < background; step++)
+        await applied.updateEntity({ ...row, step }, 'Replace');
+    } catch {
+      // A diagnostic: a failed background request only makes the calibration lighter.
+    }
+  };
   const app = express();
   app.post(
     '/api/alerts',
@@ -464,6 +517,7 @@ async function floorServer(): Promise<void> {
           body: raw.toString('utf8'),
         });
         res.status(taken.ok ? 201 : 200).json({ outcome: taken.ok ? 'created' : 'duplicate' });
+        if (taken.ok && background > 0) void applyInBackground(body.id, raw.toString('utf8'));
       } catch {
         res.status(500).end();
       }
@@ -472,12 +526,63 @@ async function floorServer(): Promise<void> {
   app.listen(Number(process.env['FLOOR_PORT']), '127.0.0.1');
 }
 
+/**
+ * `--calibrate [k...]`: rounds of the storm to the plain floor and then to the floor with k background
+ * requests per alert, on a fresh Azurite each, for each k (2, 4 and 6 unless given); BENCH_STORM_ROUNDS
+ * rounds (3 unless set). Prints each round's two p99s, their ratio and the CPU per alert.
+ */
+async function calibrate(ks: number[], count: number, seconds: number): Promise<void> {
+  const floorStorm = async (azurite: { connectionString: string; pid: number }, k: number) => {
+    const port = await freePort();
+    const floor = await spawnNode(
+      __filename,
+      ['--floor'],
+      {
+        FLOOR_PORT: String(port),
+        TABLES_CONNECTION_STRING: azurite.connectionString,
+        FLOOR_BACKGROUND: String(k),
+      },
+      port,
+    );
+    const since = cpuSince(floor.pid, azurite.pid, count);
+    const run = await storm(port, count, seconds, `CAL${k}-${port}`);
+    // The background's last requests.
+    await new Promise((r) => setTimeout(r, 2000));
+    const cpu = since();
+    await floor.stop();
+    return { p99: percentile(run.latencies, 99), cpu };
+  };
+  console.log(
+    `| round | k | floor p99 | floor + k p99 | ratio | CPU per alert: floor / floor + k |`,
+  );
+  console.log(`| --- | --- | --- | --- | --- | --- |`);
+  for (let r = 1; r <= Number(process.env['BENCH_STORM_ROUNDS'] ?? 3); r++)
+    for (const k of ks) {
+      const azurite = await startAzuriteProcess();
+      const plain = await floorStorm(azurite, 0);
+      const busy = await floorStorm(azurite, k);
+      await azurite.stop();
+      console.log(
+        `| ${r} | ${k} | ${ms(plain.p99)} | ${ms(busy.p99)} | ${(busy.p99 / plain.p99).toFixed(2)}x | ${cpuLine(plain.cpu)} / ${cpuLine(busy.cpu)} |`,
+      );
+    }
+}
+
 if (require.main === module && process.argv.includes('--floor'))
   floorServer().catch((e) => {
     console.error(e);
     process.exit(1);
   });
-else if (require.main === module)
+else if (require.main === module && process.argv.includes('--calibrate')) {
+  const ks = process.argv.slice(process.argv.indexOf('--calibrate') + 1).map(Number);
+  calibrate(ks.length ? ks : [2, 4, 6], 1000, 10).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module)
   main().catch((e) => {
     console.error(e);
     process.exit(1);
