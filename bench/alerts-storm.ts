@@ -92,7 +92,7 @@ interface CpuPerAlert {
   azurite: number;
 }
 
-/** Reads the CPU of a storm's taker and of Azurite now; `end` answers each's per alert since. */
+/** Reads the CPU of a storm's taker and of Azurite now; the function it answers gives each's per alert since. */
 const cpuSince = (ownPid: number, azuritePid: number, count: number) => {
   const own = processCpuMs(ownPid);
   const azurite = processCpuMs(azuritePid);
@@ -211,17 +211,7 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
   const azurite = await startAzuriteProcess();
 
   // The floor first, on its own, then the app: the same storm, the same Azurite.
-  const floorPort = await freePort();
-  const floorProcess = await spawnNode(
-    __filename,
-    ['--floor'],
-    { FLOOR_PORT: String(floorPort), TABLES_CONNECTION_STRING: azurite.connectionString },
-    floorPort,
-  );
-  const floorCpuSince = cpuSince(floorProcess.pid, azurite.pid, count);
-  const floor = await storm(floorPort, count, seconds, 'FLOOR');
-  const floorCpu = floorCpuSince();
-  await floorProcess.stop();
+  const { run: floor, cpu: floorCpu } = await floorStorm(azurite, count, seconds, 'FLOOR');
   if (process.env['BENCH_STORM_WARM_STORAGE']) await warmStorage(azurite.connectionString);
 
   const connector = await TeamsLimitConnector.start();
@@ -527,29 +517,53 @@ async function floorServer(): Promise<void> {
 }
 
 /**
+ * The storm sent to the floor (its own process, on `azurite`), with `background` more requests per alert
+ * (--calibrate; none for the figures), and the CPU per alert it and Azurite spent, `settleMs` after the
+ * last answer.
+ */
+async function floorStorm(
+  azurite: { connectionString: string; pid: number },
+  count: number,
+  seconds: number,
+  prefix: string,
+  { background = 0, settleMs = 0 } = {},
+): Promise<{ run: StormRun; cpu: CpuPerAlert }> {
+  const port = await freePort();
+  const floor = await spawnNode(
+    __filename,
+    ['--floor'],
+    {
+      FLOOR_PORT: String(port),
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      FLOOR_BACKGROUND: String(background),
+    },
+    port,
+  );
+  const since = cpuSince(floor.pid, azurite.pid, count);
+  const run = await storm(port, count, seconds, prefix);
+  if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
+  const cpu = since();
+  await floor.stop();
+  return { run, cpu };
+}
+
+/**
  * `--calibrate [k...]`: rounds of the storm to the plain floor and then to the floor with k background
  * requests per alert, on a fresh Azurite each, for each k (2, 4 and 6 unless given); BENCH_STORM_ROUNDS
  * rounds (3 unless set). Prints each round's two p99s, their ratio and the CPU per alert.
  */
 async function calibrate(ks: number[], count: number, seconds: number): Promise<void> {
-  const floorStorm = async (azurite: { connectionString: string; pid: number }, k: number) => {
-    const port = await freePort();
-    const floor = await spawnNode(
-      __filename,
-      ['--floor'],
-      {
-        FLOOR_PORT: String(port),
-        TABLES_CONNECTION_STRING: azurite.connectionString,
-        FLOOR_BACKGROUND: String(k),
-      },
-      port,
-    );
-    const since = cpuSince(floor.pid, azurite.pid, count);
-    const run = await storm(port, count, seconds, `CAL${k}-${port}`);
-    // The background's last requests.
-    await new Promise((r) => setTimeout(r, 2000));
-    const cpu = since();
-    await floor.stop();
+  // Both with a moment after the last answer for the background's last requests; each pair shares a
+  // fresh Azurite, so their alerts' ids differ by `prefix`.
+  const measured = async (
+    azurite: { connectionString: string; pid: number },
+    background: number,
+    prefix: string,
+  ) => {
+    const { run, cpu } = await floorStorm(azurite, count, seconds, prefix, {
+      background,
+      settleMs: 2000,
+    });
     return { p99: percentile(run.latencies, 99), cpu };
   };
   console.log(
@@ -559,8 +573,8 @@ async function calibrate(ks: number[], count: number, seconds: number): Promise<
   for (let r = 1; r <= Number(process.env['BENCH_STORM_ROUNDS'] ?? 3); r++)
     for (const k of ks) {
       const azurite = await startAzuriteProcess();
-      const plain = await floorStorm(azurite, 0);
-      const busy = await floorStorm(azurite, k);
+      const plain = await measured(azurite, 0, 'PLAIN');
+      const busy = await measured(azurite, k, 'BUSY');
       await azurite.stop();
       console.log(
         `| ${r} | ${k} | ${ms(plain.p99)} | ${ms(busy.p99)} | ${(busy.p99 / plain.p99).toFixed(2)}x | ${cpuLine(plain.cpu)} / ${cpuLine(busy.cpu)} |`,
