@@ -24,6 +24,7 @@ import { fromRoot } from '../src/paths';
 import { startApp } from '../src/server';
 import { ALERT_TABLES, alertPartition } from '../src/store/alert-rows';
 import { TableAlertRepository } from '../src/store/alert-repository';
+import { TableHsaResponseRepository } from '../src/store/alert-hsa-response-repository';
 import { DECISION_TABLE, TableDecisionRepository } from '../src/store/decision-repository';
 import {
   TableMemberRepository,
@@ -263,6 +264,7 @@ export async function seed(store: TableStore, risks: number, decisions: number, 
     );
   const alertRepo = new TableAlertRepository(recorded);
   const alertsTable = recorded.table(ALERT_TABLES.alerts);
+  const hsaResponses = new TableHsaResponseRepository(recorded);
   // One in a hundred is still open; one in ten of the open ones is an HSA. Made 64 at a time, as
   // alerts arrive in a storm: the resolved ones' day rows are then written a batch at a time.
   await pool(alerts, 64, async (i) => {
@@ -281,6 +283,17 @@ export async function seed(store: TableStore, risks: number, decisions: number, 
     );
     if (i % 100 === 0) {
       await alertRepo.create(alert);
+      // An HSA with clocks is followed up with the organisations as it is raised (AlertService):
+      // its row keeps the HSA, and no responses yet.
+      if (hsa) {
+        const { timeline: _timeline, ...summary } = alert;
+        await hsaResponses.keep(
+          { alertId: alert.id, since: at.toISOString() },
+          summary,
+          [],
+          undefined,
+        );
+      }
       return;
     }
     const ackMs = 60_000 + ((i * 7_919_113) % 1_740_000);

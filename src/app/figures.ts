@@ -1,4 +1,4 @@
-import { hasResponseClocks, type HsaResponse, type HsaResponseEvent } from '../domain/alerts';
+import { type HsaResponse, type HsaResponseEvent } from '../domain/alerts';
 import {
   alertQuarterFigures,
   hsaQuarterFigures,
@@ -13,7 +13,9 @@ import {
   type SupplierDue,
   type HsaForFigures,
   type HsaQuarterFigures,
+  type OpenRiskFigure,
   type Quarter,
+  type RiskForFigures,
   type RiskQuarterFigures,
 } from '../domain/figures';
 import type { Exercise } from '../domain/exercises/exercise';
@@ -28,8 +30,6 @@ import type { AlertRepository } from './alerts/ports';
 import type { HsaResponseRepository } from './alerts/hsa-response-ports';
 import type { OrganisationRepository } from './ports';
 import type { Decision } from '../domain/decisions';
-import type { Risk } from '../domain/risk';
-import type { RiskRepository } from './risks/ports';
 
 /** Every figure of a quarter: what the tab's Figures view and the board pack show. */
 export interface QuarterFigures {
@@ -63,15 +63,17 @@ export interface FiguresDeps {
   directory: Pick<Directory, 'require'>;
   organisations: Pick<OrganisationRepository, 'list'>;
   alertFigures: AlertFigureSource;
-  alerts: Pick<AlertRepository, 'get' | 'listOpen'>;
+  alerts: Pick<AlertRepository, 'get'>;
   hsaResponses: Pick<HsaResponseRepository, 'keptHsas' | 'list' | 'events'>;
   /**
    * The open register (heat map, top risks) and every risk ever escalated with its escalation and
    * decision events (the escalations): not every risk with all its history.
    */
-  risks: Pick<RiskRepository, 'listOpen'> & {
+  risks: {
+    /** What the figures need of each open real risk (not its description or history), highest score first. */
+    listOpenFigures(): Promise<OpenRiskFigure[]>;
     /** Given the open risks (or their read under way), so only those closed since are read again. */
-    listEscalated(known: Promise<readonly Risk[]>): Promise<Risk[]>;
+    listEscalated(known: Promise<readonly OpenRiskFigure[]>): Promise<RiskForFigures[]>;
   };
   /**
    * The quarter's decisions only: all of them, or the newest with how many the quarter holds (one page
@@ -96,9 +98,9 @@ export interface FiguresDeps {
 /**
  * The figures of a quarter of the NHS financial year, for leads. Each area is read once, whatever the size
  * of the data: the quarter's kept alert week rows (one range), the HSA follow-up rows (one partition, each
- * keeping the HSA and every organisation's response), the open risks (the open-by-score range), the
- * escalation and decision events of the risk register (one query, and a point read of each risk ever
- * escalated), the quarter's decisions (one range of the log) and the organisations. An HSA whose follow-up row predates keeping its
+ * keeping the HSA and every organisation's response), the open risks (the open-by-score range, only the
+ * columns the figures show), the escalation and decision events of the risk register (one query, and a
+ * point read of each risk escalated and closed since), the quarter's decisions (one range of the log) and the organisations. An HSA whose follow-up row predates keeping its
  * responses is read from its own partition.
  */
 export class Figures {
@@ -130,7 +132,7 @@ export class Figures {
     this.deps.directory.require(caller, 'lead', 'see the quarter figures and board pack');
     const quarter = this.quarterNamed(quarterId);
     const now = this.deps.clock.now();
-    const openRisks = this.deps.risks.listOpen();
+    const openRisks = this.deps.risks.listOpenFigures();
     const [orgs, weeks, hsas, open, escalated, decisions, exercises, suppliers, dspt] =
       await Promise.all([
         this.deps.organisations.list(),
@@ -152,7 +154,11 @@ export class Figures {
       .sort((a, b) => a.code.localeCompare(b.code));
     const names = Object.fromEntries(organisations.map((o) => [o.code, o.name]));
     // Every risk the figures count: the open ones, and those escalated (open or not) with their events.
-    const risks = [...new Map([...open, ...escalated].map((r) => [r.id, r] as const)).values()];
+    const risks = [
+      ...new Map(
+        [...open.map((r) => ({ ...r, history: [] })), ...escalated].map((r) => [r.id, r] as const),
+      ).values(),
+    ];
     return {
       quarter,
       madeAt: now.toISOString(),
@@ -167,29 +173,20 @@ export class Figures {
   }
 
   /**
-   * Every followed HSA with its responses, from the follow-up rows, and any HSA with clocks open in the
-   * channel that is not followed yet (raised before follow-ups existed; the board starts following it).
+   * Every followed HSA with its responses, from the follow-up rows (one partition). An HSA is followed
+   * when it is raised; one whose follow-up failed then, or raised before follow-ups existed, is followed
+   * by the HSA board when it is next opened or by the HSA reminders (every 10 minutes), and counts from then.
    */
   private async hsasForFigures(): Promise<HsaForFigures[]> {
-    const [kept, open] = await Promise.all([
-      this.deps.hsaResponses.keptHsas(),
-      this.deps.alerts.listOpen(),
-    ]);
-    const followed = new Set(kept.map((k) => k.followUp.alertId));
-    const unfollowed = open.filter(
-      (a) => a.source === 'hsa' && hasResponseClocks(a) && !followed.has(a.id),
-    );
-    const sources = [
-      ...kept.map((k) => ({ id: k.followUp.alertId, alert: k.alert, responses: k.responses })),
-      ...unfollowed.map((a) => ({ id: a.id, alert: a, responses: undefined })),
-    ];
+    const kept = await this.deps.hsaResponses.keptHsas();
     const out: HsaForFigures[] = [];
-    for (const source of sources) {
-      const alert = source.alert ?? (await this.deps.alerts.get(source.id))?.alert;
+    for (const k of kept) {
+      const id = k.followUp.alertId;
+      const alert = k.alert ?? (await this.deps.alerts.get(id))?.alert;
       if (!alert || alert.exercise) continue;
       const responses =
-        source.responses ?? (await this.deps.hsaResponses.list(source.id)).map((s) => s.response);
-      out.push({ alert, responses: await this.withFixTimes(source.id, responses) });
+        k.responses ?? (await this.deps.hsaResponses.list(id)).map((s) => s.response);
+      out.push({ alert, responses: await this.withFixTimes(id, responses) });
     }
     return out;
   }

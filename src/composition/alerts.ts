@@ -164,7 +164,7 @@ export function composeAlerts(
     logger,
     metrics,
     // An HSA's organisations' responses and reminders outlive its channel alert.
-    followUpHsa: (alert) => hsaResponses.follow(alert),
+    followUpHsa: (alert, opts) => hsaResponses.follow(alert, opts),
   });
   const inbox: AlertInbox = new AlertInbox({
     store: new TableAlertInboxStore(store),

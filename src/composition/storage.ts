@@ -21,7 +21,7 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from '../store/embedded-az
 import { RISK_CARD_TABLE } from '../store/risk-card-repository';
 import { RISK_REMINDER_TABLE } from '../store/risk-reminder-repository';
 import { RISK_SETTINGS_TABLE } from '../store/risk-policy-repository';
-import { RISK_TABLE } from '../store/risk-repository';
+import { RISK_TABLE, TableRiskRepository } from '../store/risk-repository';
 import { ROTA_TABLES } from '../store/rota-tables';
 import { SEND_QUEUE_TABLE } from '../store/send-queue-repository';
 import { TableStore } from '../store/tables';
@@ -87,6 +87,16 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     .then((made) => made && logger.info(made, 'alert figures backfilled'))
     .catch((err: unknown) =>
       logger.warn({ err }, 'alert figures not backfilled; older alerts may be missing'),
+    );
+  // The risk register's open index rows, given the columns the quarter figures read (an older version's).
+  await new TableRiskRepository(store)
+    .backfillOpenFigures()
+    .then((made) => made && logger.info({ made }, 'open risks given their figure columns'))
+    .catch((err: unknown) =>
+      logger.warn(
+        { err },
+        'open risks not given their figure columns; the figures read them whole',
+      ),
     );
   return { store, stop: async () => void (await azurite?.stop()) };
 }

@@ -2,6 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { RiskRepository, StoredRisk } from '../app/risks/ports';
 import type { Decision } from '../domain/decisions';
+import type { OpenRiskFigure, RiskForFigures } from '../domain/figures';
 import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
@@ -16,7 +17,9 @@ export const RISK_TABLE = 'Risks';
  *                                                                 its ETag guards every change
  *                  RK 'risk_' + encodeKey(id) + '_ev_' + 0000    one row per history event, oldest first
  *                  RK 'open_' + (25 - score, 2 digits) + '_' + raisedAt + '_' + encodeKey(id)
- *                                                                 a copy of each risk that is not closed
+ *                                                                 a copy of each risk that is not closed, with
+ *                                                                 the figures' fields as columns of their own
+ *                                                                 (FIGURE_COLUMNS) beside its JSON
  * The ICS register holds tens to hundreds of risks, so one partition holds it all: a change, its history
  * events and the open-by-score index row commit in one transaction, and "open risks by score" is one range
  * query over the index rows (highest score first, then oldest), never a table scan.
@@ -28,6 +31,8 @@ const PARTITION = 'register';
 const riskKey = (id: string) => `risk_${encodeKey(id)}`;
 const eventKey = (id: string, index: number) =>
   `${riskKey(id)}_ev_${index.toString().padStart(4, '0')}`;
+/** The open-by-score index rows, as a query filter. */
+const OPEN_ROWS = `PartitionKey eq '${PARTITION}' and RowKey ge 'open_' and RowKey lt 'open\`'`;
 const openKey = (risk: Risk) =>
   `open_${(25 - risk.score).toString().padStart(2, '0')}_${risk.raisedAt}_${encodeKey(risk.id)}`;
 
@@ -44,6 +49,40 @@ interface RiskRow {
 }
 
 type RiskBody = Omit<Risk, 'history'>;
+
+/**
+ * The columns of an open index row the quarter figures read (`select`ed, so not the JSON of every open
+ * risk): an OpenRiskFigure, and the exercise the risk belongs to ('' for a real one).
+ */
+const FIGURE_COLUMNS = [
+  'id',
+  'title',
+  'orgCode',
+  'likelihood',
+  'consequence',
+  'score',
+  'band',
+  'status',
+  'owner',
+  'raisedAt',
+  'exerciseId',
+] as const;
+type FigureColumns = OpenRiskFigure & { exerciseId: string };
+const figureColumnsOf = (risk: RiskBody): FigureColumns => ({
+  id: risk.id,
+  title: risk.title,
+  orgCode: risk.orgCode,
+  likelihood: risk.likelihood,
+  consequence: risk.consequence,
+  score: risk.score,
+  band: risk.band,
+  status: risk.status,
+  owner: risk.owner,
+  raisedAt: risk.raisedAt,
+  exerciseId: risk.exercise?.id ?? '',
+});
+/** An index row written before the figures' columns were kept (until the start's backfill). */
+const lacksFigureColumns = (row: Record<string, unknown>) => typeof row['likelihood'] !== 'number';
 const bodyOf = ({ history: _history, ...body }: Risk): RiskBody => body;
 
 export class TableRiskRepository implements RiskRepository {
@@ -128,6 +167,62 @@ export class TableRiskRepository implements RiskRepository {
     return (await this.listRange('open_', 'open`')).filter(isRealRisk);
   }
 
+  /**
+   * What the quarter figures need of each open real risk, highest score first: the figures' own columns
+   * of the open index rows (one range, `select`ed). Rows from before those columns were kept (until the
+   * start's backfill gives them theirs) are read whole instead.
+   */
+  async listOpenFigures(): Promise<OpenRiskFigure[]> {
+    const figures: OpenRiskFigure[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: OPEN_ROWS,
+        select: [...FIGURE_COLUMNS],
+      },
+    });
+    for await (const row of rows) {
+      if (lacksFigureColumns(row))
+        return (await this.listOpen()).map((risk) => {
+          const { exerciseId: _real, ...figure } = figureColumnsOf(risk);
+          return figure;
+        });
+      const { exerciseId, ...figure } = pickFigureColumns(row);
+      if (!exerciseId) figures.push(figure);
+    }
+    return figures;
+  }
+
+  /**
+   * Gives each open index row written before the figures' columns were kept its columns, from its JSON
+   * (at start; idempotent). A row that changes meanwhile is left to the change, which writes them.
+   */
+  async backfillOpenFigures(): Promise<number> {
+    let made = 0;
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: OPEN_ROWS,
+      },
+    });
+    for await (const row of rows) {
+      if (!lacksFigureColumns(row)) continue;
+      try {
+        await this.client.updateEntity(
+          {
+            partitionKey: PARTITION,
+            rowKey: String(row['rowKey']),
+            ...figureColumnsOf(fromJsonColumns<RiskBody>(row)),
+          },
+          'Merge',
+          { etag: String(row['etag']) },
+        );
+        made++;
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 412 && !isNotFound(e)) throw e;
+      }
+    }
+    return made;
+  }
+
   async listOpenWithExercises(): Promise<Risk[]> {
     return this.listRange('open_', 'open`');
   }
@@ -174,11 +269,14 @@ export class TableRiskRepository implements RiskRepository {
   /**
    * Every real risk ever escalated, with only its escalation and decision events (in order): what the
    * quarter figures need of the history. One query of the register's event rows by their `eventKind`
-   * (a few tens a year, not every event of every risk); each such risk's own row is taken from `known`
-   * (the open risks the caller reads, or is reading) or else read (one closed since its escalation). A point
-   * read costs Azurite a look through the whole register partition, so the open ones are not read again.
+   * (a few tens a year, not every event of every risk); each such risk's own fields are taken from `known`
+   * (the open risks' figures the caller reads, or is reading) or else read (one closed since its
+   * escalation). A point read costs Azurite a look through the whole register partition, so the open ones
+   * are not read again.
    */
-  async listEscalated(known: readonly Risk[] | Promise<readonly Risk[]> = []): Promise<Risk[]> {
+  async listEscalated(
+    known: readonly OpenRiskFigure[] | Promise<readonly OpenRiskFigure[]> = [],
+  ): Promise<RiskForFigures[]> {
     const events = new Map<string, RiskEvent[]>();
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
@@ -195,17 +293,20 @@ export class TableRiskRepository implements RiskRepository {
     const risks = await Promise.all(
       [...events]
         .filter(([, history]) => history.some((e) => e.kind === 'escalated'))
-        .map(async ([riskRow, history]): Promise<Risk | undefined> => {
-          const open = byRow.get(riskRow);
-          const row = open
-            ? undefined
-            : await getOrUndefined<Record<string, unknown>>(this.client, PARTITION, riskRow);
-          const body = open ? bodyOf(open) : row && fromJsonColumns<RiskBody>(row);
+        .map(async ([riskRow, history]): Promise<RiskForFigures | undefined> => {
           // Event rows sort in history order (their index is zero-padded); the query keeps that order.
-          return body && { ...body, history };
+          const open = byRow.get(riskRow);
+          if (open) return { ...open, history };
+          const row = await getOrUndefined<Record<string, unknown>>(
+            this.client,
+            PARTITION,
+            riskRow,
+          );
+          const body = row && fromJsonColumns<RiskBody>(row);
+          return body && isRealRisk(body) ? { ...body, history } : undefined;
         }),
     );
-    return risks.filter((r): r is Risk => !!r && isRealRisk(r));
+    return risks.filter((r): r is RiskForFigures => !!r);
   }
 
   private async listRange(from: string, to: string): Promise<Risk[]> {
@@ -258,10 +359,25 @@ export class TableRiskRepository implements RiskRepository {
       partitionKey: PARTITION,
       rowKey: openKey(risk),
       kind: 'open',
-      id: risk.id,
+      ...figureColumnsOf(risk),
       ...toJsonColumns(bodyOf(risk)),
     };
   }
 }
+
+/** An index row's figure columns, as `select` returned them. */
+const pickFigureColumns = (row: Record<string, unknown>): FigureColumns => ({
+  id: String(row['id']),
+  title: String(row['title'] ?? ''),
+  orgCode: String(row['orgCode'] ?? ''),
+  likelihood: row['likelihood'] as OpenRiskFigure['likelihood'],
+  consequence: row['consequence'] as OpenRiskFigure['consequence'],
+  score: Number(row['score']),
+  band: String(row['band'] ?? ''),
+  status: row['status'] as OpenRiskFigure['status'],
+  owner: String(row['owner'] ?? ''),
+  raisedAt: String(row['raisedAt'] ?? ''),
+  exerciseId: String(row['exerciseId'] ?? ''),
+});
 
 const q = (s: string) => s.replace(/'/g, "''");

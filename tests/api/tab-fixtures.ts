@@ -121,8 +121,10 @@ export async function seedTabData(store: TableStore, now = new Date()): Promise<
       { id: 'A-HSA1', actor, at: hoursAgo(71) },
     ).alert,
   );
-  // RXC acknowledged the HSA 10 hours after publication and says it is affected; ESCC has said nothing.
+  // Followed up with the organisations as it was raised (as AlertService does for an HSA with clocks).
   const responses = new TableHsaResponseRepository(store);
+  await responses.follow({ alertId: 'A-HSA1', since: hoursAgo(71).toISOString() });
+  // RXC acknowledged the HSA 10 hours after publication and says it is affected; ESCC has said nothing.
   const rxcActor = { id: LEAD.aadObjectId, name: LEAD.name, source: 'teams' as const };
   const acked = acknowledgeHsa(newHsaResponse('A-HSA1', 'RXC'), rxcActor, hoursAgo(62));
   if (!acked.ok) throw new Error(acked.message);

@@ -43,7 +43,7 @@ export interface AlertServiceDeps {
    * Starts following up an HSA with the organisations when it is raised or changed (HsaResponses.follow),
    * so their responses and reminders outlive the channel alert.
    */
-  followUpHsa?(alert: Alert): Promise<void>;
+  followUpHsa?(alert: Alert, opts?: { raised?: boolean }): Promise<void>;
 }
 
 /** Longest alert id anyone types; anything longer is not an alert id. */
@@ -134,7 +134,7 @@ export class AlertService {
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;
       if (!opts.exercise) this.deps.metrics?.alertIngested(created.value.alert);
-      await this.followUpHsa(created.value.alert);
+      await this.followUpHsa(created.value.alert, { raised: true });
       await this.deps.escalation.scheduleAfterChange(created.value.alert, now);
       await this.deps.notifier
         .postToChannel(created.value.alert)
@@ -150,10 +150,10 @@ export class AlertService {
   }
 
   /** The HSA's follow-up starts; a failure is logged (the reminder job follows open HSAs up too). */
-  private async followUpHsa(alert: Alert): Promise<void> {
+  private async followUpHsa(alert: Alert, opts: { raised?: boolean } = {}): Promise<void> {
     if (alert.source !== 'hsa' || !this.deps.followUpHsa) return;
     await this.deps
-      .followUpHsa(alert)
+      .followUpHsa(alert, opts)
       .catch((err) =>
         this.deps.logger?.error({ err, alertId: alert.id }, 'following up the HSA failed'),
       );
@@ -290,8 +290,7 @@ export class AlertService {
       if (!stored) throw unknownAlert(alertId);
       const { alert } = recordPosted(stored.alert, post, actor, this.deps.clock.now());
       const saved = await this.deps.alerts.update(alert, stored.etag);
-      if (saved.ok)
-        return { alert: saved.value.alert, drawnCurrent: stored.etag === drawn?.etag };
+      if (saved.ok) return { alert: saved.value.alert, drawnCurrent: stored.etag === drawn?.etag };
     }
     throw new CtacError('conflict', `Alert ${alertId} kept changing; its card was not recorded.`);
   }

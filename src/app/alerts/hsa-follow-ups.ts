@@ -61,14 +61,16 @@ export class HsaFollowUps {
 
   /**
    * Starts following up an HSA with clocks (High) with the organisations when it is raised or changed,
-   * so its responses and reminders outlive the channel alert. Anything else is ignored.
+   * so its responses and reminders outlive the channel alert (`raised`: just created, so with no
+   * responses). Anything else is ignored; one followed already is left as it is.
    */
-  async follow(alert: Pick<AlertSummary, 'id' | 'source' | 'severityRank'>): Promise<void> {
+  async follow(alert: Alert | AlertSummary, opts: { raised?: boolean } = {}): Promise<void> {
     if (alert.source !== 'hsa' || !hasResponseClocks(alert)) return;
-    await this.deps.responses.follow({
-      alertId: alert.id,
-      since: this.deps.clock.now().toISOString(),
-    });
+    const followUp: HsaFollowUp = { alertId: alert.id, since: this.deps.clock.now().toISOString() };
+    // Just raised, no organisation has responded yet: the row keeps the HSA and that, so the board
+    // and the quarter figures need read nothing else for it (settleFollowUp keeps each response).
+    if (opts.raised) await this.deps.responses.keep(followUp, summaryOf(alert)!, [], undefined);
+    else await this.deps.responses.follow(followUp);
   }
 
   /**

@@ -183,8 +183,8 @@ export class HsaResponses {
    * Starts following up an HSA with clocks (High) with the organisations when it is raised or changed
    * (HsaFollowUps). Anything else is ignored.
    */
-  follow(alert: Pick<AlertSummary, 'id' | 'source' | 'severityRank'>): Promise<void> {
-    return this.followUps.follow(alert);
+  follow(alert: Alert | AlertSummary, opts: { raised?: boolean } = {}): Promise<void> {
+    return this.followUps.follow(alert, opts);
   }
 
   /**

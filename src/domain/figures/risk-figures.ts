@@ -9,6 +9,27 @@ import { median, rounded } from './stats';
 /** How many of the highest-scoring open risks the board pack lists. */
 export const TOP_RISKS = 10;
 
+/**
+ * What the figures read of an open risk: enough for the heat map, the top risks and an escalation's line,
+ * not its description, mitigations or history (the store keeps these on each open-by-score index row).
+ */
+export type OpenRiskFigure = Pick<
+  Risk,
+  | 'id'
+  | 'title'
+  | 'orgCode'
+  | 'likelihood'
+  | 'consequence'
+  | 'score'
+  | 'band'
+  | 'status'
+  | 'owner'
+  | 'raisedAt'
+>;
+
+/** A risk as the figures count it: its open-register fields and (for an escalated one) its events. */
+export type RiskForFigures = OpenRiskFigure & Pick<Risk, 'history'>;
+
 /** Open risks by likelihood (rows, 1 to 5) and consequence (columns, 1 to 5). */
 export interface RiskHeatMap {
   /** counts[likelihood - 1][consequence - 1]. */
@@ -80,7 +101,7 @@ const REASONS: Record<RiskEscalated['reason'], string> = {
  */
 export function riskQuarterFigures(
   quarter: Quarter,
-  risks: readonly Risk[],
+  risks: readonly RiskForFigures[],
   decisions: readonly Decision[],
   now: Date,
   organisationNames: Readonly<Record<string, string>> = {},

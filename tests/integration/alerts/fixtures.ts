@@ -114,7 +114,7 @@ export const alertTableNames = [
 /** The alert use cases wired to Azurite, a fake clock and a recording notifier. */
 export async function alertWorld(
   store: TableStore,
-  opts: { clock?: FakeClock; followUpHsa?: (alert: Alert) => Promise<void> } = {},
+  opts: { clock?: FakeClock; followUpHsa?: (alert: Alert, opts?: { raised?: boolean }) => Promise<void> } = {},
 ) {
   await store.createTables(alertTableNames);
   const clock = opts.clock ?? new FakeClock('2026-11-28T09:00:00Z');

@@ -34,7 +34,9 @@ const kim: Member = {
 
 async function hsaWorld() {
   const wired: { responses?: HsaResponses } = {};
-  const w = await alertWorld(store, { followUpHsa: (alert) => wired.responses!.follow(alert) });
+  const w = await alertWorld(store, {
+    followUpHsa: (alert, o) => wired.responses!.follow(alert, o),
+  });
   const orgs = new TableOrganisationRepository(store);
   for (const [code, name] of [
     ['RXH', 'University Hospitals Sussex'],
@@ -123,6 +125,37 @@ test('when a response is saved, then the board shows it from the kept follow-up 
   // The same board as read from each HSA's own responses.
   for (const entry of board.current)
     expect(entry.lines).toEqual(await w.responses.lines(entry.alert.id, NOW));
+});
+
+test('when an HSA is raised, then its follow-up row keeps it with no responses yet, and the board and a later update read nothing else for it', async () => {
+  const w = await hsaWorld();
+  const hsa = await w.ingest('CC-9150', '2026-11-27T09:00:00Z');
+  const kept = await w.repository.keptHsa(hsa.id);
+  expect(kept?.responses).toEqual([]);
+  expect(kept?.alert).toMatchObject({ id: hsa.id, dedupKey: 'CC-9150', state: 'triggered' });
+  expect(kept?.alert).not.toHaveProperty('timeline');
+
+  const { result: board, queries, pointReads } = await counting(() => w.responses.board(NOW));
+  expect(queries.filter((t) => t !== 'Organisations').length).toBeLessThanOrEqual(2);
+  expect(pointReads).toEqual([]);
+  expect(board.current.map((e) => e.alert.dedupKey)).toEqual(['CC-9150']);
+  expect(board.current[0]!.lines.map((l) => l.orgCode)).toEqual(['ESCC', 'RXH']);
+
+  // The sender's next version is an update: the row (and its kept responses) stay as they are.
+  await w.service.ingest(
+    {
+      source: 'hsa',
+      dedupKey: 'CC-9150',
+      title: 'HSA CC-9150, revised',
+      severity: 'High',
+      publishedAt: '2026-11-27T09:00:00Z',
+    },
+    webhookActor,
+  );
+  await w.responses.respond(as(kim), hsa.id, { kind: 'remediation', value: 'patched' });
+  expect((await w.repository.keptHsa(hsa.id))?.responses).toEqual([
+    expect.objectContaining({ orgCode: 'ESCC', remediation: 'patched' }),
+  ]);
 });
 
 test('when a follow-up row predates keeping the responses, then the board reads them once, keeps them, and reads the same in two queries after', async () => {

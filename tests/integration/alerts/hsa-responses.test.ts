@@ -42,7 +42,7 @@ async function hsaWorld(
 ) {
   // The alert service starts following up each HSA it takes in, as the app wires it.
   const wired: { responses?: HsaResponses } = {};
-  const w = await alertWorld(store, { followUpHsa: (alert) => wired.responses!.follow(alert) });
+  const w = await alertWorld(store, { followUpHsa: (alert, o) => wired.responses!.follow(alert, o) });
   const orgs = new TableOrganisationRepository(store);
   for (const [code, name] of [
     ['RXH', 'University Hospitals Sussex'],

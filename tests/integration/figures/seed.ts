@@ -75,7 +75,7 @@ export async function seedQuarter(
     ...Object.values(SUPPLIER_TABLES),
   ]);
   const wired: { responses?: HsaResponses } = {};
-  const w = await alertWorld(store, { clock, followUpHsa: (a) => wired.responses!.follow(a) });
+  const w = await alertWorld(store, { clock, followUpHsa: (a, o) => wired.responses!.follow(a, o) });
   const orgs = new TableOrganisationRepository(store);
   for (const [code, name] of [
     ['RXH', 'University Hospitals Sussex'],

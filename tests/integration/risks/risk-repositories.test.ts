@@ -16,6 +16,7 @@ import {
   type Risk,
 } from '../../../src/domain/risk';
 import type { Actor } from '../../../src/domain/shared/actor';
+import type { OpenRiskFigure, RiskForFigures } from '../../../src/domain/figures';
 import { startTestStore } from '../../helpers/azurite';
 
 let store: TableStore;
@@ -43,6 +44,19 @@ const form = (over: Record<string, unknown> = {}) => ({
   mitigations: 'Patch\nMonitor',
   reviewDate: '2027-01-31',
   ...over,
+});
+/** The fields of a risk the quarter figures read of an open one. */
+const figureOf = (r: OpenRiskFigure): OpenRiskFigure => ({
+  id: r.id,
+  title: r.title,
+  orgCode: r.orgCode,
+  likelihood: r.likelihood,
+  consequence: r.consequence,
+  score: r.score,
+  band: r.band,
+  status: r.status,
+  owner: r.owner,
+  raisedAt: r.raisedAt,
 });
 const raise = (id: string, over: Record<string, unknown> = {}): Risk =>
   raiseRisk(form(over), { id, actor, at }).risk;
@@ -244,11 +258,87 @@ describe('what the quarter figures read of the register and the log', () => {
       'decided',
     ]);
     expect(listed.get('R-FIG-2')?.status).toBe('escalated');
-    // Given the open risks (as the figures read them alongside), the same: only the closed one is read.
-    const mine = (risks: Risk[]) => risks.filter((r) => r.id.startsWith('R-FIG-'));
-    expect(mine(await repo.listEscalated(repo.listOpen()))).toEqual(
+    // Given the open risks' figures (as the figures read them alongside), the same fields: only the
+    // closed one is read.
+    const mine = (risks: RiskForFigures[]) =>
+      risks
+        .filter((r) => r.id.startsWith('R-FIG-'))
+        .map((r) => ({ ...figureOf(r), history: r.history }));
+    expect(mine(await repo.listEscalated(repo.listOpenFigures()))).toEqual(
       mine(await repo.listEscalated()),
     );
+  });
+
+  test('when risks are open, rescored and closed, then listOpenFigures gives each open real one highest score first, with the fields the figures show and no others', async () => {
+    const repo = new TableRiskRepository(store);
+    const high = raise('R-OF-1', {
+      likelihood: 5,
+      consequence: 4,
+      title: 'Ransomware at the trust, "Zoë" ≥ 20',
+    });
+    const low = raise('R-OF-2', { likelihood: 1, consequence: 2, owner: 'Director of Digital' });
+    let moved = raise('R-OF-3', { likelihood: 2, consequence: 2 });
+    const closed = closeRisk(raise('R-OF-4'), { reason: 'Gone' }, { actor, at }).risk;
+    const drill = raiseRisk(form({ likelihood: 5, consequence: 5 }), {
+      id: 'R-OF-5',
+      actor,
+      at,
+      exercise: { id: 'X-OF', name: 'Drill' },
+    }).risk;
+    for (const r of [high, low, moved, closed, drill]) expect((await repo.create(r)).ok).toBe(true);
+    // Rescored up: its index row moves, with its new fields.
+    const stored = await repo.get('R-OF-3');
+    moved = rescoreRisk(
+      stored!.risk,
+      { likelihood: 4, consequence: 4 },
+      { actor, at, policy: DEFAULT_RISK_POLICY },
+    ).risk;
+    expect((await repo.update(moved, stored!.etag)).ok).toBe(true);
+
+    const mine = (risks: readonly OpenRiskFigure[]) =>
+      risks.filter((r) => r.id.startsWith('R-OF-'));
+    const figures = mine(await repo.listOpenFigures());
+    expect(figures).toEqual([high, moved, low].map(figureOf));
+    // Exactly what the whole open risks give, field for field, in the same order.
+    expect(figures).toEqual(mine(await repo.listOpen()).map(figureOf));
+    expect(figures.map((f) => Object.keys(f).sort())).toEqual(
+      figures.map(() => Object.keys(figureOf(high)).sort()),
+    );
+  });
+
+  test("when open index rows were written before they kept the figures' fields, then listOpenFigures still gives them, and the start's backfill gives the rows their fields once", async () => {
+    const repo = new TableRiskRepository(store);
+    const older = raise('R-OLD-1', {
+      likelihood: 4,
+      consequence: 5,
+      title: 'Written by an older version',
+    });
+    expect((await repo.create(older)).ok).toBe(true);
+    // As an older version wrote it: the index row's kind, id and JSON only.
+    const client = store.table(RISK_TABLE);
+    const indexRows: Record<string, unknown>[] = [];
+    for await (const row of client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: "PartitionKey eq 'register' and RowKey ge 'open_' and RowKey lt 'open`'",
+      },
+    }))
+      if (row['id'] === 'R-OLD-1') indexRows.push(row);
+    expect(indexRows).toHaveLength(1);
+    const { partitionKey, rowKey, kind, id } = indexRows[0] as Record<string, string>;
+    const json = Object.fromEntries(
+      Object.entries(indexRows[0]!).filter(([k]) => k.startsWith('json')),
+    );
+    await client.upsertEntity({ partitionKey, rowKey, kind, id, ...json }, 'Replace');
+
+    const figureOfOld = async () => (await repo.listOpenFigures()).find((r) => r.id === 'R-OLD-1');
+    expect(await figureOfOld()).toEqual(figureOf(older));
+    expect(await repo.backfillOpenFigures()).toBe(1);
+    const row = await client.getEntity<Record<string, unknown>>(partitionKey!, rowKey!);
+    expect(row['likelihood']).toBe(4);
+    expect(row['title']).toBe('Written by an older version');
+    expect(row['exerciseId']).toBe('');
+    expect(await figureOfOld()).toEqual(figureOf(older));
+    expect(await repo.backfillOpenFigures()).toBe(0);
   });
 
   test('when decisions were logged either side of a quarter, then listLoggedBetween gives those from its start up to its end only, exercises left out', async () => {
