@@ -536,9 +536,11 @@ match), the \`AlertViews\` table's open rows (each open alert's summary, one par
 week rows of the last nine weeks (one row a week holding the middle of its times, one range), the HSA follow-up rows
 (each keeping its HSA and every organisation's response, one partition), and the rota's rotations, overrides and leave.
 The figures read the summaries of the quarter's kept alert week rows (one range, \`select\`ed: each week's sorted
-acknowledge and resolve times by severity, not an entry per alert), the open risks, the register's escalation and
-decision events (one query), the newest 100 of the quarter's decisions (one page of one range) with the quarter's kept
-count (one point read), the HSA follow-up rows and the small registers (organisations, exercises, suppliers, DSPT).
+acknowledge and resolve times by severity, not an entry per alert), the open risks (their index rows' figure
+columns only), the register's escalation and decision events (one query), the newest 100 of the quarter's decisions
+(one page of one range) with the quarter's kept count (one point read), the HSA follow-up rows (each keeping its HSA
+and every organisation's response, written as the HSA is raised) and the small registers (organisations, exercises,
+suppliers, DSPT).
 
 Seeding is bound by Azurite: it checks a new row against every row of its partition, so the large shared partitions
 (the risk register, the alerts' id and week index partitions, the decision log) cost more with every row written,
