@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { RiskRepository, StoredRisk } from '../app/risks/ports';
 import type { Decision } from '../domain/decisions';
-import type { OpenRiskFigure, RiskForFigures } from '../domain/figures';
+import { openRiskFigureOf, type OpenRiskFigure, type RiskForFigures } from '../domain/figures';
 import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
@@ -69,16 +69,7 @@ const FIGURE_COLUMNS = [
 ] as const;
 type FigureColumns = OpenRiskFigure & { exerciseId: string };
 const figureColumnsOf = (risk: RiskBody): FigureColumns => ({
-  id: risk.id,
-  title: risk.title,
-  orgCode: risk.orgCode,
-  likelihood: risk.likelihood,
-  consequence: risk.consequence,
-  score: risk.score,
-  band: risk.band,
-  status: risk.status,
-  owner: risk.owner,
-  raisedAt: risk.raisedAt,
+  ...openRiskFigureOf(risk),
   exerciseId: risk.exercise?.id ?? '',
 });
 /** An index row written before the figures' columns were kept (until the start's backfill). */
@@ -181,11 +172,7 @@ export class TableRiskRepository implements RiskRepository {
       },
     });
     for await (const row of rows) {
-      if (lacksFigureColumns(row))
-        return (await this.listOpen()).map((risk) => {
-          const { exerciseId: _real, ...figure } = figureColumnsOf(risk);
-          return figure;
-        });
+      if (lacksFigureColumns(row)) return (await this.listOpen()).map(openRiskFigureOf);
       const { exerciseId, ...figure } = pickFigureColumns(row);
       if (!exerciseId) figures.push(figure);
     }

@@ -27,6 +27,20 @@ export type OpenRiskFigure = Pick<
   | 'raisedAt'
 >;
 
+/** An open risk's fields the figures read, and no others. */
+export const openRiskFigureOf = (risk: OpenRiskFigure): OpenRiskFigure => ({
+  id: risk.id,
+  title: risk.title,
+  orgCode: risk.orgCode,
+  likelihood: risk.likelihood,
+  consequence: risk.consequence,
+  score: risk.score,
+  band: risk.band,
+  status: risk.status,
+  owner: risk.owner,
+  raisedAt: risk.raisedAt,
+});
+
 /** A risk as the figures count it: its open-register fields and (for an escalated one) its events. */
 export type RiskForFigures = OpenRiskFigure & Pick<Risk, 'history'>;
 

@@ -16,7 +16,11 @@ import {
   type Risk,
 } from '../../../src/domain/risk';
 import type { Actor } from '../../../src/domain/shared/actor';
-import type { OpenRiskFigure, RiskForFigures } from '../../../src/domain/figures';
+import {
+  openRiskFigureOf as figureOf,
+  type OpenRiskFigure,
+  type RiskForFigures,
+} from '../../../src/domain/figures';
 import { startTestStore } from '../../helpers/azurite';
 
 let store: TableStore;
@@ -44,19 +48,6 @@ const form = (over: Record<string, unknown> = {}) => ({
   mitigations: 'Patch\nMonitor',
   reviewDate: '2027-01-31',
   ...over,
-});
-/** The fields of a risk the quarter figures read of an open one. */
-const figureOf = (r: OpenRiskFigure): OpenRiskFigure => ({
-  id: r.id,
-  title: r.title,
-  orgCode: r.orgCode,
-  likelihood: r.likelihood,
-  consequence: r.consequence,
-  score: r.score,
-  band: r.band,
-  status: r.status,
-  owner: r.owner,
-  raisedAt: r.raisedAt,
 });
 const raise = (id: string, over: Record<string, unknown> = {}): Risk =>
   raiseRisk(form(over), { id, actor, at }).risk;
