@@ -167,23 +167,39 @@ export interface AlertQuarterFigures {
 
 const toMinutes = (ms: number) => ms / 60_000;
 
-/**
- * The values at ranks `lo` and `hi` (0-based, lo <= hi) of several ascending lists taken as one, found by
- * walking the lists together up to rank `hi` (no merged copy: a quarter's lists hold tens of thousands).
- */
-function atRanks(lists: readonly (readonly number[])[], lo: number, hi: number): [number, number] {
-  const at = lists.map(() => 0);
-  let low = NaN;
-  for (let rank = 0; ; rank++) {
-    let pick = -1;
-    for (let i = 0; i < lists.length; i++)
-      if (at[i]! < lists[i]!.length && (pick < 0 || lists[i]![at[i]!]! < lists[pick]![at[pick]!]!))
-        pick = i;
-    const value = lists[pick]![at[pick]!]!;
-    at[pick]! += 1;
-    if (rank === lo) low = value;
-    if (rank === hi) return [low, value];
+/** How many of an ascending list's values are below `x` (`orEqual`: at most `x`). */
+function countBelow(list: readonly number[], x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x || (orEqual && list[mid] === x)) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/**
+ * The value at rank `rank` (0-based) of several ascending lists taken as one, without merging them (a
+ * quarter's lists hold tens of thousands): a binary search in each list for the value that has at most
+ * `rank` values below it and more than `rank` at or below it, counting by binary search in every list.
+ */
+function atRank(lists: readonly (readonly number[])[], rank: number): number {
+  if (lists.length === 1) return lists[0]![rank]!;
+  const count = (x: number, orEqual: boolean) =>
+    lists.reduce((n, list) => n + countBelow(list, x, orEqual), 0);
+  for (const list of lists) {
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = list[mid]!;
+      if (count(x, true) <= rank) lo = mid + 1;
+      else if (count(x, false) > rank) hi = mid - 1;
+      else return x;
+    }
+  }
+  throw new RangeError(`No value at rank ${rank}`);
 }
 
 /** The median in minutes of the lists' ms taken as one, as `median` of the minutes would give it. */
@@ -191,8 +207,8 @@ function medianMinutes(lists: readonly (readonly number[])[]): number | undefine
   const n = lists.reduce((sum, l) => sum + l.length, 0);
   if (!n) return undefined;
   const mid = Math.floor(n / 2);
-  const [lower, upper] = atRanks(lists, n % 2 ? mid : mid - 1, mid);
-  return n % 2 ? toMinutes(upper) : (toMinutes(lower) + toMinutes(upper)) / 2;
+  const upper = atRank(lists, mid);
+  return n % 2 ? toMinutes(upper) : (toMinutes(atRank(lists, mid - 1)) + toMinutes(upper)) / 2;
 }
 
 /** The mean in minutes, from the exact sum of the whole ms; undefined for none. */
