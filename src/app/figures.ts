@@ -100,8 +100,9 @@ export interface FiguresDeps {
  * of the data: the quarter's kept alert week rows (one range), the HSA follow-up rows (one partition, each
  * keeping the HSA and every organisation's response), the open risks (the open-by-score range, only the
  * columns the figures show), the escalation and decision events of the risk register (one query, and a
- * point read of each risk escalated and closed since), the quarter's decisions (one range of the log) and the organisations. An HSA whose follow-up row predates keeping its
- * responses is read from its own partition.
+ * point read of each risk escalated and closed since), the quarter's decisions (one range of the log) and
+ * the organisations. An HSA whose follow-up row predates keeping its responses is read from its own
+ * partition.
  */
 export class Figures {
   constructor(private readonly deps: FiguresDeps) {}
