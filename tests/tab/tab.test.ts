@@ -168,6 +168,8 @@ test('when the theme is dark, then the tab renders dark, and follows changes to 
   expect(brightness(await background())).toBeLessThan(80);
   expect(await seriousViolations()).toEqual([]);
 
+  // The new theme's background, and then every colour transition it started (Fluent's buttons fade
+  // theirs) run to its end: the colours a person sees once the switch has settled.
   const waitForBackground = (rgb: string) =>
     tab.locator('.ctac-root').evaluate(
       (el, want) =>
@@ -177,7 +179,11 @@ test('when the theme is dark, then the tab renders dark, and follows changes to 
               ? resolve()
               : requestAnimationFrame(check);
           check();
-        }),
+        }).then(() =>
+          Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))).then(
+            () => undefined,
+          ),
+        ),
       rgb,
     );
   await page.getByLabel('Theme').selectOption('contrast');
