@@ -1,4 +1,4 @@
-import { type HsaResponse, type HsaResponseEvent } from '../domain/alerts';
+import type { HsaResponse, HsaResponseEvent } from '../domain/alerts';
 import {
   alertQuarterFigures,
   hsaQuarterFigures,

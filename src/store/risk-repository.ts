@@ -2,12 +2,17 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import type { RiskRepository, StoredRisk } from '../app/risks/ports';
 import type { Decision } from '../domain/decisions';
-import { openRiskFigureOf, type OpenRiskFigure, type RiskForFigures } from '../domain/figures';
+import {
+  OPEN_RISK_FIGURE_FIELDS,
+  openRiskFigureOf,
+  type OpenRiskFigure,
+  type RiskForFigures,
+} from '../domain/figures';
 import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
-import { getOrUndefined, isNotFound, type TableStore } from './tables';
+import { getOrUndefined, isConditionFailed, isNotFound, type TableStore } from './tables';
 
 export const RISK_TABLE = 'Risks';
 
@@ -54,19 +59,7 @@ type RiskBody = Omit<Risk, 'history'>;
  * The columns of an open index row the quarter figures read (`select`ed, so not the JSON of every open
  * risk): an OpenRiskFigure, and the exercise the risk belongs to ('' for a real one).
  */
-const FIGURE_COLUMNS = [
-  'id',
-  'title',
-  'orgCode',
-  'likelihood',
-  'consequence',
-  'score',
-  'band',
-  'status',
-  'owner',
-  'raisedAt',
-  'exerciseId',
-] as const;
+const FIGURE_COLUMNS = [...OPEN_RISK_FIGURE_FIELDS, 'exerciseId'];
 type FigureColumns = OpenRiskFigure & { exerciseId: string };
 const figureColumnsOf = (risk: RiskBody): FigureColumns => ({
   ...openRiskFigureOf(risk),
@@ -155,7 +148,7 @@ export class TableRiskRepository implements RiskRepository {
   }
 
   async listOpen(): Promise<Risk[]> {
-    return (await this.listRange('open_', 'open`')).filter(isRealRisk);
+    return (await this.listOpenRows()).filter(isRealRisk);
   }
 
   /**
@@ -168,13 +161,13 @@ export class TableRiskRepository implements RiskRepository {
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
         filter: OPEN_ROWS,
-        select: [...FIGURE_COLUMNS],
+        select: FIGURE_COLUMNS,
       },
     });
     for await (const row of rows) {
       if (lacksFigureColumns(row)) return (await this.listOpen()).map(openRiskFigureOf);
-      const { exerciseId, ...figure } = pickFigureColumns(row);
-      if (!exerciseId) figures.push(figure);
+      // The columns are written from the risk (figureColumnsOf), so they read back as its fields.
+      if (!row['exerciseId']) figures.push(openRiskFigureOf(row as unknown as OpenRiskFigure));
     }
     return figures;
   }
@@ -204,14 +197,14 @@ export class TableRiskRepository implements RiskRepository {
         );
         made++;
       } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 412 && !isNotFound(e)) throw e;
+        if (!isConditionFailed(e) && !isNotFound(e)) throw e;
       }
     }
     return made;
   }
 
   async listOpenWithExercises(): Promise<Risk[]> {
-    return this.listRange('open_', 'open`');
+    return this.listOpenRows();
   }
 
   async listAll(): Promise<Risk[]> {
@@ -296,11 +289,11 @@ export class TableRiskRepository implements RiskRepository {
     return risks.filter((r): r is RiskForFigures => !!r);
   }
 
-  private async listRange(from: string, to: string): Promise<Risk[]> {
+  private async listOpenRows(): Promise<Risk[]> {
     const risks: Risk[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
-        filter: `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${to}'`,
+        filter: OPEN_ROWS,
       },
     });
     for await (const row of rows) risks.push({ ...fromJsonColumns<RiskBody>(row), history: [] });
@@ -351,20 +344,5 @@ export class TableRiskRepository implements RiskRepository {
     };
   }
 }
-
-/** An index row's figure columns, as `select` returned them. */
-const pickFigureColumns = (row: Record<string, unknown>): FigureColumns => ({
-  id: String(row['id']),
-  title: String(row['title'] ?? ''),
-  orgCode: String(row['orgCode'] ?? ''),
-  likelihood: row['likelihood'] as OpenRiskFigure['likelihood'],
-  consequence: row['consequence'] as OpenRiskFigure['consequence'],
-  score: Number(row['score']),
-  band: String(row['band'] ?? ''),
-  status: row['status'] as OpenRiskFigure['status'],
-  owner: String(row['owner'] ?? ''),
-  raisedAt: String(row['raisedAt'] ?? ''),
-  exerciseId: String(row['exerciseId'] ?? ''),
-});
 
 const q = (s: string) => s.replace(/'/g, "''");

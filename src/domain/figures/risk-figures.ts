@@ -13,33 +13,23 @@ export const TOP_RISKS = 10;
  * What the figures read of an open risk: enough for the heat map, the top risks and an escalation's line,
  * not its description, mitigations or history (the store keeps these on each open-by-score index row).
  */
-export type OpenRiskFigure = Pick<
-  Risk,
-  | 'id'
-  | 'title'
-  | 'orgCode'
-  | 'likelihood'
-  | 'consequence'
-  | 'score'
-  | 'band'
-  | 'status'
-  | 'owner'
-  | 'raisedAt'
->;
+export const OPEN_RISK_FIGURE_FIELDS = [
+  'id',
+  'title',
+  'orgCode',
+  'likelihood',
+  'consequence',
+  'score',
+  'band',
+  'status',
+  'owner',
+  'raisedAt',
+] as const satisfies readonly (keyof Risk)[];
+export type OpenRiskFigure = Pick<Risk, (typeof OPEN_RISK_FIGURE_FIELDS)[number]>;
 
 /** An open risk's fields the figures read, and no others. */
-export const openRiskFigureOf = (risk: OpenRiskFigure): OpenRiskFigure => ({
-  id: risk.id,
-  title: risk.title,
-  orgCode: risk.orgCode,
-  likelihood: risk.likelihood,
-  consequence: risk.consequence,
-  score: risk.score,
-  band: risk.band,
-  status: risk.status,
-  owner: risk.owner,
-  raisedAt: risk.raisedAt,
-});
+export const openRiskFigureOf = (risk: OpenRiskFigure): OpenRiskFigure =>
+  Object.fromEntries(OPEN_RISK_FIGURE_FIELDS.map((f) => [f, risk[f]])) as OpenRiskFigure;
 
 /** A risk as the figures count it: its open-register fields and (for an escalated one) its events. */
 export type RiskForFigures = OpenRiskFigure & Pick<Risk, 'history'>;
