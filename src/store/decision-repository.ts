@@ -36,6 +36,8 @@ const QUARTER_IDS = 'quarter';
 const IDS: ChunkLayout = { name: 'ids' };
 /** Rewrites of a quarter's id row lost to other writers before giving up (each re-reads the row). */
 const MAX_ID_RETRIES = 20;
+/** Quarters whose id lists an instance keeps between reads (see quarterIds). */
+const KEPT_QUARTERS = 4;
 const timeKey = (d: Decision) => `t_${invertedTimeKey(new Date(d.loggedAt), encodeKey(d.id))}`;
 const idKey = (id: string) => `id_${encodeKey(id)}`;
 
@@ -47,6 +49,9 @@ export class TableDecisionRepository implements DecisionRepository {
   private readonly loggedIds = new GatheredWrites<true>((quarterId, ids) =>
     this.addQuarterIds(quarterId, Object.keys(ids), false),
   );
+
+  /** Quarters' id lists as last read, with the row's ETag then (see quarterIds). */
+  private readonly keptIds = new Map<string, { etag: string; ids: ReadonlySet<string> }>();
 
   constructor(private readonly store: TableStore) {}
   private get client(): TableClient {
@@ -92,7 +97,8 @@ export class TableDecisionRepository implements DecisionRepository {
   ): Promise<{ decisions: Decision[]; total: number }> {
     const [newest, kept] = await Promise.all([
       this.listLoggedBetween(quarter.start, quarter.end, limit),
-      getOrUndefined<Record<string, unknown>>(this.client, QUARTER_IDS, quarter.id),
+      // Whether it is complete, and its ETag: the ids themselves only when they changed.
+      getOrUndefined<Record<string, unknown>>(this.client, QUARTER_IDS, quarter.id, ['complete']),
     ]);
     // Fewer than asked for: the page is the whole quarter (and no count can be ahead of it, as after
     // retention has deleted a quarter's decisions).
@@ -106,10 +112,32 @@ export class TableDecisionRepository implements DecisionRepository {
       );
       return { decisions: all.slice(0, limit), total: all.length };
     }
-    const ids = new Set(fromJsonChunkColumns<string[]>(kept, IDS));
+    const ids = await this.quarterIds(quarter.id, String(kept['etag']));
     const lacking = newest.filter((d) => !ids.has(d.id)).map((d) => d.id);
     if (lacking.length) await this.addQuarterIds(quarter.id, lacking, false);
     return { decisions: newest, total: ids.size + lacking.length };
+  }
+
+  /**
+   * The ids a quarter's row holds at the ETag given: as last read while the row is unchanged, else read
+   * again (a quarter of thousands of decisions keeps a list of a few hundred KB, not worth reading and
+   * parsing on every view of the figures when no decision was logged since). Read only.
+   */
+  private async quarterIds(quarterId: string, etag: string): Promise<ReadonlySet<string>> {
+    const held = this.keptIds.get(quarterId);
+    if (held?.etag === etag) return held.ids;
+    const row = await getOrUndefined<Record<string, unknown>>(this.client, QUARTER_IDS, quarterId);
+    const ids = new Set(row ? fromJsonChunkColumns<string[]>(row, IDS) : []);
+    if (row) this.keepIds(quarterId, String(row['etag']), ids);
+    return ids;
+  }
+
+  /** Keeps a quarter's ids as read or written at `etag`: the quarters used lately only. */
+  private keepIds(quarterId: string, etag: string, ids: ReadonlySet<string>): void {
+    this.keptIds.delete(quarterId);
+    this.keptIds.set(quarterId, { etag, ids });
+    for (const old of this.keptIds.keys())
+      if (this.keptIds.size > KEPT_QUARTERS) this.keptIds.delete(old);
   }
 
   /** Merges ids into a quarter's id row (made `complete` when asked, never made incomplete again). */
@@ -133,8 +161,10 @@ export class TableDecisionRepository implements DecisionRepository {
         ...toJsonChunkColumns([...kept, ...added], IDS),
       };
       try {
-        if (row) await this.client.updateEntity(entity, 'Replace', { etag: String(row['etag']) });
-        else await this.client.createEntity(entity);
+        const written = row
+          ? await this.client.updateEntity(entity, 'Replace', { etag: String(row['etag']) })
+          : await this.client.createEntity(entity);
+        if (written.etag) this.keepIds(quarterId, written.etag, known);
         return;
       } catch (e) {
         // Another writer changed the row first: read it again.

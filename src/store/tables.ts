@@ -110,9 +110,10 @@ export async function getOrUndefined<T extends object>(
   client: TableClient,
   partitionKey: string,
   rowKey: string,
+  select?: string[],
 ): Promise<TableEntityResult<T> | undefined> {
   try {
-    return await client.getEntity<T>(partitionKey, rowKey);
+    return await client.getEntity<T>(partitionKey, rowKey, select && { queryOptions: { select } });
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;

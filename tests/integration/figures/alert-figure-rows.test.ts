@@ -5,7 +5,7 @@ import { TableAlertRepository } from '../../../src/store/alert-repository';
 import { ALERT_VIEW_TABLE } from '../../../src/store/alert-views';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
-import { figureWrites } from './figure-writes';
+import { figureReads, figureWrites } from './figure-writes';
 import { alertWorld, as, incident, people, webhookActor } from '../alerts/fixtures';
 
 let store: TableStore;
@@ -281,6 +281,69 @@ describe('the summaries kept beside the week entries', () => {
     expect(
       await figureWrites(() => new TableAlertRepository(store).backfillFigures(clock.now())),
     ).toBe(0);
+  });
+
+  it("when another instance resolves an alert after this one read the quarter, then this one's next read has it, reading again only the row that changed", async () => {
+    const { w, clock, ids } = await settledWeek();
+    const here = w.alerts.figures;
+    await here.summariesBetween('2026-09-28', '2026-12-28');
+    const unchanged = await figureReads(() => here.summariesBetween('2026-09-28', '2026-12-28'));
+    // The keys of the range only: nothing changed, so no summary is read again.
+    expect(unchanged).toEqual({ queries: 1, rows: 0 });
+
+    // The other instance resolves an alert this one read as acknowledged: a row it read changes.
+    const there = await alertWorld(store, { clock });
+    clock.advance(20 * 60_000);
+    await there.service.resolve(as(people.alex), ids[1]!, 'Done');
+    await there.alerts.figures.flush();
+
+    let summaries: Awaited<ReturnType<typeof here.summariesBetween>> = [];
+    const reads = await figureReads(
+      async () => (summaries = await here.summariesBetween('2026-09-28', '2026-12-28')),
+    );
+    expect(reads).toEqual({ queries: 1, rows: 1 });
+    expect(summaries[0]!.summary['2026-Q3']!.high).toEqual({
+      ack: [7 * 60_000, 13 * 60_000],
+      res: [53 * 60_000, 73 * 60_000],
+    });
+    const entries = await here.weeksBetween('2026-09-28', '2026-12-28');
+    expect(alertQuarterFigures(q3, summaries)).toEqual(alertQuarterFigures(q3, entries));
+  });
+
+  it('when retention takes alerts out of rows this instance read, then its next read counts only those left', async () => {
+    const { w, ids } = await settledWeek();
+    const here = w.alerts.figures;
+    expect(
+      alertQuarterFigures(q3, await here.summariesBetween('2026-09-28', '2026-12-28')).bySeverity,
+    ).toHaveLength(2);
+    // As retention does: the alert out of its row's entries, the summary left off; a row left empty deleted.
+    for (const row of await weekRows('2026-10-05')) {
+      const alerts = JSON.parse(row['alerts0'] as string) as Record<string, unknown>;
+      if (!(ids[0]! in alerts) && !(ids[2]! in alerts)) continue;
+      delete alerts[ids[0]!];
+      delete alerts[ids[2]!];
+      const rowKey = row['rowKey'] as string;
+      if (!Object.keys(alerts).length) await views().deleteEntity(FIGURES_WEEK, rowKey);
+      else
+        await views().updateEntity(
+          {
+            partitionKey: FIGURES_WEEK,
+            rowKey,
+            count: Object.keys(alerts).length,
+            alertsChunks: 1,
+            alerts0: JSON.stringify(alerts),
+          },
+          'Replace',
+        );
+    }
+
+    const figures = alertQuarterFigures(
+      q3,
+      await here.summariesBetween('2026-09-28', '2026-12-28'),
+    );
+    expect(figures.bySeverity.map((f) => [f.severity, f.acknowledged, f.resolved])).toEqual([
+      ['high', 1, 0],
+    ]);
   });
 
   it('when two instances record the same alerts at once, then the summary counts each once', async () => {

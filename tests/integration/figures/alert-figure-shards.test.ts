@@ -20,7 +20,7 @@ import { ALERT_VIEW_TABLE } from '../../../src/store/alert-views';
 import { TableRetentionStore } from '../../../src/store/retention-store';
 import type { TableStore } from '../../../src/store/tables';
 import { startTestStore } from '../../helpers/azurite';
-import { figureWrites } from './figure-writes';
+import { figureReads, figureWrites } from './figure-writes';
 import {
   alertTableNames,
   alertWorld,
@@ -120,6 +120,53 @@ describe('the kept weekly alert figures, spread over shard rows', () => {
       Object.keys(expectedWeek(alerts).alerts).length,
     );
     await expectExact(figures, alerts);
+  });
+
+  it("when a quarter's first read finds many rows, then it reads their summaries in one range, later only a row that changed, and every answer is that of every entry", async () => {
+    const figures = new TableAlertRepository(store).figures;
+    const DAY = 86_400_000;
+    /** The alerts moved on `days` days, under other ids: the same week's alerts in a later week. */
+    const later = (alerts: readonly AlertSummary[], days: number, prefix: string) =>
+      alerts.map((a) => {
+        const moved = (at?: string) => at && new Date(Date.parse(at) + days * DAY).toISOString();
+        return {
+          ...a,
+          id: `${prefix}${a.id}`,
+          raisedAt: moved(a.raisedAt),
+          acknowledgedAt: moved(a.acknowledgedAt),
+          resolvedAt: moved(a.resolvedAt),
+        } as AlertSummary;
+      });
+    const week = settled(300);
+    const alerts = [...week, ...later(week, 7, 'B'), ...later(week, 14, 'C')];
+    await figures.record(alerts);
+    await figures.flush();
+    const exact = async () =>
+      alertQuarterFigures(q3, await figures.weeksBetween('2026-09-28', '2026-12-28'));
+
+    let summaries: Awaited<ReturnType<typeof figures.summariesBetween>> = [];
+    const read = () => figures.summariesBetween('2026-09-28', '2026-12-28');
+    // Three weeks of eight shard rows: the keys, then the summaries of the range at once.
+    expect(await figureReads(async () => (summaries = await read()))).toEqual({
+      queries: 2,
+      rows: 0,
+    });
+    expect(summaries.map((s) => s.weekOf)).toEqual(['2026-10-05', '2026-10-12', '2026-10-19']);
+    expect(alertQuarterFigures(q3, summaries)).toEqual(await exact());
+
+    // An alert of the middle week only acknowledged until now is resolved: one row changes.
+    const open = later(week, 7, 'B').find((a) => a.acknowledgedAt && !a.resolvedAt)!;
+    await figures.record([
+      {
+        ...open,
+        resolvedAt: new Date(Date.parse(open.raisedAt) + 3_600_000).toISOString(),
+      } as AlertSummary,
+    ]);
+    expect(await figureReads(async () => (summaries = await read()))).toEqual({
+      queries: 1,
+      rows: 1,
+    });
+    expect(alertQuarterFigures(q3, summaries)).toEqual(await exact());
   });
 
   it('when many acknowledgements land at once, then the week is written one row at a time, not a write in flight per shard', async () => {

@@ -135,6 +135,35 @@ describe("the newest of a quarter's decisions and how many it holds", () => {
     expect((await repo.newestOfQuarter(q3, 2)).total).toBe(4);
   });
 
+  it("when another instance logs a decision after this one counted the quarter, then this one's next count has it, and the quarter's ids are read again only then", async () => {
+    const [here, there] = [new TableDecisionRepository(store), new TableDecisionRepository(store)];
+    for (const d of many(12)) await there.create(d);
+    expect((await here.newestOfQuarter(q3, 5)).total).toBe(12);
+    /** The point reads of the quarter's id row that fetch the ids themselves (not only its ETag). */
+    const idReads = async (act: () => Promise<unknown>) => {
+      const get = jest.spyOn(TableClient.prototype, 'getEntity');
+      await act();
+      const whole = get.mock.calls.filter(
+        ([pk, , options]) => pk === 'quarter' && !options?.queryOptions?.select,
+      ).length;
+      get.mockRestore();
+      return whole;
+    };
+
+    let total = 0;
+    expect(await idReads(async () => (total = (await here.newestOfQuarter(q3, 5)).total))).toBe(0);
+    expect(total).toBe(12);
+
+    // Logged with an earlier date than the newest five: only the kept count can say it is there.
+    await there.create(decision('D-THERE', new Date('2026-10-15T09:00:00Z')));
+    expect(await idReads(async () => (total = (await here.newestOfQuarter(q3, 5)).total))).toBe(1);
+    expect(total).toBe(13);
+    // This instance's own decisions keep what it holds up to date: nothing to read again.
+    await here.create(decision('D-HERE', new Date('2026-10-16T09:00:00Z')));
+    expect(await idReads(async () => (total = (await here.newestOfQuarter(q3, 5)).total))).toBe(0);
+    expect(total).toBe(14);
+  });
+
   it('when fewer decisions remain than asked for (retention deleted the rest), then the count is of those listed', async () => {
     const repo = new TableDecisionRepository(store);
     for (const d of many(3)) await repo.create(d);

@@ -13,3 +13,24 @@ export async function figureWrites(act: () => Promise<unknown>): Promise<number>
   updates.mockRestore();
   return writes;
 }
+
+/**
+ * The reads of the kept figure rows while `act` runs: range queries, and point reads of their summaries
+ * (a summary row read again on its own).
+ */
+export async function figureReads(
+  act: () => Promise<unknown>,
+): Promise<{ queries: number; rows: number }> {
+  const lists = jest.spyOn(TableClient.prototype, 'listEntities');
+  const gets = jest.spyOn(TableClient.prototype, 'getEntity');
+  await act();
+  const counted = {
+    queries: lists.mock.calls.filter(([options]) =>
+      String(options?.queryOptions?.filter ?? '').includes(`'${FIGURES_WEEK}'`),
+    ).length,
+    rows: gets.mock.calls.filter(([pk]) => pk === FIGURES_WEEK).length,
+  };
+  lists.mockRestore();
+  gets.mockRestore();
+  return counted;
+}
