@@ -36,7 +36,7 @@ import { TableSupplierRepository } from '../src/store/supplier-repository';
 import { TableStore } from '../src/store/tables';
 import { formatUkDateTime } from '../src/domain/shared/time';
 import { startAzuriteProcess } from './alerts-storm';
-import { machine, report } from './lib';
+import { figure, machine, ms, report, underGoal } from './lib';
 
 const LEAD: Member = {
   aadObjectId: '00000001-0000-4000-8000-000000000001',
@@ -495,6 +495,8 @@ async function main() {
     ];
     const scanSamples = Math.max(3, Math.floor(samples / 4));
     const lines: string[] = [];
+    /** Each route's p95, as shown in the table's first column. */
+    const p95s: [string, number][] = [];
     const scans = new Map<string, { p50: number; p95: number }>();
     /** What a route answered, in a few words: the length of each list in its answer. */
     const answered = (json: unknown): string =>
@@ -549,6 +551,7 @@ async function main() {
       const line = `| ${shown === AFTER_A_CHANGE ? '`/api/tab/figures`, after a change' : `\`${path}\``} | ${answer} | ${f(route.p50)} | ${f(route.p95)} | ${table ? `\`${table}\`` : '-'} | ${naive ? f(naive.p50) : '-'} | ${naive ? f(naive.p95) : '-'} | ${ratio} |`;
       console.log(line);
       lines.push(line);
+      p95s.push([shown, route.p95]);
     }
     const full = risks === 10_000 && decisions === 5_000 && alerts === 50_000;
     const body = `Data: ${risks.toLocaleString('en-GB')} risks (one in ten open, one in a hundred escalated), ${decisions.toLocaleString('en-GB')} decisions,
@@ -590,6 +593,18 @@ sorting what matches (only point reads use its key index), so here even a route 
 the table grows; in Azure Table Storage a partition query costs what it returns. The ratios above understate the gap.
 `;
     report(`## Tab API listings against a naive full scan\n\n${body}`);
+    // The goal is for the full sizes and every route: a partial or reduced run gives no headline figure.
+    if (full && !only) {
+      const [slowest, p95] = p95s.reduce((a, b) => (b[1] > a[1] ? b : a));
+      figure(
+        underGoal(
+          `tab at full size: the slowest of ${p95s.length} routes' p95 (\`${slowest}\`)`,
+          p95,
+          100,
+          ms,
+        ),
+      );
+    }
     if (full) {
       writeFileSync(
         fromRoot('bench', 'RESULTS-tab.md'),
