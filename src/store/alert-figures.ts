@@ -3,17 +3,21 @@ import type { Logger } from 'pino';
 import {
   alertFigureEntry,
   alertFigureWeekOf,
-  mergeAlertWeekSummaries,
   sameEntry,
   summariseAlertWeek,
   type AlertFigureEntry,
   type AlertFigureWeek,
   type AlertFigureWeekSummary,
-  type AlertWeekSummary,
-  type SortedTimes,
 } from '../domain/figures';
-import type { SeverityRank } from '../domain/alerts/severity';
 import type { AlertSummary } from '../domain/alerts';
+import {
+  hasSummary,
+  KEY_COLUMNS,
+  KeptSummaries,
+  SUMMARY_COLUMNS,
+  summaryColumns,
+  type FigureRow,
+} from './alert-figure-summaries';
 import { ALERT_VIEW_TABLE } from './alert-views';
 import { fromChunkColumns, toChunkColumns, type ChunkLayout } from './chunked-columns';
 import { GatheredWrites } from './gathered-writes';
@@ -41,6 +45,8 @@ import {
  *                                                    the quarter figures read lists of numbers with a
  *                                                    `select`, not an entry per alert; a row without one
  *                                                    (retention took an alert out of it): its week is read whole
+ *                                                    (the summary's codec, and what an instance keeps of those
+ *                                                    it read: src/store/alert-figure-summaries.ts)
  *
  *   PK 'figures-week'  RK <Monday>                   the same for the whole week, as versions before the
  *                                                    shards wrote it: moved into the week's shards once, at
@@ -81,30 +87,15 @@ export const FIGURE_SHARDS = 8;
 /** The most a shard row may take by Table Storage's count (its limit is 1 MiB, 1,048,576 bytes). */
 export const MAX_ROW_BYTES = 900_000;
 const ALERTS: ChunkLayout = { name: 'alerts' };
-const SUMMARY: ChunkLayout = { name: 'summary' };
-/** Columns a summary may take: a row of more would be past the 1 MiB of an entity anyway. */
-const MAX_SUMMARY_CHUNKS = 16;
-const SUMMARY_COLUMNS = [
-  'RowKey',
-  `${SUMMARY.name}Chunks`,
-  ...Array.from({ length: MAX_SUMMARY_CHUNKS }, (_, i) => `${SUMMARY.name}${i}`),
-];
-/** The columns saying which rows a range holds and whether each is a shard with its summary. */
-const KEY_COLUMNS = ['RowKey', `${SUMMARY.name}Chunks`];
 /** Rows of a range read again one at a time when no more than this many changed; else the range once. */
 const READ_ONE_BY_ONE = 16;
-/**
- * Weeks whose decoded summaries an instance keeps: five quarters. Each time takes 8 bytes, twice (its row's
- * and its week's merged list): 1.6 MB a quarter of 50,000 settled alerts, the bench's full size.
- */
-const KEPT_WEEKS = 70;
 const META = 'meta';
 const BACKFILLED = 'figures-backfilled';
 const SHARDED = 'figures-sharded';
 /** Rewrites of a week row lost to other writers before giving up (each re-reads the row). */
 const MAX_WEEK_RETRIES = 40;
 
-type Row = Record<string, unknown> & { rowKey?: string; etag?: string };
+type Row = FigureRow;
 
 /**
  * The shard of a week an alert's entry is kept in: FNV-1a (32-bit) of its id's UTF-16 units, modulo the
@@ -125,123 +116,13 @@ export const figureRowKey = (weekOf: string, alertId: string): string =>
 
 const weekOfRowKey = (rowKey: string): string => rowKey.split('~')[0]!;
 const isShardRow = (row: Row): boolean => (row.rowKey ?? '').includes('~');
+const isKeptShard = (row: Row): boolean => isShardRow(row) && hasSummary(row);
 /** The filter of the week rows from `fromWeek` to `toWeek` (Mondays, inclusive), shards and all. */
 const weeksFilter = (fromWeek: string, toWeek: string): string =>
   `PartitionKey eq '${FIGURES_WEEK}' and RowKey ge '${fromWeek}' and RowKey lt '${toWeek}~~'`;
 
 const merge = (old: AlertFigureEntry | undefined, next: AlertFigureEntry): AlertFigureEntry =>
   old ? [next[0], next[1], next[2] ?? old[2], next[3] ?? old[3]] : next;
-
-/** Ascending whole ms as the differences from the one before (short numbers: a row stays small). */
-const toDifferences = (sorted: readonly number[]): number[] =>
-  sorted.map((v, i) => (i ? v - sorted[i - 1]! : v));
-
-function fromDifferences(differences: readonly number[]): number[] {
-  const out = new Array<number>(differences.length);
-  let at = 0;
-  for (let i = 0; i < differences.length; i++) out[i] = at += differences[i]!;
-  return out;
-}
-
-type StoredSummary = Record<string, Partial<Record<SeverityRank, [number[], number[]]>>>;
-
-const encodeSummary = (summary: AlertWeekSummary): string =>
-  JSON.stringify(
-    Object.fromEntries(
-      Object.entries(summary).map(([quarter, bySeverity]) => [
-        quarter,
-        Object.fromEntries(
-          Object.entries(bySeverity).map(([severity, t]) => [
-            severity,
-            [toDifferences(t.ack), toDifferences(t.res)],
-          ]),
-        ),
-      ]),
-    ),
-  );
-
-const decodeSummary = (text: string): AlertWeekSummary =>
-  Object.fromEntries(
-    Object.entries(JSON.parse(text) as StoredSummary).map(([quarter, bySeverity]) => [
-      quarter,
-      Object.fromEntries(
-        Object.entries(bySeverity).map(([severity, [ack, res]]): [string, SortedTimes] => [
-          severity,
-          { ack: fromDifferences(ack), res: fromDifferences(res) },
-        ]),
-      ),
-    ]),
-  );
-
-const hasSummary = (row: Row): boolean =>
-  row[`${SUMMARY.name}Chunks`] !== undefined && row[`${SUMMARY.name}Chunks`] !== null;
-const isKeptShard = (row: Row): boolean => isShardRow(row) && hasSummary(row);
-
-/**
- * The week summaries this instance has read, each with the ETags of the rows it was made from: a row whose
- * ETag is unchanged holds what was read, so only changed rows are read and decoded again, and a week is
- * merged again only when one of its rows changed. Every read checks the ETags first, so another instance's
- * writes are seen as soon as they are made: this saves work, never freshness.
- */
-class KeptSummaries {
-  /** By row key: its ETag and decoded summary. */
-  private readonly rows = new Map<string, { etag: string; summary: AlertWeekSummary }>();
-  /** By week: its rows' keys and ETags, and their summaries merged. */
-  private readonly weeks = new Map<string, { etags: string; summary: AlertWeekSummary }>();
-
-  /** True when the row is kept at the ETag the keys query gave. */
-  has(row: Row): boolean {
-    return !!row.etag && this.rows.get(row.rowKey ?? '')?.etag === row.etag;
-  }
-
-  /**
-   * The week's summary from its rows as the keys query gave them: each kept row's, or the one just read
-   * (which may be newer than its key row: written meanwhile), merged once for each set of ETags.
-   * Undefined when a row read has lost its summary meanwhile (retention): the week is read whole.
-   */
-  week(
-    weekOf: string,
-    keyRows: readonly Row[],
-    read: ReadonlyMap<string, Row>,
-  ): AlertWeekSummary | undefined {
-    const parts: { rowKey: string; etag: string; summary: AlertWeekSummary }[] = [];
-    for (const key of keyRows) {
-      const rowKey = key.rowKey ?? '';
-      const fresh = read.get(rowKey);
-      if (fresh && !hasSummary(fresh)) return undefined;
-      if (fresh) {
-        const summary = decodeSummary(fromChunkColumns(fresh, SUMMARY));
-        if (fresh.etag) this.rows.set(rowKey, { etag: fresh.etag, summary });
-        parts.push({ rowKey, etag: fresh.etag ?? '', summary });
-        continue;
-      }
-      // Not read: kept at its ETag, or deleted since the keys were read (then left out).
-      const kept = this.rows.get(rowKey);
-      if (kept && this.has(key)) parts.push({ rowKey, ...kept });
-    }
-    const etags = parts.map((p) => `${p.rowKey} ${p.etag}`).join('\n');
-    const held = this.weeks.get(weekOf);
-    if (held?.etags === etags) return held.summary;
-    const summary = mergeAlertWeekSummaries(parts.map((p) => p.summary));
-    this.weeks.delete(weekOf);
-    this.weeks.set(weekOf, { etags, summary });
-    return summary;
-  }
-
-  /**
-   * Forgets the weeks least recently read beyond KEPT_WEEKS (never one of `reading`), and their rows.
-   */
-  keepOnly(reading: Iterable<string>): void {
-    const now = new Set(reading);
-    for (const weekOf of [...this.weeks.keys()]) {
-      if (this.weeks.size <= KEPT_WEEKS) break;
-      if (now.has(weekOf)) continue;
-      this.weeks.delete(weekOf);
-      for (const rowKey of [...this.rows.keys()])
-        if (weekOfRowKey(rowKey) === weekOf) this.rows.delete(rowKey);
-    }
-  }
-}
 
 const entriesOf = (row: Row): Record<string, AlertFigureEntry> =>
   JSON.parse(fromChunkColumns(row, ALERTS)) as Record<string, AlertFigureEntry>;
@@ -369,16 +250,18 @@ export class AlertFigureRows {
     }))
       keys.push(row);
     const weeks = byWeek(keys);
-    const whole = [...weeks].filter(([, rows]) => !rows.every(isKeptShard)).map(([w]) => w);
+    const whole = new Set(
+      [...weeks].filter(([, rows]) => !rows.every(isKeptShard)).map(([w]) => w),
+    );
     const unread = [...weeks]
-      .filter(([w]) => !whole.includes(w))
-      .flatMap(([, rows]) => rows.filter((row) => !this.summaries.has(row)));
+      .filter(([w]) => !whole.has(w))
+      .flatMap(([w, rows]) => rows.filter((row) => !this.summaries.has(w, row)));
     const read = await this.readSummaries(fromWeek, toWeek, unread);
     const answer = await Promise.all(
       [...weeks].map(async ([weekOf, rows]): Promise<AlertFigureWeekSummary> => ({
         weekOf,
         summary:
-          (!whole.includes(weekOf) && this.summaries.week(weekOf, rows, read)) ||
+          (!whole.has(weekOf) && this.summaries.week(weekOf, rows, read)) ||
           summariseAlertWeek(weekOf, entriesOfWeek(await this.week(weekOf))),
       })),
     );
@@ -526,7 +409,7 @@ export class AlertFigureRows {
         rowKey,
         count: Object.keys(alerts).length,
         ...toChunkColumns(JSON.stringify(alerts), ALERTS),
-        ...toChunkColumns(encodeSummary(summariseAlertWeek(weekOf, alerts)), SUMMARY),
+        ...summaryColumns(summariseAlertWeek(weekOf, alerts)),
       };
       const bytes = entityBytes(entity);
       if (bytes > this.maxRowBytes) {
