@@ -240,6 +240,8 @@ export async function seed(store: TableStore, risks: number, decisions: number, 
         consequence: (i % 4) + 1,
         owner: 'Owner',
         reviewDate: '2099-01-31',
+        // One in five names a supplier on the register, open and closed: a supplier's page has a few tens.
+        ...(i % 5 === 0 ? { supplier: `Supplier ${Math.floor(i / 35) % SUPPLIERS}` } : {}),
       },
       { id: `R-${String(i).padStart(8, '0')}`, actor, at },
     );
@@ -582,7 +584,8 @@ a changed week row and the quarter's changed list of decision ids again. Then th
 figure columns only), the register's escalation and decision events (one query), the newest 100 of the quarter's
 decisions (one page of one range) with the quarter's kept count (one point read; its list of ids only when it
 changed), the HSA follow-up rows (each keeping its HSA and every organisation's response, written as the HSA is
-raised) and the small registers (organisations, exercises, suppliers, DSPT).
+raised) and the small registers (organisations, exercises, suppliers, DSPT). A supplier's page reads the open index
+rows naming it (filtered on the supplier's id each keeps), not every open risk.
 
 Seeding is bound by Azurite: it checks a new row against every row of its partition, so the large shared partitions
 (the risk register, the alerts' id and week index partitions, the decision log) cost more with every row written,

@@ -24,7 +24,8 @@ export interface SuppliersRoutesDeps {
  * token, 403 for someone who is not a member.
  *
  * What each reads: the Suppliers 'register' partition, the DsptStatuses 'latest' partition and the
- * directory's organisations; a supplier's page its row, the Risks open index and the AlertViews open rows.
+ * directory's organisations; a supplier's page its row, the Risks open index rows naming it (filtered on
+ * their `supplierId`) and the AlertViews open rows.
  */
 export function suppliersRouter(deps: SuppliersRoutesDeps): Router {
   const router = Router();

@@ -58,8 +58,11 @@ export interface SupplierPage {
 export interface SuppliersDeps {
   directory: Pick<Directory, 'require' | 'listOrganisations'>;
   repository: SupplierRepository;
-  /** The open risks (one query over the register's open index). */
-  risks: { listOpen(): Promise<Risk[]> };
+  /**
+   * The open real risks naming a supplier, by its id (one query over the register's open index rows for
+   * that id: src/store/risk-repository.ts).
+   */
+  risks: { listOpenNaming(supplierId: string): Promise<Risk[]> };
   /** The open alerts' summaries (the AlertViews open rows: one partition). */
   alerts: { listOpen(): Promise<AlertSummary[]> };
   clock: Clock;
@@ -156,7 +159,8 @@ export class Suppliers {
 
   /**
    * One supplier's page, by id or name (any member): the open risks naming it and the open alerts whose
-   * title, summary or affected products mention it, read in two queries beside the supplier's own row.
+   * title, summary or affected products mention it, read in two queries beside the supplier's own row
+   * (the risks' query returns only those naming it).
    */
   async page(actor: Member | undefined, idOrName: string): Promise<SupplierPage | undefined> {
     this.deps.directory.require(actor, 'member', 'see the supplier register');
@@ -164,7 +168,7 @@ export class Suppliers {
     const stored = id ? await this.deps.repository.get(id) : undefined;
     if (!stored) return undefined;
     const [risks, alerts] = await Promise.all([
-      this.deps.risks.listOpen(),
+      this.deps.risks.listOpenNaming(stored.supplier.id),
       this.deps.alerts.listOpen(),
     ]);
     const { supplier } = stored;

@@ -9,6 +9,7 @@ import {
   type RiskForFigures,
 } from '../domain/figures';
 import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
+import { supplierIdFrom } from '../domain/suppliers';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
@@ -24,7 +25,9 @@ export const RISK_TABLE = 'Risks';
  *                  RK 'open_' + (25 - score, 2 digits) + '_' + raisedAt + '_' + encodeKey(id)
  *                                                                 a copy of each risk that is not closed, with
  *                                                                 the figures' fields as columns of their own
- *                                                                 (FIGURE_COLUMNS) beside its JSON
+ *                                                                 (FIGURE_COLUMNS) and the id of the supplier
+ *                                                                 it names (`supplierId`, '' for none) beside
+ *                                                                 its JSON
  * The ICS register holds tens to hundreds of risks, so one partition holds it all: a change, its history
  * events and the open-by-score index row commit in one transaction, and "open risks by score" is one range
  * query over the index rows (highest score first, then oldest), never a table scan.
@@ -67,9 +70,25 @@ const figureColumnsOf = (risk: RiskBody): FigureColumns => ({
 });
 /** An index row written before the figures' columns were kept (until the start's backfill). */
 const lacksFigureColumns = (row: Record<string, unknown>) => typeof row['likelihood'] !== 'number';
+/**
+ * The supplier a risk names, as an id (its name as typed on the risk form, made an id as the supplier
+ * register makes one: src/app/suppliers.ts, riskNamesSupplier); '' when it names none. A supplier's page
+ * asks the open index rows for those with its id, not for every open risk (issue 18).
+ */
+const supplierColumnOf = (risk: Pick<RiskBody, 'supplier'>) => ({
+  supplierId: risk.supplier ? supplierIdFrom(risk.supplier) : '',
+});
+/** An index row written before the supplier's id was kept beside it (until the start's backfill). */
+const lacksSupplierColumn = (row: Record<string, unknown>) => typeof row['supplierId'] !== 'string';
 const bodyOf = ({ history: _history, ...body }: Risk): RiskBody => body;
 
 export class TableRiskRepository implements RiskRepository {
+  /**
+   * True once this instance found every open index row carrying `supplierId` (rows this version writes
+   * always do): from then on a supplier's risks are one filtered query.
+   */
+  private openRowsKeyed = false;
+
   constructor(private readonly store: TableStore) {}
   private get client(): TableClient {
     return this.store.table(RISK_TABLE);
@@ -173,8 +192,36 @@ export class TableRiskRepository implements RiskRepository {
   }
 
   /**
-   * Gives each open index row written before the figures' columns were kept its columns, from its JSON
-   * (at start; idempotent). A row that changes meanwhile is left to the change, which writes them.
+   * The open real risks naming the supplier `supplierId`, highest score first: the open index rows with
+   * that id in `supplierId` (one query; the JSON of only those rows comes back). Until this instance has
+   * seen every open row carry the column (an older version's rows get it from the start's backfill), it
+   * reads every open risk and picks them instead, so a row written before the column is never missed.
+   */
+  async listOpenNaming(supplierId: string): Promise<Risk[]> {
+    if (!this.openRowsKeyed) {
+      const unkeyed = this.client.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: OPEN_ROWS, select: ['supplierId'] },
+      });
+      let keyed = true;
+      for await (const row of unkeyed) if (lacksSupplierColumn(row)) keyed = false;
+      if (!keyed)
+        return (await this.listOpen()).filter(
+          (r) => supplierId !== '' && supplierColumnOf(r).supplierId === supplierId,
+        );
+      this.openRowsKeyed = true;
+    }
+    const risks: Risk[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: `${OPEN_ROWS} and supplierId eq '${q(supplierId)}'` },
+    });
+    for await (const row of rows) risks.push({ ...fromJsonColumns<RiskBody>(row), history: [] });
+    return risks.filter(isRealRisk);
+  }
+
+  /**
+   * Gives each open index row written before the figures' columns (or the supplier's id) were kept its
+   * columns, from its JSON (at start; idempotent). A row that changes meanwhile is left to the change,
+   * which writes them.
    */
   async backfillOpenFigures(): Promise<number> {
     let made = 0;
@@ -184,13 +231,15 @@ export class TableRiskRepository implements RiskRepository {
       },
     });
     for await (const row of rows) {
-      if (!lacksFigureColumns(row)) continue;
+      if (!lacksFigureColumns(row) && !lacksSupplierColumn(row)) continue;
+      const body = fromJsonColumns<RiskBody>(row);
       try {
         await this.client.updateEntity(
           {
             partitionKey: PARTITION,
             rowKey: String(row['rowKey']),
-            ...figureColumnsOf(fromJsonColumns<RiskBody>(row)),
+            ...figureColumnsOf(body),
+            ...supplierColumnOf(body),
           },
           'Merge',
           { etag: String(row['etag']) },
@@ -340,6 +389,7 @@ export class TableRiskRepository implements RiskRepository {
       rowKey: openKey(risk),
       kind: 'open',
       ...figureColumnsOf(risk),
+      ...supplierColumnOf(risk),
       ...toJsonColumns(bodyOf(risk)),
     };
   }

@@ -332,6 +332,104 @@ describe('what the quarter figures read of the register and the log', () => {
     expect(await repo.backfillOpenFigures()).toBe(0);
   });
 
+  test("when open risks name suppliers, then listOpenNaming gives the open real ones naming a supplier, highest score first, each index row keeping the supplier's id", async () => {
+    const repo = new TableRiskRepository(store);
+    const acme = (id: string, over: Record<string, unknown> = {}) =>
+      raise(id, { supplier: 'ACME Pathology', ...over });
+    let low = acme('R-SUP-1', { likelihood: 1, consequence: 2 });
+    const high = acme('R-SUP-2', { likelihood: 4, consequence: 5, supplier: 'acme pathology' });
+    let leaves = acme('R-SUP-3');
+    const other = raise('R-SUP-4', { supplier: 'Zed Networks' });
+    const none = raise('R-SUP-5');
+    const closed = closeRisk(acme('R-SUP-6'), { reason: 'Gone' }, { actor, at }).risk;
+    const drill = raiseRisk(form({ supplier: 'Acme Pathology' }), {
+      id: 'R-SUP-7',
+      actor,
+      at,
+      exercise: { id: 'X-SUP', name: 'Drill' },
+    }).risk;
+    for (const r of [low, high, leaves, other, none, closed, drill])
+      expect((await repo.create(r)).ok).toBe(true);
+    // Rescored: its index row moves and still names the supplier.
+    let stored = await repo.get('R-SUP-1');
+    low = rescoreRisk(
+      stored!.risk,
+      { likelihood: 2, consequence: 2 },
+      { actor, at, policy: DEFAULT_RISK_POLICY },
+    ).risk;
+    expect((await repo.update(low, stored!.etag)).ok).toBe(true);
+    // Another supplier named on an edit: it leaves Acme's page.
+    stored = await repo.get('R-SUP-3');
+    leaves = { ...stored!.risk, supplier: 'Zed Networks' };
+    expect((await repo.update(leaves, stored!.etag)).ok).toBe(true);
+
+    expect((await repo.listOpenNaming('acme-pathology')).map((r) => r.id)).toEqual([
+      'R-SUP-2',
+      'R-SUP-1',
+    ]);
+    expect((await repo.listOpenNaming('zed-networks')).map((r) => r.id).sort()).toEqual([
+      'R-SUP-3',
+      'R-SUP-4',
+    ]);
+    expect(await repo.listOpenNaming('nobody-ltd')).toEqual([]);
+    // Read twice: the second is the one filtered query, and answers the same.
+    expect((await repo.listOpenNaming('acme-pathology')).map((r) => r.title)).toEqual([
+      high.title,
+      low.title,
+    ]);
+    // What the page filters on is in each index row, so Table Storage returns only those rows.
+    const byId = new Map<string, unknown>();
+    for await (const row of store.table(RISK_TABLE).listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: "PartitionKey eq 'register' and RowKey ge 'open_' and RowKey lt 'open`'",
+      },
+    }))
+      if (String(row['id']).startsWith('R-SUP-')) byId.set(String(row['id']), row['supplierId']);
+    expect(Object.fromEntries(byId)).toEqual({
+      'R-SUP-1': 'acme-pathology',
+      'R-SUP-2': 'acme-pathology',
+      'R-SUP-3': 'zed-networks',
+      'R-SUP-4': 'zed-networks',
+      'R-SUP-5': '',
+      'R-SUP-7': 'acme-pathology',
+    });
+  });
+
+  test("when an open index row was written before it kept the supplier's id, then the supplier's page still finds its risk, and the start's backfill gives the row its id", async () => {
+    const repo = new TableRiskRepository(store);
+    const older = raise('R-SUPOLD-1', { supplier: 'Old Vendor Ltd', title: 'Older row' });
+    expect((await repo.create(older)).ok).toBe(true);
+    const client = store.table(RISK_TABLE);
+    let indexRow: Record<string, unknown> | undefined;
+    for await (const row of client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: "PartitionKey eq 'register' and RowKey ge 'open_' and RowKey lt 'open`'",
+      },
+    }))
+      if (row['id'] === 'R-SUPOLD-1') indexRow = row;
+    // As the version before wrote it: the figures' columns and the JSON, no supplier id.
+    const {
+      supplierId: _gone,
+      etag: _etag,
+      timestamp: _timestamp,
+      ...before
+    } = indexRow as Record<string, unknown>;
+    await client.upsertEntity(before as { partitionKey: string; rowKey: string }, 'Replace');
+
+    expect((await repo.listOpenNaming('old-vendor-ltd')).map((r) => r.id)).toEqual(['R-SUPOLD-1']);
+    expect(await repo.backfillOpenFigures()).toBe(1);
+    const row = await client.getEntity<Record<string, unknown>>(
+      String(before['partitionKey']),
+      String(before['rowKey']),
+    );
+    expect(row['supplierId']).toBe('old-vendor-ltd');
+    expect(await repo.backfillOpenFigures()).toBe(0);
+    // A fresh instance (every row keyed now) finds it with the one query.
+    expect(
+      (await new TableRiskRepository(store).listOpenNaming('old-vendor-ltd')).map((r) => r.id),
+    ).toEqual(['R-SUPOLD-1']);
+  });
+
   test('when decisions were logged either side of a quarter, then listLoggedBetween gives those from its start up to its end only, exercises left out', async () => {
     const repo = new TableDecisionRepository(store);
     const start = new Date('2026-10-01T00:00:00+01:00');
