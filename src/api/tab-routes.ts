@@ -85,7 +85,9 @@ const WEEK_MS = 7 * 86_400_000;
  * call the use cases the bot's cards call too, and shape the answer with the pure views in tab-views.ts.
  *
  * What each listing reads (none scans a table):
- *   escalations, risks (open)   the Risks 'register' partition, range 'open_' (the open-by-score index rows)
+ *   escalations                 the Risks 'register' partition, range 'open_' (the open-by-score index rows),
+ *                               filtered on their `status` column: only the escalated rows come back
+ *   risks (open)                the Risks 'register' partition, range 'open_' (the open-by-score index rows)
  *   risks?status=closed         the Risks 'register' partition, range 'risk_' (kind eq 'risk'): leads only
  *   decisions                   the Decisions 'log' partition, range 't_' newest first, at most 500 rows
  *                               after filtering (the log grows by a few hundred a year); a search reads the
@@ -114,7 +116,7 @@ export function tabRouter(deps: TabRoutesDeps): Router {
 
   router.get('/api/tab/escalations', lead, async (_req, res) => {
     const [risks, orgs] = await Promise.all([
-      deps.register.listOpen(authenticatedMember(res)),
+      deps.register.listEscalated(authenticatedMember(res)),
       deps.directory.listOrganisations(),
     ]);
     res.json({ escalations: escalationQueue(risks, orgNames(orgs)) });

@@ -84,8 +84,9 @@ const bodyOf = ({ history: _history, ...body }: Risk): RiskBody => body;
 
 export class TableRiskRepository implements RiskRepository {
   /**
-   * True once this instance found every open index row carrying `supplierId` (rows this version writes
-   * always do): from then on a supplier's risks are one filtered query.
+   * True once this instance found every open index row carrying its columns (`supplierId` and the
+   * figures'; rows this version writes always do): from then on a supplier's risks, or the escalated
+   * ones, are one filtered query.
    */
   private openRowsKeyed = false;
 
@@ -193,29 +194,50 @@ export class TableRiskRepository implements RiskRepository {
 
   /**
    * The open real risks naming the supplier `supplierId`, highest score first: the open index rows with
-   * that id in `supplierId` (one query; the JSON of only those rows comes back). Until this instance has
-   * seen every open row carry the column (an older version's rows get it from the start's backfill), it
-   * reads every open risk and picks them instead, so a row written before the column is never missed.
+   * that id in `supplierId` (one query; the JSON of only those rows comes back).
    */
   async listOpenNaming(supplierId: string): Promise<Risk[]> {
-    if (!this.openRowsKeyed) {
-      const unkeyed = this.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: OPEN_ROWS, select: ['supplierId'] },
-      });
-      let keyed = true;
-      for await (const row of unkeyed) if (lacksSupplierColumn(row)) keyed = false;
-      if (!keyed)
-        return (await this.listOpen()).filter(
-          (r) => supplierId !== '' && supplierColumnOf(r).supplierId === supplierId,
-        );
-      this.openRowsKeyed = true;
-    }
+    if (!supplierId) return [];
+    return this.listOpenWhere('supplierId', supplierId, (r) => supplierColumnOf(r).supplierId);
+  }
+
+  /**
+   * The open real risks waiting for the ICS cyber group's decision (status `escalated`), highest score
+   * first: the open index rows with that status (one query; only their JSON comes back).
+   */
+  async listOpenEscalated(): Promise<Risk[]> {
+    return this.listOpenWhere('status', 'escalated', (r) => r.status);
+  }
+
+  /**
+   * The open real risks whose index row has `value` in `column`, one filtered query. Until this instance
+   * has seen every open row carry the columns (an older version's rows get them from the start's
+   * backfill), it reads every open risk and picks them by `valueOf` instead, so no row is missed.
+   */
+  private async listOpenWhere(
+    column: 'supplierId' | 'status',
+    value: string,
+    valueOf: (risk: Risk) => string,
+  ): Promise<Risk[]> {
+    if (!(await this.openRowsAreKeyed()))
+      return (await this.listOpen()).filter((r) => valueOf(r) === value);
     const risks: Risk[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: `${OPEN_ROWS} and supplierId eq '${q(supplierId)}'` },
+      queryOptions: { filter: `${OPEN_ROWS} and ${column} eq '${q(value)}'` },
     });
     for await (const row of rows) risks.push({ ...fromJsonColumns<RiskBody>(row), history: [] });
     return risks.filter(isRealRisk);
+  }
+
+  /** Whether every open index row has its columns (looked at until it is so; rows written here always do). */
+  private async openRowsAreKeyed(): Promise<boolean> {
+    if (this.openRowsKeyed) return true;
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: OPEN_ROWS, select: ['likelihood', 'supplierId'] },
+    });
+    for await (const row of rows)
+      if (lacksFigureColumns(row) || lacksSupplierColumn(row)) return false;
+    return (this.openRowsKeyed = true);
   }
 
   /**

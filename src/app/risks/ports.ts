@@ -35,6 +35,8 @@ export interface RiskRepository {
    * figures or exports counts them.
    */
   listOpen(): Promise<Risk[]>;
+  /** The open real risks waiting for the ICS cyber group's decision (escalated), as `listOpen` orders them. */
+  listOpenEscalated(): Promise<Risk[]>;
   /** Every risk that is not closed, an exercise's too (the leads' reminders, which say EXERCISE). */
   listOpenWithExercises(): Promise<Risk[]>;
   /** Every real risk, closed ones too (for the register export). */

@@ -143,6 +143,15 @@ export class RiskRegister {
     return this.inCurrentBands(await this.risks.listOpen());
   }
 
+  /**
+   * Open real risks waiting for the ICS cyber group's decision, highest score first: what the leads'
+   * escalation queue shows (one query of the open index rows with that status).
+   */
+  async listEscalated(caller: Member | undefined): Promise<Risk[]> {
+    this.directory.require(caller, 'member', 'see the risk register');
+    return this.inCurrentBands(await this.risks.listOpenEscalated());
+  }
+
   async edit(
     caller: Member | undefined,
     id: string,

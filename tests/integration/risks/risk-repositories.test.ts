@@ -395,6 +395,67 @@ describe('what the quarter figures read of the register and the log', () => {
     });
   });
 
+  test('when risks are escalated, decided and closed, then listOpenEscalated gives the open real ones waiting for a decision, highest score first, an older index row included', async () => {
+    const repo = new TableRiskRepository(store);
+    const lead = { ...actor, source: 'tab' as const };
+    // A risk above the appetite is escalated as it is raised.
+    const escalate = (r: Risk) =>
+      r.status === 'escalated' ? r : escalateRisk(r, { note: 'Please decide' }, { actor, at }).risk;
+    const low = escalate(raise('R-ESQ-1', { likelihood: 1, consequence: 3 }));
+    const high = escalate(raise('R-ESQ-2', { likelihood: 5, consequence: 4 }));
+    const decided = decideEscalation(
+      escalate(raise('R-ESQ-3')),
+      { choice: 'treat', rationale: 'Patch it' },
+      { actor: lead, at, role: 'lead', decisionId: 'D-ESQ-1' },
+    ).risk;
+    // Decided, then closed: off the open index.
+    const closed = closeRisk(
+      decideEscalation(
+        escalate(raise('R-ESQ-4')),
+        { choice: 'treat', rationale: 'Patch it' },
+        { actor: lead, at, role: 'lead', decisionId: 'D-ESQ-3' },
+      ).risk,
+      { reason: 'Gone' },
+      { actor, at },
+    ).risk;
+    const never = raise('R-ESQ-5');
+    const drill = escalate(
+      raiseRisk(form(), { id: 'R-ESQ-6', actor, at, exercise: { id: 'X-ESQ', name: 'Drill' } })
+        .risk,
+    );
+    for (const r of [low, high, decided, closed, never, drill])
+      expect((await repo.create(r)).ok).toBe(true);
+    const mine = async (r: TableRiskRepository) =>
+      (await r.listOpenEscalated()).map((x) => x.id).filter((id) => id.startsWith('R-ESQ-'));
+    expect(await mine(repo)).toEqual(['R-ESQ-2', 'R-ESQ-1']);
+    // Decided later: it leaves the queue (its index row's status changes with it).
+    const stored = await repo.get('R-ESQ-2');
+    const answered = decideEscalation(
+      stored!.risk,
+      { choice: 'accept', rationale: 'Fine' },
+      { actor: lead, at, role: 'lead', decisionId: 'D-ESQ-2' },
+    ).risk;
+    expect((await repo.update(answered, stored!.etag)).ok).toBe(true);
+    expect(await mine(repo)).toEqual(['R-ESQ-1']);
+
+    // As a version before the figures' columns wrote R-ESQ-1's index row: kind, id and JSON only.
+    const client = store.table(RISK_TABLE);
+    for await (const row of client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: "PartitionKey eq 'register' and RowKey ge 'open_' and RowKey lt 'open`'",
+      },
+    }))
+      if (row['id'] === 'R-ESQ-1') {
+        const { partitionKey, rowKey, kind, id } = row as Record<string, string>;
+        const json = Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith('json')));
+        await client.upsertEntity({ partitionKey, rowKey, kind, id, ...json }, 'Replace');
+      }
+    const fresh = new TableRiskRepository(store);
+    expect(await mine(fresh)).toEqual(['R-ESQ-1']);
+    expect(await fresh.backfillOpenFigures()).toBeGreaterThanOrEqual(1);
+    expect(await mine(new TableRiskRepository(store))).toEqual(['R-ESQ-1']);
+  });
+
   test("when an open index row was written before it kept the supplier's id, then the supplier's page still finds its risk, and the start's backfill gives the row its id", async () => {
     const repo = new TableRiskRepository(store);
     const older = raise('R-SUPOLD-1', { supplier: 'Old Vendor Ltd', title: 'Older row' });
