@@ -168,8 +168,8 @@ export function composeAlerts(
   });
   const inbox: AlertInbox = new AlertInbox({
     store: new TableAlertInboxStore(store),
-    ingest: (incoming, actor, alertId, likelyNew) =>
-      service.ingest(incoming, actor, { alertId, likelyNew }),
+    ingest: (incoming, actor, alertId, { likelyNew, raising }) =>
+      service.ingest(incoming, actor, { alertId, likelyNew, firesFirstStep: raising }),
     clock,
     ids: alertIdGenerator,
     instanceId,

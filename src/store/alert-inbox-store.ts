@@ -11,7 +11,8 @@ import { getOrUndefined, type TableStore } from './tables';
  * Key layout
  *   AlertInbox  PK the alert's source ('incident', 'hsa')   RK encodeKey(dedup key)
  *               alertId, version (signed timestamp, seconds), signatures (taken at that version, space
- *               separated), the validated alert as JSON in `incoming`, actor, done, state, claimedBy,
+ *               separated), the validated alert as JSON in `incoming`, actor, done, state, raised
+ *               (false until the first version is applied in full; absent on older rows), claimedBy,
  *               claimedUntil
  * One row per sender's alert: inserting it is the dedup claim (409: known already), and the webhook's
  * only write for a new alert. Rows stay once done: they answer duplicates and replays with the alert's
@@ -28,6 +29,7 @@ interface InboxRow {
   actor: string;
   done: boolean;
   state?: string;
+  raised?: boolean;
   claimedBy: string;
   claimedUntil: string;
 }
@@ -41,6 +43,7 @@ const toEntity = (entry: Omit<InboxEntry, 'etag'>) => ({
   actor: JSON.stringify(entry.actor),
   done: entry.done,
   ...(entry.state === undefined ? {} : { state: entry.state }),
+  ...(entry.raised === undefined ? {} : { raised: entry.raised }),
   claimedBy: entry.claimedBy,
   claimedUntil: entry.claimedUntil,
   ...toJsonChunkColumns(entry.incoming, INCOMING),
@@ -58,6 +61,7 @@ const fromEntity = (row: TableEntityResult<InboxRow & Record<string, unknown>>):
     actor: JSON.parse(row.actor) as InboxEntry['actor'],
     done: row.done === true,
     ...(row.state ? { state: row.state } : {}),
+    ...(typeof row.raised === 'boolean' ? { raised: row.raised } : {}),
     claimedBy: row.claimedBy ?? '',
     claimedUntil: row.claimedUntil ?? '',
     etag: row.etag ?? '',

@@ -59,15 +59,20 @@ test('when the app starts with jobs: false, then no job timer is set and a queue
 
     expect(after).not.toHaveBeenCalled();
     expect(connector.delivered.filter(isChannelPost)).toHaveLength(0);
-    expect((await sendQueueRows(store)).map((r) => r.state)).toEqual(['queued']);
+    // The card, and what its first step (due at once, fired as the inbox made the alert) queued:
+    // nobody is on call, so the channel is asked in the card's thread, and the card shows that.
+    expect((await sendQueueRows(store)).map((r) => [r.state, r.kind])).toEqual([
+      ['queued', 'channelPost'],
+      ['queued', 'threadReply'],
+      ['queued', 'refresh'],
+    ]);
 
     const report = await app.jobs.sendQueue.tick();
-    expect(report.sent).toBe(1);
+    expect(report.sent).toBe(3);
     const posts = connector.delivered.filter(isChannelPost);
     expect(posts).toHaveLength(1);
     expect(bodyText(posts[0]!)).toContain('Quiet alert');
-    // The medium alert's first step was due at once; it waited for the escalation job's tick.
-    expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 1 });
+    // Nothing was left for the escalation job: its next step is an hour after the first.
     expect(await app.jobs.escalation.tick(clock.now())).toEqual({ handled: 0 });
     expect(after).not.toHaveBeenCalled();
   } finally {

@@ -172,10 +172,13 @@ test('when a signed request is replayed to a second instance on the same tables,
     // And the other way round: taken by the second instance, replayed to the first.
     const request = sign(alert('REPLAY-6B'));
     expect((await replay(request, second)).status).toBe(201);
+    // Its card (and its first step: the channel asked, the card refreshed) from the second instance.
+    const taken = notifier.calls.slice(calls);
+    expect(taken.filter((c) => c.kind === 'post')).toHaveLength(1);
     const again = await replay(request);
     expect(again.status).toBe(200);
     expect(again.body.outcome).toBe('duplicate');
-    expect(notifier.calls.length).toBe(calls + 1);
+    expect(notifier.calls.slice(calls)).toEqual(taken);
   } finally {
     await second.stop();
   }
@@ -190,10 +193,13 @@ test('when an older version arrives for the first time after a newer one, then i
   expect(newer.status).toBe(201);
   const calls = notifier.calls.length;
   // Never seen by any instance (it was held up on the way), yet signed before the version CTAC has.
+  const before = (await repo.get(newer.body.id))?.alert.timeline;
   await expectNotApplied(await replay(older), newer.body.id);
   expect(notifier.calls.length).toBe(calls);
   const stored = await repo.get(newer.body.id);
-  expect(stored?.alert.timeline.map((e) => e.kind)).toEqual(['raised']);
+  // The newer version's alert (raised, its first step fired as it was made), and nothing after.
+  expect(stored?.alert.timeline).toEqual(before);
+  expect(stored?.alert.timeline.map((e) => e.kind)).toEqual(['raised', 'escalated']);
 });
 
 test('when a refused request is sent, then nothing of it is kept and, corrected, it is taken', async () => {

@@ -15,7 +15,7 @@ import {
   type EscalationPolicy,
   type EscalationTarget,
 } from '../../domain/alerts';
-import type { Actor } from '../../domain/shared/actor';
+import { jobActor, type Actor } from '../../domain/shared/actor';
 import type { MemberRepository } from '../ports';
 import type {
   AlertActivityFeed,
@@ -57,6 +57,9 @@ export interface AlertEscalationDeps {
  * alert after a lost race before they are left (and logged).
  */
 const RECORD_ATTEMPTS = 10;
+
+/** Who fires escalation steps on the timeline: the escalation job, or a new alert's first step with it. */
+const ESCALATION = jobActor('escalation');
 
 /**
  * Escalation: when an alert's timer should next fire, firing due steps, and paging a step's targets.
@@ -110,6 +113,34 @@ export class AlertEscalation {
     if (!wake) return;
     await this.deps.timers.set(alert.id, wake);
     if (wake.getTime() <= now.getTime()) this.deps.onDueNow?.();
+  }
+
+  /**
+   * A new alert with its first escalation step fired, when its policy pages at once: the step goes in
+   * the write that makes the alert, so neither a second write nor a timer due now is needed for it
+   * (issue 18). The caller pages it (`pageFirstStep`) once the alert is stored and its card queued.
+   */
+  async fireAtRaise(alert: Alert, now: Date): Promise<Alert> {
+    if (alert.state !== 'triggered') return alert;
+    const fired = escalateDue(alert, await this.policyFor(alert), now, ESCALATION);
+    return fired.ok ? fired.alert : alert;
+  }
+
+  /**
+   * Pages the first step of an alert made with it fired (`fireAtRaise`), unless the alert shows it paged
+   * already or has moved on: acknowledged, resolved or snoozed since, or a later step fired. Called just
+   * after the alert is made, and again when its making is applied once more after a crash before the
+   * pages were sent (AlertInbox: `raised` still false), so those pages are not lost. A step that pages
+   * nobody by name (it asks the channel) leaves nothing to show, so such a repeat asks again.
+   */
+  async pageFirstStep(stored: StoredAlert, now: Date): Promise<StoredAlert> {
+    const timeline = stored.alert.timeline;
+    if (stored.alert.state !== 'triggered') return stored;
+    const steps = timeline.filter((e): e is EscalatedEvent => e.kind === 'escalated');
+    const first = steps[0];
+    if (steps.length !== 1 || first?.stepIndex !== 0) return stored;
+    if (timeline.some((e) => e.kind === 'paged' && e.seq > first.seq)) return stored;
+    return this.pageStep(stored, ESCALATION, now, first);
   }
 
   /**
@@ -170,13 +201,19 @@ export class AlertEscalation {
   }
 
   /**
-   * Pages the targets of the step the alert's last `escalated` event fired, records who was paged
+   * Pages the targets of the step the alert's last `escalated` event fired (or `fired`), records who was paged
    * and re-renders the card. With delivery tracked, the step's pages (and each person's text and
    * email copy) are recorded first, re-applied to the latest alert on a lost race, and only then
    * queued: Teams' answers, recorded on the same alert as they come, never race that write.
    */
-  async pageStep(stored: StoredAlert, actor: Actor, now: Date): Promise<StoredAlert> {
-    const event = stored.alert.timeline[stored.alert.timeline.length - 1];
+  async pageStep(
+    stored: StoredAlert,
+    actor: Actor,
+    now: Date,
+    /** The step to page: the alert's last event unless named (pageFirstStep). */
+    fired: EscalatedEvent | undefined = undefined,
+  ): Promise<StoredAlert> {
+    const event = fired ?? stored.alert.timeline[stored.alert.timeline.length - 1];
     if (event?.kind !== 'escalated') return stored;
     const all = await this.recipients(event.targets, now);
     // An exercise run with pages to participants only pages nobody else, and tells no lead of rota gaps.

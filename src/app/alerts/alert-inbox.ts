@@ -29,6 +29,14 @@ export interface InboxEntry {
   done: boolean;
   /** The alert's state when the entry was last applied (the answer to a duplicate). */
   state?: string;
+  /**
+   * False until the alert's first version is applied in full: the alert made with its first escalation
+   * step fired in the same write, its card queued and that step's pages sent (issue 18). An application
+   * that finds it false sends the step's pages if the alert shows none (a crash or an instance that
+   * stopped between making the alert and paging). Absent on rows written before it was kept: those
+   * alerts' first step was fired by the escalation job.
+   */
+  raised?: boolean;
   /** Which instance applies it, until when (ISO 8601); a lapsed claim is taken over by a scan. */
   claimedBy: string;
   claimedUntil: string;
@@ -60,14 +68,18 @@ export interface InboxAnswer {
 export interface AlertInboxDeps {
   store: AlertInboxStore;
   /**
-   * Applies a version to the alert (AlertService.ingest, with the inbox's id for a new alert);
-   * `likelyNew` when it is the first version the inbox has seen of it.
+   * Applies a version to the alert (AlertService.ingest, with the inbox's id for a new alert).
    */
   ingest: (
     incoming: IncomingAlert,
     actor: Actor,
     alertId: string,
-    likelyNew: boolean,
+    opts: {
+      /** The first version the inbox has seen of it (a create is tried first). */
+      likelyNew: boolean;
+      /** The first version is not yet applied in full: its first step is fired and paged (`raised`). */
+      raising: boolean;
+    },
   ) => Promise<IngestResult>;
   clock: Clock;
   ids: IdGenerator;
@@ -131,6 +143,7 @@ export class AlertInbox {
         incoming: clean,
         actor,
         done: false,
+        raised: false,
         ...claim,
       });
       if (inserted.ok) {
@@ -284,14 +297,18 @@ export class AlertInbox {
         let result: IngestResult;
         let marked: Conditional<InboxEntry>;
         try {
-          result = await this.deps.ingest(
-            { ...entry.incoming },
-            entry.actor,
-            entry.alertId,
-            this.firstVersions.has(entry),
-          );
+          result = await this.deps.ingest({ ...entry.incoming }, entry.actor, entry.alertId, {
+            likelyNew: this.firstVersions.has(entry),
+            raising: entry.raised === false,
+          });
           marked = await this.deps.store.replace(
-            { ...entry, alertId: result.alert.id, done: true, state: result.alert.state },
+            {
+              ...entry,
+              alertId: result.alert.id,
+              done: true,
+              state: result.alert.state,
+              ...(entry.raised === false ? { raised: true } : {}),
+            },
             { grouped: true },
           );
         } finally {

@@ -103,6 +103,13 @@ export class AlertService {
        * next pass looks as usual).
        */
       likelyNew?: boolean;
+      /**
+       * The webhook's inbox, applying the sender's first version (issue 18): a new alert is made with its
+       * first escalation step fired in the same write when its policy pages at once, and that step is
+       * paged here once its card is queued, not by the escalation job. An alert this id made already is
+       * paged now if it shows no page (a crash came between making it and paging).
+       */
+      firesFirstStep?: boolean;
     } = {},
   ): Promise<IngestResult> {
     const clean = normaliseIncomingAlert(incoming);
@@ -120,16 +127,27 @@ export class AlertService {
             `The id ${clean.dedupKey} belongs to another alert; please send it with another id.`,
           );
         if (opts.createOnly) return { outcome: 'duplicate', alert: existing.alert };
+        // Made by this id's first version, whose pages a crash may have stopped (see firesFirstStep).
+        const ours = opts.firesFirstStep && existing.alert.id === opts.alertId;
         const change = applyUpdate(existing.alert, clean, actor, now);
-        if (change === 'unchanged') return { outcome: 'duplicate', alert: existing.alert };
+        if (change === 'unchanged') {
+          if (!ours) return { outcome: 'duplicate', alert: existing.alert };
+          const paged = await this.deps.escalation.pageFirstStep(existing, now);
+          return { outcome: 'duplicate', alert: paged.alert };
+        }
         const saved = await this.deps.alerts.update(change.alert, existing.etag);
         if (!saved.ok) continue;
         await this.afterChange(saved.value.alert, now);
         await this.followUpHsa(saved.value.alert);
-        return { outcome: 'updated', alert: saved.value.alert };
+        if (!ours) return { outcome: 'updated', alert: saved.value.alert };
+        const paged = await this.deps.escalation.pageFirstStep(saved.value, now);
+        return { outcome: 'updated', alert: paged.alert };
       }
       const id = opts.alertId ?? this.deps.ids.next();
-      const { alert } = raiseAlert(clean, { id, actor, at: now, exercise: opts.exercise });
+      const { alert: raised } = raiseAlert(clean, { id, actor, at: now, exercise: opts.exercise });
+      const alert = opts.firesFirstStep
+        ? await this.deps.escalation.fireAtRaise(raised, now)
+        : raised;
       const created = await this.deps.alerts.create(alert);
       // Another sender created it first: the next pass treats ours as a duplicate or an update.
       if (!created.ok) continue;
@@ -141,7 +159,10 @@ export class AlertService {
         .catch((err) =>
           this.deps.logger?.error({ err, alertId: alert.id }, 'posting the alert card failed'),
         );
-      return { outcome: 'created', alert: created.value.alert };
+      // After the card is queued: a step asking the channel replies in the card's thread.
+      if (!opts.firesFirstStep) return { outcome: 'created', alert: created.value.alert };
+      const paged = await this.deps.escalation.pageFirstStep(created.value, now);
+      return { outcome: 'created', alert: paged.alert };
     }
     throw new CtacError(
       'conflict',

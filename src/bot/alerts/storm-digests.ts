@@ -20,6 +20,7 @@ import {
   postedAs,
   stormDecision,
   type Alert,
+  type AlertSummary,
   type StormThreshold,
 } from '../../domain/alerts';
 import type { Clock } from '../../domain/shared/clock';
@@ -247,16 +248,21 @@ export class StormDigests implements DigestDraws {
    * is written). False when the alert is not on a digest: its own card is the caller's to update.
    */
   async refreshFor(alert: Alert): Promise<boolean> {
-    // Its line on a digest being written here: once written, its digest is known without a read.
-    await this.joining.get(alert.id)?.catch(() => undefined);
-    // A card posted on its own is not in a digest: no need to look it up.
-    const digestId =
-      postedAs(alert) === 'single' ? undefined : await this.deps.digests.digestOf(alert.id);
+    const digestId = await this.digestOf(alert);
     if (!digestId) return false;
     // Paging a storm's alerts changes nothing its line shows: no update for each. A change that
     // does shares one render with the others in flight.
     if (digestLineChanged(alert)) await this.refreshDigestCoalesced(digestId);
     return true;
+  }
+
+  /** The storm digest the alert is a line on; undefined when it has a card of its own (or none yet). */
+  async digestOf(alert: AlertSummary | Alert): Promise<string | undefined> {
+    // Its line on a digest being written here: once written, its digest is known without a read.
+    await this.joining.get(alert.id)?.catch(() => undefined);
+    // A card posted on its own is not in a digest: no need to look it up.
+    if ('timeline' in alert && postedAs(alert) === 'single') return undefined;
+    return this.deps.digests.digestOf(alert.id);
   }
 
   /**

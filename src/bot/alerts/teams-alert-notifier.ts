@@ -108,11 +108,17 @@ export function teamsPageFailure(
  * ICS cyber channel, ConversationRepository.cyberChannel, as for risks and the rota), updates of that message in
  * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
  */
+/** Where a thread reply goes: the thread, or the channel and the queued post whose thread it waits for. */
+interface ThreadOf {
+  conversationId: string;
+  afterPostId?: string;
+}
+
 export class TeamsAlertNotifier implements AlertNotifier {
-  /** By storm digest thread: asks to the channel gathered into one reply. */
+  /** By storm digest thread (or its queued post): asks to the channel gathered into one reply. */
   private readonly threadReplies = new Map<
     string,
-    { asks: { alert: AlertSummary; text: string }[]; cancel: () => void }
+    { where: ThreadOf; asks: { alert: AlertSummary; text: string }[]; cancel: () => void }
   >();
 
   private readonly timers: OutboxTimers;
@@ -265,28 +271,52 @@ export class TeamsAlertNotifier implements AlertNotifier {
    * alert: a storm's every alert asking the channel would otherwise cost the channel a message each.
    */
   async replyInThread(alert: AlertSummary, text: string): Promise<void> {
-    const thread = alert.channelPost?.conversationId;
-    if (thread && (await this.deps.digests.digestOf(alert.id))) {
-      const gathering = this.threadReplies.get(thread) ?? {
+    const digestId = await this.storms.digestOf(alert);
+    const where = await this.threadOf(alert, digestId);
+    if (!where) {
+      this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
+      return;
+    }
+    if (digestId) {
+      const key = where.afterPostId ? `after:${where.afterPostId}` : where.conversationId;
+      const gathering = this.threadReplies.get(key) ?? {
+        where,
         asks: [],
         cancel: this.timers.after(DIGEST_REPLY_GATHER_MS, () => {
-          this.sendGatheredReply(thread).catch((err) =>
+          this.sendGatheredReply(key).catch((err) =>
             this.deps.logger.error({ err }, 'alerts: replying in a storm digest thread failed'),
           );
         }),
       };
       gathering.asks.push({ alert, text });
-      this.threadReplies.set(thread, gathering);
+      this.threadReplies.set(key, gathering);
       return;
     }
-    await this.reply(alert, { text: escapeText(text) });
+    await this.enqueueReply(where, { text: escapeText(text) });
+  }
+
+  /**
+   * The thread a reply about the alert goes in: its card's (a digest's for a line on one), or, while
+   * that card is still queued (a new alert's first step asking the channel at once), the queued post,
+   * which the reply then waits for. Undefined when no card of it is posted or queued.
+   */
+  private async threadOf(alert: AlertSummary, digestId?: string): Promise<ThreadOf | undefined> {
+    if (alert.channelPost) return { conversationId: alert.channelPost.conversationId };
+    const post = digestId
+      ? await this.deps.queue.get(digestId)
+      : await this.deps.queue.findPostForAlert(alert.id);
+    return post && { conversationId: post.conversationKey, afterPostId: post.id };
+  }
+
+  private async enqueueReply(where: ThreadOf, content: MessageContent): Promise<void> {
+    await this.deps.queue.enqueue({ kind: 'threadReply', ...where, content });
   }
 
   /** One reply in a digest's thread for the asks gathered there: each ask once, with its alerts. */
-  private async sendGatheredReply(thread: string): Promise<void> {
-    const gathering = this.threadReplies.get(thread);
+  private async sendGatheredReply(key: string): Promise<void> {
+    const gathering = this.threadReplies.get(key);
     if (!gathering) return;
-    this.threadReplies.delete(thread);
+    this.threadReplies.delete(key);
     gathering.cancel();
     const byText = new Map<string, AlertSummary[]>();
     for (const { alert, text } of gathering.asks)
@@ -301,7 +331,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
         return [escapeText(text), ...named].join('\n');
       })
       .join('\n\n');
-    await this.reply(gathering.asks[0]!.alert, { text: body });
+    await this.enqueueReply(gathering.where, { text: body });
   }
 
   async replyInThreadMentioning(
@@ -324,15 +354,12 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   private async reply(alert: AlertSummary, content: MessageContent): Promise<void> {
-    if (!alert.channelPost) {
+    const where = await this.threadOf(alert);
+    if (!where) {
       this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
       return;
     }
-    await this.deps.queue.enqueue({
-      kind: 'threadReply',
-      conversationId: alert.channelPost.conversationId,
-      content,
-    });
+    await this.enqueueReply(where, content);
   }
 
   private async content(alert: Alert): Promise<MessageContent> {
