@@ -272,6 +272,12 @@ export class TeamsAlertNotifier implements AlertNotifier {
    */
   async replyInThread(alert: AlertSummary, text: string): Promise<void> {
     const digestId = await this.storms.digestOf(alert);
+    // A storm's asks about lines of a digest still queued join those gathered for it, with no read.
+    const waiting = digestId && !alert.channelPost && this.threadReplies.get(`after:${digestId}`);
+    if (waiting) {
+      waiting.asks.push({ alert, text });
+      return;
+    }
     const where = await this.threadOf(alert, digestId);
     if (!where) {
       this.deps.logger.warn({ alertId: alert.id }, 'alerts: no card in the channel to reply under');
