@@ -103,17 +103,18 @@ export function teamsPageFailure(
       return 'error';
   }
 }
-/**
- * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
- * ICS cyber channel, ConversationRepository.cyberChannel, as for risks and the rota), updates of that message in
- * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
- */
+
 /** Where a thread reply goes: the thread, or the channel and the queued post whose thread it waits for. */
 interface ThreadOf {
   conversationId: string;
   afterPostId?: string;
 }
 
+/**
+ * Alert cards to Teams through the persisted send queue: a new thread in the ICS cyber channel (the
+ * ICS cyber channel, ConversationRepository.cyberChannel, as for risks and the rota), updates of that message in
+ * place, thread replies and 1:1 pages. Each call returns once the message is queued durably.
+ */
 export class TeamsAlertNotifier implements AlertNotifier {
   /** By storm digest thread (or its queued post): asks to the channel gathered into one reply. */
   private readonly threadReplies = new Map<
