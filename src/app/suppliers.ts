@@ -73,10 +73,6 @@ const RANK = Object.fromEntries(SUPPLIER_CRITICALITIES.map((c, i) => [c, i])) as
   number
 >;
 
-/** Whether a risk names the supplier (by its name as typed on the risk form, or its id). */
-export const riskNamesSupplier = (risk: Pick<Risk, 'supplier'>, supplier: Supplier): boolean =>
-  !!risk.supplier && supplierIdFrom(risk.supplier) === supplier.id;
-
 /**
  * The critical supplier register (issue 20): leads and admins add and edit suppliers (decided from the
  * caller's Entra id through the directory, never from the form), every member reads them.
@@ -175,7 +171,7 @@ export class Suppliers {
     return {
       supplier,
       etag: stored.etag,
-      risks: risks.filter((r) => riskNamesSupplier(r, supplier)),
+      risks,
       alerts: alerts.filter((a) =>
         mentionsSupplier([a.title, a.summary, ...a.affectedProducts].join('\n'), supplier),
       ),

@@ -9,7 +9,7 @@ import {
   type RiskForFigures,
 } from '../domain/figures';
 import { isRealRisk, type Risk, type RiskEvent } from '../domain/risk';
-import { supplierIdFrom } from '../domain/suppliers';
+import { supplierIdNamedBy } from '../domain/suppliers';
 import { commitInPartition } from './conditional';
 import { encodeKey } from './keys';
 import { fromJsonColumns, toJsonColumns } from './risk-json';
@@ -71,12 +71,11 @@ const figureColumnsOf = (risk: RiskBody): FigureColumns => ({
 /** An index row written before the figures' columns were kept (until the start's backfill). */
 const lacksFigureColumns = (row: Record<string, unknown>) => typeof row['likelihood'] !== 'number';
 /**
- * The supplier a risk names, as an id (its name as typed on the risk form, made an id as the supplier
- * register makes one: src/app/suppliers.ts, riskNamesSupplier); '' when it names none. A supplier's page
- * asks the open index rows for those with its id, not for every open risk (issue 18).
+ * The id of the supplier a risk names ('' for none): a supplier's page asks the open index rows for those
+ * with its id, not for every open risk (issue 18).
  */
 const supplierColumnOf = (risk: Pick<RiskBody, 'supplier'>) => ({
-  supplierId: risk.supplier ? supplierIdFrom(risk.supplier) : '',
+  supplierId: supplierIdNamedBy(risk) ?? '',
 });
 /** An index row written before the supplier's id was kept beside it (until the start's backfill). */
 const lacksSupplierColumn = (row: Record<string, unknown>) => typeof row['supplierId'] !== 'string';

@@ -106,6 +106,13 @@ export interface NormaliseSupplierOptions {
 /** The id a supplier's name gives ("Acme Pathology Ltd" -> "acme-pathology-ltd"). */
 export const supplierIdFrom = (name: string): string => slugFrom(name, SUPPLIER_LIMITS.id);
 
+/**
+ * The supplier a risk names, as the register's id (its name as typed on the risk form, made an id as a
+ * supplier's name is); undefined when it names none.
+ */
+export const supplierIdNamedBy = (risk: { supplier?: string }): string | undefined =>
+  risk.supplier ? supplierIdFrom(risk.supplier) : undefined;
+
 /** A supplier id as someone could have sent it (a card's data or a URL is untrusted). */
 export const isSupplierId = (id: string): boolean => isSlug(id, SUPPLIER_LIMITS.id);
 
