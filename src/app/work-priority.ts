@@ -6,7 +6,7 @@ import { setImmediate as nextLoopTurn } from 'node:timers';
  * Storage work for someone waiting goes first (issue 18). A webhook sender, a person pressing a button
  * or the tab waits for its storage requests; the background (applying accepted alerts, paging, the send
  * queue, every scheduled job) does not. Table Storage (and Azurite, one request at a time) answers in
- * turn, so a background burst (a storm's alerts applied sixteen at a time) would put every waiting
+ * turn, so a background burst (a storm's alerts applied dozens at a time) would put every waiting
  * request behind it. Work started with `inBackground` (the job loops, the alert inbox's workers) takes
  * its storage requests through the StorageGate: only a few at once while someone is waiting, as many as
  * it likes otherwise. Everything else (requests, start-up) is not gated at all.

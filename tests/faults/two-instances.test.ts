@@ -262,10 +262,15 @@ test('when one instance acknowledges a storm alert while the other holds its dig
     await a.jobs.sendQueue.tick();
   }
   expect(await repo.listPending()).toEqual([]);
+  // Which three alerts joined the digest depends on the order the background applied them in.
+  const lastJoined = await new TableAlertRepository(store).get(inDigest[2]!);
   const digestPost = delivered().find(
     (r) =>
-      isChannelPost(r) && bodyText(r).includes(title(7)) && bodyText(r).includes('Alert storm'),
+      isChannelPost(r) &&
+      bodyText(r).includes(lastJoined!.alert.title) &&
+      bodyText(r).includes('Alert storm'),
   )!;
+  expect(digestPost).toBeDefined();
   const updates = delivered().filter(
     (r) => r.method === 'PUT' && r.activityId === digestPost.createdId,
   );

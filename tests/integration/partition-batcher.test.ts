@@ -195,6 +195,78 @@ describe('rows that can wait (card updates for everyone else)', () => {
   });
 });
 
+describe('rows background work hands in (a storm applied, the jobs)', () => {
+  let timers: VirtualTimers;
+  beforeEach(() => {
+    timers = new VirtualTimers(new FakeClock());
+  });
+
+  test('when the batcher is busy, then background rows gather for their own short time and go in one transaction', async () => {
+    const counting = countingClient();
+    const batcher = new PartitionBatcher(counting.client, 'bg-gather', {
+      gatherMs: 60_000,
+      backgroundGatherMs: 100,
+      timers,
+    });
+    await makeBusy(batcher, 'bg-gather');
+    const before = counting.requests;
+    const written: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      written.push(inBackground(() => batcher.insert(row('bg-gather', i))));
+      // Spread out in real time: without gathering, most would go on their own or in small groups.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const waiting = written.map(settled);
+    await new Promise((r) => setTimeout(r, 50));
+    // The first may have gone alone; the others wait for their time.
+    expect(waiting.filter((done) => done()).length).toBeLessThanOrEqual(1);
+    // Their time (100 ms), not the minute a card update may wait.
+    await timers.advance(100, 0);
+    for (const r of (await Promise.all(written)) as { ok: boolean }[]) expect(r.ok).toBe(true);
+    expect(counting.requests - before).toBeLessThanOrEqual(2);
+  });
+
+  test('when background rows are gathering, then a row someone waits for goes at once and takes them with it', async () => {
+    const counting = countingClient();
+    const batcher = new PartitionBatcher(counting.client, 'bg-urgent', {
+      backgroundGatherMs: 60_000,
+      timers,
+    });
+    await makeBusy(batcher, 'bg-urgent');
+    const before = counting.requests;
+    const background = [1, 2, 3].map((i) =>
+      inBackground(() => batcher.insert(row('bg-urgent', i))),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    // Someone waiting: not held for the background's gathering (the virtual clock never moves).
+    expect(await batcher.insert(row('bg-urgent', 4))).toMatchObject({ ok: true });
+    for (const r of await Promise.all(background)) expect(r.ok).toBe(true);
+    expect(counting.requests - before).toBeLessThanOrEqual(2);
+  });
+
+  test('when a background writer says its row cannot wait, then it is not held under load', async () => {
+    const batcher = new PartitionBatcher(client, 'bg-now', { backgroundGatherMs: 60_000, timers });
+    await makeBusy(batcher, 'bg-now');
+    const answer = await Promise.race([
+      inBackground(() => batcher.insert(row('bg-now', 1), { canWait: false })),
+      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
+    ]);
+    expect(answer).toMatchObject({ ok: true });
+  });
+
+  test('when the batcher is quiet, then a background row goes at once', async () => {
+    const batcher = new PartitionBatcher(client, 'bg-quiet', {
+      backgroundGatherMs: 60_000,
+      timers,
+    });
+    const answer = await Promise.race([
+      inBackground(() => batcher.insert(row('bg-quiet', 1))),
+      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
+    ]);
+    expect(answer).toMatchObject({ ok: true });
+  });
+});
+
 test('when many rows are replaced on their ETags at once, then they go in a few transactions and each caller gets a good new ETag', async () => {
   const plain = new PartitionBatcher(client, 'replaces');
   const inserted = await Promise.all(

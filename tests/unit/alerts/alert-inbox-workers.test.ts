@@ -1,5 +1,6 @@
 import {
   AlertInbox,
+  INBOX_CONCURRENCY,
   type AlertInboxStore,
   type InboxEntry,
 } from '../../../src/app/alerts/alert-inbox';
@@ -36,7 +37,7 @@ class MemoryInboxStore implements AlertInboxStore {
   }
 }
 
-test('when a storm arrives one request at a time while the inbox is draining, then sixteen alerts are applied at once, not one after another, and every one is applied once', async () => {
+test('when a storm arrives one request at a time while the inbox is draining, then INBOX_CONCURRENCY (48) alerts are applied at once, not one after another, and every one is applied once', async () => {
   const clock = new FakeClock('2026-12-03T05:00:00Z');
   const store = new MemoryInboxStore();
   let inFlight = 0;
@@ -71,16 +72,18 @@ test('when a storm arrives one request at a time while the inbox is draining, th
       { signature: `sig-${i}`, version: 1_796_000_000 },
     );
 
-  // Forty requests, one after another, each answered before the next arrives.
-  for (let i = 0; i < 40; i++) expect((await accept(i)).outcome).toBe('created');
+  const storm = INBOX_CONCURRENCY + 24;
+  expect(INBOX_CONCURRENCY).toBe(48);
+  // More requests than workers, one after another, each answered before the next arrives.
+  for (let i = 0; i < storm; i++) expect((await accept(i)).outcome).toBe('created');
   await settle();
-  expect(most).toBe(16);
-  while (applied.length < 40) {
+  expect(most).toBe(INBOX_CONCURRENCY);
+  while (applied.length < storm) {
     release.splice(0).forEach((go) => go());
     await settle();
   }
   await inbox.settled();
-  expect(most).toBe(16);
-  expect(applied.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `STORM-${i}`).sort());
+  expect(most).toBe(INBOX_CONCURRENCY);
+  expect(applied.sort()).toEqual(Array.from({ length: storm }, (_, i) => `STORM-${i}`).sort());
   expect([...store.rows.values()].every((r) => r.done)).toBe(true);
 });
