@@ -92,8 +92,8 @@ const asTheirs = <T>(rows: readonly Waiting[], send: () => T): T =>
  * its client spend most of a small transaction's work on the transaction itself, so a busy queue
  * then costs far less per row. Rows handed in by background work (isBackground: applying a storm's
  * alerts, the jobs) can wait unless their writer says otherwise, for at most `backgroundGatherMs`
- * (30 ms unless set): in a storm of 1,000 alerts that took the storage requests per alert from about
- * 7.4 to 5.6 and the CPU the app and the emulator spend per alert by about a fifth (bench/HISTORY.md).
+ * (30 ms unless set): in a storm that took the storage requests per alert from about 7.4 to 5.7, and
+ * the CPU the app and the emulator spend per alert down by a sixth to a quarter (bench/HISTORY.md).
  *
  * Each caller gets its own answer, as `insertIfAbsent` gives it: when a grouped transaction fails
  * (one row already there, a row too large), nothing in it was written, and each row is then tried on
