@@ -1,3 +1,5 @@
+// The timers module's own, not the globals: a test's fake timers must not hold a gathering still.
+import { clearTimeout, setTimeout } from 'node:timers';
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { Conditional } from '../app/ports';
 import { insertIfAbsent, replaceIfUnchanged } from './conditional';

@@ -254,6 +254,25 @@ describe('rows background work hands in (a storm applied, the jobs)', () => {
     expect(answer).toMatchObject({ ok: true });
   });
 
+  test("when a test fakes the global timers, then a background row gathering under load still goes in its time (the batcher's own timers are the timers module's)", async () => {
+    // Built with its real timers: only the globals are faked, as a test of some other part would.
+    const batcher = new PartitionBatcher(client, 'bg-faked', { backgroundGatherMs: 20 });
+    await makeBusy(batcher, 'bg-faked');
+    const nodeTimers = jest.requireActual<typeof import('node:timers')>('node:timers');
+    let watchdog: ReturnType<typeof nodeTimers.setTimeout> | undefined;
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date'] });
+    try {
+      const answer = inBackground(() => batcher.insert(row('bg-faked', 1)));
+      const late = new Promise(
+        (r) => (watchdog = nodeTimers.setTimeout(() => r('still waiting'), 3_000)),
+      );
+      expect(await Promise.race([answer, late])).toMatchObject({ ok: true });
+    } finally {
+      jest.useRealTimers();
+      nodeTimers.clearTimeout(watchdog);
+    }
+  });
+
   test('when the batcher is quiet, then a background row goes at once', async () => {
     const batcher = new PartitionBatcher(client, 'bg-quiet', {
       backgroundGatherMs: 60_000,
