@@ -89,13 +89,12 @@ const asTheirs = <T>(rows: readonly Waiting[], send: () => T): T =>
  * A row whose caller does not need it stored at once (`canWait`: a card update for everyone else,
  * whose presser already has the new card) may wait a little longer under load, so the groups grow:
  * when the last transaction carried several rows and ended less than a second ago, and every row
- * waiting can wait, the next goes when it is full or when its oldest row has waited `gatherMs`
- * (200 ms unless set), whichever is first. A row that cannot wait ends the gathering at once. Table Storage and
+ * waiting can wait, the next goes when it is full or when the first of its rows' times is up
+ * (`gatherMs` from when the row came, 200 ms unless set), whichever is first. A row that cannot wait ends the gathering at once. Table Storage and
  * its client spend most of a small transaction's work on the transaction itself, so a busy queue
  * then costs far less per row. Rows handed in by background work (isBackground: applying a storm's
  * alerts, the jobs) can wait unless their writer says otherwise, for at most `backgroundGatherMs`
- * (30 ms unless set): in a storm that took the storage requests per alert from about 7.4 to 5.7, and
- * the CPU the app and the emulator spend per alert down by a sixth to a quarter (bench/HISTORY.md).
+ * (30 ms unless set): a storm's rows then go in far fewer requests (bench/HISTORY.md, 5 Dec 2026).
  *
  * Each caller gets its own answer, as `insertIfAbsent` gives it: when a grouped transaction fails
  * (one row already there, a row too large), nothing in it was written, and each row is then tried on
@@ -186,7 +185,8 @@ export class PartitionBatcher {
       throw new Error(`PartitionBatcher for ${this.partitionKey} was given another partition.`);
     const background = isBackground();
     return new Promise((resolve) => {
-      // Nobody waits for a background writer's row unless it says so.
+      // Nobody waits for a background writer's row unless it says so: it waits its own short time.
+      const backgroundMayWait = opts.canWait === undefined && background;
       const canWait = opts.canWait ?? background;
       this.waiting.push({
         entity,
@@ -195,8 +195,7 @@ export class PartitionBatcher {
         size: approximateSize(entity),
         canWait,
         at: this.timers.now(),
-        gatherMs:
-          opts.canWait === undefined && background ? this.backgroundGatherMs : this.gatherMs,
+        gatherMs: backgroundMayWait ? this.backgroundGatherMs : this.gatherMs,
         background,
         // A background writer resumes in a turn of its own, not with every row of its transaction.
         settle: background
