@@ -277,6 +277,25 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
       const carried = actions ? ` (${(actions / v).toFixed(1)} rows each)` : '';
       console.log(`  ${k}: ${(v / count).toFixed(2)}${carried}`);
     }
+    // Rows written by partition: shared partitions by name, the rest (one per alert or digest) together.
+    const byPartition = new Map<string, number>();
+    for (const [k, v] of counter.rowsByPartition) {
+      const shared = v >= count / 4 ? k : `${k.split(' ')[0]} (partitions of their own)`;
+      byPartition.set(shared, (byPartition.get(shared) ?? 0) + v);
+    }
+    const batches = new Map<string, number>();
+    for (const [k, v] of counter.batchesByPartition) {
+      const shared =
+        counter.rowsByPartition.get(k)! >= count / 4
+          ? k
+          : `${k.split(' ')[0]} (partitions of their own)`;
+      batches.set(shared, (batches.get(shared) ?? 0) + v);
+    }
+    console.log('rows written per alert, by partition (transactions per alert):');
+    for (const [k, v] of [...byPartition].sort((a, b) => b[1] - a[1]))
+      console.log(
+        `  ${k}: ${(v / count).toFixed(2)} (${((batches.get(k) ?? 0) / count).toFixed(2)})`,
+      );
   }
   if (process.env['BENCH_STORM_TRACE'])
     await trace(deliveries, storeAt(azurite.connectionString), started);

@@ -329,6 +329,10 @@ export class CountingProxy {
   readonly counts = new Map<string, number>();
   /** Actions carried by the transactions counted under each `$batch into <table>` key. */
   readonly actions = new Map<string, number>();
+  /** Rows written, by table and partition (`<table> <partition>`), singly or in transactions. */
+  readonly rowsByPartition = new Map<string, number>();
+  /** Transactions, by the table and partition they write. */
+  readonly batchesByPartition = new Map<string, number>();
   total = 0;
   private constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -345,6 +349,15 @@ export class CountingProxy {
       if (process.env['BENCH_PROXY_TRACE'])
         console.log('storage:', req.method, decodeURIComponent(req.url ?? ''));
       holder.p!.counts.set(key, (holder.p!.counts.get(key) ?? 0) + 1);
+      if (req.method !== 'GET' && key !== 'POST $batch') {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () =>
+          holder.p!.countRows(
+            `${req.method} ${decodeURIComponent(req.url ?? '')}\n${Buffer.concat(chunks)}`,
+          ),
+        );
+      }
       // A transaction is counted again under the table its actions write, with how many it carried.
       if (key === 'POST $batch') {
         const chunks: Buffer[] = [];
@@ -356,6 +369,13 @@ export class CountingProxy {
           );
           const actions = body.match(/^Content-Type: application\/http/gim)?.length ?? 0;
           const each = `  $batch into ${into?.[1] ?? '?'}`;
+          const parts = body.split(/^Content-Type: application\/http/im).slice(1);
+          const first = parts.map((part) => holder.p!.countRows(part)).find((k) => k);
+          if (first)
+            holder.p!.batchesByPartition.set(
+              first,
+              (holder.p!.batchesByPartition.get(first) ?? 0) + 1,
+            );
           holder.p!.counts.set(each, (holder.p!.counts.get(each) ?? 0) + 1);
           holder.p!.actions.set(each, (holder.p!.actions.get(each) ?? 0) + actions);
         });
@@ -384,9 +404,24 @@ export class CountingProxy {
     return holder.p;
   }
 
+  /** Counts the row one write names: its table and partition, from its URL or its JSON body. */
+  private countRows(write: string): string | undefined {
+    const url =
+      /(?:POST|PUT|PATCH|MERGE|DELETE) \S*\/([A-Za-z][A-Za-z0-9]*)(?:\(PartitionKey='([^']*)')?[^/\s]*\s/.exec(
+        write,
+      );
+    if (!url) return undefined;
+    const partition = url[2] ?? /"PartitionKey"\s*:\s*"([^"]*)"/.exec(write)?.[1] ?? '?';
+    const key = `${url[1]} ${decodeURIComponent(partition)}`;
+    this.rowsByPartition.set(key, (this.rowsByPartition.get(key) ?? 0) + 1);
+    return key;
+  }
+
   reset(): void {
     this.counts.clear();
     this.actions.clear();
+    this.rowsByPartition.clear();
+    this.batchesByPartition.clear();
     this.total = 0;
   }
 

@@ -1,6 +1,7 @@
 import type { TransactionAction } from '@azure/data-tables';
 import type { AlertDigestRepository } from '../app/alerts/alert-digests';
 import { encodeKey } from './keys';
+import { insertOrReplace } from './conditional';
 import { SEND_QUEUE_TABLE } from './send-queue-repository';
 import { getOrUndefined, listPartition, type TableStore } from './tables';
 
@@ -67,15 +68,23 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
     for (const alertId of ids) this.remember(alertId, digestId);
   }
 
-  /** Rows of one partition, upserted in transactions of at most 100 (Table Storage's limit). */
+  /**
+   * Rows of one partition, written whether or not they are there, in transactions of at most 100 (Table
+   * Storage's limit). Joins are almost always new rows, so each goes as an insert (see insertOrReplace);
+   * a transaction one row already there fails is written again as upserts.
+   */
   private async upsertAll(rows: { partitionKey: string; rowKey: string }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += TRANSACTION_MAX) {
       const chunk = rows.slice(i, i + TRANSACTION_MAX);
-      if (chunk.length === 1) await this.client.upsertEntity(chunk[0]!, 'Replace');
+      if (chunk.length === 1) await insertOrReplace(this.client, chunk[0]!);
       else
-        await this.client.submitTransaction(
-          chunk.map((row): TransactionAction => ['upsert', row, 'Replace']),
-        );
+        await this.client
+          .submitTransaction(chunk.map((row): TransactionAction => ['create', row]))
+          .catch(() =>
+            this.client.submitTransaction(
+              chunk.map((row): TransactionAction => ['upsert', row, 'Replace']),
+            ),
+          );
     }
   }
 

@@ -8,6 +8,7 @@ import {
   type AlertEvent,
   type AlertSummary,
   type AlertTimes,
+  type OpenAlertSummary,
 } from '../domain/alerts';
 import { AlertBackfills } from './alert-backfills';
 import { AlertFigureRows } from './alert-figures';
@@ -32,7 +33,7 @@ import {
   type WeekRow,
   weekRowTimes,
 } from './alert-rows';
-import type { ResolvedAlertDay } from './alert-view-rows';
+import { sameOpenRow, type ResolvedAlertDay } from './alert-view-rows';
 import { AlertViewTable } from './alert-views';
 import { fromChunkColumns } from './chunked-columns';
 import { replaceIfUnchanged } from './conditional';
@@ -155,7 +156,7 @@ export class TableAlertRepository implements AlertRepository {
       // Claimed, not overwritten: a duplicate must not repoint the open alert's row at its own id.
       this.batcher(OPEN_PARTITION).insert(openEntity(partition, alert)),
       // The week it was raised in names its partition (the same row whichever sender wins a race).
-      this.batcher(weekPartition(alert.raisedAt)).upsert(weekEntity(partition, alert)),
+      this.batcher(weekPartition(alert.raisedAt)).upsertNew(weekEntity(partition, alert)),
     ]);
     if (!idClaim.ok) {
       // Ids are random; a clash means the caller reused an id, which must not join two alerts.
@@ -191,6 +192,9 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'conflict' };
     const fresh = alert.timeline.slice(known.eventCount);
     const partition = alertPartition(alert.source, alert.dedupKey);
+    // The alert as this write finds it, when this process holds that very version (the write is on its ETag).
+    const before = this.copies.get(alert.id);
+    const replaced = before?.etag === etag ? before.alert : undefined;
     const committed = await this.write(alert, known.archived, known.etag);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
     if (!isOpen(alert))
@@ -213,14 +217,17 @@ export class TableAlertRepository implements AlertRepository {
       )
         void this.figures.record([summaryOf(alert)]).catch(() => undefined);
       if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
-      // Off the path of the person pressing Acknowledge: written with others in one batch.
-      this.views.replaceOpenSoon(partition, summaryOf(alert));
+      // Off the path of the person pressing Acknowledge: written with others in one batch. Not at all
+      // when the change shows nowhere in the open list (a page queued, the card posted: most of what a
+      // storm writes for each alert) and this process knows the version it replaced.
+      if (!replaced || !sameOpenRow(summaryOf(replaced), summaryOf(alert)))
+        this.views.replaceOpenSoon(partition, summaryOf(alert));
     }
     return { ok: true, value: this.kept({ alert, etag: committed.etag }) };
   }
 
   /** The open alerts, newest first: the AlertViews open rows (one partition), no alert read. */
-  async listOpen(): Promise<AlertSummary[]> {
+  async listOpen(): Promise<OpenAlertSummary[]> {
     const rows = await this.views.listOpen();
     return newestFirst(rows.map((row) => row.alert).filter(isOpen));
   }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AlertSummary } from '../domain/alerts';
+import type { AlertSummary, OpenAlertSummary } from '../domain/alerts';
 import { medianWindowOf, type ResolvedWeek } from '../domain/figures';
 import { UK_ZONE } from '../domain/shared/time';
 import { toChunkColumns, type ChunkLayout } from './chunked-columns';
@@ -74,14 +74,25 @@ export const sameDays = (
 export const ukDay = (at: string | Date): string =>
   DateTime.fromJSDate(new Date(at), { zone: UK_ZONE }).toISODate() ?? '';
 
+/** What the open list keeps of an alert: its summary without its channel post. */
+export const openSummaryOf = ({ channelPost: _post, ...kept }: AlertSummary): OpenAlertSummary =>
+  kept;
+
 /** The open list's row for an alert. */
 export const openViewEntity = (partition: string, alert: AlertSummary) => ({
   partitionKey: OPEN,
   rowKey: partition,
   id: alert.id,
   raisedAt: alert.raisedAt,
-  ...toChunkColumns(JSON.stringify(alert), SUMMARY),
+  ...toChunkColumns(JSON.stringify(openSummaryOf(alert)), SUMMARY),
 });
+
+/**
+ * Whether a change from `before` to `after` leaves the alert's open row as it was: only events that
+ * show nowhere in the list (a page queued, the card posted). False when unsure (fields reordered).
+ */
+export const sameOpenRow = (before: AlertSummary, after: AlertSummary): boolean =>
+  JSON.stringify(openSummaryOf(before)) === JSON.stringify(openSummaryOf(after));
 
 /** How long a resolved alert took: ms to acknowledge and to resolve (null when it never was). */
 export type ResolvedTimes = [toAcknowledgeMs: number | null, toResolveMs: number | null];

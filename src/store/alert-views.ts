@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { isExerciseAlert, type AlertSummary } from '../domain/alerts';
+import { isExerciseAlert, type AlertSummary, type OpenAlertSummary } from '../domain/alerts';
 import type { ResolvedWeek } from '../domain/figures';
 import {
   daysOfWeek,
@@ -37,8 +37,9 @@ import {
  * Key layout of the AlertViews table: what the tab's alert routes read, kept up to date by the alert
  * repository's writes (src/store/alert-repository.ts) rather than worked out from every alert on each call.
  *
- *   PK 'open'      RK <alert partition>   an alert that may be open: the alert without its timeline, as JSON
- *                                         in `summary` (what every list of open alerts shows)
+ *   PK 'open'      RK <alert partition>   an alert that may be open: the alert without its timeline and channel
+ *                                         post, as JSON in `summary` (what every list of open alerts shows); a
+ *                                         change that alters neither (a page, the card posted) leaves it be
  *   PK 'resolved'  RK <UK date raised>    the resolved alerts raised that day (UK time), for the weekly figures:
  *                                         `times`, JSON { <alert id>: [ms to acknowledge, ms to resolve] }
  *                                         (null for one that never happened)
@@ -103,7 +104,7 @@ export class AlertViewTable {
   private endOpenGathering?: () => void;
   /** Readers waiting for the open rows to be written (flushOpen): no replace waits for others then. */
   private openReaders = 0;
-  /** New alerts' open rows: one upsert each when quiet, a transaction for many in a storm. */
+  /** New alerts' open rows: one write each when quiet, a transaction for many in a storm. */
   private readonly newOpen = new PartitionBatcher(() => this.client, OPEN);
 
   constructor(
@@ -130,7 +131,7 @@ export class AlertViewTable {
    * together in one transaction after it (a storm's new alerts: one request for many, not one each).
    */
   async putOpen(partition: string, alert: AlertSummary): Promise<void> {
-    await this.newOpen.upsert(openViewEntity(partition, alert));
+    await this.newOpen.upsertNew(openViewEntity(partition, alert));
   }
 
   /**
@@ -233,12 +234,12 @@ export class AlertViewTable {
   }
 
   /** Every open row: one partition. */
-  async listOpen(): Promise<{ partition: string; alert: AlertSummary }[]> {
+  async listOpen(): Promise<{ partition: string; alert: OpenAlertSummary }[]> {
     await this.flushOpen();
     const rows = await listPartition<Row>(this.client, OPEN);
     return rows.map((row) => ({
       partition: row.rowKey ?? '',
-      alert: JSON.parse(fromChunkColumns(row, SUMMARY)) as AlertSummary,
+      alert: JSON.parse(fromChunkColumns(row, SUMMARY)) as OpenAlertSummary,
     }));
   }
 

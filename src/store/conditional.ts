@@ -35,6 +35,20 @@ export async function insertIfAbsent<T extends object>(
 }
 
 /**
+ * Inserts the row, or replaces it when it is there: what an upsert leaves, for a row that is almost
+ * always new. Azurite looks a new row up once this way, not twice (an upsert there is a lookup and then
+ * an insert, each a pass over the partition's rows); in Table Storage an insert costs what an upsert does.
+ */
+export async function insertOrReplace<T extends object>(
+  client: TableClient,
+  entity: TableEntity<T>,
+): Promise<Conditional<string>> {
+  const inserted = await insertIfAbsent(client, entity);
+  if (inserted.ok) return inserted;
+  return { ok: true, value: (await client.upsertEntity(entity, 'Replace')).etag ?? '' };
+}
+
+/**
  * Commits several changes to one partition atomically (an entity and its audit events). If any conditional
  * part fails, nothing is applied and the result is a conflict.
  */

@@ -345,6 +345,30 @@ test('when many rows are upserted at once, new and existing alike, then every on
   }
 });
 
+test('when rows that are almost always new are written at once and one is there already, then every one holds what was written and its ETag is good', async () => {
+  await client().createEntity(row('new-rows', 7));
+  const batcher = new PartitionBatcher(client, 'new-rows');
+  const results = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => batcher.upsertNew({ ...row('new-rows', i), n: i * 3 })),
+  );
+  for (const [i, r] of results.entries()) {
+    if (!r.ok) throw new Error(`row ${i} not written`);
+    const stored = await client().getEntity<{ n: number }>('new-rows', row('new-rows', i).rowKey);
+    // Including the row that was there before: replaced, as an upsert would.
+    expect(stored.n).toBe(i * 3);
+    expect(r.value).toBe(stored.etag);
+  }
+  // Quiet, one on its own: new, then already there.
+  const quiet = new PartitionBatcher(client, 'new-rows-quiet');
+  expect((await quiet.upsertNew({ ...row('new-rows-quiet', 1), n: 1 })).ok).toBe(true);
+  expect((await quiet.upsertNew({ ...row('new-rows-quiet', 1), n: 2 })).ok).toBe(true);
+  const again = await client().getEntity<{ n: number }>(
+    'new-rows-quiet',
+    row('new-rows-quiet', 1).rowKey,
+  );
+  expect(again.n).toBe(2);
+});
+
 test('when one transaction stores the rows of many background writers, then each writer resumes in a turn of the event loop of its own (a webhook request arriving is read between them)', async () => {
   const batcher = new PartitionBatcher(client, 'turns');
   await makeBusy(batcher, 'turns');

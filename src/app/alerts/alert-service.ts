@@ -13,11 +13,11 @@ import {
   resolve,
   snooze,
   type Alert,
-  type AlertSummary,
   type AlertOutcome,
   type ChannelPost,
   type ExerciseTag,
   type IncomingAlert,
+  type OpenAlertSummary,
 } from '../../domain/alerts';
 import type { Member } from '../../domain/people/member';
 import type { Actor, EventSource } from '../../domain/shared/actor';
@@ -219,7 +219,7 @@ export class AlertService {
   }
 
   /** Open alerts (triggered, acknowledged, snoozed), newest first. */
-  async listOpen(caller: AlertCaller): Promise<AlertSummary[]> {
+  async listOpen(caller: AlertCaller): Promise<OpenAlertSummary[]> {
     this.deps.directory.require(caller.member, 'member', 'see alerts');
     return this.deps.alerts.listOpen();
   }

@@ -1,4 +1,4 @@
-import type { Alert, AlertSummary, OnCallLayers } from '../../domain/alerts';
+import type { Alert, AlertSummary, OnCallLayers, OpenAlertSummary } from '../../domain/alerts';
 import type { Conditional } from '../ports';
 
 /*
@@ -25,7 +25,7 @@ export interface AlertRepository {
    * Open alerts (triggered, acknowledged, snoozed), newest first, without their timelines: the open
    * alerts' rows kept for the lists (one partition), no alert read.
    */
-  listOpen(): Promise<AlertSummary[]>;
+  listOpen(): Promise<OpenAlertSummary[]>;
   /**
    * A hint, from a card's action data, of which sender's alert an id is (its source and dedup key),
    * so a later get() can skip the id index. Untrusted: get() still checks the alert it finds.

@@ -96,6 +96,13 @@ export interface Alert {
 /** An alert without its timeline: what a list of alerts shows (state, who acknowledged and when). */
 export type AlertSummary = Omit<Alert, 'timeline'>;
 
+/**
+ * An open alert as the open list keeps it: its summary without where its card is in the channel. No
+ * reader of the list needs the post (card updates and thread replies read the alert), so recording it
+ * changes nothing the list shows and writes no list row.
+ */
+export type OpenAlertSummary = Omit<AlertSummary, 'channelPost'>;
+
 /** When an alert was raised, first acknowledged and resolved: what the weekly figures count. */
 export type AlertTimes = Pick<Alert, 'id' | 'raisedAt' | 'acknowledgedAt' | 'resolvedAt'>;
 

@@ -35,6 +35,16 @@ test('when alerts join a digest in two batches, then the earlier batch comes fir
   expect(await digests.alerts('digest-two')).toEqual(['B2', 'B1', 'A9']);
 });
 
+test('when alerts already in a digest are written again with others (a retry after a crash), then each is listed once and names the digest it was last put in', async () => {
+  await digests.addMany('digest-again', ['R1', 'R2'], at);
+  await digests.addMany('digest-again', ['R2', 'R3', 'R1'], new Date(at.getTime() + 1_000));
+  expect((await digests.alerts('digest-again')).sort()).toEqual(['R1', 'R2', 'R3']);
+  // Moved on to a newer digest with a new one: the newer digest is the one named.
+  await digests.addMany('digest-newer', ['R3', 'R4'], new Date(at.getTime() + 2_000));
+  expect(await new TableAlertDigestRepository(store).digestOf('R3')).toBe('digest-newer');
+  expect(await new TableAlertDigestRepository(store).digestOf('R4')).toBe('digest-newer');
+});
+
 test('when one alert joins with add, then it is listed and found as before', async () => {
   await digests.add('digest-one', 'C1', at);
   expect(await digests.alerts('digest-one')).toEqual(['C1']);

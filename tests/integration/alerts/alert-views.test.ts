@@ -1,5 +1,11 @@
 import { alertWeeks, alertWeeksFromRows, alertWeeksOf } from '../../../src/api/tab-views';
-import { acknowledge, raiseAlert, type Alert } from '../../../src/domain/alerts';
+import {
+  acknowledge,
+  raiseAlert,
+  recordPaged,
+  recordPosted,
+  type Alert,
+} from '../../../src/domain/alerts';
 import { TableAlertRepository } from '../../../src/store/alert-repository';
 import { ALERT_TABLES, alertPartition } from '../../../src/store/alert-rows';
 import { ALERT_VIEW_TABLE, AlertViewTable } from '../../../src/store/alert-views';
@@ -64,6 +70,48 @@ test('when an alert is acknowledged and then resolved, then the open list shows 
     12 * 60_000,
     90 * 60_000,
   ]);
+});
+
+test('when a change shows nowhere in the open list (a page queued, the card posted), then the open row is left as it was, and the next change that shows is written', async () => {
+  const alert = newAlert('VIEW-QUIET-1');
+  const created = await repo.create(alert);
+  if (!created.ok) throw new Error('not created');
+  const partition = alertPartition(alert.source, alert.dedupKey);
+  const openRow = async () => {
+    await repo.listOpen(); // waits for the open-row writes asked for so far
+    return views().getEntity('open', partition);
+  };
+  const first = await openRow();
+
+  const paged = recordPaged(
+    alert,
+    { stepIndex: 0, recipients: [{ id: sam.id, name: sam.name }] },
+    webhookActor,
+    new Date(at.getTime() + 1_000),
+  );
+  if (!paged.ok) throw new Error('not paged');
+  const afterPage = await repo.update(paged.alert, created.value.etag);
+  if (!afterPage.ok) throw new Error('not updated');
+  const post = { conversationId: '19:cyber@thread.tacv2', activityId: 'A-1' };
+  const posted = recordPosted(paged.alert, post, webhookActor, new Date(at.getTime() + 2_000));
+  if (!posted.ok) throw new Error('not posted');
+  const afterPost = await repo.update(posted.alert, afterPage.value.etag);
+  if (!afterPost.ok) throw new Error('not updated');
+  // Both are on the alert itself; the open row is the one written when the alert was made.
+  expect((await repo.get(alert.id))?.alert.channelPost).toEqual(post);
+  expect((await openRow()).etag).toBe(first.etag);
+  const listed = (await repo.listOpen()).find((a) => a.id === alert.id);
+  expect(listed).toMatchObject({ state: 'triggered' });
+  expect(listed).not.toHaveProperty('channelPost');
+
+  const acked = acknowledge(posted.alert, sam, new Date(at.getTime() + 60_000));
+  if (!acked.ok) throw new Error('not acknowledged');
+  expect((await repo.update(acked.alert, afterPost.value.etag)).ok).toBe(true);
+  expect((await openRow()).etag).not.toBe(first.etag);
+  expect((await repo.listOpen()).find((a) => a.id === alert.id)).toMatchObject({
+    state: 'acknowledged',
+    acknowledgedBy: { name: sam.name },
+  });
 });
 
 test('when the weekly figures are made from the kept rows, then they equal those worked out from every alert', async () => {
