@@ -92,6 +92,9 @@ export const openViewEntity = (partition: string, alert: AlertSummary) => ({
  * show nowhere in the list (a page queued, the card posted). False when unsure (fields reordered).
  */
 export const sameOpenRow = (before: AlertSummary, after: AlertSummary): boolean =>
+  // Most changes people make change the state: no need to write out the whole summary twice then.
+  before.state === after.state &&
+  before.acknowledgedAt === after.acknowledgedAt &&
   JSON.stringify(openSummaryOf(before)) === JSON.stringify(openSummaryOf(after));
 
 /** How long a resolved alert took: ms to acknowledge and to resolve (null when it never was). */
