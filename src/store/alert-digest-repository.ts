@@ -70,8 +70,8 @@ export class TableAlertDigestRepository implements AlertDigestRepository {
 
   /**
    * Rows of one partition, written whether or not they are there, in transactions of at most 100 (Table
-   * Storage's limit). Joins are almost always new rows, so each goes as an insert (see insertOrReplace);
-   * a transaction one row already there fails is written again as upserts.
+   * Storage's limit). Joins are almost always new rows, so they go as inserts (see insertOrReplace); when a
+   * row is there already, its transaction fails whole and goes again as upserts.
    */
   private async upsertAll(rows: { partitionKey: string; rowKey: string }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += TRANSACTION_MAX) {

@@ -179,7 +179,7 @@ export class TableAlertRepository implements AlertRepository {
       // A row left by an attempt that never committed: this alert owns the partition now.
       openClaim.ok ? undefined : this.client.upsertEntity(openEntity(partition, alert), 'Replace'),
       isOpen(alert)
-        ? this.views.putOpen(partition, summaryOf(alert))
+        ? this.views.putNewOpen(partition, summaryOf(alert))
         : this.views.recordResolved([summaryOf(alert)]),
       isOpen(alert) ? undefined : this.figures.record([summaryOf(alert)]),
     ]);

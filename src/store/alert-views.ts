@@ -39,7 +39,8 @@ import {
  *
  *   PK 'open'      RK <alert partition>   an alert that may be open: the alert without its timeline and channel
  *                                         post, as JSON in `summary` (what every list of open alerts shows); a
- *                                         change that alters neither (a page, the card posted) leaves it be
+ *                                         change that shows in neither (a page queued, the card posted) writes
+ *                                         no row
  *   PK 'resolved'  RK <UK date raised>    the resolved alerts raised that day (UK time), for the weekly figures:
  *                                         `times`, JSON { <alert id>: [ms to acknowledge, ms to resolve] }
  *                                         (null for one that never happened)
@@ -131,6 +132,15 @@ export class AlertViewTable {
    * together in one transaction after it (a storm's new alerts: one request for many, not one each).
    */
   async putOpen(partition: string, alert: AlertSummary): Promise<void> {
+    await this.newOpen.upsert(openViewEntity(partition, alert));
+  }
+
+  /**
+   * The same for a new alert's row, almost never there yet: an insert, a replace only should it be
+   * (PartitionBatcher.upsertNew). Not for the backfill, whose rows are mostly there: each would cost two
+   * requests and break its transaction.
+   */
+  async putNewOpen(partition: string, alert: AlertSummary): Promise<void> {
     await this.newOpen.upsertNew(openViewEntity(partition, alert));
   }
 
