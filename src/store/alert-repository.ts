@@ -12,6 +12,7 @@ import {
 } from '../domain/alerts';
 import { AlertBackfills } from './alert-backfills';
 import { AlertFigureRows } from './alert-figures';
+import { AlertOpenIndex } from './alert-open-index';
 import {
   ALERT_TABLES,
   alertEntity,
@@ -22,8 +23,6 @@ import {
   ID_PARTITION,
   inlineTimeline,
   makeEtag,
-  OPEN_PARTITION,
-  openEntity,
   splitEtag,
   TIMELINE,
   WEEK_MS,
@@ -36,7 +35,6 @@ import {
 import { sameOpenRow, type ResolvedAlertDay } from './alert-view-rows';
 import { AlertViewTable } from './alert-views';
 import { fromChunkColumns } from './chunked-columns';
-import { replaceIfUnchanged } from './conditional';
 import { encodeKey } from './keys';
 import { PartitionBatcher } from './partition-batcher';
 import { RecentCopies } from './recent-copies';
@@ -44,7 +42,6 @@ import {
   getOrUndefined,
   isConditionFailed,
   isConflict,
-  isNotFound,
   listPartition,
   type TableStore,
 } from './tables';
@@ -52,6 +49,7 @@ import {
 /*
  * Key layout of the Alerts table, its rows and the ETag handed out (and why the index partitions are safe
  * when a crash leaves them behind): src/store/alert-rows.ts. The start-time backfills: alert-backfills.ts.
+ * The '~open' index's reads and writes: alert-open-index.ts.
  */
 const MAX_CACHED_IDS = 10_000;
 /** Partitions with a batcher of their own kept at once (the index partitions and a few weeks). */
@@ -69,6 +67,8 @@ export class TableAlertRepository implements AlertRepository {
   /** The alerts this process read or wrote last, by id: for a conditional write's first try (`recent`). */
   private readonly copies = new RecentCopies<StoredAlert>();
   private readonly batchers = new Map<string, PartitionBatcher>();
+  /** The '~open' index: see src/store/alert-open-index.ts. */
+  private readonly openIndex = new AlertOpenIndex(() => this.client);
   private readonly views: AlertViewTable;
   /** The kept weekly response times by severity (issue 20): see src/store/alert-figures.ts. */
   readonly figures: AlertFigureRows;
@@ -153,8 +153,7 @@ export class TableAlertRepository implements AlertRepository {
         id: alert.id,
         partition,
       }),
-      // Claimed, not overwritten: a duplicate must not repoint the open alert's row at its own id.
-      this.batcher(OPEN_PARTITION).insert(openEntity(partition, alert)),
+      this.openIndex.claim(partition, alert),
       // The week it was raised in names its partition (the same row whichever sender wins a race).
       this.batcher(weekPartition(alert.raisedAt)).upsertNew(weekEntity(partition, alert)),
     ]);
@@ -176,8 +175,7 @@ export class TableAlertRepository implements AlertRepository {
     }
     this.remember(alert.id, partition);
     await Promise.all([
-      // A row left by an attempt that never committed: this alert owns the partition now.
-      openClaim.ok ? undefined : this.client.upsertEntity(openEntity(partition, alert), 'Replace'),
+      openClaim.ok ? undefined : this.openIndex.takeOver(partition, alert),
       isOpen(alert)
         ? this.views.putNewOpen(partition, summaryOf(alert))
         : this.views.recordResolved([summaryOf(alert)]),
@@ -199,9 +197,7 @@ export class TableAlertRepository implements AlertRepository {
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
     if (!isOpen(alert))
       await Promise.all([
-        this.client.deleteEntity(OPEN_PARTITION, partition).catch((e) => {
-          if (!isNotFound(e)) throw e;
-        }),
+        this.openIndex.remove(partition),
         // Resolved for good: its week's row keeps its times, so the weekly figures need no read.
         this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
         this.views.removeOpen(partition),
@@ -216,7 +212,7 @@ export class TableAlertRepository implements AlertRepository {
         fresh.some((e) => e.kind === 'acknowledged' || e.kind === 'updated')
       )
         void this.figures.record([summaryOf(alert)]).catch(() => undefined);
-      if (fresh.some((e) => e.kind === 'posted')) await this.markPosted(partition);
+      if (fresh.some((e) => e.kind === 'posted')) await this.openIndex.markPosted(partition);
       // Off the path of the person pressing Acknowledge: written with others in one batch. Not at all
       // when the change shows nowhere in the open list (a page queued, the card posted: most of what a
       // storm writes for each alert) and this process knows the version it replaced.
@@ -297,37 +293,12 @@ export class TableAlertRepository implements AlertRepository {
    * Ids of the alerts that may be open, from the open index alone (one partition). A few may be
    * resolved already, or stale; callers read the alert before acting.
    */
-  async openAlertIds(): Promise<string[]> {
-    const rows = await listPartition<{ alertId: string }>(this.client, OPEN_PARTITION);
-    return rows.map((row) => row.alertId);
+  openAlertIds(): Promise<string[]> {
+    return this.openIndex.alertIds();
   }
 
-  async claimUnposted(raisedBefore: Date, now: Date, leaseMs: number): Promise<string[]> {
-    const rows = await listPartition<{
-      alertId: string;
-      raisedAt: string;
-      posted?: boolean;
-      checkedAt?: string;
-    }>(this.client, OPEN_PARTITION);
-    const won: string[] = [];
-    for (const row of rows) {
-      if (row.posted === true || !(row.raisedAt < raisedBefore.toISOString())) continue;
-      if (row.checkedAt && Date.parse(row.checkedAt) > now.getTime() - leaseMs) continue;
-      const claimed = await replaceIfUnchanged(
-        this.client,
-        {
-          partitionKey: OPEN_PARTITION,
-          rowKey: row.rowKey ?? '',
-          alertId: row.alertId,
-          raisedAt: row.raisedAt,
-          posted: false,
-          checkedAt: now.toISOString(),
-        },
-        row.etag ?? '',
-      );
-      if (claimed.ok) won.push(row.alertId);
-    }
-    return won;
+  claimUnposted(raisedBefore: Date, now: Date, leaseMs: number): Promise<string[]> {
+    return this.openIndex.claimUnposted(raisedBefore, now, leaseMs);
   }
 
   /**
@@ -387,19 +358,7 @@ export class TableAlertRepository implements AlertRepository {
 
   /** Records in the open index that the alert's card is in the channel (or is known to be). */
   async markPostedAlert(alert: Pick<Alert, 'source' | 'dedupKey'>): Promise<void> {
-    await this.markPosted(alertPartition(alert.source, alert.dedupKey));
-  }
-
-  private async markPosted(partition: string): Promise<void> {
-    const entity = { partitionKey: OPEN_PARTITION, rowKey: partition, posted: true };
-    // A storm's cards are recorded together: their marks go a transaction at a time.
-    await this.batcher(OPEN_PARTITION).write(entity, ['update', entity, 'Merge'], async () => {
-      await this.client.updateEntity(entity, 'Merge').catch((e) => {
-        // Resolved meanwhile: the row is gone, which says no more.
-        if (!isNotFound(e)) throw e;
-      });
-      return { ok: true, value: '' };
-    });
+    await this.openIndex.markPosted(alertPartition(alert.source, alert.dedupKey));
   }
 
   /** The grouped writes into one partition of the Alerts table (see PartitionBatcher). */
