@@ -14,7 +14,9 @@
  * BENCH_STORM_PER_SECOND=1 prints the floor's and the app's p50, p95 and slowest answer for each second
  * of the storm (whether the slow answers cluster at the start or spread through it), and the p99 of
  * the storm from its fourth second on;
- * BENCH_STORM_WARM_STORAGE=1 warms the emulator before the app's storm (see warmStorage).
+ * BENCH_STORM_WARM_STORAGE=1 warms the emulator before the app's storm (see warmStorage);
+ * BENCH_STORM_IDLE_S=60 lets the app idle a minute after it started before its storm (V8 has then
+ * collected what loading left, as before a storm in service).
  * Each round also reports the CPU each process spent per alert (the app's, the floor's, Azurite's with each).
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
@@ -236,6 +238,9 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
   counter?.reset();
   const port = app.port;
   await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
+  // BENCH_STORM_IDLE_S: the app idles this long before the storm (a storm hours after a start, not at once).
+  const idleSeconds = Number(process.env['BENCH_STORM_IDLE_S'] ?? 0);
+  if (idleSeconds > 0) await new Promise((r) => setTimeout(r, idleSeconds * 1000));
 
   // Which alerts people in the channel can see: their titles in any delivered message.
   const visible = new Set<number>();
