@@ -283,19 +283,17 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
       console.log(`  ${k}: ${(v / count).toFixed(2)}${carried}`);
     }
     // Rows written by partition: shared partitions by name, the rest (one per alert or digest) together.
-    const byPartition = new Map<string, number>();
-    for (const [k, v] of counter.rowsByPartition) {
-      const shared = v >= count / 4 ? k : `${k.split(' ')[0]} (partitions of their own)`;
-      byPartition.set(shared, (byPartition.get(shared) ?? 0) + v);
-    }
-    const batches = new Map<string, number>();
-    for (const [k, v] of counter.batchesByPartition) {
-      const shared =
-        counter.rowsByPartition.get(k)! >= count / 4
-          ? k
-          : `${k.split(' ')[0]} (partitions of their own)`;
-      batches.set(shared, (batches.get(shared) ?? 0) + v);
-    }
+    const label = (k: string) =>
+      (counter.rowsByPartition.get(k) ?? 0) >= count / 4
+        ? k
+        : `${k.split(' ')[0]} (partitions of their own)`;
+    const byLabel = (counts: Map<string, number>) => {
+      const summed = new Map<string, number>();
+      for (const [k, v] of counts) summed.set(label(k), (summed.get(label(k)) ?? 0) + v);
+      return summed;
+    };
+    const byPartition = byLabel(counter.rowsByPartition);
+    const batches = byLabel(counter.batchesByPartition);
     console.log('rows written per alert, by partition (transactions per alert):');
     for (const [k, v] of [...byPartition].sort((a, b) => b[1] - a[1]))
       console.log(

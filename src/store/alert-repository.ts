@@ -174,12 +174,13 @@ export class TableAlertRepository implements AlertRepository {
       return { ok: false, reason: 'exists' };
     }
     this.remember(alert.id, partition);
+    const summary = summaryOf(alert);
     await Promise.all([
       openClaim.ok ? undefined : this.openIndex.takeOver(partition, alert),
       isOpen(alert)
-        ? this.views.putNewOpen(partition, summaryOf(alert))
-        : this.views.recordResolved([summaryOf(alert)]),
-      isOpen(alert) ? undefined : this.figures.record([summaryOf(alert)]),
+        ? this.views.putNewOpen(partition, summary)
+        : this.views.recordResolved([summary]),
+      isOpen(alert) ? undefined : this.figures.record([summary]),
     ]);
     return { ok: true, value: this.kept({ alert, etag: committed.etag }) };
   }
@@ -195,14 +196,15 @@ export class TableAlertRepository implements AlertRepository {
     const replaced = before?.etag === etag ? before.alert : undefined;
     const committed = await this.write(alert, known.archived, known.etag);
     if (committed === 'lost') return { ok: false, reason: 'conflict' };
+    const summary = summaryOf(alert);
     if (!isOpen(alert))
       await Promise.all([
         this.openIndex.remove(partition),
         // Resolved for good: its week's row keeps its times, so the weekly figures need no read.
         this.client.upsertEntity(weekEntity(partition, alert), 'Replace'),
         this.views.removeOpen(partition),
-        this.views.recordResolved([summaryOf(alert)]),
-        this.figures.record([summaryOf(alert)]),
+        this.views.recordResolved([summary]),
+        this.figures.record([summary]),
       ]);
     else {
       // Acknowledged (or changed once acknowledged): its week's response times, off the acknowledger's path.
@@ -211,13 +213,13 @@ export class TableAlertRepository implements AlertRepository {
         alert.acknowledgedAt &&
         fresh.some((e) => e.kind === 'acknowledged' || e.kind === 'updated')
       )
-        void this.figures.record([summaryOf(alert)]).catch(() => undefined);
+        void this.figures.record([summary]).catch(() => undefined);
       if (fresh.some((e) => e.kind === 'posted')) await this.openIndex.markPosted(partition);
       // Off the path of the person pressing Acknowledge: written with others in one batch. Not at all
       // when the change shows nowhere in the open list (a page queued, the card posted: most of what a
       // storm writes for each alert) and this process knows the version it replaced.
-      if (!replaced || !sameOpenRow(summaryOf(replaced), summaryOf(alert)))
-        this.views.replaceOpenSoon(partition, summaryOf(alert));
+      if (!replaced || !sameOpenRow(summaryOf(replaced), summary))
+        this.views.replaceOpenSoon(partition, summary);
     }
     return { ok: true, value: this.kept({ alert, etag: committed.etag }) };
   }
