@@ -149,6 +149,8 @@ async function main() {
   // More, shorter rounds at the full size: the machine's other load shifts less within each.
   const rounds = Number(process.env['BENCH_ACK_ROUNDS'] ?? (fullSizes() ? 5 : 3));
   const per = Math.max(1, Math.floor(perWorker / rounds));
+  // Each bot's measured invokes (and the app's acknowledgements): every round, every worker.
+  const measuredInvokes = WORKERS * per * rounds;
   const runs = {
     echo: [] as LoopResult[],
     floor: [] as LoopResult[],
@@ -204,10 +206,9 @@ async function main() {
     );
   }
   if (proxy) {
-    const acks = WORKERS * per * rounds;
     console.log('storage requests while the app was measured, per acknowledgement:');
     for (const [k, v] of [...duringApp].sort((a, b) => b[1] - a[1]))
-      console.log(`  ${k}: ${(v / acks).toFixed(2)}`);
+      console.log(`  ${k}: ${(v / measuredInvokes).toFixed(2)}`);
     await new Promise((r) => setTimeout(r, 3000));
     proxy.reset();
     const sample = 20;
@@ -232,7 +233,7 @@ async function main() {
   const updatesBefore = connector.messages.size;
 
   const perInvoke = (kind: keyof typeof cpu, who: keyof (typeof cpu)['app']) =>
-    `${(cpu[kind][who] / (WORKERS * per * rounds)).toFixed(1)} ms`;
+    `${(cpu[kind][who] / measuredInvokes).toFixed(1)} ms`;
   const row = (name: string, r: typeof appRun, kind: keyof typeof cpu) =>
     `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)}/s | ${perInvoke(kind, 'bot')} | ${perInvoke(kind, 'azurite')} | ${perInvoke(kind, 'client')} |`;
   const against = (floorName: string, f: typeof appRun) => {
@@ -243,7 +244,7 @@ async function main() {
   // On these two cores the bench is bound by CPU: throughput follows the CPU the three processes spend
   // together, which moves less between runs than the throughput itself.
   const cpuTogether = (kind: keyof typeof cpu) =>
-    (cpu[kind].bot + cpu[kind].azurite + cpu[kind].client) / (WORKERS * per * rounds);
+    (cpu[kind].bot + cpu[kind].azurite + cpu[kind].client) / measuredInvokes;
   const p99Ratio = appRun.p99 / alertFloorRun.p99;
   const throughputRatio = appRun.perSecond / alertFloorRun.perSecond;
   figure(
