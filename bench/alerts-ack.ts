@@ -11,12 +11,15 @@
  * Target: p99 at most 1.25x the floor's, throughput at least 0.8x the floor's.
  *
  *   npm run build && node dist/bench/alerts-ack.js [--full]     (quick: 20 x 15; full: 20 x 50)
+ *
+ * BENCH_STORAGE_CONNECTION_STRING: the app and the baselines use that Table Storage account instead of
+ * Azurite here, in tables of their own (deleted at the end), as in bench/alerts-storm.ts.
  */
 import { fromRoot } from '../src/paths';
 import { ALERT_TABLES } from '../src/store/alert-rows';
 import { TableStore } from '../src/store/tables';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
-import { startAzuriteProcess } from './alerts-storm';
+import { benchStorage, storageAccount, tablePrefixEnv, type BenchStorage } from './alerts-storm';
 import {
   acknowledgeInChannel,
   postedAlertSeeder,
@@ -43,21 +46,35 @@ const WORKERS = 20;
 
 async function main() {
   const perWorker = Number(process.env['BENCH_ACK_PER_WORKER'] ?? (fullSizes() ? 50 : 15));
-  const azurite = await startAzuriteProcess();
+  const storage = await benchStorage();
+  try {
+    await measure(storage, perWorker);
+  } finally {
+    // Also when the run fails: a shared account keeps no bench tables.
+    await storage.stop();
+  }
+}
+
+async function measure(storage: BenchStorage, perWorker: number) {
   const connector = await TeamsLimitConnector.start();
-  const store = new TableStore({
-    kind: 'connectionString',
-    connectionString: azurite.connectionString,
-  });
+  const store = new TableStore(
+    { kind: 'connectionString', connectionString: storage.connectionString },
+    storage.prefix,
+  );
   await store.createTables(['BenchFloor', ...Object.values(ALERT_TABLES)]);
 
   // BENCH_STORAGE_PROXY=1: the app's storage goes through a counting proxy (a diagnostic run: it
   // reports the storage requests per acknowledgement, and its latencies are not comparable).
+  if (process.env['BENCH_STORAGE_PROXY'] && storage.pid === undefined)
+    throw new Error(
+      'BENCH_STORAGE_PROXY counts the requests to an Azurite here, not to an account',
+    );
   const proxy = process.env['BENCH_STORAGE_PROXY']
-    ? await CountingProxy.start(Number(/:(\d+)\//.exec(azurite.connectionString)![1]))
+    ? await CountingProxy.start(Number(/:(\d+)\//.exec(storage.connectionString)![1]))
     : undefined;
   const app = await startBenchApp(
-    proxy ? azuriteConnectionString(proxy.port) : azurite.connectionString,
+    proxy ? azuriteConnectionString(proxy.port) : storage.connectionString,
+    tablePrefixEnv(storage.prefix),
   );
   const appPort = app.port;
   const echoPort = await freePort();
@@ -70,7 +87,7 @@ async function main() {
   const floorPort = await freePort();
   const floor = await spawnNode(
     fromRoot('dist/bench/baseline-bot.js'),
-    ['floor', String(floorPort), azurite.connectionString],
+    ['floor', String(floorPort), storage.connectionString, storage.prefix],
     {},
     floorPort,
   );
@@ -78,7 +95,7 @@ async function main() {
   const alertFloorPort = await freePort();
   const alertFloor = await spawnNode(
     fromRoot('dist/bench/baseline-bot.js'),
-    ['alert-floor', String(alertFloorPort), azurite.connectionString],
+    ['alert-floor', String(alertFloorPort), storage.connectionString, storage.prefix],
     {},
     alertFloorPort,
   );
@@ -157,8 +174,9 @@ async function main() {
     alertFloor: [] as LoopResult[],
     app: [] as LoopResult[],
   };
-  // CPU each process spent during each bot's rounds: the bot, Azurite, and this client (which
-  // also answers the app's card updates as the connector).
+  // CPU each process spent during each bot's rounds: the bot, Azurite (none for an account), and
+  // this client (which also answers the app's card updates as the connector).
+  const storageCpu = () => (storage.pid === undefined ? 0 : processCpuMs(storage.pid));
   const cpu = {
     echo: { bot: 0, azurite: 0, client: 0 },
     floor: { bot: 0, azurite: 0, client: 0 },
@@ -174,13 +192,13 @@ async function main() {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     };
-    const before = [processCpuMs(botPid[kind]), processCpuMs(azurite.pid), clientCpu()];
+    const before = [processCpuMs(botPid[kind]), storageCpu(), clientCpu()];
     if (kind === 'app') proxy?.reset();
     runs[kind].push(await run());
     if (kind === 'app' && proxy)
       for (const [k, v] of proxy.counts) duringApp.set(k, (duringApp.get(k) ?? 0) + v);
     cpu[kind].bot += processCpuMs(botPid[kind]) - before[0]!;
-    cpu[kind].azurite += processCpuMs(azurite.pid) - before[1]!;
+    cpu[kind].azurite += storageCpu() - before[1]!;
     cpu[kind].client += clientCpu() - before[2]!;
   };
   for (let r = 0; r < rounds; r++) {
@@ -232,8 +250,9 @@ async function main() {
   // The card updates for everyone go out through the send queue after the answers.
   const updatesBefore = connector.messages.size;
 
+  const onAccount = storageAccount() !== undefined;
   const perInvoke = (kind: keyof typeof cpu, who: keyof (typeof cpu)['app']) =>
-    `${(cpu[kind][who] / measuredInvokes).toFixed(1)} ms`;
+    who === 'azurite' && onAccount ? '-' : `${(cpu[kind][who] / measuredInvokes).toFixed(1)} ms`;
   const row = (name: string, r: typeof appRun, kind: keyof typeof cpu) =>
     `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)}/s | ${perInvoke(kind, 'bot')} | ${perInvoke(kind, 'azurite')} | ${perInvoke(kind, 'client')} |`;
   const against = (floorName: string, f: typeof appRun) => {
@@ -249,14 +268,14 @@ async function main() {
   const throughputRatio = appRun.perSecond / alertFloorRun.perSecond;
   figure(
     {
-      measure: `acknowledge, ${WORKERS} at once: p99 against the storage floor on the alert's row`,
+      measure: `acknowledge, ${WORKERS} at once: p99 against the storage floor on the alert's row${onAccount ? ' (on a Table Storage account)' : ''}`,
       value: `${ms(appRun.p99)} (floor ${ms(alertFloorRun.p99)})`,
       goal: 'at most 1.25x the floor',
       ratio: p99Ratio,
       met: p99Ratio <= 1.25,
     },
     {
-      measure: `acknowledge, ${WORKERS} at once: throughput against the same floor`,
+      measure: `acknowledge, ${WORKERS} at once: throughput against the same floor${onAccount ? ' (on a Table Storage account)' : ''}`,
       value: `${appRun.perSecond.toFixed(0)}/s (floor ${alertFloorRun.perSecond.toFixed(0)}/s)`,
       goal: 'at least 0.8x the floor',
       ratio: throughputRatio,
@@ -274,13 +293,12 @@ ${row('CTAC acknowledge', appRun, 'app')}
 
 ${against("the storage floor on the alert's own row", alertFloorRun)}
 ${against('the storage floor on a small row', floorRun)} Echo to small-row floor: p50 ${(floorRun.p50 / echoRun.p50).toFixed(2)}x.
-CPU per invoke, the bot, Azurite and the client together: CTAC ${cpuTogether('app').toFixed(2)} ms, the floor on the alert's row ${cpuTogether('alertFloor').toFixed(2)} ms (${(cpuTogether('app') / cpuTogether('alertFloor')).toFixed(2)}x; throughput at 0.8x of the floor needs about 1.25x).
+${onAccount ? 'Storage: the Table Storage account in BENCH_STORAGE_CONNECTION_STRING, in tables of their own (deleted after the run), so no storage CPU is counted here.\n' : ''}CPU per invoke, the bot${onAccount ? '' : ', Azurite'} and the client together: CTAC ${cpuTogether('app').toFixed(2)} ms, the floor on the alert's row ${cpuTogether('alertFloor').toFixed(2)} ms (${(cpuTogether('app') / cpuTogether('alertFloor')).toFixed(2)}x; throughput at 0.8x of the floor needs about 1.25x).
 Answers without the acknowledged card: ${wrongCards}. Channel messages updated by the send queue by the end of the run: ${updatesBefore}; connector 429s: ${connector.throttled}.`);
 
   await Promise.all([app.stop(), echo.stop(), floor.stop(), alertFloor.stop()]);
   await connector.stop();
   await proxy?.stop();
-  await azurite.stop();
 }
 
 main().catch((e) => {

@@ -21,6 +21,12 @@
  *
  *   npm run build && node dist/bench/alerts-storm.js [count] [seconds]
  *
+ * BENCH_STORAGE_CONNECTION_STRING: the floor and the app use that Table Storage account instead of a fresh
+ * Azurite, each round in tables of its own (a CTAC_TABLE_PREFIX of `bench` and 8 random hex digits) that
+ * are deleted when the round ends. This is for measuring the 2x goal where storage serves requests in
+ * parallel, as Table Storage does (docs/benchmarks.md); it contacts that account, so it is never part of
+ * `npm test` or `npm run bench`.
+ *
  * `--calibrate [k...]` (a diagnostic, not for the figures): no app. Each round sends the storm to the
  * floor, then to the floor making k more storage requests of its own per alert in the background after
  * it answers (a row made, then replaced k-1 times): how much background work this machine takes while
@@ -35,8 +41,9 @@ import { fromRoot } from '../src/paths';
 import { insertIfAbsent } from '../src/store/conditional';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
 import { encodeKey } from '../src/store/keys';
+import { TableServiceClient } from '@azure/data-tables';
 import { spawn } from 'child_process';
-import { timingSafeEqual } from 'crypto';
+import { randomBytes, timingSafeEqual } from 'crypto';
 import express from 'express';
 import { Agent, request } from 'http';
 import {
@@ -91,22 +98,65 @@ interface StormRun {
 interface CpuPerAlert {
   /** The process that took the storm: the app, or the floor. */
   own: number;
-  /** Azurite, over the same time. */
+  /** Azurite, over the same time (NaN: storage is an account elsewhere). */
   azurite: number;
 }
 
-/** Reads the CPU of a storm's taker and of Azurite now; the function it answers gives each's per alert since. */
-const cpuSince = (ownPid: number, azuritePid: number, count: number) => {
+/**
+ * Reads the CPU of a storm's taker and of Azurite (when it runs here) now; the function it answers
+ * gives each's per alert since.
+ */
+const cpuSince = (ownPid: number, azuritePid: number | undefined, count: number) => {
   const own = processCpuMs(ownPid);
-  const azurite = processCpuMs(azuritePid);
+  const azurite = azuritePid === undefined ? NaN : processCpuMs(azuritePid);
   return (): CpuPerAlert => ({
     own: (processCpuMs(ownPid) - own) / count,
-    azurite: (processCpuMs(azuritePid) - azurite) / count,
+    azurite: azuritePid === undefined ? NaN : (processCpuMs(azuritePid) - azurite) / count,
   });
 };
 
 const cpuLine = ({ own, azurite }: CpuPerAlert) =>
-  `${own.toFixed(1)} ms + Azurite ${azurite.toFixed(1)} ms`;
+  Number.isNaN(azurite)
+    ? `${own.toFixed(1)} ms`
+    : `${own.toFixed(1)} ms + Azurite ${azurite.toFixed(1)} ms`;
+
+/** Where a round's tables are: a fresh Azurite here, or the account in BENCH_STORAGE_CONNECTION_STRING. */
+export interface BenchStorage {
+  connectionString: string;
+  /** Azurite's process, whose CPU the round reports; none for an account elsewhere. */
+  pid?: number;
+  /** The round's table-name prefix (CTAC_TABLE_PREFIX): '' on a fresh Azurite. */
+  prefix: string;
+  /** Stops Azurite, or deletes the round's tables from the account. */
+  stop(): Promise<void>;
+}
+
+export const storageAccount = () =>
+  process.env['BENCH_STORAGE_CONNECTION_STRING']?.trim() || undefined;
+
+export async function benchStorage(): Promise<BenchStorage> {
+  const account = storageAccount();
+  if (!account) return { ...(await startAzuriteProcess()), prefix: '' };
+  const prefix = `bench${randomBytes(4).toString('hex')}`;
+  return { connectionString: account, prefix, stop: () => deleteTables(account, prefix) };
+}
+
+/** Deletes every table whose name starts with `prefix` (a round's, on a shared account). */
+async function deleteTables(connectionString: string, prefix: string): Promise<void> {
+  const service = TableServiceClient.fromConnectionString(connectionString, {
+    allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
+      connectionString,
+    ),
+  });
+  const names: string[] = [];
+  for await (const table of service.listTables())
+    if (table.name?.startsWith(prefix)) names.push(table.name);
+  for (const name of names) await service.deleteTable(name);
+}
+
+/** The app's environment for tables under `prefix` (none: the default names). */
+export const tablePrefixEnv = (prefix: string): Record<string, string> =>
+  prefix ? { CTAC_TABLE_PREFIX: prefix } : {};
 
 /** `count` signed alerts in `seconds`, one every seconds/count, each signed when it is sent. */
 async function storm(port: number, count: number, seconds: number, prefix: string) {
@@ -184,13 +234,13 @@ const latencyLine = ({ latencies }: StormRun) =>
  * emulator's code for the app's kinds of request (transactions, replaces, reads) is compiled, as Table
  * Storage's always is. What is left between the app and the floor is then the app's own.
  */
-async function warmStorage(connectionString: string): Promise<void> {
+async function warmStorage({ connectionString, prefix }: BenchStorage): Promise<void> {
   const connector = await TeamsLimitConnector.start();
   const app = await startBenchApp(connectionString, {
     CTAC_WEBHOOK_SECRET: SECRET,
-    CTAC_TABLE_PREFIX: 'warm',
+    CTAC_TABLE_PREFIX: `${prefix}warm`,
   });
-  await saveBenchChannel(storeAt(connectionString, 'warm'), connector.url);
+  await saveBenchChannel(storeAt(connectionString, `${prefix}warm`), connector.url);
   await storm(app.port, 300, 3, 'WARM');
   // The storm's background (cards, escalation) finishes, then quiet before the measured storm.
   await new Promise((r) => setTimeout(r, 5000));
@@ -199,7 +249,7 @@ async function warmStorage(connectionString: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 2000));
 }
 
-/** One round: a fresh Azurite, the floor's storm, then a fresh app's, and what each gave. */
+/** One round: fresh storage, the floor's storm, then a fresh app's, and what each gave. */
 interface Round {
   run: StormRun;
   floor: StormRun;
@@ -220,24 +270,41 @@ interface Round {
 }
 
 async function round(count: number, seconds: number, visibleTimeoutMs: number): Promise<Round> {
-  const azurite = await startAzuriteProcess();
+  const storage = await benchStorage();
+  try {
+    return await roundOn(storage, count, seconds, visibleTimeoutMs);
+  } finally {
+    // Also when the round fails: a shared account keeps no bench tables.
+    await storage.stop();
+  }
+}
 
-  // The floor first, on its own, then the app: the same storm, the same Azurite.
-  const { run: floor, cpu: floorCpu } = await floorStorm(azurite, count, seconds, 'FLOOR');
-  if (process.env['BENCH_STORM_WARM_STORAGE']) await warmStorage(azurite.connectionString);
+async function roundOn(
+  storage: BenchStorage,
+  count: number,
+  seconds: number,
+  visibleTimeoutMs: number,
+): Promise<Round> {
+  const tables = storeAt(storage.connectionString, storage.prefix);
+
+  // The floor first, on its own, then the app: the same storm, the same storage.
+  const { run: floor, cpu: floorCpu } = await floorStorm(storage, count, seconds, 'FLOOR');
+  if (process.env['BENCH_STORM_WARM_STORAGE']) await warmStorage(storage);
 
   const connector = await TeamsLimitConnector.start();
   // BENCH_STORM_COUNT=1: the app's storage requests go through a counting proxy (adds a hop: not for figures).
+  if (process.env['BENCH_STORM_COUNT'] && storage.pid === undefined)
+    throw new Error('BENCH_STORM_COUNT counts the requests to an Azurite here, not to an account');
   const counter = process.env['BENCH_STORM_COUNT']
-    ? await CountingProxy.start(Number(/:(\d+)\//.exec(azurite.connectionString)![1]))
+    ? await CountingProxy.start(Number(/:(\d+)\//.exec(storage.connectionString)![1]))
     : undefined;
   const app = await startBenchApp(
-    counter ? azuriteConnectionString(counter.port) : azurite.connectionString,
-    { CTAC_WEBHOOK_SECRET: SECRET },
+    counter ? azuriteConnectionString(counter.port) : storage.connectionString,
+    { CTAC_WEBHOOK_SECRET: SECRET, ...tablePrefixEnv(storage.prefix) },
   );
   counter?.reset();
   const port = app.port;
-  await saveBenchChannel(storeAt(azurite.connectionString), connector.url);
+  await saveBenchChannel(tables, connector.url);
   // BENCH_STORM_IDLE_S: the app idles this long before the storm (a storm hours after a start, not at once).
   const idleSeconds = Number(process.env['BENCH_STORM_IDLE_S'] ?? 0);
   if (idleSeconds > 0) await new Promise((r) => setTimeout(r, idleSeconds * 1000));
@@ -266,7 +333,7 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
     peakRss = Math.max(peakRss, processMemory(app.pid)?.rss ?? 0);
   }, 50);
 
-  const appCpuSince = cpuSince(app.pid, azurite.pid, count);
+  const appCpuSince = cpuSince(app.pid, storage.pid, count);
   const run = await storm(port, count, seconds, 'STORM');
   const { started } = run;
   while (!allVisibleAt && Date.now() - started < visibleTimeoutMs)
@@ -300,8 +367,7 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
         `  ${k}: ${(v / count).toFixed(2)} (${((batches.get(k) ?? 0) / count).toFixed(2)})`,
       );
   }
-  if (process.env['BENCH_STORM_TRACE'])
-    await trace(deliveries, storeAt(azurite.connectionString), started);
+  if (process.env['BENCH_STORM_TRACE']) await trace(deliveries, tables, started);
   const after = processMemory(app.pid);
   const p99 = percentile(run.latencies, 99);
   const floorP99 = percentile(floor.latencies, 99);
@@ -326,7 +392,6 @@ async function round(count: number, seconds: number, visibleTimeoutMs: number): 
   await app.stop();
   await counter?.stop();
   await connector.stop();
-  await azurite.stop();
   return result;
 }
 
@@ -363,9 +428,10 @@ async function main() {
   const peakGoal = underGoal(`storm of ${count}: app peak memory (RSS)`, peak, PEAK_GOAL_BYTES, mb);
   const visibleMs = visibleMsOf(byVisible);
   const afterLastMs = afterLastMsOf(byVisible);
+  const onAccount = storageAccount() !== undefined;
   figure(
     {
-      measure: `storm of ${count}: webhook p99 against the floor (middle of ${rounds.length} rounds)`,
+      measure: `storm of ${count}: webhook p99 against the floor (middle of ${rounds.length} rounds${onAccount ? ', on a Table Storage account' : ''})`,
       value: `${ms(p99)} (floor ${ms(floorP99)})`,
       goal: 'at most 2x the floor; under 50 ms',
       ratio,
@@ -396,7 +462,8 @@ async function main() {
 | --- | --- |
 | answers (app, every round) | ${eachRound((r) => answers(r.run))} |
 | ingest p50 / p95 / p99 / max (app, the middle round by p99 ratio) | ${latencyLine(run)} |
-| floor: bare endpoint, same HMAC, one conditional insert, same Azurite: answers (every round) | ${eachRound((r) => answers(r.floor))} |
+| storage | ${onAccount ? 'the Table Storage account in BENCH_STORAGE_CONNECTION_STRING, tables of their own each round (deleted after it)' : 'a fresh Azurite on this machine each round'} |
+| floor: bare endpoint, same HMAC, one conditional insert, same storage: answers (every round) | ${eachRound((r) => answers(r.floor))} |
 | floor p50 / p95 / p99 / max (the same round) | ${latencyLine(floor)} |
 | app p99 / floor p99, the middle round | ${ratio.toFixed(2)}x (goal at most 2x: ${ratio <= 2 ? 'met' : 'not met'}); app p99 ${ms(p99)} (goal under 50 ms: ${p99 < 50 ? 'met' : 'not met'}) |
 | app p99 / floor p99, each round | ${eachRound((r) => `${r.ratio.toFixed(2)}x (${ms(r.p99)} / ${ms(r.floorP99)})`)} |
@@ -405,12 +472,12 @@ async function main() {
 | every alert visible after the last was sent, each round | ${eachRound((r) => seconds1(afterLastMsOf(r)))} |
 | messages to the connector (posts and updates) / 429s, each round | ${eachRound((r) => `${r.messages} / ${r.throttled}`)} (target 0: ${throttled === 0 ? 'met' : 'not met'}) |
 | largest message sent | ${(Math.max(...rounds.map((r) => r.largestBody)) / 1024).toFixed(1)} KB (Teams refuses about 28 KB and more) |
-| CPU per alert: the app (until every alert was visible) / the floor (its storm), each round | ${eachRound((r) => `${cpuLine(r.appCpu)} / ${cpuLine(r.floorCpu)}`)} |
+| CPU per alert: the app (until every alert was visible) / the floor (its storm), each round${onAccount ? '' : ", each with Azurite's"} | ${eachRound((r) => `${cpuLine(r.appCpu)} / ${cpuLine(r.floorCpu)}`)} |
 | app memory (RSS): at start / peak during the storm, the highest round | ${mb(Math.max(...rounds.map((r) => r.startRss)))} / ${mb(peak)}: ${peakGoal.ratio!.toFixed(2)}x the goal of under 200 MB (${peakGoal.met ? 'met' : 'not met'}) |
 
-Each round starts a fresh Azurite, floor and app. The app runs in its own process (peak from /proc VmHWM and 50 ms
+Each round starts ${onAccount ? 'a fresh floor and app, on tables of their own in the account' : 'a fresh Azurite, floor and app'}. The app runs in its own process (peak from /proc VmHWM and 50 ms
 samples; at start is a second or two after it answered, before V8 gives back what loading took: idle memory is in its
-own section); Azurite in another; the floor in a third, sent the same storm just before the app (other dedup keys, its
+own section); ${onAccount ? 'the floor in another' : 'Azurite in another; the floor in a third'}, sent the same storm just before the app (other dedup keys, its
 own table). The figures are the middle round's: on a shared machine one storm's p99 moves by about 1.5x between
 identical runs. The machine's two cores are shared by the process taking the storm, Azurite and the load generator:
 CPU per alert is what decides how long a webhook request waits for a core (see \`--calibrate\` in the bench's header).`);
@@ -497,11 +564,15 @@ export async function startAzuriteProcess(): Promise<{
  * conditional insert per source and id into its own table; 201 new, 200 known.
  */
 async function floorServer(): Promise<void> {
-  const client = storeAt(process.env['TABLES_CONNECTION_STRING']!).table(FLOOR_TABLE);
+  const tables = storeAt(
+    process.env['TABLES_CONNECTION_STRING']!,
+    process.env['FLOOR_TABLE_PREFIX'] ?? '',
+  );
+  const client = tables.table(FLOOR_TABLE);
   await client.createTable();
   // --calibrate: FLOOR_BACKGROUND more requests per accepted alert, after the answer (see the header).
   const background = Number(process.env['FLOOR_BACKGROUND'] ?? 0);
-  const applied = storeAt(process.env['TABLES_CONNECTION_STRING']!).table(`${FLOOR_TABLE}Applied`);
+  const applied = tables.table(`${FLOOR_TABLE}Applied`);
   if (background > 0) await applied.createTable();
   const applyInBackground = async (id: string, body: string) => {
     const row = { partitionKey: encodeKey(id), rowKey: 'applied', body, step: 0 };
@@ -549,12 +620,12 @@ async function floorServer(): Promise<void> {
 }
 
 /**
- * The storm sent to the floor (its own process, on `azurite`), with `background` more requests per alert
+ * The storm sent to the floor (its own process, on `storage`), with `background` more requests per alert
  * (--calibrate; none for the figures), and the CPU per alert it and Azurite spent, `settleMs` after the
  * last answer.
  */
 async function floorStorm(
-  azurite: { connectionString: string; pid: number },
+  storage: { connectionString: string; pid?: number; prefix?: string },
   count: number,
   seconds: number,
   prefix: string,
@@ -566,12 +637,13 @@ async function floorStorm(
     ['--floor'],
     {
       FLOOR_PORT: String(port),
-      TABLES_CONNECTION_STRING: azurite.connectionString,
+      TABLES_CONNECTION_STRING: storage.connectionString,
+      FLOOR_TABLE_PREFIX: storage.prefix ?? '',
       FLOOR_BACKGROUND: String(background),
     },
     port,
   );
-  const since = cpuSince(floor.pid, azurite.pid, count);
+  const since = cpuSince(floor.pid, storage.pid, count);
   const run = await storm(port, count, seconds, prefix);
   if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
   const cpu = since();

@@ -7,7 +7,7 @@
  *   alert-floor: the same, on the alert's own row in the app's `Alerts` table (read, and written
  *          back as read on its ETag): the least an acknowledgement of that alert can do.
  *
- *   node dist/bench/baseline-bot.js <echo|floor|alert-floor> <port> [connection string]
+ *   node dist/bench/baseline-bot.js <echo|floor|alert-floor> <port> [connection string] [table prefix]
  */
 import { TableClient } from '@azure/data-tables';
 import {
@@ -22,13 +22,17 @@ import express from 'express';
 import { ReusingAuthentication } from '../src/bot/adapter';
 import { ALERT_TABLES, alertPartition } from '../src/store/alert-rows';
 
-const [kind, port, connectionString] = process.argv.slice(2);
+const [kind, port, connectionString, prefix = ''] = process.argv.slice(2);
 const table =
   (kind === 'floor' || kind === 'alert-floor') && connectionString
     ? TableClient.fromConnectionString(
         connectionString,
-        kind === 'floor' ? 'BenchFloor' : ALERT_TABLES.alerts,
-        { allowInsecureConnection: true },
+        prefix + (kind === 'floor' ? 'BenchFloor' : ALERT_TABLES.alerts),
+        {
+          allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
+            connectionString,
+          ),
+        },
       )
     : undefined;
 

@@ -78,6 +78,9 @@ async function runOne(bench: Bench, full: boolean, resultFile: string): Promise<
         stdio: ['ignore', 'inherit', 'inherit'],
         env: {
           ...process.env,
+          // RESULTS.md holds this machine's figures, on Azurite: an account is for the scripts run on
+          // their own (docs/benchmarks.md, "On a Table Storage account").
+          BENCH_STORAGE_CONNECTION_STRING: '',
           ...bench.env?.(full),
           BENCH_RESULT_FILE: resultFile,
           BENCH_FIGURES_FILE: `${resultFile}.figures`,
