@@ -41,6 +41,7 @@ import { fromRoot } from '../src/paths';
 import { insertIfAbsent } from '../src/store/conditional';
 import { azuriteConnectionString } from '../src/store/embedded-azurite';
 import { encodeKey } from '../src/store/keys';
+import { isHttp } from '../src/store/tables';
 import { TableServiceClient } from '@azure/data-tables';
 import { spawn } from 'child_process';
 import { randomBytes, timingSafeEqual } from 'crypto';
@@ -144,9 +145,7 @@ export async function benchStorage(): Promise<BenchStorage> {
 /** Deletes every table whose name starts with `prefix` (a round's, on a shared account). */
 async function deleteTables(connectionString: string, prefix: string): Promise<void> {
   const service = TableServiceClient.fromConnectionString(connectionString, {
-    allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
-      connectionString,
-    ),
+    allowInsecureConnection: isHttp(connectionString),
   });
   const names: string[] = [];
   for await (const table of service.listTables())

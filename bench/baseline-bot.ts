@@ -21,6 +21,7 @@ import {
 import express from 'express';
 import { ReusingAuthentication } from '../src/bot/adapter';
 import { ALERT_TABLES, alertPartition } from '../src/store/alert-rows';
+import { isHttp } from '../src/store/tables';
 
 const [kind, port, connectionString, prefix = ''] = process.argv.slice(2);
 const table =
@@ -29,9 +30,7 @@ const table =
         connectionString,
         prefix + (kind === 'floor' ? 'BenchFloor' : ALERT_TABLES.alerts),
         {
-          allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
-            connectionString,
-          ),
+          allowInsecureConnection: isHttp(connectionString),
         },
       )
     : undefined;

@@ -87,7 +87,8 @@ export class TableStore {
   }
 }
 
-const isHttp = (connectionString: string) => /Endpoint=http:/i.test(connectionString);
+/** Whether a connection string's endpoints are plain HTTP (Azurite on loopback): the SDK must be told. */
+export const isHttp = (connectionString: string) => /Endpoint=http:/i.test(connectionString);
 
 type PipelinePolicy = NonNullable<
   TableServiceClientOptions['additionalPolicies']
