@@ -75,7 +75,8 @@ export class TableStore {
   /** Answers when the Table service answers; throws otherwise (fast, for the health check). */
   async ping(timeoutMs = 2000): Promise<void> {
     const signal = AbortSignal.timeout(timeoutMs);
-    const pages = this.service.listTables().byPage({ maxPageSize: 1 });
+    // The same signal abandons the request (and its retries) when the ping gives up.
+    const pages = this.service.listTables({ abortSignal: signal }).byPage({ maxPageSize: 1 });
     await Promise.race([
       pages.next(),
       new Promise((_, reject) =>

@@ -37,6 +37,19 @@ const countingClient = () => {
   return counter;
 };
 
+/** What `pending` settles to within 5 s, or 'still waiting' (its timer cleared either way). */
+const within5s = async <T>(pending: Promise<T>): Promise<T | 'still waiting'> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      pending,
+      new Promise<'still waiting'>((r) => (timer = setTimeout(() => r('still waiting'), 5_000))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 const row = (partitionKey: string, i: number) => ({
   partitionKey,
   rowKey: `r${String(i).padStart(3, '0')}`,
@@ -182,10 +195,7 @@ describe('rows that can wait (card updates for everyone else)', () => {
     const batcher = new PartitionBatcher(client, 'calm', { gatherMs: 60_000, timers });
     await makeBusy(batcher, 'calm');
     await timers.advance(1_100, 0);
-    const answer = await Promise.race([
-      batcher.insert(row('calm', 1), { canWait: true }),
-      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
-    ]);
+    const answer = await within5s(batcher.insert(row('calm', 1), { canWait: true }));
     expect(answer).toMatchObject({ ok: true });
   });
 
@@ -247,10 +257,9 @@ describe('rows background work hands in (a storm applied, the jobs)', () => {
   test('when a background writer says its row cannot wait, then it is not held under load', async () => {
     const batcher = new PartitionBatcher(client, 'bg-now', { backgroundGatherMs: 60_000, timers });
     await makeBusy(batcher, 'bg-now');
-    const answer = await Promise.race([
+    const answer = await within5s(
       inBackground(() => batcher.insert(row('bg-now', 1), { canWait: false })),
-      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
-    ]);
+    );
     expect(answer).toMatchObject({ ok: true });
   });
 
@@ -278,10 +287,7 @@ describe('rows background work hands in (a storm applied, the jobs)', () => {
       backgroundGatherMs: 60_000,
       timers,
     });
-    const answer = await Promise.race([
-      inBackground(() => batcher.insert(row('bg-quiet', 1))),
-      new Promise((r) => setTimeout(() => r('still waiting'), 5_000)),
-    ]);
+    const answer = await within5s(inBackground(() => batcher.insert(row('bg-quiet', 1))));
     expect(answer).toMatchObject({ ok: true });
   });
 });
