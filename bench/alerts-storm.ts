@@ -108,11 +108,12 @@ interface CpuPerAlert {
  * gives each's per alert since.
  */
 const cpuSince = (ownPid: number, azuritePid: number | undefined, count: number) => {
+  const azuriteMs = () => (azuritePid === undefined ? NaN : processCpuMs(azuritePid));
   const own = processCpuMs(ownPid);
-  const azurite = azuritePid === undefined ? NaN : processCpuMs(azuritePid);
+  const azurite = azuriteMs();
   return (): CpuPerAlert => ({
     own: (processCpuMs(ownPid) - own) / count,
-    azurite: azuritePid === undefined ? NaN : (processCpuMs(azuritePid) - azurite) / count,
+    azurite: (azuriteMs() - azurite) / count,
   });
 };
 
@@ -624,7 +625,7 @@ async function floorServer(): Promise<void> {
  * last answer.
  */
 async function floorStorm(
-  storage: { connectionString: string; pid?: number; prefix?: string },
+  storage: Pick<BenchStorage, 'connectionString' | 'pid'> & { prefix?: string },
   count: number,
   seconds: number,
   prefix: string,
